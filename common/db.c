@@ -1,0 +1,215 @@
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_err.h"
+#include "log.h"
+
+#define DB_CACHE_SIZE 128
+
+struct db_cached {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	struct db_cached cache[DB_CACHE_SIZE];
+	int ncache;
+};
+
+static int db_rc(sqlite3 *h, int rc)
+{
+	switch (rc) {
+	case SQLITE_OK: return GW_OK;
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return GW_ERR_BUSY;
+	case SQLITE_NOMEM: return GW_ERR_NOMEM;
+	case SQLITE_CONSTRAINT:
+		if (h && (sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_UNIQUE ||
+			  sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_PRIMARYKEY))
+			return GW_ERR_EXISTS;
+		return GW_ERR_INVAL;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: return GW_ERR_CORRUPT;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR: return GW_ERR_IO;
+	}
+	return GW_ERR_DB;
+}
+
+int db_open(struct db **out, const char *path, int busy_timeout_ms)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	int r = GW_ERR_NOMEM;
+
+	if (!db || !(db->path = strdup(path)))
+		goto out;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_error("cannot open database %s: %s", path,
+			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		r = GW_ERR_IO;
+		goto out;
+	}
+	sqlite3_busy_timeout(db->h, busy_timeout_ms);
+	sqlite3_extended_result_codes(db->h, 1);
+	if ((r = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+			     " PRAGMA synchronous=NORMAL;")) < 0)
+		goto out;
+	*out = db;
+	db = NULL;
+	r = 0;
+out:
+	db_close(db);
+	return r;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	if (db->h)
+		sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+	return db->h;
+}
+
+const char *db_path(const struct db *db)
+{
+	return db->path;
+}
+
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	int i;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0)
+			break;
+	if (i < db->ncache) {
+		st = db->cache[i].st;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		*out = st;
+		return 0;
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		log_error("SQL prepare failed: %s (%.80s)", sqlite3_errmsg(db->h), sql);
+		return db_rc(db->h, sqlite3_errcode(db->h)) < 0 ? db_rc(db->h, sqlite3_errcode(db->h))
+								 : GW_ERR_DB;
+	}
+	if (db->ncache == DB_CACHE_SIZE) { /* full: evict the oldest entry */
+		sqlite3_finalize(db->cache[0].st);
+		memmove(db->cache, db->cache + 1, sizeof(db->cache[0]) * (DB_CACHE_SIZE - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	*out = st;
+	return 0;
+}
+
+int db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	int r = db_rc(sqlite3_db_handle(st), rc);
+
+	if (r < 0 && r != GW_ERR_EXISTS)
+		log_debug("SQL step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	if (rc != SQLITE_ROW)
+		sqlite3_reset(st);
+	return r;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_error("SQL failed: %s", msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return db_rc(db->h, rc) < 0 ? db_rc(db->h, rc) : GW_ERR_DB;
+	}
+	return 0;
+}
+
+int db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_in_tx(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
+int64_t db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int db_changes(struct db *db)
+{
+	return sqlite3_changes(db->h);
+}
+
+const char *db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? (const char *)t : "";
+}
+
+int db_query_int64(struct db *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, sql, &st)) < 0)
+		return r;
+	if ((r = db_step(st)) == DB_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	return r < 0 ? r : GW_ERR_NOTFOUND;
+}

@@ -1,0 +1,56 @@
+/* db.h - the one place SQLite result codes live.
+ *
+ * A connection with the gateway's pragmas (WAL, foreign keys, busy timeout)
+ * and a small cache of prepared statements, so hot paths prepare each SQL
+ * text once. Every SQL text is a constant with '?' parameters: values are
+ * always bound, never pasted into SQL.
+ *
+ *   sqlite3_stmt *st;
+ *   if ((r = db_prepare(db, "SELECT text FROM inbox WHERE id = ?", &st)) < 0)
+ *           goto out;
+ *   sqlite3_bind_int64(st, 1, id);
+ *   while ((r = db_step(st)) == DB_ROW) ...
+ *
+ * db_step returns DB_ROW, DB_DONE, or a negative GW_ERR_* (GW_ERR_EXISTS for
+ * a UNIQUE/PRIMARY KEY conflict, GW_ERR_BUSY when locked, GW_ERR_DB else).
+ */
+#ifndef GW_DB_H
+#define GW_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#define DB_DONE 0
+#define DB_ROW 1
+
+struct db;
+
+int db_open(struct db **out, const char *path, int busy_timeout_ms);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+const char *db_path(const struct db *db);
+
+/* A cached statement for sql (a string constant), reset with no bindings. */
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **out);
+int db_step(sqlite3_stmt *st);
+/* Run one or more statements without results (schema, pragmas). */
+int db_exec(struct db *db, const char *sql);
+
+int db_begin(struct db *db);     /* BEGIN IMMEDIATE: take the write lock now */
+int db_commit(struct db *db);
+void db_rollback(struct db *db); /* safe when no transaction is open */
+int db_in_tx(struct db *db);
+
+int64_t db_last_id(struct db *db);
+int db_changes(struct db *db);
+const char *db_errmsg(struct db *db);
+
+/* Bind helpers: NULL text binds SQL NULL. */
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Column text as a C string, "" for NULL. */
+const char *db_col_text(sqlite3_stmt *st, int col);
+
+/* One-value queries: the first column of the first row. */
+int db_query_int64(struct db *db, const char *sql, int64_t *out);
+
+#endif

@@ -1,0 +1,261 @@
+#include "settings.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/gw_err.h"
+
+#define OFF(field) offsetof(struct gw_settings, field)
+#define S(name, field, choices, def, help) \
+	{ name, SETTING_STR, 0, 0, choices, def, OFF(field), help }
+#define I(name, field, min, max, def, help) \
+	{ name, SETTING_INT, min, max, NULL, def, OFF(field), help }
+#define B(name, field, def, help) \
+	{ name, SETTING_BOOL, 0, 1, NULL, def, OFF(field), help }
+
+const struct setting_def settings_table[] = {
+	S("modem.model", modem.model, NULL, "dummy", "libgammu model: \"dummy\", \"at\" or \"\" to autodetect"),
+	S("modem.connection", modem.connection, NULL, "none", "libgammu connection: \"none\" for dummy, \"at\" for a USB modem"),
+	S("modem.device", modem.device, NULL, "var/modem", "device node, or the folder acting as a phone for dummy"),
+	S("modem.pin", modem.pin, NULL, "", "SIM PIN entered when the SIM asks for one"),
+	S("modem.own_number", modem.own_number, NULL, "", "our own number: never auto-reply to it"),
+	I("modem.poll_interval_ms", modem.poll_interval_ms, 10, 600000, "1000", "how often to look for new messages"),
+	I("modem.status_interval", modem.status_interval_s, 5, 86400, "60", "seconds between signal/network checks"),
+	I("modem.reconnect_min_ms", modem.reconnect_min_ms, 10, 600000, "500", "first reconnect delay after the modem vanished"),
+	I("modem.reconnect_max_ms", modem.reconnect_max_ms, 100, 3600000, "60000", "reconnect delay cap (backoff doubles up to it)"),
+	I("modem.send_attempts", modem.send_attempts, 1, 100, "5", "attempts for a temporary send failure before giving up"),
+	I("modem.retry_base", modem.retry_base_s, 1, 86400, "30", "seconds before the first retry of a failed send (doubles)"),
+	I("modem.multipart_timeout", modem.multipart_timeout_s, 10, 604800, "600", "seconds to wait for missing parts of a long message"),
+	B("modem.reject_calls", modem.reject_calls, "true", "hang up incoming voice calls"),
+	B("modem.call_reply_help", modem.call_reply_help, "true", "answer a missed call with the help message by SMS"),
+	S("modem.balance_code", modem.balance_code, NULL, "", "USSD code of the periodic balance check, e.g. \"*101#\" (empty: off)"),
+	I("modem.balance_interval", modem.balance_interval_s, 60, 2592000, "86400", "seconds between balance checks"),
+	I("modem.balance_low", modem.balance_low, 0, 100000000, "10000", "warn officers when credit (VND) falls below this"),
+	S("modem.fault_file", modem.fault_file, NULL, "", "test only: file of injected modem faults (empty: off)"),
+	I("modem.send_delay_ms", modem.send_delay_ms, 0, 60000, "0", "test/bench only: simulated time per sent part"),
+	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
+	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
+	S("log.level", log.level, "error|warning|notice|info|debug", "info", "least important level that is logged"),
+	B("log.syslog", log.syslog, "false", "log to syslog instead of stderr"),
+	B("log.mask_numbers", log.mask_numbers, "false", "mask the middle of phone numbers in logs"),
+	I("sms.max_parts", sms.max_parts, 1, 10, "3", "most SMS parts in one reply"),
+	S("sms.reply_diacritics", sms.reply_diacritics, "auto|always|never", "auto", "accented replies: auto drops accents when over budget"),
+	I("sms.rate_limit_per_hour", sms.rate_limit_per_hour, 1, 100000, "30", "messages per sender per hour answered before one warning"),
+	I("office.utc_offset_min", office.utc_offset_min, -720, 840, "420", "office time zone as minutes east of UTC (Asia/Ho_Chi_Minh: 420)"),
+	I("privacy.retain_days", privacy.retain_days, 1, 36500, "180", "days inbound texts are kept before being purged"),
+	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct setting_def *settings_find(const char *name)
+{
+	for (const struct setting_def *d = settings_table; d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+static int choice_ok(const char *choices, const char *value)
+{
+	size_t n = strlen(value);
+	const char *p = choices;
+
+	while (*p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && strncmp(p, value, n) == 0)
+			return 1;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return 0;
+}
+
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end)
+		return GW_ERR_INVAL;
+	*out = v;
+	return 0;
+}
+
+/* Store a value given as text (defaults) or native (from libconfig). */
+static void store_str(struct gw_settings *s, const struct setting_def *d, const char *v)
+{
+	char *dst = (char *)s + d->offset;
+
+	if (gw_strlcpy(dst, v, SETTINGS_STR_MAX) < 0)
+		dst[0] = '\0';
+}
+
+static void store_int(struct gw_settings *s, const struct setting_def *d, long v)
+{
+	*(int *)((char *)s + d->offset) = (int)v;
+}
+
+void settings_defaults(struct gw_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (const struct setting_def *d = settings_table; d->name; d++) {
+		long v = 0;
+
+		if (d->type == SETTING_STR)
+			store_str(s, d, d->def);
+		else if (d->type == SETTING_BOOL)
+			store_int(s, d, strcmp(d->def, "true") == 0);
+		else if (parse_long(d->def, &v) == 0)
+			store_int(s, d, v);
+	}
+}
+
+static void set_err(char *err, size_t errsz, const config_setting_t *st, const char *fallback_file,
+		    const char *key, const char *what)
+{
+	const char *file = config_setting_source_file(st);
+	struct buf b;
+
+	buf_init(&b, errsz ? errsz - 1 : 1);
+	if (buf_addf(&b, "%s:%d: %s: %s", file ? file : fallback_file,
+		     config_setting_source_line(st), key, what) < 0)
+		buf_addf(&b, "%s: %s", key, what);
+	if (errsz) {
+		size_t n = b.len < errsz - 1 ? b.len : errsz - 1;
+		memcpy(err, b.data, n);
+		err[n] = '\0';
+	}
+	buf_release(&b);
+}
+
+static const char *type_word(enum setting_type t)
+{
+	return t == SETTING_STR ? "a string" : t == SETTING_INT ? "an integer" : "true or false";
+}
+
+/* Check one leaf setting against the table and apply it. */
+static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const char *key,
+		      const char *path, char *err, size_t errsz)
+{
+	const struct setting_def *d = settings_find(key);
+	int t = config_setting_type(st);
+	char what[160];
+
+	if (!d) {
+		set_err(err, errsz, st, path, key, "unknown setting");
+		return GW_ERR_CONFIG;
+	}
+	if ((d->type == SETTING_STR && t != CONFIG_TYPE_STRING) ||
+	    (d->type == SETTING_INT && t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) ||
+	    (d->type == SETTING_BOOL && t != CONFIG_TYPE_BOOL)) {
+		snprintf(what, sizeof(what), "must be %s", type_word(d->type));
+		set_err(err, errsz, st, path, key, what);
+		return GW_ERR_CONFIG;
+	}
+	if (d->type == SETTING_STR) {
+		const char *v = config_setting_get_string(st);
+
+		if (strlen(v) >= SETTINGS_STR_MAX) {
+			set_err(err, errsz, st, path, key, "value is too long");
+			return GW_ERR_CONFIG;
+		}
+		if (d->choices && !choice_ok(d->choices, v)) {
+			snprintf(what, sizeof(what), "must be one of %s", d->choices);
+			set_err(err, errsz, st, path, key, what);
+			return GW_ERR_CONFIG;
+		}
+		store_str(s, d, v);
+	} else if (d->type == SETTING_INT) {
+		long long v = config_setting_get_int64(st);
+
+		if (v < d->min || v > d->max) {
+			snprintf(what, sizeof(what), "%lld is out of range [%ld, %ld]", v, d->min, d->max);
+			set_err(err, errsz, st, path, key, what);
+			return GW_ERR_CONFIG;
+		}
+		store_int(s, d, (long)v);
+	} else {
+		store_int(s, d, config_setting_get_bool(st));
+	}
+	return 0;
+}
+
+static int apply_group(struct gw_settings *s, const config_setting_t *grp, const char *prefix,
+		       const char *path, char *err, size_t errsz)
+{
+	int n = config_setting_length(grp);
+	int r = 0;
+
+	for (int i = 0; i < n && r == 0; i++) {
+		const config_setting_t *st = config_setting_get_elem(grp, (unsigned)i);
+		const char *name = config_setting_name(st);
+		struct buf key;
+
+		buf_init(&key, 512);
+		if (!name || (*prefix && (buf_adds(&key, prefix) < 0 || buf_addch(&key, '.') < 0)) ||
+		    buf_adds(&key, name) < 0) {
+			set_err(err, errsz, st, path, name ? name : "(list)", "unexpected list element");
+			r = GW_ERR_CONFIG;
+		} else if (config_setting_type(st) == CONFIG_TYPE_GROUP) {
+			r = apply_group(s, st, key.data, path, err, errsz);
+		} else {
+			r = apply_leaf(s, st, key.data, path, err, errsz);
+		}
+		buf_release(&key);
+	}
+	return r;
+}
+
+int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	struct gw_settings tmp;
+	config_t cfg;
+	int r = GW_ERR_CONFIG;
+	FILE *f;
+
+	config_init(&cfg);
+	settings_defaults(&tmp);
+	if (!(f = fopen(path, "r"))) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		r = GW_ERR_IO;
+		goto out;
+	}
+	fclose(f);
+	if (!config_read_file(&cfg, path)) {
+		snprintf(err, errsz, "%s:%d: syntax error: %s",
+			 config_error_file(&cfg) ? config_error_file(&cfg) : path,
+			 config_error_line(&cfg), config_error_text(&cfg));
+		goto out;
+	}
+	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0)
+		goto out;
+	*s = tmp;
+	r = 0;
+out:
+	config_destroy(&cfg);
+	return r;
+}
+
+void settings_dump(const struct gw_settings *s, void *stream)
+{
+	FILE *f = stream;
+
+	for (const struct setting_def *d = settings_table; d->name; d++) {
+		const char *p = (const char *)s + d->offset;
+
+		if (d->type == SETTING_STR)
+			fprintf(f, "%s = \"%s\"\n", d->name, p);
+		else if (d->type == SETTING_BOOL)
+			fprintf(f, "%s = %s\n", d->name, *(const int *)p ? "true" : "false");
+		else
+			fprintf(f, "%s = %d\n", d->name, *(const int *)p);
+	}
+}

@@ -1,0 +1,86 @@
+/* settings.h - the gateway's settings: a declarative table over libconfig.
+ *
+ * Every key the gateway understands is one row of a table (name, type,
+ * range or allowed words, default, one-line help) in settings.c. Loading a
+ * file checks every key against the table: unknown keys, wrong types and
+ * out-of-range values are errors naming the file, the line and the key.
+ * struct gw_settings holds only configuration, never runtime state.
+ */
+#ifndef GW_SETTINGS_H
+#define GW_SETTINGS_H
+
+#include <stddef.h>
+
+#define SETTINGS_STR_MAX 256
+
+struct gw_settings {
+	struct {
+		char model[SETTINGS_STR_MAX];
+		char connection[SETTINGS_STR_MAX];
+		char device[SETTINGS_STR_MAX];
+		char pin[SETTINGS_STR_MAX];
+		char own_number[SETTINGS_STR_MAX];
+		int poll_interval_ms;
+		int status_interval_s;
+		int reconnect_min_ms;
+		int reconnect_max_ms;
+		int send_attempts;
+		int retry_base_s;
+		int multipart_timeout_s;
+		int reject_calls;
+		int call_reply_help;
+		char balance_code[SETTINGS_STR_MAX];
+		int balance_interval_s;
+		int balance_low;
+		char fault_file[SETTINGS_STR_MAX];
+		int send_delay_ms;
+	} modem;
+	struct {
+		char path[SETTINGS_STR_MAX];
+		int busy_timeout_ms;
+	} database;
+	struct {
+		char level[SETTINGS_STR_MAX];
+		int syslog;
+		int mask_numbers;
+	} log;
+	struct {
+		int max_parts;
+		char reply_diacritics[SETTINGS_STR_MAX];
+		int rate_limit_per_hour;
+	} sms;
+	struct {
+		int utc_offset_min;
+	} office;
+	struct {
+		int retain_days;
+	} privacy;
+};
+
+enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL };
+
+struct setting_def {
+	const char *name;     /* dotted path, e.g. "modem.device" */
+	enum setting_type type;
+	long min, max;        /* SETTING_INT range */
+	const char *choices;  /* SETTING_STR: "a|b|c" or NULL for free text */
+	const char *def;      /* default, as text */
+	size_t offset;        /* into struct gw_settings */
+	const char *help;
+};
+
+/* The table itself, terminated by a row with name == NULL. */
+extern const struct setting_def settings_table[];
+
+/* Fill s with every default. */
+void settings_defaults(struct gw_settings *s);
+
+/* Load path over the defaults. On error returns GW_ERR_CONFIG (or
+ * GW_ERR_IO) and writes "file:line: key: problem" into err (size errsz);
+ * s is then left untouched. */
+int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz);
+
+/* Write every setting as "name = value" to a stream (FILE *). */
+void settings_dump(const struct gw_settings *s, void *stream);
+
+#endif

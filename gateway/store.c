@@ -1,0 +1,287 @@
+#include "store.h"
+
+#include <time.h>
+
+#include "../common/gw_err.h"
+#include "../common/log.h"
+
+/* Forward migrations: migrations[i] takes the schema from version i to i+1.
+ * Never edit a released step; add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the whole mission's tables */
+	"CREATE TABLE programs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  category TEXT NOT NULL DEFAULT '',"
+	"  title_vi TEXT NOT NULL, title_en TEXT NOT NULL DEFAULT '',"
+	"  summary_vi TEXT NOT NULL, summary_en TEXT NOT NULL DEFAULT '',"
+	"  details_vi TEXT NOT NULL DEFAULT '',"
+	"  eligibility_vi TEXT NOT NULL DEFAULT '',"
+	"  how_to_apply_vi TEXT NOT NULL DEFAULT '',"
+	"  documents_vi TEXT NOT NULL DEFAULT '',"
+	"  office TEXT NOT NULL DEFAULT '',"
+	"  legal_basis TEXT NOT NULL DEFAULT '',"
+	"  effective_from TEXT, effective_until TEXT,"
+	"  needs_check INTEGER NOT NULL DEFAULT 0,"
+	"  caveat TEXT NOT NULL DEFAULT '',"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE program_keywords ("
+	"  program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,"
+	"  keyword TEXT NOT NULL,"
+	"  folded TEXT NOT NULL,"
+	"  PRIMARY KEY (program_id, folded));"
+	"CREATE INDEX program_keywords_folded ON program_keywords(folded);"
+	"CREATE TABLE program_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  data TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL,"
+	"  changed_by TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (code, version));"
+	/* Folded (plain ASCII) copies of the searchable text; rowid = programs.id */
+	"CREATE VIRTUAL TABLE programs_fts USING fts5("
+	"  code, title, keywords, summary, details,"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TABLE commands ("
+	"  name TEXT PRIMARY KEY,"
+	"  intent TEXT NOT NULL,"
+	"  officer_only INTEGER NOT NULL DEFAULT 0,"
+	"  help_vi TEXT NOT NULL DEFAULT '', help_en TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE command_aliases ("
+	"  alias TEXT PRIMARY KEY,"
+	"  command TEXT NOT NULL REFERENCES commands(name) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL DEFAULT 'vi');"
+	"CREATE TABLE intent_cues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  intent TEXT NOT NULL,"
+	"  cue TEXT NOT NULL,"
+	"  weight REAL NOT NULL DEFAULT 1.0,"
+	"  UNIQUE (intent, cue));"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL, title_en TEXT NOT NULL DEFAULT '',"
+	"  employer TEXT NOT NULL DEFAULT '',"
+	"  industrial_zone TEXT NOT NULL DEFAULT '',"
+	"  province TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '',"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  job_type TEXT NOT NULL DEFAULT '',"
+	"  wage_min INTEGER, wage_max INTEGER, wage_text TEXT NOT NULL DEFAULT '',"
+	"  requirements TEXT NOT NULL DEFAULT '', benefits TEXT NOT NULL DEFAULT '',"
+	"  age_min INTEGER, age_max INTEGER, gender TEXT NOT NULL DEFAULT '',"
+	"  headcount INTEGER, shift TEXT NOT NULL DEFAULT '',"
+	"  contact TEXT NOT NULL DEFAULT '',"
+	"  deadline TEXT,"
+	"  keywords TEXT NOT NULL DEFAULT '',"
+	"  folded TEXT NOT NULL DEFAULT '',"
+	"  officer_id INTEGER REFERENCES officers(id),"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),"
+	"  sample INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE TABLE contacts ("
+	"  phone TEXT PRIMARY KEY,"
+	"  lang TEXT NOT NULL DEFAULT 'vi' CHECK (lang IN ('vi','en')),"
+	"  unaccented INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out_at INTEGER,"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+	"CREATE TABLE subscriptions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  area TEXT NOT NULL DEFAULT '', job_type TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (phone, area, job_type));"
+	"CREATE TABLE officers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('officer','admin')),"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  pin_hash TEXT NOT NULL DEFAULT '',"
+	"  web_hash TEXT NOT NULL DEFAULT '',"
+	"  failed_attempts INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE referrals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id),"
+	"  phone TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','contacted','hired','rejected','withdrawn')),"
+	"  officer_notified INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (job_id, phone));"
+	"CREATE TABLE office_hours ("
+	"  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+	"  opens TEXT NOT NULL, closes TEXT NOT NULL,"
+	"  PRIMARY KEY (weekday, opens));"
+	"CREATE TABLE calendar_days ("
+	"  day TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday','special','closed')),"
+	"  note TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  officer_id INTEGER REFERENCES officers(id),"
+	"  program_code TEXT NOT NULL DEFAULT '',"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  day TEXT NOT NULL, slot TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'requested'"
+	"    CHECK (status IN ('requested','confirmed','cancelled','declined','done')),"
+	"  reminded INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX appointments_slot ON appointments(day, slot, status);"
+	/* Every part read from the modem, committed before it is deleted there.
+	 * fingerprint makes a second delivery of the same part a no-op. */
+	"CREATE TABLE inbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL, total INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL UNIQUE,"
+	"  stored_at INTEGER NOT NULL,"
+	"  inbox_id INTEGER REFERENCES inbox(id) ON DELETE SET NULL);"
+	"CREATE INDEX inbox_parts_open ON inbox_parts(inbox_id, sender, ref, total);"
+	"CREATE TABLE inbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender TEXT NOT NULL,"
+	"  channel TEXT NOT NULL DEFAULT 'sms',"
+	"  text TEXT NOT NULL,"
+	"  parts INTEGER NOT NULL DEFAULT 1,"
+	"  incomplete INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL,"
+	"  stored_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'new'"
+	"    CHECK (status IN ('new','handled','skipped','failed')),"
+	"  intent TEXT NOT NULL DEFAULT '',"
+	"  ref_code TEXT NOT NULL DEFAULT '',"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  handled_at INTEGER);"
+	"CREATE INDEX inbox_status ON inbox(status, id);"
+	"CREATE INDEX inbox_sender ON inbox(sender, stored_at);"
+	"CREATE TABLE broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_by TEXT NOT NULL,"
+	"  job_id INTEGER REFERENCES jobs(id),"
+	"  text TEXT NOT NULL,"
+	"  area TEXT NOT NULL DEFAULT '', job_type TEXT NOT NULL DEFAULT '',"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reply','notify','reminder','broadcast','warning')),"
+	"  priority INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (status IN ('queued','sending','sent','failed','sent_unknown','cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  inbox_id INTEGER REFERENCES inbox(id) ON DELETE SET NULL,"
+	"  broadcast_id INTEGER REFERENCES broadcasts(id),"
+	"  parts INTEGER NOT NULL DEFAULT 0,"
+	"  encoding TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_queue ON outbox(status, priority, next_attempt_at, id);"
+	"CREATE UNIQUE INDEX outbox_broadcast_once ON outbox(broadcast_id, phone)"
+	"  WHERE broadcast_id IS NOT NULL;"
+	"CREATE TABLE sessions ("
+	"  phone TEXT NOT NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms','ussd')),"
+	"  state TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (phone, channel));"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE modem_status ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  connected INTEGER NOT NULL DEFAULT 0,"
+	"  signal_percent INTEGER, battery_percent INTEGER,"
+	"  network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
+	"  balance TEXT NOT NULL DEFAULT '',"
+	"  last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
+	"  last_error_at INTEGER,"
+	"  sent_parts INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER);"
+	"INSERT INTO modem_status (id) VALUES (1);",
+};
+
+int store_schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+static int store_migrate(struct db *db)
+{
+	int64_t version = 0;
+	int r;
+
+	if ((r = db_query_int64(db, "PRAGMA user_version", &version)) < 0)
+		return r;
+	if (version > store_schema_version()) {
+		log_error("%s has schema version %lld, newer than this build (%d)", db_path(db),
+			  (long long)version, store_schema_version());
+		return GW_ERR_DB;
+	}
+	for (int v = (int)version; v < store_schema_version(); v++) {
+		char pragma[48];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if ((r = db_begin(db)) < 0)
+			return r;
+		if ((r = db_exec(db, migrations[v])) < 0 || (r = db_exec(db, pragma)) < 0) {
+			db_rollback(db);
+			log_error("migration of %s to version %d failed", db_path(db), v + 1);
+			return r;
+		}
+		if ((r = db_commit(db)) < 0)
+			return r;
+		log_info("database %s migrated to schema version %d", db_path(db), v + 1);
+	}
+	return 0;
+}
+
+int store_open(struct db **out, const char *path, int busy_timeout_ms)
+{
+	struct db *db = NULL;
+	int r;
+
+	if ((r = db_open(&db, path, busy_timeout_ms)) < 0)
+		goto out;
+	if ((r = store_migrate(db)) < 0)
+		goto out;
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return r;
+}
+
+int store_audit(struct db *db, const char *actor, const char *action, const char *target,
+		const char *detail)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "INSERT INTO audit (at, actor, action, target, detail)"
+				" VALUES (?, ?, ?, ?, ?)", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	db_bind_text(st, 2, actor);
+	db_bind_text(st, 3, action);
+	db_bind_text(st, 4, target ? target : "");
+	db_bind_text(st, 5, detail ? detail : "");
+	r = db_step(st);
+	return r < 0 ? r : 0;
+}

@@ -1,0 +1,151 @@
+/* modem.h - the transport interface: how the gateway talks to a phone.
+ *
+ * The rest of the gateway sees only this header: no GSM_* type, no
+ * GSM_Error, no libgammu header. A transport is a struct modem with an ops
+ * table; today there is one real transport (libgammu, modem_gammu.c) and
+ * one decorator that injects faults for tests (modem_fault.c). A Kannel/
+ * SMPP transport or several modems later are further ops tables.
+ *
+ * Every call returns 0 or a negative GW_ERR_*; the ones that matter:
+ *   GW_ERR_MODEM_GONE  device vanished / not connected: close and reopen
+ *                      with backoff (modem_reconnect_delay_ms)
+ *   GW_ERR_TIMEOUT     no answer in time (repeated: treat as gone)
+ *   GW_ERR_SEND_PERM   network refused this message for good (+CMS 'permanent')
+ *   GW_ERR_SEND_TEMP   refused for now: retry later with backoff
+ *   GW_ERR_SECURITY    SIM needs a PIN / no SIM: an operator must act
+ *   GW_ERR_CORRUPT     one stored message is malformed: skip and report it
+ *
+ * All calls happen on one thread (libgammu is not thread-safe).
+ */
+#ifndef GW_MODEM_H
+#define GW_MODEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define MODEM_PHONE_MAX 32
+#define MODEM_TEXT_MAX 1024 /* one part decodes to at most ~160 chars = 640 UTF-8 bytes */
+
+/* One stored SMS part as read from the phone. */
+struct modem_part {
+	char sender[MODEM_PHONE_MAX];  /* as the network gave it: "+8490...", or alphanumeric */
+	int sender_alnum;              /* sender is alphanumeric (a service, not a person) */
+	time_t sent_at;                /* SMSC timestamp (UTC), 0 if unknown */
+	int ref;                       /* concatenation reference, 0 when single */
+	int total;                     /* parts in the whole message, 1 when single */
+	int seq;                       /* this part's number, 1..total */
+	char text[MODEM_TEXT_MAX];     /* decoded to UTF-8 (GSM-7/UCS-2) */
+	int malformed;                 /* undecodable: stored for the record, never answered */
+	char handle[48];               /* opaque location, given back to delete_part */
+};
+
+/* Result of sending one message (all its parts, back to back). */
+struct modem_sent {
+	int parts;           /* parts handed to the network */
+	int ucs2;            /* 1 if sent as UCS-2, 0 for GSM-7 */
+	int network_error;   /* +CMS ERROR code when refused, else 0 */
+};
+
+struct modem_status {
+	int connected;
+	int signal_percent;  /* -1 unknown */
+	int battery_percent; /* -1 unknown */
+	char network[64];    /* operator name or code, "" unknown */
+	char security[32];   /* "ready", "pin", "puk", "nosim", "" unknown */
+};
+
+enum modem_event_kind { MODEM_EVENT_CALL = 1, MODEM_EVENT_USSD = 2 };
+
+struct modem_event {
+	enum modem_event_kind kind;
+	char number[MODEM_PHONE_MAX]; /* caller for CALL */
+	char text[512];               /* network answer for USSD */
+};
+
+struct modem;
+
+struct modem_ops {
+	const char *name;
+	/* Connect (and enter the PIN when the SIM asks). */
+	int (*open)(struct modem *m);
+	void (*close)(struct modem *m);
+	/* Every stored inbound part, in storage order. *parts is malloc'd
+	 * (free with free()); *n may be 0. A malformed message is returned with
+	 * malformed = 1, never silently skipped, so the caller can record and
+	 * delete it. */
+	int (*read_pending)(struct modem *m, struct modem_part **parts, size_t *n);
+	/* Delete a part once it is safe in the database. Deleting a part that
+	 * is already gone is success. */
+	int (*delete_part)(struct modem *m, const struct modem_part *p);
+	/* Send text (UTF-8) to phone: GSM-7 when possible, UCS-2 otherwise,
+	 * concatenated with one reference when long. */
+	int (*send)(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
+	int (*status)(struct modem *m, struct modem_status *out);
+	/* Originate USSD (e.g. "*101#") and wait up to timeout_ms for the answer. */
+	int (*ussd)(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
+	/* Collect asynchronous events (incoming calls, late USSD answers): up to
+	 * max events written, count in *n. Never blocks. */
+	int (*poll_events)(struct modem *m, struct modem_event *ev, size_t max, size_t *n);
+	/* Hang up a ringing call. */
+	int (*hangup)(struct modem *m);
+	void (*destroy)(struct modem *m);
+};
+
+struct modem {
+	const struct modem_ops *ops;
+	void *priv;
+};
+
+struct modem_config {
+	const char *model;      /* gammurc meaning: "dummy", "at", "" */
+	const char *connection; /* "none", "at", "at115200", ... */
+	const char *device;     /* device node or dummy folder */
+	const char *pin;        /* "" for none */
+	int send_delay_ms;      /* simulated time per part (bench/tests), 0 = none */
+};
+
+/* The libgammu transport. */
+int modem_gammu_create(struct modem **out, const struct modem_config *cfg);
+
+/* Wrap inner with fault injection driven by a control file (see
+ * modem_fault.c): each call first reads the file's current directives,
+ * e.g. "gone", "timeout send", "cms 500 send", "cms 38 send once", "clear". */
+int modem_fault_create(struct modem **out, struct modem *inner, const char *control_file);
+
+/* Convenience wrappers that dispatch through ops. */
+int modem_open(struct modem *m);
+void modem_close(struct modem *m);
+void modem_destroy(struct modem *m);
+int modem_read_pending(struct modem *m, struct modem_part **parts, size_t *n);
+int modem_delete_part(struct modem *m, const struct modem_part *p);
+int modem_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
+int modem_status(struct modem *m, struct modem_status *out);
+int modem_ussd(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
+int modem_poll_events(struct modem *m, struct modem_event *ev, size_t max, size_t *n);
+int modem_hangup(struct modem *m);
+
+/* Classify a +CMS ERROR code: 1 when retrying cannot help (e.g. unknown
+ * subscriber, barred, invalid number), 0 when it may (network busy, no
+ * network, temporary failure). */
+int modem_cms_permanent(int cms);
+
+/* Exponential backoff: min_ms doubled per failed attempt (attempt >= 1),
+ * capped at max_ms. */
+int modem_reconnect_delay_ms(int attempt, int min_ms, int max_ms);
+
+/* How text would be sent: number of parts and whether UCS-2 is needed,
+ * computed with the same encoder the transport uses (libgammu's
+ * GSM_EncodeMultiPartSMS), so the count is exact. Never fails on valid
+ * UTF-8; GW_ERR_INVAL on invalid UTF-8. */
+int modem_text_parts(const char *text, int *parts, int *ucs2);
+
+/* 1 if every character of text exists in the GSM 03.38 default alphabet
+ * (with its extension table), i.e. it can go as GSM-7. */
+int modem_text_is_gsm7(const char *text);
+
+/* Number kinds we never auto-reply to: alphanumeric, short service codes
+ * (fewer than 8 digits), or empty. */
+int modem_number_is_service(const char *number);
+
+#endif
