@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #include "../common/gw_err.h"
@@ -209,12 +210,19 @@ static const char *const migrations[] = {
 	"  connected INTEGER NOT NULL DEFAULT 0,"
 	"  signal_percent INTEGER, battery_percent INTEGER,"
 	"  network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
-	"  balance TEXT NOT NULL DEFAULT '',"
+	"  balance TEXT NOT NULL DEFAULT '', balance_checked_at INTEGER,"
 	"  last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
 	"  last_error_at INTEGER,"
 	"  sent_parts INTEGER NOT NULL DEFAULT 0,"
 	"  updated_at INTEGER);"
-	"INSERT INTO modem_status (id) VALUES (1);",
+	"INSERT INTO modem_status (id) VALUES (1);"
+	/* USSD codes asked by gatewayctl, answered by the daemon that owns the modem */
+	"CREATE TABLE ussd_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','answered','failed')),"
+	"  answer TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, answered_at INTEGER);",
 };
 
 int store_schema_version(void)

@@ -13,7 +13,7 @@ static int append_cp(struct buf *out, utf8proc_int32_t cp)
 	return n > 0 ? buf_add(out, enc, (size_t)n) : 0;
 }
 
-int textfold_ascii(struct buf *out, const char *text, size_t len)
+static int fold(struct buf *out, const char *text, size_t len, int lower)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
 	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
@@ -22,7 +22,7 @@ int textfold_ascii(struct buf *out, const char *text, size_t len)
 	while (left > 0 && r == 0) {
 		utf8proc_int32_t cp, dec[8];
 		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp), nd;
-		int opts = UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+		int opts = UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | (lower ? UTF8PROC_CASEFOLD : 0);
 
 		if (n < 0) { /* invalid byte: drop it */
 			p++;
@@ -32,11 +32,11 @@ int textfold_ascii(struct buf *out, const char *text, size_t len)
 		p += n;
 		left -= n;
 		if (cp == 0x0110 || cp == 0x0111) {
-			r = buf_addch(out, 'd');
+			r = buf_addch(out, cp == 0x0110 && !lower ? 'D' : 'd');
 			continue;
 		}
 		if (cp < 0x80) {
-			r = buf_addch(out, (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+			r = buf_addch(out, (char)(lower && cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
 			continue;
 		}
 		nd = utf8proc_decompose_char(cp, dec, 8, (utf8proc_option_t)opts, NULL);
@@ -48,6 +48,16 @@ int textfold_ascii(struct buf *out, const char *text, size_t len)
 			r = append_cp(out, dec[i] == 0x0111 ? 'd' : dec[i]);
 	}
 	return r;
+}
+
+int textfold_ascii(struct buf *out, const char *text, size_t len)
+{
+	return fold(out, text, len, 1);
+}
+
+int textfold_strip_marks(struct buf *out, const char *text, size_t len)
+{
+	return fold(out, text, len, 0);
 }
 
 int textfold_utf8_valid(const char *text, size_t len)

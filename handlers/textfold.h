@@ -16,6 +16,10 @@
 /* Append the folded form of text[0..len) to out. */
 int textfold_ascii(struct buf *out, const char *text, size_t len);
 
+/* Append text with its diacritics removed but its case kept
+ * ("Bảo hiểm Đ" -> "Bao hiem D"): the unaccented form of a reply. */
+int textfold_strip_marks(struct buf *out, const char *text, size_t len);
+
 /* 1 when text is valid UTF-8 (and has no NUL before len), else 0. */
 int textfold_utf8_valid(const char *text, size_t len);
 

@@ -1,0 +1,29 @@
+/* ctl.h - gatewayctl's subcommands, one file per family.
+ *
+ * Each subcommand gets the loaded settings and its own argv (argv[0] is the
+ * subcommand name) and returns a process exit code: 0 success, 1 failure,
+ * 2 usage error.
+ */
+#ifndef GW_CTL_H
+#define GW_CTL_H
+
+#include "../common/db.h"
+#include "../config/settings.h"
+
+struct ctl {
+	const char *config_path;
+	struct gw_settings cfg;
+	const char *actor;  /* "cli:<user>" for the audit log */
+};
+
+/* Open the database (creating and migrating it). */
+int ctl_open_db(const struct ctl *c, struct db **out);
+
+int ctl_cmd_init(struct ctl *c, int argc, char **argv);
+int ctl_cmd_import(struct ctl *c, int argc, char **argv);
+int ctl_cmd_keyword(struct ctl *c, int argc, char **argv);
+int ctl_cmd_simulate(struct ctl *c, int argc, char **argv);
+int ctl_cmd_status(struct ctl *c, int argc, char **argv);
+int ctl_cmd_ussd(struct ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,273 @@
+#include "daemon.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/gw_err.h"
+#include "../common/log.h"
+#include "../modem/modem.h"
+#include "evloop.h"
+#include "housekeep.h"
+#include "ingest.h"
+#include "inbound.h"
+#include "link.h"
+#include "sender.h"
+#include "store.h"
+#include "ussd_requests.h"
+
+#define DAEMON_ONCE_MAX_ROUNDS 10000
+
+struct daemon {
+	const struct daemon_opts *opts;
+	struct gw_settings *cfg;
+	struct db *db;
+	struct modem *modem;
+	struct link link;
+	struct evloop *loop;
+	int send_timer;
+	int64_t last_status_ms;
+};
+
+/* Answer missed calls: hang up, and record the caller for a help SMS. */
+static void handle_events(struct daemon *d, time_t now)
+{
+	struct modem_event ev[8];
+	size_t n = 0;
+
+	if (link_result(&d->link, modem_poll_events(d->modem, ev, 8, &n), "events") < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		int recorded = 0;
+
+		if (ev[i].kind != MODEM_EVENT_CALL)
+			continue;
+		log_info("incoming call from %s", log_phone(ev[i].number));
+		if (d->cfg->modem.reject_calls)
+			link_result(&d->link, modem_hangup(d->modem), "hangup");
+		if (d->cfg->modem.call_reply_help && !modem_number_is_service(ev[i].number) &&
+		    ingest_call(d->db, ev[i].number, now, &recorded) == 0 && recorded)
+			log_info("missed call from %s: help SMS queued", log_phone(ev[i].number));
+	}
+}
+
+/* One pass of inbound work; *busy = something happened. */
+static int inbound_pass(struct daemon *d, int *busy)
+{
+	time_t now = time(NULL);
+	int stored = 0, seen = 0, assembled = 0, handled = 0, r = 0;
+
+	if (link_ready(&d->link, evloop_now_ms())) {
+		handle_events(d, now);
+		if (d->link.connected)
+			r = ingest_poll(&d->link, now, &stored, &seen);
+		if (r < 0)
+			log_warn("inbound: reading the modem failed: %s", gw_strerror(r));
+	}
+	if ((r = ingest_assemble(d->db, d->cfg, now, &assembled)) < 0)
+		log_warn("inbound: assembling failed: %s", gw_strerror(r));
+	if ((r = inbound_process(d->db, d->cfg, now, 64, &handled)) < 0)
+		log_warn("inbound: handling failed: %s", gw_strerror(r));
+	*busy = seen > 0 || assembled > 0 || handled > 0;
+	if (handled)
+		evloop_wake_timer(d->loop, d->send_timer);
+	return r;
+}
+
+static int64_t modem_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+	int busy = 0;
+	int64_t wait;
+
+	inbound_pass(d, &busy);
+	wait = link_wait_ms(&d->link, evloop_now_ms());
+	if (wait > 0 && wait < d->cfg->modem.poll_interval_ms)
+		return wait;
+	return busy ? 0 : d->cfg->modem.poll_interval_ms;
+}
+
+static int64_t send_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+	time_t now = time(NULL);
+	long due = 0;
+	int sent = 0, r;
+
+	if (!link_ready(&d->link, evloop_now_ms()))
+		return d->cfg->modem.poll_interval_ms;
+	if ((r = sender_send_one(&d->link, now, &sent)) < 0)
+		log_warn("outbox: %s", gw_strerror(r));
+	if (sent)
+		return 0;
+	if (sender_next_due(d->db, now, &due) < 0)
+		return d->cfg->modem.poll_interval_ms * 10;
+	return due * 1000 < d->cfg->modem.poll_interval_ms ? due * 1000 : d->cfg->modem.poll_interval_ms;
+}
+
+static int64_t status_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (link_ready(&d->link, evloop_now_ms()))
+		link_refresh_status(&d->link);
+	return (int64_t)d->cfg->modem.status_interval_s * 1000;
+}
+
+static int64_t ussd_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (link_ready(&d->link, evloop_now_ms()))
+		ussd_requests_serve(&d->link, time(NULL));
+	return 1000;
+}
+
+static int64_t housekeep_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	housekeep_run(d->db, d->cfg, time(NULL));
+	return 60 * 1000;
+}
+
+static void on_stop(struct evloop *loop, int signo, void *arg)
+{
+	log_notice("signal %d: stopping after the current step", signo);
+	evloop_stop(loop);
+}
+
+static void apply_logging(const struct gw_settings *cfg)
+{
+	int level = log_level_parse(cfg->log.level);
+
+	log_setup("gatewayd", level < 0 ? LOG_LVL_INFO : level, cfg->log.syslog,
+		  cfg->log.mask_numbers);
+}
+
+static void on_reload(struct evloop *loop, int signo, void *arg)
+{
+	struct daemon *d = arg;
+	struct gw_settings fresh;
+	char err[512];
+
+	if (settings_load(&fresh, d->opts->config_path, err, sizeof(err)) < 0) {
+		log_error("reload refused, keeping the running settings: %s", err);
+		return;
+	}
+	/* What the open modem and database were built from stays until restart. */
+	if (strcmp(fresh.modem.device, d->cfg->modem.device) != 0 ||
+	    strcmp(fresh.database.path, d->cfg->database.path) != 0)
+		log_warn("reload: modem.device and database.path change only on restart");
+	memcpy(fresh.modem.model, d->cfg->modem.model, sizeof(fresh.modem.model));
+	memcpy(fresh.modem.connection, d->cfg->modem.connection, sizeof(fresh.modem.connection));
+	memcpy(fresh.modem.device, d->cfg->modem.device, sizeof(fresh.modem.device));
+	memcpy(fresh.modem.fault_file, d->cfg->modem.fault_file, sizeof(fresh.modem.fault_file));
+	memcpy(fresh.database.path, d->cfg->database.path, sizeof(fresh.database.path));
+	*d->cfg = fresh;
+	apply_logging(d->cfg);
+	log_notice("configuration reloaded from %s", d->opts->config_path);
+}
+
+static int make_modem(const struct gw_settings *cfg, struct modem **out)
+{
+	struct modem_config mc;
+	struct modem *m = NULL, *wrapped = NULL;
+	int r;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.model = cfg->modem.model;
+	mc.connection = cfg->modem.connection;
+	mc.device = cfg->modem.device;
+	mc.pin = cfg->modem.pin;
+	mc.send_delay_ms = cfg->modem.send_delay_ms;
+	if ((r = modem_gammu_create(&m, &mc)) < 0)
+		return r;
+	if (*cfg->modem.fault_file) {
+		if ((r = modem_fault_create(&wrapped, m, cfg->modem.fault_file)) < 0) {
+			modem_destroy(m);
+			return r;
+		}
+		log_warn("modem: fault injection enabled from %s (test only)", cfg->modem.fault_file);
+		m = wrapped;
+	}
+	*out = m;
+	return 0;
+}
+
+/* --once: everything pending, then exit. */
+static int run_once(struct daemon *d)
+{
+	int rounds = 0, busy = 1, r = 0;
+
+	while (busy && rounds++ < DAEMON_ONCE_MAX_ROUNDS) {
+		int sent = 1, nsent = 0;
+
+		inbound_pass(d, &busy);
+		while (sent && d->link.connected) {
+			if ((r = sender_send_one(&d->link, time(NULL), &sent)) < 0) {
+				log_warn("outbox: %s", gw_strerror(r));
+				break;
+			}
+			nsent += sent;
+		}
+		busy = busy || nsent > 0;
+	}
+	if (!d->link.connected) {
+		log_error("modem not available: inbound and outbound messages wait for it");
+		return GW_ERR_MODEM_GONE;
+	}
+	link_refresh_status(&d->link);
+	return 0;
+}
+
+int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
+{
+	struct daemon d;
+	int recovered = 0, r;
+
+	memset(&d, 0, sizeof(d));
+	d.opts = opts;
+	d.cfg = cfg;
+	apply_logging(cfg);
+	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
+		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
+		goto out;
+	}
+	if ((r = sender_recover(d.db, &recovered)) < 0)
+		goto out;
+	if ((r = make_modem(cfg, &d.modem)) < 0) {
+		log_error("cannot set up the modem: %s", gw_strerror(r));
+		goto out;
+	}
+	link_init(&d.link, d.modem, cfg, d.db);
+	if ((r = evloop_create(&d.loop)) < 0)
+		goto out;
+	if (opts->once) {
+		r = run_once(&d);
+		goto out;
+	}
+	if ((r = evloop_add_timer(d.loop, "modem", 0, modem_timer, &d)) < 0 ||
+	    (r = d.send_timer = evloop_add_timer(d.loop, "send", 0, send_timer, &d)) < 0 ||
+	    (r = evloop_add_timer(d.loop, "status", 0, status_timer, &d)) < 0 ||
+	    (r = evloop_add_timer(d.loop, "ussd", 1000, ussd_timer, &d)) < 0 ||
+	    (r = evloop_add_timer(d.loop, "housekeep", 1000, housekeep_timer, &d)) < 0 ||
+	    (r = evloop_on_signal(d.loop, SIGTERM, on_stop, &d)) < 0 ||
+	    (r = evloop_on_signal(d.loop, SIGINT, on_stop, &d)) < 0 ||
+	    (r = evloop_on_signal(d.loop, SIGHUP, on_reload, &d)) < 0)
+		goto out;
+	signal(SIGPIPE, SIG_IGN);
+	log_notice("gatewayd %s running: modem %s, database %s", GW_VERSION, cfg->modem.device,
+		   cfg->database.path);
+	r = evloop_run(d.loop);
+	log_notice("gatewayd stopped");
+out:
+	if (d.modem) {
+		link_close(&d.link);
+		modem_destroy(d.modem);
+	}
+	evloop_destroy(d.loop);
+	db_close(d.db);
+	return r;
+}
