@@ -28,8 +28,10 @@ SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 
 # One folder a layer: common/ <- config/, modem/ <- handlers/ <- gateway/.
+CTL_SRC := gateway/gatewayctl.c $(wildcard gateway/ctl_*.c)
 LIB_SRC := $(wildcard common/*.c) $(wildcard config/*.c) $(wildcard modem/*.c) \
-	$(wildcard handlers/*.c) $(filter-out gateway/gatewayd.c gateway/gatewayctl.c,$(wildcard gateway/*.c))
+	$(wildcard handlers/*.c) \
+	$(filter-out gateway/gatewayd.c $(CTL_SRC),$(wildcard gateway/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 # Normal build
@@ -68,7 +70,7 @@ bin/gatewayd: $(OBJ_DIR)/gateway/gatewayd.o $(LIB_OBJ) | lint
 	@mkdir -p bin
 	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-bin/gatewayctl: $(OBJ_DIR)/gateway/gatewayctl.o $(LIB_OBJ) | lint
+bin/gatewayctl: $(CTL_SRC:%.c=$(OBJ_DIR)/%.o) $(LIB_OBJ) | lint
 	@mkdir -p bin
 	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
@@ -77,7 +79,7 @@ $(TOBJ_DIR)/bin/gatewayd: $(TOBJ_DIR)/gateway/gatewayd.o $(TLIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(TOBJ_DIR)/bin/gatewayctl: $(TOBJ_DIR)/gateway/gatewayctl.o $(TLIB_OBJ)
+$(TOBJ_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(TOBJ_DIR)/%.o) $(TLIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

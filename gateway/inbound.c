@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/crashpoint.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
 #include "../handlers/textfold.h"
@@ -206,7 +207,9 @@ int inbound_process(struct db *db, const struct gw_settings *cfg, time_t now, in
 		if ((r = db_begin(db)) < 0)
 			break;
 		hr = handle_row(db, cfg, &rows[i], now);
+		crashpoint("inbound-handled"); /* reply queued, not yet committed */
 		if (hr == 0 && (hr = db_commit(db)) == 0) {
+			crashpoint("inbound-committed");
 			done++;
 			continue;
 		}

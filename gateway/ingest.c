@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/crashpoint.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
 
@@ -108,6 +109,7 @@ int ingest_poll(struct link *l, time_t now, int *stored, int *seen)
 		db_rollback(l->db);
 		goto out;
 	}
+	crashpoint("ingest-stored"); /* parts on disk, still on the modem */
 	/* Only now is it safe to delete: every part is on disk. */
 	for (size_t i = 0; i < n; i++) {
 		int d = modem_delete_part(l->modem, &parts[i]);
@@ -119,6 +121,7 @@ int ingest_poll(struct link *l, time_t now, int *stored, int *seen)
 				break;
 		}
 	}
+	crashpoint("ingest-deleted");
 done:
 	*stored = fresh;
 	*seen = (int)n;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/crashpoint.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
 
@@ -98,7 +99,9 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 	if ((r = db_step(st)) < 0)
 		goto out;
 	memset(&ms, 0, sizeof(ms));
+	crashpoint("send-marked"); /* marked 'sending', modem not touched */
 	r = modem_send(l->modem, phone, text, &ms);
+	crashpoint("send-returned"); /* sent, not yet recorded */
 	link_result(l, r, "send");
 	*sent = 1;
 	if (r == 0) {
