@@ -14,6 +14,8 @@
 	{ name, SETTING_STR, 0, 0, choices, def, OFF(field), help }
 #define I(name, field, min, max, def, help) \
 	{ name, SETTING_INT, min, max, NULL, def, OFF(field), help }
+#define T(name, field, def, help) \
+	{ name, SETTING_TIME, 0, 0, NULL, def, OFF(field), help }
 #define B(name, field, def, help) \
 	{ name, SETTING_BOOL, 0, 1, NULL, def, OFF(field), help }
 
@@ -47,8 +49,40 @@ const struct setting_def settings_table[] = {
 	I("sms.rate_limit_per_hour", sms.rate_limit_per_hour, 1, 100000, "30", "messages per sender per hour answered before one warning"),
 	I("office.utc_offset_min", office.utc_offset_min, -720, 840, "420", "office time zone as minutes east of UTC (Asia/Ho_Chi_Minh: 420)"),
 	I("privacy.retain_days", privacy.retain_days, 1, 36500, "180", "days inbound texts are kept before being purged"),
+	T("broadcast.quiet_start", broadcast.quiet_start, "21:00", "no broadcasts from this time (HH:MM, office time)"),
+	T("broadcast.quiet_end", broadcast.quiet_end, "07:00", "... until this time"),
+	I("broadcast.daily_cap", broadcast.daily_cap, 0, 100, "3", "most broadcast messages one number gets per day"),
+	I("officers.max_pin_failures", officers.max_pin_failures, 1, 100, "5", "wrong PINs before a number is locked"),
+	I("officers.lockout_minutes", officers.lockout_minutes, 1, 10080, "30", "how long a number stays locked"),
+	I("appointments.reminder_hour", appointments.reminder_hour, 0, 23, "17", "hour (office time) of the day-before reminder"),
+	I("dialog.sms_timeout", dialog.sms_timeout_s, 60, 604800, "86400", "seconds an SMS dialog (menu, self-check) stays open"),
+	I("dialog.ussd_timeout", dialog.ussd_timeout_s, 10, 3600, "180", "seconds a USSD session stays open"),
+	B("ussd.enabled", ussd.enabled, "false", "serve the operator's USSD callback over HTTP"),
+	S("ussd.listen", ussd.listen, NULL, "127.0.0.1", "address to listen on (loopback unless the operator must reach it)"),
+	I("ussd.port", ussd.port, 1, 65535, "8080", "TCP port"),
+	S("ussd.path", ussd.path, NULL, "/ussd", "URL path of the callback"),
+	S("ussd.service_code", ussd.service_code, NULL, "*384*123#", "our USSD service code"),
+	S("ussd.secret", ussd.secret, NULL, "", "shared secret the aggregator sends (empty: none)"),
+	S("ussd.allow", ussd.allow, NULL, "", "comma-separated client addresses allowed (empty: any)"),
+	I("ussd.max_body", ussd.max_body, 256, 65536, "4096", "largest request body in bytes"),
+	I("ussd.timeout", ussd.timeout_s, 1, 120, "10", "seconds a request may take"),
+	B("web.enabled", web.enabled, "false", "serve the web console"),
+	S("web.listen", web.listen, NULL, "127.0.0.1", "address to listen on (loopback unless configured)"),
+	I("web.port", web.port, 1, 65535, "8081", "TCP port"),
+	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
+
+int settings_time_minutes(const char *hhmm)
+{
+	int h, m;
+	char extra;
+
+	if (strlen(hhmm) != 5 || sscanf(hhmm, "%2d:%2d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 ||
+	    m < 0 || m > 59)
+		return GW_ERR_INVAL;
+	return h * 60 + m;
+}
 
 static const struct setting_def *settings_find(const char *name)
 {
@@ -109,7 +143,7 @@ void settings_defaults(struct gw_settings *s)
 	for (const struct setting_def *d = settings_table; d->name; d++) {
 		long v = 0;
 
-		if (d->type == SETTING_STR)
+		if (d->type == SETTING_STR || d->type == SETTING_TIME)
 			store_str(s, d, d->def);
 		else if (d->type == SETTING_BOOL)
 			store_int(s, d, strcmp(d->def, "true") == 0);
@@ -138,7 +172,8 @@ static void set_err(char *err, size_t errsz, const config_setting_t *st, const c
 
 static const char *type_word(enum setting_type t)
 {
-	return t == SETTING_STR ? "a string" : t == SETTING_INT ? "an integer" : "true or false";
+	return t == SETTING_STR ? "a string" : t == SETTING_TIME ? "a time \"HH:MM\""
+	       : t == SETTING_INT ? "an integer" : "true or false";
 }
 
 /* Check one leaf setting against the table and apply it. */
@@ -153,14 +188,22 @@ static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const c
 		set_err(err, errsz, st, path, key, "unknown setting");
 		return GW_ERR_CONFIG;
 	}
-	if ((d->type == SETTING_STR && t != CONFIG_TYPE_STRING) ||
+	if (((d->type == SETTING_STR || d->type == SETTING_TIME) && t != CONFIG_TYPE_STRING) ||
 	    (d->type == SETTING_INT && t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) ||
 	    (d->type == SETTING_BOOL && t != CONFIG_TYPE_BOOL)) {
 		snprintf(what, sizeof(what), "must be %s", type_word(d->type));
 		set_err(err, errsz, st, path, key, what);
 		return GW_ERR_CONFIG;
 	}
-	if (d->type == SETTING_STR) {
+	if (d->type == SETTING_TIME) {
+		const char *v = config_setting_get_string(st);
+
+		if (settings_time_minutes(v) < 0) {
+			set_err(err, errsz, st, path, key, "must be a time \"HH:MM\" (00:00-23:59)");
+			return GW_ERR_CONFIG;
+		}
+		store_str(s, d, v);
+	} else if (d->type == SETTING_STR) {
 		const char *v = config_setting_get_string(st);
 
 		if (strlen(v) >= SETTINGS_STR_MAX) {
@@ -251,7 +294,7 @@ void settings_dump(const struct gw_settings *s, void *stream)
 	for (const struct setting_def *d = settings_table; d->name; d++) {
 		const char *p = (const char *)s + d->offset;
 
-		if (d->type == SETTING_STR)
+		if (d->type == SETTING_STR || d->type == SETTING_TIME)
 			fprintf(f, "%s = \"%s\"\n", d->name, p);
 		else if (d->type == SETTING_BOOL)
 			fprintf(f, "%s = %s\n", d->name, *(const int *)p ? "true" : "false");

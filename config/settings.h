@@ -55,9 +55,42 @@ struct gw_settings {
 	struct {
 		int retain_days;
 	} privacy;
+	struct {
+		char quiet_start[SETTINGS_STR_MAX]; /* "HH:MM" office time */
+		char quiet_end[SETTINGS_STR_MAX];
+		int daily_cap;
+	} broadcast;
+	struct {
+		int max_pin_failures;
+		int lockout_minutes;
+	} officers;
+	struct {
+		int reminder_hour;
+	} appointments;
+	struct {
+		int sms_timeout_s;
+		int ussd_timeout_s;
+	} dialog;
+	struct {
+		int enabled;
+		char listen[SETTINGS_STR_MAX];
+		int port;
+		char path[SETTINGS_STR_MAX];
+		char service_code[SETTINGS_STR_MAX];
+		char secret[SETTINGS_STR_MAX];
+		char allow[SETTINGS_STR_MAX];
+		int max_body;
+		int timeout_s;
+	} ussd;
+	struct {
+		int enabled;
+		char listen[SETTINGS_STR_MAX];
+		int port;
+		int session_minutes;
+	} web;
 };
 
-enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL };
+enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL, SETTING_TIME /* "HH:MM" */ };
 
 struct setting_def {
 	const char *name;     /* dotted path, e.g. "modem.device" */
@@ -79,6 +112,9 @@ void settings_defaults(struct gw_settings *s);
  * GW_ERR_IO) and writes "file:line: key: problem" into err (size errsz);
  * s is then left untouched. */
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz);
+
+/* Minutes after midnight of a validated "HH:MM" setting value. */
+int settings_time_minutes(const char *hhmm);
 
 /* Write every setting as "name = value" to a stream (FILE *). */
 void settings_dump(const struct gw_settings *s, void *stream);

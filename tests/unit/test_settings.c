@@ -106,6 +106,11 @@ static void test_out_of_range_and_choices(void **state)
 	assert_int_equal(load("\n\nsms = { max_parts = 11; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
 	assert_non_null(strstr(err, ":3:"));
 	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(load("broadcast = { quiet_start = \"25:00\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "HH:MM"));
+	assert_int_equal(load("broadcast = { quiet_end = \"6:30\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("broadcast = { quiet_end = \"06:30\"; };\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(settings_time_minutes(s.broadcast.quiet_end), 390);
 	assert_int_equal(load("log = { level = \"loud\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
 	assert_non_null(strstr(err, "log.level"));
 	assert_non_null(strstr(err, "one of"));
