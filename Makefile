@@ -8,7 +8,7 @@ DESTDIR ?=
 SYSCONFDIR ?= /etc
 
 CC ?= cc
-PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc
+PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -3,13 +3,13 @@
 # apt-get when we are root (or sudo -n works) on Debian/Ubuntu, otherwise
 # print the exact list and stop.
 PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
-libmicrohttpd-dev libutf8proc-dev libcmocka-dev sqlite3 python3 gammu"
+libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev sqlite3 python3 gammu"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 if ! command -v dpkg-query >/dev/null 2>&1; then
-	for m in gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc cmocka; do
+	for m in gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd cmocka; do
 		pkg-config --exists "$m" 2>/dev/null || { echo "missing: pkg-config module $m" >&2; exit 1; }
 	done
 	exit 0
