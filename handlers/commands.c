@@ -97,7 +97,7 @@ int commands_unknown(const struct handler_req *rq, struct handler_result *res)
 /* Intents whose feature is not built yet: say so plainly, and where to go. */
 int commands_not_yet(const struct handler_req *rq, struct handler_result *res)
 {
-	request_set_intent(res, rq->route.intent, NULL);
+	request_set_intent(res, rq->route.intent, *rq->route.program ? rq->route.program : NULL);
 	return handler_reply(res, rq->msg, request_text(rq,
 		"Chuc nang nay chua mo tren tong dai. Vui long lien he UBND xa. Nhan HD de xem huong dan.",
 		"This service is not open yet. Please contact the commune office. Send HELP for help."));

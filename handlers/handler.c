@@ -142,6 +142,8 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	if ((r = normalize_text(&norm, msg->text, strlen(msg->text))) < 0)
 		goto out;
 	rq.norm = norm.data;
+	if (normalize_is_english(rq.norm)) /* answer in the language asked, this once */
+		memcpy(rq.contact.lang, "en", 3);
 	if ((r = router_route(env->db, rq.norm, &rq.route)) < 0)
 		goto out;
 	rq.args = rq.norm + rq.route.args_off;

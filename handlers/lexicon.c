@@ -124,9 +124,111 @@ static int import_command(struct db *db, json_t *c, size_t idx, char *err, size_
 	return 0;
 }
 
+static int is_cue_operator(const char *w, size_t n)
+{
+	return (n == 1 && (*w == '^' || *w == '$' || *w == '#')) || (n == 3 && !memcmp(w, "...", 3)) ||
+	       (n > 1 && *w == '@');
+}
+
+int lexicon_fold_cue(const char *cue, struct buf *out)
+{
+	struct buf run;
+	const char *p = cue;
+	int r = 0;
+
+	buf_init(&run, 512);
+	for (;;) {
+		size_t n = 0;
+
+		while (*p == ' ')
+			p++;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (!n || is_cue_operator(p, n)) { /* flush the words before an operator */
+			if (run.len) {
+				if (out->len && (r = buf_addch(out, ' ')) < 0)
+					break;
+				if ((r = normalize_text(out, run.data, run.len)) < 0)
+					break;
+				buf_reset(&run);
+			}
+			if (!n)
+				break;
+			if ((out->len && (r = buf_addch(out, ' ')) < 0) || (r = buf_add(out, p, n)) < 0)
+				break;
+		} else if ((run.len && (r = buf_addch(&run, ' ')) < 0) || (r = buf_add(&run, p, n)) < 0) {
+			break;
+		}
+		p += n;
+	}
+	buf_rtrim(out);
+	if (r == 0 && out->len == 0)
+		r = GW_ERR_INVAL;
+	buf_release(&run);
+	return r;
+}
+
+int lexicon_add_cue(struct db *db, const char *intent, const char *cue, double weight, char *err,
+		    size_t errsz)
+{
+	struct buf folded;
+	sqlite3_stmt *st;
+	int r;
+
+	buf_init(&folded, 1024);
+	if (!intent || !*intent || strlen(intent) >= 64) {
+		snprintf(err, errsz, "cue '%s': needs an intent", cue);
+		r = GW_ERR_INVAL;
+		goto out;
+	}
+	if ((r = lexicon_fold_cue(cue, &folded)) < 0) {
+		snprintf(err, errsz, "cue '%s' for %s is empty or too long", cue, intent);
+		goto out;
+	}
+	if ((r = db_prepare(db, "INSERT INTO intent_cues (intent, cue, weight) VALUES (?1, ?2, ?3)"
+				" ON CONFLICT (intent, cue) DO UPDATE SET weight = ?3", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, intent);
+	db_bind_text(st, 2, folded.data);
+	sqlite3_bind_double(st, 3, weight);
+	r = db_step(st);
+	r = r < 0 ? r : 0;
+out:
+	buf_release(&folded);
+	return r;
+}
+
+/* "cues": [{"intent": "stop", "weight": 3, "cues": ["khong nhan tin", ...]}, ...] */
+static int import_cues(struct db *db, json_t *groups, char *err, size_t errsz)
+{
+	json_t *g, *c;
+	size_t i, k;
+	int r;
+
+	json_array_foreach(groups, i, g) {
+		const char *intent = json_string_value(json_object_get(g, "intent"));
+		json_t *w = json_object_get(g, "weight"), *list = json_object_get(g, "cues");
+
+		if (!intent || !json_is_number(w) || !json_is_array(list)) {
+			snprintf(err, errsz, "cue group %zu: needs intent, weight and cues", i + 1);
+			return GW_ERR_INVAL;
+		}
+		json_array_foreach(list, k, c) {
+			if (!json_is_string(c)) {
+				snprintf(err, errsz, "cue group %zu (%s): cues must be strings", i + 1, intent);
+				return GW_ERR_INVAL;
+			}
+			if ((r = lexicon_add_cue(db, intent, json_string_value(c), json_number_value(w),
+						 err, errsz)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int lexicon_import(struct db *db, const char *path, char *err, size_t errsz)
 {
-	json_t *root = NULL, *cmds, *c;
+	json_t *root = NULL, *cmds, *c, *cues, *min;
 	json_error_t je;
 	size_t i;
 	int r = GW_ERR_INVAL;
@@ -145,6 +247,17 @@ int lexicon_import(struct db *db, const char *path, char *err, size_t errsz)
 		if ((r = import_command(db, c, i, err, errsz)) < 0)
 			goto out;
 	}
+	cues = json_object_get(root, "cues");
+	if (cues && !json_is_array(cues)) {
+		snprintf(err, errsz, "%s: \"cues\" must be a list of groups", path);
+		r = GW_ERR_INVAL;
+		goto out;
+	}
+	if (cues && (r = import_cues(db, cues, err, errsz)) < 0)
+		goto out;
+	if (json_is_number(min = json_object_get(root, "intent_min")) &&
+	    (r = lexicon_add_cue(db, "unknown", "@min", json_number_value(min), err, errsz)) < 0)
+		goto out;
 	r = db_commit(db);
 out:
 	if (r < 0)

@@ -1,10 +1,11 @@
-/* policy.h - finding the program a household asks about, and its answer.
+/* policy.h - answering what a household asks about a programme.
  *
- * policy_find() tries, in order: the program code itself ("bhyt",
- * "vay ngheo", "vayngheo" -> VAY-NGHEO), the longest program keyword found
- * as a phrase in the question, then the FTS5 index over folded titles,
- * keywords, summaries and details (bm25, weighted towards code and
- * keywords). The runner-up is returned too, so an answer can name it.
+ * policy_find() picks the programme (see progsearch.h: codes, keywords and
+ * cues as phrases, FTS5 as the fallback) and the runner-up the question
+ * also names. policy_body() writes the answer: accented Vietnamese (or
+ * English for English readers), title and summary first, then how to apply
+ * and where, as REPLY_SECTION-separated sections so the composer pages
+ * them sensibly.
  */
 #ifndef GW_POLICY_H
 #define GW_POLICY_H
@@ -17,13 +18,16 @@
 struct policy_match {
 	char code[POLICY_CODE_MAX];
 	char also[POLICY_CODE_MAX]; /* another program the text names, "" if none */
+	int named;                  /* found by code/keyword, not only by FTS rank */
 };
 
 /* GW_ERR_NOTFOUND when nothing matches. */
 int policy_find(struct db *db, const char *norm_query, struct policy_match *out);
 
-/* The whole answer text for code, in lang ("vi"/"en"), before paging. */
-int policy_body(struct db *db, const char *code, const char *lang, struct buf *out);
+/* The whole answer text for code, in lang ("vi"/"en"), before paging; also
+ * (may be NULL or "") is named as "Xem thêm: CS <also>". */
+int policy_body(struct db *db, const char *code, const char *lang, const char *also,
+		struct buf *out);
 
 /* The list of topics with their codes, for a bare "CS". */
 int policy_topics(struct db *db, const char *lang, struct buf *out);
@@ -32,7 +36,8 @@ struct handler_req;
 struct handler_result;
 
 /* The CS command and free-text policy questions: "CS" alone lists the
- * topics; "CS BHYT 2" is page 2 of the BHYT answer. */
+ * topics ("CS 2": their page 2); "CS BHYT 2" is page 2 of the BHYT answer;
+ * a free-text question is the query as a whole. */
 int policy_handle(const struct handler_req *rq, struct handler_result *res);
 
 #endif
