@@ -15,7 +15,7 @@
  * to, an, so, ban, con, may) are left out on purpose. */
 static const char *const english[] = {
 	"about", "any", "apply", "are", "at", "book", "broadcast", "cancel", "card", "check",
-	"children", "commune", "confirm", "could", "does", "english", "family", "fee", "fees",
+	"children", "commune", "confirm", "could", "does", "english", "factory", "family", "fee", "fees",
 	"for", "free", "from", "get", "getting", "good", "have", "health", "hello", "help",
 	"hi", "household", "how", "i", "if", "income", "info", "insurance", "is", "it", "job",
 	"jobs", "know", "law", "loan", "loans", "meeting", "menu", "monday", "month", "move", "my",

@@ -44,7 +44,7 @@
 #define PROGSEARCH_CODE_WEIGHT 5.0    /* the question is the code itself */
 #define PROGSEARCH_ACRONYM_WEIGHT 2.0 /* an acronym code inside a question */
 #define PROGSEARCH_NAMED_MIN 1.5 /* a two-word phrase, a code or an acronym */
-#define PROGSEARCH_ALSO_MIN 3.0
+#define PROGSEARCH_ALSO_MIN 3.5
 #define PROGSEARCH_STRONG 10.0 /* names it beyond doubt: long phrases or several */
 
 struct progsearch_hit {

@@ -256,10 +256,20 @@ static int args_empty(const char *args)
 
 static int find_command(struct db *db, const char *norm, struct route *rt)
 {
+	struct route longer;
 	int r;
 
-	if ((r = match_exact(db, norm, rt)) != 0)
+	if ((r = match_exact(db, norm, rt)) < 0)
 		return r;
+	if (r) {
+		/* "huy hne 3/1" is HUY HEN with a typo, not HUY (STOP) with arguments */
+		memset(&longer, 0, sizeof(longer));
+		if ((r = match_fuzzy(db, norm, &longer)) < 0)
+			return r;
+		if (r && longer.args_off > rt->args_off)
+			*rt = longer;
+		return 1;
+	}
 	if ((r = match_glued(db, norm, rt)) != 0)
 		return r;
 	return match_fuzzy(db, norm, rt);
