@@ -59,12 +59,15 @@ expr, sentf, ctl, sim, outf = sys.argv[1:6]
 sent = []
 if os.path.exists(sentf):
     sent = [json.loads(l) for l in open(sentf, encoding="utf-8") if l.strip()]
-sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(sim))
-import modemsim
-merged = modemsim.merge_records(sent)
-status = json.loads(subprocess.run([sys.executable, sim, "ctl", ctl, "status"],
-                                   capture_output=True, text=True).stdout or "{}")
+merged = status = None
+if "merged" in expr:
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.dirname(sim))
+    import modemsim
+    merged = modemsim.merge_records(sent)
+if "status" in expr:
+    status = json.loads(subprocess.run([sys.executable, sim, "ctl", ctl, "status"],
+                                       capture_output=True, text=True).stdout or "{}")
 out = open(outf, encoding="utf-8", errors="replace").read()
 env = os.environ
 ok = bool(eval("(" + expr.strip() + ")"))
@@ -224,6 +227,12 @@ check "garbage and overlong input: still answers" pyok \
     '"+CSQ: 21,99" in out and status["present"]'
 at AT+CMGS=20 'raw:1b' AT >"$OUT"
 check "ESC cancels the SMS prompt" pyok '"> " in out and out.rstrip().endswith("AT\nOK")'
+# replay the first PDU gammu sent ("xin chao") by hand: cms-once rejects one send only
+read -r CMGS_LEN PDU_HEX < <(awk '$2 == "RX" && $3 ~ /^AT\+CMGS=/ {n = substr($3, 9)} $2 == "RX-PDU" {print n, $3; exit}' "$ATLOG")
+ctl fault cms-once 42 >/dev/null
+at "AT+CMGS=$CMGS_LEN" "pdu:$PDU_HEX" "AT+CMGS=$CMGS_LEN" "pdu:$PDU_HEX" >"$OUT"
+check "fault cms-once 42: one rejection, then accepted" pyok \
+    'out.count("+CMS ERROR: 42") == 1 and "+CMGS: " in out.split("+CMS ERROR: 42")[1] and sent[-1]["text"] == "xin chao"'
 ctl fault error >/dev/null
 at AT >"$OUT"
 check "fault error: ERROR" pyok 'out.rstrip().endswith("ERROR")'
