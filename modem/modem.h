@@ -73,13 +73,18 @@ struct modem_ops {
 	/* Every stored inbound part, in storage order. *parts is malloc'd
 	 * (free with free()); *n may be 0. A malformed message is returned with
 	 * malformed = 1, never silently skipped, so the caller can record and
-	 * delete it. */
+	 * delete it. A very large backlog may come over several calls (the
+	 * gammu transport returns at most 4096 parts per call). */
 	int (*read_pending)(struct modem *m, struct modem_part **parts, size_t *n);
 	/* Delete a part once it is safe in the database. Deleting a part that
-	 * is already gone is success. */
+	 * is already gone is success. When several parts share one storage
+	 * location (the dummy driver's multi-section files), the location is
+	 * removed once all of its parts were deleted. */
 	int (*delete_part)(struct modem *m, const struct modem_part *p);
 	/* Send text (UTF-8) to phone: GSM-7 when possible, UCS-2 otherwise,
-	 * concatenated with one reference when long. */
+	 * concatenated with one reference when long. *out is written on
+	 * success and also on GW_ERR_SEND_PERM/GW_ERR_SEND_TEMP (network_error
+	 * = the +CMS code, parts = parts accepted before the refusal). */
 	int (*send)(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
 	int (*status)(struct modem *m, struct modem_status *out);
 	/* Originate USSD (e.g. "*101#") and wait up to timeout_ms for the answer. */
@@ -110,7 +115,9 @@ int modem_gammu_create(struct modem **out, const struct modem_config *cfg);
 
 /* Wrap inner with fault injection driven by a control file (see
  * modem_fault.c): each call first reads the file's current directives,
- * e.g. "gone", "timeout send", "cms 500 send", "cms 38 send once", "clear". */
+ * e.g. "gone", "timeout send", "cms 500 send", "cms 38 send once", "clear".
+ * On success the new modem owns inner (modem_destroy destroys both); on
+ * failure inner is left to the caller. */
 int modem_fault_create(struct modem **out, struct modem *inner, const char *control_file);
 
 /* Convenience wrappers that dispatch through ops. */
@@ -136,8 +143,9 @@ int modem_reconnect_delay_ms(int attempt, int min_ms, int max_ms);
 
 /* How text would be sent: number of parts and whether UCS-2 is needed,
  * computed with the same encoder the transport uses (libgammu's
- * GSM_EncodeMultiPartSMS), so the count is exact. Never fails on valid
- * UTF-8; GW_ERR_INVAL on invalid UTF-8. */
+ * GSM_EncodeMultiPartSMS), so the count is exact. GW_ERR_INVAL on invalid
+ * UTF-8; GW_ERR_TOOBIG when the text needs more parts than libgammu can
+ * encode (50, or 5000 GSM-7 septets): such a text cannot be sent either. */
 int modem_text_parts(const char *text, int *parts, int *ucs2);
 
 /* 1 if every character of text exists in the GSM 03.38 default alphabet
