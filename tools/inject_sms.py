@@ -139,17 +139,21 @@ class Injector:
         with open(tmp, "w", encoding="ascii") as f:
             f.write(content)
         try:
-            for loc in range(1, MAX_LOCATION + 1):
-                if loc in used:
-                    continue
-                final = os.path.join(path, str(loc))
-                try:
-                    os.link(tmp, final)
-                except FileExistsError:
+            for attempt in range(2):
+                for loc in range(1, MAX_LOCATION + 1):
+                    if loc in used:
+                        continue
+                    final = os.path.join(path, str(loc))
+                    try:
+                        os.link(tmp, final)
+                    except FileExistsError:
+                        used.add(loc)
+                        continue
                     used.add(loc)
-                    continue
-                used.add(loc)
-                return final
+                    return final
+                # The daemon may have deleted messages since we looked.
+                used.clear()
+                used.update(int(n) for n in os.listdir(path) if n.isdigit())
             raise OSError("phone folder %s is full" % path)
         finally:
             os.unlink(tmp)
