@@ -6,6 +6,14 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
 SYSCONFDIR ?= /etc
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/gateway
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# What `make install` copies; the tests install their sanitizer build.
+INSTALL_BINS ?= bin/gatewayd bin/gatewayctl
+FUZZ_SECONDS ?= 30
 
 CC ?= cc
 PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
@@ -22,7 +30,7 @@ WARN += -Werror
 endif
 
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DGW_VERSION=\"$(VERSION)\" \
-	-DGW_SYSCONFDIR=\"$(SYSCONFDIR)\" $(WARN)
+	-DGW_SYSCONFDIR=\"$(SYSCONFDIR)\" -DGW_DATADIR=\"$(DATADIR)\" $(WARN)
 OPT_CFLAGS ?= -O2 -g
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -43,7 +51,7 @@ TOBJ_DIR := build/test
 TLIB_OBJ := $(LIB_SRC:%.c=$(TOBJ_DIR)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(TOBJ_DIR)/unit/%)
 
-.PHONY: all clean test run deps lint install check-config unit-tests test-bins help
+.PHONY: all clean test run deps lint install check-config unit-tests test-bins help fuzz
 all: bin/gatewayd bin/gatewayctl
 
 help:
@@ -51,6 +59,7 @@ help:
 	@echo "make run        build, create var/gateway.db with sample content, run the daemon"
 	@echo "make test       sanitizer build + unit and integration tests"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
 
 deps:
 	@sh tools/deps.sh
@@ -88,7 +97,13 @@ $(TOBJ_DIR)/unit/%: tests/unit/%.c $(TLIB_OBJ)
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(TLIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
 
-TEST_BINS := $(TOBJ_DIR)/bin/gatewayd $(TOBJ_DIR)/bin/gatewayctl $(UNIT_BIN)
+# The send-capture shim (LD_PRELOAD): tests and benchmarks see what reached libgammu.
+$(TOBJ_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
+
+TEST_BINS := $(TOBJ_DIR)/bin/gatewayd $(TOBJ_DIR)/bin/gatewayctl $(UNIT_BIN) \
+	$(TOBJ_DIR)/lib/sendcapture.so
 
 test-bins: $(TEST_BINS)
 
@@ -113,14 +128,58 @@ check-config: all
 	bin/gatewayd -n -c config/gateway.conf
 	bin/gatewayd -n -c config/gateway.conf.example
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/gateway
-	install -m 0755 bin/gatewayd bin/gatewayctl $(DESTDIR)$(PREFIX)/bin/
+# Binaries, the example config as /etc/gateway/gateway.conf (never over an
+# existing one), the systemd unit and sysusers entry with this install's
+# paths, man pages, and the shipped data (lexicon, sample content) where
+# the binaries look for it (GW_DATADIR).
+MANPAGES := docs/man/gatewayd.8 docs/man/gatewayctl.1 docs/man/gateway.conf.5
+install: $(INSTALL_BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/gateway $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(BINDIR)/
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/gateway/gateway.conf ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/gateway/gateway.conf"; \
 	else \
 		install -m 0640 config/gateway.conf.example $(DESTDIR)$(SYSCONFDIR)/gateway/gateway.conf; \
 	fi
+	install -m 0644 data/lexicon.json data/programs.json data/jobs.json $(DESTDIR)$(DATADIR)/
+	sed -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/etc/gateway|$(SYSCONFDIR)/gateway|g' \
+		config/gatewayd.service >$(DESTDIR)$(SYSTEMDUNITDIR)/gatewayd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/gatewayd.service
+	install -m 0644 config/gateway.sysusers $(DESTDIR)$(SYSUSERSDIR)/gateway.conf
+	install -m 0644 docs/man/gatewayctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/gateway.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/man/gatewayd.8 $(DESTDIR)$(MANDIR)/man8/
+
+# Fuzzing: every tests/fuzz/fuzz_*.c is a libFuzzer target linked with the
+# whole library (built apart with clang), run for FUZZ_SECONDS on a copy of
+# its seed corpus tests/fuzz/corpus/<name>/ so new finds stay out of git.
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+		$(FUZZ_LIB_OBJ) $(PKG_LIBS) -lm
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+fuzz: $(FUZZ_BIN)
+	@for b in $(FUZZ_BIN); do \
+		n=$$(basename $$b); rm -rf $(FUZZ_DIR)/corpus/$$n; mkdir -p $(FUZZ_DIR)/corpus/$$n; \
+		if [ -d tests/fuzz/corpus/$$n ]; then cp tests/fuzz/corpus/$$n/* $(FUZZ_DIR)/corpus/$$n/ 2>/dev/null; fi; \
+		echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
+		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n || exit 1; \
+	done
 
 clean:
 	rm -rf build bin

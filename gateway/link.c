@@ -88,16 +88,22 @@ int link_ready(struct link *l, int64_t now_ms)
 
 int link_result(struct link *l, int err, const char *what)
 {
+	int64_t now_ms = evloop_now_ms();
 	int gone = 0;
 
-	if (err == 0) {
-		l->timeouts = 0;
+	if (err == 0)
 		return 0;
+	if (err == GW_ERR_MODEM_GONE) {
+		gone = 1;
+	} else if (err == GW_ERR_TIMEOUT) {
+		/* A modem that hangs on one command but answers another is still
+		 * broken: count timeouts in a window, not consecutive ones. */
+		if (now_ms - l->timeout_window_ms > LINK_TIMEOUT_WINDOW_MS) {
+			l->timeout_window_ms = now_ms;
+			l->timeouts = 0;
+		}
+		gone = ++l->timeouts >= LINK_TIMEOUTS_BEFORE_RECONNECT;
 	}
-	if (err == GW_ERR_MODEM_GONE)
-		gone = 1;
-	else if (err == GW_ERR_TIMEOUT && ++l->timeouts >= LINK_TIMEOUTS_BEFORE_RECONNECT)
-		gone = 1;
 	if (gone && l->connected) {
 		log_warn("modem: lost during %s (%s); reconnecting", what, gw_strerror(err));
 		link_note_error(l, what, err);
@@ -105,7 +111,7 @@ int link_result(struct link *l, int err, const char *what)
 		l->connected = 0;
 		l->timeouts = 0;
 		record_connected(l, 0);
-		schedule_retry(l, evloop_now_ms());
+		schedule_retry(l, now_ms);
 	}
 	return err;
 }

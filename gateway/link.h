@@ -17,6 +17,7 @@
 #include "../modem/modem.h"
 
 #define LINK_TIMEOUTS_BEFORE_RECONNECT 3
+#define LINK_TIMEOUT_WINDOW_MS 60000 /* ... within this long, whatever succeeded between */
 
 struct link {
 	struct modem *modem;
@@ -24,7 +25,8 @@ struct link {
 	struct db *db;
 	int connected;
 	int attempts;        /* failed opens since the last success */
-	int timeouts;        /* consecutive timeouts while connected */
+	int timeouts;        /* timeouts in the current window */
+	int64_t timeout_window_ms; /* when the window started */
 	int64_t next_try_ms; /* monotonic time of the next open attempt */
 	int security_blocked;/* SIM needs a PIN we do not have: logged once */
 };
