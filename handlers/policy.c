@@ -121,7 +121,15 @@ int policy_handle(const struct handler_req *rq, struct handler_result *res)
 			r = request_reply_paged(rq, res, body.data, "CS", page);
 		goto out;
 	}
-	r = policy_find(rq->env->db, query.data, &m);
+	if (!*rq->route.command && *rq->route.program) { /* classified: the router searched */
+		memset(&m, 0, sizeof(m));
+		memcpy(m.code, rq->route.program, sizeof(m.code));
+		memcpy(m.also, rq->route.also, sizeof(m.also));
+		m.named = 1;
+		r = 0;
+	} else {
+		r = policy_find(rq->env->db, query.data, &m);
+	}
 	if (r == GW_ERR_NOTFOUND || r == GW_ERR_TOOBIG) {
 		r = request_reply_paged(rq, res, request_text(rq,
 			"Khong tim thay chu de. Nhan CS de xem danh sach chu de.",

@@ -12,6 +12,7 @@
 #define PS_MAX_PROGRAMS 128
 #define PS_PHRASE_WORDS 16
 #define PS_MASK_WORDS (PS_MAX_WORDS / 64)
+#define PS_FTS_BONUS_MAX 0.5
 
 /* Words that carry no topic: particles, pronouns, question words. Left out
  * of the FTS query so "la gi vay" does not rank every programme. */
@@ -160,6 +161,20 @@ static void credit(struct search *s, struct prog *p, const char *phrase, double 
 	}
 }
 
+static int remember_norm(struct db *db, const char *folded, const char *norm)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "INSERT OR IGNORE INTO temp.progsearch_norm (folded, norm)"
+				" VALUES (?, ?)", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, folded);
+	db_bind_text(st, 2, norm);
+	r = db_step(st);
+	return r < 0 ? r : 0;
+}
+
 /* A code typed as the whole question ("CS VAY-NGHEO") is the surest sign;
  * an acronym code ("bhyt") inside a question is worth a two-word phrase;
  * a code made of ordinary words ("ho ngheo", "thoat ngheo") is just words. */
@@ -183,20 +198,30 @@ static double code_weight(const struct search *s, const char *code)
 }
 
 /* kind 0: a keyword as stored (folded, needs normalising); 1: a code;
- * 2: a programme cue (normalised when imported). */
+ * 2: a programme cue (normalised when imported) or a cached keyword. */
 static int score_phrases(struct search *s, struct db *db, const char *scope)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT p.code, k.folded, 1.0, 0 FROM program_keywords k"
+	/* Keywords are stored folded, not normalised; normalising some 300 of
+	 * them for every question is most of a search, so their normalised
+	 * form is kept in a per-connection TEMP table keyed by the folded
+	 * text (a changed keyword is simply a new key). */
+	if ((r = db_prepare(db, "CREATE TEMP TABLE IF NOT EXISTS progsearch_norm"
+				" (folded TEXT PRIMARY KEY, norm TEXT NOT NULL)", &st)) < 0 ||
+	    (r = db_step(st)) < 0)
+		return r;
+	if ((r = db_prepare(db, "SELECT p.code, coalesce(n.norm, k.folded), 1.0,"
+				" CASE WHEN n.norm IS NULL THEN 0 ELSE 2 END FROM program_keywords k"
 				" JOIN programs p ON p.id = k.program_id"
+				" LEFT JOIN temp.progsearch_norm n ON n.folded = k.folded"
 				" UNION ALL SELECT code, code, 1.0, 1 FROM programs"
 				" UNION ALL SELECT p.code, c.cue, c.weight, 2 FROM intent_cues c"
 				" JOIN programs p ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
 				" WHERE instr(c.intent, ':') > 0"
-				" AND substr(c.intent, 1, instr(c.intent, ':') - 1) IN ('program', ?1)"
-				" ORDER BY 1", &st)) < 0)
+				" AND substr(c.intent, 1, instr(c.intent, ':') - 1) IN ('program', ?1)",
+			    &st)) < 0)
 		return r;
 	db_bind_text(st, 1, scope ? scope : "program");
 	while ((r = db_step(st)) == DB_ROW) {
@@ -217,7 +242,8 @@ static int score_phrases(struct search *s, struct db *db, const char *scope)
 				r = buf_addch(&s->norm, *c == '-' ? ' ' : (*c >= 'A' && *c <= 'Z' ? (char)(*c + 32) : *c));
 			w = code_weight(s, s->norm.data);
 		} else if (kind == 0) {
-			r = normalize_text(&s->norm, text, strlen(text));
+			if ((r = normalize_text(&s->norm, text, strlen(text))) == 0)
+				r = remember_norm(db, text, s->norm.data);
 		} else {
 			r = buf_adds(&s->norm, text);
 		}
@@ -364,13 +390,13 @@ static void search_free(struct search *s)
 /* Score every programme on norm: p[i].score. */
 static int search_run(struct search *s, struct db *db, const char *norm, const char *scope)
 {
+	double first = 0, second = 0;
 	int r;
 
 	split_words(norm, &s->q, 1);
 	for (size_t k = 0; k < PS_MAX_WORDS; k++)
 		s->focus[k] = 1.0;
-	if ((r = find_focus(s, db, scope)) < 0 || (r = score_phrases(s, db, scope)) < 0 ||
-	    (r = score_fts(s, db)) < 0)
+	if ((r = find_focus(s, db, scope)) < 0 || (r = score_phrases(s, db, scope)) < 0)
 		return r;
 	for (int i = 0; i < s->np; i++) {
 		double sum = 0;
@@ -378,8 +404,22 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 		for (size_t k = 0; k < s->q.count; k++)
 			sum += s->p[i].cover[k];
 		s->p[i].covered = sum;
-		s->p[i].score = sum + s->p[i].always + s->p[i].fts;
+		s->p[i].score = sum + s->p[i].always;
+		if (s->p[i].score > first) {
+			second = first;
+			first = s->p[i].score;
+		} else if (s->p[i].score > second) {
+			second = s->p[i].score;
+		}
 	}
+	/* FTS5 only breaks near-ties and answers what no phrase names: skip it
+	 * when its bonus (at most PS_FTS_BONUS_MAX) cannot change the winner. */
+	if (first >= PROGSEARCH_NAMED_MIN && first - second > PS_FTS_BONUS_MAX)
+		return 0;
+	if ((r = score_fts(s, db)) < 0)
+		return r;
+	for (int i = 0; i < s->np; i++)
+		s->p[i].score += s->p[i].fts;
 	return 0;
 }
 

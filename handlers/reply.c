@@ -91,15 +91,58 @@ static int render(const struct pager *pg, size_t from, size_t to, struct buf *ou
 	return r;
 }
 
+/* Parts needed by n units at the given single-part and multipart sizes. */
+static int parts_for(size_t n, size_t single, size_t multi)
+{
+	return n <= single ? 1 : (int)((n + multi - 1) / multi);
+}
+
+/* The encoder (modem_text_parts) is exact but costly: libgammu builds the
+ * whole multipart message, and asks the time zone, for every count, and a
+ * page is found by trying many lengths. Most counts are certain without
+ * it: UCS-2 text of BMP characters takes 70 units in one part, else 67 a
+ * part; GSM-7 text takes 160 septets in one part, else 153 a part, with at
+ * most one septet lost at each part boundary (an escape pair is never
+ * split). Only when that leaves two answers is the encoder asked. */
+int reply_parts(const char *text, int *parts)
+{
+	size_t chars = 0, units = 0, septets = 0;
+	int r = 0, lo, hi, ucs2 = 0, n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		chars++;
+		units += *p >= 0xF0 ? 2 : 1;
+		septets += strchr("^{}\\[~]|", *p) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2 : 1;
+	}
+	if (!modem_text_is_gsm7(text)) {
+		if (units == chars) {
+			*parts = parts_for(units, 70, 67);
+			return 0;
+		}
+	} else {
+		lo = parts_for(septets, 160, 153);
+		hi = septets <= 160 ? 1 : parts_for(septets + (size_t)lo - 1, 160, 153);
+		if (lo == hi) {
+			*parts = lo;
+			return 0;
+		}
+	}
+	if ((r = modem_text_parts(text, &n, &ucs2)) == 0)
+		*parts = n;
+	return r;
+}
+
 /* 1 when body[from..to) + suffix fits the budget, 0 when not, < 0 on error. */
 static int fits(struct pager *pg, size_t from, size_t to, const char *suffix)
 {
-	int parts = 0, ucs2 = 0, r;
+	int parts = 0, r;
 
 	buf_reset(&pg->cand);
 	if ((r = render(pg, from, to, &pg->cand)) < 0 || (r = buf_adds(&pg->cand, suffix)) < 0)
 		return r == GW_ERR_TOOBIG ? 0 : r;
-	r = modem_text_parts(pg->cand.data, &parts, &ucs2);
+	r = reply_parts(pg->cand.data, &parts);
 	if (r == GW_ERR_TOOBIG)
 		return 0;
 	if (r < 0)

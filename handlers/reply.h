@@ -44,6 +44,10 @@ int reply_page(const char *body, const struct reply_opts *opts, int page, struct
  * characters GSM-7 lacks made ASCII ("2022–2025" -> "2022-2025", "≤" -> "<="). */
 int reply_unaccent(const char *text, struct buf *out);
 
+/* Parts text takes, as the encoder counts them; computed without the
+ * encoder when the count is certain (see reply.c), by it otherwise. */
+int reply_parts(const char *text, int *parts);
+
 /* Parts and encoding of text exactly as it would be sent. */
 int reply_measure(const char *text, int *parts, int *ucs2);
 

@@ -310,6 +310,10 @@ int router_route(struct db *db, const char *norm, struct route *out)
 	rt.how = strcmp(g.intent, "unknown") ? ROUTER_CLASSIFIED : ROUTER_NONE;
 	rt.score = g.score;
 	rt.args_off = 0;
+	if (!strcmp(rt.intent, "policy") && f.names_program) {
+		memcpy(rt.program, hit.code, sizeof(rt.program));
+		memcpy(rt.also, hit.also, sizeof(rt.also));
+	}
 program:
 	if (!strcmp(rt.intent, "eligibility") || !strcmp(rt.intent, "appointment")) {
 		r = progsearch_find(db, norm, rt.intent, &hit);

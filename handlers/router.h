@@ -26,7 +26,9 @@
  *    the query.
  * 5. For eligibility and appointment intents, the programme the text is
  *    about is found too (progsearch.h, scope = the intent), for the record
- *    and for the features that answer them.
+ *    and for the features that answer them; a free-text policy question
+ *    keeps the search made to classify it (program, also), so the answer
+ *    does not search twice.
  */
 #ifndef GW_ROUTER_H
 #define GW_ROUTER_H
@@ -50,7 +52,9 @@ struct route {
 	size_t args_off;   /* where the arguments start in the normalised text */
 	enum router_how how;
 	double score;      /* classifier score when ROUTER_CLASSIFIED */
-	char program[33];  /* programme the text is about (eligibility, appointment), or "" */
+	char program[33];  /* programme the text is about (eligibility, appointment, and
+			    * free-text policy questions), or "" */
+	char also[33];     /* for a free-text policy question: another programme it names */
 };
 
 int router_route(struct db *db, const char *norm, struct route *out);

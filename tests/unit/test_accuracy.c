@@ -195,7 +195,8 @@ static void test_fixture_accuracy(void **state)
 		msg.channel = HANDLER_CHANNEL_SMS;
 		handler_result_init(&res);
 		assert_int_equal(db_begin(db), 0);
-		assert_int_equal(handler_process(&env, &msg, &res), 0);
+		if ((got = handler_process(&env, &msg, &res)) != 0)
+			fail_msg("handler_process failed (%d) on '%s'", got, rows[i].text);
 		assert_int_equal(db_commit(db), 0);
 		assert_true(res.nout >= 1); /* never silence */
 		for (size_t k = 0; k < res.nout; k++) {

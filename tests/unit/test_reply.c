@@ -247,6 +247,37 @@ static void test_sections_start_pages(void **state)
 	buf_release(&out);
 }
 
+/* The shortcut count agrees with the encoder on every kind of text. */
+static void test_parts_shortcut_is_exact(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "b ", "Z", "1", " ", ".", "^", "{", "[", "|", "~", "\\", "\xe2\x82\xac", /* € */
+		"\xc3\xa0", /* à (GSM) */ "\xe1\xba\xa1", /* ạ (not GSM) */ "\xf0\x9f\x91\x8d", /* 👍 */
+	};
+	struct buf text;
+	unsigned seed = 12345;
+	(void)state;
+
+	buf_init(&text, 1 << 16);
+	for (int round = 0; round < 400; round++) {
+		size_t len = 1 + (size_t)(round * 7 % 700);
+		int kinds = 1 + round % 4, fast = 0, exact = 0, ucs2 = 0;
+
+		buf_reset(&text);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain letters, some of the awkward kinds */
+			buf_adds(&text, pieces[(seed >> 16) % 4 == 0 ? (seed >> 8) % (sizeof(pieces) /
+				sizeof(pieces[0]) - (size_t)(4 - kinds)) : (seed >> 20) % 5]);
+		}
+		assert_int_equal(reply_parts(text.data, &fast), 0);
+		assert_int_equal(reply_measure(text.data, &exact, &ucs2), 0);
+		if (fast != exact)
+			fail_msg("reply_parts %d != encoder %d for %zu bytes", fast, exact, text.len);
+	}
+	buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_diacritics_modes),
 		cmocka_unit_test(test_long_word_cut_at_char),
 		cmocka_unit_test(test_sections_start_pages),
+		cmocka_unit_test(test_parts_shortcut_is_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

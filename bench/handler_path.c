@@ -1,0 +1,167 @@
+/* handler_path.c - messages per second through the handler path on one core.
+ *
+ * The 150 labelled fixture messages, repeated to N messages (default
+ * 100,000), are stored as new inbox rows, then answered by
+ * inbound_process() exactly as the daemon does: one transaction a message,
+ * normalise -> route (commands, intent cues) -> programme search (FTS5) ->
+ * compose the reply within sms.max_parts -> queue it in the outbox -> mark
+ * the inbox row handled. Storing the inbox rows is not timed (that is
+ * ingest's work). Prints messages/second, the mean time a message, the
+ * intents seen and the peak RSS (getrusage).
+ *
+ * Build (after `make`, from the top of the tree):
+ *   cc -O2 -std=c11 -D_GNU_SOURCE $(pkg-config --cflags gammu sqlite3 jansson libutf8proc) \
+ *     bench/handler_path.c $(ls build/obj/common/*.o build/obj/config/*.o build/obj/modem/*.o \
+ *     build/obj/handlers/*.o build/obj/gateway/*.o | grep -v 'gatewayd.o\|gatewayctl.o\|ctl_') \
+ *     $(pkg-config --libs gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc) \
+ *     -lsodium -lsystemd -lm -o bin/bench_handler_path
+ * Run: taskset -c 0 bin/bench_handler_path [N]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/db.h"
+#include "../common/log.h"
+#include "../config/settings.h"
+#include "../gateway/content.h"
+#include "../gateway/inbound.h"
+#include "../gateway/store.h"
+#include "../handlers/lexicon.h"
+
+#define BENCH_ROWS_MAX 512
+#define BENCH_LINE_MAX 4096
+#define BENCH_BATCH 1000
+
+static int load_texts(const char *path, char **texts, int max)
+{
+	char line[BENCH_LINE_MAX];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) { /* header */
+		fclose(f);
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t');
+
+		if (!tab)
+			continue;
+		*tab = '\0';
+		if (!(texts[n] = strdup(line)))
+			break;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int store_inbox(struct db *db, char **texts, int ntexts, long from, long count, time_t at)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_begin(db)) < 0)
+		return r;
+	for (long i = from; i < from + count; i++) {
+		char phone[32];
+
+		snprintf(phone, sizeof(phone), "+8490%07ld", i % 5000);
+		if ((r = db_prepare(db, "INSERT INTO inbox (sender, text, sent_at, stored_at)"
+					" VALUES (?, ?, ?3, ?3)", &st)) < 0)
+			goto fail;
+		db_bind_text(st, 1, phone);
+		db_bind_text(st, 2, texts[i % ntexts]);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+		if ((r = db_step(st)) < 0)
+			goto fail;
+	}
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	char *texts[BENCH_ROWS_MAX], dir[] = "/tmp/gw-bench-XXXXXX", path[512], err[512];
+	long total = argc > 1 ? strtol(argv[1], NULL, 10) : 100000, done = 0;
+	struct gw_settings cfg;
+	struct content_counts c;
+	struct rusage ru;
+	struct db *db = NULL;
+	double busy = 0;
+	time_t at = 1767225600;
+	int ntexts, rc = 1;
+
+	log_setup("bench", LOG_LVL_ERROR, 0, 0);
+	if (total < 1 || (ntexts = load_texts("tests/fixtures/messages-dev.tsv", texts, BENCH_ROWS_MAX)) < 1) {
+		fprintf(stderr, "run from the top of the tree: tests/fixtures/messages-dev.tsv\n");
+		return 2;
+	}
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/gw.db", dir);
+	if (store_open(&db, path, 5000) < 0 ||
+	    lexicon_import(db, "data/lexicon.json", err, sizeof(err)) < 0 ||
+	    content_import_programs(db, "data/programs.json", "bench", &c, err, sizeof(err)) < 0 ||
+	    content_import_jobs(db, "data/jobs.json", "bench", &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "setup failed: %s\n", err);
+		goto out;
+	}
+	settings_defaults(&cfg);
+	cfg.sms.rate_limit_per_hour = 100000; /* 5000 senders: no rate-limit warnings */
+	while (done < total) {
+		long batch = total - done < BENCH_BATCH ? total - done : BENCH_BATCH;
+		int handled = 0;
+		double t0;
+
+		if (store_inbox(db, texts, ntexts, done, batch, at) < 0)
+			goto out;
+		t0 = now_s();
+		while (handled < batch) {
+			int n = 0;
+
+			if (inbound_process(db, &cfg, at, (int)(batch - handled), &n) < 0 || n == 0)
+				goto out;
+			handled += n;
+		}
+		busy += now_s() - t0;
+		done += batch;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("messages: %ld (%d fixture texts repeated)\n", done, ntexts);
+	printf("handler path: %.0f messages/s, %.3f ms a message\n", (double)done / busy,
+	       1000.0 * busy / (double)done);
+	printf("peak RSS: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+	{
+		sqlite3_stmt *st;
+
+		if (db_prepare(db, "SELECT intent, count(*) FROM inbox GROUP BY intent ORDER BY 2 DESC", &st) == 0)
+			while (db_step(st) == DB_ROW)
+				printf("  %-12s %d\n", db_col_text(st, 0), sqlite3_column_int(st, 1));
+	}
+	rc = 0;
+out:
+	db_close(db);
+	for (int i = 0; i < ntexts; i++)
+		free(texts[i]);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		rc = 1;
+	return rc;
+}
