@@ -8,6 +8,12 @@
 #include "../common/crashpoint.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
+#include "../handlers/broadcast.h"
+#include "../handlers/handler.h"
+
+/* Broadcast rows looked at (cancelled or deferred) in one call before it
+ * returns to let the event loop breathe. */
+#define SENDER_SKIP_MAX 64
 
 int sender_recover(struct db *db, int *recovered)
 {
@@ -57,33 +63,188 @@ static int finish(struct db *db, int64_t id, const char *status, const char *err
 	return r < 0 ? r : 0;
 }
 
+/* The sender's "now". GW_FAKE_NOW (test only, see sender.h) replaces it:
+ * this is the one place the variable is read. */
+static time_t sender_clock(const struct gw_settings *cfg, time_t now)
+{
+	const char *fake = getenv("GW_FAKE_NOW");
+	struct tm tm;
+	char *end = NULL;
+	long long v;
+	int y, mo, d, h, mi;
+
+	if (!fake || !*fake)
+		return now;
+	v = strtoll(fake, &end, 10);
+	if (end && !*end && v > 0)
+		return (time_t)v;
+	if (sscanf(fake, "%4d-%2d-%2d %2d:%2d", &y, &mo, &d, &h, &mi) != 5) {
+		log_warn("GW_FAKE_NOW='%s' is neither Unix seconds nor 'YYYY-MM-DD HH:MM': ignored", fake);
+		return now;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return timegm(&tm) - (time_t)cfg->office.utc_offset_min * 60;
+}
+
+/* Quiet hours: every due broadcast row waits for the morning. Moving
+ * next_attempt_at (rather than skipping rows) keeps sender_next_due()
+ * right, so the daemon sleeps until then instead of polling. */
+static int hold_for_quiet_hours(struct db *db, const struct gw_settings *cfg, time_t now)
+{
+	time_t until = broadcast_allowed_from(cfg, now);
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT 1 FROM outbox WHERE status = 'queued' AND priority = ?"
+				" AND next_attempt_at < ? AND kind = 'broadcast' LIMIT 1", &st)) < 0)
+		return r;
+	sqlite3_bind_int(st, 1, HANDLER_PRIO_BROADCAST);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)until);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : 0;
+	sqlite3_reset(st);
+	if ((r = db_prepare(db, "UPDATE outbox SET next_attempt_at = ? WHERE status = 'queued'"
+				" AND priority = ? AND next_attempt_at < ?1 AND kind = 'broadcast'", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)until);
+	sqlite3_bind_int(st, 2, HANDLER_PRIO_BROADCAST);
+	if ((r = db_step(st)) < 0)
+		return r;
+	log_info("outbox: quiet hours (%s-%s): %d broadcast message(s) held until %s",
+		 cfg->broadcast.quiet_start, cfg->broadcast.quiet_end, db_changes(db),
+		 cfg->broadcast.quiet_end);
+	return 0;
+}
+
+/* Broadcast messages phone was sent this office day. Probes the
+ * (broadcast_id, phone) index once per broadcast: no index on phone needed. */
+static int sent_today(struct db *db, const char *phone, time_t day_start, int *count)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT count(*) FROM broadcasts b JOIN outbox o"
+				" ON o.broadcast_id = b.id AND o.phone = ?1"
+				" WHERE o.status = 'sent' AND o.sent_at >= ?2", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)day_start);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_DB;
+	*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int opted_out(struct db *db, const char *phone, int *out)
+{
+	sqlite3_stmt *st;
+	int r, v = 0;
+
+	if ((r = db_prepare(db, "SELECT opted_out FROM contacts WHERE phone = ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	if ((r = db_step(st)) == DB_ROW) {
+		v = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+	}
+	if (r >= 0)
+		*out = v;
+	return r < 0 ? r : 0;
+}
+
+/* May this broadcast row go now? 1 yes; 0 it was cancelled (opted out
+ * since it was queued) or deferred to the next office day (daily cap). */
+static int broadcast_may_go(struct db *db, const struct gw_settings *cfg, int64_t id,
+			    const char *phone, time_t now)
+{
+	time_t day = broadcast_day_start(cfg, now), next;
+	sqlite3_stmt *st;
+	int out = 0, count = 0, r;
+
+	if ((r = opted_out(db, phone, &out)) < 0)
+		return r;
+	if (out) {
+		log_info("outbox %lld: %s opted out after it was queued: cancelled", (long long)id,
+			 log_phone(phone));
+		return finish(db, id, "cancelled", "opted out", NULL, 0, now);
+	}
+	if (cfg->broadcast.daily_cap <= 0)
+		return 1;
+	if ((r = sent_today(db, phone, day, &count)) < 0)
+		return r;
+	if (count < cfg->broadcast.daily_cap)
+		return 1;
+	next = broadcast_allowed_from(cfg, day + 86400);
+	log_info("outbox %lld: %s had %d broadcast(s) today (cap %d): deferred to tomorrow",
+		 (long long)id, log_phone(phone), count, cfg->broadcast.daily_cap);
+	if ((r = db_prepare(db, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)next);
+	sqlite3_bind_int64(st, 2, id);
+	r = db_step(st);
+	return r < 0 ? r : 0;
+}
+
 int sender_send_one(struct link *l, time_t now, int *sent)
 {
 	const struct gw_settings *cfg = l->cfg;
 	struct modem_sent ms;
 	char phone[MODEM_PHONE_MAX], error[128];
 	char *text = NULL;
-	int64_t id;
-	int attempts, r;
+	int64_t id = 0;
+	int attempts = 0, skipped = 0, quiet, r;
 	sqlite3_stmt *st;
 
-	if ((r = db_prepare(l->db, "SELECT id, phone, text, attempts FROM outbox WHERE status = 'queued'"
-				   " AND next_attempt_at <= ? ORDER BY priority, id LIMIT 1", &st)) < 0)
+	now = sender_clock(cfg, now);
+	quiet = broadcast_quiet(cfg, now);
+	if (quiet && (r = hold_for_quiet_hours(l->db, cfg, now)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	if ((r = db_step(st)) != DB_ROW) {
-		if (r == DB_DONE)
-			*sent = 0;
-		return r < 0 ? r : 0;
-	}
-	id = sqlite3_column_int64(st, 0);
-	r = gw_strlcpy(phone, db_col_text(st, 1), sizeof(phone));
-	text = strdup(db_col_text(st, 2));
-	attempts = sqlite3_column_int(st, 3) + 1;
-	sqlite3_reset(st);
-	if (!text) {
-		r = GW_ERR_NOMEM;
-		goto out;
+	for (;;) {
+		int broadcast;
+
+		/* index order (outbox_queue): the next row is found without
+		 * sorting 100,000 queued broadcast rows on every send */
+		if ((r = db_prepare(l->db, "SELECT id, phone, text, attempts, kind = 'broadcast' FROM outbox"
+					   " WHERE status = 'queued' AND next_attempt_at <= ?1"
+					   " AND (?2 = 0 OR kind <> 'broadcast')"
+					   " ORDER BY priority, next_attempt_at, id LIMIT 1", &st)) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_int(st, 2, quiet);
+		if ((r = db_step(st)) != DB_ROW) {
+			if (r == DB_DONE)
+				*sent = skipped > 0;
+			r = r < 0 ? r : 0;
+			goto out;
+		}
+		id = sqlite3_column_int64(st, 0);
+		r = gw_strlcpy(phone, db_col_text(st, 1), sizeof(phone));
+		free(text);
+		text = strdup(db_col_text(st, 2));
+		attempts = sqlite3_column_int(st, 3) + 1;
+		broadcast = sqlite3_column_int(st, 4);
+		sqlite3_reset(st);
+		if (!text) {
+			r = GW_ERR_NOMEM;
+			goto out;
+		}
+		if (r < 0 || !broadcast)
+			break;
+		if ((r = broadcast_may_go(l->db, cfg, id, phone, now)) < 0)
+			goto out;
+		if (r == 1)
+			break;
+		if (++skipped >= SENDER_SKIP_MAX) { /* more next time */
+			*sent = 1;
+			r = 0;
+			goto out;
+		}
 	}
 	if (r < 0) { /* a number that long is not a phone number */
 		r = finish(l->db, id, "failed", "invalid phone number", NULL, 0, now);

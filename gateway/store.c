@@ -113,6 +113,11 @@ static const char *const migrations[] = {
 	"  phone TEXT NOT NULL,"
 	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','contacted','hired','rejected','withdrawn')),"
 	"  officer_notified INTEGER NOT NULL DEFAULT 0,"
+	/* who was told, when (or when the batched notice is due), in which
+	 * outbox row: one notice per officer per few minutes */
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL,"
+	"  notified_at INTEGER,"
+	"  notify_outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (job_id, phone));"
 	"CREATE TABLE office_hours ("
@@ -192,6 +197,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_queue ON outbox(status, priority, next_attempt_at, id);"
 	"CREATE UNIQUE INDEX outbox_broadcast_once ON outbox(broadcast_id, phone)"
 	"  WHERE broadcast_id IS NOT NULL;"
+	/* Partial: queueing 100k broadcast rows does not touch it; the send
+	 * rate (broadcast ETA) reads the last hour of it. */
+	"CREATE INDEX outbox_sent ON outbox(sent_at) WHERE status = 'sent';"
 	"CREATE TABLE sessions ("
 	"  phone TEXT NOT NULL,"
 	"  channel TEXT NOT NULL CHECK (channel IN ('sms','ussd')),"

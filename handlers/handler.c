@@ -9,8 +9,11 @@
 #include "contacts.h"
 #include "request.h"
 #include "normalize.h"
+#include "broadcast.h"
 #include "commands.h"
+#include "jobs_sms.h"
 #include "policy.h"
+#include "referrals.h"
 #include "reply.h"
 #include "router.h"
 
@@ -112,15 +115,15 @@ static const struct {
 	{ "stop", commands_stop },
 	{ "start", commands_start },
 	{ "preference", commands_preference },
-	{ "job_list", commands_not_yet },
-	{ "job_apply", commands_not_yet },
-	{ "job_subscribe", commands_not_yet },
+	{ "job_list", jobs_sms_list },
+	{ "job_apply", referrals_handle_apply },
+	{ "job_subscribe", jobs_sms_subscribe },
 	{ "appointment", commands_not_yet },
 	{ "eligibility", commands_not_yet },
 	{ "menu", commands_not_yet },
-	{ "officer_job_post", commands_not_yet },
-	{ "officer_job_close", commands_not_yet },
-	{ "officer_broadcast", commands_not_yet },
+	{ "officer_job_post", jobs_sms_post },
+	{ "officer_job_close", jobs_sms_close },
+	{ "officer_broadcast", broadcast_handle },
 	{ "officer_confirm", commands_not_yet },
 	{ "officer_move", commands_not_yet },
 };
@@ -147,7 +150,9 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	if ((r = router_route(env->db, rq.norm, &rq.route)) < 0)
 		goto out;
 	rq.args = rq.norm + rq.route.args_off;
-	log_debug("route: '%s' -> command '%s' intent %s", rq.norm, rq.route.command,
+	/* officer commands carry a PIN: never log their text */
+	log_debug("route: '%s' -> command '%s' intent %s",
+		  rq.route.officer_only ? "(officer command)" : rq.norm, rq.route.command,
 		  rq.route.intent);
 	for (size_t i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++)
 		if (strcmp(dispatch[i].intent, rq.route.intent) == 0)
