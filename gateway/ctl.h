@@ -22,6 +22,10 @@ int ctl_open_db(const struct ctl *c, struct db **out);
 int ctl_cmd_init(struct ctl *c, int argc, char **argv);
 int ctl_cmd_import(struct ctl *c, int argc, char **argv);
 int ctl_cmd_keyword(struct ctl *c, int argc, char **argv);
+int ctl_cmd_job(struct ctl *c, int argc, char **argv);       /* ctl_jobs.c */
+int ctl_cmd_officer(struct ctl *c, int argc, char **argv);
+int ctl_cmd_broadcast(struct ctl *c, int argc, char **argv);
+int ctl_cmd_referrals(struct ctl *c, int argc, char **argv);
 int ctl_cmd_simulate(struct ctl *c, int argc, char **argv);
 int ctl_cmd_status(struct ctl *c, int argc, char **argv);
 int ctl_cmd_ussd(struct ctl *c, int argc, char **argv);
