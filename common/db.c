@@ -22,7 +22,8 @@ struct db {
 
 static int db_rc(sqlite3 *h, int rc)
 {
-	switch (rc) {
+	/* extended result codes are on: the primary code is the low byte */
+	switch (rc & 0xff) {
 	case SQLITE_OK: return GW_OK;
 	case SQLITE_DONE: return DB_DONE;
 	case SQLITE_ROW: return DB_ROW;
@@ -30,8 +31,9 @@ static int db_rc(sqlite3 *h, int rc)
 	case SQLITE_LOCKED: return GW_ERR_BUSY;
 	case SQLITE_NOMEM: return GW_ERR_NOMEM;
 	case SQLITE_CONSTRAINT:
-		if (h && (sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_UNIQUE ||
-			  sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_PRIMARYKEY))
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
+		    (h && (sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_UNIQUE ||
+			   sqlite3_extended_errcode(h) == SQLITE_CONSTRAINT_PRIMARYKEY)))
 			return GW_ERR_EXISTS;
 		return GW_ERR_INVAL;
 	case SQLITE_CORRUPT:
@@ -212,4 +214,44 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out)
 		return 0;
 	}
 	return r < 0 ? r : GW_ERR_NOTFOUND;
+}
+
+int db_backup(struct db *db, const char *dest)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc, r;
+
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		log_error("backup: cannot create %s: %s", dest, to ? sqlite3_errmsg(to) : "no memory");
+		r = GW_ERR_IO;
+		goto out;
+	}
+	if (!(b = sqlite3_backup_init(to, "main", db->h, "main"))) {
+		log_error("backup: %s", sqlite3_errmsg(to));
+		r = db_rc(to, sqlite3_errcode(to));
+		r = r < 0 ? r : GW_ERR_DB;
+		goto out;
+	}
+	/* a busy source (a writer checkpointing) is retried for a while */
+	for (int tries = 0; tries < 100; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(100);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_error("backup: %s", sqlite3_errstr(rc));
+		r = db_rc(to, rc);
+		r = r < 0 ? r : GW_ERR_DB;
+		goto out;
+	}
+	rc = sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	r = rc == SQLITE_OK ? 0 : GW_ERR_DB;
+out:
+	if (to)
+		sqlite3_close(to);
+	return r;
 }

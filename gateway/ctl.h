@@ -26,6 +26,8 @@ int ctl_cmd_job(struct ctl *c, int argc, char **argv);       /* ctl_jobs.c */
 int ctl_cmd_officer(struct ctl *c, int argc, char **argv);
 int ctl_cmd_broadcast(struct ctl *c, int argc, char **argv);
 int ctl_cmd_referrals(struct ctl *c, int argc, char **argv);
+int ctl_cmd_appt(struct ctl *c, int argc, char **argv);      /* ctl_appt.c */
+int ctl_cmd_calendar(struct ctl *c, int argc, char **argv);
 int ctl_cmd_simulate(struct ctl *c, int argc, char **argv);
 int ctl_cmd_status(struct ctl *c, int argc, char **argv);
 int ctl_cmd_ussd(struct ctl *c, int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/clock.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
 #include "../modem/modem.h"
@@ -13,6 +14,7 @@
 #include "ingest.h"
 #include "inbound.h"
 #include "link.h"
+#include "reminders.h"
 #include "sender.h"
 #include "store.h"
 #include "ussd_requests.h"
@@ -132,6 +134,18 @@ static int64_t housekeep_timer(struct evloop *loop, void *arg)
 	return 60 * 1000;
 }
 
+/* Day-before appointment reminders; GW_FAKE_NOW moves this clock in tests. */
+static int64_t reminder_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+	int queued = 0;
+
+	if (reminders_run(d->db, d->cfg, gw_now(d->cfg->office.utc_offset_min), &queued) == 0 &&
+	    queued)
+		evloop_wake_timer(d->loop, d->send_timer);
+	return 60 * 1000;
+}
+
 static void on_stop(struct evloop *loop, int signo, void *arg)
 {
 	log_notice("signal %d: stopping after the current step", signo);
@@ -199,8 +213,9 @@ static int make_modem(const struct gw_settings *cfg, struct modem **out)
 /* --once: everything pending, then exit. */
 static int run_once(struct daemon *d)
 {
-	int rounds = 0, busy = 1, r = 0;
+	int rounds = 0, busy = 1, queued = 0, r = 0;
 
+	reminders_run(d->db, d->cfg, gw_now(d->cfg->office.utc_offset_min), &queued);
 	while (busy && rounds++ < DAEMON_ONCE_MAX_ROUNDS) {
 		int sent = 1, nsent = 0;
 
@@ -253,6 +268,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	    (r = evloop_add_timer(d.loop, "status", 0, status_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "ussd", 1000, ussd_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "housekeep", 1000, housekeep_timer, &d)) < 0 ||
+	    (r = evloop_add_timer(d.loop, "reminders", 1000, reminder_timer, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGTERM, on_stop, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGINT, on_stop, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGHUP, on_reload, &d)) < 0)

@@ -29,6 +29,8 @@ static const struct subcommand subcommands[] = {
 	{ "simulate", ctl_cmd_simulate, "simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT" },
 	{ "status", ctl_cmd_status, "status                    modem state, queues, recent traffic" },
 	{ "ussd", ctl_cmd_ussd, "ussd CODE [--timeout S]   dial USSD on our SIM via the running daemon" },
+	{ "appt", ctl_cmd_appt, "appt list|confirm|decline|move|cancel  appointments (appt --help)" },
+	{ "calendar", ctl_cmd_calendar, "calendar show|hours|holiday|closed|special|set  office hours, days, slots" },
 	{ NULL, NULL, NULL },
 };
 

@@ -127,11 +127,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE calendar_days ("
 	"  day TEXT PRIMARY KEY,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('holiday','special','closed')),"
-	"  note TEXT NOT NULL DEFAULT '');"
+	"  note TEXT NOT NULL DEFAULT '',"
+	/* a special day's own hours ("07:30"-"11:30"); NULL: the weekday's */
+	"  opens TEXT, closes TEXT);"
+	/* One row: how appointments are cut into slots (handlers/calendar.h) */
+	"CREATE TABLE calendar_settings ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  slot_minutes INTEGER NOT NULL DEFAULT 30 CHECK (slot_minutes BETWEEN 5 AND 240),"
+	"  capacity INTEGER NOT NULL DEFAULT 2 CHECK (capacity BETWEEN 1 AND 100),"
+	"  horizon_days INTEGER NOT NULL DEFAULT 60 CHECK (horizon_days BETWEEN 1 AND 366),"
+	"  place TEXT NOT NULL DEFAULT 'UBND xa',"
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL);"
+	"INSERT INTO calendar_settings (id) VALUES (1);"
+	"INSERT INTO office_hours (weekday, opens, closes) VALUES"
+	"  (1,'07:30','11:30'),(1,'13:30','17:00'),(2,'07:30','11:30'),(2,'13:30','17:00'),"
+	"  (3,'07:30','11:30'),(3,'13:30','17:00'),(4,'07:30','11:30'),(4,'13:30','17:00'),"
+	"  (5,'07:30','11:30'),(5,'13:30','17:00');"
 	"CREATE TABLE appointments ("
 	"  id INTEGER PRIMARY KEY,"
 	"  phone TEXT NOT NULL,"
-	"  officer_id INTEGER REFERENCES officers(id),"
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL,"
 	"  program_code TEXT NOT NULL DEFAULT '',"
 	"  topic TEXT NOT NULL DEFAULT '',"
 	"  day TEXT NOT NULL, slot TEXT NOT NULL,"
@@ -140,6 +155,9 @@ static const char *const migrations[] = {
 	"  reminded INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
 	"CREATE INDEX appointments_slot ON appointments(day, slot, status);"
+	/* a household holds at most one live appointment a day */
+	"CREATE UNIQUE INDEX appointments_one_a_day ON appointments(phone, day)"
+	"  WHERE status IN ('requested','confirmed');"
 	/* Every part read from the modem, committed before it is deleted there.
 	 * fingerprint makes a second delivery of the same part a no-op. */
 	"CREATE TABLE inbox_parts ("

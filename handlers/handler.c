@@ -6,6 +6,8 @@
 #include "../common/buf.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
+#include "appointments_officer.h"
+#include "appointments_sms.h"
 #include "contacts.h"
 #include "request.h"
 #include "normalize.h"
@@ -118,14 +120,14 @@ static const struct {
 	{ "job_list", jobs_sms_list },
 	{ "job_apply", referrals_handle_apply },
 	{ "job_subscribe", jobs_sms_subscribe },
-	{ "appointment", commands_not_yet },
+	{ "appointment", appointments_handle },
 	{ "eligibility", commands_not_yet },
 	{ "menu", commands_not_yet },
 	{ "officer_job_post", jobs_sms_post },
 	{ "officer_job_close", jobs_sms_close },
 	{ "officer_broadcast", broadcast_handle },
-	{ "officer_confirm", commands_not_yet },
-	{ "officer_move", commands_not_yet },
+	{ "officer_confirm", appointments_officer_confirm },
+	{ "officer_move", appointments_officer_move },
 };
 
 int handler_process(const struct handler_env *env, const struct handler_msg *msg,

@@ -103,6 +103,25 @@ static void test_schema_version_and_pragmas(void **state)
 	db_close(again);
 }
 
+/* Constraint violations map to the error convention: a duplicate key is
+ * GW_ERR_EXISTS, a failed CHECK is GW_ERR_INVAL. */
+static void test_constraint_errors(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *st;
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, created_at, last_seen)"
+					" VALUES ('+84900000001', 1, 1)"), 0);
+	assert_int_equal(db_prepare(f->db, "INSERT INTO contacts (phone, created_at, last_seen)"
+					   " VALUES (?, 1, 1)", &st), 0);
+	db_bind_text(st, 1, "+84900000001");
+	assert_int_equal(db_step(st), GW_ERR_EXISTS);
+	assert_int_equal(db_prepare(f->db, "INSERT INTO contacts (phone, lang, created_at, last_seen)"
+					   " VALUES ('+84900000002', ?, 1, 1)", &st), 0);
+	db_bind_text(st, 1, "fr");
+	assert_int_equal(db_step(st), GW_ERR_INVAL);
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
@@ -276,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_version_and_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_constraint_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_change_keeps_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_imports_change_nothing, setup, teardown),

@@ -1,0 +1,18 @@
+/* clock.h - "now" for the daemon's timers, with a test clock.
+ *
+ * gw_now() is time(NULL), unless the environment variable GW_FAKE_NOW is
+ * set (tests only): Unix seconds, or "YYYY-MM-DD HH:MM" in office time
+ * (UTC + utc_offset_min minutes). The same variable and formats as the
+ * sender's test clock (gateway/sender.h), so one setting moves both:
+ *   GW_FAKE_NOW='2030-01-01 17:05' gatewayd --once -c CONF
+ * sends the reminders due at that moment without waiting for it. A value
+ * in neither format is ignored with a warning.
+ */
+#ifndef GW_CLOCK_H
+#define GW_CLOCK_H
+
+#include <time.h>
+
+time_t gw_now(int utc_offset_min);
+
+#endif
