@@ -51,7 +51,7 @@ const struct setting_def settings_table[] = {
 	I("privacy.retain_days", privacy.retain_days, 1, 36500, "180", "days inbound texts are kept before being purged"),
 	T("broadcast.quiet_start", broadcast.quiet_start, "21:00", "no broadcasts from this time (HH:MM, office time)"),
 	T("broadcast.quiet_end", broadcast.quiet_end, "07:00", "... until this time"),
-	I("broadcast.daily_cap", broadcast.daily_cap, 0, 100, "3", "most broadcast messages one number gets per day"),
+	I("broadcast.daily_cap", broadcast.daily_cap, 0, 100, "3", "most broadcast messages one number gets per day (0: no cap)"),
 	I("officers.max_pin_failures", officers.max_pin_failures, 1, 100, "5", "wrong PINs before a number is locked"),
 	I("officers.lockout_minutes", officers.lockout_minutes, 1, 10080, "30", "how long a number stays locked"),
 	I("appointments.reminder_hour", appointments.reminder_hour, 0, 23, "17", "hour (office time) of the day-before reminder"),
