@@ -1,21 +1,23 @@
 /* handler_path.c - messages per second through the handler path on one core.
  *
  * The 150 labelled fixture messages, repeated to N messages (default
- * 100,000), are stored as new inbox rows, then answered by
- * inbound_process() exactly as the daemon does: one transaction a message,
- * normalise -> route (commands, intent cues) -> programme search (FTS5) ->
- * compose the reply within sms.max_parts -> queue it in the outbox -> mark
- * the inbox row handled. Storing the inbox rows is not timed (that is
- * ingest's work). Prints messages/second, the mean time a message, the
- * intents seen and the peak RSS (getrusage).
+ * 100,000), each in its own transaction as the daemon does: normalise ->
+ * route (commands, intent cues) -> programme search (FTS5) -> compose the
+ * reply within sms.max_parts (handler_process) -> queue it in the outbox
+ * (inbound_queue_result) -> commit. Prints messages/second, the mean time
+ * a message, the intents seen and the peak RSS (getrusage).
+ *
+ * With --inbound the messages are stored as inbox rows first (not timed)
+ * and answered by inbound_process(), which adds the per-sender rate-limit
+ * check and marks each row handled: the daemon's whole loop.
  *
  * Build (after `make`, from the top of the tree):
  *   cc -O2 -std=c11 -D_GNU_SOURCE $(pkg-config --cflags gammu sqlite3 jansson libutf8proc) \
- *     bench/handler_path.c $(ls build/obj/common/*.o build/obj/config/*.o build/obj/modem/*.o \
- *     build/obj/handlers/*.o build/obj/gateway/*.o | grep -v 'gatewayd.o\|gatewayctl.o\|ctl_') \
+ *     bench/handler_path.c $(find build/obj -name '*.o' ! -name gatewayd.o \
+ *     ! -name gatewayctl.o ! -name 'ctl_*') \
  *     $(pkg-config --libs gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc) \
  *     -lsodium -lsystemd -lm -o bin/bench_handler_path
- * Run: taskset -c 0 bin/bench_handler_path [N]
+ * Run: taskset -c 0 bin/bench_handler_path [--inbound] [N]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "../gateway/content.h"
 #include "../gateway/inbound.h"
 #include "../gateway/store.h"
+#include "../handlers/handler.h"
 #include "../handlers/lexicon.h"
 
 #define BENCH_ROWS_MAX 512
@@ -96,10 +99,37 @@ fail:
 	return r;
 }
 
+/* One message: handler, queue, commit. */
+static int handle_one(struct db *db, const struct gw_settings *cfg, const char *text, long i,
+		      time_t at)
+{
+	struct handler_env env = { db, cfg };
+	struct handler_msg msg;
+	struct handler_result res;
+	char phone[32];
+	int r;
+
+	snprintf(phone, sizeof(phone), "+8490%07ld", i % 5000);
+	msg.phone = phone;
+	msg.text = text;
+	msg.at = at;
+	msg.channel = HANDLER_CHANNEL_SMS;
+	handler_result_init(&res);
+	if ((r = db_begin(db)) < 0)
+		goto out;
+	if ((r = handler_process(&env, &msg, &res)) < 0 ||
+	    (r = inbound_queue_result(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0)
+		db_rollback(db);
+out:
+	handler_result_release(&res);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	char *texts[BENCH_ROWS_MAX], dir[] = "/tmp/gw-bench-XXXXXX", path[512], err[512];
-	long total = argc > 1 ? strtol(argv[1], NULL, 10) : 100000, done = 0;
+	int inbound = argc > 1 && !strcmp(argv[1], "--inbound");
+	long total = argc > 1 + inbound ? strtol(argv[1 + inbound], NULL, 10) : 100000, done = 0;
 	struct gw_settings cfg;
 	struct content_counts c;
 	struct rusage ru;
@@ -130,6 +160,15 @@ int main(int argc, char **argv)
 		int handled = 0;
 		double t0;
 
+		if (!inbound) {
+			t0 = now_s();
+			for (long i = done; i < done + batch; i++)
+				if (handle_one(db, &cfg, texts[i % ntexts], i, at) < 0)
+					goto out;
+			busy += now_s() - t0;
+			done += batch;
+			continue;
+		}
 		if (store_inbox(db, texts, ntexts, done, batch, at) < 0)
 			goto out;
 		t0 = now_s();
@@ -144,16 +183,20 @@ int main(int argc, char **argv)
 		done += batch;
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	printf("messages: %ld (%d fixture texts repeated)\n", done, ntexts);
+	printf("messages: %ld (%d fixture texts repeated), %s\n", done, ntexts,
+	       inbound ? "inbound_process" : "handler_process + queue");
 	printf("handler path: %.0f messages/s, %.3f ms a message\n", (double)done / busy,
 	       1000.0 * busy / (double)done);
 	printf("peak RSS: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
 	{
 		sqlite3_stmt *st;
 
-		if (db_prepare(db, "SELECT intent, count(*) FROM inbox GROUP BY intent ORDER BY 2 DESC", &st) == 0)
-			while (db_step(st) == DB_ROW)
-				printf("  %-12s %d\n", db_col_text(st, 0), sqlite3_column_int(st, 1));
+		if (db_prepare(db, "SELECT count(*), sum(length(text)) FROM outbox", &st) == 0 &&
+		    db_step(st) == DB_ROW) {
+			printf("replies queued: %d (%.0f bytes mean)\n", sqlite3_column_int(st, 0),
+			       sqlite3_column_double(st, 1) / (sqlite3_column_int(st, 0) ? sqlite3_column_int(st, 0) : 1));
+			sqlite3_reset(st);
+		}
 	}
 	rc = 0;
 out:

@@ -30,7 +30,7 @@ struct words {
 
 struct prog {
 	char code[PROGSEARCH_CODE_MAX];
-	double cover[PS_MAX_WORDS]; /* best value earned at each question word */
+	double *cover;              /* best value earned at each question word (q.count) */
 	double always;              /* "@always" cues */
 	double fts;                 /* FTS rank bonus */
 	double covered;             /* sum of cover[] */
@@ -41,9 +41,9 @@ struct prog {
 struct search {
 	struct words q;
 	double focus[PS_MAX_WORDS]; /* weight of each question word (1, or more after a focus cue) */
-	struct prog *p; /* PS_MAX_PROGRAMS */
-	int np;
-	struct buf norm; /* scratch for normalising keywords */
+	struct prog *p; /* np used of cap, grown as programmes appear */
+	double *covers; /* cap rows of q.count values, one row a programme */
+	int np, cap;
 };
 
 /* Question words without punctuation (a comma does not break "vay von, ho ngheo"
@@ -127,8 +127,27 @@ static struct prog *prog_slot(struct search *s, const char *code)
 			return &s->p[i];
 	if (s->np == PS_MAX_PROGRAMS)
 		return NULL;
+	if (s->np == s->cap) { /* grow as programmes appear, not up front */
+		int cap = s->cap ? 2 * s->cap : 32;
+		size_t row = s->q.count ? s->q.count : 1;
+		struct prog *grown = realloc(s->p, (size_t)cap * sizeof(*grown));
+		double *covers;
+
+		if (!grown)
+			return NULL;
+		s->p = grown;
+		if (!(covers = realloc(s->covers, (size_t)cap * row * sizeof(*covers))))
+			return NULL;
+		s->covers = covers;
+		s->cap = cap;
+		for (int i = 0; i < s->np; i++) /* rows moved with the array */
+			s->p[i].cover = s->covers + (size_t)i * row;
+	}
 	p = &s->p[s->np];
 	memset(p, 0, sizeof(*p));
+	p->cover = s->covers + (size_t)s->np * (s->q.count ? s->q.count : 1);
+	for (size_t k = 0; k < s->q.count; k++)
+		p->cover[k] = 0;
 	if (gw_strlcpy(p->code, code, sizeof(p->code)) < 0)
 		return NULL;
 	s->np++;
@@ -161,18 +180,117 @@ static void credit(struct search *s, struct prog *p, const char *phrase, double 
 	}
 }
 
-static int remember_norm(struct db *db, const char *folded, const char *norm)
+/* The phrases of every programme, normalised, in a per-connection TEMP
+ * table: keywords are stored folded, not normalised, and normalising some
+ * 300 of them (and joining codes and cues) for every question was most of
+ * a search. The copy is rebuilt when it may be stale: another connection
+ * committed (PRAGMA data_version moved: `gatewayctl import` or `keyword`),
+ * or this connection changed programmes, keywords or cues (TEMP triggers
+ * empty progsearch_state). A rolled-back transaction takes the TEMP
+ * tables with it; they are simply made again. */
+static const char cache_schema[] =
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (scope TEXT NOT NULL, code TEXT NOT NULL,"
+	" phrase TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL,"
+	" first TEXT NOT NULL GENERATED ALWAYS AS"
+	"  (CASE WHEN instr(phrase, ' ') THEN substr(phrase, 1, instr(phrase, ' ') - 1) ELSE phrase END));"
+	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_first ON progsearch_phrase (first);"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL);"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_i AFTER INSERT ON main.programs"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_u AFTER UPDATE ON main.programs"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_d AFTER DELETE ON main.programs"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_i AFTER INSERT ON main.program_keywords"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_u AFTER UPDATE ON main.program_keywords"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_d AFTER DELETE ON main.program_keywords"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_i AFTER INSERT ON main.intent_cues"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_u AFTER UPDATE ON main.intent_cues"
+	" BEGIN DELETE FROM progsearch_state; END;"
+	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_d AFTER DELETE ON main.intent_cues"
+	" BEGIN DELETE FROM progsearch_state; END;";
+
+static int add_phrase(struct db *db, const char *scope, const char *code, const char *phrase,
+		      double weight, int kind)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "INSERT OR IGNORE INTO temp.progsearch_norm (folded, norm)"
-				" VALUES (?, ?)", &st)) < 0)
+	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
+				" VALUES (?, ?, ?, ?, ?)", &st)) < 0)
 		return r;
-	db_bind_text(st, 1, folded);
-	db_bind_text(st, 2, norm);
+	db_bind_text(st, 1, scope);
+	db_bind_text(st, 2, code);
+	db_bind_text(st, 3, phrase);
+	sqlite3_bind_double(st, 4, weight);
+	sqlite3_bind_int(st, 5, kind);
 	r = db_step(st);
 	return r < 0 ? r : 0;
+}
+
+/* Fill the cache from programs, program_keywords and intent_cues. */
+static int cache_build(struct db *db, int64_t version)
+{
+	struct buf norm;
+	sqlite3_stmt *st;
+	int r;
+
+	buf_init(&norm, 4096);
+	if ((r = db_exec(db, "DELETE FROM temp.progsearch_phrase; DELETE FROM temp.progsearch_state;"
+			     "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
+			     " SELECT 'program', code, lower(replace(code, '-', ' ')), 1.0, 1 FROM programs;"
+			     "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
+			     " SELECT substr(c.intent, 1, instr(c.intent, ':') - 1), p.code, c.cue, c.weight, 2"
+			     " FROM intent_cues c JOIN programs p"
+			     " ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
+			     " WHERE instr(c.intent, ':') > 0;")) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT p.code, k.folded FROM program_keywords k"
+				" JOIN programs p ON p.id = k.program_id", &st)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *folded = db_col_text(st, 1);
+
+		buf_reset(&norm);
+		if ((r = normalize_text(&norm, folded, strlen(folded))) < 0 ||
+		    (r = add_phrase(db, "program", db_col_text(st, 0), norm.data, 1.0, 0)) < 0) {
+			sqlite3_reset(st);
+			goto out;
+		}
+	}
+	if (r < 0)
+		goto out;
+	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_state (data_version) VALUES (?)", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, version);
+	r = db_step(st);
+	r = r < 0 ? r : 0;
+out:
+	buf_release(&norm);
+	return r;
+}
+
+/* Make sure the cache exists and is current. */
+static int cache_ready(struct db *db)
+{
+	int64_t have = 0, version = 0, cached = -1;
+	int r;
+
+	if ((r = db_query_int64(db, "SELECT count(*) FROM temp.sqlite_master"
+				    " WHERE name = 'progsearch_state'", &have)) < 0)
+		return r;
+	if (!have && (r = db_exec(db, cache_schema)) < 0)
+		return r;
+	if ((r = db_query_int64(db, "PRAGMA data_version", &version)) < 0)
+		return r;
+	r = db_query_int64(db, "SELECT data_version FROM temp.progsearch_state", &cached);
+	if (r < 0 && r != GW_ERR_NOTFOUND)
+		return r;
+	return r == 0 && cached == version ? 0 : cache_build(db, version);
 }
 
 /* A code typed as the whole question ("CS VAY-NGHEO") is the surest sign;
@@ -197,33 +315,49 @@ static double code_weight(const struct search *s, const char *code)
 	return acronym ? PROGSEARCH_ACRONYM_WEIGHT : 1.0;
 }
 
-/* kind 0: a keyword as stored (folded, needs normalising); 1: a code;
- * 2: a programme cue (normalised when imported) or a cached keyword. */
+/* Every phrase of every programme for this scope: kind 0 a keyword, 1 a
+ * code, 2 a programme cue (all normalised in the cache). */
+/* The question's words as a JSON array of strings. */
+static int words_json(const struct words *q, struct buf *out)
+{
+	int r = buf_addch(out, '[');
+
+	for (size_t i = 0; i < q->count && r == 0; i++) {
+		if (i && (r = buf_addch(out, ',')) < 0)
+			break;
+		r = buf_addch(out, '"');
+		for (size_t k = 0; k < q->n[i] && r == 0; k++) {
+			unsigned char c = (unsigned char)q->w[i][k];
+
+			if (c == '"' || c == '\\')
+				r = buf_addch(out, '\\');
+			if (r == 0)
+				r = c < 0x20 ? buf_addch(out, ' ') : buf_addch(out, (char)c);
+		}
+		if (r == 0)
+			r = buf_addch(out, '"');
+	}
+	return r == 0 ? buf_addch(out, ']') : r;
+}
+
 static int score_phrases(struct search *s, struct db *db, const char *scope)
 {
+	struct buf words;
 	sqlite3_stmt *st;
 	int r;
 
-	/* Keywords are stored folded, not normalised; normalising some 300 of
-	 * them for every question is most of a search, so their normalised
-	 * form is kept in a per-connection TEMP table keyed by the folded
-	 * text (a changed keyword is simply a new key). */
-	if ((r = db_prepare(db, "CREATE TEMP TABLE IF NOT EXISTS progsearch_norm"
-				" (folded TEXT PRIMARY KEY, norm TEXT NOT NULL)", &st)) < 0 ||
-	    (r = db_step(st)) < 0)
-		return r;
-	if ((r = db_prepare(db, "SELECT p.code, coalesce(n.norm, k.folded), 1.0,"
-				" CASE WHEN n.norm IS NULL THEN 0 ELSE 2 END FROM program_keywords k"
-				" JOIN programs p ON p.id = k.program_id"
-				" LEFT JOIN temp.progsearch_norm n ON n.folded = k.folded"
-				" UNION ALL SELECT code, code, 1.0, 1 FROM programs"
-				" UNION ALL SELECT p.code, c.cue, c.weight, 2 FROM intent_cues c"
-				" JOIN programs p ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
-				" WHERE instr(c.intent, ':') > 0"
-				" AND substr(c.intent, 1, instr(c.intent, ':') - 1) IN ('program', ?1)",
-			    &st)) < 0)
-		return r;
+	buf_init(&words, 16384);
+	if ((r = cache_ready(db)) < 0)
+		goto out;
+	/* A phrase can only match if its first word is in the question. */
+	if ((r = words_json(&s->q, &words)) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT code, phrase, weight, kind FROM temp.progsearch_phrase"
+				" WHERE first IN (SELECT value FROM json_each(?2) UNION SELECT '@always')"
+				" AND scope IN ('program', ?1)", &st)) < 0)
+		goto out;
 	db_bind_text(st, 1, scope ? scope : "program");
+	db_bind_text(st, 2, words.data);
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *text = db_col_text(st, 1);
 		double w = sqlite3_column_double(st, 2);
@@ -236,24 +370,14 @@ static int score_phrases(struct search *s, struct db *db, const char *scope)
 			p->always += w;
 			continue;
 		}
-		buf_reset(&s->norm);
-		if (kind == 1) { /* "VAY-NGHEO" -> "vay ngheo" */
-			for (const char *c = text; *c && r >= 0; c++)
-				r = buf_addch(&s->norm, *c == '-' ? ' ' : (*c >= 'A' && *c <= 'Z' ? (char)(*c + 32) : *c));
-			w = code_weight(s, s->norm.data);
-		} else if (kind == 0) {
-			if ((r = normalize_text(&s->norm, text, strlen(text))) == 0)
-				r = remember_norm(db, text, s->norm.data);
-		} else {
-			r = buf_adds(&s->norm, text);
-		}
-		if (r < 0) {
-			sqlite3_reset(st);
-			return r;
-		}
-		credit(s, p, s->norm.data, w, kind == 1);
+		if (kind == 1)
+			w = code_weight(s, text);
+		credit(s, p, text, w, kind == 1);
 	}
-	return r < 0 ? r : 0;
+	r = r < 0 ? r : 0;
+out:
+	buf_release(&words);
+	return r;
 }
 
 static int is_stopword(const char *w, size_t n)
@@ -367,14 +491,14 @@ static int find_focus(struct search *s, struct db *db, const char *scope)
 
 static struct search *search_new(void)
 {
-	struct search *s = calloc(1, sizeof(*s));
+	struct search *s = malloc(sizeof(*s));
 
-	if (s && !(s->p = calloc(PS_MAX_PROGRAMS, sizeof(*s->p)))) {
-		free(s);
+	if (!s)
 		return NULL;
-	}
-	if (s)
-		buf_init(&s->norm, 4096);
+	s->q.count = 0;
+	s->p = NULL;
+	s->covers = NULL;
+	s->np = s->cap = 0;
 	return s;
 }
 
@@ -382,8 +506,8 @@ static void search_free(struct search *s)
 {
 	if (!s)
 		return;
-	buf_release(&s->norm);
 	free(s->p);
+	free(s->covers);
 	free(s);
 }
 
