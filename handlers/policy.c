@@ -14,34 +14,38 @@ int policy_find(struct db *db, const char *norm_query, struct policy_match *out)
 {
 	struct progsearch_hit hit;
 	struct policy_match m;
-	int r;
+	int r = GW_ERR_TOOBIG;
 
 	if (strlen(norm_query) > POLICY_QUERY_MAX)
-		return GW_ERR_TOOBIG;
+		goto out;
 	if ((r = progsearch_find(db, norm_query, NULL, &hit)) < 0)
-		return r;
+		goto out;
 	memset(&m, 0, sizeof(m));
 	memcpy(m.code, hit.code, sizeof(m.code));
 	memcpy(m.also, hit.also, sizeof(m.also));
 	m.named = hit.named;
 	*out = m;
-	return 0;
+out:
+	return r;
 }
 
 int policy_body(struct db *db, const char *code, const char *lang, const char *also,
 		struct buf *out)
 {
 	int en = strcmp(lang, "en") == 0;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	if ((r = db_prepare(db, "SELECT title_vi, summary_vi, title_en, summary_en, how_to_apply_vi,"
 				" office FROM programs WHERE code = ?", &st)) < 0)
-		return r;
+		goto out;
 	db_bind_text(st, 1, code);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
-	/* What it is first; how to apply and where on the next page. */
+	if ((r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : GW_ERR_NOTFOUND;
+		goto out;
+	}
+	/* What it is first; how to apply and where in later sections, which
+	 * the composer starts on a new page when they do not fit. */
 	if (en && *db_col_text(st, 2))
 		r = buf_addf(out, "%s (CS %s): %s", db_col_text(st, 2), code, db_col_text(st, 3));
 	else
@@ -55,6 +59,7 @@ int policy_body(struct db *db, const char *code, const char *lang, const char *a
 		r = buf_addf(out, en ? "%cWhere: %s." : "%cLiên hệ: %s.", REPLY_SECTION,
 			     db_col_text(st, 5));
 	sqlite3_reset(st);
+out:
 	return r;
 }
 
@@ -65,16 +70,17 @@ int policy_topics(struct db *db, const char *lang, struct buf *out)
 
 	if ((r = buf_adds(out, strcmp(lang, "en") == 0 ? "Topics, send CS + code:"
 							: "Chu de, nhan CS + ma:")) < 0)
-		return r;
+		goto out;
 	if ((r = db_prepare(db, "SELECT code FROM programs ORDER BY id", &st)) < 0)
-		return r;
+		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		if ((r = buf_addf(out, "%s%s", first ? " " : ", ", db_col_text(st, 0))) < 0) {
 			sqlite3_reset(st);
-			return r;
+			goto out;
 		}
 		first = 0;
 	}
+out:
 	return r < 0 ? r : 0;
 }
 

@@ -117,20 +117,16 @@ int reply_parts(const char *text, int *parts)
 		septets += strchr("^{}\\[~]|", *p) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2 : 1;
 	}
 	if (!modem_text_is_gsm7(text)) {
-		if (units == chars) {
-			*parts = parts_for(units, 70, 67);
-			return 0;
-		}
+		n = units == chars ? parts_for(units, 70, 67) : 0;
 	} else {
 		lo = parts_for(septets, 160, 153);
 		hi = septets <= 160 ? 1 : parts_for(septets + (size_t)lo - 1, 160, 153);
-		if (lo == hi) {
-			*parts = lo;
-			return 0;
-		}
+		n = lo == hi ? lo : 0;
 	}
-	if ((r = modem_text_parts(text, &n, &ucs2)) == 0)
-		*parts = n;
+	if (!n && (r = modem_text_parts(text, &n, &ucs2)) < 0)
+		goto out;
+	*parts = n;
+out:
 	return r;
 }
 

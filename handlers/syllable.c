@@ -106,23 +106,28 @@ static int tone_fits(const char *s, size_t n, char tone)
 static int finish(const char *b, size_t n, char tone, int strong, char *out, size_t outsz,
 		  int *how)
 {
+	int r = GW_ERR_NOTFOUND;
+
 	if (!syllable_valid(b, n) || !tone_fits(b, n, tone) || n + 1 > outsz)
-		return GW_ERR_NOTFOUND;
+		goto out;
 	memcpy(out, b, n);
 	out[n] = '\0';
 	*how = strong ? SYLLABLE_STRONG : SYLLABLE_WEAK;
-	return 0;
+	r = 0;
+out:
+	return r;
 }
 
 int syllable_decode_telex(const char *w, size_t n, char *out, size_t outsz, int *how)
 {
+	int r = GW_ERR_NOTFOUND;
 	char b[SYLLABLE_WORD_MAX];
 	size_t bn = 0, i = 0;
 	int strong = 0, vowel = 0, doubled = 0;
 	char tone = 0;
 
 	if (n < 2 || n >= sizeof(b))
-		return GW_ERR_NOTFOUND;
+		goto out;
 	if (w[0] == 'd' && w[1] == 'd') { /* dd = đ */
 		b[bn++] = 'd';
 		i = 2;
@@ -132,10 +137,10 @@ int syllable_decode_telex(const char *w, size_t n, char *out, size_t outsz, int 
 		char c = w[i];
 
 		if (c < 'a' || c > 'z')
-			return GW_ERR_NOTFOUND;
+			goto out;
 		if (vowel && (c == 's' || c == 'f' || c == 'r' || c == 'x' || c == 'j')) {
 			if (tone) /* two tone keys: not a leftover */
-				return GW_ERR_NOTFOUND;
+				goto out;
 			tone = c;
 			continue;
 		}
@@ -156,19 +161,22 @@ int syllable_decode_telex(const char *w, size_t n, char *out, size_t outsz, int 
 		b[bn++] = c;
 	}
 	if (!strong && !tone)
-		return GW_ERR_NOTFOUND;
-	return finish(b, bn, tone, strong, out, outsz, how);
+		goto out;
+	r = finish(b, bn, tone, strong, out, outsz, how);
+out:
+	return r;
 }
 
 int syllable_decode_vni(const char *w, size_t n, char *out, size_t outsz, int *how)
 {
+	int r = GW_ERR_NOTFOUND;
 	char b[SYLLABLE_WORD_MAX];
 	size_t bn = 0;
 	int digits = 0, inner = 0;
 	char tone = 0;
 
 	if (n < 2 || n >= sizeof(b) || w[0] < 'a' || w[0] > 'z')
-		return GW_ERR_NOTFOUND;
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		char c = w[i];
 
@@ -179,15 +187,15 @@ int syllable_decode_vni(const char *w, size_t n, char *out, size_t outsz, int *h
 			continue;
 		}
 		if (c < '1' || c > '9')
-			return GW_ERR_NOTFOUND;
+			goto out;
 		digits++;
 		if (c <= '5') { /* tone: one only */
 			if (tone)
-				return GW_ERR_NOTFOUND;
+				goto out;
 			tone = "sfrxj"[c - '1'];
 		} else if (c == '9') { /* đ: right after a d */
 			if (!bn || b[bn - 1] != 'd')
-				return GW_ERR_NOTFOUND;
+				goto out;
 		} else { /* 6: â ê ô, 7: ơ ư, 8: ă -- need their vowel before them */
 			const char *need = c == '6' ? "aeo" : c == '7' ? "ou" : "a";
 			int found = 0;
@@ -195,16 +203,19 @@ int syllable_decode_vni(const char *w, size_t n, char *out, size_t outsz, int *h
 			for (size_t k = 0; k < bn && !found; k++)
 				found = strchr(need, b[k]) != NULL;
 			if (!found)
-				return GW_ERR_NOTFOUND;
+				goto out;
 		}
 	}
 	if (!digits)
-		return GW_ERR_NOTFOUND;
-	return finish(b, bn, tone, inner || digits >= 2, out, outsz, how);
+		goto out;
+	r = finish(b, bn, tone, inner || digits >= 2, out, outsz, how);
+out:
+	return r;
 }
 
 int syllable_split(const char *w, size_t n, char *out, size_t outsz)
 {
+	int r = GW_ERR_NOTFOUND;
 	/* cost[i]: fewest syllables for w[0..i), then fewest later syllables
 	 * that start with a vowel (a final consonant is likelier than an
 	 * onset-less syllable: "hoanhap" is hoan|hap over hoa|n...). */
@@ -213,10 +224,10 @@ int syllable_split(const char *w, size_t n, char *out, size_t outsz)
 	size_t cuts[SYLLABLE_WORD_MAX], ncut = 0, pos, o = 0;
 
 	if (n < 2 || n > SYLLABLE_WORD_MAX || syllable_valid(w, n))
-		return GW_ERR_NOTFOUND;
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (w[i] < 'a' || w[i] > 'z')
-			return GW_ERR_NOTFOUND;
+			goto out;
 	cost[0] = 0;
 	pen[0] = 0;
 	for (size_t i = 1; i <= n; i++) {
@@ -237,11 +248,13 @@ int syllable_split(const char *w, size_t n, char *out, size_t outsz)
 		}
 	}
 	if (cost[n] < 2)
-		return GW_ERR_NOTFOUND;
+		goto out;
 	for (pos = n; pos > 0; pos -= from[pos])
 		cuts[ncut++] = pos - from[pos];
-	if (n + (size_t)cost[n] > outsz) /* letters + spaces + NUL */
-		return GW_ERR_TOOBIG;
+	if (n + (size_t)cost[n] > outsz) { /* letters + spaces + NUL */
+		r = GW_ERR_TOOBIG;
+		goto out;
+	}
 	for (pos = 0; pos < n; pos++) {
 		for (size_t k = 0; k < ncut; k++)
 			if (cuts[k] == pos && pos > 0)
@@ -249,5 +262,7 @@ int syllable_split(const char *w, size_t n, char *out, size_t outsz)
 		out[o++] = w[pos];
 	}
 	out[o] = '\0';
-	return 0;
+	r = 0;
+out:
+	return r;
 }
