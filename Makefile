@@ -143,7 +143,7 @@ install: $(INSTALL_BINS)
 	else \
 		install -m 0640 config/gateway.conf.example $(DESTDIR)$(SYSCONFDIR)/gateway/gateway.conf; \
 	fi
-	install -m 0644 data/lexicon.json data/programs.json data/jobs.json $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(wildcard data/*.json) $(DESTDIR)$(DATADIR)/
 	sed -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/etc/gateway|$(SYSCONFDIR)/gateway|g' \
 		config/gatewayd.service >$(DESTDIR)$(SYSTEMDUNITDIR)/gatewayd.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/gatewayd.service
@@ -175,7 +175,9 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 fuzz: $(FUZZ_BIN)
 	@for b in $(FUZZ_BIN); do \
 		n=$$(basename $$b); rm -rf $(FUZZ_DIR)/corpus/$$n; mkdir -p $(FUZZ_DIR)/corpus/$$n; \
-		if [ -d tests/fuzz/corpus/$$n ]; then cp tests/fuzz/corpus/$$n/* $(FUZZ_DIR)/corpus/$$n/ 2>/dev/null; fi; \
+		for c in tests/fuzz/corpus/$$n tests/fuzz/corpus/$${n#fuzz_}; do \
+			if [ -d $$c ]; then cp $$c/* $(FUZZ_DIR)/corpus/$$n/ 2>/dev/null; fi; \
+		done; \
 		echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
 		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n || exit 1; \

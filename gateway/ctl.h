@@ -20,7 +20,9 @@ struct ctl {
 int ctl_open_db(const struct ctl *c, struct db **out);
 
 int ctl_cmd_init(struct ctl *c, int argc, char **argv);
-int ctl_cmd_import(struct ctl *c, int argc, char **argv);
+int ctl_cmd_import(struct ctl *c, int argc, char **argv);   /* ctl_export.c */
+int ctl_cmd_export(struct ctl *c, int argc, char **argv);
+int ctl_cmd_program(struct ctl *c, int argc, char **argv);  /* ctl_program.c */
 int ctl_cmd_keyword(struct ctl *c, int argc, char **argv);
 int ctl_cmd_job(struct ctl *c, int argc, char **argv);       /* ctl_jobs.c */
 int ctl_cmd_officer(struct ctl *c, int argc, char **argv);

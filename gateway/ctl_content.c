@@ -1,4 +1,4 @@
-/* gatewayctl init, import, keyword. */
+/* gatewayctl init, keyword (import and export: ctl_export.c). */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -6,7 +6,6 @@
 
 #include "../common/gw_err.h"
 #include "../handlers/lexicon.h"
-#include "content.h"
 #include "ctl.h"
 #include "paths.h"
 #include "store.h"
@@ -46,37 +45,6 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 	}
 	printf("database %s ready (schema version %d)\n", c->cfg.database.path,
 	       store_schema_version());
-	rc = 0;
-out:
-	db_close(db);
-	return rc;
-}
-
-int ctl_cmd_import(struct ctl *c, int argc, char **argv)
-{
-	struct content_counts counts;
-	struct db *db = NULL;
-	char err[1024];
-	int r, rc = 1;
-
-	if (argc != 3 || (strcmp(argv[1], "programs") != 0 && strcmp(argv[1], "jobs") != 0)) {
-		fprintf(stderr, "usage: gatewayctl import programs|jobs FILE.json\n");
-		return 2;
-	}
-	if (ctl_open_db(c, &db) < 0)
-		goto out;
-	err[0] = '\0';
-	if (strcmp(argv[1], "programs") == 0)
-		r = content_import_programs(db, argv[2], c->actor, &counts, err, sizeof(err));
-	else
-		r = content_import_jobs(db, argv[2], c->actor, &counts, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "gatewayctl: import refused, nothing changed: %s\n",
-			*err ? err : gw_strerror(r));
-		goto out;
-	}
-	printf("%s: %d added, %d changed, %d unchanged\n", argv[1], counts.added, counts.changed,
-	       counts.unchanged);
 	rc = 0;
 out:
 	db_close(db);

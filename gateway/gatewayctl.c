@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,7 +21,10 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "init", ctl_cmd_init, "init                      create or migrate the database, load commands" },
-	{ "import", ctl_cmd_import, "import programs|jobs FILE  load content from JSON (all or nothing)" },
+	{ "import", ctl_cmd_import, "import programs|jobs FILE [--dry-run] [--sync] [--format json|csv]\n"
+	  "                            load content from JSON or CSV (all or nothing)" },
+	{ "export", ctl_cmd_export, "export programs|jobs [--format json|csv] [-o FILE]" },
+	{ "program", ctl_cmd_program, "program list|show|add|edit|remove|history|revert  (program --help)" },
 	{ "keyword", ctl_cmd_keyword, "keyword add|remove|list   command aliases (keyword add CS 'bao hiem')" },
 	{ "job", ctl_cmd_job, "job list|show|add|close|import  job offers (job --help)" },
 	{ "officer", ctl_cmd_officer, "officer add|list|remove    officers who post offers and broadcast by SMS" },
@@ -63,7 +67,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char config_path[PATH_MAX], err[512], actor[64];
+	char config_path[PATH_MAX], err[512], actor[128];
+	const char *sudo_user = getenv("SUDO_USER");
 	struct passwd *pw = getpwuid(getuid());
 	struct ctl c;
 	int ch;
@@ -94,7 +99,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_setup("gatewayctl", LOG_LVL_WARNING, 0, c.cfg.log.mask_numbers);
-	snprintf(actor, sizeof(actor), "cli:%s", pw ? pw->pw_name : "unknown");
+	/* the audit log names the person: under sudo, who ran sudo too */
+	if (sudo_user && *sudo_user && (!pw || strcmp(sudo_user, pw->pw_name) != 0))
+		snprintf(actor, sizeof(actor), "cli:%s (sudo %s)", pw ? pw->pw_name : "unknown",
+			 sudo_user);
+	else
+		snprintf(actor, sizeof(actor), "cli:%s", pw ? pw->pw_name : "unknown");
 	c.actor = actor;
 	for (const struct subcommand *s = subcommands; s->name; s++) {
 		if (strcmp(s->name, argv[optind]) == 0) {
