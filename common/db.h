@@ -50,6 +50,11 @@ void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Column text as a C string, "" for NULL. */
 const char *db_col_text(sqlite3_stmt *st, int col);
 
+/* A consistent copy of the live database into the new file dest (SQLite's
+ * online backup API, all pages in one step so writers elsewhere never make
+ * it restart), left in rollback-journal mode: one self-contained file. */
+int db_backup(struct db *db, const char *dest);
+
 /* One-value queries: the first column of the first row. */
 int db_query_int64(struct db *db, const char *sql, int64_t *out);
 

@@ -23,6 +23,10 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv);
 int ctl_cmd_import(struct ctl *c, int argc, char **argv);   /* ctl_export.c */
 int ctl_cmd_export(struct ctl *c, int argc, char **argv);
 int ctl_cmd_program(struct ctl *c, int argc, char **argv);  /* ctl_program.c */
+int ctl_cmd_audit(struct ctl *c, int argc, char **argv);    /* ctl_ops.c */
+int ctl_cmd_backup(struct ctl *c, int argc, char **argv);
+int ctl_cmd_stats(struct ctl *c, int argc, char **argv);
+int ctl_cmd_purge(struct ctl *c, int argc, char **argv);
 int ctl_cmd_keyword(struct ctl *c, int argc, char **argv);
 int ctl_cmd_job(struct ctl *c, int argc, char **argv);       /* ctl_jobs.c */
 int ctl_cmd_officer(struct ctl *c, int argc, char **argv);
