@@ -14,6 +14,7 @@
 #include "ingest.h"
 #include "inbound.h"
 #include "link.h"
+#include "notify.h"
 #include "reminders.h"
 #include "sender.h"
 #include "store.h"
@@ -30,6 +31,8 @@ struct daemon {
 	struct evloop *loop;
 	int send_timer;
 	int64_t last_status_ms;
+	struct notify notify;
+	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. */
@@ -114,6 +117,11 @@ static int64_t status_timer(struct evloop *loop, void *arg)
 
 	if (link_ready(&d->link, evloop_now_ms()))
 		link_refresh_status(&d->link);
+	if (d->told_connected != d->link.connected) {
+		d->told_connected = d->link.connected;
+		notify_status(&d->notify, d->link.connected ? "answering; modem connected"
+				: "modem not connected; reconnecting, messages wait");
+	}
 	return (int64_t)d->cfg->modem.status_interval_s * 1000;
 }
 
@@ -146,9 +154,21 @@ static int64_t reminder_timer(struct evloop *loop, void *arg)
 	return 60 * 1000;
 }
 
+/* Runs on the loop: a ping proves the loop turns, not just that we exist. */
+static int64_t watchdog_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	notify_watchdog(&d->notify);
+	return notify_watchdog_interval_ms(&d->notify);
+}
+
 static void on_stop(struct evloop *loop, int signo, void *arg)
 {
+	struct daemon *d = arg;
+
 	log_notice("signal %d: stopping after the current step", signo);
+	notify_stopping(&d->notify);
 	evloop_stop(loop);
 }
 
@@ -166,8 +186,10 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	struct gw_settings fresh;
 	char err[512];
 
+	notify_reloading(&d->notify);
 	if (settings_load(&fresh, d->opts->config_path, err, sizeof(err)) < 0) {
 		log_error("reload refused, keeping the running settings: %s", err);
+		notify_ready(&d->notify, "reload refused (see the log); running on the old settings");
 		return;
 	}
 	/* What the open modem and database were built from stays until restart. */
@@ -182,6 +204,7 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	*d->cfg = fresh;
 	apply_logging(d->cfg);
 	log_notice("configuration reloaded from %s", d->opts->config_path);
+	notify_ready(&d->notify, "configuration reloaded; answering");
 }
 
 static int make_modem(const struct gw_settings *cfg, struct modem **out)
@@ -245,6 +268,8 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	memset(&d, 0, sizeof(d));
 	d.opts = opts;
 	d.cfg = cfg;
+	d.told_connected = -1;
+	notify_init(&d.notify);
 	apply_logging(cfg);
 	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
@@ -273,9 +298,13 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	    (r = evloop_on_signal(d.loop, SIGINT, on_stop, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGHUP, on_reload, &d)) < 0)
 		goto out;
+	if (notify_watchdog_interval_ms(&d.notify) > 0 &&
+	    (r = evloop_add_timer(d.loop, "watchdog", 0, watchdog_timer, &d)) < 0)
+		goto out;
 	signal(SIGPIPE, SIG_IGN);
 	log_notice("gatewayd %s running: modem %s, database %s", GW_VERSION, cfg->modem.device,
 		   cfg->database.path);
+	notify_ready(&d.notify, "started; connecting to the modem");
 	r = evloop_run(d.loop);
 	log_notice("gatewayd stopped");
 out:
