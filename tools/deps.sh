@@ -1,9 +1,11 @@
 #!/bin/sh
 # Check the build and test dependencies; install the missing ones with
 # apt-get when we are root (or sudo -n works) on Debian/Ubuntu, otherwise
-# print the exact list and stop.
+# print the exact list and stop. man-db renders the man pages in the tests;
+# procps has /bin/kill, which the systemd unit's ExecReload uses.
 PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
-libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev sqlite3 python3 gammu"
+libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev sqlite3 python3 gammu \
+man-db procps"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
