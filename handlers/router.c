@@ -64,33 +64,29 @@ static int lookup_alias(struct db *db, const char *alias, size_t n, struct route
 
 	if ((r = db_prepare(db, "SELECT c.name, c.intent, c.officer_only FROM command_aliases a"
 				" JOIN commands c ON c.name = a.command WHERE a.alias = ?", &st)) < 0)
-		return r;
+		goto out;
 	sqlite3_bind_text(st, 1, alias, (int)n, SQLITE_TRANSIENT);
 	if ((r = db_step(st)) == DB_ROW) {
 		take_command(st, rt);
 		sqlite3_reset(st);
-		return 1;
 	}
-	return r < 0 ? r : 0;
+out:
+	return r < 0 ? r : r == DB_ROW;
 }
 
 static int match_exact(struct db *db, const char *norm, struct route *rt)
 {
-	for (int words = ROUTER_MAX_ALIAS_WORDS; words >= 1; words--) {
-		size_t end = after_words(norm, words);
-		int r;
+	int r = 0;
 
-		if (!end)
-			continue;
-		if ((r = lookup_alias(db, norm, end, rt)) < 0)
-			return r;
-		if (r) {
+	for (int words = ROUTER_MAX_ALIAS_WORDS; words >= 1 && r == 0; words--) {
+		size_t end = after_words(norm, words);
+
+		if (end && (r = lookup_alias(db, norm, end, rt)) == 1) {
 			rt->args_off = skip_spaces(norm, end);
 			rt->how = ROUTER_EXACT;
-			return 1;
 		}
 	}
-	return 0;
+	return r;
 }
 
 static int all_digits(const char *s, size_t n)
@@ -115,34 +111,28 @@ static int is_letters_digits(const char *s, size_t n)
 static int match_glued(struct db *db, const char *norm, struct route *rt)
 {
 	size_t n = after_words(norm, 1);
-	int r;
+	int r = 0;
 
 	if (n < 3 || n > ROUTER_WORD_MAX || !is_letters_digits(norm, n) || syllable_valid(norm, n))
-		return 0;
-	for (size_t k = n - 1; k >= 2; k--) {
-		size_t rest = n - k;
-
-		if (rest < 2 && !all_digits(norm + k, rest))
+		goto out;
+	for (size_t k = n - 1; k >= 2 && r == 0; k--) {
+		if (n - k < 2 && !all_digits(norm + k, n - k))
 			continue;
-		if ((r = lookup_alias(db, norm, k, rt)) < 0)
-			return r;
-		if (r) {
+		if ((r = lookup_alias(db, norm, k, rt)) == 1) {
 			rt->args_off = k;
 			rt->how = ROUTER_GLUED;
-			return 1;
 		}
 	}
-	return 0;
+out:
+	return r;
 }
 
 int router_edit_distance(const char *a, size_t an, const char *b, size_t bn, int limit)
 {
-	int d[ROUTER_WORD_MAX + 1][ROUTER_WORD_MAX + 1];
+	int d[ROUTER_WORD_MAX + 1][ROUTER_WORD_MAX + 1], r = limit + 1;
 
-	if (an > ROUTER_WORD_MAX || bn > ROUTER_WORD_MAX)
-		return limit + 1;
-	if ((an > bn ? an - bn : bn - an) > (size_t)limit)
-		return limit + 1;
+	if (an > ROUTER_WORD_MAX || bn > ROUTER_WORD_MAX || (an > bn ? an - bn : bn - an) > (size_t)limit)
+		goto out;
 	for (size_t i = 0; i <= an; i++)
 		d[i][0] = (int)i;
 	for (size_t j = 0; j <= bn; j++)
@@ -161,7 +151,10 @@ int router_edit_distance(const char *a, size_t an, const char *b, size_t bn, int
 			d[i][j] = v;
 		}
 	}
-	return d[an][bn] > limit ? limit + 1 : d[an][bn];
+	if (d[an][bn] <= limit)
+		r = d[an][bn];
+out:
+	return r;
 }
 
 /* Is the typed word w[0..n) a candidate for a typo of alias? */
@@ -204,7 +197,7 @@ static int match_fuzzy(struct db *db, const char *norm, struct route *rt)
 				" JOIN commands c ON c.name = a.command"
 				" WHERE c.officer_only = 0 AND c.intent <> 'stop' AND length(a.alias) >= 3",
 			    &st)) < 0)
-		return r;
+		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *alias = db_col_text(st, 3);
 		int words = 1;
@@ -225,13 +218,12 @@ static int match_fuzzy(struct db *db, const char *norm, struct route *rt)
 			hits = 1;
 		}
 	}
-	if (r < 0)
-		return r;
-	if (hits != 1)
-		return 0;
+	if (r < 0 || (r = hits == 1) == 0)
+		goto out;
 	found.how = ROUTER_FUZZY;
 	*rt = found;
-	return 1;
+out:
+	return r;
 }
 
 /* A PIN: the word after an officer command is 4 to 8 digits. */
@@ -260,19 +252,21 @@ static int find_command(struct db *db, const char *norm, struct route *rt)
 	int r;
 
 	if ((r = match_exact(db, norm, rt)) < 0)
-		return r;
+		goto out;
 	if (r) {
 		/* "huy hne 3/1" is HUY HEN with a typo, not HUY (STOP) with arguments */
 		memset(&longer, 0, sizeof(longer));
 		if ((r = match_fuzzy(db, norm, &longer)) < 0)
-			return r;
+			goto out;
 		if (r && longer.args_off > rt->args_off)
 			*rt = longer;
-		return 1;
+		r = 1;
+		goto out;
 	}
-	if ((r = match_glued(db, norm, rt)) != 0)
-		return r;
-	return match_fuzzy(db, norm, rt);
+	if ((r = match_glued(db, norm, rt)) == 0)
+		r = match_fuzzy(db, norm, rt);
+out:
+	return r;
 }
 
 int router_route(struct db *db, const char *norm, struct route *out)
