@@ -101,6 +101,9 @@ int main(int argc, char **argv)
 	const char *pidfile = NULL;
 	int check = 0, foreground = 0, c, r;
 
+	/* glibc re-reads /etc/localtime on every localtime() unless TZ is set;
+	 * libgammu calls it for every SMS part it encodes. */
+	setenv("TZ", ":/etc/localtime", 0);
 	while ((c = getopt_long(argc, argv, "c:nfp:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opts.config_path = optarg; break;

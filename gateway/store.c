@@ -213,6 +213,8 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  sent_at INTEGER);"
 	"CREATE INDEX outbox_queue ON outbox(status, priority, next_attempt_at, id);"
+	/* per-sender look-ups: rate limit warnings, broadcast daily caps */
+	"CREATE INDEX outbox_phone ON outbox(phone, kind, created_at);"
 	"CREATE UNIQUE INDEX outbox_broadcast_once ON outbox(broadcast_id, phone)"
 	"  WHERE broadcast_id IS NOT NULL;"
 	/* Partial: queueing 100k broadcast rows does not touch it; the send
