@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../common/clock.h"
 #include "../common/crashpoint.h"
 #include "../common/gw_err.h"
 #include "../common/log.h"
@@ -63,32 +64,13 @@ static int finish(struct db *db, int64_t id, const char *status, const char *err
 	return r < 0 ? r : 0;
 }
 
-/* The sender's "now". GW_FAKE_NOW (test only, see sender.h) replaces it:
- * this is the one place the variable is read. */
+/* The sender's "now": the caller's, unless the test clock GW_FAKE_NOW is set
+ * (common/clock.h reads it, for every timer alike). */
 static time_t sender_clock(const struct gw_settings *cfg, time_t now)
 {
 	const char *fake = getenv("GW_FAKE_NOW");
-	struct tm tm;
-	char *end = NULL;
-	long long v;
-	int y, mo, d, h, mi;
 
-	if (!fake || !*fake)
-		return now;
-	v = strtoll(fake, &end, 10);
-	if (end && !*end && v > 0)
-		return (time_t)v;
-	if (sscanf(fake, "%4d-%2d-%2d %2d:%2d", &y, &mo, &d, &h, &mi) != 5) {
-		log_warn("GW_FAKE_NOW='%s' is neither Unix seconds nor 'YYYY-MM-DD HH:MM': ignored", fake);
-		return now;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return timegm(&tm) - (time_t)cfg->office.utc_offset_min * 60;
+	return fake && *fake ? gw_now(cfg->office.utc_offset_min) : now;
 }
 
 /* Quiet hours: every due broadcast row waits for the morning. Moving

@@ -20,7 +20,8 @@
  * (UTC + office.utc_offset_min) - so a test can hold a broadcast through
  * the night and release it in the morning without waiting
  * (GW_FAKE_NOW='2030-01-01 22:00' gatewayd --once ...). It decides quiet
- * hours, the daily cap, due rows and sent_at; nothing else reads it.
+ * hours, the daily cap, due rows and sent_at. common/clock.h parses it, for
+ * the reminder timer too.
  */
 #ifndef GW_SENDER_H
 #define GW_SENDER_H
