@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/gw_err.h"
+#include "../handlers/dialog_data.h"
 #include "../handlers/lexicon.h"
 #include "ctl.h"
 #include "paths.h"
@@ -42,6 +43,15 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 	if (n == 0 && lexicon_import(db, lexicon, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gatewayctl: %s\n", err);
 		goto out;
+	}
+	/* Menus and the poverty standard (data/dialogs.json), also only once. */
+	if (dialog_data_loaded(db) == 0) {
+		snprintf(err, sizeof(err), "cannot find data/dialogs.json");
+		if (paths_data_file("dialogs.json", path, sizeof(path)) < 0 ||
+		    dialog_data_import(db, path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "gatewayctl: dialogs: %s\n", err);
+			goto out;
+		}
 	}
 	printf("database %s ready (schema version %d)\n", c->cfg.database.path,
 	       store_schema_version());

@@ -18,6 +18,7 @@
 #include "reminders.h"
 #include "sender.h"
 #include "store.h"
+#include "ussd_http.h"
 #include "ussd_requests.h"
 
 #define DAEMON_ONCE_MAX_ROUNDS 10000
@@ -30,6 +31,7 @@ struct daemon {
 	struct link link;
 	struct evloop *loop;
 	int send_timer;
+	struct ussd_http *ussd;  /* the USSD callback's own thread, or NULL */
 	int64_t last_status_ms;
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
@@ -302,12 +304,16 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	    (r = evloop_add_timer(d.loop, "watchdog", 0, watchdog_timer, &d)) < 0)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
+	/* USSD is an extra channel: a port in use must not stop SMS work. */
+	if (cfg->ussd.enabled && ussd_http_start(&d.ussd, cfg) < 0)
+		log_error("ussd: callback not started; SMS goes on without it");
 	log_notice("gatewayd %s running: modem %s, database %s", GW_VERSION, cfg->modem.device,
 		   cfg->database.path);
 	notify_ready(&d.notify, "started; connecting to the modem");
 	r = evloop_run(d.loop);
 	log_notice("gatewayd stopped");
 out:
+	ussd_http_stop(d.ussd); /* first: its thread holds its own database connection */
 	if (d.modem) {
 		link_close(&d.link);
 		modem_destroy(d.modem);

@@ -9,6 +9,7 @@
 #include "appointments_officer.h"
 #include "appointments_sms.h"
 #include "contacts.h"
+#include "dialog.h"
 #include "request.h"
 #include "normalize.h"
 #include "broadcast.h"
@@ -18,6 +19,7 @@
 #include "referrals.h"
 #include "reply.h"
 #include "router.h"
+#include "selfcheck.h"
 
 #define HANDLER_TEXT_MAX (16 * 1024)
 
@@ -121,8 +123,8 @@ static const struct {
 	{ "job_apply", referrals_handle_apply },
 	{ "job_subscribe", jobs_sms_subscribe },
 	{ "appointment", appointments_handle },
-	{ "eligibility", commands_not_yet },
-	{ "menu", commands_not_yet },
+	{ "eligibility", selfcheck_handle },
+	{ "menu", dialog_handle_menu },
 	{ "officer_job_post", jobs_sms_post },
 	{ "officer_job_close", jobs_sms_close },
 	{ "officer_broadcast", broadcast_handle },
@@ -136,7 +138,7 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	struct handler_req rq;
 	struct buf norm;
 	handler_fn fn = commands_unknown;
-	int r;
+	int taken = 0, r;
 
 	memset(&rq, 0, sizeof(rq));
 	buf_init(&norm, 4 * NORMALIZE_INPUT_MAX);
@@ -152,6 +154,11 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	if ((r = router_route(env->db, rq.norm, &rq.route)) < 0)
 		goto out;
 	rq.args = rq.norm + rq.route.args_off;
+	/* An open SMS menu or self-check takes its answers ("1", "0", "00",
+	 * an income, "khong") and MENU opens one, before the table below:
+	 * dialog.h says exactly which messages it takes. */
+	if ((r = dialog_intercept(&rq, res, &taken)) < 0 || taken)
+		goto out;
 	/* officer commands carry a PIN: never log their text */
 	log_debug("route: '%s' -> command '%s' intent %s",
 		  rq.route.officer_only ? "(officer command)" : rq.norm, rq.route.command,

@@ -1,0 +1,364 @@
+#include "ussd_http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "../common/buf.h"
+#include "../common/gw_err.h"
+#include "../common/log.h"
+#include "../handlers/contacts.h"
+#include "../handlers/dialog.h"
+#include "../handlers/handler.h"
+#include "inbound.h"
+#include "store.h"
+#include "ussd_form.h"
+
+#define USSD_HTTP_CONNECTIONS 64
+#define USSD_HTTP_PER_IP 32
+#define USSD_HTTP_MEMORY (64 * 1024)  /* headers of one connection */
+/* An oversized body is read and dropped up to this many times max_body
+ * (so the client reads our 413 instead of a reset), refused at once above. */
+#define USSD_HTTP_DRAIN_FACTOR 16
+
+struct ussd_http {
+	struct MHD_Daemon *mhd;
+	struct gw_settings cfg; /* own copy: reloads on the main thread never race us */
+	struct db *db;          /* used by the MHD thread only */
+};
+
+struct ussd_req {
+	struct buf body;
+	int too_big;
+};
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct buf b;
+
+	buf_init(&b, 512);
+	if (buf_vaddf(&b, fmt, ap) == 0) {
+		buf_rtrim(&b);
+		log_warn("ussd http: %s", b.data);
+	}
+	buf_release(&b);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret = MHD_NO;
+	struct buf b;
+	size_t len = 0;
+	char *data;
+
+	buf_init(&b, 4096);
+	if (buf_adds(&b, text) < 0 || buf_addch(&b, '\n') < 0 || !(data = buf_detach(&b, &len)))
+		goto out;
+	if (!(resp = MHD_create_response_from_buffer_with_free_callback(len, data, free))) {
+		free(data);
+		goto out;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "POST");
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+out:
+	buf_release(&b);
+	return ret;
+}
+
+/* 1 when the client's address is in ussd.allow (or the list is empty). */
+static int client_allowed(const struct ussd_http *u, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	const char *list = u->cfg.ussd.allow;
+	char host[NI_MAXHOST];
+	socklen_t slen;
+	int ok = 0;
+
+	if (!*list) {
+		ok = 1;
+		goto out;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		goto out;
+	slen = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						       : sizeof(struct sockaddr_in);
+	if (getnameinfo(ci->client_addr, slen, host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+		goto out;
+	while (*list && !ok) {
+		size_t n;
+
+		list += strspn(list, " ,");
+		n = strcspn(list, ", ");
+		ok = n && strlen(host) == n && !strncasecmp(list, host, n);
+		list += n;
+	}
+out:
+	return ok;
+}
+
+/* Equal secrets, in time independent of where they differ. */
+static int secret_ok(const char *want, const char *got)
+{
+	size_t wn = strlen(want), gn = got ? strlen(got) : 0;
+	unsigned char diff = wn != gn;
+
+	for (size_t i = 0; i < wn; i++)
+		diff |= (unsigned char)(want[i] ^ (i < gn ? got[i] : 0));
+	return diff == 0;
+}
+
+/* Run the conversation for one valid request; *screen gets "CON ..." or
+ * "END ...". */
+static int serve(struct ussd_http *u, const struct ussd_form *f, const char *phone,
+		 struct buf *screen)
+{
+	struct handler_env env = { u->db, &u->cfg };
+	struct handler_result res;
+	struct handler_msg msg;
+	struct buf text;
+	int end = 0, r;
+
+	handler_result_init(&res);
+	buf_init(&text, 4096);
+	memset(&msg, 0, sizeof(msg));
+	msg.phone = phone;
+	msg.text = f->text;
+	msg.at = time(NULL);
+	msg.channel = HANDLER_CHANNEL_USSD;
+	if ((r = db_begin(u->db)) < 0)
+		goto out;
+	if ((r = dialog_ussd(&env, &msg, f->session_id, &text, &end, &res)) < 0 ||
+	    (r = inbound_queue_result(u->db, &res, 0, msg.at)) < 0 || (r = db_commit(u->db)) < 0) {
+		db_rollback(u->db);
+		goto out;
+	}
+	if (res.nout)
+		log_info("ussd: %zu SMS queued", res.nout); /* no log_phone(): not thread-safe */
+	r = buf_addf(screen, "%s %s", end ? "END" : "CON", text.data);
+out:
+	handler_result_release(&res);
+	buf_release(&text);
+	return r;
+}
+
+static enum MHD_Result finish(struct ussd_http *u, struct MHD_Connection *c, struct ussd_req *q)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Gateway-Secret");
+	struct ussd_form *f = NULL;
+	const char *missing;
+	char phone[USSD_FORM_PHONE_MAX + 8];
+	struct buf screen;
+	enum MHD_Result ret;
+	int r;
+
+	buf_init(&screen, 4096);
+	if (q->too_big) {
+		ret = respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+		goto out;
+	}
+	if (!(f = malloc(sizeof(*f)))) {
+		ret = respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		goto out;
+	}
+	if (ussd_form_parse(q->body.data, q->body.len, f) < 0) {
+		ret = respond(c, MHD_HTTP_BAD_REQUEST, "malformed form body");
+		goto out;
+	}
+	/* The secret first: without it nothing else is told. */
+	if (*u->cfg.ussd.secret && !secret_ok(u->cfg.ussd.secret, hdr) &&
+	    !((f->present & USSD_FORM_SECRET) && secret_ok(u->cfg.ussd.secret, f->secret))) {
+		log_notice("ussd: request with a wrong or no secret refused");
+		ret = respond(c, MHD_HTTP_FORBIDDEN, "forbidden");
+		goto out;
+	}
+	if ((missing = ussd_form_missing(f))) {
+		struct buf why;
+
+		buf_init(&why, 128);
+		ret = buf_addf(&why, "missing field %s", missing) == 0
+			      ? respond(c, MHD_HTTP_BAD_REQUEST, why.data)
+			      : respond(c, MHD_HTTP_BAD_REQUEST, "missing field");
+		buf_release(&why);
+		goto out;
+	}
+	if (contacts_normalize_phone(f->phone, phone, sizeof(phone)) < 0 || !*f->session_id) {
+		ret = respond(c, MHD_HTTP_BAD_REQUEST, "bad phoneNumber or sessionId");
+		goto out;
+	}
+	if ((r = serve(u, f, phone, &screen)) < 0) {
+		log_warn("ussd: session failed: %s", gw_strerror(r));
+		/* The aggregator shows a 200's text; a 5xx is a bare error on the phone. */
+		ret = respond(c, MHD_HTTP_OK, "END Xin loi, he thong dang ban. Vui long thu lai sau.");
+		goto out;
+	}
+	ret = respond(c, MHD_HTTP_OK, screen.data);
+out:
+	free(f);
+	buf_release(&screen);
+	return ret;
+}
+
+static int is_form(struct MHD_Connection *c)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	static const char form[] = "application/x-www-form-urlencoded";
+
+	return !ct || !strncasecmp(ct, form, sizeof(form) - 1);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct ussd_http *u = cls;
+	struct ussd_req *q = *con_cls;
+	enum MHD_Result ret = MHD_YES;
+	const char *cl;
+	long long declared = -1;
+
+	if (q && *upload_size) { /* more of the body */
+		if (!q->too_big && buf_add(&q->body, upload, *upload_size) < 0)
+			q->too_big = 1;
+		*upload_size = 0;
+		goto out;
+	}
+	if (q) { /* the whole body is in */
+		ret = finish(u, c, q);
+		goto out;
+	}
+	/* First call: headers only. */
+	if (!client_allowed(u, c)) {
+		ret = respond(c, MHD_HTTP_FORBIDDEN, "forbidden");
+	} else if (strcmp(url, u->cfg.ussd.path) != 0) {
+		ret = respond(c, MHD_HTTP_NOT_FOUND, "not found");
+	} else if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+		ret = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only POST");
+	} else if (!is_form(c)) {
+		ret = respond(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "form-encoded body expected");
+	} else {
+		if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)))
+			declared = strtoll(cl, NULL, 10);
+		if (declared > (long long)u->cfg.ussd.max_body * USSD_HTTP_DRAIN_FACTOR) {
+			ret = respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+		} else if (!(q = calloc(1, sizeof(*q)))) {
+			ret = MHD_NO;
+		} else {
+			buf_init(&q->body, (size_t)u->cfg.ussd.max_body);
+			q->too_big = declared > u->cfg.ussd.max_body;
+			*con_cls = q;
+		}
+	}
+out:
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct ussd_req *q = *con_cls;
+
+	if (q) {
+		buf_release(&q->body);
+		free(q);
+		*con_cls = NULL;
+	}
+}
+
+/* The listen address as a socket address; GW_ERR_CONFIG if it is none. */
+static int listen_addr(const struct gw_settings *cfg, struct sockaddr_storage *ss, int *v6)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	int r = 0;
+
+	memset(ss, 0, sizeof(*ss));
+	*v6 = 0;
+	if (inet_pton(AF_INET, cfg->ussd.listen, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)cfg->ussd.port);
+	} else if (inet_pton(AF_INET6, cfg->ussd.listen, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)cfg->ussd.port);
+		*v6 = 1;
+	} else {
+		r = GW_ERR_CONFIG;
+	}
+	return r;
+}
+
+int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
+{
+	struct ussd_http *u = NULL;
+	struct sockaddr_storage ss;
+	sigset_t block, old;
+	int v6 = 0, busy, r = GW_ERR_NOMEM;
+
+	if (!(u = calloc(1, sizeof(*u))))
+		goto out;
+	u->cfg = *cfg;
+	if ((r = listen_addr(cfg, &ss, &v6)) < 0) {
+		log_error("ussd.listen '%s' is not a numeric IPv4 or IPv6 address", cfg->ussd.listen);
+		goto out;
+	}
+	/* A request never waits for the database longer than it may take. */
+	busy = cfg->database.busy_timeout_ms;
+	if (busy > cfg->ussd.timeout_s * 1000)
+		busy = cfg->ussd.timeout_s * 1000;
+	if ((r = store_open(&u->db, cfg->database.path, busy)) < 0)
+		goto out;
+	/* The MHD thread inherits this mask: SIGTERM/SIGINT/SIGHUP stay with
+	 * the event loop's thread. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	u->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+				  (v6 ? MHD_USE_IPv6 : 0),
+				  (uint16_t)cfg->ussd.port, NULL, NULL, on_request, u,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->ussd.timeout_s,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)USSD_HTTP_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)USSD_HTTP_PER_IP,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)USSD_HTTP_MEMORY,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, u,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, u,
+				  MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!u->mhd) {
+		log_error("ussd: cannot listen on %s port %d", cfg->ussd.listen, cfg->ussd.port);
+		r = GW_ERR_IO;
+		goto out;
+	}
+	log_notice("ussd: callback on http://%s:%d%s%s%s", cfg->ussd.listen, cfg->ussd.port,
+		   cfg->ussd.path, *cfg->ussd.secret ? " (secret required)" : "",
+		   *cfg->ussd.allow ? " (allow-list)" : "");
+	*out = u;
+	u = NULL;
+	r = 0;
+out:
+	ussd_http_stop(u);
+	return r;
+}
+
+void ussd_http_stop(struct ussd_http *u)
+{
+	if (u && u->mhd)
+		MHD_stop_daemon(u->mhd);
+	if (u)
+		db_close(u->db);
+	free(u);
+}
