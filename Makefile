@@ -60,6 +60,7 @@ help:
 	@echo "make test       sanitizer build + unit and integration tests"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
+	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
 
 deps:
 	@sh tools/deps.sh
@@ -182,6 +183,52 @@ fuzz: $(FUZZ_BIN)
 		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n || exit 1; \
 	done
+
+# Benchmarks (bench/README.md, docs/BENCHMARKS.md): an optimised build of
+# their own under build/bench (the flags of `make all`), gammu-smsd
+# installed the way tools/deps.sh installs, then bench/run_all. Every
+# bench/*.c is a program linked with the library objects. BENCH_N,
+# BENCH_RUNS and the other BENCH_* variables reach the scripts through
+# the environment.
+BENCH_DIR := build/bench
+BENCH_CFLAGS ?= -O2 -g
+BENCH_LIB_OBJ := $(LIB_SRC:%.c=$(BENCH_DIR)/obj/%.o)
+BENCH_C_BIN := $(patsubst bench/%.c,$(BENCH_DIR)/bin/bench_%,$(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_DIR)/bin/gatewayd $(BENCH_DIR)/bin/gatewayctl \
+	$(BENCH_DIR)/lib/sendcapture.so $(BENCH_C_BIN)
+BENCH_N ?= 500
+BENCH_RUNS ?= 3
+export BENCH_N BENCH_RUNS
+
+$(BENCH_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(BENCH_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_DIR)/bin/gatewayd: $(BENCH_DIR)/obj/gateway/gatewayd.o $(BENCH_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BENCH_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(BENCH_DIR)/obj/%.o) $(BENCH_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BENCH_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
+
+$(BENCH_DIR)/bin/bench_%: bench/%.c $(BENCH_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Wno-comment $(BENCH_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(BENCH_LIB_OBJ) \
+		$(PKG_LIBS) -lm
+
+.PHONY: bench bench-bins
+.SECONDARY: $(BENCH_LIB_OBJ)
+bench-bins: $(BENCH_BINS)
+
+bench: deps
+	@sh bench/deps.sh
+	@$(MAKE) --no-print-directory bench-bins
+	python3 bench/run_all
 
 clean:
 	rm -rf build bin

@@ -35,6 +35,7 @@ struct daemon {
 	int64_t last_status_ms;
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
+	int64_t last_read_ms; /* last read of the modem's messages (evloop ms), 0: never */
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. */
@@ -59,13 +60,14 @@ static void handle_events(struct daemon *d, time_t now)
 	}
 }
 
-/* One pass of inbound work; *busy = something happened. */
-static int inbound_pass(struct daemon *d, int *busy)
+/* One pass of inbound work; *busy = something happened. read: look at the
+ * modem too (else only assemble and answer what is already stored). */
+static int inbound_pass(struct daemon *d, int read, int *busy)
 {
 	time_t now = time(NULL);
 	int stored = 0, seen = 0, assembled = 0, handled = 0, r = 0;
 
-	if (link_ready(&d->link, evloop_now_ms())) {
+	if (read && link_ready(&d->link, evloop_now_ms())) {
 		handle_events(d, now);
 		if (d->link.connected)
 			r = ingest_poll(&d->link, now, &stored, &seen);
@@ -82,17 +84,31 @@ static int inbound_pass(struct daemon *d, int *busy)
 	return r;
 }
 
+/* Reading the modem's messages holds the one thread and the modem (a full
+ * AT+CMGL; on the dummy phone 50,000 file probes), so while connected it
+ * happens poll_interval_ms after the end of the last read, not sooner: a
+ * backlog already read is answered in between, one batch per turn, the
+ * sender keeps the modem busy, and a read slower than the interval does
+ * not follow itself back to back. Disconnected, the link's reconnect
+ * backoff sets the pace. */
 static int64_t modem_timer(struct evloop *loop, void *arg)
 {
 	struct daemon *d = arg;
-	int busy = 0;
-	int64_t wait;
+	int64_t now = evloop_now_ms(), interval = d->cfg->modem.poll_interval_ms, wait;
+	int busy = 0, read;
 
-	inbound_pass(d, &busy);
-	wait = link_wait_ms(&d->link, evloop_now_ms());
-	if (wait > 0 && wait < d->cfg->modem.poll_interval_ms)
+	read = !d->link.connected || d->last_read_ms == 0 || now - d->last_read_ms >= interval;
+	inbound_pass(d, read, &busy);
+	now = evloop_now_ms();
+	if (read)
+		d->last_read_ms = now;
+	wait = link_wait_ms(&d->link, now);
+	if (wait > 0 && wait < interval)
 		return wait;
-	return busy ? 0 : d->cfg->modem.poll_interval_ms;
+	if (busy)
+		return 0;
+	wait = d->last_read_ms + interval - now;
+	return wait > 0 ? wait : 0;
 }
 
 static int64_t send_timer(struct evloop *loop, void *arg)
@@ -244,7 +260,7 @@ static int run_once(struct daemon *d)
 	while (busy && rounds++ < DAEMON_ONCE_MAX_ROUNDS) {
 		int sent = 1, nsent = 0;
 
-		inbound_pass(d, &busy);
+		inbound_pass(d, 1, &busy);
 		while (sent && d->link.connected) {
 			if ((r = sender_send_one(&d->link, time(NULL), &sent)) < 0) {
 				log_warn("outbox: %s", gw_strerror(r));

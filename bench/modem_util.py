@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Modem utilisation: a broadcast draining on a slow modem, questions arriving meanwhile.
+
+A fresh gateway on the dummy phone with modem.send_delay_ms = D (default
+30 ms a part: a USB modem's ~3 s scaled 1:100) gets M broadcast messages
+queued straight into the outbox table (kind 'broadcast', priority 50, one
+GSM-7 part each, distinct recipients) before it starts. While they drain,
+K two-part UCS-2 questions (bench/workload.py) are written into the phone,
+spread evenly over the broadcast (the next one when another M/(K+1)
+broadcast messages have gone).
+
+From the send-capture timestamps (taken right after GSM_SendSMS returns;
+the daemon then holds the modem D ms for the part):
+  utilisation   sum of per-part send intervals (parts x D) / wall time from
+                the first part to the end of the last one (target > 95%);
+  gaps          time the modem stood idle between parts: median gap between
+                messages (database work per message), and the gaps longer
+                than 3 x D (the single thread reading the phone: on the
+                dummy a read probes 50,000 file names) - their count and sum;
+  queue wait    of each interactive reply: from its question leaving the
+                phone (the daemon deletes it right after committing it,
+                and answers it in the same step; seen by polling the phone
+                every ~2 ms) to the reply's first part - the time it waited
+                behind the broadcast (target: at most one broadcast
+                message's send time, D x parts);
+  ahead         broadcast messages started between that moment and the
+                reply (target 0: replies go first);
+  end to end    from the question written to its reply's last part
+                (includes waiting for the next poll of the phone).
+
+Env: BENCH_UTIL_M (300), BENCH_UTIL_K (8), BENCH_SEND_DELAY_MS (30),
+BENCH_UTIL_POLL_MS (comma list of poll intervals, default "500,1000,10000"),
+BENCH_RUNS (3), BENCH_GATEWAYD (binary to test, default the bench build).
+Prints a table and writes bench/results/modem_util.json.
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+import workload  # noqa: E402
+from benchlib import fmt  # noqa: E402
+
+BCAST_BASE = 84902000000
+BCAST_TEXT = ("TB: Cong ty may Tan Lap tuyen 20 cong nhan, luong 7 trieu/thang, co BHXH."
+              " Nop ho so tai UBND xa truoc 30/11. Nhan HUY de ngung nhan tin.")
+
+
+def queue_broadcast(db, m):
+    now = int(time.time())
+    c = sqlite3.connect(db, timeout=30)
+    try:
+        with c:
+            c.executemany("INSERT INTO outbox (phone, text, kind, priority, created_at)"
+                          " VALUES (?, ?, 'broadcast', 50, ?)",
+                          [("+%d" % (BCAST_BASE + i), BCAST_TEXT, now) for i in range(m)])
+    finally:
+        c.close()
+
+
+def dummy_scan_cost():
+    """Median cost of one look at an empty dummy phone (bench_dummy_scan)."""
+    exe = os.path.join(benchlib.BUILD, "bin", "bench_dummy_scan")
+    if not os.path.exists(exe):
+        return None
+    wd = benchlib.new_workdir("bench-scan-")
+    try:
+        p = subprocess.run([exe, wd, "7"], capture_output=True, text=True, timeout=300)
+        return json.loads(p.stdout) if p.returncode == 0 else None
+    finally:
+        benchlib.remove_workdir(wd)
+
+
+def one_run(exe, m, k, delay, poll_ms, timeout):
+    wd = benchlib.new_workdir("bench-util-")
+    try:
+        os.environ["BENCH_POLL_MS"] = str(poll_ms)
+        g = benchlib.make_gateway(wd, modem_extra="send_delay_ms = %d;" % delay)
+        queue_broadcast(g["db"], m)
+        questions = workload.messages(k, seed=31)
+        inj = benchlib.inject_sms.Injector(g["phone"])
+        child = benchlib.Child([exe, "-f", "-c", g["conf"]], benchlib.capture_env(g["capture"]),
+                               os.path.join(wd, "daemon.log"))
+        fol = benchlib.CaptureFollower(g["capture"])
+        thresholds = [round((j + 1) * m / (k + 1)) for j in range(k)]
+        pending = []   # [sender, written_ns, paths, left_ns]
+        end = time.monotonic() + timeout
+        last_cap = 0.0
+        bsent = 0
+        while time.monotonic() < end:
+            t = time.monotonic()
+            if t - last_cap >= 0.02:
+                last_cap = t
+                fol.poll()
+                bsent = sum(1 for x in fol.done if x["to"].startswith("+%d" % (BCAST_BASE // 10**6)))
+                answered = {x["to"] for x in fol.done}
+                if bsent >= m and all(q[0] in answered for q in pending) and len(pending) == k:
+                    break
+                if not child.alive():
+                    benchlib.log("  daemon exited early (status %s)" % child.status)
+                    break
+            if len(pending) < k and bsent >= thresholds[len(pending)]:
+                who, text, ref = questions[len(pending)]
+                paths = inj.inject(who, text, ref=ref, ref16=True)
+                pending.append([who, time.time_ns(), paths, None])
+            now = time.time_ns()
+            for q in pending:
+                if q[3] is None and not any(os.path.exists(p) for p in q[2]):
+                    q[3] = now
+            time.sleep(0.002)
+        usage = child.stop()
+        fol.poll()
+        return analyse(fol, pending, m, delay, poll_ms, usage, g["conf_text"])
+    finally:
+        benchlib.remove_workdir(wd)
+
+
+def analyse(fol, pending, m, delay, poll_ms, usage, conf):
+    dns = delay * 1_000_000
+    parts = sorted(fol.parts, key=lambda p: p["sent_at_ns"])
+    res = {"poll_interval_ms": poll_ms, "send_delay_ms": delay, "m": m, "k": len(pending),
+           "config": conf}
+    res.update(usage)
+    if not parts:
+        return res
+    wall = parts[-1]["sent_at_ns"] + dns - parts[0]["sent_at_ns"]
+    busy = len(parts) * dns
+    gaps_between, stalls = [], []
+    for a, b in zip(parts, parts[1:]):
+        gap = b["sent_at_ns"] - (a["sent_at_ns"] + dns)
+        same = (a["to"], a["ref"], a["total"]) == (b["to"], b["ref"], b["total"])
+        if gap > 3 * dns:
+            stalls.append(gap)
+        elif not same:
+            gaps_between.append(gap)
+    prefix = "+%d" % (BCAST_BASE // 10**6)
+    bcast = [x for x in fol.done if x["to"].startswith(prefix)]
+    bstarts = sorted(x["first_ns"] for x in fol.done if x["to"].startswith(prefix))
+    replies = {x["to"]: x for x in fol.done if not x["to"].startswith(prefix)}
+    waits, e2e, ahead, missing = [], [], [], 0
+    for who, written, _paths, left in pending:
+        r = replies.get(who)
+        if not r:
+            missing += 1
+            continue
+        e2e.append((r["sent_at_ns"] - written) / 1e6)
+        if left is not None:
+            waits.append((r["first_ns"] - left) / 1e6)
+            ahead.append(sum(1 for s in bstarts if left <= s < r["first_ns"]))
+    res.update({
+        "parts_sent": len(parts), "broadcast_sent": len(bcast), "replies": len(replies),
+        "replies_missing": missing,
+        "wall_s": round(wall / 1e9, 3), "busy_s": round(busy / 1e9, 3),
+        "utilisation": round(busy / wall, 4),
+        "gap_between_messages_ms": benchlib.median([g / 1e6 for g in gaps_between]),
+        "idle_between_messages_s": round(sum(gaps_between) / 1e9, 3),
+        "stalls": len(stalls), "stall_total_s": round(sum(stalls) / 1e9, 3),
+        "stall_median_ms": benchlib.median([s / 1e6 for s in stalls]),
+        "reply_queue_wait_ms": benchlib.summary(waits),
+        "reply_e2e_ms": benchlib.summary(e2e),
+        "broadcast_ahead_of_reply_max": max(ahead) if ahead else None,
+        "one_message_send_ms": delay,  # a broadcast message is one part
+    })
+    return res
+
+
+def main():
+    m = benchlib.env_int("BENCH_UTIL_M", 300)
+    k = benchlib.env_int("BENCH_UTIL_K", 8)
+    delay = benchlib.env_int("BENCH_SEND_DELAY_MS", 30)
+    nruns = benchlib.env_int("BENCH_RUNS", 3)
+    polls = [int(x) for x in os.environ.get("BENCH_UTIL_POLL_MS", "500,1000,10000").split(",") if x]
+    exe = os.path.abspath(os.environ.get("BENCH_GATEWAYD") or benchlib.GATEWAYD)
+    timeout = benchlib.env_int("BENCH_TIMEOUT", 300)
+    benchlib.need([exe, benchlib.GATEWAYCTL, benchlib.CAPTURE])
+    assert len(BCAST_TEXT) <= 160
+    scan = dummy_scan_cost()
+    runs = {p: [] for p in polls}
+    for i in range(nruns):
+        for p in polls:
+            benchlib.log("modem utilisation run %d/%d: poll %d ms" % (i + 1, nruns, p))
+            r = one_run(exe, m, k, delay, p, timeout)
+            benchlib.log("  utilisation %s, %s stalls (%s s), reply wait max %s ms"
+                         % (r.get("utilisation"), r.get("stalls"), r.get("stall_total_s"),
+                            r.get("reply_queue_wait_ms", {}).get("max")))
+            runs[p].append(r)
+    agg = {}
+    rows = []
+    for p in polls:
+        rs = runs[p]
+        a = {key: benchlib.run_median(rs, key) for key in
+             ("utilisation", "wall_s", "busy_s", "gap_between_messages_ms", "idle_between_messages_s",
+              "stalls", "stall_total_s", "stall_median_ms", "max_rss_kib", "cpu_s")}
+        for key in ("reply_queue_wait_ms", "reply_e2e_ms"):
+            for s in ("median", "max"):
+                a["%s_%s" % (key, s)] = benchlib.median(
+                    [r[key][s] for r in rs if r.get(key) and r[key][s] is not None])
+        a["broadcast_ahead_of_reply_max"] = max(
+            (r["broadcast_ahead_of_reply_max"] for r in rs
+             if r.get("broadcast_ahead_of_reply_max") is not None), default=None)
+        a["all_sent"] = all(r.get("broadcast_sent") == m and r.get("replies") == k for r in rs)
+        agg[str(p)] = a
+        rows.append([p, fmt(a["utilisation"] and 100 * a["utilisation"], "%.1f%%"),
+                     fmt(a["wall_s"], "%.2f"), fmt(a["gap_between_messages_ms"], "%.2f"),
+                     fmt(a["stalls"], "%.0f"), fmt(a["stall_median_ms"], "%.0f"),
+                     fmt(a["stall_total_s"], "%.2f"),
+                     fmt(a["reply_queue_wait_ms_median"], "%.1f"),
+                     fmt(a["reply_queue_wait_ms_max"], "%.1f"),
+                     fmt(a["broadcast_ahead_of_reply_max"], "%.0f"),
+                     fmt(a["reply_e2e_ms_median"], "%.0f"), "yes" if a["all_sent"] else "NO"])
+    benchlib.print_table(
+        "Modem utilisation: %d broadcast messages (1 part, %d ms a part) + %d questions,"
+        " medians of %d run(s)" % (m, delay, k, nruns),
+        ["poll ms", "busy", "wall s", "gap/msg ms", "stalls", "stall ms", "stalled s",
+         "wait med ms", "wait max ms", "bc ahead", "e2e med ms", "all sent"], rows)
+    if scan:
+        print("  one read of the dummy phone (50,000 probes): GetSMSStatus %.0f ms,"
+              " GetNextSMS pass %.0f ms (median of %d)"
+              % (scan["get_sms_status_ms"]["median"], scan["get_next_sms_pass_ms"]["median"],
+                 scan["rounds"]))
+    path = benchlib.write_result("modem_util", {
+        "workload": {"m": m, "k": k, "send_delay_ms": delay, "runs": nruns, "poll_ms": polls,
+                     "broadcast_text": BCAST_TEXT, "gatewayd": os.path.relpath(exe, benchlib.TOP),
+                     "targets": {"utilisation": "> 0.95",
+                                 "reply_queue_wait_ms": "<= %d (one message)" % delay}},
+        "dummy_scan": scan, "summary": agg, "runs": {str(p): rs for p, rs in runs.items()}})
+    print("  -> %s" % os.path.relpath(path, benchlib.TOP))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
