@@ -68,8 +68,9 @@ void log_msg(int level, const char *fmt, ...)
 
 const char *log_phone(const char *phone)
 {
-	static char slots[4][40];
-	static unsigned next;
+	/* per thread: the USSD and web servers log from their own threads */
+	static _Thread_local char slots[4][40];
+	static _Thread_local unsigned next;
 	char *out = slots[next++ % 4];
 	size_t n = phone ? strlen(phone) : 0;
 

@@ -22,8 +22,8 @@ int log_enabled(int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A printable form of a phone number: "+8490****567" when masking is on.
- * Returns a pointer into one of a few rotating static slots, so it can be
- * used several times in one log call. */
+ * Returns a pointer into one of a few rotating thread-local slots, so it
+ * can be used several times in one log call, from any thread. */
 const char *log_phone(const char *phone);
 
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
