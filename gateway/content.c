@@ -95,34 +95,30 @@ static int check_strings(json_t *rec, const struct field_spec *fields,
 			 const struct content_opts *o, size_t idx, const char *code, char *err,
 			 size_t errsz)
 {
-	for (const struct field_spec *f = fields; f->name; f++) {
-		json_t *v = json_object_get(rec, f->name);
-		const char *s;
+	const char *bad = NULL, *field = NULL;
+	int r = GW_ERR_INVAL;
 
-		if (!v || json_is_null(v)) {
-			if (f->required) {
-				content_record_err(err, errsz, o, idx, code, f->name, "missing");
-				return GW_ERR_INVAL;
-			}
-			continue;
-		}
-		if (!json_is_string(v)) {
-			content_record_err(err, errsz, o, idx, code, f->name, "must be a string");
-			return GW_ERR_INVAL;
-		}
-		s = json_string_value(v);
-		if (f->required && !*s) {
-			content_record_err(err, errsz, o, idx, code, f->name, "is empty");
-			return GW_ERR_INVAL;
-		}
-		if (json_string_length(v) > CONTENT_TEXT_MAX ||
-		    !textfold_utf8_valid(s, json_string_length(v))) {
-			content_record_err(err, errsz, o, idx, code, f->name,
-					   "too long or not valid text");
-			return GW_ERR_INVAL;
-		}
+	for (const struct field_spec *f = fields; f->name && !bad; f++) {
+		json_t *v = json_object_get(rec, f->name);
+
+		field = f->name;
+		if (!v || json_is_null(v))
+			bad = f->required ? "missing" : NULL;
+		else if (!json_is_string(v))
+			bad = "must be a string";
+		else if (f->required && !*json_string_value(v))
+			bad = "is empty";
+		else if (json_string_length(v) > CONTENT_TEXT_MAX ||
+			 !textfold_utf8_valid(json_string_value(v), json_string_length(v)))
+			bad = "too long or not valid text";
 	}
-	return 0;
+	if (bad) {
+		content_record_err(err, errsz, o, idx, code, field, bad);
+		goto out;
+	}
+	r = 0;
+out:
+	return r;
 }
 
 static int check_code(const char *code)
@@ -209,6 +205,7 @@ static int check_program(json_t *rec, const struct content_opts *o, size_t idx, 
 			 size_t errsz)
 {
 	const char *code = str_or(rec, "code", NULL), *key, *from, *until;
+	const char *field = NULL, *bad = NULL;
 	json_t *v;
 	int r;
 
@@ -217,36 +214,42 @@ static int check_program(json_t *rec, const struct content_opts *o, size_t idx, 
 
 		while (program_keys[k] && strcmp(program_keys[k], key) != 0)
 			k++;
-		if (!program_keys[k]) {
-			content_record_err(err, errsz, o, idx, code, key, "unknown field");
-			return GW_ERR_INVAL;
+		if (!program_keys[k] && !bad) {
+			field = key;
+			bad = "unknown field";
 		}
 	}
+	if (bad)
+		goto out;
 	if ((r = check_strings(rec, program_fields, o, idx, code, err, errsz)) < 0 ||
 	    (r = check_keywords(rec, CONTENT_PROGRAMS, o, idx, code, err, errsz)) < 0)
-		return r;
-	if (!check_code(code)) {
-		content_record_err(err, errsz, o, idx, code, "code", "must be 1-32 of A-Z, 0-9 and '-'");
-		return GW_ERR_INVAL;
-	}
+		goto out;
 	v = json_object_get(rec, "needs_check");
-	if (v && !json_is_null(v) && !json_is_boolean(v)) {
-		content_record_err(err, errsz, o, idx, code, "needs_check", "must be true or false");
-		return GW_ERR_INVAL;
-	}
 	from = str_or(rec, "effective_from", NULL);
 	until = str_or(rec, "effective_until", NULL);
-	if ((from && *from && !valid_date(from)) || (until && *until && !valid_date(until))) {
-		content_record_err(err, errsz, o, idx, code, from && *from && !valid_date(from)
-				   ? "effective_from" : "effective_until", "must be YYYY-MM-DD");
-		return GW_ERR_INVAL;
+	if (!check_code(code)) {
+		field = "code";
+		bad = "must be 1-32 of A-Z, 0-9 and '-'";
+	} else if (v && !json_is_null(v) && !json_is_boolean(v)) {
+		field = "needs_check";
+		bad = "must be true or false";
+	} else if (from && *from && !valid_date(from)) {
+		field = "effective_from";
+		bad = "must be YYYY-MM-DD";
+	} else if (until && *until && !valid_date(until)) {
+		field = "effective_until";
+		bad = "must be YYYY-MM-DD";
+	} else if (from && until && *from && *until && strcmp(from, until) > 0) {
+		field = "effective_until";
+		bad = "is before effective_from";
 	}
-	if (from && until && *from && *until && strcmp(from, until) > 0) {
-		content_record_err(err, errsz, o, idx, code, "effective_until",
-				   "is before effective_from");
-		return GW_ERR_INVAL;
+	r = 0;
+out:
+	if (bad) {
+		content_record_err(err, errsz, o, idx, code, field, bad);
+		r = GW_ERR_INVAL;
 	}
-	return 0;
+	return r;
 }
 
 static int check_job(json_t *rec, const struct content_opts *o, size_t idx, char *err,
@@ -254,43 +257,47 @@ static int check_job(json_t *rec, const struct content_opts *o, size_t idx, char
 {
 	static const char *const ints[] = { "wage_min", "wage_max", "headcount", "age_min", "age_max" };
 	const char *code = str_or(rec, "id", NULL), *status = str_or(rec, "status", NULL);
+	const char *field = NULL, *bad = NULL;
 	json_t *loc = json_object_get(rec, "location"), *v;
 	int r;
 
 	if ((r = check_strings(rec, job_fields, o, idx, code, err, errsz)) < 0 ||
 	    (r = check_keywords(rec, CONTENT_JOBS, o, idx, code, err, errsz)) < 0)
-		return r;
-	if (!check_code(code)) {
-		content_record_err(err, errsz, o, idx, code, "id", "must be 1-32 of A-Z, 0-9 and '-'");
-		return GW_ERR_INVAL;
-	}
-	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		goto out;
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]) && !bad; i++) {
 		v = json_object_get(rec, ints[i]);
 		if (v && !json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-			content_record_err(err, errsz, o, idx, code, ints[i],
-					   "must be a whole number >= 0");
-			return GW_ERR_INVAL;
+			field = ints[i];
+			bad = "must be a whole number >= 0";
 		}
 	}
-	if (json_is_string(json_object_get(rec, "deadline")) &&
-	    !valid_date(str_or(rec, "deadline", ""))) {
-		content_record_err(err, errsz, o, idx, code, "deadline", "must be YYYY-MM-DD");
-		return GW_ERR_INVAL;
-	}
-	if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
-		content_record_err(err, errsz, o, idx, code, "status", "must be open or closed");
-		return GW_ERR_INVAL;
-	}
 	v = json_object_get(rec, "sample");
-	if (v && !json_is_null(v) && !json_is_boolean(v)) {
-		content_record_err(err, errsz, o, idx, code, "sample", "must be true or false");
-		return GW_ERR_INVAL;
+	if (bad) {
+		/* named above */
+	} else if (!check_code(code)) {
+		field = "id";
+		bad = "must be 1-32 of A-Z, 0-9 and '-'";
+	} else if (json_is_string(json_object_get(rec, "deadline")) &&
+		   !valid_date(str_or(rec, "deadline", ""))) {
+		field = "deadline";
+		bad = "must be YYYY-MM-DD";
+	} else if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
+		field = "status";
+		bad = "must be open or closed";
+	} else if (v && !json_is_null(v) && !json_is_boolean(v)) {
+		field = "sample";
+		bad = "must be true or false";
+	} else if (loc && !json_is_null(loc) && !json_is_object(loc)) {
+		field = "location";
+		bad = "must be an object";
 	}
-	if (loc && !json_is_null(loc) && !json_is_object(loc)) {
-		content_record_err(err, errsz, o, idx, code, "location", "must be an object");
-		return GW_ERR_INVAL;
+	r = 0;
+out:
+	if (bad) {
+		content_record_err(err, errsz, o, idx, code, field, bad);
+		r = GW_ERR_INVAL;
 	}
-	return 0;
+	return r;
 }
 
 int content_validate(enum content_kind kind, json_t *records, const struct content_opts *o,

@@ -128,32 +128,36 @@ static json_t *split_list(const char *s)
 
 static json_t *cell_value(const struct column *c, const char *s)
 {
-	long long v;
+	json_t *v = NULL;
+	long long n;
 	char *end;
 	int b;
 
 	switch (c->type) {
 	case COL_OPT:
-		return *s ? json_string(s) : NULL;
+		v = *s ? json_string(s) : NULL;
+		break;
 	case COL_INT:
 		if (!*s)
-			return NULL;
+			break;
 		errno = 0;
-		v = strtoll(s, &end, 10);
+		n = strtoll(s, &end, 10);
 		/* not a number: leave it as text for validation to name */
-		return (*end || errno) ? json_string(s) : json_integer(v);
+		v = (*end || errno) ? json_string(s) : json_integer(n);
+		break;
 	case COL_BOOL:
-		if (!*s)
-			return NULL;
-		b = parse_bool(s);
-		return b < 0 ? json_string(s) : json_boolean(b);
+		b = *s ? parse_bool(s) : -2;
+		v = b == -2 ? NULL : b < 0 ? json_string(s) : json_boolean(b);
+		break;
 	case COL_LIST:
-		return split_list(s);
+		v = split_list(s);
+		break;
 	case COL_TEXT:
 	case COL_LOC:
+		v = json_string(s);
 		break;
 	}
-	return json_string(s);
+	return v;
 }
 
 /* Header cells -> column index per cell (-1 for a blank trailing cell). */

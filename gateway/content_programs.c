@@ -101,7 +101,7 @@ int content_programs_get(struct db *db, const char *code, json_t **rec, int *ver
 
 int content_programs_version(struct db *db, const char *code, int version, json_t **rec)
 {
-	json_t *cur = NULL, *old = NULL;
+	json_t *cur = NULL, *old = NULL, *canon;
 	sqlite3_stmt *st;
 	int curv = 0, r;
 
@@ -129,8 +129,12 @@ int content_programs_version(struct db *db, const char *code, int version, json_
 		goto out;
 	}
 	/* entries written before needs_check was kept get it from the caveat */
-	*rec = content_programs_canonical(old);
-	r = *rec ? 0 : GW_ERR_NOMEM;
+	if (!(canon = content_programs_canonical(old))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	*rec = canon;
+	r = 0;
 out:
 	json_decref(cur);
 	json_decref(old);
@@ -288,7 +292,7 @@ static int write_row(struct db *db, json_t *c, int version, const char *actor, i
 				"  office = ?11, legal_basis = ?12, effective_from = ?13,"
 				"  effective_until = ?14, needs_check = ?15, caveat = ?16,"
 				"  version = ?19, updated_at = ?17, updated_by = ?18", &st)) < 0)
-		return r;
+		goto out;
 	db_bind_text(st, 1, str_or(c, "code", ""));
 	db_bind_text(st, 2, str_or(c, "category", ""));
 	db_bind_text(st, 3, str_or(c, "title_vi", ""));
@@ -309,7 +313,9 @@ static int write_row(struct db *db, json_t *c, int version, const char *actor, i
 	db_bind_text(st, 18, actor);
 	sqlite3_bind_int(st, 19, version);
 	r = db_step(st);
-	return r < 0 ? r : 0;
+	r = r < 0 ? r : 0;
+out:
+	return r;
 }
 
 int content_programs_save(struct db *db, json_t *rec, const char *actor, int64_t now,
