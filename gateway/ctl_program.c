@@ -473,6 +473,10 @@ int ctl_cmd_program(struct ctl *c, int argc, char **argv)
 	int ch, needs_check = 0, as_json = 0, cur = 0, r, rc = 2;
 	char *end;
 
+	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		fputs(program_usage, stdout);
+		return 0;
+	}
 	if (argc > 1)
 		argv++, argc--; /* options after the sub-subcommand */
 	while ((ch = getopt_long(argc, argv, "cv:jh", longopts, NULL)) != -1) {
