@@ -51,13 +51,15 @@ TOBJ_DIR := build/test
 TLIB_OBJ := $(LIB_SRC:%.c=$(TOBJ_DIR)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(TOBJ_DIR)/unit/%)
 
-.PHONY: all clean test run deps lint install check-config unit-tests test-bins help fuzz
+.PHONY: all clean test run deps lint install check-config unit-tests test-bins help fuzz \
+	browser-test screenshots
 all: bin/gatewayd bin/gatewayctl
 
 help:
 	@echo "make            build bin/gatewayd and bin/gatewayctl"
 	@echo "make run        build, create var/gateway.db with sample content, run the daemon"
 	@echo "make test       sanitizer build + unit and integration tests"
+	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
@@ -112,6 +114,16 @@ test: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-bins
 	@sh tests/run.sh $(TOBJ_DIR)
+	@$(MAKE) --no-print-directory browser-test
+
+# The web console in headless Chromium (tests/browser/run.sh installs
+# chromium and playwright-core when it can, and skips with a notice when it
+# cannot). `make screenshots` also refreshes docs/screenshots/ for README.md.
+browser-test: test-bins
+	@sh tests/browser/run.sh $(TOBJ_DIR)
+
+screenshots: test-bins
+	@GW_SCREENSHOTS=$(CURDIR)/docs/screenshots BROWSER_TEST=required sh tests/browser/run.sh $(TOBJ_DIR)
 
 var/gateway.db: | bin/gatewayctl
 	@mkdir -p var/modem

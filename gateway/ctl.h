@@ -30,6 +30,7 @@ int ctl_cmd_purge(struct ctl *c, int argc, char **argv);
 int ctl_cmd_keyword(struct ctl *c, int argc, char **argv);
 int ctl_cmd_job(struct ctl *c, int argc, char **argv);       /* ctl_jobs.c */
 int ctl_cmd_officer(struct ctl *c, int argc, char **argv);
+int ctl_cmd_officer_passwd(struct ctl *c, int argc, char **argv); /* ctl_web.c: officer passwd */
 int ctl_cmd_broadcast(struct ctl *c, int argc, char **argv);
 int ctl_cmd_referrals(struct ctl *c, int argc, char **argv);
 int ctl_cmd_appt(struct ctl *c, int argc, char **argv);      /* ctl_appt.c */

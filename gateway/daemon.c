@@ -20,6 +20,7 @@
 #include "store.h"
 #include "ussd_http.h"
 #include "ussd_requests.h"
+#include "web_server.h"
 
 #define DAEMON_ONCE_MAX_ROUNDS 10000
 
@@ -32,6 +33,7 @@ struct daemon {
 	struct evloop *loop;
 	int send_timer;
 	struct ussd_http *ussd;  /* the USSD callback's own thread, or NULL */
+	struct web_server *web;  /* the web console's own thread, or NULL */
 	int64_t last_status_ms;
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
@@ -323,6 +325,9 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	/* USSD is an extra channel: a port in use must not stop SMS work. */
 	if (cfg->ussd.enabled && ussd_http_start(&d.ussd, cfg) < 0)
 		log_error("ussd: callback not started; SMS goes on without it");
+	/* So is the web console: it only queues outbox rows, never the modem. */
+	if (cfg->web.enabled && web_server_start(&d.web, cfg) < 0)
+		log_error("web: console not started; SMS goes on without it");
 	log_notice("gatewayd %s running: modem %s, database %s", GW_VERSION, cfg->modem.device,
 		   cfg->database.path);
 	notify_ready(&d.notify, "started; connecting to the modem");
@@ -330,6 +335,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	log_notice("gatewayd stopped");
 out:
 	ussd_http_stop(d.ussd); /* first: its thread holds its own database connection */
+	web_server_stop(d.web);  /* likewise */
 	if (d.modem) {
 		link_close(&d.link);
 		modem_destroy(d.modem);

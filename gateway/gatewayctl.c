@@ -27,7 +27,7 @@ static const struct subcommand subcommands[] = {
 	{ "program", ctl_cmd_program, "program list|show|add|edit|remove|history|revert  (program --help)" },
 	{ "keyword", ctl_cmd_keyword, "keyword add|remove|list   command aliases (keyword add CS 'bao hiem')" },
 	{ "job", ctl_cmd_job, "job list|show|add|close|import  job offers (job --help)" },
-	{ "officer", ctl_cmd_officer, "officer add|list|remove    officers who post offers and broadcast by SMS" },
+	{ "officer", ctl_cmd_officer, "officer add|list|remove|passwd  officers (SMS PIN; passwd: web console password)" },
 	{ "broadcast", ctl_cmd_broadcast, "broadcast JOB [--area A] [--type T] | broadcast status [ID]" },
 	{ "referrals", ctl_cmd_referrals, "referrals [--job N]       who applied for which offer" },
 	{ "simulate", ctl_cmd_simulate, "simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT" },

@@ -301,7 +301,17 @@ static const char *const migrations[] = {
 	"  code TEXT NOT NULL,"
 	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','answered','failed')),"
 	"  answer TEXT NOT NULL DEFAULT '',"
-	"  created_at INTEGER NOT NULL, answered_at INTEGER);",
+	"  created_at INTEGER NOT NULL, answered_at INTEGER);"
+	/* Web console logins (gateway/web_session.h): only a hash of the
+	 * cookie's token is kept, so a copy of the database opens no session. */
+	"CREATE TABLE web_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  officer_id INTEGER NOT NULL REFERENCES officers(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	"CREATE INDEX web_sessions_officer ON web_sessions(officer_id);",
 };
 
 int store_schema_version(void)

@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""The web console over a real loopback socket (http.client), against the
+sanitized gatewayd on the dummy phone: logins (success, failure, rotation,
+expiry, rate limit), CSRF, who sees which commune, HTML escaping, every
+page, the changes (program edit and revert, job post and close, referral
+status, broadcast, appointment confirm and move, inbox answer, opt-out),
+and requests that are too big or malformed."""
+import http.client
+import os
+import re
+import socket
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gwtest  # noqa: E402
+import webseed  # noqa: E402
+from gwtest import check  # noqa: E402
+
+PORT = webseed.free_port()
+
+
+def req(method, path, body=None, cookies=None, headers=None, raw_body=None):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    h = dict(headers or {})
+    if cookies:
+        h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+    data = raw_body
+    if body is not None:
+        data = urllib.parse.urlencode(body)
+        h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    text = r.read().decode("utf-8", "replace")
+    setc = {}
+    raw_cookies = []
+    for k, v in r.getheaders():
+        if k.lower() == "set-cookie":
+            raw_cookies.append(v)
+            n, _, rest = v.partition("=")
+            setc[n] = rest.split(";")[0]
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, hdrs, text, setc, raw_cookies
+
+
+def csrf_of(html):
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    return m.group(1) if m else ""
+
+
+class Session:
+    def __init__(self, local, pw, cookies=None):
+        s, h, html, sc, _ = req("GET", "/login")
+        self.pre = sc.get("gw_pre", "")
+        self.status, self.headers, self.html, sc2, self.raw_cookies = req(
+            "POST", "/login", {"phone": local, "password": pw, "csrf": csrf_of(html), "next": "/"},
+            cookies=dict(cookies or {}, gw_pre=self.pre))
+        self.token = sc2.get("gw_session", "")
+        self.csrf = ""
+        if self.token:
+            self.csrf = csrf_of(self.get("/")[2])
+
+    def cookies(self):
+        return {"gw_session": self.token}
+
+    def get(self, path):
+        return req("GET", path, cookies=self.cookies())
+
+    def post(self, path, fields, csrf=True):
+        f = dict(fields)
+        if csrf is True:
+            f["csrf"] = self.csrf
+        elif csrf:
+            f["csrf"] = csrf
+        return req("POST", path, f, cookies=self.cookies())
+
+
+def raw(data, read=65536):
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=10)
+    s.sendall(data)
+    out = b""
+    try:
+        while len(out) < read:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+            if b"\r\n\r\n" in out:
+                break
+    except (socket.timeout, ConnectionResetError):
+        pass
+    s.close()
+    return out.decode("latin-1")
+
+
+def q(gw, sql, args=()):
+    return gw.q(sql, args)
+
+
+def main():
+    gw = gwtest.Gateway(webseed.web_conf(PORT))
+    try:
+        webseed.setup_accounts(gw)
+        days = webseed.seed(gw)
+        gw.start()
+        up = gwtest.wait_for(lambda: _up(), 20)
+        check("web console listens on loopback", up)
+        run(gw, days)
+        gw.stop()
+        check("daemon stopped cleanly with the console running", "ERROR" not in gw.daemon_log()
+              and "AddressSanitizer" not in gw.daemon_log(), gw.daemon_log()[-2000:])
+    finally:
+        gw.close()
+    gwtest.finish()
+
+
+def _up():
+    try:
+        return req("GET", "/login")[0] == 200
+    except OSError:
+        return False
+
+
+def run(gw, days):
+    admin_local, admin_phone, _, _, _, admin_pw = webseed.ADMIN
+    tk_local, tk_phone, _, _, _, tk_pw = webseed.OFFICER_TK
+    tl_local, _, _, _, _, tl_pw = webseed.OFFICER_TL
+
+    # --- not logged in
+    s, h, _, _, _ = req("GET", "/programs")
+    check("no session: GET goes to the login page", s == 303 and h.get("location", "").startswith(
+        "/login?next=%2Fprograms"), (s, h))
+    s, h, html, sc, raw_c = req("GET", "/login")
+    check("login page sets the pre-login CSRF cookie",
+          s == 200 and "gw_pre" in sc and any("HttpOnly" in c and "SameSite=Strict" in c for c in raw_c))
+    check("security headers", "frame-ancestors 'none'" in h.get("content-security-policy", "") and
+          h.get("x-frame-options") == "DENY" and h.get("x-content-type-options") == "nosniff" and
+          h.get("cache-control") == "no-store", h)
+    s, h, body, _, _ = req("GET", "/static/app.css")
+    check("stylesheet served by the daemon", s == 200 and h.get("content-type", "").startswith("text/css")
+          and "body{" in body)
+    s, h, body, _, _ = req("GET", "/static/app.js")
+    check("script served by the daemon", s == 200 and "data-preview" in body)
+
+    # --- logins
+    bad = Session(admin_local, "wrong-password")
+    check("login with a wrong password refused (401)", bad.status == 401 and not bad.token, bad.status)
+    nobody = Session("0999999999", "whatever-123")
+    check("login of an unknown number refused (401)", nobody.status == 401 and not nobody.token)
+    s, _, html, _, _ = req("POST", "/login", {"phone": admin_local, "password": admin_pw})
+    check("login form without its CSRF token refused (403)", s == 403, s)
+    admin = Session(admin_local, admin_pw)
+    check("admin logs in (303, session cookie)", admin.status == 303 and admin.token, admin.status)
+    cookie = [c for c in admin.raw_cookies if c.startswith("gw_session=")]
+    check("session cookie HttpOnly, SameSite=Strict, expiring",
+          cookie and "HttpOnly" in cookie[0] and "SameSite=Strict" in cookie[0] and "Max-Age=3600" in cookie[0],
+          cookie)
+    check("login audited", q(gw, "SELECT count(*) FROM audit WHERE action = 'web_login' AND actor = ?",
+                             ("web:" + admin_phone,))[0][0] >= 1)
+    check("only a hash of the token is stored",
+          q(gw, "SELECT count(*) FROM web_sessions WHERE token_hash = ?", (admin.token,))[0][0] == 0 and
+          q(gw, "SELECT count(*) FROM web_sessions")[0][0] >= 1)
+    again = Session(admin_local, admin_pw, cookies={"gw_session": admin.token})
+    check("login rotates the session token", again.token and again.token != admin.token)
+    s, h, _, _, _ = req("GET", "/", cookies={"gw_session": admin.token})
+    check("the token from before the new login is dead", s == 303 and "/login" in h.get("location", ""), s)
+    admin = again
+
+    # --- every page renders for the admin
+    pages = ["/", "/programs", "/programs?q=bao+hiem", "/programs?check=1", "/programs/BHYT",
+             "/programs/BHYT/history", "/programs/new", "/jobs", "/jobs/1", "/jobs/new", "/jobs/1/broadcast",
+             "/broadcasts", "/appointments", "/appointments?day=" + days["day1"], "/calendar", "/inbox",
+             "/inbox?intent=policy", "/contacts", "/contacts?optout=1", "/contacts/" + webseed.HOUSEHOLDS[0][0].lstrip("+")]
+    bad_pages = [(p, r[0]) for p in pages for r in [admin.get(p)] if r[0] != 200]
+    check("every page renders for an administrator", not bad_pages, bad_pages)
+    s, _, html, _, _ = admin.get("/")
+    check("dashboard: modem, queues, chart, top programs, referrals, today",
+          all(x in html for x in ('id="modem"', 'id="queues"', "<svg", "<rect", 'id="top-programs"',
+                                   'id="referrals"', 'id="appointments"', "45.200 d")), html[:3000])
+    s, _, html, _, _ = admin.get("/programs?check=1")
+    check("needs-checking flag in the program list", "cần kiểm tra" in html)
+    s, h, _, sc, _ = req("GET", "/lang?to=en&next=/programs", cookies=admin.cookies())
+    check("English switch", s == 303 and sc.get("gw_lang") == "en" and h.get("location") == "/programs", (s, sc))
+    s2, _, html2, _, _ = req("GET", "/programs", cookies=dict(admin.cookies(), gw_lang="en"))
+    check("English pages", "<h1>Programs</h1>" in html2, html2[:800])
+    s, h, _, _, _ = req("GET", "/lang?to=en&next=//evil.example/")
+    check("language switch never redirects off-site", s == 303 and h.get("location") == "/", h)
+
+    # --- CSRF on every form
+    form = {"version": "1", "code": "BHYT", "title_vi": "x", "summary_vi": "y", "action": "save"}
+    s, _, _, _, _ = admin.post("/programs/BHYT", form, csrf=None)
+    check("form without a CSRF token refused (403)", s == 403, s)
+    s, _, _, _, _ = admin.post("/programs/BHYT", form, csrf="0" * 64)
+    check("form with a wrong CSRF token refused (403)", s == 403, s)
+    s, _, _, _, _ = admin.post("/logout", {}, csrf=None)
+    check("logout without a CSRF token refused (403)", s == 403, s)
+    v_before = q(gw, "SELECT version FROM programs WHERE code = 'BHYT'")[0][0]
+    check("nothing saved by refused forms", v_before == 1, v_before)
+
+    # --- program edit, preview, history, revert
+    s, _, html, _, _ = admin.get("/programs/BHYT")
+    fields = dict(re.findall(r'<input type="(?:text|date)" id="f-[a-z_]+" name="([a-z_]+)" value="([^"]*)"', html))
+    fields.update({k: _unescape(v) for k, v in re.findall(
+        r'<textarea id="f-[a-z_]+" name="([a-z_]+)"[^>]*>([^<]*)</textarea>', html)})
+    fields = {k: _unescape(v) for k, v in fields.items()}
+    fields["needs_check"] = ""
+    check("editor shows every field", all(k in fields for k in (
+        "code", "title_vi", "summary_vi", "how_to_apply_vi", "keywords", "caveat", "effective_from")), fields.keys())
+    fields["version"] = str(v_before)
+    fields["summary_vi"] = "Hộ nghèo được cấp thẻ BHYT miễn phí. Thử sửa từ web."
+    s, _, pv, _, _ = admin.post("/preview/program", fields)
+    check("preview: accented and unaccented, parts and encoding",
+          s == 200 and 'id="preview-accented"' in pv and 'id="preview-plain"' in pv and "UCS-2" in pv and
+          "GSM-7" in pv and "Thử sửa từ web" in pv and "Thu sua tu web" in pv, pv[:1500])
+    fields["action"] = "save"
+    s, h, _, _, _ = admin.post("/programs/BHYT", fields)
+    check("program saved (303)", s == 303 and "ok=saved" in h.get("location", ""), (s, h))
+    row = q(gw, "SELECT version, summary_vi, updated_by FROM programs WHERE code = 'BHYT'")[0]
+    check("new version, the edit stored, by the account", row[0] == v_before + 1 and "Thử sửa từ web" in row[1]
+          and row[2] == "web:" + admin_phone, row)
+    check("edit audited with the account", q(gw, "SELECT count(*) FROM audit WHERE actor = ? AND action ="
+                                                " 'program edit' AND target = 'BHYT'", ("web:" + admin_phone,))[0][0] == 1)
+    s, _, _, _, _ = admin.post("/programs/BHYT", fields)
+    check("a stale version is refused (409), nothing overwritten", s == 409, s)
+    stale = dict(fields, version=str(v_before + 1), title_vi="")
+    s, _, html, _, _ = admin.post("/programs/BHYT", stale)
+    check("validation: empty title refused (400) with the field marked",
+          s == 400 and 'class="bad"' in html and "title_vi" in html, s)
+    s, _, html, _, _ = admin.get("/programs/BHYT/history")
+    check("history with a diff", s == 200 and "<ins>" in html and "<del>" in html and 'id="versions"' in html)
+    s, h, _, _, _ = admin.post("/programs/BHYT/revert", {"version": "1"})
+    row = q(gw, "SELECT version, summary_vi FROM programs WHERE code = 'BHYT'")[0]
+    check("revert brings version 1 back as a new version", s == 303 and row[0] == v_before + 2
+          and "Thử sửa từ web" not in row[1], (s, row))
+
+    # --- escaping: a program titled <script>
+    xss = {"version": "0", "code": "WEB-XSS", "title_vi": "<script>alert(1)</script>",
+           "summary_vi": "\"><img src=x onerror=alert(2)> & co", "keywords": "xss", "action": "save"}
+    s, h, _, _, _ = admin.post("/programs/new", xss)
+    check("admin adds a program", s == 303, s)
+    s, _, html, _, _ = admin.get("/programs?q=WEB-XSS")
+    check("program title <script> shown as text in the list",
+          "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html, html[-2500:])
+    s, _, html, _, _ = admin.get("/programs/WEB-XSS")
+    check("and in the editor and preview", "<script>alert" not in html and "<img src=x" not in html
+          and "&lt;img src=x" in html)
+    s, _, html, _, _ = admin.get("/programs/%3Cscript%3E")
+    check("a path with markup is escaped too", s == 404 and "<script>" not in html.split("</head>")[1])
+
+    # --- officers: their commune only
+    tk = Session(tk_local, tk_pw)
+    check("officer logs in", tk.status == 303 and tk.token)
+    s, _, html, _, _ = tk.get("/jobs")
+    check("officer's job list holds their commune's offers only",
+          'href="/jobs/1"' in html and 'href="/jobs/6"' not in html, html[-3000:])
+    s, _, _, _, _ = tk.get("/jobs/6")
+    check("officer refused another commune's offer (403)", s == 403, s)
+    s, _, _, _, _ = tk.post("/jobs/6/close", {})
+    check("officer refused closing another commune's offer (403)", s == 403 and
+          q(gw, "SELECT status FROM jobs WHERE id = 6")[0][0] == "open", s)
+    other_appt = q(gw, "SELECT a.id FROM appointments a JOIN officers o ON o.id = a.officer_id"
+                       " WHERE o.commune = 'Tân Lập' LIMIT 1")[0][0]
+    s, _, _, _, _ = tk.post("/appointments/%d" % other_appt, {"action": "confirm"})
+    check("officer refused confirming another commune's appointment (403)", s == 403 and
+          q(gw, "SELECT status FROM appointments WHERE id = ?", (other_appt,))[0][0] == "requested", s)
+    tl_phone_household = webseed.HOUSEHOLDS[1][0]
+    other_msg = q(gw, "SELECT id FROM inbox WHERE sender = ? LIMIT 1", (tl_phone_household,))[0][0]
+    s, _, _, _, _ = tk.get("/inbox/%d" % other_msg)
+    check("officer refused another commune's message (403)", s == 403, s)
+    s, _, _, _, _ = tk.get("/contacts/" + tl_phone_household.lstrip("+"))
+    check("officer refused another commune's household (403)", s == 403, s)
+    s, _, html, _, _ = tk.get("/inbox")
+    check("officer's inbox lists their households only", tl_phone_household.lstrip("+") not in html
+          and webseed.HOUSEHOLDS[0][0].lstrip("+") in html)
+    s, _, _, _, _ = tk.post("/programs/BHYT", dict(fields, version="3"))
+    check("officer may not change programs (403)", s == 403, s)
+    s, _, html, _, _ = tk.get("/programs/BHYT")
+    check("officer reads programs with the preview", s == 200 and 'id="preview"' in html and "readonly" in html)
+    s, _, _, _, _ = tk.post("/calendar", {"what": "settings", "slot": "30", "capacity": "9", "horizon": "30",
+                                          "place": "x"})
+    check("officer may not change the calendar (403)", s == 403, s)
+
+    # --- appointments: confirm and move, household told through the outbox
+    mine = q(gw, "SELECT a.id, a.phone FROM appointments a JOIN officers o ON o.id = a.officer_id"
+                 " WHERE o.commune = 'Thiện Kế' ORDER BY a.id")
+    s, h, _, _, _ = tk.post("/appointments/%d" % mine[0][0], {"action": "confirm"})
+    check("officer confirms their appointment", s == 303 and "ok=confirmed" in h.get("location", "") and
+          q(gw, "SELECT status FROM appointments WHERE id = ?", (mine[0][0],))[0][0] == "confirmed", (s, h))
+    check("household told by SMS through the outbox",
+          q(gw, "SELECT count(*) FROM outbox WHERE phone = ? AND status = 'queued' AND kind = 'notify'",
+            (mine[0][1],))[0][0] >= 1 or q(gw, "SELECT count(*) FROM outbox WHERE phone = ? AND kind = 'notify'",
+                                            (mine[0][1],))[0][0] >= 1)
+    check("confirm audited with the account", q(gw, "SELECT count(*) FROM audit WHERE actor = ? AND action ="
+                                                   " 'appointment_confirm'", ("web:" + tk_phone,))[0][0] == 1)
+    s, h, _, _, _ = tk.post("/appointments/%d" % mine[1][0], {"action": "move", "day": days["day2"], "time": "09:00"})
+    check("officer moves an appointment", s == 303 and q(gw, "SELECT day, slot, status FROM appointments WHERE id = ?",
+                                                         (mine[1][0],))[0] == (days["day2"], "09:00", "confirmed"),
+          (s, h))
+    s, _, html, _, _ = tk.post("/appointments/%d" % mine[2][0], {"action": "move", "day": days["day2"],
+                                                                  "time": "03:00"})
+    check("a move to a closed hour refused (409) with the reason", s == 409 and "notice err" in html, s)
+    s, _, html, _, _ = tk.get("/appointments?day=" + days["day1"])
+    check("calendar by day and slot", 'id="slots"' in html and "08:00" in html and "/2</td>" in html)
+
+    # --- jobs: post, status of a referral, broadcast, close
+    s, h, _, _, _ = tk.post("/jobs/new", {"title": "Công nhân may <b>mới</b>", "commune": "Thiện Kế",
+                                          "district": "Bình Xuyên", "province": "Phú Thọ", "wage_text": "6-8 triệu",
+                                          "deadline": "2030-12-31", "contact": "0912000002"})
+    new_job = q(gw, "SELECT id, code, officer_id FROM jobs WHERE code LIKE 'JOB-WEB-%'")
+    check("officer posts an offer (JOB-WEB-n, their own)", s == 303 and new_job and
+          new_job[0][2] == q(gw, "SELECT id FROM officers WHERE phone = ?", (tk_phone,))[0][0], (s, new_job))
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "", "deadline": "not a date"})
+    check("a job without a title refused (400)", s == 400, s)
+    ref = q(gw, "SELECT id FROM referrals WHERE job_id = 1 ORDER BY id LIMIT 1")[0][0]
+    s, _, _, _, _ = tk.post("/referrals/%d" % ref, {"status": "contacted"})
+    check("referral status changed", s == 303 and q(gw, "SELECT status FROM referrals WHERE id = ?", (ref,))[0][0]
+          == "contacted", s)
+    s, _, _, _, _ = tk.post("/referrals/%d" % ref, {"status": "bribed"})
+    check("an unknown referral status refused (400)", s == 400, s)
+    s, _, html, _, _ = tk.get("/jobs/1/broadcast")
+    m = re.search(r'id="bc-recipients">(\d+)<', html)
+    expected = q(gw, "SELECT count(*) FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
+                     " WHERE c.opted_out = 0 AND s.area = 'thien ke'")[0][0]
+    check("broadcast preview: recipients, quiet hours, cap, finish", s == 200 and m and int(m.group(1)) == expected
+          and "yên tĩnh" in html and "Dự kiến xong" in html, (m and m.group(1), expected))
+    check("preview queued nothing", q(gw, "SELECT count(*) FROM broadcasts")[0][0] == 0)
+    s, h, _, _, _ = tk.post("/jobs/1/broadcast", {"area": "", "type": ""})
+    check("broadcast queued in the outbox", s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'")
+          [0][0] == expected, s)
+    s, _, html, _, _ = tk.get("/broadcasts")
+    check("broadcast progress shown", s == 200 and "<meter" in html and "xep %d" % expected in html, html[-1500:])
+    s, _, _, _, _ = tk.post("/jobs/%d/close" % new_job[0][0], {})
+    check("officer closes their offer", s == 303 and q(gw, "SELECT status FROM jobs WHERE id = ?",
+                                                       (new_job[0][0],))[0][0] == "closed")
+
+    # --- inbox answer by hand, contacts and opt-outs
+    msg = q(gw, "SELECT id, sender FROM inbox WHERE sender = ? ORDER BY id DESC LIMIT 1",
+            (webseed.HOUSEHOLDS[0][0],))[0]
+    s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "Chao ban, mai 8h mang CCCD den UBND xa."})
+    check("answer by hand queued as a reply to that message",
+          s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE inbox_id = ? AND kind = 'reply' AND status = 'queued'",
+                         (msg[0],))[0][0] == 1, s)
+    s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "x" * 2000})
+    check("an answer over the SMS budget refused (400)", s == 400, s)
+    hh = webseed.HOUSEHOLDS[0][0]
+    s, _, _, _, _ = tk.post("/contacts/" + hh.lstrip("+"), {"action": "optout"})
+    check("opt-out recorded for a household that asked", s == 303 and
+          q(gw, "SELECT opted_out FROM contacts WHERE phone = ?", (hh,))[0][0] == 1)
+    s, _, html, _, _ = admin.get("/contacts/" + hh.lstrip("+"))
+    check("no way to undo an opt-out in the page", 'id="opted-out"' in html and "optin" not in html)
+    s, _, _, _, _ = admin.post("/contacts/" + hh.lstrip("+"), {"action": "optin"})
+    check("an opt-out can never be overridden, not even by an admin (403)", s == 403 and
+          q(gw, "SELECT opted_out FROM contacts WHERE phone = ?", (hh,))[0][0] == 1, s)
+
+    # --- requests too big or malformed
+    s, _, _, _, _ = req("POST", "/login", raw_body="a=" + "x" * (300 * 1024),
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check("oversized body refused (413)", s == 413, s)
+    out = raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+              b"Content-Length: 50000000\r\n\r\n")
+    check("huge declared body refused at once (413)", " 413 " in out.split("\r\n")[0], out[:200])
+    s, _, _, _, _ = req("POST", "/login", raw_body="phone=%zz&password=x",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check("malformed form body refused (400)", s == 400, s)
+    s, _, _, _, _ = req("POST", "/login", raw_body=b"phone=%ff%fe&password=x",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check("form text that is not UTF-8 refused (400)", s == 400, s)
+    s, _, _, _, _ = req("POST", "/login", raw_body="{}", headers={"Content-Type": "application/json"})
+    check("a body that is not a form refused (415)", s == 415, s)
+    s, h, _, _, _ = req("PUT", "/programs", raw_body="x", headers={"Content-Type": "text/plain"})
+    check("unknown method refused (405 with Allow)", s == 405 and "POST" in h.get("allow", ""), (s, h))
+    s, _, _, _, _ = req("GET", "/?" + "a" * 3000)
+    check("URL too long refused (414)", s == 414, s)
+    out = raw(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * (80 * 1024) + b"\r\n\r\n")
+    check("oversized headers refused (431)", " 431 " in out.split("\r\n")[0], out[:200])
+    out = raw(b"GET / HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n")
+    check("malformed header line refused (400)", " 400 " in out.split("\r\n")[0], out[:200])
+    out = raw(b"GET / FOO\r\n\r\n")
+    check("malformed request line refused (400)", " 400 " in out.split("\r\n")[0], out[:200])
+    out = raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+              b"Content-Length: abc\r\n\r\n")
+    check("malformed Content-Length refused (400)", " 400 " in out.split("\r\n")[0], out[:200])
+    s, _, _, _, _ = req("GET", "/programs?q=%ff%fe", cookies=admin.cookies())
+    check("query that is not UTF-8 refused (400)", s == 400, s)
+    s, _, _, _, _ = admin.get("/jobs/abc")
+    check("bad id is 404", s == 404, s)
+    s, _, _, _, _ = req("GET", "/", raw_body="x", headers={"Content-Length": "1"})
+    check("GET with a body refused (400)", s == 400, s)
+
+    # --- expiry, logout, rate limit
+    import sqlite3
+    db = sqlite3.connect(gw.db_path, timeout=10)
+    db.execute("UPDATE web_sessions SET expires_at = 1 WHERE officer_id = (SELECT id FROM officers WHERE phone = ?)",
+               (tk_phone,))
+    db.commit()
+    db.close()
+    s, h, _, _, _ = tk.get("/")
+    check("an expired session goes back to login", s == 303 and "/login" in h.get("location", ""), s)
+    s, h, _, sc, raw_c = admin.post("/logout", {})
+    check("logout ends the session", s == 303 and any(c.startswith("gw_session=;") and "Max-Age=0" in c
+                                                      for c in raw_c), raw_c)
+    s, _, _, _, _ = admin.get("/")
+    check("the logged-out token is dead", s == 303)
+    statuses = [Session(tl_local, "wrong-%d" % i).status for i in range(5)]
+    t0 = time.monotonic()
+    locked = Session(tl_local, tl_pw)
+    check("after 5 wrong passwords the number is locked (429, Retry-After)",
+          statuses == [401] * 5 and locked.status == 429 and int(locked.headers.get("retry-after", "0")) > 0
+          and not locked.token, (statuses, locked.status))
+    check("a locked login is refused without the slow hash", time.monotonic() - t0 < 2.0)
+    check("refusals audited", q(gw, "SELECT count(*) FROM audit WHERE action = 'web_login_fail'")[0][0] >= 7
+          and q(gw, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'")[0][0] >= 1)
+    other = Session(tk_local, tk_pw)
+    check("another number from the same address still logs in", other.status == 303)
+
+
+def _unescape(s):
+    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+            .replace("&amp;", "&"))
+
+
+if __name__ == "__main__":
+    main()
