@@ -32,8 +32,8 @@ static void office_time(const struct ctl *c, time_t t, char *out, size_t outsz)
 		return;
 	}
 	gmtime_r(&local, &tm);
-	snprintf(out, outsz, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min);
+	if (strftime(out, outsz, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, outsz, "-");
 }
 
 /* Run fn's changes in one transaction; report a failure with what. */

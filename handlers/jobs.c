@@ -337,7 +337,8 @@ void jobs_office_date(const struct gw_settings *cfg, time_t t, char *out)
 	struct tm tm;
 
 	gmtime_r(&local, &tm);
-	snprintf(out, 11, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		out[0] = '\0';
 }
 
 int jobs_is_current(const struct job *j, const char *today)
