@@ -7,6 +7,11 @@
  *   status     every modem.status_interval: signal, network, SIM -> modem_status
  *   ussd       USSD asked by gatewayctl; periodic balance check
  *   housekeep  multipart timeouts, privacy purge
+ *   reminders  day-before appointment reminders
+ *   watchdog   sd_notify WATCHDOG=1 when systemd asks for it
+ * The USSD callback and the web console, when enabled, run in their own
+ * libmicrohttpd threads with their own database connections; they never
+ * touch the modem.
  * SIGTERM/SIGINT stop after the current step; SIGHUP reloads what can
  * change at run time (log level, intervals, limits) and reopens logs.
  */
