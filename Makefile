@@ -114,9 +114,9 @@ test: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-bins
 	@sh tests/run.sh $(TOBJ_DIR)
-	@$(MAKE) --no-print-directory browser-test
 
-# The web console in headless Chromium (tests/browser/run.sh installs
+# The web console in headless Chromium, also run by `make test` through
+# tests/integration/test_browser.sh (tests/browser/run.sh installs
 # chromium and playwright-core when it can, and skips with a notice when it
 # cannot). `make screenshots` also refreshes docs/screenshots/ for README.md.
 browser-test: test-bins

@@ -46,7 +46,8 @@ if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
 fi
 
 export CHROMIUM
-export GW_BUILD="$top/$build"
+case $build in /*) GW_BUILD=$build ;; *) GW_BUILD="$top/$build" ;; esac
+export GW_BUILD
 export LC_ALL=C.UTF-8
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 out=$(mktemp /tmp/gw-browser-XXXXXX)
@@ -59,6 +60,7 @@ if [ $rc -ne 0 ] || [ "$n_bad" -gt 0 ]; then
 	rm -f "$out"
 	exit 1
 fi
+grep '^PASS ' "$out"  # tests/run.sh counts these
 echo "ok   browser/test_console.py ($n_ok checks)"
 rm -f "$out"
 exit 0
