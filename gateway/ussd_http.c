@@ -17,6 +17,7 @@
 #include "../handlers/contacts.h"
 #include "../handlers/dialog.h"
 #include "../handlers/handler.h"
+#include "http_body.h"
 #include "inbound.h"
 #include "store.h"
 #include "ussd_form.h"
@@ -32,11 +33,6 @@ struct ussd_http {
 	struct MHD_Daemon *mhd;
 	struct gw_settings cfg; /* own copy: reloads on the main thread never race us */
 	struct db *db;          /* used by the MHD thread only */
-};
-
-struct ussd_req {
-	struct buf body;
-	int too_big;
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -153,7 +149,7 @@ out:
 	return r;
 }
 
-static enum MHD_Result finish(struct ussd_http *u, struct MHD_Connection *c, struct ussd_req *q)
+static enum MHD_Result finish(struct ussd_http *u, struct MHD_Connection *c, struct http_body *q)
 {
 	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Gateway-Secret");
 	struct ussd_form *f = NULL;
@@ -172,7 +168,7 @@ static enum MHD_Result finish(struct ussd_http *u, struct MHD_Connection *c, str
 		ret = respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 		goto out;
 	}
-	if (ussd_form_parse(q->body.data, q->body.len, f) < 0) {
+	if (ussd_form_parse(q->buf.data, q->buf.len, f) < 0) {
 		ret = respond(c, MHD_HTTP_BAD_REQUEST, "malformed form body");
 		goto out;
 	}
@@ -223,17 +219,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  size_t *upload_size, void **con_cls)
 {
 	struct ussd_http *u = cls;
-	struct ussd_req *q = *con_cls;
+	struct http_body *q = *con_cls;
 	enum MHD_Result ret = MHD_YES;
-	const char *cl;
-	long long declared = -1;
+	long long declared;
 
-	if (q && *upload_size) { /* more of the body */
-		if (!q->too_big && buf_add(&q->body, upload, *upload_size) < 0)
-			q->too_big = 1;
-		*upload_size = 0;
+	if (q && http_body_feed(q, upload, upload_size)) /* more of the body */
 		goto out;
-	}
 	if (q) { /* the whole body is in */
 		ret = finish(u, c, q);
 		goto out;
@@ -248,32 +239,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	} else if (!is_form(c)) {
 		ret = respond(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "form-encoded body expected");
 	} else {
-		if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)))
-			declared = strtoll(cl, NULL, 10);
-		if (declared > (long long)u->cfg.ussd.max_body * USSD_HTTP_DRAIN_FACTOR) {
+		declared = http_body_declared(c);
+		if (http_body_refused(declared, (size_t)u->cfg.ussd.max_body, USSD_HTTP_DRAIN_FACTOR))
 			ret = respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-		} else if (!(q = calloc(1, sizeof(*q)))) {
+		else if (http_body_new(&q, (size_t)u->cfg.ussd.max_body, declared) < 0)
 			ret = MHD_NO;
-		} else {
-			buf_init(&q->body, (size_t)u->cfg.ussd.max_body);
-			q->too_big = declared > u->cfg.ussd.max_body;
+		else
 			*con_cls = q;
-		}
 	}
 out:
 	return ret;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
-{
-	struct ussd_req *q = *con_cls;
-
-	if (q) {
-		buf_release(&q->body);
-		free(q);
-		*con_cls = NULL;
-	}
 }
 
 /* The listen address as a socket address; GW_ERR_CONFIG if it is none. */
@@ -334,7 +309,7 @@ int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)USSD_HTTP_CONNECTIONS,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)USSD_HTTP_PER_IP,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)USSD_HTTP_MEMORY,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, u,
+				  MHD_OPTION_NOTIFY_COMPLETED, http_body_completed, u,
 				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, u,
 				  MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

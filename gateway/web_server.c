@@ -15,6 +15,7 @@
 #include "../common/gw_err.h"
 #include "../common/log.h"
 #include "../handlers/textfold.h"
+#include "http_body.h"
 #include "store.h"
 #include "web_assets.h"
 #include "web_auth.h"
@@ -42,11 +43,6 @@ struct web_server {
 	struct db *db;            /* used by the MHD thread only */
 	struct db *scratch;       /* in-memory, for previews */
 	struct web_auth *auth;
-};
-
-struct web_conn {
-	struct buf body;
-	int too_big;
 };
 
 enum access { PUBLIC, USER, ADMIN };
@@ -328,7 +324,7 @@ static int serve_route(struct web_server *w, struct MHD_Connection *c, struct we
 }
 
 static enum MHD_Result finish(struct web_server *w, struct MHD_Connection *c, const char *url,
-			      const char *method, struct web_conn *q)
+			      const char *method, struct http_body *q)
 {
 	const char *lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LANG_COOKIE);
 	const struct web_asset *asset;
@@ -365,7 +361,7 @@ static enum MHD_Result finish(struct web_server *w, struct MHD_Connection *c, co
 		ret = plain(c, MHD_HTTP_BAD_REQUEST, "malformed query");
 		goto out;
 	}
-	if (rq.post && web_form_parse(q->body.data, q->body.len, &rq.form) < 0) {
+	if (rq.post && web_form_parse(q->buf.data, q->buf.len, &rq.form) < 0) {
 		ret = plain(c, MHD_HTTP_BAD_REQUEST, "malformed form body");
 		goto out;
 	}
@@ -407,17 +403,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  size_t *upload_size, void **con_cls)
 {
 	struct web_server *w = cls;
-	struct web_conn *q = *con_cls;
-	const char *cl;
-	long long declared = -1;
+	struct http_body *q = *con_cls;
+	long long declared;
 
 	if (q) {
-		if (*upload_size) {
-			if (!q->too_big && buf_add(&q->body, upload, *upload_size) < 0)
-				q->too_big = 1;
-			*upload_size = 0;
+		if (http_body_feed(q, upload, upload_size))
 			return MHD_YES;
-		}
 		return finish(w, c, url, method, q);
 	}
 	/* First call: headers only. */
@@ -425,34 +416,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed");
 	if (url_length(c, url) >= WEB_URL_MAX)
 		return plain(c, MHD_HTTP_URI_TOO_LONG, "URL too long");
-	if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)))
-		declared = strtoll(cl, NULL, 10);
+	declared = http_body_declared(c);
 	if (strcmp(method, "POST") == 0) {
 		if (!is_form(c))
 			return plain(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "form-encoded body expected");
-		if (declared > (long long)WEB_BODY_MAX * WEB_DRAIN_FACTOR)
+		if (http_body_refused(declared, WEB_BODY_MAX, WEB_DRAIN_FACTOR))
 			return plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
 	} else if (declared > 0) {
 		return plain(c, MHD_HTTP_BAD_REQUEST, "a GET has no body");
 	}
-	if (!(q = calloc(1, sizeof(*q))))
+	if (http_body_new(&q, WEB_BODY_MAX, declared) < 0)
 		return MHD_NO;
-	buf_init(&q->body, WEB_BODY_MAX);
-	q->too_big = declared > WEB_BODY_MAX;
 	*con_cls = q;
 	return MHD_YES;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
-{
-	struct web_conn *q = *con_cls;
-
-	if (q) {
-		buf_release(&q->body);
-		free(q);
-		*con_cls = NULL;
-	}
 }
 
 /* The listen address as a socket address; GW_ERR_CONFIG if it is none. */
@@ -516,7 +492,7 @@ int web_server_start(struct web_server **out, const struct gw_settings *cfg)
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_PER_IP,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HEADER_MEMORY,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+				  MHD_OPTION_NOTIFY_COMPLETED, http_body_completed, w,
 				  MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!w->mhd) {

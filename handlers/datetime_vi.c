@@ -1,9 +1,9 @@
 /* datetime_vi.c - see datetime_vi.h for the forms and rules.
  *
- * The folded text is cut into tokens (letter runs, digit runs, single
- * punctuation bytes), each knowing whether whitespace came before it, so
- * "8h30" (8, h, 30 glued) and "8 h 30" differ and "1tr2" is seen as one
- * glued run. Small matchers are tried at each token and emit candidates
+ * The folded text is cut into tokens by vitok.h (letter runs, digit
+ * runs, single punctuation bytes), each knowing whether whitespace came
+ * before it, so "8h30" (8, h, 30 glued) and "8 h 30" differ and "1tr2" is
+ * seen as one glued run. Small matchers are tried at each token and emit candidates
  * (a written date, a relative day, a weekday, a time, a part of day);
  * a last pass picks the first of each and resolves them against the
  * arrival. Matchers look at the words around a number before believing
@@ -19,21 +19,11 @@
 
 #include "../common/buf.h"
 #include "../common/gw_err.h"
-#include "textfold.h"
-
-enum { TK_WORD, TK_NUM, TK_PUNCT };
-
-struct tok {
-	size_t start, end; /* bytes in the folded text */
-	int kind;
-	int glued;         /* no whitespace between this token and the previous */
-	int ndig;          /* TK_NUM: digits */
-	long val;          /* TK_NUM: value, -1 when more than 9 digits */
-};
+#include "vitok.h"
 
 struct ctx {
 	const char *s;
-	const struct tok *t;
+	const struct vitok *t;
 	size_t n;
 	const struct datetime_vi_now *now;
 	size_t taken;      /* tokens before this index belong to earlier candidates */
@@ -132,80 +122,9 @@ static const char *const w_gap[] = { "ngay", "la", "tuc", "vao", "nhe", "hom", "
 
 /* ---- tokens ---- */
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static int is_alpha(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Cut s[0..len) into tokens; with t == NULL only count them. Bytes >= 0x80
- * (what folding keeps: emoji, CJK) form one punctuation token per run. */
-static size_t lex(const char *s, size_t len, struct tok *t)
-{
-	size_t i = 0, n = 0;
-	int space = 1;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t j = i + 1;
-		int kind = TK_PUNCT;
-
-		if (is_space(c)) {
-			space = 1;
-			i++;
-			continue;
-		}
-		if (is_alpha(c)) {
-			kind = TK_WORD;
-			while (j < len && is_alpha((unsigned char)s[j]))
-				j++;
-		} else if (is_digit(c)) {
-			kind = TK_NUM;
-			while (j < len && is_digit((unsigned char)s[j]))
-				j++;
-		} else if (c >= 0x80) {
-			while (j < len && (unsigned char)s[j] >= 0x80)
-				j++;
-		}
-		if (t) {
-			t[n].start = i;
-			t[n].end = j;
-			t[n].kind = kind;
-			t[n].glued = !space && n > 0;
-			t[n].ndig = kind == TK_NUM ? (int)(j - i) : 0;
-			t[n].val = -1;
-			if (kind == TK_NUM && j - i <= 9) {
-				long v = 0;
-
-				for (size_t k = i; k < j; k++)
-					v = v * 10 + (s[k] - '0');
-				t[n].val = v;
-			}
-		}
-		n++;
-		space = 0;
-		i = j;
-	}
-	return n;
-}
-
 static int w_is(const struct ctx *c, size_t i, const char *w)
 {
-	size_t l;
-
-	if (i >= c->n || c->t[i].kind != TK_WORD)
-		return 0;
-	l = c->t[i].end - c->t[i].start;
-	return strlen(w) == l && memcmp(c->s + c->t[i].start, w, l) == 0;
+	return i < c->n && vitok_is_word(&c->t[i], c->s, w);
 }
 
 /* Index in list of the word at token i, or -1. */
@@ -229,20 +148,19 @@ static int prev_in(const struct ctx *c, size_t i, const char *const *list)
 
 static int p_is(const struct ctx *c, size_t i, char ch)
 {
-	return i < c->n && c->t[i].kind == TK_PUNCT && c->t[i].end - c->t[i].start == 1 &&
+	return i < c->n && c->t[i].kind == VITOK_PUNCT && c->t[i].end - c->t[i].start == 1 &&
 	       c->s[c->t[i].start] == ch;
 }
 
 static int p_in(const struct ctx *c, size_t i, const char *set)
 {
-	return i < c->n && c->t[i].kind == TK_PUNCT && c->t[i].end - c->t[i].start == 1 &&
-	       strchr(set, c->s[c->t[i].start]) != NULL;
+	return i < c->n && vitok_is_punct_in(&c->t[i], c->s, set);
 }
 
 /* A number of 1..maxdig digits at token i. */
 static int n_is(const struct ctx *c, size_t i, int maxdig)
 {
-	return i < c->n && c->t[i].kind == TK_NUM && c->t[i].ndig <= maxdig;
+	return i < c->n && c->t[i].kind == VITOK_NUM && c->t[i].ndig <= maxdig;
 }
 
 static int glued(const struct ctx *c, size_t i)
@@ -254,12 +172,12 @@ static int glued(const struct ctx *c, size_t i)
  * "ut3", "1.5" or "+84...". */
 static int num_starts(const struct ctx *c, size_t i)
 {
-	const struct tok *p;
+	const struct vitok *p;
 
 	if (i == 0 || !c->t[i].glued)
 		return 1;
 	p = &c->t[i - 1];
-	if (p->kind == TK_WORD || p->kind == TK_NUM)
+	if (p->kind == VITOK_WORD || p->kind == VITOK_NUM)
 		return 0;
 	return !p_in(c, i - 1, "/-.,:+'");
 }
@@ -267,7 +185,7 @@ static int num_starts(const struct ctx *c, size_t i)
 /* Token i is followed by letters or digits glued to it ("3/12h", "t2b"). */
 static int glued_alnum_after(const struct ctx *c, size_t i)
 {
-	return glued(c, i + 1) && c->t[i + 1].kind != TK_PUNCT;
+	return glued(c, i + 1) && c->t[i + 1].kind != VITOK_PUNCT;
 }
 
 static int part_of(const struct ctx *c, size_t i)
@@ -403,7 +321,7 @@ static size_t m_numdate(const struct ctx *c, size_t j, struct cand *k)
 	/* "1.5tr", "3/12h", a fourth part or a trailing group: not a date */
 	if (cnt < 2 || cnt > 3 || glued_alnum_after(c, e - 1))
 		return 0;
-	if ((p_in(c, e, "/-.,") && glued(c, e) && glued(c, e + 1) && c->t[e + 1].kind == TK_NUM))
+	if ((p_in(c, e, "/-.,") && glued(c, e) && glued(c, e + 1) && c->t[e + 1].kind == VITOK_NUM))
 		return 0;
 	if (prev_in(c, j, w_address))
 		return 0;
@@ -490,7 +408,7 @@ static size_t m_ngay(const struct ctx *c, size_t i, struct cand *k)
 	if (!n_is(c, j, 2) || glued_alnum_after(c, j) || p_in(c, j + 1, "/-.:"))
 		return 0;
 	/* "2 ngay 1 dem", "moi ngay 2 lan": counts of days */
-	if ((i > 0 && c->t[i - 1].kind == TK_NUM) || prev_in(c, i, w_count) ||
+	if ((i > 0 && c->t[i - 1].kind == VITOK_NUM) || prev_in(c, i, w_count) ||
 	    w_is(c, j + 1, "dem"))
 		return 0;
 	k->d = (int)c->t[j].val;
@@ -566,7 +484,7 @@ static int weekday_at(const struct ctx *c, size_t j, size_t *len)
 		return k + 1;
 	}
 	if (w_is(c, j, "t") && glued(c, j + 1) && n_is(c, j + 1, 1) && c->t[j + 1].val >= 2 &&
-	    c->t[j + 1].val <= 7 && !(glued(c, j) && c->t[j - 1].kind != TK_PUNCT) &&
+	    c->t[j + 1].val <= 7 && !(glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT) &&
 	    !glued_alnum_after(c, j + 1) && !(p_in(c, j + 2, "/-.") && glued(c, j + 2))) {
 		*len = 2;
 		return (int)c->t[j + 1].val - 1;
@@ -576,7 +494,7 @@ static int weekday_at(const struct ctx *c, size_t j, size_t *len)
 		return 0;
 	}
 	if ((w_is(c, j, "cn") || w_is(c, j, "chunhat")) &&
-	    !(glued(c, j) && c->t[j - 1].kind != TK_PUNCT) && !glued_alnum_after(c, j)) {
+	    !(glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT) && !glued_alnum_after(c, j)) {
 		*len = 1;
 		return 0;
 	}
@@ -667,7 +585,7 @@ static size_t m_time(const struct ctx *c, size_t i, struct cand *k)
 				e++;
 			else if (glued(c, e) && p_is(c, e, '\''))
 				e++;
-		} else if (minute_glued && c->t[e].kind != TK_PUNCT) {
+		} else if (minute_glued && c->t[e].kind != VITOK_PUNCT) {
 			return 0; /* "8hx", "8h300": not a time */
 		} else if (w_is(c, e, "ruoi")) {
 			mi = 30;
@@ -763,7 +681,7 @@ static size_t m_part(const struct ctx *c, size_t i, struct cand *k)
 		ok = !w_in(c, j + 1, w_chieu_after) && !prev_in(c, j, w_chieu_before);
 	else if (!ok && p == DATETIME_VI_PART_NOON)
 		ok = 1;
-	if (!ok || glued_alnum_after(c, j) || (glued(c, j) && c->t[j - 1].kind != TK_PUNCT))
+	if (!ok || glued_alnum_after(c, j) || (glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT))
 		return 0;
 	k->kind = CK_PART;
 	k->part = p;
@@ -908,7 +826,7 @@ static int adjacent(const struct ctx *c, const struct cand *a, const struct cand
 	if (y->first <= x->last || y->first - x->last - 1 > 3)
 		return 0;
 	for (size_t i = x->last + 1; i < y->first; i++)
-		if (c->t[i].kind != TK_PUNCT && !w_in(c, i, w_gap))
+		if (c->t[i].kind != VITOK_PUNCT && !w_in(c, i, w_gap))
 			return 0;
 	return 1;
 }
@@ -1028,33 +946,21 @@ int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
 		      struct datetime_vi *out, const char **why)
 {
 	struct buf folded;
-	struct tok *toks = NULL;
+	struct vitok *toks = NULL;
 	struct cand cs[MAX_CANDS];
 	struct ctx c;
 	struct datetime_vi res;
 	const char *reason = "bad argument";
-	size_t len, n;
+	size_t n;
 	int r = GW_ERR_INVAL, nc = 0;
 
 	buf_init(&folded, 0);
 	if (!text || !now || !out || !valid_now(now))
 		goto out;
-	if ((len = strnlen(text, DATETIME_VI_MAX_TEXT + 1)) > DATETIME_VI_MAX_TEXT) {
-		r = GW_ERR_TOOBIG;
-		reason = "text too long";
-		goto out;
-	}
-	if ((r = textfold_ascii(&folded, text, len)) < 0) {
+	if ((r = vitok_fold_split(text, DATETIME_VI_MAX_TEXT, &folded, &toks, &n)) < 0) {
 		reason = r == GW_ERR_NOMEM ? "out of memory" : "text too long";
 		goto out;
 	}
-	n = lex(folded.data, folded.len, NULL);
-	if (n && !(toks = calloc(n, sizeof *toks))) {
-		r = GW_ERR_NOMEM;
-		reason = "out of memory";
-		goto out;
-	}
-	lex(folded.data, folded.len, toks);
 	c.s = folded.data;
 	c.t = toks;
 	c.n = n;

@@ -1,8 +1,8 @@
 /* income_vi.c - see income_vi.h for the forms and rules.
  *
- * Like datetime_vi, the folded text is cut into tokens (letter runs,
- * digit runs, single punctuation bytes) that remember whether whitespace
- * came before them: "2tr5" is 2, tr, 5 glued, "1.200.000" is one glued
+ * Like datetime_vi, the folded text is cut into tokens by vitok.h (letter
+ * runs, digit runs, single punctuation bytes) that remember whether
+ * whitespace came before them: "2tr5" is 2, tr, 5 glued, "1.200.000" is one glued
  * run, "3/12" a glued run with '/', which is what tells money from dates.
  * Amounts are summed in unsigned 64-bit arithmetic with every factor
  * checked against INCOME_VI_MAX_VND first, so no input can overflow.
@@ -17,20 +17,11 @@
 
 #include "../common/buf.h"
 #include "../common/gw_err.h"
-#include "textfold.h"
-
-enum { TK_WORD, TK_NUM, TK_PUNCT };
-
-struct tok {
-	size_t start, end; /* bytes in the folded text */
-	int kind;
-	int glued;         /* no whitespace between this token and the previous */
-	int ndig;          /* TK_NUM: digits */
-};
+#include "vitok.h"
 
 struct ctx {
 	const char *s;
-	const struct tok *t;
+	const struct vitok *t;
 	size_t n;
 };
 
@@ -59,72 +50,9 @@ static const char *const w_count_noun[] = {
 
 /* ---- tokens ---- */
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static int is_alpha(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Cut s[0..len) into tokens; with t == NULL only count them. Bytes >= 0x80
- * (what folding keeps: emoji, CJK) form one punctuation token per run. */
-static size_t lex(const char *s, size_t len, struct tok *t)
-{
-	size_t i = 0, n = 0;
-	int space = 1;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t j = i + 1;
-		int kind = TK_PUNCT;
-
-		if (is_space(c)) {
-			space = 1;
-			i++;
-			continue;
-		}
-		if (is_alpha(c)) {
-			kind = TK_WORD;
-			while (j < len && is_alpha((unsigned char)s[j]))
-				j++;
-		} else if (is_digit(c)) {
-			kind = TK_NUM;
-			while (j < len && is_digit((unsigned char)s[j]))
-				j++;
-		} else if (c >= 0x80) {
-			while (j < len && (unsigned char)s[j] >= 0x80)
-				j++;
-		}
-		if (t) {
-			t[n].start = i;
-			t[n].end = j;
-			t[n].kind = kind;
-			t[n].glued = !space && n > 0;
-			t[n].ndig = kind == TK_NUM ? (int)(j - i) : 0;
-		}
-		n++;
-		space = 0;
-		i = j;
-	}
-	return n;
-}
-
 static int w_is(const struct ctx *c, size_t i, const char *w)
 {
-	size_t l;
-
-	if (i >= c->n || c->t[i].kind != TK_WORD)
-		return 0;
-	l = c->t[i].end - c->t[i].start;
-	return strlen(w) == l && memcmp(c->s + c->t[i].start, w, l) == 0;
+	return i < c->n && vitok_is_word(&c->t[i], c->s, w);
 }
 
 static int w_in(const struct ctx *c, size_t i, const char *const *list)
@@ -137,13 +65,12 @@ static int w_in(const struct ctx *c, size_t i, const char *const *list)
 
 static int p_in(const struct ctx *c, size_t i, const char *set)
 {
-	return i < c->n && c->t[i].kind == TK_PUNCT && c->t[i].end - c->t[i].start == 1 &&
-	       strchr(set, c->s[c->t[i].start]) != NULL;
+	return i < c->n && vitok_is_punct_in(&c->t[i], c->s, set);
 }
 
 static int is_num(const struct ctx *c, size_t i)
 {
-	return i < c->n && c->t[i].kind == TK_NUM;
+	return i < c->n && c->t[i].kind == VITOK_NUM;
 }
 
 static int glued(const struct ctx *c, size_t i)
@@ -153,7 +80,7 @@ static int glued(const struct ctx *c, size_t i)
 
 static int glued_alnum_after(const struct ctx *c, size_t i)
 {
-	return glued(c, i + 1) && c->t[i + 1].kind != TK_PUNCT;
+	return glued(c, i + 1) && c->t[i + 1].kind != VITOK_PUNCT;
 }
 
 /* Value of the digit run at token i, saturating at NUM_CAP. */
@@ -313,9 +240,9 @@ static int num_starts(const struct ctx *c, size_t i, int *neg)
 	*neg = 0;
 	if (i == 0 || !c->t[i].glued)
 		return 1;
-	if (c->t[p].kind != TK_PUNCT)
+	if (c->t[p].kind != VITOK_PUNCT)
 		return 0;
-	if (p_in(c, p, "-") && !(glued(c, p) && c->t[p - 1].kind != TK_PUNCT)) {
+	if (p_in(c, p, "-") && !(glued(c, p) && c->t[p - 1].kind != VITOK_PUNCT)) {
 		*neg = 1;
 		return 1;
 	}
@@ -585,13 +512,13 @@ static int household_size(const struct ctx *c, size_t skip_lo, size_t skip_hi, i
 int income_vi_parse(const char *text, struct income_vi *out, const char **why)
 {
 	struct buf folded;
-	struct tok *toks = NULL;
+	struct vitok *toks = NULL;
 	struct ctx c;
 	struct income_vi res;
 	struct amount first;
 	struct quals q;
 	const char *reason = "bad argument";
-	size_t len, n, lo = 0, hi = 0;
+	size_t n, lo = 0, hi = 0;
 	int r = GW_ERR_INVAL;
 
 	buf_init(&folded, 0);
@@ -600,22 +527,10 @@ int income_vi_parse(const char *text, struct income_vi *out, const char **why)
 	memset(&q, 0, sizeof q);
 	if (!text || !out)
 		goto out;
-	if ((len = strnlen(text, INCOME_VI_MAX_TEXT + 1)) > INCOME_VI_MAX_TEXT) {
-		r = GW_ERR_TOOBIG;
-		reason = "text too long";
-		goto out;
-	}
-	if ((r = textfold_ascii(&folded, text, len)) < 0) {
+	if ((r = vitok_fold_split(text, INCOME_VI_MAX_TEXT, &folded, &toks, &n)) < 0) {
 		reason = r == GW_ERR_NOMEM ? "out of memory" : "text too long";
 		goto out;
 	}
-	n = lex(folded.data, folded.len, NULL);
-	if (n && !(toks = calloc(n, sizeof *toks))) {
-		r = GW_ERR_NOMEM;
-		reason = "out of memory";
-		goto out;
-	}
-	lex(folded.data, folded.len, toks);
 	c.s = folded.data;
 	c.t = toks;
 	c.n = n;
