@@ -95,9 +95,15 @@ int link_result(struct link *l, int err, const char *what)
 		return 0;
 	if (err == GW_ERR_MODEM_GONE) {
 		gone = 1;
-	} else if (err == GW_ERR_TIMEOUT) {
+	} else if (err == GW_ERR_SECURITY) {
+		/* The SIM locked itself (reset, re-seated): only a new connection
+		 * enters modem.pin; without one, link_ready backs off quietly. */
+		gone = 1;
+	} else if (err == GW_ERR_TIMEOUT || err == GW_ERR_IO) {
 		/* A modem that hangs on one command but answers another is still
-		 * broken: count timeouts in a window, not consecutive ones. */
+		 * broken: count timeouts in a window, not consecutive ones. Plain
+		 * ERROR to everything (GW_ERR_IO) is a broken modem too; on the AT
+		 * driver one timeout alone takes 40 s or more, hence the long window. */
 		if (now_ms - l->timeout_window_ms > LINK_TIMEOUT_WINDOW_MS) {
 			l->timeout_window_ms = now_ms;
 			l->timeouts = 0;

@@ -1,7 +1,8 @@
 /* link.h - keeping the modem connected.
  *
  * The link owns the transport's connection state: it opens the modem,
- * notices when it vanished (GW_ERR_MODEM_GONE, or repeated timeouts),
+ * notices when it vanished (GW_ERR_MODEM_GONE, a SIM that asks for its PIN
+ * again, or repeated timeouts or I/O errors),
  * closes it and reconnects with exponential backoff capped at
  * modem.reconnect_max_ms — forever, without exiting and without a hot
  * loop. Meanwhile the outbox simply waits. What it sees is recorded in the
@@ -16,8 +17,8 @@
 #include "../config/settings.h"
 #include "../modem/modem.h"
 
-#define LINK_TIMEOUTS_BEFORE_RECONNECT 3
-#define LINK_TIMEOUT_WINDOW_MS 60000 /* ... within this long, whatever succeeded between */
+#define LINK_TIMEOUTS_BEFORE_RECONNECT 3 /* timeouts or I/O errors ... */
+#define LINK_TIMEOUT_WINDOW_MS 600000 /* ... within this long, whatever succeeded between */
 
 struct link {
 	struct modem *modem;

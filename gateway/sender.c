@@ -258,8 +258,9 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 	else
 		snprintf(error, sizeof(error), "%s", gw_strerror(r));
 	link_note_error(l, "send", r);
-	if (r == GW_ERR_MODEM_GONE || r == GW_ERR_TIMEOUT) {
-		/* not this message's fault: it waits for the modem, attempt not counted */
+	if (r == GW_ERR_MODEM_GONE || r == GW_ERR_TIMEOUT || r == GW_ERR_SECURITY) {
+		/* not this message's fault: it waits for the modem (or its SIM's
+		 * PIN, see link_result), attempt not counted */
 		log_notice("outbox %lld: modem unavailable (%s); will resend when it is back",
 			   (long long)id, error);
 		r = finish(l->db, id, "queued", error, NULL, now, now);

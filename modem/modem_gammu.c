@@ -13,13 +13,18 @@
  * - GSM_ReadDevice never blocks on the dummy: every wait sleeps ~10 ms
  *   between polls and is bounded by a deadline.
  * - libgammu is not thread-safe: one struct modem per thread, as modem.h says.
+ * - A modem that stops answering would block one call for minutes: every
+ *   op runs under a deadline (modem_gammu_deadline_start).
  */
 #include "modem_gammu.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +65,9 @@ int modem_gammu_err(GSM_Error e, const char *what)
 		break;
 	case ERR_TIMEOUT:
 		r = GW_ERR_TIMEOUT;
+		break;
+	case ERR_ABORTED: /* a deadline fired: this state machine is done for */
+		r = GW_ERR_MODEM_GONE;
 		break;
 	case ERR_SECURITYERROR:
 	case ERR_NOSIM:
@@ -105,6 +113,91 @@ int64_t modem_gammu_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- deadlines (see modem_gammu.h): the only state a signal handler
+ * may touch, so it lives here rather than in struct gammu_priv. SIGALRM
+ * ticks every second while a call runs: at the deadline, or as soon as the
+ * device node is gone (a USB modem unplugged: libgammu reads "no data"
+ * from the dead tty until its own timeouts), the call is aborted. ---- */
+
+#define DEADLINE_TIMEOUT 1
+#define DEADLINE_VANISHED 2
+
+static GSM_StateMachine *volatile deadline_sm;
+static volatile sig_atomic_t deadline_fired;
+static volatile sig_atomic_t deadline_ticks; /* seconds left */
+static char deadline_dev[256];               /* "" when not a path to watch */
+
+static void on_deadline(int signo)
+{
+	int saved = errno, why = 0;
+	struct stat st;
+
+	(void)signo;
+	if (!deadline_sm || deadline_fired)
+		goto out;
+	if (--deadline_ticks <= 0)
+		why = DEADLINE_TIMEOUT;
+	else if (deadline_dev[0] && stat(deadline_dev, &st) < 0 && errno == ENOENT)
+		why = DEADLINE_VANISHED; /* stat() is async-signal-safe */
+	if (why) {
+		GSM_AbortOperation(deadline_sm); /* sets a flag, nothing more */
+		deadline_fired = why;
+	}
+out:
+	errno = saved;
+}
+
+void modem_gammu_deadline_start(struct gammu_priv *p, int ms)
+{
+	static int installed;
+	struct itimerval it;
+
+	if (!installed) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_deadline;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		installed = sigaction(SIGALRM, &sa, NULL) == 0;
+	}
+	deadline_sm = NULL;
+	deadline_fired = 0;
+	deadline_ticks = (ms + 999) / 1000;
+	if (p->cfg_device[0] != '/' || modem_text_copy_trunc(deadline_dev, sizeof(deadline_dev),
+							      p->cfg_device))
+		deadline_dev[0] = '\0';
+	deadline_sm = p->sm;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = 1;
+	it.it_interval.tv_sec = 1;
+	if (installed)
+		(void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int modem_gammu_deadline_end(struct gammu_priv *p, int r)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+	deadline_sm = NULL;
+	if (deadline_fired) {
+		log_warn("modem: %s: call abandoned, reconnecting", deadline_fired == DEADLINE_VANISHED
+			 ? "the device vanished" : "no answer before the deadline");
+		deadline_fired = 0;
+		p->aborted = 1;
+		if (r < 0)
+			r = GW_ERR_MODEM_GONE;
+	}
+	return r;
+}
+
+int modem_gammu_deadline_hit(void)
+{
+	return deadline_fired != 0;
 }
 
 /* UCS-2 field -> UTF-8 into a fixed array; 1 if it had to be cut. */
@@ -266,9 +359,35 @@ static void learn_folders(struct gammu_priv *p)
 	p->folders_known = 1;
 }
 
-static int g_open(struct modem *m)
+static int configure(struct gammu_priv *p, const struct modem_config *cfg);
+
+/* A fresh state machine after a deadline aborted the old one. */
+static int rebuild(struct gammu_priv *p)
 {
-	struct gammu_priv *p = priv_of(m);
+	struct modem_config mc;
+	int r = GW_ERR_NOMEM;
+
+	if (p->sm) {
+		(void)GSM_TerminateConnection(p->sm);
+		GSM_FreeStateMachine(p->sm); /* frees Device/Connection too */
+	}
+	memset(&mc, 0, sizeof(mc));
+	mc.device = p->cfg_device;
+	mc.connection = p->cfg_connection;
+	if (!(p->sm = GSM_AllocStateMachine()))
+		goto out;
+	if ((r = configure(p, &mc)) < 0)
+		goto out;
+	p->aborted = 0;
+	p->smsc_state = 0;
+	log_info("modem: new libgammu state machine after an abandoned call");
+	r = 0;
+out:
+	return r;
+}
+
+static int g_open_once(struct gammu_priv *p)
+{
 	GSM_Error e;
 	int r = 0;
 
@@ -289,9 +408,21 @@ static int g_open(struct modem *m)
 	p->smsc_state = 0; /* the SIM may have changed while we were away */
 	log_info("modem: connected (%s, %s)", p->model[0] ? p->model : "auto", p->connection);
 out:
-	if (r < 0)
+	if (r < 0 && p->sm)
 		(void)GSM_TerminateConnection(p->sm);
 	return r;
+}
+
+static int g_open(struct modem *m)
+{
+	struct gammu_priv *p = priv_of(m);
+	int r;
+
+	/* before the deadline is armed: it must never point at a freed sm */
+	if ((p->aborted || !p->sm) && (r = rebuild(p)) < 0)
+		return r;
+	modem_gammu_deadline_start(p, GAMMU_OPEN_DEADLINE_MS);
+	return modem_gammu_deadline_end(p, g_open_once(p));
 }
 
 static void g_close(struct modem *m)
@@ -299,7 +430,7 @@ static void g_close(struct modem *m)
 	struct gammu_priv *p = priv_of(m);
 	GSM_Error e;
 
-	if (!GSM_IsConnected(p->sm))
+	if (!p->sm || !GSM_IsConnected(p->sm))
 		return;
 	e = GSM_TerminateConnection(p->sm);
 	if (e != ERR_NONE)
@@ -308,7 +439,7 @@ static void g_close(struct modem *m)
 
 int modem_gammu_need_connection(struct gammu_priv *p)
 {
-	return GSM_IsConnected(p->sm) ? 0 : GW_ERR_MODEM_GONE;
+	return !p->aborted && GSM_IsConnected(p->sm) ? 0 : GW_ERR_MODEM_GONE;
 }
 
 /* ---- status / ussd / events / hangup ---- */
@@ -396,7 +527,7 @@ static int g_ussd(struct modem *m, const char *code, int timeout_ms, char *answe
 	if ((r = modem_gammu_err(e, "USSD")) < 0)
 		goto out;
 	/* The dummy answers inside DialService; AT answers later (+CUSD). */
-	while (!p->ussd_done && modem_gammu_now_ms() < deadline) {
+	while (!p->ussd_done && modem_gammu_now_ms() < deadline && !modem_gammu_deadline_hit()) {
 		if (GSM_ReadDevice(p->sm, FALSE) < 0) {
 			r = GW_ERR_MODEM_GONE;
 			goto out;
@@ -478,22 +609,55 @@ static void g_destroy(struct modem *m)
 			GSM_FreeStateMachine(p->sm); /* frees Device/Connection too */
 		}
 		buf_release(&p->ussd_text);
+		free(p->cfg_device);
+		free(p->cfg_connection);
 		free(p);
 	}
 	free(m);
+}
+
+/* The ops under a deadline (send sets one per part itself). */
+static int d_read_pending(struct modem *m, struct modem_part **parts, size_t *n)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m), modem_gammu_read_pending(m, parts, n));
+}
+
+static int d_delete_part(struct modem *m, const struct modem_part *mp)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m), modem_gammu_delete_part(m, mp));
+}
+
+static int d_status(struct modem *m, struct modem_status *out)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m), g_status(m, out));
+}
+
+static int d_ussd(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS + (timeout_ms > 0 ? timeout_ms : 0));
+	return modem_gammu_deadline_end(priv_of(m), g_ussd(m, code, timeout_ms, answer, answersz));
+}
+
+static int d_hangup(struct modem *m)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m), g_hangup(m));
 }
 
 static const struct modem_ops gammu_ops = {
 	.name = "gammu",
 	.open = g_open,
 	.close = g_close,
-	.read_pending = modem_gammu_read_pending,
-	.delete_part = modem_gammu_delete_part,
+	.read_pending = d_read_pending,
+	.delete_part = d_delete_part,
 	.send = modem_gammu_send,
-	.status = g_status,
-	.ussd = g_ussd,
+	.status = d_status,
+	.ussd = d_ussd,
 	.poll_events = g_poll_events,
-	.hangup = g_hangup,
+	.hangup = d_hangup,
 	.destroy = g_destroy,
 };
 
@@ -560,7 +724,9 @@ int modem_gammu_create(struct modem **out, const struct modem_config *cfg)
 	p->is_dummy = strcmp(model, "dummy") == 0;
 	/* Start references away from 1 so a restart does not reuse the last. */
 	p->next_ref = (unsigned)((time(NULL) ^ getpid()) % 255) + 1;
-	if (!(p->sm = GSM_AllocStateMachine()))
+	p->cfg_device = strdup(cfg->device);
+	p->cfg_connection = strdup(cfg->connection && cfg->connection[0] ? cfg->connection : "at");
+	if (!p->cfg_device || !p->cfg_connection || !(p->sm = GSM_AllocStateMachine()))
 		goto out;
 	if ((r = configure(p, cfg)) < 0)
 		goto out;

@@ -19,6 +19,9 @@
 #define GAMMU_RING 16            /* queued calls/USSD answers between polls */
 #define GAMMU_PENDING_DEL 32     /* multi-part locations awaiting deletion */
 #define POLL_SLEEP_MS 10
+/* Longest one libgammu call may block (see modem_gammu_deadline_start). */
+#define GAMMU_DEADLINE_MS 60000
+#define GAMMU_OPEN_DEADLINE_MS 120000 /* init writes slowly: ~4 s, more on slow modems */
 
 /* Parts of one multi-section location (dummy: one file, several sections)
  * must all be confirmed stored before the location is deleted. */
@@ -48,14 +51,30 @@ struct gammu_priv {
 	int folders_known;
 	unsigned char inbox[GSM_MAX_SMS_FOLDERS + 1];
 	struct pending_del pend[GAMMU_PENDING_DEL];
+	int aborted;             /* a deadline abandoned a call: rebuild sm before use */
+	char *cfg_device, *cfg_connection; /* own copies, to rebuild sm */
 };
 
 /* GSM_Error -> GW_ERR_*, logging libgammu's error name; ERR_NONE -> 0. */
 int modem_gammu_err(GSM_Error e, const char *what);
 /* 1 for the errors after which the connection is unusable. */
 int modem_gammu_fatal(int r);
-/* GW_ERR_MODEM_GONE unless connected. */
+/* GW_ERR_MODEM_GONE unless connected (and not abandoned by a deadline). */
 int modem_gammu_need_connection(struct gammu_priv *p);
+/* A deadline for the libgammu calls that follow, until _end. On a modem
+ * that stopped answering, the AT driver waits up to 200 s (AT+CPMS) or
+ * 500 s (AT+CMGL), twice, and after the modem recovers it still waits for
+ * the answer to a command the modem dropped; on an unplugged one it reads
+ * "no data" until those timeouts: one call could stall the daemon for
+ * many minutes. When the deadline passes, or the device node (an absolute
+ * modem.device) disappears, SIGALRM (ticking each second meanwhile) calls
+ * GSM_AbortOperation. libgammu never clears that flag, so the state machine
+ * is marked aborted, _end turns a failure into GW_ERR_MODEM_GONE (the link
+ * reconnects) and the next open builds a new state machine. */
+void modem_gammu_deadline_start(struct gammu_priv *p, int ms);
+int modem_gammu_deadline_end(struct gammu_priv *p, int r);
+/* 1 once the current deadline has passed (for our own wait loops). */
+int modem_gammu_deadline_hit(void);
 void modem_gammu_sleep_ms(int ms);
 int64_t modem_gammu_now_ms(void);
 /* UCS-2 field -> UTF-8 into a fixed array; 1 if it had to be cut. */

@@ -362,6 +362,10 @@ static int wait_send(struct gammu_priv *p)
 	int r = 0;
 
 	while (!p->send_done) {
+		if (modem_gammu_deadline_hit()) {
+			r = GW_ERR_MODEM_GONE;
+			break;
+		}
 		if (modem_gammu_now_ms() >= deadline) {
 			log_warn("modem: no send confirmation within %d ms", SEND_WAIT_MS);
 			r = GW_ERR_TIMEOUT;
@@ -398,6 +402,7 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text, struc
 		goto out;
 	ref = p->next_ref;
 	p->next_ref = p->next_ref % 255 + 1; /* 1..255: ref 0 reads as "single" */
+	modem_gammu_deadline_start(p, GAMMU_DEADLINE_MS); /* AT+CSCA? once */
 	for (i = 0; i < sms->Number; i++) {
 		GSM_SMSMessage *s = &sms->SMS[i];
 
@@ -412,15 +417,21 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text, struc
 			GSM_EncodeUDHHeader(NULL, &s->UDH);
 		}
 	}
+	if ((r = modem_gammu_deadline_end(p, 0)) < 0 || (r = modem_gammu_need_connection(p)) < 0)
+		goto out;
 	/* One part at a time: a refused part stops the rest, and the AT
-	 * driver must see each +CMGS answer before the next AT+CMGS. */
+	 * driver must see each +CMGS answer before the next AT+CMGS. Each
+	 * part has its own deadline (>= 0.7 s of libgammu sleeps, then up to
+	 * SEND_WAIT_MS for the network). */
 	for (i = 0; i < sms->Number; i++) {
 		p->send_done = 0;
 		p->send_status = 0;
+		modem_gammu_deadline_start(p, GAMMU_DEADLINE_MS);
 		e = GSM_SendSMS(p->sm, &sms->SMS[i]);
-		if ((r = modem_gammu_err(e, "send")) < 0)
-			goto out;
-		if ((r = wait_send(p)) < 0)
+		r = modem_gammu_err(e, "send");
+		if (r == 0)
+			r = wait_send(p);
+		if ((r = modem_gammu_deadline_end(p, r)) < 0)
 			goto out;
 		if (p->send_status != 0) {
 			status = p->send_status;
