@@ -257,6 +257,32 @@ static int apply_group(struct gw_settings *s, const config_setting_t *grp, const
 	return r;
 }
 
+/* libconfig 1.5 follows `@include "file"` lines, and on one naming a
+ * directory its scanner calls exit() (hyperrealm/libconfig#292): a SIGHUP
+ * reload would kill the daemon instead of being refused, and an include of
+ * a FIFO or a device would hang it. The gateway needs no includes: refuse
+ * any line libconfig would read as one (found by tests/fuzz/fuzz_config). */
+static int refuse_includes(FILE *f, const char *path, char *err, size_t errsz)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, r = 0;
+
+	while (getline(&line, &cap, f) >= 0) {
+		const char *p = line + strspn(line, " \t");
+
+		lineno++;
+		if (strncmp(p, "@include", 8) == 0) {
+			snprintf(err, errsz, "%s:%d: @include is not supported: put the settings"
+				 " in this file", path, lineno);
+			r = GW_ERR_CONFIG;
+			break;
+		}
+	}
+	free(line);
+	return r;
+}
+
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz)
 {
 	struct gw_settings tmp;
@@ -271,7 +297,11 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 		r = GW_ERR_IO;
 		goto out;
 	}
+	r = refuse_includes(f, path, err, errsz);
 	fclose(f);
+	if (r < 0)
+		goto out;
+	r = GW_ERR_CONFIG;
 	if (!config_read_file(&cfg, path)) {
 		snprintf(err, errsz, "%s:%d: syntax error: %s",
 			 config_error_file(&cfg) ? config_error_file(&cfg) : path,

@@ -31,6 +31,7 @@
 #include "../../handlers/normalize.h"
 #include "../../handlers/reply.h"
 #include "../../handlers/router.h"
+#include "../../handlers/textfold.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
