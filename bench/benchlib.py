@@ -108,6 +108,10 @@ def machine():
     except AttributeError:
         usable = os.cpu_count()
     git = _cmd(["git", "-C", TOP, "describe", "--always", "--dirty"])
+    if git.endswith("-dirty"):  # say what differs from the revision
+        changed = [ln.split(None, 1)[-1] for ln in _cmd(["git", "-C", TOP, "status", "--porcelain",
+                                                         "--untracked-files=no"]).splitlines()]
+        git += " (uncommitted: %s%s)" % (", ".join(changed[:8]), ", ..." if len(changed) > 8 else "")
     cc = _cmd(["cc", "--version"]).splitlines()
     return {
         "cpu": cpu.group(1).strip() if cpu else platform.processor(),

@@ -12,7 +12,8 @@ broadcast messages have gone).
 From the send-capture timestamps (taken right after GSM_SendSMS returns;
 the daemon then holds the modem D ms for the part):
   utilisation   sum of per-part send intervals (parts x D) / wall time from
-                the first part to the end of the last one (target > 95%);
+                the first part to the end of the last broadcast part, the
+                time the outbox had work (target > 95%);
   gaps          time the modem stood idle between parts: median gap between
                 messages (database work per message), and the gaps longer
                 than 3 x D (the single thread reading the phone: on the
@@ -20,9 +21,10 @@ the daemon then holds the modem D ms for the part):
   queue wait    of each interactive reply: from its question leaving the
                 phone (the daemon deletes it right after committing it,
                 and answers it in the same step; seen by polling the phone
-                every ~2 ms) to the reply's first part - the time it waited
-                behind the broadcast (target: at most one broadcast
-                message's send time, D x parts);
+                every ~2 ms, so +-5 ms) to the reply's first part; includes
+                answering and the replies queued before it;
+  behind bc     of that wait, the modem time spent on broadcast parts
+                (target: at most one broadcast message's send time, D);
   ahead         broadcast messages started between that moment and the
                 reply (target 0: replies go first);
   end to end    from the question written to its reply's last part
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 import workload  # noqa: E402
@@ -121,27 +124,32 @@ def one_run(exe, m, k, delay, poll_ms, timeout):
 
 def analyse(fol, pending, m, delay, poll_ms, usage, conf):
     dns = delay * 1_000_000
+    prefix = "+%d" % (BCAST_BASE // 10**6)
     parts = sorted(fol.parts, key=lambda p: p["sent_at_ns"])
     res = {"poll_interval_ms": poll_ms, "send_delay_ms": delay, "m": m, "k": len(pending),
            "config": conf}
     res.update(usage)
-    if not parts:
+    bparts = [p for p in parts if p["to"].startswith(prefix)]
+    if not bparts:
         return res
-    wall = parts[-1]["sent_at_ns"] + dns - parts[0]["sent_at_ns"]
-    busy = len(parts) * dns
+    # The drain: from the first part to the end of the last broadcast part.
+    # Replies sent after it (the outbox then holds only them) are not in it.
+    start, end = parts[0]["sent_at_ns"], bparts[-1]["sent_at_ns"] + dns
+    inside = [p for p in parts if p["sent_at_ns"] < end]
+    wall = end - start
+    busy = len(inside) * dns
     gaps_between, stalls = [], []
-    for a, b in zip(parts, parts[1:]):
+    for a, b in zip(inside, inside[1:]):
         gap = b["sent_at_ns"] - (a["sent_at_ns"] + dns)
         same = (a["to"], a["ref"], a["total"]) == (b["to"], b["ref"], b["total"])
         if gap > 3 * dns:
             stalls.append(gap)
         elif not same:
             gaps_between.append(gap)
-    prefix = "+%d" % (BCAST_BASE // 10**6)
     bcast = [x for x in fol.done if x["to"].startswith(prefix)]
-    bstarts = sorted(x["first_ns"] for x in fol.done if x["to"].startswith(prefix))
+    bstarts = sorted(x["first_ns"] for x in bcast)
     replies = {x["to"]: x for x in fol.done if not x["to"].startswith(prefix)}
-    waits, e2e, ahead, missing = [], [], [], 0
+    waits, behind, e2e, ahead, missing = [], [], [], [], 0
     for who, written, _paths, left in pending:
         r = replies.get(who)
         if not r:
@@ -149,8 +157,11 @@ def analyse(fol, pending, m, delay, poll_ms, usage, conf):
             continue
         e2e.append((r["sent_at_ns"] - written) / 1e6)
         if left is not None:
-            waits.append((r["first_ns"] - left) / 1e6)
-            ahead.append(sum(1 for s in bstarts if left <= s < r["first_ns"]))
+            waits.append(max(0.0, (r["first_ns"] - left) / 1e6))  # 0: within resolution
+            ahead.append(sum(1 for t in bstarts if left <= t < r["first_ns"]))
+            # modem time spent on broadcast parts while this reply was queued
+            behind.append(sum(max(0, min(p["sent_at_ns"] + dns, r["first_ns"]) -
+                                  max(p["sent_at_ns"], left)) for p in bparts) / 1e6)
     res.update({
         "parts_sent": len(parts), "broadcast_sent": len(bcast), "replies": len(replies),
         "replies_missing": missing,
@@ -161,6 +172,7 @@ def analyse(fol, pending, m, delay, poll_ms, usage, conf):
         "stalls": len(stalls), "stall_total_s": round(sum(stalls) / 1e9, 3),
         "stall_median_ms": benchlib.median([s / 1e6 for s in stalls]),
         "reply_queue_wait_ms": benchlib.summary(waits),
+        "reply_behind_broadcast_ms": benchlib.summary(behind),
         "reply_e2e_ms": benchlib.summary(e2e),
         "broadcast_ahead_of_reply_max": max(ahead) if ahead else None,
         "one_message_send_ms": delay,  # a broadcast message is one part
@@ -195,7 +207,7 @@ def main():
         a = {key: benchlib.run_median(rs, key) for key in
              ("utilisation", "wall_s", "busy_s", "gap_between_messages_ms", "idle_between_messages_s",
               "stalls", "stall_total_s", "stall_median_ms", "max_rss_kib", "cpu_s")}
-        for key in ("reply_queue_wait_ms", "reply_e2e_ms"):
+        for key in ("reply_queue_wait_ms", "reply_behind_broadcast_ms", "reply_e2e_ms"):
             for s in ("median", "max"):
                 a["%s_%s" % (key, s)] = benchlib.median(
                     [r[key][s] for r in rs if r.get(key) and r[key][s] is not None])
@@ -210,13 +222,15 @@ def main():
                      fmt(a["stall_total_s"], "%.2f"),
                      fmt(a["reply_queue_wait_ms_median"], "%.1f"),
                      fmt(a["reply_queue_wait_ms_max"], "%.1f"),
+                     fmt(a["reply_behind_broadcast_ms_max"], "%.1f"),
                      fmt(a["broadcast_ahead_of_reply_max"], "%.0f"),
                      fmt(a["reply_e2e_ms_median"], "%.0f"), "yes" if a["all_sent"] else "NO"])
     benchlib.print_table(
         "Modem utilisation: %d broadcast messages (1 part, %d ms a part) + %d questions,"
         " medians of %d run(s)" % (m, delay, k, nruns),
         ["poll ms", "busy", "wall s", "gap/msg ms", "stalls", "stall ms", "stalled s",
-         "wait med ms", "wait max ms", "bc ahead", "e2e med ms", "all sent"], rows)
+         "wait med ms", "wait max ms", "behind bc ms", "bc ahead", "e2e med ms", "all sent"],
+        rows)
     if scan:
         print("  one read of the dummy phone (50,000 probes): GetSMSStatus %.0f ms,"
               " GetNextSMS pass %.0f ms (median of %d)"
