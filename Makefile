@@ -13,7 +13,7 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 # What `make install` copies; the tests install their sanitizer build.
 INSTALL_BINS ?= bin/gatewayd bin/gatewayctl
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 60
 
 CC ?= cc
 PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
@@ -50,6 +50,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OBJ_DIR)/%.o)
 TOBJ_DIR := build/test
 TLIB_OBJ := $(LIB_SRC:%.c=$(TOBJ_DIR)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(TOBJ_DIR)/unit/%)
+# Every libFuzzer target replayed over its seeds and regressions as a unit
+# test (gcc, sanitized; tests/fuzz/replay.c), so make test needs no clang.
+FUZZ_REPLAY := $(patsubst tests/fuzz/fuzz_%.c,$(TOBJ_DIR)/unit/test_fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all clean test run deps lint install check-config unit-tests test-bins help fuzz \
 	browser-test screenshots
@@ -62,6 +65,7 @@ help:
 	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
+	@echo "make soak       the long reliability campaigns (about 25 min; docs/RELIABILITY.md)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
 
 deps:
@@ -100,13 +104,19 @@ $(TOBJ_DIR)/unit/%: tests/unit/%.c $(TLIB_OBJ)
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(TLIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
 
+$(FUZZ_REPLAY): $(TOBJ_DIR)/unit/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+		-DFUZZ_NAME=\"$*\" -o $@ tests/fuzz/replay.c $< $(TLIB_OBJ) $(PKG_LIBS) \
+		$(shell pkg-config --libs cmocka) -lm
+
 # The send-capture shim (LD_PRELOAD): tests and benchmarks see what reached libgammu.
 $(TOBJ_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
 
 TEST_BINS := $(TOBJ_DIR)/bin/gatewayd $(TOBJ_DIR)/bin/gatewayctl $(UNIT_BIN) \
-	$(TOBJ_DIR)/lib/sendcapture.so
+	$(TOBJ_DIR)/lib/sendcapture.so $(FUZZ_REPLAY)
 
 test-bins: $(TEST_BINS)
 
@@ -166,11 +176,13 @@ install: $(INSTALL_BINS)
 	install -m 0644 docs/man/gatewayd.8 $(DESTDIR)$(MANDIR)/man8/
 
 # Fuzzing: every tests/fuzz/fuzz_*.c is a libFuzzer target linked with the
-# whole library (built apart with clang), run for FUZZ_SECONDS on a copy of
-# its seed corpus tests/fuzz/corpus/<name>/ so new finds stay out of git.
+# whole library (built apart with clang, installed when missing), run for
+# FUZZ_SECONDS each by tests/fuzz/run.sh: seeds from tests/fuzz/corpus/<name>/,
+# new finds in build/fuzz/corpus/ (out of git), one summary line a target.
 FUZZ_CC ?= clang
 FUZZ_DIR := build/fuzz
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
@@ -185,16 +197,19 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 		$(FUZZ_LIB_OBJ) $(PKG_LIBS) -lm
 
 .SECONDARY: $(FUZZ_LIB_OBJ)
-fuzz: $(FUZZ_BIN)
-	@for b in $(FUZZ_BIN); do \
-		n=$$(basename $$b); rm -rf $(FUZZ_DIR)/corpus/$$n; mkdir -p $(FUZZ_DIR)/corpus/$$n; \
-		for c in tests/fuzz/corpus/$$n tests/fuzz/corpus/$${n#fuzz_}; do \
-			if [ -d $$c ]; then cp $$c/* $(FUZZ_DIR)/corpus/$$n/ 2>/dev/null; fi; \
-		done; \
-		echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
-		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n || exit 1; \
-	done
+fuzz: deps
+	@sh tests/fuzz/run.sh --need $(FUZZ_CC)
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_BIN)
+
+# The reliability campaigns, long versions (docs/RELIABILITY.md; the short
+# ones run in make test): crash, faults, flood, USSD load, authentication.
+# About 25 minutes; SOAK_BUILD=san runs them on the sanitized build.
+SOAK_BUILD ?= opt
+.PHONY: soak
+soak: deps
+	@$(MAKE) --no-print-directory all test-bins
+	@SOAK_BUILD=$(SOAK_BUILD) sh tests/soak/run.sh $(TOBJ_DIR)
 
 # Benchmarks (bench/README.md, docs/BENCHMARKS.md): an optimised build of
 # their own under build/bench (the flags of `make all`), gammu-smsd

@@ -1,0 +1,90 @@
+"""Short versions of the reliability campaigns (tests/soak/, docs/RELIABILITY.md)
+for make test, on the sanitized build ($GW_BUILD):
+
+  crash   30 inbound messages from 10 senders on the simulated AT modem,
+          gatewayd killed with SIGKILL 5 times at random moments
+  fault   vanish/appear, ERROR to everything, temporary +CMS ERROR, the SIM
+          asking for its PIN, garbage bytes: recovery, CPU, delivery
+  flood   1,000 messages from one number; other households' latency
+  ussd    20 concurrent USSD sessions, 600 requests
+  auth    officer commands from strangers, wrong PINs, replays, payloads
+
+The two AT-modem campaigns spend their time in libgammu's fixed sleeps, so
+the three groups run side by side (about 90 s in all). Each campaign's
+PASS/FAIL lines are repeated here with its name; its figures are indented.
+`make soak` runs the long versions."""
+import os
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOAK = os.path.join(os.path.dirname(HERE), "soak")
+PY = sys.executable
+
+GROUPS = [
+    [("crash", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
+                "--build", "san"])],
+    [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
+    [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5", "--rate-limit", "20",
+                "--rounds", "3", "--build", "san"]),
+     ("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
+               "--build", "san"]),
+     ("auth", ["auth_campaign.py", "--short", "--build", "san"])],
+]
+LIMIT_S = 300  # each campaign; the whole file should take about 90 s
+
+results = {}
+lock = threading.Lock()
+
+
+def run_group(group):
+    for name, argv in group:
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run([PY, os.path.join(SOAK, argv[0])] + argv[1:], capture_output=True,
+                               text=True, timeout=LIMIT_S, cwd=os.path.dirname(SOAK))
+            out, rc = p.stdout + p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode("utf-8", "replace") if isinstance(e.stdout, bytes) \
+                else (e.stdout or "")
+            out += "\nFAIL %s did not finish within %d s" % (name, LIMIT_S)
+            rc = -1
+        with lock:
+            results[name] = (rc, out, time.monotonic() - t0)
+
+
+def main():
+    threads = [threading.Thread(target=run_group, args=(g,)) for g in GROUPS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    failed = 0
+    for group in GROUPS:
+        for name, _ in group:
+            rc, out, secs = results.get(name, (-1, "FAIL not run", 0))
+            bad = 0
+            for ln in out.splitlines():
+                if ln.startswith("PASS "):
+                    print("PASS %s: %s" % (name, ln[5:]))
+                elif ln.startswith("FAIL "):
+                    print("FAIL %s: %s" % (name, ln[5:]))
+                    bad += 1
+                elif ln.startswith("FIGURE "):
+                    print("    %s: %s" % (name, ln[7:]))
+            if rc != 0 and bad == 0:
+                print("FAIL %s: exit status %s" % (name, rc))
+                print("\n".join("    | " + x for x in out.splitlines()[-40:]))
+                bad = 1
+            elif bad:
+                print("\n".join("    | " + x for x in out.splitlines() if x.startswith("  ")))
+            print("    %s: %.0f s" % (name, secs))
+            failed += bad
+    print("test_reliability_short.py: %s" % ("ok" if failed == 0 else "%d failure(s)" % failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
