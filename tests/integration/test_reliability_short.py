@@ -10,8 +10,10 @@ for make test, on the sanitized build ($GW_BUILD):
   auth    officer commands from strangers, wrong PINs, replays, payloads
 
 The two AT-modem campaigns spend their time in libgammu's fixed sleeps, so
-the three groups run side by side (about 90 s in all). Each campaign's
-PASS/FAIL lines are repeated here with its name; its figures are indented.
+they run side by side with USSD and authentication; the flood, which
+compares latencies and so wants the machine to itself, runs after them
+(about 90 s in all). Each campaign's PASS/FAIL lines are repeated here with
+its name, its figures indented, and the failures once more at the end.
 `make soak` runs the long versions."""
 import os
 import subprocess
@@ -23,16 +25,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOAK = os.path.join(os.path.dirname(HERE), "soak")
 PY = sys.executable
 
-GROUPS = [
-    [("crash", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
-                "--build", "san"])],
-    [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
-    [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5", "--rate-limit", "20",
-                "--rounds", "3", "--build", "san"]),
-     ("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
-               "--build", "san"]),
-     ("auth", ["auth_campaign.py", "--short", "--build", "san"])],
+# groups of one stage run side by side; stages one after the other
+STAGES = [
+    [
+        [("crash", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
+                    "--build", "san"])],
+        [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
+        [("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
+                   "--build", "san"]),
+         ("auth", ["auth_campaign.py", "--short", "--build", "san"])],
+    ],
+    [
+        [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5",
+                    "--rate-limit", "20", "--rounds", "3", "--build", "san"])],
+    ],
 ]
+GROUPS = [g for stage in STAGES for g in stage]
 LIMIT_S = 300  # each campaign; the whole file should take about 90 s
 
 results = {}
@@ -56,12 +64,14 @@ def run_group(group):
 
 
 def main():
-    threads = [threading.Thread(target=run_group, args=(g,)) for g in GROUPS]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    for stage in STAGES:
+        threads = [threading.Thread(target=run_group, args=(g,)) for g in stage]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     failed = 0
+    fails = []
     for group in GROUPS:
         for name, _ in group:
             rc, out, secs = results.get(name, (-1, "FAIL not run", 0))
@@ -71,17 +81,21 @@ def main():
                     print("PASS %s: %s" % (name, ln[5:]))
                 elif ln.startswith("FAIL "):
                     print("FAIL %s: %s" % (name, ln[5:]))
+                    fails.append("%s: %s" % (name, ln[5:300]))
                     bad += 1
                 elif ln.startswith("FIGURE "):
                     print("    %s: %s" % (name, ln[7:]))
             if rc != 0 and bad == 0:
                 print("FAIL %s: exit status %s" % (name, rc))
+                fails.append("%s: exit status %s" % (name, rc))
                 print("\n".join("    | " + x for x in out.splitlines()[-40:]))
                 bad = 1
             elif bad:
                 print("\n".join("    | " + x for x in out.splitlines() if x.startswith("  ")))
             print("    %s: %.0f s" % (name, secs))
             failed += bad
+    for f in fails:  # again, where the runner's tail shows them
+        print("  failed: " + f)
     print("test_reliability_short.py: %s" % ("ok" if failed == 0 else "%d failure(s)" % failed))
     return 1 if failed else 0
 
