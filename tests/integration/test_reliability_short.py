@@ -37,7 +37,8 @@ STAGES = [
     ],
     [
         [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5",
-                    "--rate-limit", "20", "--rounds", "3", "--build", "san"])],
+                    "--rate-limit", "20", "--rounds", "3", "--build", "san",
+                    "--report-latency-only"])],
     ],
 ]
 GROUPS = [g for stage in STAGES for g in stage]

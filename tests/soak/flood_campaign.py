@@ -118,6 +118,9 @@ def main():
     ap.add_argument("--poll-ms", type=int, default=1000, help="modem.poll_interval_ms")
     ap.add_argument("--build", choices=("opt", "san"), default="opt")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--report-latency-only", action="store_true",
+                    help="report the latency comparison as a figure, do not assert it"
+                         " (make test: no timed assertions in the test suite)")
     args = ap.parse_args()
 
     work = S.make_workdir("gw-flood-")
@@ -225,8 +228,12 @@ def run(args, g):
     check("every household answered, baseline", base_missing == 0, base_missing)
     check("every household answered during the flood", during_missing == 0, during_missing)
     lim = max(3 * pct(base, 95), pct(base, 95) + 2.0) if base else 0
-    check("households' p95 latency during the flood within max(3 x, +2 s) of the baseline"
-          " (%.2f s)" % lim, during and pct(during, 95) <= lim, fmt(during))
+    if args.report_latency_only:
+        figure("households p95 during flood vs limit", "%.2f s vs %.2f s"
+               % (pct(during, 95) if during else -1, lim))
+    else:
+        check("households' p95 latency during the flood within max(3 x, +2 s) of the baseline"
+              " (%.2f s)" % lim, during and pct(during, 95) <= lim, fmt(during))
     check("daemon alive", g.proc.poll() is None)
     note("flood injected in %.0f s" % inject_s)
 
