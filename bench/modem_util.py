@@ -2,7 +2,7 @@
 """Modem utilisation: a broadcast draining on a slow modem, questions arriving meanwhile.
 
 A fresh gateway on the dummy phone with modem.send_delay_ms = D (default
-30 ms a part: a USB modem's ~3 s scaled 1:100) gets M broadcast messages
+300 ms a part: a USB modem's ~3 s scaled 1:10) gets M broadcast messages
 queued straight into the outbox table (kind 'broadcast', priority 50, one
 GSM-7 part each, distinct recipients) before it starts. While they drain,
 K two-part UCS-2 questions (bench/workload.py) are written into the phone,
@@ -16,7 +16,7 @@ the daemon then holds the modem D ms for the part):
                 time the outbox had work (target > 95%);
   gaps          time the modem stood idle between parts: median gap between
                 messages (database work per message), and the gaps longer
-                than 3 x D (the single thread reading the phone: on the
+                than 20 ms (the single thread reading the phone: on the
                 dummy a read probes 50,000 file names) - their count and sum;
   queue wait    of each interactive reply: from its question leaving the
                 phone (the daemon deletes it right after committing it,
@@ -30,8 +30,14 @@ the daemon then holds the modem D ms for the part):
   end to end    from the question written to its reply's last part
                 (includes waiting for the next poll of the phone).
 
-Env: BENCH_UTIL_M (300), BENCH_UTIL_K (8), BENCH_SEND_DELAY_MS (30),
-BENCH_UTIL_POLL_MS (comma list of poll intervals, default "500,1000,10000"),
+Each variant is a poll interval and a busy read share (gatewayd's
+modem.poll_interval_ms and modem.busy_read_share): share 100 reads the
+phone every poll interval even while the broadcast drains; the default 3
+spaces reads so that they take at most 3% of the modem's time.
+
+Env: BENCH_UTIL_M (100), BENCH_UTIL_K (8), BENCH_SEND_DELAY_MS (300),
+BENCH_UTIL_POLL_MS (comma list of poll intervals, default "1000"),
+BENCH_UTIL_SHARE (comma list of busy read shares, default "100,3"),
 BENCH_RUNS (3), BENCH_GATEWAYD (binary to test, default the bench build).
 Prints a table and writes bench/results/modem_util.json.
 """
@@ -49,6 +55,9 @@ import workload  # noqa: E402
 from benchlib import fmt  # noqa: E402
 
 BCAST_BASE = 84902000000
+# A gap longer than this is the thread reading the phone, not database work
+# between messages (about 1 ms).
+STALL_NS = 20_000_000
 BCAST_TEXT = ("TB: Cong ty may Tan Lap tuyen 20 cong nhan, luong 7 trieu/thang, co BHXH."
               " Nop ho so tai UBND xa truoc 30/11. Nhan HUY de ngung nhan tin.")
 
@@ -78,11 +87,12 @@ def dummy_scan_cost():
         benchlib.remove_workdir(wd)
 
 
-def one_run(exe, m, k, delay, poll_ms, timeout):
+def one_run(exe, m, k, delay, poll_ms, share, timeout):
     wd = benchlib.new_workdir("bench-util-")
     try:
         os.environ["BENCH_POLL_MS"] = str(poll_ms)
-        g = benchlib.make_gateway(wd, modem_extra="send_delay_ms = %d;" % delay)
+        g = benchlib.make_gateway(wd, modem_extra="send_delay_ms = %d; busy_read_share = %d;"
+                                  % (delay, share))
         queue_broadcast(g["db"], m)
         questions = workload.messages(k, seed=31)
         inj = benchlib.inject_sms.Injector(g["phone"])
@@ -117,16 +127,16 @@ def one_run(exe, m, k, delay, poll_ms, timeout):
             time.sleep(0.002)
         usage = child.stop()
         fol.poll()
-        return analyse(fol, pending, m, delay, poll_ms, usage, g["conf_text"])
+        return analyse(fol, pending, m, delay, poll_ms, share, usage, g["conf_text"])
     finally:
         benchlib.remove_workdir(wd)
 
 
-def analyse(fol, pending, m, delay, poll_ms, usage, conf):
+def analyse(fol, pending, m, delay, poll_ms, share, usage, conf):
     dns = delay * 1_000_000
     prefix = "+%d" % (BCAST_BASE // 10**6)
     parts = sorted(fol.parts, key=lambda p: p["sent_at_ns"])
-    res = {"poll_interval_ms": poll_ms, "send_delay_ms": delay, "m": m, "k": len(pending),
+    res = {"poll_interval_ms": poll_ms, "busy_read_share": share, "send_delay_ms": delay, "m": m, "k": len(pending),
            "config": conf}
     res.update(usage)
     bparts = [p for p in parts if p["to"].startswith(prefix)]
@@ -142,7 +152,7 @@ def analyse(fol, pending, m, delay, poll_ms, usage, conf):
     for a, b in zip(inside, inside[1:]):
         gap = b["sent_at_ns"] - (a["sent_at_ns"] + dns)
         same = (a["to"], a["ref"], a["total"]) == (b["to"], b["ref"], b["total"])
-        if gap > 3 * dns:
+        if gap > STALL_NS:
             stalls.append(gap)
         elif not same:
             gaps_between.append(gap)
@@ -181,29 +191,32 @@ def analyse(fol, pending, m, delay, poll_ms, usage, conf):
 
 
 def main():
-    m = benchlib.env_int("BENCH_UTIL_M", 300)
+    m = benchlib.env_int("BENCH_UTIL_M", 100)
     k = benchlib.env_int("BENCH_UTIL_K", 8)
-    delay = benchlib.env_int("BENCH_SEND_DELAY_MS", 30)
+    delay = benchlib.env_int("BENCH_SEND_DELAY_MS", 300)
     nruns = benchlib.env_int("BENCH_RUNS", 3)
-    polls = [int(x) for x in os.environ.get("BENCH_UTIL_POLL_MS", "500,1000,10000").split(",") if x]
+    polls = [int(x) for x in os.environ.get("BENCH_UTIL_POLL_MS", "1000").split(",") if x]
+    shares = [int(x) for x in os.environ.get("BENCH_UTIL_SHARE", "100,3").split(",") if x]
+    variants = [(p, sh) for p in polls for sh in shares]
     exe = os.path.abspath(os.environ.get("BENCH_GATEWAYD") or benchlib.GATEWAYD)
     timeout = benchlib.env_int("BENCH_TIMEOUT", 300)
     benchlib.need([exe, benchlib.GATEWAYCTL, benchlib.CAPTURE])
     assert len(BCAST_TEXT) <= 160
     scan = dummy_scan_cost()
-    runs = {p: [] for p in polls}
+    runs = {v: [] for v in variants}
     for i in range(nruns):
-        for p in polls:
-            benchlib.log("modem utilisation run %d/%d: poll %d ms" % (i + 1, nruns, p))
-            r = one_run(exe, m, k, delay, p, timeout)
+        for p, sh in variants:
+            benchlib.log("modem utilisation run %d/%d: poll %d ms, busy read share %d%%"
+                         % (i + 1, nruns, p, sh))
+            r = one_run(exe, m, k, delay, p, sh, timeout)
             benchlib.log("  utilisation %s, %s stalls (%s s), reply wait max %s ms"
                          % (r.get("utilisation"), r.get("stalls"), r.get("stall_total_s"),
                             r.get("reply_queue_wait_ms", {}).get("max")))
-            runs[p].append(r)
+            runs[(p, sh)].append(r)
     agg = {}
     rows = []
-    for p in polls:
-        rs = runs[p]
+    for p, sh in variants:
+        rs = runs[(p, sh)]
         a = {key: benchlib.run_median(rs, key) for key in
              ("utilisation", "wall_s", "busy_s", "gap_between_messages_ms", "idle_between_messages_s",
               "stalls", "stall_total_s", "stall_median_ms", "max_rss_kib", "cpu_s")}
@@ -215,8 +228,9 @@ def main():
             (r["broadcast_ahead_of_reply_max"] for r in rs
              if r.get("broadcast_ahead_of_reply_max") is not None), default=None)
         a["all_sent"] = all(r.get("broadcast_sent") == m and r.get("replies") == k for r in rs)
-        agg[str(p)] = a
-        rows.append([p, fmt(a["utilisation"] and 100 * a["utilisation"], "%.1f%%"),
+        a["poll_interval_ms"], a["busy_read_share"] = p, sh
+        agg["%d/%d" % (p, sh)] = a
+        rows.append(["%d / %d%%" % (p, sh), fmt(a["utilisation"] and 100 * a["utilisation"], "%.1f%%"),
                      fmt(a["wall_s"], "%.2f"), fmt(a["gap_between_messages_ms"], "%.2f"),
                      fmt(a["stalls"], "%.0f"), fmt(a["stall_median_ms"], "%.0f"),
                      fmt(a["stall_total_s"], "%.2f"),
@@ -228,7 +242,7 @@ def main():
     benchlib.print_table(
         "Modem utilisation: %d broadcast messages (1 part, %d ms a part) + %d questions,"
         " medians of %d run(s)" % (m, delay, k, nruns),
-        ["poll ms", "busy", "wall s", "gap/msg ms", "stalls", "stall ms", "stalled s",
+        ["poll ms / share", "busy", "wall s", "gap/msg ms", "stalls", "stall ms", "stalled s",
          "wait med ms", "wait max ms", "behind bc ms", "bc ahead", "e2e med ms", "all sent"],
         rows)
     if scan:
@@ -238,10 +252,12 @@ def main():
                  scan["rounds"]))
     path = benchlib.write_result("modem_util", {
         "workload": {"m": m, "k": k, "send_delay_ms": delay, "runs": nruns, "poll_ms": polls,
+                     "busy_read_share": shares,
                      "broadcast_text": BCAST_TEXT, "gatewayd": os.path.relpath(exe, benchlib.TOP),
                      "targets": {"utilisation": "> 0.95",
                                  "reply_queue_wait_ms": "<= %d (one message)" % delay}},
-        "dummy_scan": scan, "summary": agg, "runs": {str(p): rs for p, rs in runs.items()}})
+        "dummy_scan": scan, "summary": agg,
+        "runs": {"%d/%d" % v: rs for v, rs in runs.items()}})
     print("  -> %s" % os.path.relpath(path, benchlib.TOP))
     return 0
 

@@ -26,6 +26,8 @@ const struct setting_def settings_table[] = {
 	S("modem.pin", modem.pin, NULL, "", "SIM PIN entered when the SIM asks for one"),
 	S("modem.own_number", modem.own_number, NULL, "", "our own number: never auto-reply to it"),
 	I("modem.poll_interval_ms", modem.poll_interval_ms, 10, 600000, "1000", "how often to look for new messages"),
+	I("modem.busy_read_share", modem.busy_read_share, 1, 100, "3", "percent of the modem's time reads may take while the outbox drains (100: every poll)"),
+	I("modem.busy_poll_max_ms", modem.busy_poll_max_ms, 10, 600000, "20000", "longest gap between reads while the outbox drains"),
 	I("modem.status_interval", modem.status_interval_s, 5, 86400, "60", "seconds between signal/network checks"),
 	I("modem.reconnect_min_ms", modem.reconnect_min_ms, 10, 600000, "500", "first reconnect delay after the modem vanished"),
 	I("modem.reconnect_max_ms", modem.reconnect_max_ms, 100, 3600000, "60000", "reconnect delay cap (backoff doubles up to it)"),

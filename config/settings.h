@@ -21,6 +21,8 @@ struct gw_settings {
 		char pin[SETTINGS_STR_MAX];
 		char own_number[SETTINGS_STR_MAX];
 		int poll_interval_ms;
+		int busy_read_share;
+		int busy_poll_max_ms;
 		int status_interval_s;
 		int reconnect_min_ms;
 		int reconnect_max_ms;

@@ -14,6 +14,7 @@
 #include "ingest.h"
 #include "inbound.h"
 #include "link.h"
+#include "readpace.h"
 #include "notify.h"
 #include "reminders.h"
 #include "sender.h"
@@ -32,12 +33,13 @@ struct daemon {
 	struct link link;
 	struct evloop *loop;
 	int send_timer;
+	int modem_timer;
 	struct ussd_http *ussd;  /* the USSD callback's own thread, or NULL */
 	struct web_server *web;  /* the web console's own thread, or NULL */
 	int64_t last_status_ms;
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
-	int64_t last_read_ms; /* last read of the modem's messages (evloop ms), 0: never */
+	struct readpace pace; /* when the modem's messages are read next */
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. */
@@ -67,14 +69,16 @@ static void handle_events(struct daemon *d, time_t now)
 static int inbound_pass(struct daemon *d, int read, int *busy)
 {
 	time_t now = time(NULL);
+	int64_t start = evloop_now_ms();
 	int stored = 0, seen = 0, assembled = 0, handled = 0, r = 0;
 
-	if (read && link_ready(&d->link, evloop_now_ms())) {
+	if (read && link_ready(&d->link, start)) {
 		handle_events(d, now);
 		if (d->link.connected)
 			r = ingest_poll(&d->link, now, &stored, &seen);
 		if (r < 0)
 			log_warn("inbound: reading the modem failed: %s", gw_strerror(r));
+		readpace_read_done(&d->pace, start, evloop_now_ms());
 	}
 	if ((r = ingest_assemble(d->db, d->cfg, now, &assembled)) < 0)
 		log_warn("inbound: assembling failed: %s", gw_strerror(r));
@@ -86,30 +90,36 @@ static int inbound_pass(struct daemon *d, int read, int *busy)
 	return r;
 }
 
-/* Reading the modem's messages holds the one thread and the modem (a full
- * AT+CMGL; on the dummy phone 50,000 file probes), so while connected it
- * happens poll_interval_ms after the end of the last read, not sooner: a
- * backlog already read is answered in between, one batch per turn, the
- * sender keeps the modem busy, and a read slower than the interval does
- * not follow itself back to back. Disconnected, the link's reconnect
- * backoff sets the pace. */
+static void pace_limits(const struct daemon *d, struct readpace_limits *lim)
+{
+	lim->poll_ms = d->cfg->modem.poll_interval_ms;
+	lim->busy_share = d->cfg->modem.busy_read_share;
+	lim->busy_max_ms = d->cfg->modem.busy_poll_max_ms;
+}
+
+/* Reading the modem's messages holds the one thread and the modem, so while
+ * connected the next read waits for readpace (gateway/readpace.h): the poll
+ * interval after the end of the last read, longer while the outbox drains.
+ * A backlog already read is answered in between, one batch per turn, and a
+ * read slower than the interval does not follow itself back to back.
+ * Disconnected, the link's reconnect backoff sets the pace. */
 static int64_t modem_timer(struct evloop *loop, void *arg)
 {
 	struct daemon *d = arg;
-	int64_t now = evloop_now_ms(), interval = d->cfg->modem.poll_interval_ms, wait;
+	struct readpace_limits lim;
+	int64_t now = evloop_now_ms(), wait;
 	int busy = 0, read;
 
-	read = !d->link.connected || d->last_read_ms == 0 || now - d->last_read_ms >= interval;
+	pace_limits(d, &lim);
+	read = !d->link.connected || readpace_next_read_ms(&d->pace, &lim) <= now;
 	inbound_pass(d, read, &busy);
 	now = evloop_now_ms();
-	if (read)
-		d->last_read_ms = now;
 	wait = link_wait_ms(&d->link, now);
-	if (wait > 0 && wait < interval)
+	if (wait > 0 && wait < lim.poll_ms)
 		return wait;
 	if (busy)
 		return 0;
-	wait = d->last_read_ms + interval - now;
+	wait = readpace_next_read_ms(&d->pace, &lim) - now;
 	return wait > 0 ? wait : 0;
 }
 
@@ -124,6 +134,9 @@ static int64_t send_timer(struct evloop *loop, void *arg)
 		return d->cfg->modem.poll_interval_ms;
 	if ((r = sender_send_one(&d->link, now, &sent)) < 0)
 		log_warn("outbox: %s", gw_strerror(r));
+	/* Drained: reads go back to the idle pace at once. */
+	if (readpace_set_outbox_busy(&d->pace, sent) && !sent)
+		evloop_wake_timer(d->loop, d->modem_timer);
 	if (sent)
 		return 0;
 	if (sender_next_due(d->db, now, &due) < 0)
@@ -289,6 +302,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.opts = opts;
 	d.cfg = cfg;
 	d.told_connected = -1;
+	readpace_init(&d.pace);
 	notify_init(&d.notify);
 	apply_logging(cfg);
 	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
@@ -308,7 +322,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 		r = run_once(&d);
 		goto out;
 	}
-	if ((r = evloop_add_timer(d.loop, "modem", 0, modem_timer, &d)) < 0 ||
+	if ((r = d.modem_timer = evloop_add_timer(d.loop, "modem", 0, modem_timer, &d)) < 0 ||
 	    (r = d.send_timer = evloop_add_timer(d.loop, "send", 0, send_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "status", 0, status_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "ussd", 1000, ussd_timer, &d)) < 0 ||
