@@ -51,16 +51,32 @@ static int finish(struct db *db, int64_t id, const char *status, const char *err
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)next_at);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 7, id);
-	if ((r = db_step(st)) < 0)
+	r = db_step(st);
+	return r < 0 ? r : 0;
+}
+
+/* After an attempt that reached the modem: where a retry resumes (parts the
+ * network accepted, their reference) and the parts counted as sent. */
+static int record_progress(struct db *db, int64_t id, const struct modem_resume *before,
+			   const struct modem_sent *ms, time_t now)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "UPDATE outbox SET parts_done = ?, concat_ref = ? WHERE id = ?",
+			    &st)) < 0)
 		return r;
-	if (ms && strcmp(status, "sent") == 0) {
-		if ((r = db_prepare(db, "UPDATE modem_status SET sent_parts = sent_parts + ?,"
-					" last_contact = ? WHERE id = 1", &st)) < 0)
-			return r;
-		sqlite3_bind_int(st, 1, ms->parts);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		r = db_step(st);
-	}
+	sqlite3_bind_int(st, 1, ms->parts);
+	sqlite3_bind_int(st, 2, ms->ref);
+	sqlite3_bind_int64(st, 3, id);
+	if ((r = db_step(st)) < 0 || ms->parts <= before->parts_done)
+		return r < 0 ? r : 0;
+	if ((r = db_prepare(db, "UPDATE modem_status SET sent_parts = sent_parts + ?,"
+				" last_contact = ? WHERE id = 1", &st)) < 0)
+		return r;
+	sqlite3_bind_int(st, 1, ms->parts - before->parts_done);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	r = db_step(st);
 	return r < 0 ? r : 0;
 }
 
@@ -177,10 +193,11 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 {
 	const struct gw_settings *cfg = l->cfg;
 	struct modem_sent ms;
+	struct modem_resume from = { 0, 0 };
 	char phone[MODEM_PHONE_MAX], error[128];
 	char *text = NULL;
 	int64_t id = 0;
-	int attempts = 0, skipped = 0, quiet, r;
+	int attempts = 0, skipped = 0, quiet, in_tx = 0, pr, r;
 	sqlite3_stmt *st;
 
 	now = sender_clock(cfg, now);
@@ -192,7 +209,8 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 
 		/* index order (outbox_queue): the next row is found without
 		 * sorting 100,000 queued broadcast rows on every send */
-		if ((r = db_prepare(l->db, "SELECT id, phone, text, attempts, kind = 'broadcast' FROM outbox"
+		if ((r = db_prepare(l->db, "SELECT id, phone, text, attempts, kind = 'broadcast',"
+					   " parts_done, concat_ref FROM outbox"
 					   " WHERE status = 'queued' AND next_attempt_at <= ?1"
 					   " AND (?2 = 0 OR kind <> 'broadcast')"
 					   " ORDER BY priority, next_attempt_at, id LIMIT 1", &st)) < 0)
@@ -211,6 +229,8 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 		text = strdup(db_col_text(st, 2));
 		attempts = sqlite3_column_int(st, 3) + 1;
 		broadcast = sqlite3_column_int(st, 4);
+		from.parts_done = sqlite3_column_int(st, 5);
+		from.ref = sqlite3_column_int(st, 6);
 		sqlite3_reset(st);
 		if (!text) {
 			r = GW_ERR_NOMEM;
@@ -243,10 +263,23 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 		goto out;
 	memset(&ms, 0, sizeof(ms));
 	crashpoint("send-marked"); /* marked 'sending', modem not touched */
-	r = modem_send(l->modem, phone, text, &ms);
+	if (from.parts_done > 0)
+		log_info("outbox %lld: resuming after part %d (reference %d)", (long long)id,
+			 from.parts_done, from.ref);
+	r = modem_send_resume(l->modem, phone, text, &from, &ms);
 	crashpoint("send-returned"); /* sent, not yet recorded */
 	link_result(l, r, "send");
 	*sent = 1;
+	/* What the modem did is recorded in one transaction (one commit). */
+	if ((pr = db_begin(l->db)) < 0) {
+		r = pr;
+		goto out;
+	}
+	in_tx = 1;
+	if (ms.total > 0 && (pr = record_progress(l->db, id, &from, &ms, now)) < 0) {
+		r = pr;
+		goto out;
+	}
 	if (r == 0) {
 		log_info("outbox %lld: sent to %s (%d part%s, %s)", (long long)id, log_phone(phone),
 			 ms.parts, ms.parts == 1 ? "" : "s", ms.ucs2 ? "UCS-2" : "GSM-7");
@@ -282,6 +315,10 @@ int sender_send_one(struct link *l, time_t now, int *sent)
 		r = finish(l->db, id, "queued", error, NULL, now + delay, now);
 	}
 out:
+	if (in_tx && r >= 0 && (pr = db_commit(l->db)) < 0)
+		r = pr;
+	if (in_tx && r < 0)
+		db_rollback(l->db);
 	free(text);
 	return r;
 }

@@ -312,6 +312,11 @@ static const char *const migrations[] = {
 	"  address TEXT NOT NULL DEFAULT '',"
 	"  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
 	"CREATE INDEX web_sessions_officer ON web_sessions(officer_id);",
+	/* 1 -> 2: where a long message stopped, so a retry sends only the
+	 * parts the network has not accepted, under the same concatenation
+	 * reference (modem_resume), instead of the whole message again. */
+	"ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN concat_ref INTEGER NOT NULL DEFAULT 0;",
 };
 
 int store_schema_version(void)

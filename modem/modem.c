@@ -45,9 +45,15 @@ int modem_delete_part(struct modem *m, const struct modem_part *p)
 
 int modem_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out)
 {
-	if (!phone || !text || !out)
+	return modem_send_resume(m, phone, text, NULL, out);
+}
+
+int modem_send_resume(struct modem *m, const char *phone, const char *text,
+		      const struct modem_resume *from, struct modem_sent *out)
+{
+	if (!phone || !text || !out || (from && (from->parts_done < 0 || from->ref < 0)))
 		return GW_ERR_INVAL;
-	return MODEM_OP(m, send) ? m->ops->send(m, phone, text, out) : GW_ERR_UNSUPPORTED;
+	return MODEM_OP(m, send) ? m->ops->send(m, phone, text, from, out) : GW_ERR_UNSUPPORTED;
 }
 
 int modem_status(struct modem *m, struct modem_status *out)

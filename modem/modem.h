@@ -42,9 +42,20 @@ struct modem_part {
 
 /* Result of sending one message (all its parts, back to back). */
 struct modem_sent {
-	int parts;           /* parts handed to the network */
+	int parts;           /* parts the network has accepted, earlier attempts included */
+	int total;           /* parts in the whole message */
+	int ref;             /* concatenation reference used (0: a single part) */
 	int ucs2;            /* 1 if sent as UCS-2, 0 for GSM-7 */
 	int network_error;   /* +CMS ERROR code when refused, else 0 */
+};
+
+/* Where an earlier attempt at a long message stopped. A retry sends only
+ * the parts the network has not accepted yet, under the same reference, so
+ * the phone joins them with the ones it already has instead of showing the
+ * beginning twice. The text must be the same (it splits the same way). */
+struct modem_resume {
+	int parts_done;      /* parts accepted by earlier attempts (0: none) */
+	int ref;             /* their concatenation reference (0: none yet) */
 };
 
 struct modem_status {
@@ -82,10 +93,12 @@ struct modem_ops {
 	 * removed once all of its parts were deleted. */
 	int (*delete_part)(struct modem *m, const struct modem_part *p);
 	/* Send text (UTF-8) to phone: GSM-7 when possible, UCS-2 otherwise,
-	 * concatenated with one reference when long. *out is written on
-	 * success and also on GW_ERR_SEND_PERM/GW_ERR_SEND_TEMP (network_error
-	 * = the +CMS code, parts = parts accepted before the refusal). */
-	int (*send)(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
+	 * concatenated with one reference when long; from (may be NULL) says
+	 * which parts went out already. *out is written on success and on
+	 * every failure once the text was encoded: parts and ref then say
+	 * where to resume (network_error = the +CMS code of a refusal). */
+	int (*send)(struct modem *m, const char *phone, const char *text,
+		    const struct modem_resume *from, struct modem_sent *out);
 	int (*status)(struct modem *m, struct modem_status *out);
 	/* Originate USSD (e.g. "*101#") and wait up to timeout_ms for the answer. */
 	int (*ussd)(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
@@ -127,6 +140,9 @@ void modem_destroy(struct modem *m);
 int modem_read_pending(struct modem *m, struct modem_part **parts, size_t *n);
 int modem_delete_part(struct modem *m, const struct modem_part *p);
 int modem_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
+/* The same, going on where an earlier attempt stopped (see modem_resume). */
+int modem_send_resume(struct modem *m, const char *phone, const char *text,
+		      const struct modem_resume *from, struct modem_sent *out);
 int modem_status(struct modem *m, struct modem_status *out);
 int modem_ussd(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
 int modem_poll_events(struct modem *m, struct modem_event *ev, size_t max, size_t *n);

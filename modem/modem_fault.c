@@ -290,17 +290,20 @@ static int x_delete_part(struct modem *m, const struct modem_part *part)
 	return r ? r : modem_delete_part(p->inner, part);
 }
 
-static int x_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out)
+static int x_send(struct modem *m, const char *phone, const char *text,
+		  const struct modem_resume *from, struct modem_sent *out)
 {
 	struct fault_priv *p = m->priv;
 	int cms = 0, parts = 0, ucs2 = 0, r = check(m, OP_SEND, &cms);
 
 	if (r == 0)
-		return modem_send(p->inner, phone, text, out);
+		return modem_send_resume(p->inner, phone, text, from, out);
 	if (cms) {
-		/* As a real refusal of the first part: nothing went out. */
+		/* As a real refusal of the next part: nothing more went out. */
 		(void)modem_text_parts(text, &parts, &ucs2);
-		out->parts = 0;
+		out->parts = from ? from->parts_done : 0;
+		out->total = parts;
+		out->ref = from ? from->ref : 0;
 		out->ucs2 = ucs2;
 		out->network_error = cms;
 	}

@@ -381,13 +381,14 @@ static int wait_send(struct gammu_priv *p)
 	return r;
 }
 
-int modem_gammu_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out)
+int modem_gammu_send(struct modem *m, const char *phone, const char *text,
+		     const struct modem_resume *from, struct modem_sent *out)
 {
 	struct gammu_priv *p = m->priv;
 	GSM_MultiSMSMessage *sms = NULL;
 	unsigned char number[(GSM_MAX_NUMBER_LENGTH + 1) * 2];
-	int r, i, ucs2 = 0, sent = 0, status = 0;
-	unsigned ref;
+	int r, i, ucs2 = 0, first = 0, done = 0, status = 0, encoded = 0;
+	unsigned ref = 0;
 	GSM_Error e;
 
 	if ((r = modem_gammu_need_connection(p)) < 0)
@@ -400,10 +401,21 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text, struc
 		goto out;
 	if ((r = modem_text_encode(text, sms, &ucs2)) < 0)
 		goto out;
-	ref = p->next_ref;
-	p->next_ref = p->next_ref % 255 + 1; /* 1..255: ref 0 reads as "single" */
+	if (from && from->ref >= 1 && from->ref <= 255 && sms->Number > 1) {
+		/* Same text, same split: go on with the parts not yet accepted,
+		 * under the same reference (even from part 1: a part in doubt
+		 * that did go out is then the same part twice, which the phone
+		 * joins, not a second copy of the message). */
+		first = from->parts_done < sms->Number ? from->parts_done : sms->Number;
+		ref = (unsigned)from->ref;
+	} else if (sms->Number > 1) {
+		ref = p->next_ref;
+		p->next_ref = p->next_ref % 255 + 1; /* 1..255: ref 0 reads as "single" */
+	}
+	done = first;
+	encoded = 1;
 	modem_gammu_deadline_start(p, GAMMU_DEADLINE_MS); /* AT+CSCA? once */
-	for (i = 0; i < sms->Number; i++) {
+	for (i = first; i < sms->Number; i++) {
 		GSM_SMSMessage *s = &sms->SMS[i];
 
 		memcpy(s->Number, number, sizeof(number));
@@ -423,7 +435,7 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text, struc
 	 * driver must see each +CMGS answer before the next AT+CMGS. Each
 	 * part has its own deadline (>= 0.7 s of libgammu sleeps, then up to
 	 * SEND_WAIT_MS for the network). */
-	for (i = 0; i < sms->Number; i++) {
+	for (i = first; i < sms->Number; i++) {
 		p->send_done = 0;
 		p->send_status = 0;
 		modem_gammu_deadline_start(p, GAMMU_DEADLINE_MS);
@@ -438,19 +450,22 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text, struc
 			r = modem_cms_permanent(status) ? GW_ERR_SEND_PERM : GW_ERR_SEND_TEMP;
 			log_warn("modem: network refused part %d/%d to %s: +CMS ERROR %d", i + 1,
 				 sms->Number, log_phone(phone), status);
-			break;
+			goto out;
 		}
-		sent++;
+		done++;
 		if (p->send_delay_ms > 0)
 			modem_gammu_sleep_ms(p->send_delay_ms);
 	}
-	/* Written on success and on a network refusal (network_error). */
-	out->parts = sent;
-	out->ucs2 = ucs2;
-	out->network_error = status;
-	if (status == 0)
-		r = 0;
+	r = 0;
 out:
+	/* Once encoded, the caller learns where to resume, whatever happened. */
+	if (encoded) {
+		out->parts = done;
+		out->total = sms->Number;
+		out->ref = (int)ref;
+		out->ucs2 = ucs2;
+		out->network_error = status;
+	}
 	free(sms);
 	return r;
 }

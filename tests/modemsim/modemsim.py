@@ -2313,19 +2313,25 @@ def ctl_main(argv):
 
 
 def merge_records(records):
-    """Group sent-log parts into messages, in order of first appearance."""
+    """Group sent-log parts into messages, in order of first appearance, as
+    a handset joins them: parts with one (sender, reference, total) fill one
+    message; a part number seen again before that message is complete is
+    the same part twice (counted in "repeated"), after it is complete it
+    starts a new message."""
     out, open_groups = [], {}
     for r in records:
         total = r.get("total") or 1
         if total <= 1 or r.get("ref") is None:
             out.append({"to": r["to"], "text": r["text"], "parts": 1, "ref": None,
-                        "ucs2": r.get("ucs2"), "complete": True})
+                        "ucs2": r.get("ucs2"), "complete": True, "repeated": 0})
             continue
         key = (r["to"], r["ref"], total)
         g = open_groups.get(key)
-        if g is None or r["seq"] in g["_seqs"]:
+        if g is not None and r["seq"] in g["_seqs"] and len(g["_seqs"]) < total:
+            g["repeated"] += 1
+        elif g is None or r["seq"] in g["_seqs"]:
             g = {"to": r["to"], "ref": r["ref"], "parts": total, "ucs2": r.get("ucs2"),
-                 "_seqs": {}}
+                 "repeated": 0, "_seqs": {}}
             open_groups[key] = g
             out.append(g)
         g["_seqs"][r["seq"]] = r["text"]

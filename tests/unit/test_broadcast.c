@@ -55,16 +55,21 @@ static void f_close(struct modem *m)
 	(void)m;
 }
 
-static int f_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out)
+static int f_send(struct modem *m, const char *phone, const char *text,
+		  const struct modem_resume *from, struct modem_sent *out)
 {
 	struct fake_modem *fm = m->priv;
 
 	(void)text;
+	(void)from;
 	if (fm->sent < 64)
 		snprintf(fm->phones[fm->sent], sizeof(fm->phones[0]), "%s", phone);
 	fm->sent++;
 	out->parts = 1;
+	out->total = 1;
+	out->ref = 0;
 	out->ucs2 = 0;
+	out->network_error = 0;
 	return 0;
 }
 

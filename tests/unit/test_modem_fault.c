@@ -42,14 +42,18 @@ static int f_read(struct modem *m, struct modem_part **p, size_t *n)
 	return 0;
 }
 static int f_delete(struct modem *m, const struct modem_part *p) { (void)m; (void)p; fk.calls++; return 0; }
-static int f_send(struct modem *m, const char *ph, const char *t, struct modem_sent *o)
+static int f_send(struct modem *m, const char *ph, const char *t, const struct modem_resume *from,
+		  struct modem_sent *o)
 {
 	(void)m;
 	(void)ph;
 	(void)t;
+	(void)from;
 	fk.calls++;
 	fk.sends++;
 	o->parts = 1;
+	o->total = 1;
+	o->ref = 0;
 	o->ucs2 = 0;
 	o->network_error = 0;
 	return 0;

@@ -38,6 +38,8 @@ static GSM_SMSMessage cap[CAP_MAX];
 static int ncap;
 static enum send_mode send_mode;
 static int send_cms;
+static int cms_at_part; /* SEND_CMS: refuse only the n-th GSM_SendSMS (1-based), 0: all */
+static int send_calls;
 static int async_pending;
 static int readdevice_calls;
 static SendSMSStatusCallback status_cb;
@@ -69,6 +71,9 @@ GSM_Error GSM_SendSMS(GSM_StateMachine *s, GSM_SMSMessage *sms)
 
 	if (send_mode == SEND_GONE)
 		return ERR_DEVICEWRITEERROR;
+	send_calls++;
+	if (send_mode == SEND_CMS && cms_at_part && send_calls != cms_at_part)
+		return f(s, sms);
 	if (ncap < CAP_MAX)
 		cap[ncap++] = *sms;
 	if (send_mode == SEND_CMS) {
@@ -251,6 +256,8 @@ static int setup(void **state)
 	assert_int_equal(modem_open(f->m), 0);
 	ncap = 0;
 	send_mode = SEND_REAL;
+	cms_at_part = 0;
+	send_calls = 0;
 	async_pending = 0;
 	force_pin = pin_wrong = pin_entries = 0;
 	*state = f;
@@ -489,7 +496,7 @@ static void reassemble(char *out, size_t outsz, int *ref)
 
 static void check_send(struct fx *f, const char *text, int want_parts, int want_ucs2)
 {
-	struct modem_sent sent = { -1, -1, -1 };
+	struct modem_sent sent = { -1, -1, -1, -1, -1 };
 	static const char phone[] = "+84901234567";
 	char back[2048];
 	int parts = 0, ucs2 = 0, ref, i;
@@ -573,6 +580,54 @@ static void test_send_refused(void **state)
 	assert_int_equal(sent.network_error, 38);
 	send_mode = SEND_GONE;
 	assert_int_equal(modem_send(f->m, "+84901234567", "hi", &sent), GW_ERR_MODEM_GONE);
+}
+
+/* A refusal between parts: the retry sends only the parts not accepted,
+ * under the same reference, so the phone joins one message. */
+static void test_send_resume_after_refused_part(void **state)
+{
+	struct fx *f = *state;
+	struct modem_sent sent;
+	struct modem_resume from;
+	int ref, i;
+
+	ncap = 0;
+	send_mode = SEND_CMS;
+	send_cms = 38;
+	cms_at_part = 2;
+	assert_int_equal(modem_send(f->m, "+84901234567", VI2, &sent), GW_ERR_SEND_TEMP);
+	assert_int_equal(sent.parts, 1);
+	assert_int_equal(sent.total, 3);
+	assert_int_equal(sent.network_error, 38);
+	assert_true(sent.ref >= 1 && sent.ref <= 255);
+	assert_int_equal(ncap, 1); /* the refused part (the real one went through) */
+
+	send_mode = SEND_REAL;
+	ncap = 0;
+	from.parts_done = sent.parts;
+	from.ref = sent.ref;
+	ref = sent.ref;
+	memset(&sent, 0, sizeof(sent));
+	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), 0);
+	assert_int_equal(ncap, 2);
+	for (i = 0; i < ncap; i++) {
+		assert_int_equal(cap[i].UDH.Text[3], ref);
+		assert_int_equal(cap[i].UDH.Text[4], 3);
+		assert_int_equal(cap[i].UDH.Text[5], i + 2);
+	}
+	assert_int_equal(sent.parts, 3);
+	assert_int_equal(sent.total, 3);
+	assert_int_equal(sent.ref, ref);
+
+	/* Everything accepted already: nothing left to send. */
+	ncap = 0;
+	from.parts_done = 3;
+	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), 0);
+	assert_int_equal(ncap, 0);
+	assert_int_equal(sent.parts, 3);
+	/* A nonsense cursor is refused, not trusted. */
+	from.parts_done = -1;
+	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), GW_ERR_INVAL);
 }
 
 static void test_send_async_confirmation(void **state)
@@ -761,6 +816,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_vietnamese, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_refs_differ, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_resume_after_refused_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_async_confirmation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_delay, setup, teardown),

@@ -130,7 +130,29 @@ static void test_newer_schema_refused(void **state)
 	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 999"), 0);
 	assert_true(store_open(&again, f->dbpath, 1000) < 0);
 	assert_null(again);
-	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 1"), 0);
+	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 2"), 0);
+}
+
+/* A database of schema version 1 (as released) opens, gains the resume
+ * columns of version 2 and keeps its queued messages. */
+static void test_migrate_from_version_1(void **state)
+{
+	struct fx *f = *state;
+	struct db *again = NULL;
+	int64_t v = 0;
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
+					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN parts_done;"
+					"ALTER TABLE outbox DROP COLUMN concat_ref;"
+					"PRAGMA user_version = 1"), 0);
+	assert_int_equal(store_open(&again, f->dbpath, 1000), 0);
+	assert_int_equal(db_query_int64(again, "PRAGMA user_version", &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE text = 'chờ gửi'"
+					" AND parts_done = 0 AND concat_ref = 0", &v), 0);
+	assert_int_equal(v, 1);
+	db_close(again);
 }
 
 static void test_import_programs(void **state)
@@ -295,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_version_and_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_version_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraint_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_change_keeps_history, setup, teardown),
