@@ -12,6 +12,7 @@
 #include "dialog.h"
 #include "request.h"
 #include "normalize.h"
+#include "officers.h"
 #include "broadcast.h"
 #include "commands.h"
 #include "jobs_sms.h"
@@ -154,6 +155,10 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	if ((r = router_route(env->db, rq.norm, &rq.route)) < 0)
 		goto out;
 	rq.args = rq.norm + rq.route.args_off;
+	/* Officer commands mask their PIN when authorised; anything else from
+	 * an officer's number is checked for one, before it is stored for good. */
+	if (!rq.route.officer_only && (r = officers_forget_stray_pin(env->db, msg)) < 0)
+		goto out;
 	/* An open SMS menu or self-check takes its answers ("1", "0", "00",
 	 * an income, "khong") and MENU opens one, before the table below:
 	 * dialog.h says exactly which messages it takes. */

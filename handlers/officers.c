@@ -463,6 +463,43 @@ out:
 	return r;
 }
 
+int officers_forget_stray_pin(struct db *db, const struct handler_msg *msg)
+{
+	struct officer o;
+	char hash[OFFICERS_HASH_MAX], pin[OFFICERS_PIN_MAX + 1];
+	const char *t = msg->text;
+	int tries = 0, r;
+
+	hash[0] = '\0';
+	r = officers_find(db, msg->phone, &o);
+	if (r == GW_ERR_NOTFOUND) { /* a household: nothing to forget */
+		r = 0;
+		goto out;
+	}
+	if (r < 0 || (r = pin_hash_of(db, o.id, hash, sizeof(hash))) < 0)
+		goto out;
+	while (*t && tries < OFFICERS_STRAY_TRIES) {
+		size_t run = 0;
+
+		while (t[run] >= '0' && t[run] <= '9')
+			run++;
+		if (run >= OFFICERS_PIN_MIN && run <= OFFICERS_PIN_MAX) {
+			memcpy(pin, t, run);
+			pin[run] = '\0';
+			tries++;
+			if (pin_matches(hash, pin)) {
+				r = mask_stored(db, msg, pin);
+				break;
+			}
+		}
+		t += run ? run : 1;
+	}
+out:
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(pin, sizeof(pin));
+	return r;
+}
+
 static void office_hhmm(const struct gw_settings *cfg, time_t t, char *out, size_t outsz)
 {
 	time_t local = t + (time_t)cfg->office.utc_offset_min * 60;

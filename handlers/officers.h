@@ -4,7 +4,8 @@
  * an officer's SMS command carries a PIN ("VIECMOI <pin> ..."). Only an
  * Argon2id hash of the PIN is stored (libsodium crypto_pwhash_str); the PIN
  * is never logged, never written to the audit table, and is masked in the
- * stored inbound message once the command has been handled.
+ * stored inbound message once the command has been handled (and in any
+ * other message from an officer's number that carries it).
  *
  * Refusals are audited (action "officer_auth_fail"): an unregistered
  * number, a wrong PIN, a locked number. officers.max_pin_failures wrong
@@ -113,5 +114,14 @@ void officers_pin_of(const char *args, char *out, size_t outsz);
 
 /* Replace the first run of digits equal to pin in text by "****". */
 int officers_mask_pin(const char *text, const char *pin, struct buf *out);
+
+/* A message from a registered officer that is not an officer command (a
+ * typo in the command word, a question) may still carry the PIN: each run
+ * of 4-8 digits in it (at most OFFICERS_STRAY_TRIES) is checked against
+ * the PIN's hash and, when it is the PIN, masked in the stored message.
+ * Not an authentication attempt: nothing is audited or counted. */
+struct handler_msg;
+#define OFFICERS_STRAY_TRIES 4
+int officers_forget_stray_pin(struct db *db, const struct handler_msg *msg);
 
 #endif

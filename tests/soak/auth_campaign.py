@@ -96,6 +96,8 @@ def attacks(short):
         (ADMIN, "TB %s%s%s%x%x 13579 hop dan", "any"),
         (ADMIN, "DONG 13579 3", "refused"),
     ]
+    # not a command at all, but the officer's real PIN in it: masked all the same
+    a += [(OFFICER, "Em gui lai ma %s nhe anh" % OFFICER_PIN, "any")]
     # the officer's number: wrong PINs until the lock, then the right one
     wrong = ["TB 1111 VIEC 1", "DONG 0000 3", "XN 99999999 1", "TB 24680 -- VIEC 1",
              "DOI 2469 1 20/12 9h"]
@@ -257,12 +259,15 @@ def run(args, g):
         check("an unregistered number that keeps trying gets the lock answer",
               stranger_last and stranger_last[0].startswith("So nay tam khoa"), stranger_last)
     pin_re = re.compile(r"(?<!\d)(%s|%s)(?!\d)" % (OFFICER_PIN, ADMIN_PIN))
-    # an officer command's PIN is masked where it is stored (inbox and its parts)
-    leaks = [("inbox", r[2][:50]) for r in g.q("SELECT id, sender, text FROM inbox WHERE"
-                                                 " intent LIKE 'officer_%'") if pin_re.search(r[2])]
+    # a PIN is masked where it is stored (inbox and its parts): in officer
+    # commands, and in anything else from an officer's number
+    leaks = [("inbox", r[2][:50]) for r in g.q(
+        "SELECT id, sender, text FROM inbox WHERE intent LIKE 'officer_%' OR sender IN (?, ?)",
+        (OFFICER, ADMIN)) if pin_re.search(r[2])]
     leaks += [("inbox_parts", t[:50]) for (t,) in g.q(
         "SELECT p.text FROM inbox_parts p JOIN inbox i ON p.inbox_id = i.id"
-        " WHERE i.intent LIKE 'officer_%'") if pin_re.search(t)]
+        " WHERE i.intent LIKE 'officer_%' OR i.sender IN (?, ?)", (OFFICER, ADMIN))
+        if pin_re.search(t)]
     leaks += [("audit", d) for _, _, d in g.q("SELECT actor, action, detail FROM audit")
               if pin_re.search(d)]
     leaks += [("log", ln[:80]) for ln in log.splitlines() if pin_re.search(ln)]

@@ -283,11 +283,45 @@ static void test_sms_refusals(void **state)
 	handler_result_release(&res);
 }
 
+/* A mistyped command from an officer's number still carries the PIN: it is
+ * masked in the stored message, without counting as a failed attempt; other
+ * numbers, and households' digits, stay as they were. */
+static void test_stray_pin_masked(void **state)
+{
+	struct fx *f = *state;
+	struct handler_result res;
+
+	sms(f, OFFICER, "VIECMO 1234 Cong nhan; Tan Lap; 5tr", &res); /* typo: not a command */
+	handler_result_release(&res);
+	sms(f, ADMIN, "THONGBOA 987654 hop dan 19/12", &res);
+	handler_result_release(&res);
+	sms(f, OFFICER, "hoi ve BHYT 2027, nam 5555", &res); /* digits that are not the PIN */
+	handler_result_release(&res);
+	sms(f, STRANGER, "VIECMO 1234 x", &res); /* not an officer: nothing to protect */
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE sender = '" OFFICER "'"
+				  " AND text LIKE '%1234%'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox_parts WHERE sender = '" OFFICER "'"
+				  " AND text LIKE '%1234%'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text = 'VIECMO **** Cong nhan;"
+				  " Tan Lap; 5tr'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE '%987654%'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text = 'hoi ve BHYT 2027, nam 5555'"),
+			 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE sender = '" STRANGER "'"
+				  " AND text = 'VIECMO 1234 x'"), 1);
+	/* not an authentication attempt */
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"), 0);
+	assert_int_equal(count(f, "SELECT failed_attempts FROM officers WHERE phone = '" OFFICER "'"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test_setup_teardown(test_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stray_pin_masked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_and_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_post_and_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_refusals, setup, teardown),
