@@ -3,8 +3,6 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +16,7 @@
 #include "../handlers/dialog.h"
 #include "../handlers/handler.h"
 #include "http_body.h"
+#include "http_listen.h"
 #include "inbound.h"
 #include "store.h"
 #include "ussd_form.h"
@@ -30,22 +29,10 @@
 #define USSD_HTTP_DRAIN_FACTOR 16
 
 struct ussd_http {
-	struct MHD_Daemon *mhd;
+	struct http_listen *http; /* the server, once its address is known */
 	struct gw_settings cfg; /* own copy: reloads on the main thread never race us */
 	struct db *db;          /* used by the MHD thread only */
 };
-
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	struct buf b;
-
-	buf_init(&b, 512);
-	if (buf_vaddf(&b, fmt, ap) == 0) {
-		buf_rtrim(&b);
-		log_warn("ussd http: %s", b.data);
-	}
-	buf_release(&b);
-}
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *text)
 {
@@ -251,73 +238,34 @@ out:
 	return ret;
 }
 
-/* The listen address as a socket address; GW_ERR_CONFIG if it is none. */
-static int listen_addr(const struct gw_settings *cfg, struct sockaddr_storage *ss, int *v6)
-{
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	int r = 0;
-
-	memset(ss, 0, sizeof(*ss));
-	*v6 = 0;
-	if (inet_pton(AF_INET, cfg->ussd.listen, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)cfg->ussd.port);
-	} else if (inet_pton(AF_INET6, cfg->ussd.listen, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)cfg->ussd.port);
-		*v6 = 1;
-	} else {
-		r = GW_ERR_CONFIG;
-	}
-	return r;
-}
-
 int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 {
 	struct ussd_http *u = NULL;
-	struct sockaddr_storage ss;
-	sigset_t block, old;
-	int v6 = 0, busy, r = GW_ERR_NOMEM;
+	struct http_listen_spec spec;
+	int busy, r = GW_ERR_NOMEM;
 
 	if (!(u = calloc(1, sizeof(*u))))
 		goto out;
 	u->cfg = *cfg;
-	if ((r = listen_addr(cfg, &ss, &v6)) < 0) {
-		log_error("ussd.listen '%s' is not a numeric IPv4 or IPv6 address", cfg->ussd.listen);
+	spec = (struct http_listen_spec){
+		.section = "ussd",
+		.mhd_tag = "ussd http",
+		.listen = u->cfg.ussd.listen,
+		.port = cfg->ussd.port,
+		.timeout_s = (unsigned)cfg->ussd.timeout_s,
+		.connections = USSD_HTTP_CONNECTIONS,
+		.per_ip = USSD_HTTP_PER_IP,
+		.memory = USSD_HTTP_MEMORY,
+	};
+	if ((r = http_listen_new(&u->http, &spec)) < 0)
 		goto out;
-	}
 	/* A request never waits for the database longer than it may take. */
 	busy = cfg->database.busy_timeout_ms;
 	if (busy > cfg->ussd.timeout_s * 1000)
 		busy = cfg->ussd.timeout_s * 1000;
-	if ((r = store_open(&u->db, cfg->database.path, busy)) < 0)
+	if ((r = store_open(&u->db, cfg->database.path, busy)) < 0 ||
+	    (r = http_listen_start(u->http, on_request, u)) < 0)
 		goto out;
-	/* The MHD thread inherits this mask: SIGTERM/SIGINT/SIGHUP stay with
-	 * the event loop's thread. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	u->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-				  (v6 ? MHD_USE_IPv6 : 0),
-				  (uint16_t)cfg->ussd.port, NULL, NULL, on_request, u,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->ussd.timeout_s,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)USSD_HTTP_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)USSD_HTTP_PER_IP,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)USSD_HTTP_MEMORY,
-				  MHD_OPTION_NOTIFY_COMPLETED, http_body_completed, u,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, u,
-				  MHD_OPTION_END);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!u->mhd) {
-		log_error("ussd: cannot listen on %s port %d", cfg->ussd.listen, cfg->ussd.port);
-		r = GW_ERR_IO;
-		goto out;
-	}
 	log_notice("ussd: callback on http://%s:%d%s%s%s", cfg->ussd.listen, cfg->ussd.port,
 		   cfg->ussd.path, *cfg->ussd.secret ? " (secret required)" : "",
 		   *cfg->ussd.allow ? " (allow-list)" : "");
@@ -331,9 +279,9 @@ out:
 
 void ussd_http_stop(struct ussd_http *u)
 {
-	if (u && u->mhd)
-		MHD_stop_daemon(u->mhd);
-	if (u)
+	if (u) {
+		http_listen_stop(u->http);
 		db_close(u->db);
+	}
 	free(u);
 }

@@ -3,8 +3,6 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +14,7 @@
 #include "../common/log.h"
 #include "../handlers/textfold.h"
 #include "http_body.h"
+#include "http_listen.h"
 #include "store.h"
 #include "web_assets.h"
 #include "web_auth.h"
@@ -38,7 +37,7 @@ static const char csp[] =
 	" connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 struct web_server {
-	struct MHD_Daemon *mhd;
+	struct http_listen *http; /* the server, once its address is known */
 	struct gw_settings cfg;   /* own copy: reloads on the main thread never race us */
 	struct db *db;            /* used by the MHD thread only */
 	struct db *scratch;       /* in-memory, for previews */
@@ -85,18 +84,6 @@ static const struct route {
 	{ "GET", "/contacts/*", USER, web_page_contact },
 	{ "POST", "/contacts/*", USER, web_page_contact_save },
 };
-
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	struct buf b;
-
-	buf_init(&b, 512);
-	if (buf_vaddf(&b, fmt, ap) == 0) {
-		buf_rtrim(&b);
-		log_warn("web: %s", b.data);
-	}
-	buf_release(&b);
-}
 
 /* The first segment of a path, for the log: "/contacts/8491..." logs as
  * "/contacts/…" so no phone number reaches the log from here. */
@@ -431,75 +418,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return MHD_YES;
 }
 
-/* The listen address as a socket address; GW_ERR_CONFIG if it is none. */
-static int listen_addr(const struct gw_settings *cfg, struct sockaddr_storage *ss, int *v6)
-{
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	int r = 0;
-
-	memset(ss, 0, sizeof(*ss));
-	*v6 = 0;
-	if (inet_pton(AF_INET, cfg->web.listen, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)cfg->web.port);
-	} else if (inet_pton(AF_INET6, cfg->web.listen, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)cfg->web.port);
-		*v6 = 1;
-	} else {
-		r = GW_ERR_CONFIG;
-	}
-	return r;
-}
-
 int web_server_start(struct web_server **out, const struct gw_settings *cfg)
 {
 	struct web_server *w = NULL;
-	struct sockaddr_storage ss;
-	sigset_t block, old;
-	int v6 = 0, busy, r = GW_ERR_NOMEM;
+	struct http_listen_spec spec;
+	int v6, busy, r = GW_ERR_NOMEM;
 
 	if (!(w = calloc(1, sizeof(*w))))
 		goto out;
 	w->cfg = *cfg;
-	if ((r = listen_addr(cfg, &ss, &v6)) < 0) {
-		log_error("web.listen '%s' is not a numeric IPv4 or IPv6 address", cfg->web.listen);
+	spec = (struct http_listen_spec){
+		.section = "web",
+		.mhd_tag = "web",
+		.listen = w->cfg.web.listen,
+		.port = cfg->web.port,
+		.timeout_s = WEB_TIMEOUT_S,
+		.connections = WEB_CONNECTIONS,
+		.per_ip = WEB_PER_IP,
+		.memory = WEB_HEADER_MEMORY,
+	};
+	if ((r = http_listen_new(&w->http, &spec)) < 0)
 		goto out;
-	}
 	/* a page never waits for the database longer than a person would */
 	busy = cfg->database.busy_timeout_ms < WEB_DB_WAIT_MS ? cfg->database.busy_timeout_ms
 							       : WEB_DB_WAIT_MS;
 	if ((r = store_open(&w->db, cfg->database.path, busy)) < 0 ||
 	    (r = web_scope_register(w->db)) < 0 ||
 	    (r = store_open(&w->scratch, ":memory:", busy)) < 0 ||
-	    (r = web_auth_create(&w->auth, WEB_HASH_INTERACTIVE)) < 0)
+	    (r = web_auth_create(&w->auth, WEB_HASH_INTERACTIVE)) < 0 ||
+	    (r = http_listen_start(w->http, on_request, w)) < 0)
 		goto out;
-	/* The MHD thread inherits this mask: SIGTERM/SIGINT/SIGHUP stay with
-	 * the event loop's thread. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-				  (v6 ? MHD_USE_IPv6 : 0),
-				  (uint16_t)cfg->web.port, NULL, NULL, on_request, w,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_PER_IP,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HEADER_MEMORY,
-				  MHD_OPTION_NOTIFY_COMPLETED, http_body_completed, w,
-				  MHD_OPTION_END);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!w->mhd) {
-		log_error("web: cannot listen on %s port %d", cfg->web.listen, cfg->web.port);
-		r = GW_ERR_IO;
-		goto out;
-	}
+	v6 = http_listen_v6(w->http);
 	log_notice("web: console on http://%s%s%s:%d/", v6 ? "[" : "", cfg->web.listen, v6 ? "]" : "",
 		   cfg->web.port);
 	*out = w;
@@ -514,8 +463,7 @@ void web_server_stop(struct web_server *w)
 {
 	if (!w)
 		return;
-	if (w->mhd)
-		MHD_stop_daemon(w->mhd);
+	http_listen_stop(w->http);
 	web_auth_destroy(w->auth);
 	db_close(w->scratch);
 	db_close(w->db);
