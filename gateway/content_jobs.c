@@ -6,6 +6,7 @@
 #include "../common/buf.h"
 #include "../common/gw_err.h"
 #include "../handlers/textfold.h"
+#include "content_rows.h"
 
 #define JOB_TEXT_MAX (64 * 1024)
 
@@ -318,50 +319,25 @@ out:
 
 int content_jobs_open_codes(struct db *db, json_t **codes)
 {
-	json_t *a = json_array();
-	sqlite3_stmt *st;
+	return content_rows_collect(db, "SELECT code FROM jobs WHERE status = 'open' ORDER BY id",
+				    content_rows_text, codes);
+}
+
+/* A content_rows_fn over JOB_COLUMNS. */
+static int export_row(sqlite3_stmt *st, json_t **item)
+{
+	json_t *o = row_record(st);
 	int r = GW_ERR_NOMEM;
 
-	if (!a)
+	if (!o)
 		goto out;
-	if ((r = db_prepare(db, "SELECT code FROM jobs WHERE status = 'open' ORDER BY id", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, json_string(db_col_text(st, 0)));
-	if (r < 0)
-		goto out;
-	*codes = a;
-	a = NULL;
+	*item = o;
 	r = 0;
 out:
-	json_decref(a);
 	return r;
 }
 
 int content_jobs_export(struct db *db, json_t **records)
 {
-	json_t *a = json_array(), *o;
-	sqlite3_stmt *st;
-	int r = GW_ERR_NOMEM;
-
-	if (!a)
-		goto out;
-	if ((r = db_prepare(db, JOB_COLUMNS " ORDER BY id", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		if (!(o = row_record(st))) {
-			sqlite3_reset(st);
-			r = GW_ERR_NOMEM;
-			goto out;
-		}
-		json_array_append_new(a, o);
-	}
-	if (r < 0)
-		goto out;
-	*records = a;
-	a = NULL;
-	r = 0;
-out:
-	json_decref(a);
-	return r;
+	return content_rows_collect(db, JOB_COLUMNS " ORDER BY id", export_row, records);
 }

@@ -6,6 +6,7 @@
 #include "../common/buf.h"
 #include "../common/gw_err.h"
 #include "../handlers/textfold.h"
+#include "content_rows.h"
 
 #define PROGRAM_TEXT_MAX (64 * 1024)
 
@@ -392,49 +393,17 @@ out:
 
 int content_programs_codes(struct db *db, json_t **codes)
 {
-	json_t *a = json_array();
-	sqlite3_stmt *st;
-	int r = GW_ERR_NOMEM;
+	return content_rows_collect(db, "SELECT code FROM programs ORDER BY id", content_rows_text,
+				    codes);
+}
 
-	if (!a)
-		goto out;
-	if ((r = db_prepare(db, "SELECT code FROM programs ORDER BY id", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, json_string(db_col_text(st, 0)));
-	if (r < 0)
-		goto out;
-	*codes = a;
-	a = NULL;
-	r = 0;
-out:
-	json_decref(a);
-	return r;
+/* A content_rows_fn over PROGRAM_JSON. */
+static int export_row(sqlite3_stmt *st, json_t **item)
+{
+	return row_record(st, item, NULL, NULL);
 }
 
 int content_programs_export(struct db *db, json_t **records)
 {
-	json_t *a = json_array(), *rec;
-	sqlite3_stmt *st;
-	int r = GW_ERR_NOMEM;
-
-	if (!a)
-		goto out;
-	if ((r = db_prepare(db, PROGRAM_JSON " ORDER BY p.id", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		if ((r = row_record(st, &rec, NULL, NULL)) < 0) {
-			sqlite3_reset(st);
-			goto out;
-		}
-		json_array_append_new(a, rec);
-	}
-	if (r < 0)
-		goto out;
-	*records = a;
-	a = NULL;
-	r = 0;
-out:
-	json_decref(a);
-	return r;
+	return content_rows_collect(db, PROGRAM_JSON " ORDER BY p.id", export_row, records);
 }
