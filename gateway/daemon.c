@@ -42,7 +42,8 @@ struct daemon {
 	struct readpace pace; /* when the modem's messages are read next */
 };
 
-/* Answer missed calls: hang up, and record the caller for a help SMS. */
+/* Answer missed calls: hang up, and record the caller for a help SMS. A
+ * new-message indication makes the next read due at once. */
 static void handle_events(struct daemon *d, time_t now)
 {
 	struct modem_event ev[8];
@@ -53,6 +54,8 @@ static void handle_events(struct daemon *d, time_t now)
 	for (size_t i = 0; i < n; i++) {
 		int recorded = 0;
 
+		if (ev[i].kind == MODEM_EVENT_SMS)
+			readpace_indicated(&d->pace);
 		if (ev[i].kind != MODEM_EVENT_CALL)
 			continue;
 		log_info("incoming call from %s", log_phone(ev[i].number));
@@ -137,8 +140,16 @@ static int64_t send_timer(struct evloop *loop, void *arg)
 	/* Drained: reads go back to the idle pace at once. */
 	if (readpace_set_outbox_busy(&d->pace, sent) && !sent)
 		evloop_wake_timer(d->loop, d->modem_timer);
-	if (sent)
+	if (sent) {
+		/* Between parts of a broadcast: a question the modem says has
+		 * arrived is read now, not when the read pace allows. */
+		if (d->link.connected && link_ready(&d->link, evloop_now_ms())) {
+			handle_events(d, now);
+			if (d->pace.indicated)
+				evloop_wake_timer(d->loop, d->modem_timer);
+		}
 		return 0;
+	}
 	if (sender_next_due(d->db, now, &due) < 0)
 		return d->cfg->modem.poll_interval_ms * 10;
 	return due * 1000 < d->cfg->modem.poll_interval_ms ? due * 1000 : d->cfg->modem.poll_interval_ms;

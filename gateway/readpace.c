@@ -5,12 +5,19 @@ void readpace_init(struct readpace *p)
 	p->last_start_ms = 0;
 	p->last_end_ms = 0;
 	p->outbox_busy = 0;
+	p->indicated = 0;
 }
 
 void readpace_read_done(struct readpace *p, int64_t start_ms, int64_t end_ms)
 {
 	p->last_start_ms = start_ms;
 	p->last_end_ms = end_ms >= start_ms ? end_ms : start_ms;
+	p->indicated = 0;
+}
+
+void readpace_indicated(struct readpace *p)
+{
+	p->indicated = 1;
 }
 
 int readpace_set_outbox_busy(struct readpace *p, int busy)
@@ -25,7 +32,7 @@ int64_t readpace_next_read_ms(const struct readpace *p, const struct readpace_li
 {
 	int64_t gap = lim->poll_ms, cost, share_gap;
 
-	if (p->last_end_ms == 0)
+	if (p->last_end_ms == 0 || p->indicated)
 		return 0;
 	/* A read of cost c followed by a gap g of sending takes c/(c+g) of the
 	 * modem: g = c * (100 - share) / share keeps that at the share. */

@@ -66,7 +66,10 @@ struct modem_status {
 	char security[32];   /* "ready", "pin", "puk", "nosim", "" unknown */
 };
 
-enum modem_event_kind { MODEM_EVENT_CALL = 1, MODEM_EVENT_USSD = 2 };
+/* MODEM_EVENT_SMS: the modem said a new message was stored (AT+CNMI's
+ * +CMTI): read now rather than at the next poll. Never sent by phones
+ * without indications (libgammu's dummy), so polling stays the rule. */
+enum modem_event_kind { MODEM_EVENT_CALL = 1, MODEM_EVENT_USSD = 2, MODEM_EVENT_SMS = 3 };
 
 struct modem_event {
 	enum modem_event_kind kind;

@@ -224,9 +224,12 @@ static void ring_push(struct gammu_priv *p, const struct modem_event *ev)
 	for (i = 0; i < p->ring_len; i++) {
 		const struct modem_event *q = &p->ring[(p->ring_head + i) % GAMMU_RING];
 
-		/* The AT driver reports every RING of one call. */
+		/* The AT driver reports every RING of one call; one "new
+		 * message" waiting is as good as ten (one read takes them all). */
 		if (ev->kind == MODEM_EVENT_CALL && q->kind == MODEM_EVENT_CALL &&
 		    strcmp(q->number, ev->number) == 0)
+			return;
+		if (ev->kind == MODEM_EVENT_SMS && q->kind == MODEM_EVENT_SMS)
 			return;
 	}
 	if (p->ring_len == GAMMU_RING) {
@@ -281,8 +284,22 @@ static void cb_call(GSM_StateMachine *sm, GSM_Call *call, void *user)
 	ring_push(p, &ev);
 }
 
+/* +CMTI (AT+CNMI=2,1: stored, then indicated), seen whenever libgammu
+ * reads the port: while sending, or in g_poll_events. */
+static void cb_sms(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *user)
+{
+	struct modem_event ev;
+
+	(void)sm;
+	(void)sms;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = MODEM_EVENT_SMS;
+	ring_push(user, &ev);
+}
+
 static void install_callbacks(struct gammu_priv *p)
 {
+	GSM_SetIncomingSMSCallback(p->sm, cb_sms, p);
 	GSM_SetSendSMSStatusCallback(p->sm, cb_send_status, p);
 	GSM_SetIncomingUSSDCallback(p->sm, cb_ussd, p);
 	GSM_SetIncomingCallCallback(p->sm, cb_call, p);
@@ -567,7 +584,7 @@ static int g_poll_events(struct modem *m, struct modem_event *ev, size_t max, si
 		if ((r = modem_gammu_err(GSM_GetSignalQuality(p->sm, &sig), "poll")) < 0)
 			goto out;
 	}
-	/* Lets the AT driver dispatch unsolicited RING/+CLIP/+CUSD lines. */
+	/* Lets the AT driver dispatch unsolicited RING/+CLIP/+CUSD/+CMTI lines. */
 	r = GW_ERR_MODEM_GONE;
 	if (GSM_ReadDevice(p->sm, FALSE) < 0)
 		goto out;

@@ -74,6 +74,20 @@ static void test_share_of_100_means_plain_polling(void **state)
 	assert_int_equal(readpace_next_read_ms(&p, &all), 6150);
 }
 
+static void test_indication_makes_a_read_due_at_once(void **state)
+{
+	struct readpace p;
+
+	readpace_init(&p);
+	readpace_set_outbox_busy(&p, 1);
+	readpace_read_done(&p, 5000, 5150);
+	assert_int_equal(readpace_next_read_ms(&p, &lim), 10000);
+	readpace_indicated(&p);
+	assert_true(readpace_next_read_ms(&p, &lim) <= 5150);
+	readpace_read_done(&p, 6000, 6150); /* the read takes what was indicated */
+	assert_int_equal(readpace_next_read_ms(&p, &lim), 11000);
+}
+
 static void test_clock_going_backwards_is_harmless(void **state)
 {
 	struct readpace p;
@@ -92,6 +106,7 @@ int main(void)
 		cmocka_unit_test(test_draining_spaces_reads_by_their_cost),
 		cmocka_unit_test(test_drained_outbox_returns_to_idle_pace),
 		cmocka_unit_test(test_share_of_100_means_plain_polling),
+		cmocka_unit_test(test_indication_makes_a_read_due_at_once),
 		cmocka_unit_test(test_clock_going_backwards_is_harmless),
 	};
 	return cmocka_run_group_tests_name("readpace", tests, NULL, NULL);
