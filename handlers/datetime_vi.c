@@ -1,16 +1,10 @@
 /* datetime_vi.c - see datetime_vi.h for the forms and rules.
  *
- * The folded text is cut into tokens by vitok.h (letter runs, digit
- * runs, single punctuation bytes), each knowing whether whitespace came
- * before it, so "8h30" (8, h, 30 glued) and "8 h 30" differ and "1tr2" is
- * seen as one glued run. Small matchers are tried at each token and emit candidates
- * (a written date, a relative day, a weekday, a time, a part of day);
- * a last pass picks the first of each and resolves them against the
- * arrival. Matchers look at the words around a number before believing
- * it, because in these messages most numbers are money, counts or codes.
- * Matchers are pure scanners returning how many tokens they used and bail
- * out with guard returns; the functions returning GW_ERR_* codes keep to
- * the single "goto out" exit.
+ * datetime_vi_scan.c finds what the text writes (dates, relative days,
+ * weekdays, times, parts of day) as candidates; this file picks the first
+ * of each kind and resolves them against the arrival with the calendar
+ * arithmetic below. The functions returning GW_ERR_* codes keep to the
+ * single "goto out" exit.
  */
 #include "datetime_vi.h"
 
@@ -19,185 +13,16 @@
 
 #include "../common/buf.h"
 #include "../common/gw_err.h"
+#include "datetime_vi_scan.h"
 #include "vitok.h"
 
+/* The scanned text and the arrival it is resolved against. */
 struct ctx {
 	const char *s;
 	const struct vitok *t;
 	size_t n;
 	const struct datetime_vi_now *now;
-	size_t taken;      /* tokens before this index belong to earlier candidates */
 };
-
-enum cand_kind { CK_DATE = 1, CK_REL, CK_WDAY, CK_TIME, CK_PART };
-
-/* Weekday qualifiers. */
-enum { WK_PLAIN, WK_COMING, WK_THIS, WK_NEXT, WK_LAST };
-
-/* "dem" shifts hours differently from "toi" but is reported as evening. */
-#define PART_NIGHT 5
-
-struct cand {
-	int kind;
-	size_t first, last;   /* tokens, inclusive */
-	const char *err;      /* set when the text is a date/time but unusable */
-	int d, m, y;          /* CK_DATE: m == 0 day only, y == 0 not written */
-	int m_rel, m_off;     /* CK_DATE: month written as "nay"/"sau" */
-	int y_rel, y_off;     /* CK_DATE: year written as "nay"/"sau" */
-	int rel;              /* CK_REL: days after today */
-	int wday, week;       /* CK_WDAY */
-	int hour, minute;     /* CK_TIME */
-	int part;             /* CK_TIME: own part word; CK_PART: the part */
-};
-
-/* Enough for any real message; later candidates would be ignored anyway. */
-#define MAX_CANDS 32
-
-static const char *const w_part[] = { "sang", "trua", "chieu", "toi", "dem", "khuya", NULL };
-
-/* Words after a number that make it a quantity, not a day or an hour. */
-static const char *const w_unit[] = {
-	"trieu", "tr", "ty", "ti", "nghin", "ngan", "k", "dong", "d", "vnd", "cu", "usd",
-	"nguoi", "ng", "khau", "tuoi", "con", "cai", "chiec", "kg", "ky", "ha", "sao", "m",
-	"m2", "met", "lit", "tan", "ta", "phan", "lan", "ngay", "tuan", "thang", "tieng",
-	"phut", "diem", "bao", "bo", "ga", "heo", "lon", "cay", "cong", "km", "so", "ho",
-	"suat", "xuat", "phong", "trang", "bai", "cau", NULL
-};
-
-/* Words before "d/m" that make it an address, a code or a ratio ("hem
- * 3/12", "duong 3/2" is the street named after 3 February, "ty le 1/3"). */
-static const char *const w_address[] = {
-	"so", "hem", "ngo", "ngach", "kiet", "duong", "pho", "to", "khom", "ap", "khu",
-	"lo", "phong", "can", "ql", "tl", "km", "ut", "ma", "sdt", "dt", "lop", "xom",
-	"thon", "doi", "p", "q", "f", "tang", "ban", "nha", "le", "chiem", NULL
-};
-
-/* Words before "thu N" that make it an ordinal ("lan thu 2"). */
-static const char *const w_ordinal[] = {
-	"lan", "con", "nguoi", "dua", "chau", "hang", "so", "ky", "dot", "buoc", "vong",
-	"tap", "phan", "lop", "dieu", "muc", "khoan", "chuong", "bai", "cau", "trang",
-	"tuan", "thang", "nam", "giai", "ban", "hoc", "ca", "dong", "tang", "phong", "vi",
-	"hang", "la", NULL
-};
-
-/* Names and kinship words before "mai": "chi Mai", "Nguyen Thi Mai". */
-static const char *const w_name_before_mai[] = {
-	"chi", "co", "em", "anh", "ba", "ong", "di", "thim", "ban", "ten", "hoa", "be",
-	"chau", "cu", "bac", "me", "ma", "thi", "van", "ngoc", "thanh", "xuan", "tuyet",
-	"dao", "nguyen", "tran", "le", "pham", "hoang", "vu", "vo", "dang", "bui", "ly",
-	"mai", "cay", "canh", NULL
-};
-
-/* Words before "ngay N" that make it a count of days ("moi ngay 2 lan"). */
-static const char *const w_count[] = {
-	"moi", "cac", "nhung", "vai", "may", "mot", "hai", "ba", "bon", "nam", "bay",
-	"tam", "chin", "muoi", "nua", "trong", "tung", "hang", "cung", NULL
-};
-
-/* Words before a number that make the hour a duration ("trong 2 gio"). */
-static const char *const w_duration[] = {
-	"trong", "mat", "tong", "them", "sau", "moi", "hon", "tre", "muon", "cach", NULL
-};
-
-static const char *const w_sang_after[] = {
-	"nha", "ben", "thang", "nam", "tuan", "ten", "nhuong", "trong", "qua", "do",
-	"day", "lai", "viet", "tay", "ngang", "trang", "gia", "so", "toi", "ho", NULL
-};
-static const char *const w_sang_before[] = {
-	"doi", "chuyen", "di", "qua", "buoc", "dich", "gui", "chay", "bay", "nhay", "ghe",
-	"dua", "mang", "keo", "ve", "dem", "lan", "sang", "tran", "toi", "se", "em", "anh",
-	"chi", "minh", NULL
-};
-static const char *const w_chieu_after[] = {
-	"cao", "dai", "rong", "sau", "phim", "nguoc", "theo", "y", "khach", "chuong", "le",
-	"tin", "ngang", "doc", "nghi", "mua", NULL
-};
-static const char *const w_chieu_before[] = {
-	"cai", "chiec", "tam", "may", "nhieu", "mot", "hai", "ba", "trai", "phim", "can",
-	"cac", NULL
-};
-
-/* Connectors allowed between a written date and a weekday that names it. */
-static const char *const w_gap[] = { "ngay", "la", "tuc", "vao", "nhe", "hom", "luc", NULL };
-
-/* ---- tokens ---- */
-
-static int w_is(const struct ctx *c, size_t i, const char *w)
-{
-	return i < c->n && vitok_is_word(&c->t[i], c->s, w);
-}
-
-/* Index in list of the word at token i, or -1. */
-static int w_idx(const struct ctx *c, size_t i, const char *const *list)
-{
-	for (int k = 0; list[k]; k++)
-		if (w_is(c, i, list[k]))
-			return k;
-	return -1;
-}
-
-static int w_in(const struct ctx *c, size_t i, const char *const *list)
-{
-	return w_idx(c, i, list) >= 0;
-}
-
-static int prev_in(const struct ctx *c, size_t i, const char *const *list)
-{
-	return i > 0 && w_in(c, i - 1, list);
-}
-
-static int p_is(const struct ctx *c, size_t i, char ch)
-{
-	return i < c->n && c->t[i].kind == VITOK_PUNCT && c->t[i].end - c->t[i].start == 1 &&
-	       c->s[c->t[i].start] == ch;
-}
-
-static int p_in(const struct ctx *c, size_t i, const char *set)
-{
-	return i < c->n && vitok_is_punct_in(&c->t[i], c->s, set);
-}
-
-/* A number of 1..maxdig digits at token i. */
-static int n_is(const struct ctx *c, size_t i, int maxdig)
-{
-	return i < c->n && c->t[i].kind == VITOK_NUM && c->t[i].ndig <= maxdig;
-}
-
-static int glued(const struct ctx *c, size_t i)
-{
-	return i < c->n && c->t[i].glued;
-}
-
-/* A number at i that starts a value of its own, not the tail of "1tr2",
- * "ut3", "1.5" or "+84...". */
-static int num_starts(const struct ctx *c, size_t i)
-{
-	const struct vitok *p;
-
-	if (i == 0 || !c->t[i].glued)
-		return 1;
-	p = &c->t[i - 1];
-	if (p->kind == VITOK_WORD || p->kind == VITOK_NUM)
-		return 0;
-	return !p_in(c, i - 1, "/-.,:+'");
-}
-
-/* Token i is followed by letters or digits glued to it ("3/12h", "t2b"). */
-static int glued_alnum_after(const struct ctx *c, size_t i)
-{
-	return glued(c, i + 1) && c->t[i + 1].kind != VITOK_PUNCT;
-}
-
-static int part_of(const struct ctx *c, size_t i)
-{
-	static const int code[] = {
-		DATETIME_VI_PART_MORNING, DATETIME_VI_PART_NOON, DATETIME_VI_PART_AFTERNOON,
-		DATETIME_VI_PART_EVENING, PART_NIGHT, PART_NIGHT
-	};
-	int k = w_idx(c, i, w_part);
-
-	return k < 0 ? 0 : code[k];
-}
 
 /* ---- calendar ---- */
 
@@ -259,457 +84,6 @@ int datetime_vi_weekday(int year, int month, int day)
 	return weekday_of_days(days_from_civil(year, month, day));
 }
 
-/* ---- matchers: each returns the tokens used (0 = no match) ---- */
-
-/* Year, lunar marker and quantity words after a date ending before e.
- * Returns the extra tokens used, or -1 when the "date" is a quantity. */
-static int date_tail(const struct ctx *c, size_t e, struct cand *k)
-{
-	size_t j = e;
-
-	if (w_in(c, j, w_unit))
-		return -1;
-	if (!k->y && !k->y_rel && w_is(c, j, "nam")) {
-		if (n_is(c, j + 1, 4) && (c->t[j + 1].ndig == 4 || c->t[j + 1].ndig == 2)) {
-			k->y = (int)c->t[j + 1].val + (c->t[j + 1].ndig == 2 ? 2000 : 0);
-			j += 2;
-		} else if (w_is(c, j + 1, "nay")) {
-			k->y_rel = 1;
-			k->y_off = 0;
-			j += 2;
-		} else if (w_is(c, j + 1, "sau") || w_is(c, j + 1, "toi")) {
-			k->y_rel = 1;
-			k->y_off = 1;
-			j += 2;
-		} else {
-			return -1; /* "3-5 nam kinh nghiem": years, not a date */
-		}
-	}
-	if (p_is(c, j, '(') && (w_is(c, j + 1, "am") || w_is(c, j + 1, "al"))) {
-		k->err = "lunar calendar date";
-		j += 2;
-	} else if (w_is(c, j, "am") || w_is(c, j, "al")) {
-		k->err = "lunar calendar date";
-		j += 1 + w_is(c, j + 1, "lich");
-	}
-	return (int)(j - e);
-}
-
-/* d/m, d-m, d.m, d/m/y, d/m/yy, yyyy-m-d starting at number j. */
-static size_t m_numdate(const struct ctx *c, size_t j, struct cand *k)
-{
-	long v[4];
-	int nd[4], cnt = 1, tail;
-	char sep = 0;
-	size_t e = j + 1;
-
-	if (!n_is(c, j, 4) || !num_starts(c, j))
-		return 0;
-	v[0] = c->t[j].val;
-	nd[0] = c->t[j].ndig;
-	while (p_in(c, e, "/-.") && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 9)) {
-		char s = c->s[c->t[e].start];
-
-		if ((sep && s != sep) || cnt == 4)
-			return 0;
-		sep = s;
-		v[cnt] = c->t[e + 1].val;
-		nd[cnt] = c->t[e + 1].ndig;
-		cnt++;
-		e += 2;
-	}
-	/* "1.5tr", "3/12h", a fourth part or a trailing group: not a date */
-	if (cnt < 2 || cnt > 3 || glued_alnum_after(c, e - 1))
-		return 0;
-	if ((p_in(c, e, "/-.,") && glued(c, e) && glued(c, e + 1) && c->t[e + 1].kind == VITOK_NUM))
-		return 0;
-	if (prev_in(c, j, w_address))
-		return 0;
-	if (cnt == 2) {
-		if (nd[0] > 2 || nd[1] > 2)
-			return 0;
-		k->d = (int)v[0];
-		k->m = (int)v[1];
-		/* With '-' or '.' only a plausible pair is a date: "8.30" is a
-		 * time, "3-45" a range. With '/' it is a date, right or wrong. */
-		if (sep != '/' && (k->d < 1 || k->d > 31 || k->m < 1 || k->m > 12))
-			return 0;
-	} else if (nd[0] == 4 && nd[1] <= 2 && nd[2] <= 2) {
-		k->y = (int)v[0];
-		k->m = (int)v[1];
-		k->d = (int)v[2];
-	} else if (nd[0] <= 2 && nd[1] <= 2 && (nd[2] == 2 || nd[2] == 4)) {
-		k->d = (int)v[0];
-		k->m = (int)v[1];
-		k->y = (int)v[2] + (nd[2] == 2 ? 2000 : 0);
-	} else {
-		return 0;
-	}
-	if ((tail = date_tail(c, e, k)) < 0)
-		return 0;
-	if (k->d < 1 || k->d > 31 || k->m < 1 || k->m > 12 || (k->y && k->y < 1000))
-		k->err = "impossible date";
-	k->kind = CK_DATE;
-	return e - j + (size_t)tail;
-}
-
-/* "15 thang 12 [nam 2026]", "5 thang sau", starting at number j. */
-static size_t m_thangdate(const struct ctx *c, size_t j, struct cand *k)
-{
-	size_t e;
-	int tail;
-
-	if (!n_is(c, j, 2) || !num_starts(c, j) || glued_alnum_after(c, j) ||
-	    !w_is(c, j + 1, "thang"))
-		return 0;
-	k->d = (int)c->t[j].val;
-	e = j + 3;
-	if (n_is(c, j + 2, 2) && !glued_alnum_after(c, j + 2)) {
-		k->m = (int)c->t[j + 2].val;
-	} else if (w_is(c, j + 2, "nay")) {
-		k->m_rel = 1;
-	} else if (w_is(c, j + 2, "sau") || w_is(c, j + 2, "toi")) {
-		k->m_rel = 1;
-		k->m_off = 1;
-	} else if (w_is(c, j + 2, "gieng") || w_is(c, j + 2, "chap")) {
-		k->m = 1;
-		k->err = "lunar calendar date"; /* month names only exist in the lunar year */
-	} else {
-		return 0;
-	}
-	if (k->m_rel && w_is(c, e, "nua"))
-		return 0; /* "3 thang nay nua": a duration */
-	if ((tail = date_tail(c, e, k)) < 0)
-		return 0;
-	if (!k->err && (k->d < 1 || k->d > 31 || (!k->m_rel && (k->m < 1 || k->m > 12))))
-		k->err = "impossible date";
-	k->kind = CK_DATE;
-	return e - j + (size_t)tail;
-}
-
-/* "ngay 15/12", "ngay 15 thang 12", "ngay 15", "mung 5", "ngay mung 5". */
-static size_t m_ngay(const struct ctx *c, size_t i, struct cand *k)
-{
-	size_t j = i + 1, u;
-	int tail;
-
-	if (!w_is(c, i, "ngay") && !w_is(c, i, "mung"))
-		return 0;
-	if (w_is(c, i, "ngay") && w_is(c, j, "mung"))
-		j++;
-	if (!n_is(c, j, 4) || !num_starts(c, j))
-		return 0;
-	if ((u = m_numdate(c, j, k)))
-		return j - i + u;
-	memset(k, 0, sizeof *k);
-	if ((u = m_thangdate(c, j, k)))
-		return j - i + u;
-	memset(k, 0, sizeof *k);
-	if (!n_is(c, j, 2) || glued_alnum_after(c, j) || p_in(c, j + 1, "/-.:"))
-		return 0;
-	/* "2 ngay 1 dem", "moi ngay 2 lan": counts of days */
-	if ((i > 0 && c->t[i - 1].kind == VITOK_NUM) || prev_in(c, i, w_count) ||
-	    w_is(c, j + 1, "dem"))
-		return 0;
-	k->d = (int)c->t[j].val;
-	if (k->d < 1 || k->d > 31)
-		return 0;
-	k->m = 0;
-	if ((tail = date_tail(c, j + 1, k)) < 0 || k->y || k->y_rel)
-		return 0;
-	if (w_is(c, j + 1 + (size_t)tail, "hang") || w_is(c, j + 1 + (size_t)tail, "moi"))
-		return 0; /* "ngay 10 hang thang": every month, not one day */
-	k->kind = CK_DATE;
-	return j + 1 - i + (size_t)tail;
-}
-
-static size_t m_relday(const struct ctx *c, size_t i, struct cand *k)
-{
-	size_t used = 0;
-
-	k->kind = CK_REL;
-	if ((w_is(c, i, "hom") || w_is(c, i, "bua")) && w_is(c, i + 1, "nay")) {
-		k->rel = 0;
-		used = 2;
-	} else if (w_is(c, i, "nay") && (i == 0 || prev_in(c, i, w_part))) {
-		/* "nay" alone is "this" (nam nay, cai nay) except first or
-		 * after a part of day (toi nay) */
-		k->rel = 0;
-		used = 1;
-	} else if (w_is(c, i, "ngay") && w_is(c, i + 1, "mai")) {
-		k->rel = 1;
-		used = 2;
-	} else if (w_is(c, i, "mai") && (prev_in(c, i, w_part) || !prev_in(c, i, w_name_before_mai)) &&
-		   !w_is(c, i + 1, "mot") && !w_is(c, i + 1, "kia") && !w_is(c, i + 1, "sau") &&
-		   !w_is(c, i + 1, "mai") && !glued_alnum_after(c, i)) {
-		k->rel = 1;
-		used = 1;
-	} else if ((w_is(c, i, "ngay") || w_is(c, i, "bua")) && w_is(c, i + 1, "kia")) {
-		k->rel = 2;
-		used = 2;
-	} else if ((w_is(c, i, "ngay") || w_is(c, i, "bua")) && w_is(c, i + 1, "mot") &&
-		   !w_is(c, i + 2, "ngay")) {
-		k->rel = 2;
-		used = 2;
-	} else if (w_is(c, i, "mot") &&
-		   (prev_in(c, i, w_part) ||
-		    (i == 0 && (i + 1 >= c->n || n_is(c, i + 1, 2) || w_in(c, i + 1, w_part))))) {
-		/* "mot" is mostly "one": only "sang mot", or opening the text */
-		k->rel = 2;
-		used = 1;
-	}
-	if (!used)
-		k->kind = 0;
-	return used;
-}
-
-/* A weekday name at j: its day (0 = Sunday) and tokens in *len, or -1. */
-static int weekday_at(const struct ctx *c, size_t j, size_t *len)
-{
-	static const char *const names[] = { "hai", "ba", "tu", "nam", "sau", "bay", NULL };
-	int k;
-
-	if (w_is(c, j, "thu")) {
-		if (prev_in(c, j, w_ordinal))
-			return -1;
-		if (n_is(c, j + 1, 1) && c->t[j + 1].val >= 2 && c->t[j + 1].val <= 7 &&
-		    !glued_alnum_after(c, j + 1) && !(p_in(c, j + 2, "/-.") && glued(c, j + 2))) {
-			*len = 2;
-			return (int)c->t[j + 1].val - 1;
-		}
-		k = w_idx(c, j + 1, names);
-		if (k < 0 || (k == 2 && w_is(c, j + 2, "uu"))) /* "thu tu uu tien": order */
-			return -1;
-		*len = 2;
-		return k + 1;
-	}
-	if (w_is(c, j, "t") && glued(c, j + 1) && n_is(c, j + 1, 1) && c->t[j + 1].val >= 2 &&
-	    c->t[j + 1].val <= 7 && !(glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT) &&
-	    !glued_alnum_after(c, j + 1) && !(p_in(c, j + 2, "/-.") && glued(c, j + 2))) {
-		*len = 2;
-		return (int)c->t[j + 1].val - 1;
-	}
-	if (w_is(c, j, "chu") && w_is(c, j + 1, "nhat")) {
-		*len = 2;
-		return 0;
-	}
-	if ((w_is(c, j, "cn") || w_is(c, j, "chunhat")) &&
-	    !(glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT) && !glued_alnum_after(c, j)) {
-		*len = 1;
-		return 0;
-	}
-	return -1;
-}
-
-static int week_word(const struct ctx *c, size_t i)
-{
-	if (w_is(c, i, "sau") || w_is(c, i, "toi"))
-		return WK_NEXT;
-	if (w_is(c, i, "nay"))
-		return WK_THIS;
-	if (w_is(c, i, "truoc"))
-		return WK_LAST;
-	return -1;
-}
-
-/* "thu 4", "t4", "chu nhat", with "tuan sau/toi/nay/truoc" before or
- * after, or "toi"/"nay" after. */
-static size_t m_weekday(const struct ctx *c, size_t i, struct cand *k)
-{
-	size_t j = i, len = 0, e;
-	int wd, week = WK_PLAIN, pre = -1;
-
-	if (w_is(c, i, "tuan") && (pre = week_word(c, i + 1)) >= 0)
-		j = i + 2;
-	if ((wd = weekday_at(c, j, &len)) < 0)
-		return 0;
-	e = j + len;
-	if (pre >= 0) {
-		week = pre;
-	} else if (w_is(c, e, "tuan") && week_word(c, e + 1) >= 0) {
-		week = week_word(c, e + 1);
-		e += 2;
-	} else if (w_is(c, e, "toi") && !n_is(c, e + 1, 2)) {
-		/* "thu 7 toi" is the coming Saturday; "thu 7 toi 8h" an evening */
-		week = WK_COMING;
-		e++;
-	} else if (w_is(c, e, "nay")) {
-		week = WK_THIS;
-		e++;
-	}
-	k->kind = CK_WDAY;
-	k->wday = wd;
-	k->week = week;
-	return e - i;
-}
-
-/* A time at i: "8h", "8h30", "8g30", "8 gio [30|ruoi|kem 15]", "14:30",
- * "luc 8", with an own part of day after it. */
-static size_t m_time(const struct ctx *c, size_t i, struct cand *k)
-{
-	size_t j = i, e;
-	int prefixed = 0, h, mi = 0, spaced_gio;
-
-	if (w_is(c, j, "vao") && w_is(c, j + 1, "luc"))
-		j++;
-	if (w_is(c, j, "luc")) {
-		prefixed = 1;
-		j++;
-	}
-	if (!n_is(c, j, 2) || !num_starts(c, j))
-		return 0;
-	if (!prefixed && j > c->taken && prev_in(c, j, w_duration))
-		return 0; /* "thu sau 8h" is Friday, "sau 8 gio" a delay */
-	h = (int)c->t[j].val;
-	e = j + 1;
-	spaced_gio = w_is(c, e, "gio") || (w_is(c, e, "h") && !glued(c, e));
-	if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2) &&
-	    c->t[e + 1].ndig == 2) {
-		mi = (int)c->t[e + 1].val;
-		e += 2;
-		if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2))
-			e += 2; /* seconds */
-		if (h > 23 || mi > 59)
-			k->err = "impossible time";
-	} else if ((glued(c, e) && (w_is(c, e, "h") || w_is(c, e, "g") || w_is(c, e, "gio"))) ||
-		   spaced_gio) {
-		int minute_glued = glued(c, e + 1) && !spaced_gio;
-
-		e++;
-		if (h > 23)
-			return 0; /* "48h": hours of work, not a clock */
-		if (minute_glued && n_is(c, e, 2)) {
-			mi = (int)c->t[e].val;
-			e++;
-			if (glued(c, e) && (w_is(c, e, "p") || w_is(c, e, "ph") || w_is(c, e, "phut")))
-				e++;
-			else if (glued(c, e) && p_is(c, e, '\''))
-				e++;
-		} else if (minute_glued && c->t[e].kind != VITOK_PUNCT) {
-			return 0; /* "8hx", "8h300": not a time */
-		} else if (w_is(c, e, "ruoi")) {
-			mi = 30;
-			e++;
-		} else if (w_is(c, e, "kem") && n_is(c, e + 1, 2)) {
-			mi = 60 - (int)c->t[e + 1].val;
-			h = h == 0 ? 23 : h - 1;
-			e += 2;
-			if (w_is(c, e, "phut") || w_is(c, e, "p"))
-				e++;
-			if (mi < 1 || mi > 59)
-				k->err = "impossible time";
-		} else if (n_is(c, e, 2) && !glued_alnum_after(c, e) &&
-			   (w_is(c, e + 1, "phut") || w_is(c, e + 1, "p") ||
-			    (c->t[e].ndig == 2 && !w_in(c, e + 1, w_unit)))) {
-			mi = (int)c->t[e].val;
-			e++;
-			if (w_is(c, e, "phut") || w_is(c, e, "p"))
-				e++;
-		}
-		if (mi > 59)
-			k->err = "impossible time";
-	} else if (prefixed && p_is(c, e, '.') && glued(c, e) && glued(c, e + 1) &&
-		   n_is(c, e + 1, 2) && c->t[e + 1].ndig == 2 && !glued_alnum_after(c, e + 1)) {
-		/* "luc 8.30" */
-		mi = (int)c->t[e + 1].val;
-		e += 2;
-		if (h > 23)
-			return 0;
-		if (mi > 59)
-			k->err = "impossible time";
-	} else if (prefixed && !glued_alnum_after(c, j) &&
-		   !(p_in(c, e, "/-.,") && glued(c, e) && glued(c, e + 1)) && !w_in(c, e, w_unit)) {
-		if (h > 23)
-			return 0;
-	} else {
-		return 0;
-	}
-	/* "8h/ngay", "8 gio moi ngay": working hours, not an appointment */
-	if (p_is(c, e, '/') ||
-	    ((w_is(c, e, "moi") || w_is(c, e, "mot") || n_is(c, e, 1)) &&
-	     (w_is(c, e + 1, "ngay") || w_is(c, e + 1, "tuan") || w_is(c, e + 1, "thang"))))
-		return 0;
-	if (w_is(c, e, "buoi") && part_of(c, e + 1)) {
-		k->part = part_of(c, e + 1);
-		e += 2;
-	} else if (part_of(c, e)) {
-		k->part = part_of(c, e);
-		e++;
-	}
-	k->kind = CK_TIME;
-	k->hour = h;
-	k->minute = mi;
-	return e - i;
-}
-
-/* A time starts at j: "8h", "8 gio", "14:30". */
-static int time_at(const struct ctx *c, size_t j)
-{
-	return n_is(c, j, 2) && (w_is(c, j + 1, "h") || w_is(c, j + 1, "g") || w_is(c, j + 1, "gio") ||
-				 (p_is(c, j + 1, ':') && glued(c, j + 1)));
-}
-
-/* A day word, weekday, date or time starts at j. */
-static int dayish_at(const struct ctx *c, size_t j)
-{
-	static const char *const days[] = { "nay", "mai", "mot", "kia", "hom", "bua", "ngay",
-					   "mung", "tuan", NULL };
-	size_t len;
-
-	if (w_in(c, j, days) || weekday_at(c, j, &len) >= 0 || time_at(c, j) || w_is(c, j, "luc"))
-		return 1;
-	return n_is(c, j, 2) && ((p_in(c, j + 1, "/-.") && glued(c, j + 1)) || w_is(c, j + 1, "thang"));
-}
-
-/* A part-of-day word standing for itself. "sang"/"chieu" are also verbs
- * and nouns (sang nha, chieu cao); "toi"/"dem" are also "I"/"bring", so
- * those two count only before a day word or after "buoi". */
-static size_t m_part(const struct ctx *c, size_t i, struct cand *k)
-{
-	size_t j = i;
-	int p, ok;
-
-	if (w_is(c, i, "buoi") && part_of(c, i + 1))
-		j = i + 1;
-	if (!(p = part_of(c, j)))
-		return 0;
-	ok = j > i || (dayish_at(c, j + 1) &&
-		       !(p == DATETIME_VI_PART_MORNING && prev_in(c, j, w_sang_before)));
-	if (!ok && p == DATETIME_VI_PART_MORNING)
-		ok = !w_in(c, j + 1, w_sang_after) && !prev_in(c, j, w_sang_before);
-	else if (!ok && p == DATETIME_VI_PART_AFTERNOON)
-		ok = !w_in(c, j + 1, w_chieu_after) && !prev_in(c, j, w_chieu_before);
-	else if (!ok && p == DATETIME_VI_PART_NOON)
-		ok = 1;
-	if (!ok || glued_alnum_after(c, j) || (glued(c, j) && c->t[j - 1].kind != VITOK_PUNCT))
-		return 0;
-	k->kind = CK_PART;
-	k->part = p;
-	return j + 1 - i;
-}
-
-typedef size_t (*matcher_fn)(const struct ctx *c, size_t i, struct cand *k);
-
-/* Try each matcher at token i on a clean candidate (a failed matcher may
- * have filled fields before giving up). */
-static size_t match_at(const struct ctx *c, size_t i, struct cand *k)
-{
-	static const matcher_fn order[] = {
-		m_ngay, m_relday, m_weekday, m_numdate, m_thangdate, m_time, m_part
-	};
-	size_t u = 0;
-
-	for (size_t f = 0; f < sizeof order / sizeof order[0] && !u; f++) {
-		memset(k, 0, sizeof *k);
-		u = order[f](c, i, k);
-	}
-	if (u) {
-		k->first = i;
-		k->last = i + u - 1;
-	}
-	return u;
-}
-
 /* ---- resolution ---- */
 
 struct picked {
@@ -734,28 +108,28 @@ static int shift_hour(int h, int part)
 	case DATETIME_VI_PART_NOON: return h >= 1 && h <= 4 ? h + 12 : h;
 	case DATETIME_VI_PART_AFTERNOON:
 	case DATETIME_VI_PART_EVENING: return h >= 1 && h <= 11 ? h + 12 : h;
-	case PART_NIGHT: return h >= 5 && h <= 11 ? h + 12 : h;
+	case DATETIME_VI_SCAN_NIGHT: return h >= 5 && h <= 11 ? h + 12 : h;
 	case DATETIME_VI_PART_NONE: return h >= 1 && h <= 5 ? h + 12 : h;
 	default: return h;
 	}
 }
 
 /* The day a candidate names, as days since epoch; *why on failure. */
-static int resolve_day(const struct ctx *c, const struct cand *k, const struct picked *pk,
-		       long *day, const char **why)
+static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *k,
+		       const struct picked *pk, long *day, const char **why)
 {
 	const struct datetime_vi_now *now = c->now;
 	int wd_now = weekday_of_days(pk->today), r = GW_ERR_INVAL;
 	long y = now->year, m = now->month, delta;
 
 	switch (k->kind) {
-	case CK_REL:
+	case DATETIME_VI_SCAN_REL:
 		*day = pk->today + k->rel;
 		r = 0;
 		break;
-	case CK_WDAY:
+	case DATETIME_VI_SCAN_WDAY:
 		delta = (k->wday - wd_now + 7) % 7;
-		if (k->week == WK_PLAIN && delta == 0) {
+		if (k->week == DATETIME_VI_SCAN_WEEK_PLAIN && delta == 0) {
 			int ok;
 
 			if (pk->has_time)
@@ -765,12 +139,14 @@ static int resolve_day(const struct ctx *c, const struct cand *k, const struct p
 			else
 				ok = now->hour < 11;
 			delta = ok ? 0 : 7;
-		} else if (k->week == WK_COMING && delta == 0) {
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_COMING && delta == 0) {
 			delta = 7;
-		} else if (k->week == WK_THIS || k->week == WK_NEXT) {
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS ||
+			   k->week == DATETIME_VI_SCAN_WEEK_NEXT) {
 			/* Monday-started weeks: 0 = Monday .. 6 = Sunday */
-			delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 + (k->week == WK_NEXT ? 7 : 0);
-		} else if (k->week == WK_LAST) {
+			delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 +
+				(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0);
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_LAST) {
 			delta = -1;
 		}
 		if (delta < 0) {
@@ -780,7 +156,7 @@ static int resolve_day(const struct ctx *c, const struct cand *k, const struct p
 		*day = pk->today + delta;
 		r = 0;
 		break;
-	case CK_DATE:
+	case DATETIME_VI_SCAN_DATE:
 		if (k->m == 0 && !k->m_rel) { /* day only: this month or the next */
 			if (k->d < now->day && ++m > 12) {
 				m = 1;
@@ -818,19 +194,6 @@ static int resolve_day(const struct ctx *c, const struct cand *k, const struct p
 	return r;
 }
 
-/* Only the words between a and b are connectors: "thu 4 (3/12)". */
-static int adjacent(const struct ctx *c, const struct cand *a, const struct cand *b)
-{
-	const struct cand *x = a->first < b->first ? a : b, *y = x == a ? b : a;
-
-	if (y->first <= x->last || y->first - x->last - 1 > 3)
-		return 0;
-	for (size_t i = x->last + 1; i < y->first; i++)
-		if (c->t[i].kind != VITOK_PUNCT && !w_in(c, i, w_gap))
-			return 0;
-	return 1;
-}
-
 static int valid_now(const struct datetime_vi_now *now)
 {
 	return now->year >= 1970 && now->year <= 9999 &&
@@ -838,7 +201,7 @@ static int valid_now(const struct datetime_vi_now *now)
 	       now->hour >= 0 && now->hour <= 23 && now->minute >= 0 && now->minute <= 59;
 }
 
-static void span_add(size_t *first, size_t *last, const struct cand *k)
+static void span_add(size_t *first, size_t *last, const struct datetime_vi_scan_cand *k)
 {
 	if (k->first < *first)
 		*first = k->first;
@@ -846,10 +209,10 @@ static void span_add(size_t *first, size_t *last, const struct cand *k)
 		*last = k->last + 1;
 }
 
-static int resolve(const struct ctx *c, const struct cand *cs, int nc, struct datetime_vi *res,
-		   const char **why)
+static int resolve(const struct ctx *c, const struct datetime_vi_scan_cand *cs, size_t nc,
+		   struct datetime_vi *res, const char **why)
 {
-	const struct cand *tm = NULL, *pt = NULL, *dt = NULL;
+	const struct datetime_vi_scan_cand *tm = NULL, *pt = NULL, *dt = NULL;
 	struct picked pk;
 	size_t first = (size_t)-1, last = 0;
 	long day = 0;
@@ -859,18 +222,19 @@ static int resolve(const struct ctx *c, const struct cand *cs, int nc, struct da
 	memset(res, 0, sizeof *res);
 	pk.today = days_from_civil(c->now->year, c->now->month, c->now->day);
 	pk.now_min = c->now->hour * 60 + c->now->minute;
-	for (int i = 0; i < nc; i++) {
+	for (size_t i = 0; i < nc; i++) {
 		if (cs[i].err) {
 			*why = cs[i].err;
 			goto out;
 		}
-		if (cs[i].kind == CK_TIME && !tm)
+		if (cs[i].kind == DATETIME_VI_SCAN_TIME && !tm)
 			tm = &cs[i];
-		if (cs[i].kind == CK_PART && !pt)
+		if (cs[i].kind == DATETIME_VI_SCAN_PART && !pt)
 			pt = &cs[i];
-		if (cs[i].kind == CK_DATE && (!dt || dt->kind != CK_DATE))
+		if (cs[i].kind == DATETIME_VI_SCAN_DATE && (!dt || dt->kind != DATETIME_VI_SCAN_DATE))
 			dt = &cs[i];
-		if ((cs[i].kind == CK_REL || cs[i].kind == CK_WDAY) && !dt)
+		if ((cs[i].kind == DATETIME_VI_SCAN_REL || cs[i].kind == DATETIME_VI_SCAN_WDAY) &&
+		    !dt)
 			dt = &cs[i];
 	}
 	if (pt) {
@@ -891,19 +255,20 @@ static int resolve(const struct ctx *c, const struct cand *cs, int nc, struct da
 		r = GW_ERR_INVAL;
 		span_add(&first, &last, dt);
 		/* a weekday or day word beside the date must name the same day */
-		for (int i = 0; i < nc; i++) {
-			const struct cand *q = &cs[i];
+		for (size_t i = 0; i < nc; i++) {
+			const struct datetime_vi_scan_cand *q = &cs[i];
 			long qday;
 
 			/* same kind side by side is a list ("thu 2, thu 4"): first wins */
-			if (q == dt || q->kind == CK_TIME || q->kind == CK_PART ||
-			    q->kind == dt->kind || !adjacent(c, dt, q))
+			if (q == dt || q->kind == DATETIME_VI_SCAN_TIME ||
+			    q->kind == DATETIME_VI_SCAN_PART || q->kind == dt->kind ||
+			    !datetime_vi_scan_adjacent(c->s, c->t, c->n, dt, q))
 				continue;
-			if (q->kind == CK_WDAY && weekday_of_days(day) != q->wday) {
+			if (q->kind == DATETIME_VI_SCAN_WDAY && weekday_of_days(day) != q->wday) {
 				*why = "weekday does not match date";
 				goto out;
 			}
-			if (q->kind != CK_WDAY) {
+			if (q->kind != DATETIME_VI_SCAN_WDAY) {
 				if (resolve_day(c, q, &pk, &qday, why) < 0)
 					goto out;
 				if (qday != day) {
@@ -930,9 +295,10 @@ static int resolve(const struct ctx *c, const struct cand *cs, int nc, struct da
 		res->hour = pk.hour;
 		res->minute = pk.minute;
 	}
-	res->part_of_day = pk.part == PART_NIGHT ? DATETIME_VI_PART_EVENING : pk.part;
+	res->part_of_day = pk.part == DATETIME_VI_SCAN_NIGHT ? DATETIME_VI_PART_EVENING : pk.part;
 	if (last) {
-		if (first > 0 && (w_is(c, first - 1, "vao") || w_is(c, first - 1, "luc")))
+		if (first > 0 && (vitok_is_word(&c->t[first - 1], c->s, "vao") ||
+				  vitok_is_word(&c->t[first - 1], c->s, "luc")))
 			first--;
 		res->span_start = c->t[first].start;
 		res->span_end = c->t[last - 1].end;
@@ -947,12 +313,12 @@ int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
 {
 	struct buf folded;
 	struct vitok *toks = NULL;
-	struct cand cs[MAX_CANDS];
+	struct datetime_vi_scan_cand cs[DATETIME_VI_SCAN_MAX];
 	struct ctx c;
 	struct datetime_vi res;
 	const char *reason = "bad argument";
-	size_t n;
-	int r = GW_ERR_INVAL, nc = 0;
+	size_t n, nc;
+	int r = GW_ERR_INVAL;
 
 	buf_init(&folded, 0);
 	if (!text || !now || !out || !valid_now(now))
@@ -965,19 +331,7 @@ int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
 	c.t = toks;
 	c.n = n;
 	c.now = now;
-	c.taken = 0;
-	for (size_t i = 0; i < n && nc < MAX_CANDS;) {
-		size_t u;
-
-		memset(&cs[nc], 0, sizeof cs[nc]);
-		if ((u = match_at(&c, i, &cs[nc]))) {
-			nc++;
-			i += u;
-			c.taken = i;
-		} else {
-			i++;
-		}
-	}
+	nc = datetime_vi_scan(c.s, c.t, c.n, cs, DATETIME_VI_SCAN_MAX);
 	if ((r = resolve(&c, cs, nc, &res, &reason)) < 0)
 		goto out;
 	*out = res;

@@ -7,7 +7,7 @@
  * >= 0x80); whitespace separates tokens and is not one. Each token knows
  * whether whitespace came before it, so "8h30" (8, h, 30 glued) differs
  * from "8 h 30", "2tr5" is one glued run and "3/12" a glued run with '/'.
- * Used by datetime_vi and income_vi. Pure functions: no I/O, no globals,
+ * Used by datetime_vi_scan, datetime_vi and income_vi. Pure functions: no I/O, no globals,
  * safe on any bytes (NUL included, it is punctuation).
  */
 #ifndef GW_VITOK_H
