@@ -1,5 +1,6 @@
 #include "menu.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,21 +44,53 @@ static void copy_cut(char *dst, size_t sz, const char *src)
 	dst[n] = '\0';
 }
 
-/* The node row of key; n->body must be initialised. */
-static int node_get(struct dialog *d, const char *key, struct menu_node *n)
+/* sql prepared with the texts args (NULL-terminated) bound to its first
+ * parameters. */
+static int query(struct dialog *d, const char *sql, const char *const *args, sqlite3_stmt **out)
 {
-	int en = request_english(d->rq);
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT kind, arg, label_vi, label_en, body_vi, body_en"
-				" FROM menu_nodes WHERE key = ?", &st)) < 0)
+	if ((r = db_prepare(d->rq->env->db, sql, &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, key);
+	for (int k = 0; args[k]; k++)
+		db_bind_text(st, k + 1, args[k]);
+	*out = st;
+out:
+	return r;
+}
+
+/* The one row of query(sql, args): 0 with *out stepped onto it (reset it
+ * after reading), GW_ERR_NOTFOUND, or the error. */
+static int query_row(struct dialog *d, const char *sql, const char *const *args,
+		     sqlite3_stmt **out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = query(d, sql, args, &st)) < 0)
+		goto out;
 	if ((r = db_step(st)) != DB_ROW) {
 		r = r < 0 ? r : GW_ERR_NOTFOUND;
 		goto out;
 	}
+	*out = st;
+	r = 0;
+out:
+	return r;
+}
+
+/* The node row of key; n->body must be initialised. */
+static int node_get(struct dialog *d, const char *key, struct menu_node *n)
+{
+	const char *const args[] = { key, NULL };
+	int en = request_english(d->rq);
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = query_row(d, "SELECT kind, arg, label_vi, label_en, body_vi, body_en"
+			   " FROM menu_nodes WHERE key = ?", args, &st)) < 0)
+		goto out;
 	copy_cut(n->key, sizeof(n->key), key);
 	copy_cut(n->kind, sizeof(n->kind), db_col_text(st, 0));
 	copy_cut(n->arg, sizeof(n->arg), db_col_text(st, 1));
@@ -107,133 +140,120 @@ int menu_open(struct dialog *d, const char *key)
 
 /* ---- lists: up to MENU_FETCH items from offset o ---- */
 
-static int fetch_nodes(struct dialog *d, const char *parent, int o, struct menu_item *it, int *n)
-{
-	int en = request_english(d->rq);
-	sqlite3_stmt *st;
-	int r;
+/* How a row of a list query becomes an item: column 0 is its id. */
+typedef void (*menu_row_fn)(struct dialog *d, sqlite3_stmt *st, struct menu_item *item);
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT key, kind, label_vi, label_en FROM menu_nodes"
-				" WHERE parent = ? ORDER BY position, key LIMIT ? OFFSET ?", &st)) < 0)
+/* Up to MENU_FETCH rows of query(sql, args) from offset o appended to
+ * it[*n]; sql ends in "LIMIT ? OFFSET ?". */
+static int fetch_rows(struct dialog *d, const char *sql, const char *const *args, int o,
+		      menu_row_fn row, struct menu_item *it, int *n)
+{
+	sqlite3_stmt *st;
+	int r, np;
+
+	if ((r = query(d, sql, args, &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, parent);
-	sqlite3_bind_int(st, 2, MENU_FETCH);
-	sqlite3_bind_int(st, 3, o);
+	np = sqlite3_bind_parameter_count(st);
+	sqlite3_bind_int(st, np - 1, MENU_FETCH);
+	sqlite3_bind_int(st, np, o);
 	while ((r = db_step(st)) == DB_ROW) {
 		copy_cut(it[*n].id, sizeof(it[*n].id), db_col_text(st, 0));
-		copy_cut(it[*n].kind, sizeof(it[*n].kind), db_col_text(st, 1));
-		copy_cut(it[*n].label, sizeof(it[*n].label),
-			 en && *db_col_text(st, 3) ? db_col_text(st, 3) : db_col_text(st, 2));
+		row(d, st, &it[*n]);
 		(*n)++;
 	}
 out:
 	return r;
+}
+
+/* Columns: id, kind, Vietnamese label, English label ("" = none). */
+static void titled_row(struct dialog *d, sqlite3_stmt *st, struct menu_item *item)
+{
+	copy_cut(item->kind, sizeof(item->kind), db_col_text(st, 1));
+	copy_cut(item->label, sizeof(item->label), dialog_t(d, db_col_text(st, 2), db_col_text(st, 3)));
+}
+
+/* The label as fmt makes it, or alt when that would not fit whole. */
+static void label_or(struct menu_item *item, const char *alt, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void label_or(struct menu_item *item, const char *alt, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	int r;
+
+	buf_init(&b, sizeof(item->label) - 1);
+	va_start(ap, fmt);
+	r = buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		buf_adds(&b, alt);
+	copy_cut(item->label, sizeof(item->label), b.data);
+	buf_release(&b);
+}
+
+/* Columns: id, title. */
+static void job_row(struct dialog *d, sqlite3_stmt *st, struct menu_item *item)
+{
+	/* the job number is the one UT takes (jobs.h) */
+	label_or(item, db_col_text(st, 0), "%s (so %s)", db_col_text(st, 1), db_col_text(st, 0));
+}
+
+/* Columns: "d/m HH:MM", topic, status. */
+static void appointment_row(struct dialog *d, sqlite3_stmt *st, struct menu_item *item)
+{
+	int ok = !strcmp(db_col_text(st, 2), "confirmed");
+
+	label_or(item, db_col_text(st, 0), "%s %s (%s)", db_col_text(st, 0), db_col_text(st, 1),
+		 ok ? dialog_t(d, "da xac nhan", "confirmed") : dialog_t(d, "cho xac nhan", "waiting"));
+}
+
+static int fetch_nodes(struct dialog *d, const char *parent, int o, struct menu_item *it, int *n)
+{
+	const char *const args[] = { parent, NULL };
+
+	return fetch_rows(d, "SELECT key, kind, label_vi, label_en FROM menu_nodes"
+			  " WHERE parent = ? ORDER BY position, key LIMIT ? OFFSET ?",
+			  args, o, titled_row, it, n);
 }
 
 static int fetch_categories(struct dialog *d, int o, struct menu_item *it, int *n)
 {
-	int en = request_english(d->rq);
-	sqlite3_stmt *st;
-	int r;
+	const char *const args[] = { NULL };
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT c.key, c.title_vi, c.title_en FROM program_categories c"
-				" WHERE EXISTS (SELECT 1 FROM program_menu m WHERE m.category = c.key)"
-				" ORDER BY c.position, c.key LIMIT ? OFFSET ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int(st, 1, MENU_FETCH);
-	sqlite3_bind_int(st, 2, o);
-	while ((r = db_step(st)) == DB_ROW) {
-		copy_cut(it[*n].id, sizeof(it[*n].id), db_col_text(st, 0));
-		copy_cut(it[*n].label, sizeof(it[*n].label),
-			 en && *db_col_text(st, 2) ? db_col_text(st, 2) : db_col_text(st, 1));
-		(*n)++;
-	}
-out:
-	return r;
+	return fetch_rows(d, "SELECT c.key, '', c.title_vi, c.title_en FROM program_categories c"
+			  " WHERE EXISTS (SELECT 1 FROM program_menu m WHERE m.category = c.key)"
+			  " ORDER BY c.position, c.key LIMIT ? OFFSET ?", args, o, titled_row, it, n);
 }
 
 static int fetch_programs(struct dialog *d, const char *cat, int o, struct menu_item *it, int *n)
 {
-	int en = request_english(d->rq);
-	sqlite3_stmt *st;
-	int r;
+	const char *const args[] = { cat, NULL };
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT code, title_vi, title_en FROM program_menu"
-				" WHERE category = ? ORDER BY id LIMIT ? OFFSET ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, cat);
-	sqlite3_bind_int(st, 2, MENU_FETCH);
-	sqlite3_bind_int(st, 3, o);
-	while ((r = db_step(st)) == DB_ROW) {
-		copy_cut(it[*n].id, sizeof(it[*n].id), db_col_text(st, 0));
-		copy_cut(it[*n].label, sizeof(it[*n].label),
-			 en && *db_col_text(st, 2) ? db_col_text(st, 2) : db_col_text(st, 1));
-		(*n)++;
-	}
-out:
-	return r;
+	return fetch_rows(d, "SELECT code, '', title_vi, title_en FROM program_menu"
+			  " WHERE category = ? ORDER BY id LIMIT ? OFFSET ?", args, o, titled_row, it, n);
 }
 
 static int fetch_jobs(struct dialog *d, int o, struct menu_item *it, int *n)
 {
-	sqlite3_stmt *st;
-	int r;
+	const char *const args[] = { d->today, NULL };
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT id, title, commune FROM jobs WHERE status = 'open'"
-				" AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
-				" ORDER BY id LIMIT ? OFFSET ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, d->today);
-	sqlite3_bind_int(st, 2, MENU_FETCH);
-	sqlite3_bind_int(st, 3, o);
-	while ((r = db_step(st)) == DB_ROW) {
-		struct buf b;
-
-		buf_init(&b, sizeof(it[*n].label) - 1);
-		copy_cut(it[*n].id, sizeof(it[*n].id), db_col_text(st, 0));
-		/* the job number is the one UT takes (jobs.h) */
-		if (buf_addf(&b, "%s (so %s)", db_col_text(st, 1), db_col_text(st, 0)) < 0)
-			buf_adds(&b, db_col_text(st, 0));
-		copy_cut(it[*n].label, sizeof(it[*n].label), b.data);
-		buf_release(&b);
-		(*n)++;
-	}
-out:
-	return r;
+	return fetch_rows(d, "SELECT id, title FROM jobs WHERE status = 'open'"
+			  " AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
+			  " ORDER BY id LIMIT ? OFFSET ?", args, o, job_row, it, n);
 }
 
 /* The phone's coming appointments: id = "d/m HH:MM", label with status. */
 static int fetch_appointments(struct dialog *d, int o, struct menu_item *it, int *n)
 {
-	sqlite3_stmt *st;
-	int r;
+	const char *const args[] = { d->rq->msg->phone, d->today, NULL };
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT CAST(substr(day, 9, 2) AS INTEGER) || '/' ||"
-				" CAST(substr(day, 6, 2) AS INTEGER) || ' ' || slot,"
-				" CASE WHEN topic <> '' THEN topic ELSE program_code END, status"
-				" FROM appointments WHERE phone = ? AND status IN ('requested','confirmed')"
-				" AND day >= ? ORDER BY day, slot LIMIT ? OFFSET ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, d->rq->msg->phone);
-	db_bind_text(st, 2, d->today);
-	sqlite3_bind_int(st, 3, MENU_FETCH);
-	sqlite3_bind_int(st, 4, o);
-	while ((r = db_step(st)) == DB_ROW) {
-		struct buf b;
-		int ok = !strcmp(db_col_text(st, 2), "confirmed");
-
-		buf_init(&b, sizeof(it[*n].label) - 1);
-		copy_cut(it[*n].id, sizeof(it[*n].id), db_col_text(st, 0));
-		if (buf_addf(&b, "%s %s (%s)", db_col_text(st, 0), db_col_text(st, 1),
-			     ok ? dialog_t(d, "da xac nhan", "confirmed")
-				: dialog_t(d, "cho xac nhan", "waiting")) < 0)
-			buf_adds(&b, db_col_text(st, 0));
-		copy_cut(it[*n].label, sizeof(it[*n].label), b.data);
-		buf_release(&b);
-		(*n)++;
-	}
-out:
-	return r;
+	return fetch_rows(d, "SELECT CAST(substr(day, 9, 2) AS INTEGER) || '/' ||"
+			  " CAST(substr(day, 6, 2) AS INTEGER) || ' ' || slot,"
+			  " CASE WHEN topic <> '' THEN topic ELSE program_code END, status"
+			  " FROM appointments WHERE phone = ? AND status IN ('requested','confirmed')"
+			  " AND day >= ? ORDER BY day, slot LIMIT ? OFFSET ?", args, o, appointment_row,
+			  it, n);
 }
 
 /* Items of a list frame; *is_list = 0 for frames that are no list. */
@@ -302,22 +322,17 @@ out:
 static int field_text(struct dialog *d, const char *code, const char *field, struct buf *title,
 		      struct buf *body)
 {
+	const char *const args[] = { code, field, NULL };
 	int en = request_english(d->rq);
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT title_vi, title_en, CASE ?2"
-				" WHEN 'summary' THEN summary_vi WHEN 'eligibility' THEN eligibility_vi"
-				" WHEN 'how_to_apply' THEN how_to_apply_vi WHEN 'documents' THEN documents_vi"
-				" WHEN 'office' THEN office ELSE '' END, summary_en"
-				" FROM programs WHERE code = ?1", &st)) < 0)
+	if ((r = query_row(d, "SELECT title_vi, title_en, CASE ?2"
+			   " WHEN 'summary' THEN summary_vi WHEN 'eligibility' THEN eligibility_vi"
+			   " WHEN 'how_to_apply' THEN how_to_apply_vi WHEN 'documents' THEN documents_vi"
+			   " WHEN 'office' THEN office ELSE '' END, summary_en"
+			   " FROM programs WHERE code = ?1", args, &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, code);
-	db_bind_text(st, 2, field);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	r = title ? buf_adds(title, en && *db_col_text(st, 1) ? db_col_text(st, 1) : db_col_text(st, 0))
 		  : 0;
 	if (r == 0 && body) {
@@ -334,20 +349,17 @@ out:
 
 static int job_text(struct dialog *d, const char *id, struct buf *body)
 {
+	const char *const args[] = { id, NULL };
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(d->rq->env->db, "SELECT title, employer, trim(commune || ', ' || district ||"
-				" ', ' || province, ', '), CASE WHEN wage_text <> '' THEN wage_text"
-				" WHEN wage_min IS NOT NULL THEN wage_min || '-' || coalesce(wage_max, wage_min)"
-				" ELSE '' END, requirements, coalesce(deadline, ''), contact"
-				" FROM jobs WHERE id = ?", &st)) < 0)
+	/* id is the decimal text of jobs.id (a list item's id or the frame's) */
+	if ((r = query_row(d, "SELECT title, employer, trim(commune || ', ' || district ||"
+			   " ', ' || province, ', '), CASE WHEN wage_text <> '' THEN wage_text"
+			   " WHEN wage_min IS NOT NULL THEN wage_min || '-' || coalesce(wage_max, wage_min)"
+			   " ELSE '' END, requirements, coalesce(deadline, ''), contact"
+			   " FROM jobs WHERE id = CAST(? AS INTEGER)", args, &st)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, strtoll(id, NULL, 10));
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	r = buf_addf(body, "%s. %s. %s: %s. %s: %s. %s: %s. %s: %s. %s: %s", db_col_text(st, 0),
 		     db_col_text(st, 1), dialog_t(d, "Noi lam", "Place"), db_col_text(st, 2),
 		     dialog_t(d, "Luong", "Wage"), db_col_text(st, 3),
@@ -371,15 +383,13 @@ static int render_list_title(struct dialog *d, const json_t *f, struct screen *s
 	if (!strcmp(t, "prog"))
 		r = field_text(d, fstr(f, "code"), "", &title, NULL);
 	else if (!strcmp(t, "cat")) {
+		const char *const args[] = { fstr(f, "c"), NULL };
 		sqlite3_stmt *st;
 
-		if ((r = db_prepare(d->rq->env->db, "SELECT title_vi, title_en FROM program_categories"
-					" WHERE key = ?", &st)) == 0) {
-			db_bind_text(st, 1, fstr(f, "c"));
-			if ((r = db_step(st)) == DB_ROW) {
-				r = buf_adds(&title, dialog_t(d, db_col_text(st, 0), db_col_text(st, 1)));
-				sqlite3_reset(st);
-			}
+		if ((r = query_row(d, "SELECT title_vi, title_en FROM program_categories WHERE key = ?",
+				   args, &st)) == 0) {
+			r = buf_adds(&title, dialog_t(d, db_col_text(st, 0), db_col_text(st, 1)));
+			sqlite3_reset(st);
 		}
 	} else if ((r = node_get(d, fstr(f, "key"), &n)) == 0) {
 		r = buf_adds(&title, n.label);
