@@ -476,42 +476,9 @@ static int choice_of(const char *input)
 	return n > 0 && n <= 2 && input[n] == '\0' ? (int)strtol(input, NULL, 10) : -1;
 }
 
-/* Enter item k of list frame f. */
-static int enter_item(struct dialog *d, const json_t *f, const struct menu_item *it)
-{
-	const char *t = fstr(f, "t");
-	struct menu_node n;
-	struct buf cmd;
-	int r = 0;
-
-	buf_init(&n.body, MENU_TEXT_MAX);
-	buf_init(&cmd, 512);
-	if (!strcmp(t, "menu") || !strcmp(t, "prog")) {
-		if ((r = node_get(d, it->id, &n)) == 0)
-			r = open_node(d, &n, !strcmp(t, "prog") ? fstr(f, "code") : NULL);
-	} else if (!strcmp(t, "cats")) {
-		r = dialog_push(d, json_pack("{s:s, s:s, s:i}", "t", "cat", "c", it->id, "o", 0));
-	} else if (!strcmp(t, "cat")) {
-		request_set_intent(d->res, "policy", it->id);
-		r = dialog_push(d, json_pack("{s:s, s:s, s:i}", "t", "prog", "code", it->id, "o", 0));
-	} else if (!strcmp(t, "jobs")) {
-		r = dialog_push(d, json_pack("{s:s, s:s}", "t", "job", "id", it->id));
-	} else if (!strcmp(t, "appt_cancel")) {
-		if ((r = node_get(d, fstr(f, "key"), &n)) < 0)
-			goto out;
-		for (const char *a = n.arg; *a && r == 0; a++)
-			r = (a[0] == '{' && a[1] == '}') ? (a++, buf_adds(&cmd, it->id)) : buf_addch(&cmd, *a);
-		if (r == 0)
-			r = dialog_run_command(d, cmd.data);
-	}
-out:
-	buf_release(&n.body);
-	buf_release(&cmd);
-	return r;
-}
-
-/* Run the prompt's command with the text put in place of "{}". */
-static int run_prompt(struct dialog *d, const json_t *f, const char *input)
+/* Run the SMS command in the arg of frame f's node with text put in place
+ * of each "{}"; when there is none, after the command if append is set. */
+static int run_node_command(struct dialog *d, const json_t *f, const char *text, int append)
 {
 	struct menu_node n;
 	struct buf cmd;
@@ -523,20 +490,45 @@ static int run_prompt(struct dialog *d, const json_t *f, const char *input)
 		goto out;
 	for (const char *a = n.arg; *a && r == 0; a++) {
 		if (a[0] == '{' && a[1] == '}') {
-			r = buf_adds(&cmd, input);
+			r = buf_adds(&cmd, text);
 			put = 1;
 			a++;
 		} else {
 			r = buf_addch(&cmd, *a);
 		}
 	}
-	if (r == 0 && !put)
-		r = buf_addf(&cmd, " %s", input);
+	if (r == 0 && !put && append)
+		r = buf_addf(&cmd, " %s", text);
 	if (r == 0)
 		r = dialog_run_command(d, cmd.data);
 out:
 	buf_release(&n.body);
 	buf_release(&cmd);
+	return r;
+}
+
+/* Enter item k of list frame f. */
+static int enter_item(struct dialog *d, const json_t *f, const struct menu_item *it)
+{
+	const char *t = fstr(f, "t");
+	struct menu_node n;
+	int r = 0;
+
+	buf_init(&n.body, MENU_TEXT_MAX);
+	if (!strcmp(t, "menu") || !strcmp(t, "prog")) {
+		if ((r = node_get(d, it->id, &n)) == 0)
+			r = open_node(d, &n, !strcmp(t, "prog") ? fstr(f, "code") : NULL);
+	} else if (!strcmp(t, "cats")) {
+		r = dialog_push(d, json_pack("{s:s, s:s, s:i}", "t", "cat", "c", it->id, "o", 0));
+	} else if (!strcmp(t, "cat")) {
+		request_set_intent(d->res, "policy", it->id);
+		r = dialog_push(d, json_pack("{s:s, s:s, s:i}", "t", "prog", "code", it->id, "o", 0));
+	} else if (!strcmp(t, "jobs")) {
+		r = dialog_push(d, json_pack("{s:s, s:s}", "t", "job", "id", it->id));
+	} else if (!strcmp(t, "appt_cancel")) {
+		r = run_node_command(d, f, it->id, 0);
+	}
+	buf_release(&n.body);
 	return r;
 }
 
@@ -587,7 +579,7 @@ int menu_input(struct dialog *d, json_t *frame, const char *input, int *taken)
 		goto out;
 	if (!strcmp(t, "prompt")) {
 		took = *input != '\0';
-		r = took ? run_prompt(d, frame, input) : 0;
+		r = took ? run_node_command(d, frame, input, 1) : 0;
 		goto out;
 	}
 	if ((r = fetch(d, frame, it, &count, &is_list)) < 0)
