@@ -9,7 +9,7 @@
 #include "syllable.h"
 
 #define PS_MAX_WORDS 256     /* question words read (a 10-part SMS has ~250) */
-#define PS_MAX_PROGRAMS 128
+#define PS_KEYS_MAX (1024 * 1024) /* keys of a 256-word question, with room */
 #define PS_PHRASE_WORDS 16
 #define PS_MASK_WORDS (PS_MAX_WORDS / 64)
 #define PS_FTS_BONUS_MAX 0.5
@@ -30,20 +30,32 @@ struct words {
 
 struct prog {
 	char code[PROGSEARCH_CODE_MAX];
-	double *cover;              /* best value earned at each question word (q.count) */
 	double always;              /* "@always" cues */
 	double fts;                 /* FTS rank bonus */
-	double covered;             /* sum of cover[] */
+	double covered;             /* sum over question words of the best value earned there */
 	double score;
 	unsigned long long mask[PS_MASK_WORDS]; /* words covered by contiguous phrases */
+};
+
+/* A distinct phrase found in the question, valued once for all the
+ * programmes that own it (with clones, hundreds share each phrase). */
+struct hit {
+	int64_t id;                 /* temp.progsearch_phrase.id */
+	size_t pos[PS_PHRASE_WORDS]; /* question words it covers */
+	size_t nw;
+	int gaps;
+	int always;                 /* the "@always" cue */
+	double v_kw;                /* value as a keyword or cue, before the row's weight */
+	double v_code;              /* value as a programme code */
 };
 
 struct search {
 	struct words q;
 	double focus[PS_MAX_WORDS]; /* weight of each question word (1, or more after a focus cue) */
-	struct prog *p; /* np used of cap, grown as programmes appear */
-	double *covers; /* cap rows of q.count values, one row a programme */
-	int np, cap;
+	double cover[PS_MAX_WORDS]; /* scratch: the programme being summed, per question word */
+	struct prog *p; /* np used of cap: every programme a phrase of the question names */
+	struct hit *h;  /* nh used of hcap, in id order */
+	int np, cap, nh, hcap;
 };
 
 /* Question words without punctuation (a comma does not break "vay von, ho ngheo"
@@ -116,85 +128,51 @@ static int find_phrase(const struct words *q, const struct words *ph, size_t *po
 	return 0;
 }
 
-static struct prog *prog_slot(struct search *s, const char *code)
+/* A new programme at the end of s->p. */
+static struct prog *prog_add(struct search *s, const char *code)
 {
-	struct prog *p;
+	struct prog *p = NULL;
 
-	if (s->np > 0 && !strcmp(s->p[s->np - 1].code, code))
-		return &s->p[s->np - 1];
-	for (int i = 0; i < s->np; i++)
-		if (!strcmp(s->p[i].code, code))
-			return &s->p[i];
-	if (s->np == PS_MAX_PROGRAMS)
-		return NULL;
-	if (s->np == s->cap) { /* grow as programmes appear, not up front */
-		int cap = s->cap ? 2 * s->cap : 32;
-		size_t row = s->q.count ? s->q.count : 1;
+	if (s->np == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 64;
 		struct prog *grown = realloc(s->p, (size_t)cap * sizeof(*grown));
-		double *covers;
 
 		if (!grown)
-			return NULL;
+			goto out;
 		s->p = grown;
-		if (!(covers = realloc(s->covers, (size_t)cap * row * sizeof(*covers))))
-			return NULL;
-		s->covers = covers;
 		s->cap = cap;
-		for (int i = 0; i < s->np; i++) /* rows moved with the array */
-			s->p[i].cover = s->covers + (size_t)i * row;
 	}
-	p = &s->p[s->np];
-	memset(p, 0, sizeof(*p));
-	p->cover = s->covers + (size_t)s->np * (s->q.count ? s->q.count : 1);
-	for (size_t k = 0; k < s->q.count; k++)
-		p->cover[k] = 0;
-	if (gw_strlcpy(p->code, code, sizeof(p->code)) < 0)
-		return NULL;
-	s->np++;
+	memset(&s->p[s->np], 0, sizeof(s->p[s->np]));
+	if (gw_strlcpy(s->p[s->np].code, code, sizeof(s->p[s->np].code)) < 0)
+		goto out;
+	p = &s->p[s->np++];
+out:
 	return p;
 }
 
-static void credit(struct search *s, struct prog *p, const char *phrase, double weight,
-		   int is_code)
-{
-	struct words ph;
-	size_t pos[PS_PHRASE_WORDS];
-	int gaps = 0;
-	double value;
-
-	split_words(phrase, &ph, 1);
-	if (ph.count == 0 || ph.count > PS_PHRASE_WORDS || !find_phrase(&s->q, &ph, pos, &gaps))
-		return;
-	/* the more words inside a loose match, the less it says */
-	value = weight * (gaps ? PROGSEARCH_GAPPED - 0.1 * (gaps - 1) : 1.0) *
-		(1.0 + 0.5 * (double)(ph.count - 1));
-	if (!is_code && ph.count == 1 && !syllable_valid(ph.w[0], ph.n[0]))
-		value *= 2; /* an acronym or a figure names its topic */
-	for (size_t k = 0; k < ph.count; k++) {
-		double v = value * s->focus[pos[k]];
-
-		if (v > p->cover[pos[k]])
-			p->cover[pos[k]] = v;
-		if (!gaps)
-			p->mask[pos[k] / 64] |= 1ULL << (pos[k] % 64);
-	}
-}
-
-/* The phrases of every programme, normalised, in a per-connection TEMP
- * table: keywords are stored folded, not normalised, and normalising some
+/* The phrases of every programme, normalised, in per-connection TEMP
+ * tables: keywords are stored folded, not normalised, and normalising some
  * 300 of them (and joining codes and cues) for every question was most of
- * a search. The copy is rebuilt when it may be stale: another connection
+ * a search. Each distinct phrase is stored once (progsearch_phrase) with
+ * its owners apart (progsearch_owner), so a phrase shared by a thousand
+ * programmes is looked at once; its key (first and last word) lets a
+ * question fetch only the phrases whose ends it holds close enough
+ * together. The copy is rebuilt when it may be stale: another connection
  * committed (PRAGMA data_version moved: `gatewayctl import` or `keyword`),
  * or this connection changed programmes, keywords or cues (TEMP triggers
  * empty progsearch_state). A rolled-back transaction takes the TEMP
  * tables with it; they are simply made again. */
 static const char cache_schema[] =
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (scope TEXT NOT NULL, code TEXT NOT NULL,"
-	" phrase TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL,"
-	" first TEXT NOT NULL GENERATED ALWAYS AS"
-	"  (CASE WHEN instr(phrase, ' ') THEN substr(phrase, 1, instr(phrase, ' ') - 1) ELSE phrase END));"
-	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_first ON progsearch_phrase (first);"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL);"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
+	" phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (id INTEGER PRIMARY KEY,"
+	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_owner (phrase_id INTEGER NOT NULL,"
+	" scope TEXT NOT NULL, code TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS temp.progsearch_owner_phrase ON progsearch_owner (phrase_id);"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL,"
+	" span INTEGER NOT NULL);"
 	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_i AFTER INSERT ON main.programs"
 	" BEGIN DELETE FROM progsearch_state; END;"
 	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_u AFTER UPDATE ON main.programs"
@@ -214,83 +192,135 @@ static const char cache_schema[] =
 	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_d AFTER DELETE ON main.intent_cues"
 	" BEGIN DELETE FROM progsearch_state; END;";
 
+/* The key a phrase is found by: its first word, or its first and last
+ * words. 0 for a phrase that can never match (no words, or too many), else
+ * its number of words. */
+static int phrase_key(const char *phrase, struct buf *key)
+{
+	struct words ph;
+	int r;
+
+	buf_reset(key);
+	if (!strcmp(phrase, "@always"))
+		return buf_adds(key, phrase) < 0 ? GW_ERR_TOOBIG : 1;
+	split_words(phrase, &ph, 1);
+	if (ph.count == 0 || ph.count > PS_PHRASE_WORDS)
+		return 0;
+	if ((r = buf_add(key, ph.w[0], ph.n[0])) == 0 && ph.count > 1 &&
+	    (r = buf_addch(key, ' ')) == 0)
+		r = buf_add(key, ph.w[ph.count - 1], ph.n[ph.count - 1]);
+	return r < 0 ? r : (int)ph.count;
+}
+
 static int add_phrase(struct db *db, const char *scope, const char *code, const char *phrase,
-		      double weight, int kind)
+		      const char *key, double weight, int kind)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
-				" VALUES (?, ?, ?, ?, ?)", &st)) < 0)
+	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_stage (scope, code, phrase, key, weight,"
+				" kind) VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
 		return r;
 	db_bind_text(st, 1, scope);
 	db_bind_text(st, 2, code);
 	db_bind_text(st, 3, phrase);
-	sqlite3_bind_double(st, 4, weight);
-	sqlite3_bind_int(st, 5, kind);
+	db_bind_text(st, 4, key);
+	sqlite3_bind_double(st, 5, weight);
+	sqlite3_bind_int(st, 6, kind);
 	r = db_step(st);
 	return r < 0 ? r : 0;
 }
 
-/* Fill the cache from programs, program_keywords and intent_cues. */
+/* Fill the cache from program_keywords (kind 0, normalised here), the
+ * programme codes (kind 1) and the programme cues (kind 2). */
 static int cache_build(struct db *db, int64_t version)
 {
-	struct buf norm;
+	struct buf norm, key;
 	sqlite3_stmt *st;
-	int r;
+	int r, words, most = 1;
 
 	buf_init(&norm, 4096);
-	if ((r = db_exec(db, "DELETE FROM temp.progsearch_phrase; DELETE FROM temp.progsearch_state;"
-			     "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
-			     " SELECT 'program', code, lower(replace(code, '-', ' ')), 1.0, 1 FROM programs;"
-			     "INSERT INTO temp.progsearch_phrase (scope, code, phrase, weight, kind)"
-			     " SELECT substr(c.intent, 1, instr(c.intent, ':') - 1), p.code, c.cue, c.weight, 2"
-			     " FROM intent_cues c JOIN programs p"
-			     " ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
-			     " WHERE instr(c.intent, ':') > 0;")) < 0)
+	buf_init(&key, 4096);
+	if ((r = db_exec(db, "DELETE FROM temp.progsearch_stage; DELETE FROM temp.progsearch_owner;"
+			     " DELETE FROM temp.progsearch_phrase; DELETE FROM temp.progsearch_state;")) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT p.code, k.folded FROM program_keywords k"
-				" JOIN programs p ON p.id = k.program_id", &st)) < 0)
+	if ((r = db_prepare(db, "SELECT 0, 'program', p.code, k.folded, 1.0 FROM program_keywords k"
+				" JOIN programs p ON p.id = k.program_id"
+				" UNION ALL SELECT 1, 'program', code, lower(replace(code, '-', ' ')), 1.0"
+				" FROM programs"
+				" UNION ALL SELECT 2, substr(c.intent, 1, instr(c.intent, ':') - 1), p.code,"
+				"  c.cue, c.weight FROM intent_cues c JOIN programs p"
+				"  ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
+				"  WHERE instr(c.intent, ':') > 0", &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		const char *folded = db_col_text(st, 1);
+		const char *text = db_col_text(st, 3);
 
 		buf_reset(&norm);
-		if ((r = normalize_text(&norm, folded, strlen(folded))) < 0 ||
-		    (r = add_phrase(db, "program", db_col_text(st, 0), norm.data, 1.0, 0)) < 0) {
+		if ((r = sqlite3_column_int(st, 0) == 0 ? normalize_text(&norm, text, strlen(text))
+							 : buf_adds(&norm, text)) < 0 ||
+		    (words = r = phrase_key(norm.data, &key)) < 0 ||
+		    (words > 0 && (r = add_phrase(db, db_col_text(st, 1), db_col_text(st, 2), norm.data,
+						  key.data, sqlite3_column_double(st, 4),
+						  sqlite3_column_int(st, 0))) < 0)) {
 			sqlite3_reset(st);
 			goto out;
 		}
+		if (words > most)
+			most = words;
 	}
 	if (r < 0)
 		goto out;
-	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_state (data_version) VALUES (?)", &st)) < 0)
+	if ((r = db_exec(db, "INSERT INTO temp.progsearch_phrase (phrase, key)"
+			     " SELECT phrase, min(key) FROM temp.progsearch_stage GROUP BY phrase;"
+			     "INSERT INTO temp.progsearch_owner (phrase_id, scope, code, weight, kind)"
+			     " SELECT p.id, s.scope, s.code, s.weight, s.kind FROM temp.progsearch_stage s"
+			     " JOIN temp.progsearch_phrase p ON p.phrase = s.phrase;"
+			     "DELETE FROM temp.progsearch_stage;")) < 0)
+		goto out;
+	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_state (data_version, span)"
+				" VALUES (?, ?)", &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, version);
+	/* the last word of a phrase of `most` words, gaps included */
+	sqlite3_bind_int(st, 2, most - 1 + PROGSEARCH_GAP_MAX);
 	r = db_step(st);
 	r = r < 0 ? r : 0;
 out:
 	buf_release(&norm);
+	buf_release(&key);
 	return r;
 }
 
-/* Make sure the cache exists and is current. */
-static int cache_ready(struct db *db)
+/* Make sure the cache exists and is current; *span: how many words after
+ * a phrase's first word its last one can be. */
+static int cache_ready(struct db *db, int *span)
 {
-	int64_t have = 0, version = 0, cached = -1;
-	int r;
+	sqlite3_stmt *st;
+	int64_t have = 0, version = 0;
+	int r, fresh = 0;
 
 	if ((r = db_query_int64(db, "SELECT count(*) FROM temp.sqlite_master"
 				    " WHERE name = 'progsearch_state'", &have)) < 0)
-		return r;
+		goto out;
 	if (!have && (r = db_exec(db, cache_schema)) < 0)
-		return r;
+		goto out;
 	if ((r = db_query_int64(db, "PRAGMA data_version", &version)) < 0)
-		return r;
-	r = db_query_int64(db, "SELECT data_version FROM temp.progsearch_state", &cached);
-	if (r < 0 && r != GW_ERR_NOTFOUND)
-		return r;
-	return r == 0 && cached == version ? 0 : cache_build(db, version);
+		goto out;
+	if ((r = db_prepare(db, "SELECT data_version, span FROM temp.progsearch_state", &st)) < 0)
+		goto out;
+	if ((r = db_step(st)) == DB_ROW) {
+		fresh = sqlite3_column_int64(st, 0) == version;
+		*span = sqlite3_column_int(st, 1);
+		sqlite3_reset(st);
+	}
+	if (r < 0 || fresh)
+		goto out;
+	if ((r = cache_build(db, version)) < 0)
+		goto out;
+	r = cache_ready(db, span);
+out:
+	return r < 0 ? r : 0;
 }
 
 /* A code typed as the whole question ("CS VAY-NGHEO") is the surest sign;
@@ -315,69 +345,192 @@ static double code_weight(const struct search *s, const char *code)
 	return acronym ? PROGSEARCH_ACRONYM_WEIGHT : 1.0;
 }
 
-/* Every phrase of every programme for this scope: kind 0 a keyword, 1 a
- * code, 2 a programme cue (all normalised in the cache). */
-/* The question's words as a JSON array of strings. */
-static int words_json(const struct words *q, struct buf *out)
+/* w as the inside of a JSON string. */
+static int json_chars(struct buf *out, const char *w, size_t n)
 {
-	int r = buf_addch(out, '[');
+	int r = 0;
 
-	for (size_t i = 0; i < q->count && r == 0; i++) {
-		if (i && (r = buf_addch(out, ',')) < 0)
-			break;
-		r = buf_addch(out, '"');
-		for (size_t k = 0; k < q->n[i] && r == 0; k++) {
-			unsigned char c = (unsigned char)q->w[i][k];
+	for (size_t k = 0; k < n && r == 0; k++) {
+		unsigned char c = (unsigned char)w[k];
 
-			if (c == '"' || c == '\\')
-				r = buf_addch(out, '\\');
-			if (r == 0)
-				r = c < 0x20 ? buf_addch(out, ' ') : buf_addch(out, (char)c);
-		}
+		if (c == '"' || c == '\\')
+			r = buf_addch(out, '\\');
 		if (r == 0)
-			r = buf_addch(out, '"');
+			r = c < 0x20 ? buf_addch(out, ' ') : buf_addch(out, (char)c);
 	}
+	return r;
+}
+
+/* ,"first" or ,"first last" */
+static int json_key(struct buf *out, const struct words *q, size_t first, size_t last)
+{
+	int r;
+
+	if ((r = buf_adds(out, ",\"")) < 0 || (r = json_chars(out, q->w[first], q->n[first])) < 0)
+		return r;
+	if (last != first && ((r = buf_addch(out, ' ')) < 0 ||
+			      (r = json_chars(out, q->w[last], q->n[last])) < 0))
+		return r;
+	return buf_addch(out, '"');
+}
+
+/* The keys a phrase in the question can have, as a JSON array: every word,
+ * and every word with each one up to span words after it. */
+static int keys_json(const struct words *q, int span, struct buf *out)
+{
+	int r = buf_adds(out, "[\"@always\"");
+
+	for (size_t i = 0; i < q->count && r == 0; i++)
+		for (size_t j = i; j < q->count && j <= i + (size_t)span && r == 0; j++)
+			r = json_key(out, q, i, j);
 	return r == 0 ? buf_addch(out, ']') : r;
+}
+
+/* Value every distinct phrase whose key the question holds: s->h. */
+static int match_phrases(struct search *s, struct db *db, int span)
+{
+	struct buf keys;
+	sqlite3_stmt *st;
+	int r;
+
+	buf_init(&keys, PS_KEYS_MAX);
+	if ((r = keys_json(&s->q, span, &keys)) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT id, phrase FROM temp.progsearch_phrase"
+				" WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, keys.data);
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *text = db_col_text(st, 1);
+		struct words ph;
+		struct hit h;
+		double len;
+
+		memset(&h, 0, sizeof(h));
+		h.always = !strcmp(text, "@always");
+		split_words(text, &ph, 1);
+		if (!h.always && (ph.count == 0 || ph.count > PS_PHRASE_WORDS ||
+				  !find_phrase(&s->q, &ph, h.pos, &h.gaps)))
+			continue;
+		h.id = sqlite3_column_int64(st, 0);
+		h.nw = h.always ? 0 : ph.count;
+		/* the more words inside a loose match, the less it says */
+		len = (h.gaps ? PROGSEARCH_GAPPED - 0.1 * (h.gaps - 1) : 1.0) *
+		      (1.0 + 0.5 * (double)(ph.count - 1));
+		h.v_kw = h.v_code = len;
+		if (ph.count == 1 && !syllable_valid(ph.w[0], ph.n[0]))
+			h.v_kw *= 2; /* an acronym or a figure names its topic */
+		if (!h.always)
+			h.v_code *= code_weight(s, text);
+		if (s->nh == s->hcap) {
+			int cap = s->hcap ? 2 * s->hcap : 32;
+			struct hit *grown = realloc(s->h, (size_t)cap * sizeof(*grown));
+
+			if (!grown) {
+				sqlite3_reset(st);
+				r = GW_ERR_NOMEM;
+				goto out;
+			}
+			s->h = grown;
+			s->hcap = cap;
+		}
+		s->h[s->nh++] = h;
+	}
+out:
+	buf_release(&keys);
+	return r < 0 ? r : 0;
+}
+
+static int hit_cmp(const void *key, const void *elem)
+{
+	int64_t id = *(const int64_t *)key, other = ((const struct hit *)elem)->id;
+
+	return id < other ? -1 : id > other;
+}
+
+/* Sum the programme's best value at each question word into p. */
+static void prog_close(struct search *s, struct prog *p, size_t lo, size_t hi)
+{
+	for (size_t k = lo; k < hi; k++) {
+		p->covered += s->cover[k];
+		s->cover[k] = 0;
+	}
+	p->score = p->covered + p->always;
+}
+
+/* Every programme owning a matched phrase for this scope, its rows one
+ * after another (ORDER BY code): kind 0 a keyword, 1 a code, 2 a
+ * programme cue. */
+static int score_owners(struct search *s, struct db *db, const char *scope)
+{
+	struct buf ids;
+	sqlite3_stmt *st;
+	struct prog *p = NULL;
+	size_t lo = PS_MAX_WORDS, hi = 0;
+	int r = 0;
+
+	buf_init(&ids, PS_KEYS_MAX);
+	if (!s->nh)
+		goto out;
+	for (int i = 0; i < s->nh && r == 0; i++)
+		r = buf_addf(&ids, "%c%lld", i ? ',' : '[', (long long)s->h[i].id);
+	if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT code, phrase_id, weight, kind FROM temp.progsearch_owner"
+				" WHERE phrase_id IN (SELECT value FROM json_each(?1))"
+				" AND scope IN ('program', ?2) ORDER BY code", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, ids.data);
+	db_bind_text(st, 2, scope ? scope : "program");
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *code = db_col_text(st, 0);
+		int64_t id = sqlite3_column_int64(st, 1);
+		double w = sqlite3_column_double(st, 2), value;
+		int kind = sqlite3_column_int(st, 3);
+		const struct hit *h = bsearch(&id, s->h, (size_t)s->nh, sizeof(*s->h), hit_cmp);
+
+		if (!h)
+			continue;
+		if (!p || strcmp(p->code, code)) {
+			if (p)
+				prog_close(s, p, lo, hi);
+			lo = PS_MAX_WORDS;
+			hi = 0;
+			if (!(p = prog_add(s, code)))
+				continue; /* no memory, or a code too long to be one */
+		}
+		if (h->always) {
+			if (kind == 2)
+				p->always += w;
+			continue;
+		}
+		value = kind == 1 ? h->v_code : w * h->v_kw;
+		for (size_t k = 0; k < h->nw; k++) {
+			size_t at = h->pos[k];
+			double v = value * s->focus[at];
+
+			if (v > s->cover[at])
+				s->cover[at] = v;
+			if (!h->gaps)
+				p->mask[at / 64] |= 1ULL << (at % 64);
+			lo = at < lo ? at : lo;
+			hi = at + 1 > hi ? at + 1 : hi;
+		}
+	}
+	if (p)
+		prog_close(s, p, lo, hi);
+out:
+	buf_release(&ids);
+	return r < 0 ? r : 0;
 }
 
 static int score_phrases(struct search *s, struct db *db, const char *scope)
 {
-	struct buf words;
-	sqlite3_stmt *st;
-	int r;
+	int span = PROGSEARCH_GAP_MAX, r;
 
-	buf_init(&words, 16384);
-	if ((r = cache_ready(db)) < 0)
-		goto out;
-	/* A phrase can only match if its first word is in the question. */
-	if ((r = words_json(&s->q, &words)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT code, phrase, weight, kind FROM temp.progsearch_phrase"
-				" WHERE first IN (SELECT value FROM json_each(?2) UNION SELECT '@always')"
-				" AND scope IN ('program', ?1)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, scope ? scope : "program");
-	db_bind_text(st, 2, words.data);
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *text = db_col_text(st, 1);
-		double w = sqlite3_column_double(st, 2);
-		int kind = sqlite3_column_int(st, 3);
-		struct prog *p = prog_slot(s, db_col_text(st, 0));
-
-		if (!p)
-			continue;
-		if (kind == 2 && !strcmp(text, "@always")) {
-			p->always += w;
-			continue;
-		}
-		if (kind == 1)
-			w = code_weight(s, text);
-		credit(s, p, text, w, kind == 1);
-	}
-	r = r < 0 ? r : 0;
-out:
-	buf_release(&words);
-	return r;
+	if ((r = cache_ready(db, &span)) < 0 || (r = match_phrases(s, db, span)) < 0)
+		return r;
+	return score_owners(s, db, scope);
 }
 
 static int is_stopword(const char *w, size_t n)
@@ -430,8 +583,14 @@ static int score_fts(struct search *s, struct db *db)
 		goto out;
 	db_bind_text(st, 1, fq.data);
 	while ((r = db_step(st)) == DB_ROW) {
-		struct prog *p = prog_slot(s, db_col_text(st, 0));
+		const char *code = db_col_text(st, 0);
+		struct prog *p = NULL;
 
+		for (int i = 0; i < s->np && !p; i++)
+			if (!strcmp(s->p[i].code, code))
+				p = &s->p[i];
+		if (!p)
+			p = prog_add(s, code);
 		if (p && rank < 3)
 			p->fts += bonus[rank];
 		rank++;
@@ -491,14 +650,8 @@ static int find_focus(struct search *s, struct db *db, const char *scope)
 
 static struct search *search_new(void)
 {
-	struct search *s = malloc(sizeof(*s));
+	struct search *s = calloc(1, sizeof(*s));
 
-	if (!s)
-		return NULL;
-	s->q.count = 0;
-	s->p = NULL;
-	s->covers = NULL;
-	s->np = s->cap = 0;
 	return s;
 }
 
@@ -507,11 +660,11 @@ static void search_free(struct search *s)
 	if (!s)
 		return;
 	free(s->p);
-	free(s->covers);
+	free(s->h);
 	free(s);
 }
 
-/* Score every programme on norm: p[i].score. */
+/* Score every programme a phrase of norm names: p[i].score. */
 static int search_run(struct search *s, struct db *db, const char *norm, const char *scope)
 {
 	double first = 0, second = 0;
@@ -523,12 +676,6 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 	if ((r = find_focus(s, db, scope)) < 0 || (r = score_phrases(s, db, scope)) < 0)
 		return r;
 	for (int i = 0; i < s->np; i++) {
-		double sum = 0;
-
-		for (size_t k = 0; k < s->q.count; k++)
-			sum += s->p[i].cover[k];
-		s->p[i].covered = sum;
-		s->p[i].score = sum + s->p[i].always;
 		if (s->p[i].score > first) {
 			second = first;
 			first = s->p[i].score;
@@ -550,14 +697,17 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 int progsearch_explain(struct db *db, const char *norm, const char *scope, struct buf *out)
 {
 	struct search *s = search_new();
+	unsigned char *used = NULL;
 	int r = GW_ERR_NOMEM, shown = 0;
-	unsigned char used[PS_MAX_PROGRAMS];
 
 	if (!s)
 		goto out;
 	if ((r = search_run(s, db, norm, scope)) < 0)
 		goto out;
-	memset(used, 0, sizeof(used));
+	r = GW_ERR_NOMEM;
+	if (!(used = calloc((size_t)s->np + 1, 1)))
+		goto out;
+	r = 0;
 	while (shown < 5 && r == 0) {
 		int best = -1;
 
@@ -572,6 +722,7 @@ int progsearch_explain(struct db *db, const char *norm, const char *scope, struc
 			     s->p[best].score, s->p[best].covered, s->p[best].fts, s->p[best].always);
 	}
 out:
+	free(used);
 	search_free(s);
 	return r;
 }
