@@ -577,9 +577,12 @@ static int score_fts(struct search *s, struct db *db)
 	buf_init(&fq, 8192);
 	if ((r = fts_query(&s->q, &fq)) < 0 || !fq.len)
 		goto out;
-	if ((r = db_prepare(db, "SELECT p.code FROM programs_fts f JOIN programs p ON p.id = f.rowid"
-				" WHERE programs_fts MATCH ?"
-				" ORDER BY bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) LIMIT 3", &st)) < 0)
+	/* Ranked inside FTS5, joined after the LIMIT: joining first looked up
+	 * every matching programme's row (thousands of pages) to keep three. */
+	if ((r = db_prepare(db, "SELECT p.code FROM (SELECT rowid AS id,"
+				"  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
+				"  WHERE programs_fts MATCH ? ORDER BY rank LIMIT 3) f"
+				" JOIN programs p ON p.id = f.id ORDER BY f.rank", &st)) < 0)
 		goto out;
 	db_bind_text(st, 1, fq.data);
 	while ((r = db_step(st)) == DB_ROW) {
