@@ -21,6 +21,7 @@
  * the top of the tree:
  *   taskset -c 0 build/bench/bin/bench_progsearch [--programs N] [--jobs M] [--rounds R]
  *     [--keep]  (leave the database in /tmp to look at)
+ *     [--each]  (one line a question in the first round)
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
 	struct row rows[BENCH_ROWS_MAX];
 	char dir[] = "/tmp/gw-bench-ps-XXXXXX", path[512], err[512];
 	int nprog = 10000, njobs = 10000, rounds = 3, nrows, rc = 1, na = 0, ns = 0;
-	int code_rows = 0, code_ok = 0, failed = 0, keep = 0;
+	int code_rows = 0, code_ok = 0, failed = 0, keep = 0, each = 0;
 	double *answer = NULL, *search = NULL, first = 0, load_s = 0;
 	json_t *base = NULL;
 	struct gw_settings cfg;
@@ -235,6 +236,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--keep"))
 			keep = 1, i--;
+		else if (!strcmp(argv[i], "--each"))
+			each = 1, i--;
 		else if (!strcmp(argv[i], "--programs"))
 			nprog = (int)v;
 		else if (!strcmp(argv[i], "--jobs"))
@@ -245,7 +248,7 @@ int main(int argc, char **argv)
 	if (nprog < 0 || njobs < 0 || rounds < 1 ||
 	    (nrows = load_rows("tests/fixtures/messages-dev.tsv", rows, BENCH_ROWS_MAX)) < 1) {
 		fprintf(stderr, "usage (from the top of the tree): %s [--programs N] [--jobs M]"
-			" [--rounds R] [--keep]\n", argv[0]);
+			" [--rounds R] [--keep] [--each]\n", argv[0]);
 		return 2;
 	}
 	if (!(answer = calloc((size_t)(nrows * rounds), sizeof(*answer))) ||
@@ -305,6 +308,9 @@ int main(int argc, char **argv)
 			t = cpu_ms();
 			r = progsearch_find(db, norm.data, NULL, &hit);
 			search[ns++] = cpu_ms() - t;
+			if (each && round == 0)
+				printf("  %8.3f ms answer, %8.3f ms search, %-12s %s\n", na ? answer[na - 1] : first,
+				       search[ns - 1], r == 0 ? hit.code : "-", rows[i].text);
 			if (r < 0 && r != GW_ERR_NOTFOUND) {
 				fprintf(stderr, "progsearch_find failed (%d)\n", r);
 				goto out;
