@@ -30,6 +30,7 @@ struct words {
 
 struct prog {
 	char code[PROGSEARCH_CODE_MAX];
+	int64_t id;                 /* programs.id */
 	double always;              /* "@always" cues */
 	double fts;                 /* FTS rank bonus */
 	double covered;             /* sum over question words of the best value earned there */
@@ -129,7 +130,7 @@ static int find_phrase(const struct words *q, const struct words *ph, size_t *po
 }
 
 /* A new programme at the end of s->p. */
-static struct prog *prog_add(struct search *s, const char *code)
+static struct prog *prog_add(struct search *s, const char *code, int64_t id)
 {
 	struct prog *p = NULL;
 
@@ -145,6 +146,7 @@ static struct prog *prog_add(struct search *s, const char *code)
 	memset(&s->p[s->np], 0, sizeof(s->p[s->np]));
 	if (gw_strlcpy(s->p[s->np].code, code, sizeof(s->p[s->np].code)) < 0)
 		goto out;
+	s->p[s->np].id = id;
 	p = &s->p[s->np++];
 out:
 	return p;
@@ -164,12 +166,13 @@ out:
  * tables with it; they are simply made again. */
 static const char cache_schema[] =
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
-	" phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
+	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (id INTEGER PRIMARY KEY,"
 	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_owner (phrase_id INTEGER NOT NULL,"
-	" scope TEXT NOT NULL, code TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
+	" scope TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL, weight REAL NOT NULL,"
+	" kind INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_owner_phrase ON progsearch_owner (phrase_id);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL,"
 	" span INTEGER NOT NULL);"
@@ -212,21 +215,21 @@ static int phrase_key(const char *phrase, struct buf *key)
 	return r < 0 ? r : (int)ph.count;
 }
 
-static int add_phrase(struct db *db, const char *scope, const char *code, const char *phrase,
-		      const char *key, double weight, int kind)
+static int add_phrase(struct db *db, sqlite3_stmt *row, const char *phrase, const char *key)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_stage (scope, code, phrase, key, weight,"
-				" kind) VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
+	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_stage (scope, code, pid, phrase, key,"
+				" weight, kind) VALUES (?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
 		return r;
-	db_bind_text(st, 1, scope);
-	db_bind_text(st, 2, code);
-	db_bind_text(st, 3, phrase);
-	db_bind_text(st, 4, key);
-	sqlite3_bind_double(st, 5, weight);
-	sqlite3_bind_int(st, 6, kind);
+	db_bind_text(st, 1, db_col_text(row, 1));
+	db_bind_text(st, 2, db_col_text(row, 2));
+	sqlite3_bind_int64(st, 3, sqlite3_column_int64(row, 5));
+	db_bind_text(st, 4, phrase);
+	db_bind_text(st, 5, key);
+	sqlite3_bind_double(st, 6, sqlite3_column_double(row, 4));
+	sqlite3_bind_int(st, 7, sqlite3_column_int(row, 0));
 	r = db_step(st);
 	return r < 0 ? r : 0;
 }
@@ -244,12 +247,12 @@ static int cache_build(struct db *db, int64_t version)
 	if ((r = db_exec(db, "DELETE FROM temp.progsearch_stage; DELETE FROM temp.progsearch_owner;"
 			     " DELETE FROM temp.progsearch_phrase; DELETE FROM temp.progsearch_state;")) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT 0, 'program', p.code, k.folded, 1.0 FROM program_keywords k"
-				" JOIN programs p ON p.id = k.program_id"
-				" UNION ALL SELECT 1, 'program', code, lower(replace(code, '-', ' ')), 1.0"
+	if ((r = db_prepare(db, "SELECT 0, 'program', p.code, k.folded, 1.0, p.id"
+				" FROM program_keywords k JOIN programs p ON p.id = k.program_id"
+				" UNION ALL SELECT 1, 'program', code, lower(replace(code, '-', ' ')), 1.0, id"
 				" FROM programs"
 				" UNION ALL SELECT 2, substr(c.intent, 1, instr(c.intent, ':') - 1), p.code,"
-				"  c.cue, c.weight FROM intent_cues c JOIN programs p"
+				"  c.cue, c.weight, p.id FROM intent_cues c JOIN programs p"
 				"  ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
 				"  WHERE instr(c.intent, ':') > 0", &st)) < 0)
 		goto out;
@@ -260,9 +263,7 @@ static int cache_build(struct db *db, int64_t version)
 		if ((r = sqlite3_column_int(st, 0) == 0 ? normalize_text(&norm, text, strlen(text))
 							 : buf_adds(&norm, text)) < 0 ||
 		    (words = r = phrase_key(norm.data, &key)) < 0 ||
-		    (words > 0 && (r = add_phrase(db, db_col_text(st, 1), db_col_text(st, 2), norm.data,
-						  key.data, sqlite3_column_double(st, 4),
-						  sqlite3_column_int(st, 0))) < 0)) {
+		    (words > 0 && (r = add_phrase(db, st, norm.data, key.data)) < 0)) {
 			sqlite3_reset(st);
 			goto out;
 		}
@@ -273,8 +274,9 @@ static int cache_build(struct db *db, int64_t version)
 		goto out;
 	if ((r = db_exec(db, "INSERT INTO temp.progsearch_phrase (phrase, key)"
 			     " SELECT phrase, min(key) FROM temp.progsearch_stage GROUP BY phrase;"
-			     "INSERT INTO temp.progsearch_owner (phrase_id, scope, code, weight, kind)"
-			     " SELECT p.id, s.scope, s.code, s.weight, s.kind FROM temp.progsearch_stage s"
+			     "INSERT INTO temp.progsearch_owner (phrase_id, scope, code, pid, weight, kind)"
+			     " SELECT p.id, s.scope, s.code, s.pid, s.weight, s.kind"
+			     " FROM temp.progsearch_stage s"
 			     " JOIN temp.progsearch_phrase p ON p.phrase = s.phrase;"
 			     "DELETE FROM temp.progsearch_stage;")) < 0)
 		goto out;
@@ -476,7 +478,7 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 		r = buf_addf(&ids, "%c%lld", i ? ',' : '[', (long long)s->h[i].id);
 	if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT code, phrase_id, weight, kind FROM temp.progsearch_owner"
+	if ((r = db_prepare(db, "SELECT code, phrase_id, weight, kind, pid FROM temp.progsearch_owner"
 				" WHERE phrase_id IN (SELECT value FROM json_each(?1))"
 				" AND scope IN ('program', ?2) ORDER BY code", &st)) < 0)
 		goto out;
@@ -496,7 +498,7 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 				prog_close(s, p, lo, hi);
 			lo = PS_MAX_WORDS;
 			hi = 0;
-			if (!(p = prog_add(s, code)))
+			if (!(p = prog_add(s, code, sqlite3_column_int64(st, 4))))
 				continue; /* no memory, or a code too long to be one */
 		}
 		if (h->always) {
@@ -567,39 +569,61 @@ static int fts_query(const struct words *q, struct buf *out)
 	return r;
 }
 
-static int score_fts(struct search *s, struct db *db)
+/* Bonuses for the best FTS5 (bm25) matches of the content words: among
+ * the programmes scoring at least floor (the near-tie the phrases left),
+ * or, with floor < 0, among all. */
+static int score_fts(struct search *s, struct db *db, double floor)
 {
 	static const double bonus[] = { 0.5, 0.3, 0.2 };
-	struct buf fq;
+	struct buf fq, ids;
 	sqlite3_stmt *st;
 	int r, rank = 0;
 
 	buf_init(&fq, 8192);
+	buf_init(&ids, PS_KEYS_MAX);
 	if ((r = fts_query(&s->q, &fq)) < 0 || !fq.len)
 		goto out;
-	/* Ranked inside FTS5, joined after the LIMIT: joining first looked up
-	 * every matching programme's row (thousands of pages) to keep three. */
-	if ((r = db_prepare(db, "SELECT p.code FROM (SELECT rowid AS id,"
-				"  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
-				"  WHERE programs_fts MATCH ? ORDER BY rank LIMIT 3) f"
-				" JOIN programs p ON p.id = f.id ORDER BY f.rank", &st)) < 0)
+	if (floor >= 0) {
+		for (int i = 0; i < s->np && r == 0; i++)
+			if (s->p[i].score >= floor)
+				r = buf_addf(&ids, "%c%lld", ids.len ? ',' : '[', (long long)s->p[i].id);
+		if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
+			goto out;
+		/* "+rowid": filtered after FTS5's single pass, so bm25 is computed
+		 * for these rows only; as an FTS5 constraint the IN list would run
+		 * the whole query (IDF included) once per id. */
+		r = db_prepare(db, "SELECT rowid, NULL FROM programs_fts WHERE programs_fts MATCH ?1"
+				   " AND +rowid IN (SELECT value FROM json_each(?2))"
+				   " ORDER BY bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) LIMIT 3", &st);
+	} else {
+		/* Ranked inside FTS5, joined after the LIMIT: joining first looked
+		 * up every matching programme's row (thousands of pages) to keep three. */
+		r = db_prepare(db, "SELECT f.id, p.code FROM (SELECT rowid AS id,"
+				   "  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
+				   "  WHERE programs_fts MATCH ?1 ORDER BY rank LIMIT 3) f"
+				   " JOIN programs p ON p.id = f.id ORDER BY f.rank", &st);
+	}
+	if (r < 0)
 		goto out;
 	db_bind_text(st, 1, fq.data);
+	if (floor >= 0)
+		db_bind_text(st, 2, ids.data);
 	while ((r = db_step(st)) == DB_ROW) {
-		const char *code = db_col_text(st, 0);
+		int64_t id = sqlite3_column_int64(st, 0);
 		struct prog *p = NULL;
 
 		for (int i = 0; i < s->np && !p; i++)
-			if (!strcmp(s->p[i].code, code))
+			if (s->p[i].id == id)
 				p = &s->p[i];
-		if (!p)
-			p = prog_add(s, code);
+		if (!p) /* only from the unrestricted query, which names the code */
+			p = prog_add(s, db_col_text(st, 1), id);
 		if (p && rank < 3)
 			p->fts += bonus[rank];
 		rank++;
 	}
 out:
 	buf_release(&fq);
+	buf_release(&ids);
 	return r < 0 ? r : 0;
 }
 
@@ -687,10 +711,11 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 		}
 	}
 	/* FTS5 only breaks near-ties and answers what no phrase names: skip it
-	 * when its bonus (at most PS_FTS_BONUS_MAX) cannot change the winner. */
+	 * when its bonus (at most PS_FTS_BONUS_MAX) cannot change the winner,
+	 * and rank only the programmes it could make win when one is named. */
 	if (first >= PROGSEARCH_NAMED_MIN && first - second > PS_FTS_BONUS_MAX)
 		return 0;
-	if ((r = score_fts(s, db)) < 0)
+	if ((r = score_fts(s, db, first >= PROGSEARCH_NAMED_MIN ? first - PS_FTS_BONUS_MAX : -1)) < 0)
 		return r;
 	for (int i = 0; i < s->np; i++)
 		s->p[i].score += s->p[i].fts;
