@@ -691,8 +691,11 @@ static void search_free(struct search *s)
 	free(s);
 }
 
-/* Score every programme a phrase of norm names: p[i].score. */
-static int search_run(struct search *s, struct db *db, const char *norm, const char *scope)
+/* Score every programme a phrase of norm names: p[i].score. named_only:
+ * the caller wants a named programme or none, so no FTS5 ranking of the
+ * whole knowledge base when no phrase names one. */
+static int search_run(struct search *s, struct db *db, const char *norm, const char *scope,
+		      int named_only)
 {
 	double first = 0, second = 0;
 	int r;
@@ -713,7 +716,8 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 	/* FTS5 only breaks near-ties and answers what no phrase names: skip it
 	 * when its bonus (at most PS_FTS_BONUS_MAX) cannot change the winner,
 	 * and rank only the programmes it could make win when one is named. */
-	if (first >= PROGSEARCH_NAMED_MIN && first - second > PS_FTS_BONUS_MAX)
+	if ((first >= PROGSEARCH_NAMED_MIN && first - second > PS_FTS_BONUS_MAX) ||
+	    (first < PROGSEARCH_NAMED_MIN && named_only))
 		return 0;
 	if ((r = score_fts(s, db, first >= PROGSEARCH_NAMED_MIN ? first - PS_FTS_BONUS_MAX : -1)) < 0)
 		return r;
@@ -730,7 +734,7 @@ int progsearch_explain(struct db *db, const char *norm, const char *scope, struc
 
 	if (!s)
 		goto out;
-	if ((r = search_run(s, db, norm, scope)) < 0)
+	if ((r = search_run(s, db, norm, scope, 0)) < 0)
 		goto out;
 	r = GW_ERR_NOMEM;
 	if (!(used = calloc((size_t)s->np + 1, 1)))
@@ -755,7 +759,8 @@ out:
 	return r;
 }
 
-int progsearch_find(struct db *db, const char *norm, const char *scope, struct progsearch_hit *out)
+static int find(struct db *db, const char *norm, const char *scope, int named_only,
+		struct progsearch_hit *out)
 {
 	struct progsearch_hit h;
 	struct search *s = search_new();
@@ -763,7 +768,7 @@ int progsearch_find(struct db *db, const char *norm, const char *scope, struct p
 
 	if (!s)
 		goto out;
-	if ((r = search_run(s, db, norm, scope)) < 0)
+	if ((r = search_run(s, db, norm, scope, named_only)) < 0)
 		goto out;
 	for (int i = 0; i < s->np; i++)
 		if (s->p[i].score > 0 && (best < 0 || s->p[i].score > s->p[best].score))
@@ -782,9 +787,22 @@ int progsearch_find(struct db *db, const char *norm, const char *scope, struct p
 	h.score = s->p[best].score;
 	h.covered = s->p[best].covered;
 	h.named = h.covered >= PROGSEARCH_NAMED_MIN;
+	r = GW_ERR_NOTFOUND;
+	if (named_only && !h.named)
+		goto out;
 	*out = h;
 	r = 0;
 out:
 	search_free(s);
 	return r;
+}
+
+int progsearch_find(struct db *db, const char *norm, const char *scope, struct progsearch_hit *out)
+{
+	return find(db, norm, scope, 0, out);
+}
+
+int progsearch_named(struct db *db, const char *norm, const char *scope, struct progsearch_hit *out)
+{
+	return find(db, norm, scope, 1, out);
 }

@@ -59,6 +59,12 @@ struct progsearch_hit {
  * GW_ERR_NOTFOUND when nothing matches at all. */
 int progsearch_find(struct db *db, const char *norm, const char *scope, struct progsearch_hit *out);
 
+/* progsearch_find for callers that only use a programme the question
+ * names (hit.named): GW_ERR_NOTFOUND when none is named, without ranking
+ * the whole knowledge base with FTS5 first (with thousands of programmes
+ * that ranking is most of a search). */
+int progsearch_named(struct db *db, const char *norm, const char *scope, struct progsearch_hit *out);
+
 /* Append the top programmes with their scores, for tracing a wrong answer:
  * "VAY-NGHEO 10.50 (phrases 10.00, fts 0.50, always 0.00)". */
 int progsearch_explain(struct db *db, const char *norm, const char *scope, struct buf *out);

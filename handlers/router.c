@@ -290,7 +290,8 @@ int router_route(struct db *db, const char *norm, struct route *out)
 	/* No command, or a no-argument command with more words: weigh the text. */
 	f.command_intent = have ? rt.intent : NULL;
 	f.english = normalize_is_english(norm);
-	r = progsearch_find(db, norm, NULL, &hit);
+	/* only a named programme is a feature (and the answer's topic) */
+	r = progsearch_named(db, norm, NULL, &hit);
 	if (r < 0 && r != GW_ERR_NOTFOUND)
 		goto out;
 	f.names_program = r == 0 && hit.named;
@@ -310,7 +311,9 @@ int router_route(struct db *db, const char *norm, struct route *out)
 	}
 program:
 	if (!strcmp(rt.intent, "eligibility") || !strcmp(rt.intent, "appointment")) {
-		r = progsearch_find(db, norm, rt.intent, &hit);
+		/* eligibility takes the best match even unnamed, appointments a named one */
+		r = !strcmp(rt.intent, "eligibility") ? progsearch_find(db, norm, rt.intent, &hit)
+						       : progsearch_named(db, norm, rt.intent, &hit);
 		if (r < 0 && r != GW_ERR_NOTFOUND)
 			goto out;
 		if (r == 0 && (hit.named || !strcmp(rt.intent, "eligibility")))
