@@ -174,6 +174,9 @@ static const char cache_schema[] =
 	" scope TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL, weight REAL NOT NULL,"
 	" kind INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_owner_phrase ON progsearch_owner (phrase_id);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.progsearch_vocab"
+	" USING fts5vocab(main, 'programs_fts', 'row');"
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_common (term TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL,"
 	" span INTEGER NOT NULL);"
 	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_i AFTER INSERT ON main.programs"
@@ -278,7 +281,13 @@ static int cache_build(struct db *db, int64_t version)
 			     " SELECT p.id, s.scope, s.code, s.pid, s.weight, s.kind"
 			     " FROM temp.progsearch_stage s"
 			     " JOIN temp.progsearch_phrase p ON p.phrase = s.phrase;"
-			     "DELETE FROM temp.progsearch_stage;")) < 0)
+			     "DELETE FROM temp.progsearch_stage;"
+			     /* FTS5's bm25 floors the IDF of a term in half the rows or
+			      * more at 1e-6: such a term ranks nothing, but makes a
+			      * query score every programme (see fts_query) */
+			     "DELETE FROM temp.progsearch_common;"
+			     "INSERT INTO temp.progsearch_common SELECT term FROM temp.progsearch_vocab"
+			     " WHERE doc * 2 >= (SELECT count(*) FROM programs);")) < 0)
 		goto out;
 	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_state (data_version, span)"
 				" VALUES (?, ?)", &st)) < 0)
@@ -543,20 +552,18 @@ static int is_stopword(const char *w, size_t n)
 	return 0;
 }
 
-/* Content words as an FTS5 OR query of quoted terms (no operators from users). */
-static int fts_query(const struct words *q, struct buf *out)
+/* Content words as a JSON array of FTS5 terms (letters and digits). */
+static int fts_terms(const struct words *q, struct buf *out)
 {
-	int r = 0;
+	int r = buf_addch(out, '[');
 
 	for (size_t i = 0; i < q->count && r == 0; i++) {
 		size_t n = q->n[i];
 
 		if (n < 2 || is_stopword(q->w[i], n))
 			continue;
-		if (out->len)
-			r = buf_adds(out, " OR ");
-		if (r == 0)
-			r = buf_addch(out, '"');
+		if ((r = buf_adds(out, out->len > 1 ? ",\"" : "\"")) < 0)
+			break;
 		for (size_t k = 0; k < n && r == 0; k++) {
 			unsigned char c = (unsigned char)q->w[i][k];
 
@@ -566,7 +573,40 @@ static int fts_query(const struct words *q, struct buf *out)
 		if (r == 0)
 			r = buf_addch(out, '"');
 	}
-	return r;
+	return r == 0 ? buf_addch(out, ']') : r;
+}
+
+/* The content words as an FTS5 OR query of quoted terms (no operators from
+ * users), without the terms in half the programmes or more when others
+ * remain: bm25 gives those no weight, yet an OR of them matches (and
+ * scores, and counts for IDF) nearly every programme, most of a query's
+ * cost with thousands of programmes. */
+static int fts_query(const struct words *q, struct db *db, struct buf *out)
+{
+	struct buf terms;
+	sqlite3_stmt *st;
+	int r, all;
+
+	buf_init(&terms, 8192);
+	if ((r = fts_terms(q, &terms)) < 0)
+		goto out;
+	for (all = 0; all < 2 && !out->len && r == 0; all++) {
+		if ((r = db_prepare(db, "SELECT value FROM json_each(?1) WHERE ?2"
+					" OR value NOT IN (SELECT term FROM temp.progsearch_common)"
+					" ORDER BY key", &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, terms.data);
+		sqlite3_bind_int(st, 2, all);
+		while ((r = db_step(st)) == DB_ROW)
+			if ((out->len && (r = buf_adds(out, " OR ")) < 0) ||
+			    (r = buf_addf(out, "\"%s\"", db_col_text(st, 0))) < 0) {
+				sqlite3_reset(st);
+				goto out;
+			}
+	}
+out:
+	buf_release(&terms);
+	return r < 0 ? r : 0;
 }
 
 /* Bonuses for the best FTS5 (bm25) matches of the content words: among
@@ -581,7 +621,7 @@ static int score_fts(struct search *s, struct db *db, double floor)
 
 	buf_init(&fq, 8192);
 	buf_init(&ids, PS_KEYS_MAX);
-	if ((r = fts_query(&s->q, &fq)) < 0 || !fq.len)
+	if ((r = fts_query(&s->q, db, &fq)) < 0 || !fq.len)
 		goto out;
 	if (floor >= 0) {
 		for (int i = 0; i < s->np && r == 0; i++)
