@@ -577,90 +577,118 @@ static int fts_terms(const struct words *q, struct buf *out)
 }
 
 /* The content words as an FTS5 OR query of quoted terms (no operators from
- * users), without the terms in half the programmes or more when others
- * remain: bm25 gives those no weight, yet an OR of them matches (and
- * scores, and counts for IDF) nearly every programme, most of a query's
- * cost with thousands of programmes. */
-static int fts_query(const struct words *q, struct db *db, struct buf *out)
+ * users); with !all, without the terms found in half the programmes or
+ * more (*dropped: whether there were any). */
+static int fts_query(const struct words *q, struct db *db, int all, struct buf *out, int *dropped)
 {
 	struct buf terms;
 	sqlite3_stmt *st;
-	int r, all;
+	int r;
 
 	buf_init(&terms, 8192);
+	buf_reset(out);
+	*dropped = 0;
 	if ((r = fts_terms(q, &terms)) < 0)
 		goto out;
-	for (all = 0; all < 2 && !out->len && r == 0; all++) {
-		if ((r = db_prepare(db, "SELECT value FROM json_each(?1) WHERE ?2"
-					" OR value NOT IN (SELECT term FROM temp.progsearch_common)"
-					" ORDER BY key", &st)) < 0)
+	if ((r = db_prepare(db, "SELECT value, ?2 OR value NOT IN (SELECT term FROM temp.progsearch_common)"
+				" FROM json_each(?1) ORDER BY key", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, terms.data);
+	sqlite3_bind_int(st, 2, all);
+	while ((r = db_step(st)) == DB_ROW) {
+		if (!sqlite3_column_int(st, 1)) {
+			*dropped = 1;
+			continue;
+		}
+		if ((out->len && (r = buf_adds(out, " OR ")) < 0) ||
+		    (r = buf_addf(out, "\"%s\"", db_col_text(st, 0))) < 0) {
+			sqlite3_reset(st);
 			goto out;
-		db_bind_text(st, 1, terms.data);
-		sqlite3_bind_int(st, 2, all);
-		while ((r = db_step(st)) == DB_ROW)
-			if ((out->len && (r = buf_adds(out, " OR ")) < 0) ||
-			    (r = buf_addf(out, "\"%s\"", db_col_text(st, 0))) < 0) {
-				sqlite3_reset(st);
-				goto out;
-			}
+		}
 	}
 out:
 	buf_release(&terms);
 	return r < 0 ? r : 0;
 }
 
-/* Bonuses for the best FTS5 (bm25) matches of the content words: among
- * the programmes scoring at least floor (the near-tie the phrases left),
- * or, with floor < 0, among all. */
-static int score_fts(struct search *s, struct db *db, double floor)
+/* The best (at most) three programmes for FTS5 query fq, as indexes into
+ * s->p (added when new): among the programme ids in the JSON array ids,
+ * or among all when ids is NULL. */
+static int fts_top(struct search *s, struct db *db, const char *fq, const char *ids, int *top,
+		   int *n)
 {
-	static const double bonus[] = { 0.5, 0.3, 0.2 };
-	struct buf fq, ids;
 	sqlite3_stmt *st;
-	int r, rank = 0;
+	int r;
 
-	buf_init(&fq, 8192);
-	buf_init(&ids, PS_KEYS_MAX);
-	if ((r = fts_query(&s->q, db, &fq)) < 0 || !fq.len)
-		goto out;
-	if (floor >= 0) {
-		for (int i = 0; i < s->np && r == 0; i++)
-			if (s->p[i].score >= floor)
-				r = buf_addf(&ids, "%c%lld", ids.len ? ',' : '[', (long long)s->p[i].id);
-		if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
-			goto out;
+	*n = 0;
+	if (ids)
 		/* "+rowid": filtered after FTS5's single pass, so bm25 is computed
 		 * for these rows only; as an FTS5 constraint the IN list would run
 		 * the whole query (IDF included) once per id. */
 		r = db_prepare(db, "SELECT rowid, NULL FROM programs_fts WHERE programs_fts MATCH ?1"
 				   " AND +rowid IN (SELECT value FROM json_each(?2))"
 				   " ORDER BY bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) LIMIT 3", &st);
-	} else {
+	else
 		/* Ranked inside FTS5, joined after the LIMIT: joining first looked
 		 * up every matching programme's row (thousands of pages) to keep three. */
 		r = db_prepare(db, "SELECT f.id, p.code FROM (SELECT rowid AS id,"
 				   "  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
 				   "  WHERE programs_fts MATCH ?1 ORDER BY rank LIMIT 3) f"
 				   " JOIN programs p ON p.id = f.id ORDER BY f.rank", &st);
-	}
 	if (r < 0)
-		goto out;
-	db_bind_text(st, 1, fq.data);
-	if (floor >= 0)
-		db_bind_text(st, 2, ids.data);
+		return r;
+	db_bind_text(st, 1, fq);
+	if (ids)
+		db_bind_text(st, 2, ids);
 	while ((r = db_step(st)) == DB_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		struct prog *p = NULL;
+		int at = 0;
 
-		for (int i = 0; i < s->np && !p; i++)
-			if (s->p[i].id == id)
-				p = &s->p[i];
-		if (!p) /* only from the unrestricted query, which names the code */
-			p = prog_add(s, db_col_text(st, 1), id);
-		if (p && rank < 3)
-			p->fts += bonus[rank];
-		rank++;
+		while (at < s->np && s->p[at].id != id)
+			at++;
+		/* only from the unrestricted query, which names the code */
+		if (at == s->np && !prog_add(s, db_col_text(st, 1), id))
+			continue;
+		if (*n < 3)
+			top[(*n)++] = at;
 	}
+	return r < 0 ? r : 0;
+}
+
+/* Bonuses for the best FTS5 (bm25) matches of the content words: among
+ * the programmes scoring at least floor (the near-tie the phrases left),
+ * or, with floor < 0, among all.
+ *
+ * Terms found in half the programmes or more are left out: bm25 floors
+ * their IDF at 1e-6, so they rank nothing, yet an OR query holding them
+ * matches, scores and counts (for IDF) nearly every programme, most of a
+ * query's cost with thousands of programmes. The full query runs when the
+ * short one finds fewer than three: then the common terms' crumbs chose
+ * the rest. */
+static int score_fts(struct search *s, struct db *db, double floor)
+{
+	static const double bonus[] = { 0.5, 0.3, 0.2 };
+	struct buf fq, ids;
+	int r = 0, top[3], n = 0, dropped = 0;
+
+	buf_init(&fq, 8192);
+	buf_init(&ids, PS_KEYS_MAX);
+	if (floor >= 0) {
+		for (int i = 0; i < s->np && r == 0; i++)
+			if (s->p[i].score >= floor)
+				r = buf_addf(&ids, "%c%lld", ids.len ? ',' : '[', (long long)s->p[i].id);
+		if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
+			goto out;
+	}
+	if ((r = fts_query(&s->q, db, 0, &fq, &dropped)) < 0 ||
+	    (fq.len && (r = fts_top(s, db, fq.data, floor >= 0 ? ids.data : NULL, top, &n)) < 0))
+		goto out;
+	if (dropped && n < 3 &&
+	    ((r = fts_query(&s->q, db, 1, &fq, &dropped)) < 0 ||
+	     (r = fts_top(s, db, fq.data, floor >= 0 ? ids.data : NULL, top, &n)) < 0))
+		goto out;
+	for (int i = 0; i < n; i++)
+		s->p[top[i]].fts += bonus[i];
 out:
 	buf_release(&fq);
 	buf_release(&ids);
