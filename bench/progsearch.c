@@ -21,7 +21,8 @@
  * the top of the tree:
  *   taskset -c 0 build/bench/bin/bench_progsearch [--programs N] [--jobs M] [--rounds R]
  *     [--keep]  (leave the database in /tmp to look at)
- *     [--each]  (one line a question in the first round)
+ *     [--each]  (one line a question in the first round: times, programme
+ *                found, intent, answer's reference, hash of the replies)
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -86,6 +87,17 @@ static double cpu_ms(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* FNV-1a over the reply texts, to compare two builds' answers line by line. */
+static unsigned replies_hash(const struct handler_result *res)
+{
+	unsigned h = 2166136261u;
+
+	for (size_t k = 0; k < res->nout; k++)
+		for (const char *c = res->out[k].text; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+	return h;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -273,7 +285,7 @@ int main(int argc, char **argv)
 			struct handler_msg msg;
 			struct handler_result res;
 			struct progsearch_hit hit;
-			char phone[32];
+			char phone[32], said[128];
 			double t;
 			int r, ok;
 
@@ -296,6 +308,8 @@ int main(int argc, char **argv)
 			} else {
 				answer[na++] = cpu_ms() - t;
 			}
+			snprintf(said, sizeof(said), "%s %s %08x", res.intent, *res.ref ? res.ref : "-",
+				 replies_hash(&res));
 			if (round == 0 &&
 			    expects_program(base, rows[i].expected, family(base, res.ref), &ok)) {
 				code_rows++;
@@ -309,8 +323,9 @@ int main(int argc, char **argv)
 			r = progsearch_find(db, norm.data, NULL, &hit);
 			search[ns++] = cpu_ms() - t;
 			if (each && round == 0)
-				printf("  %8.3f ms answer, %8.3f ms search, %-12s %s\n", na ? answer[na - 1] : first,
-				       search[ns - 1], r == 0 ? hit.code : "-", rows[i].text);
+				printf("  %8.3f ms answer, %8.3f ms search, %-12s [%s] %s\n",
+				       na ? answer[na - 1] : first, search[ns - 1], r == 0 ? hit.code : "-",
+				       said, rows[i].text);
 			if (r < 0 && r != GW_ERR_NOTFOUND) {
 				fprintf(stderr, "progsearch_find failed (%d)\n", r);
 				goto out;
