@@ -171,9 +171,8 @@ static const char cache_schema[] =
 	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_owner (phrase_id INTEGER NOT NULL,"
-	" scope TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL, weight REAL NOT NULL,"
-	" kind INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS temp.progsearch_owner_phrase ON progsearch_owner (phrase_id);"
+	" scope TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL, weight REAL NOT NULL,"
+	" code TEXT NOT NULL, PRIMARY KEY (phrase_id, scope, pid, kind, weight)) WITHOUT ROWID;"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.progsearch_vocab"
 	" USING fts5vocab(main, 'programs_fts', 'row');"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_common (term TEXT PRIMARY KEY) WITHOUT ROWID;"
@@ -277,7 +276,8 @@ static int cache_build(struct db *db, int64_t version)
 		goto out;
 	if ((r = db_exec(db, "INSERT INTO temp.progsearch_phrase (phrase, key)"
 			     " SELECT phrase, min(key) FROM temp.progsearch_stage GROUP BY phrase;"
-			     "INSERT INTO temp.progsearch_owner (phrase_id, scope, code, pid, weight, kind)"
+			     "INSERT OR IGNORE INTO temp.progsearch_owner (phrase_id, scope, code, pid, weight,"
+			     " kind)"
 			     " SELECT p.id, s.scope, s.code, s.pid, s.weight, s.kind"
 			     " FROM temp.progsearch_stage s"
 			     " JOIN temp.progsearch_phrase p ON p.phrase = s.phrase;"
@@ -470,7 +470,7 @@ static void prog_close(struct search *s, struct prog *p, size_t lo, size_t hi)
 }
 
 /* Every programme owning a matched phrase for this scope, its rows one
- * after another (ORDER BY code): kind 0 a keyword, 1 a code, 2 a
+ * after another (ORDER BY pid): kind 0 a keyword, 1 a code, 2 a
  * programme cue. */
 static int score_owners(struct search *s, struct db *db, const char *scope)
 {
@@ -489,7 +489,7 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 		goto out;
 	if ((r = db_prepare(db, "SELECT code, phrase_id, weight, kind, pid FROM temp.progsearch_owner"
 				" WHERE phrase_id IN (SELECT value FROM json_each(?1))"
-				" AND scope IN ('program', ?2) ORDER BY code", &st)) < 0)
+				" AND scope IN ('program', ?2) ORDER BY pid", &st)) < 0)
 		goto out;
 	db_bind_text(st, 1, ids.data);
 	db_bind_text(st, 2, scope ? scope : "program");
@@ -502,7 +502,7 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 
 		if (!h)
 			continue;
-		if (!p || strcmp(p->code, code)) {
+		if (!p || p->id != sqlite3_column_int64(st, 4)) {
 			if (p)
 				prog_close(s, p, lo, hi);
 			lo = PS_MAX_WORDS;
