@@ -9,7 +9,8 @@
 #include "syllable.h"
 
 #define PS_MAX_WORDS 256     /* question words read (a 10-part SMS has ~250) */
-#define PS_KEYS_MAX (1024 * 1024) /* keys of a 256-word question, with room */
+#define PS_JSON_MAX (1024 * 1024) /* a bound JSON list: the keys of a 256-word question,
+                                   * the programme ids of a near-tie */
 #define PS_PHRASE_WORDS 16
 #define PS_MASK_WORDS (PS_MAX_WORDS / 64)
 #define PS_FTS_BONUS_MAX 0.5
@@ -166,7 +167,8 @@ out:
  * tables with it; they are simply made again. */
 static const char cache_schema[] =
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
-	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL, kind INTEGER NOT NULL);"
+	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL,"
+	" kind INTEGER NOT NULL);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (id INTEGER PRIMARY KEY,"
 	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"
@@ -203,17 +205,24 @@ static const char cache_schema[] =
 static int phrase_key(const char *phrase, struct buf *key)
 {
 	struct words ph;
-	int r;
+	int r = 0;
 
 	buf_reset(key);
-	if (!strcmp(phrase, "@always"))
-		return buf_adds(key, phrase) < 0 ? GW_ERR_TOOBIG : 1;
+	ph.count = 0;
+	if (!strcmp(phrase, "@always")) {
+		ph.count = 1;
+		r = buf_adds(key, phrase);
+		goto out;
+	}
 	split_words(phrase, &ph, 1);
-	if (ph.count == 0 || ph.count > PS_PHRASE_WORDS)
-		return 0;
+	if (ph.count == 0 || ph.count > PS_PHRASE_WORDS) {
+		ph.count = 0;
+		goto out;
+	}
 	if ((r = buf_add(key, ph.w[0], ph.n[0])) == 0 && ph.count > 1 &&
 	    (r = buf_addch(key, ' ')) == 0)
 		r = buf_add(key, ph.w[ph.count - 1], ph.n[ph.count - 1]);
+out:
 	return r < 0 ? r : (int)ph.count;
 }
 
@@ -224,7 +233,7 @@ static int add_phrase(struct db *db, sqlite3_stmt *row, const char *phrase, cons
 
 	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_stage (scope, code, pid, phrase, key,"
 				" weight, kind) VALUES (?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
-		return r;
+		goto out;
 	db_bind_text(st, 1, db_col_text(row, 1));
 	db_bind_text(st, 2, db_col_text(row, 2));
 	sqlite3_bind_int64(st, 3, sqlite3_column_int64(row, 5));
@@ -233,12 +242,14 @@ static int add_phrase(struct db *db, sqlite3_stmt *row, const char *phrase, cons
 	sqlite3_bind_double(st, 6, sqlite3_column_double(row, 4));
 	sqlite3_bind_int(st, 7, sqlite3_column_int(row, 0));
 	r = db_step(st);
+out:
 	return r < 0 ? r : 0;
 }
 
 /* Fill the cache from program_keywords (kind 0, normalised here), the
- * programme codes (kind 1) and the programme cues (kind 2). */
-static int cache_build(struct db *db, int64_t version)
+ * programme codes (kind 1) and the programme cues (kind 2); *span as for
+ * cache_ready. */
+static int cache_build(struct db *db, int64_t version, int *span)
 {
 	struct buf norm, key;
 	sqlite3_stmt *st;
@@ -295,8 +306,10 @@ static int cache_build(struct db *db, int64_t version)
 	sqlite3_bind_int64(st, 1, version);
 	/* the last word of a phrase of `most` words, gaps included */
 	sqlite3_bind_int(st, 2, most - 1 + PROGSEARCH_GAP_MAX);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	if ((r = db_step(st)) < 0)
+		goto out;
+	*span = most - 1 + PROGSEARCH_GAP_MAX;
+	r = 0;
 out:
 	buf_release(&norm);
 	buf_release(&key);
@@ -327,9 +340,7 @@ static int cache_ready(struct db *db, int *span)
 	}
 	if (r < 0 || fresh)
 		goto out;
-	if ((r = cache_build(db, version)) < 0)
-		goto out;
-	r = cache_ready(db, span);
+	r = cache_build(db, version, span);
 out:
 	return r < 0 ? r : 0;
 }
@@ -377,12 +388,13 @@ static int json_key(struct buf *out, const struct words *q, size_t first, size_t
 {
 	int r;
 
-	if ((r = buf_adds(out, ",\"")) < 0 || (r = json_chars(out, q->w[first], q->n[first])) < 0)
-		return r;
-	if (last != first && ((r = buf_addch(out, ' ')) < 0 ||
-			      (r = json_chars(out, q->w[last], q->n[last])) < 0))
-		return r;
-	return buf_addch(out, '"');
+	if ((r = buf_adds(out, ",\"")) < 0 || (r = json_chars(out, q->w[first], q->n[first])) < 0 ||
+	    (last != first && ((r = buf_addch(out, ' ')) < 0 ||
+			       (r = json_chars(out, q->w[last], q->n[last])) < 0)))
+		goto out;
+	r = buf_addch(out, '"');
+out:
+	return r;
 }
 
 /* The keys a phrase in the question can have, as a JSON array: every word,
@@ -404,7 +416,7 @@ static int match_phrases(struct search *s, struct db *db, int span)
 	sqlite3_stmt *st;
 	int r;
 
-	buf_init(&keys, PS_KEYS_MAX);
+	buf_init(&keys, PS_JSON_MAX);
 	if ((r = keys_json(&s->q, span, &keys)) < 0)
 		goto out;
 	if ((r = db_prepare(db, "SELECT id, phrase FROM temp.progsearch_phrase"
@@ -480,7 +492,7 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 	size_t lo = PS_MAX_WORDS, hi = 0;
 	int r = 0;
 
-	buf_init(&ids, PS_KEYS_MAX);
+	buf_init(&ids, PS_JSON_MAX);
 	if (!s->nh)
 		goto out;
 	for (int i = 0; i < s->nh && r == 0; i++)
@@ -672,7 +684,7 @@ static int score_fts(struct search *s, struct db *db, double floor)
 	int r = 0, top[3], n = 0, dropped = 0;
 
 	buf_init(&fq, 8192);
-	buf_init(&ids, PS_KEYS_MAX);
+	buf_init(&ids, PS_JSON_MAX);
 	if (floor >= 0) {
 		for (int i = 0; i < s->np && r == 0; i++)
 			if (s->p[i].score >= floor)

@@ -24,10 +24,17 @@
  *     question starts: the words after the first one weigh the cue's
  *     weight ("nha toi ... bo toi huong tro cap, co duoc ho tro tien dien
  *     khong" is about electricity, not the allowance);
- *   - the programme's score is the sum over the words it covers, plus a
- *     small bonus for the top FTS5 (bm25, code and keywords weighted)
- *     results of the question's content words; a question no phrase
- *     covers is answered by the FTS5 ranking alone.
+ *   - the programme's score is the sum over the words it covers; when
+ *     the best named programmes are within the bonus of each other, the
+ *     three of them FTS5 ranks best on the question's content words
+ *     (bm25, code and keywords weighted; terms in half the programmes or
+ *     more, which bm25 does not weigh, left out) get a small bonus; a
+ *     question no phrase names is answered by the FTS5 ranking of all
+ *     programmes alone.
+ *
+ * Every programme a phrase names is scored, however many there are: the
+ * phrases are cached per connection, each distinct one once, and looked
+ * up by their first and last words.
  *
  * The runner-up is reported as "also" when the question names it too:
  * it covers words the winner does not and scores PROGSEARCH_ALSO_MIN.
