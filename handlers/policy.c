@@ -9,6 +9,8 @@
 
 #define POLICY_QUERY_MAX 2048
 #define POLICY_TEXT_MAX (16 * 1024)
+/* Codes a bare "CS" lists; beyond that a topic is found by a word of it. */
+#define POLICY_TOPICS_MAX 200
 
 int policy_find(struct db *db, const char *norm_query, struct policy_match *out)
 {
@@ -66,20 +68,27 @@ out:
 int policy_topics(struct db *db, const char *lang, struct buf *out)
 {
 	sqlite3_stmt *st;
-	int r, first = 1;
+	int r, listed = 0, more = 0, en = strcmp(lang, "en") == 0;
 
-	if ((r = buf_adds(out, strcmp(lang, "en") == 0 ? "Topics, send CS + code:"
-							: "Chu de, nhan CS + ma:")) < 0)
+	if ((r = buf_adds(out, en ? "Topics, send CS + code:" : "Chu de, nhan CS + ma:")) < 0)
 		goto out;
 	if ((r = db_prepare(db, "SELECT code FROM programs ORDER BY id", &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		if ((r = buf_addf(out, "%s%s", first ? " " : ", ", db_col_text(st, 0))) < 0) {
+		if (listed == POLICY_TOPICS_MAX) {
+			more++;
+			continue;
+		}
+		if ((r = buf_addf(out, "%s%s", listed ? ", " : " ", db_col_text(st, 0))) < 0) {
 			sqlite3_reset(st);
 			goto out;
 		}
-		first = 0;
+		listed++;
 	}
+	/* A knowledge base too large to list: the rest is found by asking. */
+	if (r >= 0 && more)
+		r = buf_addf(out, en ? " and %d more: send CS + a word of the topic."
+				     : " va %d chu de khac: nhan CS + tu khoa.", more);
 out:
 	return r < 0 ? r : 0;
 }

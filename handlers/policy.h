@@ -29,7 +29,8 @@ int policy_find(struct db *db, const char *norm_query, struct policy_match *out)
 int policy_body(struct db *db, const char *code, const char *lang, const char *also,
 		struct buf *out);
 
-/* The list of topics with their codes, for a bare "CS". */
+/* The list of topics with their codes, for a bare "CS": the first 200,
+ * then how many more there are and how to find them. */
 int policy_topics(struct db *db, const char *lang, struct buf *out);
 
 struct handler_req;

@@ -207,6 +207,38 @@ static void test_cs_topics_and_pages(void **state)
 	handler_result_release(&res);
 }
 
+/* A knowledge base larger than a bare "CS" can list (2,000 programmes here,
+ * more than the 16 KiB answer text holds): the first 200 codes and how to
+ * find the rest, not an error. */
+static void test_cs_topics_many_programmes(void **state)
+{
+	struct fx *f = *state;
+	struct handler_result res;
+	struct buf b;
+	int64_t n = 0;
+
+	assert_int_equal(db_exec(f->db, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+					" FROM k WHERE i < 2000) INSERT INTO programs (code, title_vi,"
+					" summary_vi, updated_at) SELECT 'GEN-' || i, 'Chuong trinh ' || i,"
+					" 'Tom tat ' || i, 1 FROM k"), 0);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM programs", &n), 0);
+	buf_init(&b, 16 * 1024);
+	assert_int_equal(policy_topics(f->db, "vi", &b), 0);
+	assert_non_null(strstr(b.data, "BHYT"));
+	assert_null(strstr(b.data, "GEN-1999"));
+	assert_non_null(strstr(b.data, " chu de khac: nhan CS + tu khoa."));
+	buf_reset(&b);
+	assert_int_equal(policy_topics(f->db, "en", &b), 0);
+	assert_non_null(strstr(b.data, "more: send CS + a word of the topic."));
+	buf_release(&b);
+
+	send(f, "+84900000001", "CS", &res);
+	assert_string_equal(res.intent, "policy");
+	assert_non_null(strstr(res.out[0].text, "CS + ma"));
+	assert_non_null(strstr(res.out[0].text, ">Tiep: CS 2"));
+	handler_result_release(&res);
+}
+
 static void test_free_text_language_accents(void **state)
 {
 	struct fx *f = *state;
@@ -248,6 +280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_find_by_code_keyword_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_body_sections_and_languages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cs_topics_and_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cs_topics_many_programmes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_text_language_accents, setup, teardown),
 	};
 
