@@ -120,6 +120,10 @@ static int64_t modem_timer(struct evloop *loop, void *arg)
 	wait = link_wait_ms(&d->link, now);
 	if (wait > 0 && wait < lim.poll_ms)
 		return wait;
+	/* Not connected: no read happened, so the read pace says "now" again;
+	 * look every poll interval, the link's backoff decides when to try. */
+	if (!d->link.connected)
+		return lim.poll_ms;
 	if (busy)
 		return 0;
 	wait = readpace_next_read_ms(&d->pace, &lim) - now;
