@@ -245,6 +245,22 @@ void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz)
 	strftime(out, outsz, "%Y-%m-%d", &tm);
 }
 
+int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...)
+{
+	const char *vi, *en;
+	va_list ap;
+	int r;
+
+	va_start(ap, id);
+	r = web_h(b, "<div class=\"tbl\"><table id=\"%s\"><thead><tr>", id);
+	while (r == 0 && (vi = va_arg(ap, const char *)) != NULL) {
+		en = va_arg(ap, const char *);
+		r = web_h(b, "<th>%s</th>", web_t(rq, vi, en));
+	}
+	va_end(ap);
+	return r < 0 ? r : buf_adds(b, "</tr></thead><tbody>");
+}
+
 int web_option(struct buf *b, const char *value, const char *label, const char *current)
 {
 	return web_h(b, "<option value=\"%s\"%r>%s</option>", value,

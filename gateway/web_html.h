@@ -66,6 +66,12 @@ const char *web_intent_label(const struct web_req *rq, const char *intent);
 /* A referral's status as people read it ("contacted" -> "đã liên hệ"). */
 const char *web_referral_label(const struct web_req *rq, const char *status);
 
+/* A list table's opening: <div class="tbl"><table id="id"> and a header
+ * row of one <th> per (vi, en) pair of the NULL-terminated list ("", "":
+ * an empty heading), up to <tbody>. Close it with WEB_TABLE_END. */
+int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...);
+#define WEB_TABLE_END "</tbody></table></div>"
+
 /* An <option> with value, label and selected when value equals current. */
 int web_option(struct buf *b, const char *value, const char *label, const char *current);
 

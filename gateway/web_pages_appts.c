@@ -228,9 +228,8 @@ static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, cons
 		       periods.data, cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"), cs.capacity,
 		       web_t(rq, "hộ một lượt", "households a slot"), *cd.note ? " · " : "", cd.note)) < 0)
 		goto out;
-	if ((r = web_h(b, "<div class=\"tbl\"><table id=\"slots\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			  "</tr></thead><tbody>",
-		       web_t(rq, "Giờ", "Time"), web_t(rq, "Đã đặt", "Booked"), web_t(rq, "Lịch hẹn", "Appointments"))) < 0)
+	if ((r = web_table_begin(rq, b, "slots", "Giờ", "Time", "Đã đặt", "Booked", "Lịch hẹn",
+				 "Appointments", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < nslots; i++) {
 		calendar_hhmm(starts[i], hhmm);
@@ -249,7 +248,7 @@ static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, cons
 		if ((r = buf_adds(b, "</ul></td></tr>")) < 0)
 			goto out;
 	}
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	if (shown < n) {
 		/* outside today's slots (hours changed since), or no longer live */

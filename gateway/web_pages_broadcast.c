@@ -242,9 +242,8 @@ int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 	if (r < 0)
 		goto out;
 	if ((r = web_page_begin(rq, rs, web_t(rq, "Tin quảng bá", "Broadcasts"), "jobs")) < 0 ||
-	    (r = web_h(b, "<div class=\"tbl\"><table id=\"broadcasts\"><thead><tr><th>#</th><th>%s</th>"
-			  "<th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Khi nào", "When"), web_t(rq, "Tin", "Message"), web_t(rq, "Tiến độ", "Progress"))) < 0)
+	    (r = web_table_begin(rq, b, "broadcasts", "#", "#", "Khi nào", "When", "Tin", "Message",
+				 "Tiến độ", "Progress", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct broadcast_progress p;
@@ -265,7 +264,7 @@ int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 	if (!n && (r = web_h(b, "<tr><td colspan=\"4\" class=\"muted\">%s</td></tr>",
 			     web_t(rq, "Chưa có tin quảng bá.", "No broadcasts yet."))) < 0)
 		goto out;
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	r = web_page_end(rq, rs);
 out:

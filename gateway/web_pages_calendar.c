@@ -85,10 +85,10 @@ int web_page_calendar(struct web_req *rq, struct web_resp *rs)
 		       ro ? "" : web_t(rq, "Lưu", "Save"), ro ? "" : "</button></p>")) < 0)
 		goto out;
 	/* dated days */
-	if ((r = web_h(b, "<h2>%s</h2><div class=\"tbl\"><table id=\"days\"><thead><tr><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th></th></tr></thead><tbody>",
-		       web_t(rq, "Ngày nghỉ và ngày đặc biệt", "Holidays and special days"), web_t(rq, "Ngày", "Day"),
-		       web_t(rq, "Loại", "Kind"), web_t(rq, "Ghi chú", "Note"))) < 0)
+	if ((r = web_h(b, "<h2>%s</h2>",
+		       web_t(rq, "Ngày nghỉ và ngày đặc biệt", "Holidays and special days"))) < 0 ||
+	    (r = web_table_begin(rq, b, "days", "Ngày", "Day", "Loại", "Kind", "Ghi chú", "Note", "", "",
+				 NULL)) < 0)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT day, kind, note, coalesce(opens || '-' || closes, '') FROM calendar_days"
 				    " WHERE day >= ? ORDER BY day LIMIT ?", &st)) < 0)
@@ -116,7 +116,7 @@ int web_page_calendar(struct web_req *rq, struct web_resp *rs)
 	if (!n && (r = web_h(b, "<tr><td colspan=\"4\" class=\"muted\">%s</td></tr>",
 			     web_t(rq, "Không có.", "None."))) < 0)
 		goto out;
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	if (!ro) {
 		if ((r = web_h(b, "<form method=\"post\" action=\"/calendar\" class=\"stack card\"><h2>%s</h2>",

@@ -49,10 +49,8 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 	db_bind_text(st, 4, q[0] == '0' ? q + 1 : q); /* "0912..." is stored as "+84912..." */
 	sqlite3_bind_int(st, 5, optout);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
-	if ((r = web_h(b, "<div class=\"tbl\"><table id=\"contacts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Số", "Phone"), web_t(rq, "Xã", "Commune"), web_t(rq, "Tin quảng bá", "Broadcasts"),
-		       web_t(rq, "Đăng ký", "Subscriptions"), web_t(rq, "Lần cuối", "Last seen"))) < 0)
+	if ((r = web_table_begin(rq, b, "contacts", "Số", "Phone", "Xã", "Commune", "Tin quảng bá",
+				 "Broadcasts", "Đăng ký", "Subscriptions", "Lần cuối", "Last seen", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 5), seen, sizeof(seen));
@@ -74,7 +72,7 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if (!n && (r = web_h(b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", web_t(rq, "Không có.", "None."))) < 0)
 		goto out;
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	r = web_page_end(rq, rs);
 out:

@@ -90,7 +90,7 @@ static int diff_table(struct web_req *rq, struct buf *b, const char *code, int v
 	if (!changed && (r = web_h(b, "<tr><td colspan=\"2\" class=\"muted\">%s</td></tr>",
 				   web_t(rq, "Giống nhau.", "Identical."))) < 0)
 		goto out;
-	r = buf_adds(b, "</tbody></table></div>");
+	r = buf_adds(b, WEB_TABLE_END);
 out:
 	json_decref(a);
 	json_decref(c);
@@ -126,11 +126,10 @@ int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 	if ((r = web_h(&title, "%s %s", code, web_t(rq, "· lịch sử", "· history"))) < 0 ||
 	    (r = web_page_begin(rq, rs, title.data, "programs")) < 0)
 		goto out;
-	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%u\">%s</a></p>"
-			  "<div class=\"tbl\"><table id=\"versions\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th></th></tr></thead><tbody>",
-		       code, web_t(rq, "Mở trình sửa", "Open the editor"), web_t(rq, "Phiên bản", "Version"),
-		       web_t(rq, "Tên", "Title"), web_t(rq, "Khi nào", "When"), web_t(rq, "Ai", "Who"))) < 0)
+	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%u\">%s</a></p>",
+		       code, web_t(rq, "Mở trình sửa", "Open the editor"))) < 0 ||
+	    (r = web_table_begin(rq, b, "versions", "Phiên bản", "Version", "Tên", "Title", "Khi nào", "When",
+				 "Ai", "Who", "", "", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		web_fmt_time(rq, v[i].when, when, sizeof(when));
@@ -161,7 +160,7 @@ int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 		if ((r = buf_adds(b, "</td></tr>")) < 0)
 			goto out;
 	}
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	if (va != vb) {
 		r = diff_table(rq, b, code, (int)va, (int)vb);

@@ -51,10 +51,8 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 	db_bind_text(st, 4, q);
 	db_bind_text(st, 5, intent);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
-	if ((r = web_h(b, "<div class=\"tbl\"><table id=\"inbox\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Khi nào", "When"), web_t(rq, "Số", "From"), web_t(rq, "Tin", "Message"),
-		       web_t(rq, "Hiểu là", "Understood as"), web_t(rq, "Trả lời", "Reply"))) < 0)
+	if ((r = web_table_begin(rq, b, "inbox", "Khi nào", "When", "Số", "From", "Tin", "Message",
+				 "Hiểu là", "Understood as", "Trả lời", "Reply", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 2), when, sizeof(when));
@@ -74,7 +72,7 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 	if (!n && (r = web_h(b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>",
 			     web_t(rq, "Không có tin.", "No messages."))) < 0)
 		goto out;
-	if ((r = buf_adds(b, "</tbody></table></div>")) < 0)
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
 	r = web_page_end(rq, rs);
 out:

@@ -98,10 +98,8 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 	db_bind_text(st, 4, q);
 	db_bind_text(st, 5, st_f);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
-	if ((r = web_h(b, "<div class=\"tbl\"><table id=\"jobs\"><thead><tr><th>#</th><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Việc", "Offer"), web_t(rq, "Nơi", "Place"), web_t(rq, "Hạn", "Deadline"),
-		       web_t(rq, "Trạng thái", "Status"), web_t(rq, "Ứng tuyển (mới)", "Applied (new)"))) < 0)
+	if ((r = web_table_begin(rq, b, "jobs", "#", "#", "Việc", "Offer", "Nơi", "Place", "Hạn", "Deadline",
+				 "Trạng thái", "Status", "Ứng tuyển (mới)", "Applied (new)", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		int open = strcmp(db_col_text(st, 5), "open") == 0;
@@ -119,7 +117,7 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 	}
 	if (r < 0)
 		goto out;
-	if ((r = web_h(b, "</tbody></table></div><p class=\"muted\">%d %s</p>", n,
+	if ((r = web_h(b, WEB_TABLE_END "<p class=\"muted\">%d %s</p>", n,
 		       web_t(rq, "tin việc làm", "offers"))) < 0)
 		goto out;
 	r = web_page_end(rq, rs);
@@ -188,10 +186,9 @@ static int referrals_table(struct web_req *rq, struct buf *b, int64_t job_id)
 				    " WHERE job_id = ? ORDER BY created_at DESC", &st)) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, job_id);
-	if ((r = web_h(b, "<h2>%s</h2><div class=\"tbl\"><table id=\"referrals\"><thead><tr><th>%s</th>"
-			  "<th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Người ứng tuyển", "Who applied"), web_t(rq, "Số điện thoại", "Phone"),
-		       web_t(rq, "Ngày", "When"), web_t(rq, "Trạng thái", "Status"))) < 0)
+	if ((r = web_h(b, "<h2>%s</h2>", web_t(rq, "Người ứng tuyển", "Who applied"))) < 0 ||
+	    (r = web_table_begin(rq, b, "referrals", "Số điện thoại", "Phone", "Ngày", "When",
+				 "Trạng thái", "Status", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *cur = db_col_text(st, 2);
@@ -218,7 +215,7 @@ static int referrals_table(struct web_req *rq, struct buf *b, int64_t job_id)
 	if (!n && (r = web_h(b, "<tr><td colspan=\"3\" class=\"muted\">%s</td></tr>",
 			     web_t(rq, "Chưa có ai ứng tuyển.", "Nobody has applied yet."))) < 0)
 		goto out;
-	r = buf_adds(b, "</tbody></table></div>");
+	r = buf_adds(b, WEB_TABLE_END);
 out:
 	sqlite3_reset(st);
 	return r;

@@ -106,10 +106,8 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 	sqlite3_bind_int(st, 3, check);
 	sqlite3_bind_int(st, 4, LIST_LIMIT);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)rq->now - 30 * 86400);
-	if ((r = web_h(b, "<div class=\"tbl\"><table id=\"programs\"><thead><tr><th>%s</th><th>%s</th>"
-			  "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		       web_t(rq, "Mã", "Code"), web_t(rq, "Tên", "Title"), web_t(rq, "Hỏi (30 ngày)", "Asked (30 days)"),
-		       web_t(rq, "Phiên bản", "Version"), web_t(rq, "Cập nhật", "Updated"))) < 0)
+	if ((r = web_table_begin(rq, b, "programs", "Mã", "Code", "Tên", "Title", "Hỏi (30 ngày)",
+				 "Asked (30 days)", "Phiên bản", "Version", "Cập nhật", "Updated", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		char when[24];
@@ -128,7 +126,7 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 	}
 	if (r < 0)
 		goto out;
-	if ((r = web_h(b, "</tbody></table></div><p class=\"muted\">%d %s</p>", n,
+	if ((r = web_h(b, WEB_TABLE_END "<p class=\"muted\">%d %s</p>", n,
 		       web_t(rq, "chính sách", "programs"))) < 0)
 		goto out;
 	r = web_page_end(rq, rs);

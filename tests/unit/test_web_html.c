@@ -51,6 +51,24 @@ static void test_printf(void **state)
 	buf_release(&b);
 }
 
+static void test_table_begin(void **state)
+{
+	struct web_req rq;
+	struct buf b;
+
+	memset(&rq, 0, sizeof(rq));
+	buf_init(&b, 1024);
+	assert_int_equal(web_table_begin(&rq, &b, "jobs", "#", "#", "Việc", "Offer", "", "",
+					 "<x>", "<x>", NULL), 0);
+	assert_string_equal(b.data, "<div class=\"tbl\"><table id=\"jobs\"><thead><tr><th>#</th>"
+				    "<th>Việc</th><th></th><th>&lt;x&gt;</th></tr></thead><tbody>");
+	buf_reset(&b);
+	rq.en = 1;
+	assert_int_equal(web_table_begin(&rq, &b, "t", "Việc", "Offer", NULL), 0);
+	assert_non_null(strstr(b.data, "<th>Offer</th></tr>"));
+	buf_release(&b);
+}
+
 static void test_form(void **state)
 {
 	struct web_form f;
@@ -226,7 +244,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape), cmocka_unit_test(test_printf),
-		cmocka_unit_test(test_form),   cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_form), cmocka_unit_test(test_table_begin),   cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_diff),   cmocka_unit_test(test_diff_long),
 		cmocka_unit_test(test_svg),
 	};
