@@ -147,15 +147,7 @@ def main():
     g = gwtest.Gateway("sms = { rate_limit_per_hour = 1000; };\n"
                        "officers = { max_pin_failures = %d; lockout_minutes = 30; };"
                        % MAX_FAILURES)
-    try:
-        run(args, g)
-    finally:
-        g.stop()
-        S.cleanup(g.dir, args.keep or S.failures > 0)
-    figure("elapsed (s)", "%.0f" % (time.monotonic() - t0))
-    rc = S.finish("auth_campaign")
-    S.cleanup(work, args.keep)
-    return rc
+    return S.run_campaign("auth_campaign", g, lambda: run(args, g), work, args.keep, t0)
 
 
 def run(args, g):

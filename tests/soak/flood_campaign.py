@@ -134,15 +134,7 @@ def main():
         conf = f.read()
     with open(g.conf, "w") as f:
         f.write(conf.replace("poll_interval_ms = 20;", "poll_interval_ms = %d;" % args.poll_ms))
-    try:
-        run(args, g)
-    finally:
-        g.stop()
-        S.cleanup(g.dir, args.keep or S.failures > 0)
-    figure("elapsed (s)", "%.0f" % (time.monotonic() - t0))
-    rc = S.finish("flood_campaign")
-    S.cleanup(work, args.keep)
-    return rc
+    return S.run_campaign("flood_campaign", g, lambda: run(args, g), work, args.keep, t0)
 
 
 def run(args, g):

@@ -358,5 +358,20 @@ def cleanup(path, keep):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def run_campaign(name, g, body, work, keep, t0):
+    """Run body() against the gatewayd test harness g (tests/integration/
+    gwtest.py), then stop it, keep its folder if asked or if a check failed,
+    report the elapsed time and the verdict; returns the exit status."""
+    try:
+        body()
+    finally:
+        g.stop()
+        cleanup(g.dir, keep or failures > 0)
+    figure("elapsed (s)", "%.0f" % (time.monotonic() - t0))
+    rc = finish(name)
+    cleanup(work, keep)
+    return rc
+
+
 def rng(seed):
     return random.Random(seed)
