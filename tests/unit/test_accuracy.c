@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "../../common/buf.h"
 #include "../../common/db.h"
 #include "../../common/log.h"
@@ -245,8 +247,7 @@ static void test_fixture_accuracy(void **state)
 		printf("\n");
 	}
 	db_close(db);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 	free(rows);
 	assert_int_equal(over, 0);
 	assert_true(intent_ok >= ACC_INTENT_MIN * (double)n);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,12 +136,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
 	modem_destroy(f->m);
 	assert_int_equal(fk.destroyed, 1); /* the decorator owns its inner modem */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }
@@ -308,7 +308,7 @@ static void test_create_invalid(void **state)
 
 static void test_over_dummy(void **state)
 {
-	char dir[64], ctl[96], cmd[128];
+	char dir[64], ctl[96];
 	struct modem_config cfg = { "dummy", "none", NULL, "", 0 };
 	struct modem *g = NULL, *m = NULL;
 	struct modem_status st;
@@ -331,8 +331,7 @@ static void test_over_dummy(void **state)
 	assert_int_equal(modem_status(m, &st), 0);
 	assert_int_equal(st.signal_percent, 42);
 	modem_destroy(m);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 }
 
 static void test_helpers(void **state)
