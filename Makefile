@@ -19,6 +19,8 @@ CC ?= cc
 PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-qual -Wwrite-strings -Wno-unused-parameter -Wvla
@@ -29,39 +31,59 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DGW_VERSION=\"$(VERSION)\" \
+# Includes are written from the top of the tree: #include "common/buf.h".
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -DGW_VERSION=\"$(VERSION)\" \
 	-DGW_SYSCONFDIR=\"$(SYSCONFDIR)\" -DGW_DATADIR=\"$(DATADIR)\" $(WARN)
+# The normal build is hardened (Debian's dpkg-buildflags defaults); CFLAGS,
+# CPPFLAGS and LDFLAGS from the environment come after and win.
+HARDEN_CFLAGS := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 OPT_CFLAGS ?= -O2 -g
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
+# A program links only the shared libraries it calls.
+LINK_LIBS = -Wl,--as-needed $(PKG_LIBS) -lm
 
-# One folder a layer: common/ <- config/, modem/ <- handlers/ <- gateway/.
-CTL_SRC := gateway/gatewayctl.c $(wildcard gateway/ctl_*.c)
-LIB_SRC := $(wildcard common/*.c) $(wildcard config/*.c) $(wildcard modem/*.c) \
-	$(wildcard handlers/*.c) \
-	$(filter-out gateway/gatewayd.c $(CTL_SRC),$(wildcard gateway/*.c))
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# Source folders, lowest layer first (docs/ARCHITECTURE.md); `make lint`
+# (tools/layers.py) fails when an include points up this list.
+SRC_DIRS := common config modem modem/gammu handlers/vi handlers/understand handlers/core \
+	handlers/features handlers/dialog handlers gateway gateway/content gateway/http \
+	gateway/ussd gateway/web gateway/web/pages gateway/daemon gateway/ctl
+export SRC_DIRS
+ALL_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+DAEMON_SRC := gateway/daemon/gatewayd.c
+CTL_SRC := $(wildcard gateway/ctl/*.c)
+# Everything but the two programs' own files goes into one archive a build:
+# each program takes only the objects it uses (gatewayctl gets neither the
+# web server nor the libgammu driver).
+LIB_SRC := $(filter-out $(DAEMON_SRC) $(CTL_SRC),$(ALL_SRC))
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
+# An archive names its members by file name alone.
+ifneq ($(words $(notdir $(LIB_SRC))),$(words $(sort $(notdir $(LIB_SRC)))))
+$(error two library sources share a file name, which one archive cannot hold)
+endif
 
 # Normal build
 OBJ_DIR := build/obj
-LIB_OBJ := $(LIB_SRC:%.c=$(OBJ_DIR)/%.o)
+LIB_A := $(OBJ_DIR)/libgw.a
 
 # Sanitizer build for tests
 TOBJ_DIR := build/test
-TLIB_OBJ := $(LIB_SRC:%.c=$(TOBJ_DIR)/%.o)
+TLIB_A := $(TOBJ_DIR)/libgw.a
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(TOBJ_DIR)/unit/%)
 # Every libFuzzer target replayed over its seeds and regressions as a unit
 # test (gcc, sanitized; tests/fuzz/replay.c), so make test needs no clang.
-FUZZ_REPLAY := $(patsubst tests/fuzz/fuzz_%.c,$(TOBJ_DIR)/unit/test_fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(patsubst tests/fuzz/fuzz_%.c,$(TOBJ_DIR)/unit/fuzz/test_fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all clean test run deps lint install check-config unit-tests test-bins help fuzz \
-	browser-test screenshots
+	browser-test screenshots pkgcheck
 all: bin/gatewayd bin/gatewayctl
 
 help:
 	@echo "make            build bin/gatewayd and bin/gatewayctl"
 	@echo "make run        build, create var/gateway.db with sample content, run the daemon"
 	@echo "make test       sanitizer build + unit and integration tests"
+	@echo "make lint       banned calls, and includes that point up the layers"
 	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
@@ -73,42 +95,53 @@ deps:
 
 lint:
 	@sh tools/lint.sh
+	@python3 tools/layers.py
 
-$(OBJ_DIR)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+# A missing library is named by pkg-config, not by a compiler error later.
+pkgcheck:
+	@pkg-config --exists $(PKGS) || { pkg-config --print-errors --exists $(PKGS); \
+		echo "missing build dependencies: run 'make deps' (or sh tools/deps.sh)" >&2; exit 1; }
 
-$(TOBJ_DIR)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+# One pattern per build tree: objects (with their .d files) and the archive.
+# $(1) tree, $(2) compiler, $(3) flags.
+define build_tree
+$(1)/%.o: %.c | pkgcheck
+	@mkdir -p $$(dir $$@)
+	$(2) $$(BASE_CFLAGS) $(3) $$(PKG_CFLAGS) $$(CPPFLAGS) $$(CFLAGS) -MMD -MP -c $$< -o $$@
 
-bin/gatewayd: $(OBJ_DIR)/gateway/gatewayd.o $(LIB_OBJ) | lint
+$(1)/libgw.a: $$(LIB_SRC:%.c=$(1)/%.o)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(eval $(call build_tree,$(OBJ_DIR),$(CC),$(OPT_CFLAGS) $(HARDEN_CFLAGS)))
+$(eval $(call build_tree,$(TOBJ_DIR),$(CC),$(SAN_CFLAGS)))
+
+bin/gatewayd: $(OBJ_DIR)/$(DAEMON_SRC:.c=.o) $(LIB_A) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(OPT_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-bin/gatewayctl: $(CTL_SRC:%.c=$(OBJ_DIR)/%.o) $(LIB_OBJ) | lint
+bin/gatewayctl: $(CTL_SRC:%.c=$(OBJ_DIR)/%.o) $(LIB_A) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(OPT_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 # Test binaries: sanitized daemon and tool, unit tests, the send-capture shim.
-$(TOBJ_DIR)/bin/gatewayd: $(TOBJ_DIR)/gateway/gatewayd.o $(TLIB_OBJ)
+$(TOBJ_DIR)/bin/gatewayd: $(TOBJ_DIR)/$(DAEMON_SRC:.c=.o) $(TLIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-$(TOBJ_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(TOBJ_DIR)/%.o) $(TLIB_OBJ)
+$(TOBJ_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(TOBJ_DIR)/%.o) $(TLIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-$(TOBJ_DIR)/unit/%: tests/unit/%.c $(TLIB_OBJ)
+$(TOBJ_DIR)/unit/%: tests/unit/%.c $(TLIB_A) | pkgcheck
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
-		-o $@ $< $(TLIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -MF $@.d \
+		-o $@ $< $(TLIB_A) $(CMOCKA_LIBS) $(LINK_LIBS)
 
-$(FUZZ_REPLAY): $(TOBJ_DIR)/unit/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIB_OBJ)
+$(FUZZ_REPLAY): $(TOBJ_DIR)/unit/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
-		-DFUZZ_NAME=\"$*\" -o $@ tests/fuzz/replay.c $< $(TLIB_OBJ) $(PKG_LIBS) \
-		$(shell pkg-config --libs cmocka) -lm
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -MF $@.d \
+		-DFUZZ_NAME=\"$*\" -o $@ tests/fuzz/replay.c $< $(TLIB_A) $(CMOCKA_LIBS) $(LINK_LIBS)
 
 # The send-capture shim (LD_PRELOAD): tests and benchmarks see what reached libgammu.
 $(TOBJ_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
@@ -185,18 +218,13 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 	-fno-sanitize-recover=undefined
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(eval $(call build_tree,$(FUZZ_DIR)/obj,$(FUZZ_CC),$(FUZZ_CFLAGS)))
 
-$(FUZZ_DIR)/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
-
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/obj/libgw.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
-		$(FUZZ_LIB_OBJ) $(PKG_LIBS) -lm
+		$(FUZZ_DIR)/obj/libgw.a $(LINK_LIBS)
 
-.SECONDARY: $(FUZZ_LIB_OBJ)
 fuzz: deps
 	@sh tests/fuzz/run.sh --need $(FUZZ_CC)
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
@@ -214,48 +242,46 @@ soak: deps
 # Benchmarks (bench/README.md, docs/BENCHMARKS.md): an optimised build of
 # their own under build/bench (the flags of `make all`), gammu-smsd
 # installed the way tools/deps.sh installs, then bench/run_all. Every
-# bench/*.c is a program linked with the library objects. BENCH_N,
+# bench/*.c is a program linked with the library archive. BENCH_N,
 # BENCH_RUNS and the other BENCH_* variables reach the scripts through
 # the environment.
 BENCH_DIR := build/bench
 BENCH_CFLAGS ?= -O2 -g
-BENCH_LIB_OBJ := $(LIB_SRC:%.c=$(BENCH_DIR)/obj/%.o)
 BENCH_C_BIN := $(patsubst bench/%.c,$(BENCH_DIR)/bin/bench_%,$(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_DIR)/bin/gatewayd $(BENCH_DIR)/bin/gatewayctl \
 	$(BENCH_DIR)/lib/sendcapture.so $(BENCH_C_BIN)
 BENCH_N ?= 500
 BENCH_RUNS ?= 3
 export BENCH_N BENCH_RUNS
+$(eval $(call build_tree,$(BENCH_DIR)/obj,$(CC),$(BENCH_CFLAGS)))
 
-$(BENCH_DIR)/obj/%.o: %.c
+$(BENCH_DIR)/bin/gatewayd: $(BENCH_DIR)/obj/$(DAEMON_SRC:.c=.o) $(BENCH_DIR)/obj/libgw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(BENCH_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-$(BENCH_DIR)/bin/gatewayd: $(BENCH_DIR)/obj/gateway/gatewayd.o $(BENCH_LIB_OBJ)
+$(BENCH_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(BENCH_DIR)/obj/%.o) $(BENCH_DIR)/obj/libgw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-
-$(BENCH_DIR)/bin/gatewayctl: $(CTL_SRC:%.c=$(BENCH_DIR)/obj/%.o) $(BENCH_LIB_OBJ)
-	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(BENCH_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 $(BENCH_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
 
-$(BENCH_DIR)/bin/bench_%: bench/%.c $(BENCH_LIB_OBJ)
+$(BENCH_DIR)/bin/bench_%: bench/%.c $(BENCH_DIR)/obj/libgw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Wno-comment $(BENCH_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(BENCH_LIB_OBJ) \
-		$(PKG_LIBS) -lm
+	$(CC) $(BASE_CFLAGS) -Wno-comment $(BENCH_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
+		$(BENCH_DIR)/obj/libgw.a $(LINK_LIBS)
 
 .PHONY: bench bench-bins
-.SECONDARY: $(BENCH_LIB_OBJ)
 bench-bins: $(BENCH_BINS)
 
 bench: deps
-	@sh bench/deps.sh
+	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory bench-bins
 	python3 bench/run_all
+
+# Objects of every tree are kept (the archives are built from them).
+.SECONDARY:
 
 clean:
 	rm -rf build bin

@@ -22,11 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/db.h"
-#include "../common/gw_err.h"
-#include "../config/settings.h"
-#include "../gateway/store.h"
-#include "../handlers/broadcast.h"
+#include "common/db.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "config/settings.h"
+#include "handlers/features/broadcast.h"
 
 static double seconds_since(const struct timespec *t0)
 {

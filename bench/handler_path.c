@@ -4,7 +4,7 @@
  * 100,000), each in its own transaction as the daemon does: normalise ->
  * route (commands, intent cues) -> programme search (FTS5) -> compose the
  * reply within sms.max_parts (handler_process) -> queue it in the outbox
- * (inbound_queue_result) -> commit. Prints messages/second, the mean time
+ * (outbox_queue) -> commit. Prints messages/second, the mean time
  * a message, the intents seen and the peak RSS (getrusage).
  *
  * With --inbound the messages are stored as inbox rows first (not timed)
@@ -26,14 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/db.h"
-#include "../common/log.h"
-#include "../config/settings.h"
-#include "../gateway/content.h"
-#include "../gateway/inbound.h"
-#include "../gateway/store.h"
-#include "../handlers/handler.h"
-#include "../handlers/lexicon.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "config/settings.h"
+#include "gateway/content/content.h"
+#include "gateway/outbox.h"
+#include "handlers/handler.h"
+#include "handlers/understand/lexicon.h"
 
 #define BENCH_ROWS_MAX 512
 #define BENCH_LINE_MAX 4096
@@ -131,7 +131,7 @@ static int handle_one(struct db *db, const struct gw_settings *cfg, const char *
 	if ((r = db_begin(db)) < 0)
 		goto out;
 	if ((r = handler_process(&env, &msg, &res)) < 0 ||
-	    (r = inbound_queue_result(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0)
+	    (r = outbox_queue(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0)
 		db_rollback(db);
 out:
 	handler_result_release(&res);

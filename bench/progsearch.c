@@ -38,18 +38,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/buf.h"
-#include "../common/db.h"
-#include "../common/gw_err.h"
-#include "../common/log.h"
-#include "../config/settings.h"
-#include "../gateway/content.h"
-#include "../gateway/inbound.h"
-#include "../gateway/store.h"
-#include "../handlers/handler.h"
-#include "../handlers/lexicon.h"
-#include "../handlers/normalize.h"
-#include "../handlers/progsearch.h"
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/gw_err.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "config/settings.h"
+#include "gateway/content/content.h"
+#include "gateway/outbox.h"
+#include "handlers/handler.h"
+#include "handlers/understand/lexicon.h"
+#include "handlers/understand/progsearch.h"
+#include "handlers/vi/normalize.h"
 
 #define BENCH_ROWS_MAX 512
 #define BENCH_LINE_MAX 4096
@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 			handler_result_init(&res);
 			t = cpu_ms();
 			if ((r = db_begin(db)) < 0 || (r = handler_process(&env, &msg, &res)) < 0 ||
-			    (r = inbound_queue_result(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0) {
+			    (r = outbox_queue(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0) {
 				/* the daemon rolls back and apologises: counted, not timed */
 				db_rollback(db);
 				if (round == 0)

@@ -1,10 +1,10 @@
-#include "buf.h"
+#include "common/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_err.h"
+#include "common/gw_err.h"
 
 static char buf_empty[1];
 

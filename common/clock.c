@@ -1,10 +1,10 @@
-#include "clock.h"
+#include "common/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "common/log.h"
 
 time_t gw_now(int utc_offset_min)
 {

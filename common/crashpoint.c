@@ -1,4 +1,4 @@
-#include "crashpoint.h"
+#include "common/crashpoint.h"
 
 #include <signal.h>
 #include <stdlib.h>

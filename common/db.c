@@ -1,10 +1,10 @@
-#include "db.h"
+#include "common/db.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_err.h"
-#include "log.h"
+#include "common/gw_err.h"
+#include "common/log.h"
 
 #define DB_CACHE_SIZE 128
 

@@ -1,4 +1,4 @@
-#include "gw_err.h"
+#include "common/gw_err.h"
 
 const char *gw_strerror(int err)
 {

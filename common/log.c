@@ -1,4 +1,4 @@
-#include "log.h"
+#include "common/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "gw_err.h"
+#include "common/gw_err.h"
 
 static struct {
 	int level;

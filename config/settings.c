@@ -1,4 +1,4 @@
-#include "settings.h"
+#include "config/settings.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/buf.h"
-#include "../common/gw_err.h"
+#include "common/buf.h"
+#include "common/gw_err.h"
 
 #define OFF(field) offsetof(struct gw_settings, field)
 #define S(name, field, choices, def, help) \

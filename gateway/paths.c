@@ -1,11 +1,11 @@
-#include "paths.h"
+#include "gateway/paths.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/gw_err.h"
+#include "common/gw_err.h"
 
 #ifndef GW_SYSCONFDIR
 #define GW_SYSCONFDIR "/etc"

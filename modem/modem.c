@@ -1,12 +1,12 @@
 /* modem.c - transport-independent parts of modem.h: dispatch through the
  * ops table, +CMS classification, reconnect backoff, service numbers.
  */
-#include "modem.h"
+#include "modem/modem.h"
 
 #include <ctype.h>
 #include <string.h>
 
-#include "../common/gw_err.h"
+#include "common/gw_err.h"
 
 /* Every wrapper refuses a NULL modem or a missing op instead of crashing:
  * a decorator or a future transport may leave optional ops out. */

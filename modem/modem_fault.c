@@ -27,7 +27,7 @@
  *
  * Example: "cms 38 send once" refuses the next send as temporary.
  */
-#include "modem.h"
+#include "modem/modem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,8 +36,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../common/gw_err.h"
-#include "../common/log.h"
+#include "common/gw_err.h"
+#include "common/log.h"
 
 #define FAULT_MAX 32
 #define FAULT_LINE_MAX 256

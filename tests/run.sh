@@ -16,22 +16,24 @@ failed=0
 failures=""
 log=$(mktemp -d /tmp/gw-tests-XXXXXX)
 
-for t in "$build"/unit/test_*; do
+for t in "$build"/unit/*/test_*; do
+	case "$t" in *.d) continue ;; esac
 	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	if "$t" >"$log/$name.out" 2>&1; then
-		n=$(grep -c '^\[       OK \]' "$log/$name.out")
+	name=${t#"$build"/unit/}
+	out="$log/$(basename "$t").out"
+	if "$t" >"$out" 2>&1; then
+		n=$(grep -c '^\[       OK \]' "$out")
 		passed=$((passed + n))
 		echo "ok   unit/$name ($n cases)"
 	else
-		n_ok=$(grep -c '^\[       OK \]' "$log/$name.out")
-		n_bad=$(grep -c '^\[  FAILED  \] [a-z]' "$log/$name.out")
+		n_ok=$(grep -c '^\[       OK \]' "$out")
+		n_bad=$(grep -c '^\[  FAILED  \] [a-z]' "$out")
 		[ "$n_bad" -gt 0 ] || n_bad=1
 		passed=$((passed + n_ok))
 		failed=$((failed + n_bad))
 		failures="$failures unit/$name"
 		echo "FAIL unit/$name"
-		sed 's/^/    /' "$log/$name.out" | tail -40
+		sed 's/^/    /' "$out" | tail -40
 	fi
 done
 

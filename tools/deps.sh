@@ -1,21 +1,44 @@
 #!/bin/sh
-# Check the build and test dependencies; install the missing ones with
+# Check the dependencies of one purpose and install the missing ones with
 # apt-get when we are root (or sudo -n works) on Debian/Ubuntu, otherwise
-# print the exact list and stop. man-db renders the man pages in the tests;
-# procps has /bin/kill, which the systemd unit's ExecReload uses.
-PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
+# print the exact list and stop.
+#   sh tools/deps.sh          build and test (the default)
+#   sh tools/deps.sh bench    gammu-smsd, the daemon the benchmarks compare against
+# man-db renders the man pages in the tests; procps has /bin/kill, which the
+# systemd unit's ExecReload uses.
+set -u
+purpose=${1:-build}
+case "$purpose" in
+build)
+	PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
 libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev sqlite3 python3 gammu \
 man-db procps"
+	MODULES="gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd cmocka"
+	COMMANDS="" ;;
+bench)
+	PKGS="gammu-smsd"
+	MODULES=""
+	COMMANDS="gammu-smsd" ;;
+*)
+	echo "usage: tools/deps.sh [build|bench]" >&2
+	exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	# Not Debian: say what is missing and leave the installing to the reader.
+	for m in $MODULES; do
+		pkg-config --exists "$m" 2>/dev/null || { echo "missing: pkg-config module $m" >&2; exit 1; }
+	done
+	for c in $COMMANDS; do
+		command -v "$c" >/dev/null 2>&1 || {
+			echo "missing: $c (install your distribution's $c package)" >&2; exit 1; }
+	done
+	exit 0
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-if ! command -v dpkg-query >/dev/null 2>&1; then
-	for m in gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd cmocka; do
-		pkg-config --exists "$m" 2>/dev/null || { echo "missing: pkg-config module $m" >&2; exit 1; }
-	done
-	exit 0
-fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
 	echo "Missing packages:$missing" >&2

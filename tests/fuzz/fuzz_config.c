@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../common/gw_err.h"
-#include "../../config/settings.h"
+#include "common/gw_err.h"
+#include "config/settings.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/buf.h"
-#include "../../gateway/content.h"
-#include "../../gateway/content_io.h"
-#include "../../gateway/csv.h"
+#include "common/buf.h"
+#include "gateway/content/content.h"
+#include "gateway/content/content_io.h"
+#include "gateway/content/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

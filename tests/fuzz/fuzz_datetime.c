@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/buf.h"
-#include "../../common/gw_err.h"
-#include "../../handlers/datetime_vi.h"
-#include "../../handlers/textfold.h"
+#include "common/buf.h"
+#include "common/gw_err.h"
+#include "handlers/vi/datetime_vi.h"
+#include "handlers/vi/textfold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/gw_err.h"
-#include "../../handlers/income_vi.h"
+#include "common/gw_err.h"
+#include "handlers/vi/income_vi.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,11 +22,11 @@
 
 #include <jansson.h>
 
-#include "../../common/db.h"
-#include "../../common/gw_err.h"
-#include "../../common/log.h"
-#include "../../gateway/content.h"
-#include "../../gateway/store.h"
+#include "common/db.h"
+#include "common/gw_err.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "gateway/content/content.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

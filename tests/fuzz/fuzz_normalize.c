@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/buf.h"
-#include "../../handlers/normalize.h"
-#include "../../handlers/textfold.h"
+#include "common/buf.h"
+#include "handlers/vi/normalize.h"
+#include "handlers/vi/textfold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
  * is always a reply (never silence), and every reply fits sms.max_parts.
  *
  * Build and run (clang, from the top of the tree; needs the data/ files):
- *   sh tests/fuzz/build-handlers.sh          # -> build/fuzz/fuzz_router
+ *   make build/fuzz/fuzz_router              # clang, like every make fuzz target
  *   mkdir -p build/fuzz/corpus-router
  *   build/fuzz/fuzz_router -max_total_time=60 build/fuzz/corpus-router \
  *     tests/fuzz/corpus/router
@@ -21,17 +21,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../common/buf.h"
-#include "../../common/log.h"
-#include "../../config/settings.h"
-#include "../../gateway/content.h"
-#include "../../gateway/store.h"
-#include "../../handlers/handler.h"
-#include "../../handlers/lexicon.h"
-#include "../../handlers/normalize.h"
-#include "../../handlers/reply.h"
-#include "../../handlers/router.h"
-#include "../../handlers/textfold.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "config/settings.h"
+#include "gateway/content/content.h"
+#include "handlers/core/reply.h"
+#include "handlers/handler.h"
+#include "handlers/understand/lexicon.h"
+#include "handlers/understand/router.h"
+#include "handlers/vi/normalize.h"
+#include "handlers/vi/textfold.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

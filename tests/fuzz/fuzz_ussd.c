@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/gw_err.h"
-#include "../../gateway/ussd_form.h"
-#include "../../handlers/textfold.h"
+#include "common/gw_err.h"
+#include "gateway/ussd/ussd_form.h"
+#include "handlers/vi/textfold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

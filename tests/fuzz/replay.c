@@ -1,6 +1,6 @@
 /* replay.c - run one libFuzzer target (tests/fuzz/fuzz_<name>.c) as a
  * cmocka test over its seed corpus and its regressions, without clang:
- * `make test` links it with each target into build/test/unit/test_fuzz_<name>
+ * `make test` links it with each target into build/test/unit/fuzz/test_fuzz_<name>
  * (sanitized, like the unit tests), so every input that once crashed a
  * parser or broke its contract is replayed on every test run.
  *

@@ -1,0 +1,371 @@
+#include "common/store.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "common/gw_err.h"
+#include "common/log.h"
+
+/* Forward migrations: migrations[i] takes the schema from version i to i+1.
+ * Never edit a released step; add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the whole mission's tables */
+	"CREATE TABLE programs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  category TEXT NOT NULL DEFAULT '',"
+	"  title_vi TEXT NOT NULL, title_en TEXT NOT NULL DEFAULT '',"
+	"  summary_vi TEXT NOT NULL, summary_en TEXT NOT NULL DEFAULT '',"
+	"  details_vi TEXT NOT NULL DEFAULT '',"
+	"  eligibility_vi TEXT NOT NULL DEFAULT '',"
+	"  how_to_apply_vi TEXT NOT NULL DEFAULT '',"
+	"  documents_vi TEXT NOT NULL DEFAULT '',"
+	"  office TEXT NOT NULL DEFAULT '',"
+	"  legal_basis TEXT NOT NULL DEFAULT '',"
+	"  effective_from TEXT, effective_until TEXT,"
+	"  needs_check INTEGER NOT NULL DEFAULT 0,"
+	"  caveat TEXT NOT NULL DEFAULT '',"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE program_keywords ("
+	"  program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,"
+	"  keyword TEXT NOT NULL,"
+	"  folded TEXT NOT NULL,"
+	"  PRIMARY KEY (program_id, folded));"
+	"CREATE INDEX program_keywords_folded ON program_keywords(folded);"
+	"CREATE TABLE program_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  data TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL,"
+	"  changed_by TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (code, version));"
+	/* Folded (plain ASCII) copies of the searchable text; rowid = programs.id */
+	"CREATE VIRTUAL TABLE programs_fts USING fts5("
+	"  code, title, keywords, summary, details,"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TABLE commands ("
+	"  name TEXT PRIMARY KEY,"
+	"  intent TEXT NOT NULL,"
+	"  officer_only INTEGER NOT NULL DEFAULT 0,"
+	"  help_vi TEXT NOT NULL DEFAULT '', help_en TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE command_aliases ("
+	"  alias TEXT PRIMARY KEY,"
+	"  command TEXT NOT NULL REFERENCES commands(name) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL DEFAULT 'vi');"
+	"CREATE TABLE intent_cues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  intent TEXT NOT NULL,"
+	"  cue TEXT NOT NULL,"
+	"  weight REAL NOT NULL DEFAULT 1.0,"
+	"  UNIQUE (intent, cue));"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL, title_en TEXT NOT NULL DEFAULT '',"
+	"  employer TEXT NOT NULL DEFAULT '',"
+	"  industrial_zone TEXT NOT NULL DEFAULT '',"
+	"  province TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '',"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  job_type TEXT NOT NULL DEFAULT '',"
+	"  wage_min INTEGER, wage_max INTEGER, wage_text TEXT NOT NULL DEFAULT '',"
+	"  requirements TEXT NOT NULL DEFAULT '', benefits TEXT NOT NULL DEFAULT '',"
+	"  age_min INTEGER, age_max INTEGER, gender TEXT NOT NULL DEFAULT '',"
+	"  headcount INTEGER, shift TEXT NOT NULL DEFAULT '',"
+	"  contact TEXT NOT NULL DEFAULT '',"
+	"  deadline TEXT,"
+	"  keywords TEXT NOT NULL DEFAULT '',"
+	"  folded TEXT NOT NULL DEFAULT '',"
+	"  officer_id INTEGER REFERENCES officers(id),"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),"
+	"  sample INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE TABLE contacts ("
+	"  phone TEXT PRIMARY KEY,"
+	"  lang TEXT NOT NULL DEFAULT 'vi' CHECK (lang IN ('vi','en')),"
+	"  unaccented INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out_at INTEGER,"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+	"CREATE TABLE subscriptions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  area TEXT NOT NULL DEFAULT '', job_type TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (phone, area, job_type));"
+	"CREATE TABLE officers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('officer','admin')),"
+	"  commune TEXT NOT NULL DEFAULT '',"
+	"  pin_hash TEXT NOT NULL DEFAULT '',"
+	"  web_hash TEXT NOT NULL DEFAULT '',"
+	"  failed_attempts INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE referrals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id),"
+	"  phone TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','contacted','hired','rejected','withdrawn')),"
+	"  officer_notified INTEGER NOT NULL DEFAULT 0,"
+	/* who was told, when (or when the batched notice is due), in which
+	 * outbox row: one notice per officer per few minutes */
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL,"
+	"  notified_at INTEGER,"
+	"  notify_outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (job_id, phone));"
+	"CREATE TABLE office_hours ("
+	"  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+	"  opens TEXT NOT NULL, closes TEXT NOT NULL,"
+	"  PRIMARY KEY (weekday, opens));"
+	"CREATE TABLE calendar_days ("
+	"  day TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday','special','closed')),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	/* a special day's own hours ("07:30"-"11:30"); NULL: the weekday's */
+	"  opens TEXT, closes TEXT);"
+	/* One row: how appointments are cut into slots (handlers/calendar.h) */
+	"CREATE TABLE calendar_settings ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  slot_minutes INTEGER NOT NULL DEFAULT 30 CHECK (slot_minutes BETWEEN 5 AND 240),"
+	"  capacity INTEGER NOT NULL DEFAULT 2 CHECK (capacity BETWEEN 1 AND 100),"
+	"  horizon_days INTEGER NOT NULL DEFAULT 60 CHECK (horizon_days BETWEEN 1 AND 366),"
+	"  place TEXT NOT NULL DEFAULT 'UBND xa',"
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL);"
+	"INSERT INTO calendar_settings (id) VALUES (1);"
+	"INSERT INTO office_hours (weekday, opens, closes) VALUES"
+	"  (1,'07:30','11:30'),(1,'13:30','17:00'),(2,'07:30','11:30'),(2,'13:30','17:00'),"
+	"  (3,'07:30','11:30'),(3,'13:30','17:00'),(4,'07:30','11:30'),(4,'13:30','17:00'),"
+	"  (5,'07:30','11:30'),(5,'13:30','17:00');"
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  officer_id INTEGER REFERENCES officers(id) ON DELETE SET NULL,"
+	"  program_code TEXT NOT NULL DEFAULT '',"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  day TEXT NOT NULL, slot TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'requested'"
+	"    CHECK (status IN ('requested','confirmed','cancelled','declined','done')),"
+	"  reminded INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX appointments_slot ON appointments(day, slot, status);"
+	/* a household holds at most one live appointment a day */
+	"CREATE UNIQUE INDEX appointments_one_a_day ON appointments(phone, day)"
+	"  WHERE status IN ('requested','confirmed');"
+	/* Every part read from the modem, committed before it is deleted there.
+	 * fingerprint makes a second delivery of the same part a no-op. */
+	"CREATE TABLE inbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL, total INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL UNIQUE,"
+	"  stored_at INTEGER NOT NULL,"
+	"  inbox_id INTEGER REFERENCES inbox(id) ON DELETE SET NULL);"
+	"CREATE INDEX inbox_parts_open ON inbox_parts(inbox_id, sender, ref, total);"
+	"CREATE TABLE inbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender TEXT NOT NULL,"
+	"  channel TEXT NOT NULL DEFAULT 'sms',"
+	"  text TEXT NOT NULL,"
+	"  parts INTEGER NOT NULL DEFAULT 1,"
+	"  incomplete INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL,"
+	"  stored_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'new'"
+	"    CHECK (status IN ('new','handled','skipped','failed')),"
+	"  intent TEXT NOT NULL DEFAULT '',"
+	"  ref_code TEXT NOT NULL DEFAULT '',"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  handled_at INTEGER);"
+	"CREATE INDEX inbox_status ON inbox(status, id);"
+	"CREATE INDEX inbox_sender ON inbox(sender, stored_at);"
+	"CREATE TABLE broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_by TEXT NOT NULL,"
+	"  job_id INTEGER REFERENCES jobs(id),"
+	"  text TEXT NOT NULL,"
+	"  area TEXT NOT NULL DEFAULT '', job_type TEXT NOT NULL DEFAULT '',"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reply','notify','reminder','broadcast','warning')),"
+	"  priority INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (status IN ('queued','sending','sent','failed','sent_unknown','cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  inbox_id INTEGER REFERENCES inbox(id) ON DELETE SET NULL,"
+	"  broadcast_id INTEGER REFERENCES broadcasts(id),"
+	"  parts INTEGER NOT NULL DEFAULT 0,"
+	"  encoding TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_queue ON outbox(status, priority, next_attempt_at, id);"
+	/* per-sender look-ups: rate limit warnings, broadcast daily caps */
+	"CREATE INDEX outbox_phone ON outbox(phone, kind, created_at);"
+	"CREATE UNIQUE INDEX outbox_broadcast_once ON outbox(broadcast_id, phone)"
+	"  WHERE broadcast_id IS NOT NULL;"
+	/* Partial: queueing 100k broadcast rows does not touch it; the send
+	 * rate (broadcast ETA) reads the last hour of it. */
+	"CREATE INDEX outbox_sent ON outbox(sent_at) WHERE status = 'sent';"
+	"CREATE TABLE sessions ("
+	"  phone TEXT NOT NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms','ussd')),"
+	"  state TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (phone, channel));"
+	/* Menus as data (handlers/menu.h): a tree of screens by key; the
+	 * dynamic lists (categories, programs, jobs) come from the tables. */
+	"CREATE TABLE menu_nodes ("
+	"  key TEXT PRIMARY KEY,"
+	"  parent TEXT NOT NULL DEFAULT '',"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('menu','categories','field','jobs','selfcheck',"
+	"    'text','prompt','appointments','appt_cancel')),"
+	"  arg TEXT NOT NULL DEFAULT '',"
+	"  label_vi TEXT NOT NULL, label_en TEXT NOT NULL DEFAULT '',"
+	"  body_vi TEXT NOT NULL DEFAULT '', body_en TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX menu_nodes_parent ON menu_nodes(parent, position);"
+	"CREATE TABLE program_categories ("
+	"  key TEXT PRIMARY KEY,"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  title_vi TEXT NOT NULL, title_en TEXT NOT NULL DEFAULT '');"
+	/* A program without its own category falls in the first category
+	 * (by position) with a GLOB pattern matching its code. */
+	"CREATE TABLE program_category_rules ("
+	"  category TEXT NOT NULL REFERENCES program_categories(key) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  pattern TEXT NOT NULL,"
+	"  PRIMARY KEY (category, pattern));"
+	"CREATE VIEW program_menu AS SELECT p.id, p.code, p.title_vi, p.title_en,"
+	"  CASE WHEN p.category IN (SELECT key FROM program_categories) THEN p.category"
+	"  ELSE (SELECT r.category FROM program_category_rules r"
+	"        JOIN program_categories c ON c.key = r.category"
+	"        WHERE p.code GLOB r.pattern ORDER BY c.position, r.position LIMIT 1) END AS category"
+	"  FROM programs p;"
+	/* The poverty standard as data (handlers/poverty.h): the row with the
+	 * latest valid_from not after the day asked applies. */
+	"CREATE TABLE poverty_standards ("
+	"  valid_from TEXT NOT NULL,"
+	"  area TEXT NOT NULL CHECK (area IN ('rural','urban')),"
+	"  income_line INTEGER NOT NULL,"
+	"  msl_line INTEGER NOT NULL DEFAULT 0,"
+	"  min_deprivations INTEGER NOT NULL DEFAULT 3,"
+	"  name_vi TEXT NOT NULL DEFAULT '', name_en TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (valid_from, area));"
+	"CREATE TABLE poverty_indicators ("
+	"  valid_from TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  question_vi TEXT NOT NULL, question_en TEXT NOT NULL DEFAULT '',"
+	"  cues TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (valid_from, position));"
+	"CREATE TABLE poverty_benefits ("
+	"  category TEXT NOT NULL CHECK (category IN ('poor','near_poor','average','above')),"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  program_code TEXT NOT NULL,"
+	"  PRIMARY KEY (category, program_code));"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE modem_status ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  connected INTEGER NOT NULL DEFAULT 0,"
+	"  signal_percent INTEGER, battery_percent INTEGER,"
+	"  network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
+	"  balance TEXT NOT NULL DEFAULT '', balance_checked_at INTEGER,"
+	"  last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
+	"  last_error_at INTEGER,"
+	"  sent_parts INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER);"
+	"INSERT INTO modem_status (id) VALUES (1);"
+	/* USSD codes asked by gatewayctl, answered by the daemon that owns the modem */
+	"CREATE TABLE ussd_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','answered','failed')),"
+	"  answer TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, answered_at INTEGER);"
+	/* Web console logins (gateway/web_session.h): only a hash of the
+	 * cookie's token is kept, so a copy of the database opens no session. */
+	"CREATE TABLE web_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  officer_id INTEGER NOT NULL REFERENCES officers(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	"CREATE INDEX web_sessions_officer ON web_sessions(officer_id);",
+	/* 1 -> 2: where a long message stopped, so a retry sends only the
+	 * parts the network has not accepted, under the same concatenation
+	 * reference (modem_resume), instead of the whole message again. */
+	"ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN concat_ref INTEGER NOT NULL DEFAULT 0;",
+};
+
+int store_schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+static int store_migrate(struct db *db)
+{
+	int64_t version = 0;
+	int r;
+
+	if ((r = db_query_int64(db, "PRAGMA user_version", &version)) < 0)
+		return r;
+	if (version > store_schema_version()) {
+		log_error("%s has schema version %lld, newer than this build (%d)", db_path(db),
+			  (long long)version, store_schema_version());
+		return GW_ERR_DB;
+	}
+	for (int v = (int)version; v < store_schema_version(); v++) {
+		char pragma[48];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if ((r = db_begin(db)) < 0)
+			return r;
+		if ((r = db_exec(db, migrations[v])) < 0 || (r = db_exec(db, pragma)) < 0) {
+			db_rollback(db);
+			log_error("migration of %s to version %d failed", db_path(db), v + 1);
+			return r;
+		}
+		if ((r = db_commit(db)) < 0)
+			return r;
+		log_info("database %s migrated to schema version %d", db_path(db), v + 1);
+	}
+	return 0;
+}
+
+int store_open(struct db **out, const char *path, int busy_timeout_ms)
+{
+	struct db *db = NULL;
+	int r;
+
+	if ((r = db_open(&db, path, busy_timeout_ms)) < 0)
+		goto out;
+	if ((r = store_migrate(db)) < 0)
+		goto out;
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return r;
+}

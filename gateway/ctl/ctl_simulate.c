@@ -1,0 +1,161 @@
+/* gatewayctl simulate: one message through exactly the inbound handler path. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/gw_err.h"
+#include "gateway/ctl/ctl.h"
+#include "handlers/core/contacts.h"
+#include "handlers/core/reply.h"
+#include "handlers/handler.h"
+#include "handlers/vi/textfold.h"
+
+/* "YYYY-MM-DD HH:MM" in office local time -> UTC. */
+static int parse_at(const char *s, int utc_offset_min, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi;
+	char extra;
+
+	if (sscanf(s, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &d, &h, &mi, &extra) != 5 || mo < 1 ||
+	    mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+		return GW_ERR_INVAL;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	*out = timegm(&tm) - (time_t)utc_offset_min * 60;
+	return 0;
+}
+
+static int print_result(const struct handler_result *res, const char *phone, int as_json)
+{
+	json_t *o = json_object(), *replies = json_array(), *messages = json_array();
+	int total_parts = 0, any_ucs2 = 0, rc = 1;
+	char *s = NULL;
+
+	if (!o || !replies || !messages)
+		goto out;
+	for (size_t i = 0; i < res->nout; i++) {
+		int parts = 0, ucs2 = 0;
+
+		if (reply_measure(res->out[i].text, &parts, &ucs2) < 0)
+			goto out;
+		json_array_append_new(messages, json_pack("{s:s, s:s, s:s, s:i, s:s}", "to",
+							  res->out[i].phone, "kind", res->out[i].kind,
+							  "text", res->out[i].text, "parts", parts,
+							  "encoding", ucs2 ? "ucs2" : "gsm7"));
+		if (strcmp(res->out[i].phone, phone) != 0)
+			continue;
+		json_array_append_new(replies, json_string(res->out[i].text));
+		total_parts += parts;
+		any_ucs2 |= ucs2;
+	}
+	if (!as_json) {
+		for (size_t i = 0; i < json_array_size(messages); i++) {
+			json_t *m = json_array_get(messages, i);
+
+			if (strcmp(json_string_value(json_object_get(m, "to")), phone) == 0)
+				printf("%s\n", json_string_value(json_object_get(m, "text")));
+			else
+				printf("[%s to %s] %s\n", json_string_value(json_object_get(m, "kind")),
+				       json_string_value(json_object_get(m, "to")),
+				       json_string_value(json_object_get(m, "text")));
+		}
+		rc = 0;
+		goto out;
+	}
+	json_object_set_new(o, "intent", json_string(res->intent));
+	json_object_set_new(o, "ref", *res->ref ? json_string(res->ref) : json_null());
+	json_object_set(o, "replies", replies);
+	json_object_set_new(o, "parts", json_integer(total_parts));
+	json_object_set_new(o, "encoding", json_string(any_ucs2 ? "ucs2" : "gsm7"));
+	json_object_set(o, "messages", messages);
+	if (res->extra)
+		json_object_update_missing(o, res->extra);
+	if (!(s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+		goto out;
+	printf("%s\n", s);
+	rc = 0;
+out:
+	free(s);
+	json_decref(o);
+	json_decref(replies);
+	json_decref(messages);
+	return rc;
+}
+
+int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct handler_result res;
+	struct handler_msg msg;
+	struct handler_env env;
+	struct db *db = NULL;
+	char phone[32];
+	const char *from = "+84900000001";
+	time_t at = time(NULL);
+	int ch, as_json = 0, r, rc = 1;
+
+	handler_result_init(&res);
+	while ((ch = getopt_long(argc, argv, "f:a:j", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': from = optarg; break;
+		case 'a':
+			if (parse_at(optarg, c->cfg.office.utc_offset_min, &at) < 0) {
+				fprintf(stderr, "gatewayctl: --at wants 'YYYY-MM-DD HH:MM', got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j': as_json = 1; break;
+		default:
+			fprintf(stderr, "usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n");
+		return 2;
+	}
+	if (contacts_normalize_phone(from, phone, sizeof(phone)) < 0) {
+		fprintf(stderr, "gatewayctl: '%s' is not a phone number\n", from);
+		return 2;
+	}
+	if (!textfold_utf8_valid(argv[optind], strlen(argv[optind]))) {
+		fprintf(stderr, "gatewayctl: the text is not valid UTF-8\n");
+		return 2;
+	}
+	if (ctl_open_db(c, &db) < 0)
+		goto out;
+	memset(&msg, 0, sizeof(msg));
+	msg.phone = phone;
+	msg.text = argv[optind];
+	msg.at = at;
+	msg.channel = HANDLER_CHANNEL_SMS;
+	env.db = db;
+	env.cfg = &c->cfg;
+	/* Same transaction shape as the daemon: state changes (opt-outs,
+	 * dialogs, referrals) persist; nothing is queued for the modem. */
+	if ((r = db_begin(db)) < 0)
+		goto out;
+	if ((r = handler_process(&env, &msg, &res)) < 0 || (r = db_commit(db)) < 0) {
+		db_rollback(db);
+		fprintf(stderr, "gatewayctl: handling failed: %s\n", gw_strerror(r));
+		goto out;
+	}
+	rc = print_result(&res, phone, as_json);
+out:
+	handler_result_release(&res);
+	db_close(db);
+	return rc;
+}

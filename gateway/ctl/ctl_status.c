@@ -1,0 +1,137 @@
+/* gatewayctl status and ussd. */
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/gw_err.h"
+#include "gateway/ctl/ctl.h"
+#include "gateway/daemon/ussd_requests.h"
+
+static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		printf("%-16s never\n", label);
+		return;
+	}
+	printf("%-16s %lld s ago\n", label, (long long)(now - sqlite3_column_int64(st, col)));
+}
+
+int ctl_cmd_status(struct ctl *c, int argc, char **argv)
+{
+	struct db *db = NULL;
+	time_t now = time(NULL);
+	sqlite3_stmt *st;
+	int r, rc = 1;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: gatewayctl status\n");
+		return 2;
+	}
+	if (ctl_open_db(c, &db) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT connected, signal_percent, battery_percent, network, security,"
+				" balance, last_contact, last_error, last_error_at, sent_parts"
+				" FROM modem_status WHERE id = 1", &st)) < 0 || db_step(st) != DB_ROW)
+		goto out;
+	printf("Modem (%s)\n", c->cfg.modem.device);
+	printf("%-16s %s\n", "connected", sqlite3_column_int(st, 0) ? "yes" : "no");
+	printf("%-16s %s%s\n", "signal", sqlite3_column_type(st, 1) == SQLITE_NULL ? "unknown"
+			       : db_col_text(st, 1), sqlite3_column_type(st, 1) == SQLITE_NULL ? "" : "%");
+	printf("%-16s %s\n", "network", *db_col_text(st, 3) ? db_col_text(st, 3) : "unknown");
+	printf("%-16s %s\n", "SIM", *db_col_text(st, 4) ? db_col_text(st, 4) : "unknown");
+	if (*db_col_text(st, 5))
+		printf("%-16s %s\n", "balance", db_col_text(st, 5));
+	print_time("last contact", st, 6, now);
+	if (*db_col_text(st, 7)) {
+		printf("%-16s %s (", "last error", db_col_text(st, 7));
+		printf("%lld s ago)\n", (long long)(now - sqlite3_column_int64(st, 8)));
+	}
+	printf("%-16s %d\n", "parts sent", sqlite3_column_int(st, 9));
+	sqlite3_reset(st);
+	printf("\nQueues\n");
+	if ((r = db_prepare(db, "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status",
+			    &st)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW)
+		printf("%-16s %d\n", db_col_text(st, 0), sqlite3_column_int(st, 1));
+	if ((r = db_prepare(db, "SELECT count(*) FROM inbox_parts WHERE inbox_id IS NULL", &st)) < 0 ||
+	    db_step(st) != DB_ROW)
+		goto out;
+	printf("%-16s %d\n", "partial inbound", sqlite3_column_int(st, 0));
+	sqlite3_reset(st);
+	printf("\nTraffic           last hour   last day\n");
+	if ((r = db_prepare(db, "SELECT (SELECT count(*) FROM inbox WHERE stored_at > ?1),"
+				" (SELECT count(*) FROM inbox WHERE stored_at > ?2),"
+				" (SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at > ?1),"
+				" (SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at > ?2),"
+				" (SELECT count(*) FROM outbox WHERE status = 'failed' AND created_at > ?2)",
+			    &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - 3600));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - 86400));
+	if (db_step(st) != DB_ROW)
+		goto out;
+	printf("%-16s %9d %10d\n", "received", sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+	printf("%-16s %9d %10d\n", "sent", sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 4));
+	sqlite3_reset(st);
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}
+
+int ctl_cmd_ussd(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct db *db = NULL;
+	char answer[512], *end;
+	long timeout_s = 60;
+	int64_t id = 0;
+	int ch, done = 0, r, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "t:", longopts, NULL)) != -1) {
+		if (ch != 't' || (timeout_s = strtol(optarg, &end, 10)) <= 0 || *end || timeout_s > 600) {
+			fprintf(stderr, "usage: gatewayctl ussd CODE [--timeout SECONDS (1-600)]\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: gatewayctl ussd CODE [--timeout SECONDS]\n");
+		return 2;
+	}
+	if (!ussd_code_valid(argv[optind])) {
+		fprintf(stderr, "gatewayctl: '%s' is not a USSD code (digits, * and #)\n", argv[optind]);
+		return 2;
+	}
+	if (ctl_open_db(c, &db) < 0)
+		goto out;
+	if ((r = ussd_requests_file(db, argv[optind], time(NULL), &id)) < 0) {
+		fprintf(stderr, "gatewayctl: %s\n", gw_strerror(r));
+		goto out;
+	}
+	/* The daemon owns the modem; wait for it to dial and store the answer. */
+	for (long waited = 0; waited < timeout_s * 10; waited++) {
+		if ((r = ussd_requests_poll(db, id, answer, sizeof(answer), &done)) < 0 && done) {
+			fprintf(stderr, "gatewayctl: USSD failed: %s\n", answer);
+			goto out;
+		}
+		if (done) {
+			printf("%s\n", answer);
+			rc = 0;
+			goto out;
+		}
+		poll(NULL, 0, 100);
+	}
+	fprintf(stderr, "gatewayctl: no answer within %ld s (is gatewayd running?)\n", timeout_s);
+	ussd_requests_expire(db, id);
+out:
+	db_close(db);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* ussd_requests.h - USSD from our own SIM (balance checks, operator menus).
+ *
+ * The daemon owns the modem, so `gatewayctl ussd CODE` files a request row
+ * and waits; the daemon's ussd timer dials it and stores the network's
+ * answer. The periodic balance check (modem.balance_code) uses the same
+ * path and warns administrators when credit falls below modem.balance_low.
+ */
+#ifndef GW_USSD_REQUESTS_H
+#define GW_USSD_REQUESTS_H
+
+#include <time.h>
+
+#include "common/db.h"
+#include "gateway/daemon/link.h"
+
+/* Dial pending requests (and the balance check when due). */
+int ussd_requests_serve(struct link *l, time_t now);
+
+/* gatewayctl side: file a request; returns its id. */
+int ussd_requests_file(struct db *db, const char *code, time_t now, int64_t *id);
+/* Poll a request: 1 when answered (answer copied), 0 while pending. */
+int ussd_requests_poll(struct db *db, int64_t id, char *answer, size_t answersz, int *done);
+
+/* Give up on a request nobody answered, so a daemon started later does not
+ * dial a code the administrator stopped waiting for. */
+int ussd_requests_expire(struct db *db, int64_t id);
+
+/* The first amount in a balance answer ("TK chinh: 25.000d" -> 25000), or -1. */
+long ussd_parse_balance(const char *answer);
+
+/* 1 if code looks like a USSD code: *, #, digits only, 2..32 chars. */
+int ussd_code_valid(const char *code);
+
+#endif

@@ -1,0 +1,274 @@
+/* Broadcasting an offer to its subscribers, and the progress of every
+ * broadcast.
+ *
+ * The preview is the real queueing (broadcast_queue_job, handlers/
+ * broadcast.h) run inside a transaction that is rolled back: the number of
+ * recipients, the message, who has already had today's cap and the
+ * estimated finish are exactly what sending would give, by the same code.
+ * It holds the write lock as long as queueing does (about a second for
+ * 100,000 subscribers), so it runs only when asked for, never on a list. */
+#include <string.h>
+
+#include "common/audit.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "gateway/web/pages/web_pages.h"
+#include "gateway/web/web_html.h"
+#include "gateway/web/web_scope.h"
+#include "handlers/core/reply.h"
+#include "handlers/features/broadcast.h"
+#include "handlers/features/jobs.h"
+#include "handlers/features/jobs_filter.h"
+
+#define AREA_MAX 64
+#define LIST_LIMIT 50
+
+struct dry_run {
+	int recipients;
+	int capped;          /* recipients already at broadcast.daily_cap today */
+	struct broadcast_progress p;
+};
+
+/* Queue and roll back. GW_ERR_INVAL: closed offer or unknown type. */
+static int dry_run(struct web_req *rq, int64_t job, const char *area, const char *type,
+		   struct dry_run *out)
+{
+	time_t day = broadcast_day_start(rq->cfg, rq->now);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = db_begin(rq->db)) < 0)
+		goto out;
+	if ((r = broadcast_queue_job(rq->db, rq->cfg, job, area, type, rq->acct.phone, rq->now, &id,
+				     &out->recipients)) < 0 ||
+	    (r = broadcast_progress(rq->db, rq->cfg, id, rq->now, &out->p)) < 0)
+		goto out;
+	if (rq->cfg->broadcast.daily_cap > 0) {
+		if ((r = db_prepare(rq->db, "SELECT count(*) FROM outbox o WHERE o.broadcast_id = ?1 AND"
+					    " (SELECT count(*) FROM outbox x WHERE x.phone = o.phone"
+					    "  AND x.kind = 'broadcast' AND x.status IN ('sent', 'sending')"
+					    "  AND x.sent_at >= ?2) >= ?3", &st)) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)day);
+		sqlite3_bind_int(st, 3, rq->cfg->broadcast.daily_cap);
+		if ((r = db_step(st)) == DB_ROW)
+			out->capped = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	db_rollback(rq->db);
+	return r;
+}
+
+static int job_of_path(struct web_req *rq, struct web_resp *rs, struct job *j, int *done)
+{
+	char seg[24];
+	int64_t id = 0;
+	int v;
+
+	*done = 1;
+	if (web_path_segment(rq->path, "/jobs/", seg, sizeof(seg), NULL) < 0 || web_parse_id(seg, &id) < 0)
+		return web_error(rq, rs, 404, "Không có tin này.", "No such offer.");
+	if ((v = web_scope_job(rq->db, &rq->acct, id)) != 0)
+		return web_scope_refused(rq, rs, v);
+	*done = 0;
+	return jobs_get(rq->db, id, j);
+}
+
+int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
+{
+	const char *area = web_form_str(&rq->query, "area"), *type = web_form_str(&rq->query, "type");
+	struct buf *b = &rs->body, text, title, rate;
+	char eta[24], from[24];
+	struct dry_run d;
+	struct job j;
+	int done = 0, parts = 0, ucs2 = 0, r;
+
+	buf_init(&text, 4096);
+	buf_init(&title, 512);
+	buf_init(&rate, 32);
+	if ((r = job_of_path(rq, rs, &j, &done)) < 0 || done)
+		goto out;
+	if (strlen(area) > AREA_MAX || strlen(type) > AREA_MAX) {
+		r = web_error(rq, rs, 400, "Nơi hoặc loại việc quá dài.", "Area or type too long.");
+		goto out;
+	}
+	if ((r = web_h(&title, "%s: %s", web_t(rq, "Gửi quảng bá", "Broadcast"), j.title)) < 0 ||
+	    (r = web_page_begin(rq, rs, title.data, "jobs")) < 0 || (r = jobs_broadcast_text(&j, &text)) < 0 ||
+	    (r = reply_measure(text.data, &parts, &ucs2)) < 0)
+		goto out;
+	if ((r = web_h(b, "<p><a href=\"/jobs/%D\">← %s</a></p><h2>%s</h2><div class=\"sms\" id=\"bc-text\">%s"
+			  "<span class=\"meta\">%d SMS · %r</span></div>"
+			  "<form method=\"get\" action=\"/jobs/%D/broadcast\" class=\"row\">"
+			  "<label>%s<input type=\"text\" name=\"area\" value=\"%s\" placeholder=\"%s\"></label>"
+			  "<label>%s<input type=\"text\" name=\"type\" value=\"%s\" placeholder=\"may, kho, xkld\"></label>"
+			  "<button type=\"submit\" class=\"second\">%s</button></form>",
+		       j.id, web_t(rq, "Về tin việc", "Back to the offer"),
+		       web_t(rq, "Tin nhắn người đăng ký nhận", "The message subscribers get"), text.data, parts,
+		       ucs2 ? "UCS-2" : "GSM-7", j.id, web_t(rq, "Chỉ nơi", "Only area"), area,
+		       web_t(rq, "trống = nơi của tin", "empty = the offer's places"),
+		       web_t(rq, "Chỉ loại việc", "Only type"), type, web_t(rq, "Tính lại", "Recount"))) < 0)
+		goto out;
+	r = dry_run(rq, j.id, area, type, &d);
+	if (r == GW_ERR_INVAL) {
+		r = web_notice(b, "err", web_t(rq, "Tin đã đóng hoặc quá hạn, hoặc loại việc không có.",
+					       "The offer is closed or past its deadline, or the type is unknown."));
+		if (r == 0)
+			r = web_page_end(rq, rs);
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	web_fmt_time(rq, d.p.eta, eta, sizeof(eta));
+	web_fmt_time(rq, broadcast_allowed_from(rq->cfg, rq->now), from, sizeof(from));
+	if ((r = web_h(b, "<section class=\"card\" id=\"bc-preview\"><h2>%s</h2><ul class=\"plain\">"
+			  "<li>%s: <b id=\"bc-recipients\">%d</b></li>",
+		       web_t(rq, "Nếu gửi bây giờ", "If sent now"),
+		       web_t(rq, "Người nhận (đã đăng ký, chưa ngừng nhận, chưa nhận tin này)",
+			     "Recipients (subscribed, not opted out, not sent this offer before)"),
+		       d.recipients)) < 0)
+		goto out;
+	if (broadcast_quiet(rq->cfg, rq->now))
+		r = web_h(b, "<li>%s %s–%s: %s <b>%s</b></li>",
+			  web_t(rq, "Đang trong giờ yên tĩnh", "Quiet hours now"), rq->cfg->broadcast.quiet_start,
+			  rq->cfg->broadcast.quiet_end, web_t(rq, "bắt đầu gửi lúc", "sending starts at"), from);
+	else
+		r = web_h(b, "<li>%s %s–%s</li>", web_t(rq, "Không gửi trong giờ yên tĩnh", "Nothing is sent in quiet hours"),
+			  rq->cfg->broadcast.quiet_start, rq->cfg->broadcast.quiet_end);
+	if (r < 0)
+		goto out;
+	if (rq->cfg->broadcast.daily_cap > 0 &&
+	    (r = web_h(b, "<li>%s %d %s: <b>%d</b> %s</li>", web_t(rq, "Mỗi số nhận tối đa", "At most"),
+		       rq->cfg->broadcast.daily_cap,
+		       web_t(rq, "tin quảng bá một ngày; đã đủ hôm nay", "broadcast messages a number a day; at the cap today"),
+		       d.capped, web_t(rq, "(gửi vào ngày mai)", "(theirs go tomorrow)"))) < 0)
+		goto out;
+	if ((r = buf_addf(&rate, "%.1f", d.p.per_min)) < 0 ||
+	    (r = web_h(b, "<li>%s: <b>%s</b> (%s %s%r)</li></ul>",
+		       web_t(rq, "Dự kiến xong", "Estimated finish"), d.recipients ? eta : "-",
+		       rate.data, web_t(rq, "tin/phút", "messages/min"),
+		       d.p.measured ? "" : web_t(rq, ", ước tính", ", estimated"))) < 0)
+		goto out;
+	if ((r = web_h(b, "<form method=\"post\" action=\"/jobs/%D/broadcast\">", j.id)) < 0 ||
+	    (r = web_csrf_field(rq, b)) < 0 ||
+	    (r = web_h(b, "<input type=\"hidden\" name=\"area\" value=\"%s\"><input type=\"hidden\" name=\"type\""
+			  " value=\"%s\"><button type=\"submit\" id=\"bc-send\"%r data-confirm=\"%s\">%s</button></form>"
+			  "</section>",
+		       area, type, d.recipients ? "" : " disabled",
+		       web_t(rq, "Gửi cho tất cả người nhận?", "Send to every recipient?"),
+		       web_t(rq, "Gửi", "Send"))) < 0)
+		goto out;
+	r = web_page_end(rq, rs);
+out:
+	buf_release(&text);
+	buf_release(&title);
+	buf_release(&rate);
+	return r;
+}
+
+int web_page_broadcast_send(struct web_req *rq, struct web_resp *rs)
+{
+	const char *area = web_form_str(&rq->form, "area"), *type = web_form_str(&rq->form, "type");
+	char actor[64];
+	struct buf target, detail;
+	struct job j;
+	int64_t id = 0;
+	int done = 0, n = 0, r;
+
+	buf_init(&target, 64);
+	buf_init(&detail, 256);
+	if ((r = job_of_path(rq, rs, &j, &done)) < 0 || done)
+		goto out;
+	if (strlen(area) > AREA_MAX || strlen(type) > AREA_MAX) {
+		r = web_error(rq, rs, 400, "Nơi hoặc loại việc quá dài.", "Area or type too long.");
+		goto out;
+	}
+	web_actor(rq, actor, sizeof(actor));
+	if ((r = db_begin(rq->db)) < 0)
+		goto out;
+	r = broadcast_queue_job(rq->db, rq->cfg, j.id, area, type, rq->acct.phone, rq->now, &id, &n);
+	if (r == GW_ERR_INVAL) {
+		db_rollback(rq->db);
+		r = web_error(rq, rs, 409, "Tin đã đóng hoặc quá hạn, hoặc loại việc không có.",
+			      "The offer is closed or past its deadline, or the type is unknown.");
+		goto out;
+	}
+	if (r < 0 || (r = buf_addf(&target, "broadcast %lld", (long long)id)) < 0 ||
+	    (r = buf_addf(&detail, "job %s: %d recipients", j.code, n)) < 0 ||
+	    (r = audit_write(rq->db, time(NULL), actor, "broadcast", target.data, detail.data)) < 0 ||
+	    (r = db_commit(rq->db)) < 0)
+		goto out;
+	r = web_redirect(rs, "/broadcasts?ok=queued");
+out:
+	db_rollback(rq->db);
+	buf_release(&target);
+	buf_release(&detail);
+	return r;
+}
+
+int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
+{
+	struct {
+		int64_t id, job, at;
+		char text[200];
+	} rows[LIST_LIMIT];
+	struct buf *b = &rs->body, line;
+	sqlite3_stmt *st;
+	char when[24];
+	size_t n = 0;
+	int r;
+
+	buf_init(&line, 512);
+	/* rows first: broadcast_progress prepares statements of its own */
+	if ((r = db_prepare(rq->db, "SELECT b.id, coalesce(b.job_id, 0), b.created_at, b.text FROM broadcasts b"
+				    " WHERE " WEB_SCOPE_BROADCAST("b") " ORDER BY b.id DESC LIMIT ?4", &st)) < 0)
+		goto out;
+	web_scope_bind(st, &rq->acct);
+	sqlite3_bind_int(st, 4, LIST_LIMIT);
+	while ((r = db_step(st)) == DB_ROW && n < LIST_LIMIT) {
+		rows[n].id = sqlite3_column_int64(st, 0);
+		rows[n].job = sqlite3_column_int64(st, 1);
+		rows[n].at = sqlite3_column_int64(st, 2);
+		if (gw_strlcpy(rows[n].text, db_col_text(st, 3), sizeof(rows[n].text)) < 0)
+			gw_strlcpy(rows[n].text, "…", sizeof(rows[n].text));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		goto out;
+	if ((r = web_page_begin(rq, rs, web_t(rq, "Tin quảng bá", "Broadcasts"), "jobs")) < 0 ||
+	    (r = web_table_begin(rq, b, "broadcasts", "#", "#", "Khi nào", "When", "Tin", "Message",
+				 "Tiến độ", "Progress", NULL)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct broadcast_progress p;
+
+		buf_reset(&line);
+		web_fmt_time(rq, rows[i].at, when, sizeof(when));
+		if ((r = broadcast_progress(rq->db, rq->cfg, rows[i].id, rq->now, &p)) < 0 ||
+		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0)
+			goto out;
+		if ((r = web_h(b, "<tr><td>%D</td><td>%s</td><td>%s%r", rows[i].id, when, rows[i].text,
+			       rows[i].job ? " " : "")) < 0 ||
+		    (rows[i].job && (r = web_h(b, "<a href=\"/jobs/%D\">%s %D</a>", rows[i].job,
+					       web_t(rq, "việc", "job"), rows[i].job)) < 0) ||
+		    (r = web_h(b, "</td><td>%s<br><meter min=\"0\" max=\"%d\" value=\"%d\"></meter></td></tr>",
+			       line.data, p.recipients > 0 ? p.recipients : 1, p.sent + p.failed + p.cancelled)) < 0)
+			goto out;
+	}
+	if (!n && (r = web_h(b, "<tr><td colspan=\"4\" class=\"muted\">%s</td></tr>",
+			     web_t(rq, "Chưa có tin quảng bá.", "No broadcasts yet."))) < 0)
+		goto out;
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
+		goto out;
+	r = web_page_end(rq, rs);
+out:
+	buf_release(&line);
+	return r;
+}

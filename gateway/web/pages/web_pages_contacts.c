@@ -1,0 +1,263 @@
+/* Contacts: the households' numbers, their job subscriptions and their
+ * opt-outs.
+ *
+ * An opt-out (HUY/STOP) is the household's decision and the law's: the
+ * console can record one for a household that asked in person or by
+ * phone, and remove subscriptions, but it can NEVER undo an opt-out - only
+ * the household can, by texting BAT DAU/START. There is no form for it,
+ * and a forged request is refused (403) and audited. Administrators can
+ * set a contact's commune, which decides which officers see it. */
+#include <string.h>
+
+#include "common/audit.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "gateway/web/pages/web_pages.h"
+#include "gateway/web/web_html.h"
+#include "gateway/web/web_scope.h"
+#include "handlers/core/contacts.h"
+#include "handlers/features/referrals.h"
+
+#define LIST_LIMIT 300
+#define COMMUNE_MAX 120
+
+int web_page_contacts(struct web_req *rq, struct web_resp *rs)
+{
+	const char *q = web_form_str(&rq->query, "q");
+	int optout = strcmp(web_form_str(&rq->query, "optout"), "1") == 0, n = 0, r;
+	struct buf *b = &rs->body;
+	sqlite3_stmt *st = NULL;
+	char seen[24], local[32];
+
+	if (strlen(q) > 64)
+		q = "";
+	if ((r = web_page_begin(rq, rs, web_t(rq, "Người dân", "Contacts"), "contacts")) < 0)
+		goto out;
+	if ((r = web_h(b, "<form method=\"get\" action=\"/contacts\" class=\"row\"><input type=\"search\" name=\"q\""
+			  " value=\"%s\" aria-label=\"%s\" placeholder=\"%s\"><label><input type=\"checkbox\" name=\"optout\""
+			  " value=\"1\"%r> %s</label><button type=\"submit\">%s</button></form>",
+		       q, web_t(rq, "Tìm", "Search"), web_t(rq, "Số điện thoại hoặc xã", "Phone or commune"),
+		       optout ? " checked" : "", web_t(rq, "chỉ số đã ngừng nhận", "opted out only"),
+		       web_t(rq, "Tìm", "Search"))) < 0)
+		goto out;
+	if ((r = db_prepare(rq->db, "SELECT c.phone, c.lang, c.unaccented, c.opted_out, c.commune, c.last_seen,"
+				    " (SELECT count(*) FROM subscriptions s WHERE s.phone = c.phone)"
+				    " FROM contacts c WHERE " WEB_SCOPE_PHONE("c.phone")
+				    " AND (?4 = '' OR c.phone LIKE '%' || ?4 || '%' OR c.commune LIKE '%' || ?4 || '%')"
+				    " AND (?5 = 0 OR c.opted_out) ORDER BY c.last_seen DESC LIMIT ?6", &st)) < 0)
+		goto out;
+	web_scope_bind(st, &rq->acct);
+	db_bind_text(st, 4, q[0] == '0' ? q + 1 : q); /* "0912..." is stored as "+84912..." */
+	sqlite3_bind_int(st, 5, optout);
+	sqlite3_bind_int(st, 6, LIST_LIMIT);
+	if ((r = web_table_begin(rq, b, "contacts", "Số", "Phone", "Xã", "Commune", "Tin quảng bá",
+				 "Broadcasts", "Đăng ký", "Subscriptions", "Lần cuối", "Last seen", NULL)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		web_fmt_time(rq, sqlite3_column_int64(st, 5), seen, sizeof(seen));
+		referrals_local_phone(db_col_text(st, 0), local, sizeof(local));
+		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%u\">%s</a> <span class=\"muted\">%s%r</span></td>"
+				  "<td>%s</td><td>%r</td><td>%d</td><td>%s</td></tr>",
+			       db_col_text(st, 0) + (*db_col_text(st, 0) == '+'), local, db_col_text(st, 1),
+			       sqlite3_column_int(st, 2) ? web_t(rq, ", không dấu", ", unaccented") : "",
+			       db_col_text(st, 4),
+			       sqlite3_column_int(st, 3) ? web_t(rq, "<span class=\"tag err\">đã ngừng nhận</span>",
+								 "<span class=\"tag err\">opted out</span>")
+							 : web_t(rq, "<span class=\"tag ok\">nhận</span>",
+								 "<span class=\"tag ok\">receives</span>"),
+			       sqlite3_column_int(st, 6), seen)) < 0)
+			goto out;
+		n++;
+	}
+	if (r < 0)
+		goto out;
+	if (!n && (r = web_h(b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", web_t(rq, "Không có.", "None."))) < 0)
+		goto out;
+	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
+		goto out;
+	r = web_page_end(rq, rs);
+out:
+	if (st)
+		sqlite3_reset(st);
+	return r;
+}
+
+/* The phone of /contacts/NUMBER (any form contacts_normalize_phone takes,
+ * "+" optional) if the account may see it; else the page is written. */
+static int contact_of_path(struct web_req *rq, struct web_resp *rs, char *phone, size_t phonesz,
+			   int *done)
+{
+	char seg[40];
+	int v;
+
+	*done = 1;
+	if (web_path_segment(rq->path, "/contacts/", seg, sizeof(seg), NULL) < 0 ||
+	    contacts_normalize_phone(seg, phone, phonesz) < 0)
+		return web_error(rq, rs, 404, "Không có số này.", "No such number.");
+	if ((v = web_scope_phone(rq->db, &rq->acct, phone)) != 0)
+		return web_scope_refused(rq, rs, v);
+	*done = 0;
+	return 0;
+}
+
+static int subscriptions(struct web_req *rq, struct buf *b, const char *phone, const char *seg)
+{
+	sqlite3_stmt *st;
+	char when[24];
+	int n = 0, r;
+
+	if ((r = db_prepare(rq->db, "SELECT id, area, job_type, created_at FROM subscriptions WHERE phone = ?"
+				    " ORDER BY id", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	if ((r = web_h(b, "<h2>%s</h2><ul class=\"plain\" id=\"subscriptions\">",
+		       web_t(rq, "Đăng ký nhận tin việc làm", "Job subscriptions"))) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
+		if ((r = web_h(b, "<li>%s: %s · %s: %s <span class=\"muted\">%s</span> "
+				  "<form method=\"post\" action=\"/contacts/%u\" class=\"inline\">",
+			       web_t(rq, "Nơi", "Area"), *db_col_text(st, 1) ? db_col_text(st, 1) : "*",
+			       web_t(rq, "Loại", "Type"), *db_col_text(st, 2) ? db_col_text(st, 2) : "*", when, seg)) < 0 ||
+		    (r = web_csrf_field(rq, b)) < 0 ||
+		    (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"unsubscribe\">"
+				  "<input type=\"hidden\" name=\"id\" value=\"%D\">"
+				  "<button type=\"submit\" class=\"second\">%s</button></form></li>",
+			       (int64_t)sqlite3_column_int64(st, 0), web_t(rq, "Xóa", "Remove"))) < 0)
+			goto out;
+		n++;
+	}
+	if (r < 0)
+		goto out;
+	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
+		goto out;
+	r = buf_adds(b, "</ul>");
+out:
+	sqlite3_reset(st);
+	return r;
+}
+
+int web_page_contact(struct web_req *rq, struct web_resp *rs)
+{
+	char phone[40], local[32], when[24], seen[24];
+	const char *seg;
+	struct buf *b = &rs->body;
+	sqlite3_stmt *st;
+	int done = 0, known = 0, opted = 0, r;
+
+	if ((r = contact_of_path(rq, rs, phone, sizeof(phone), &done)) < 0 || done)
+		return r;
+	seg = phone + (phone[0] == '+');
+	referrals_local_phone(phone, local, sizeof(local));
+	if ((r = web_page_begin(rq, rs, local, "contacts")) < 0)
+		return r;
+	if ((r = db_prepare(rq->db, "SELECT lang, unaccented, opted_out, coalesce(opted_out_at, 0), commune,"
+				    " created_at, last_seen FROM contacts WHERE phone = ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	if ((r = db_step(st)) == DB_ROW) {
+		known = 1;
+		opted = sqlite3_column_int(st, 2);
+		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
+		web_fmt_time(rq, sqlite3_column_int64(st, 6), seen, sizeof(seen));
+		r = web_h(b, "<section class=\"card\" id=\"contact\"><p>%s · %s: %s%r · %s: %s · %s: %s</p>",
+			  phone, web_t(rq, "Ngôn ngữ", "Language"), db_col_text(st, 0),
+			  sqlite3_column_int(st, 1) ? web_t(rq, ", không dấu", ", unaccented") : "",
+			  web_t(rq, "Xã", "Commune"), *db_col_text(st, 4) ? db_col_text(st, 4) : "-",
+			  web_t(rq, "Lần cuối", "Last seen"), seen);
+		if (r == 0 && opted)
+			r = web_h(b, "<p class=\"notice err\" id=\"opted-out\">%s %s. %s</p>",
+				  web_t(rq, "Đã ngừng nhận tin quảng bá từ", "Opted out of broadcasts since"), when,
+				  web_t(rq, "Chỉ người dân mới bỏ được bằng cách nhắn BAT DAU; không thể bỏ từ đây.",
+					"Only the household can undo this, by texting START; it cannot be undone here."));
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	if (!known && (r = web_h(b, "<section class=\"card\"><p>%s</p>", phone)) < 0)
+		return r;
+	if (known && !opted &&
+	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%u\">", seg)) < 0 ||
+	     (r = web_csrf_field(rq, b)) < 0 ||
+	     (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"optout\"><button type=\"submit\""
+			   " class=\"danger\" data-confirm=\"%s\">%s</button></form>",
+			web_t(rq, "Ngừng gửi tin quảng bá cho số này? Chỉ người dân mới bật lại được.",
+			      "Stop broadcasts to this number? Only the household can turn them back on."),
+			web_t(rq, "Ngừng gửi tin quảng bá (người dân yêu cầu)", "Stop broadcasts (household asked)"))) < 0))
+		return r;
+	if (known && rq->acct.admin &&
+	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%u\" class=\"row\">", seg)) < 0 ||
+	     (r = web_csrf_field(rq, b)) < 0 ||
+	     (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"commune\"><label>%s"
+			   "<input type=\"text\" name=\"commune\" maxlength=\"%d\"></label><button type=\"submit\""
+			   " class=\"second\">%s</button></form>",
+			web_t(rq, "Đặt xã", "Set commune"), COMMUNE_MAX, web_t(rq, "Lưu", "Save"))) < 0))
+		return r;
+	if ((r = web_h(b, "<p><a href=\"/inbox?q=%u\">%s</a></p></section>", seg,
+		       web_t(rq, "Tin nhắn của số này", "Messages from this number"))) < 0 ||
+	    (r = subscriptions(rq, b, phone, seg)) < 0)
+		return r;
+	return web_page_end(rq, rs);
+}
+
+int web_page_contact_save(struct web_req *rq, struct web_resp *rs)
+{
+	const char *action = web_form_str(&rq->form, "action");
+	char phone[40], actor[64];
+	struct buf where, detail;
+	sqlite3_stmt *st;
+	int done = 0, r;
+	long long id = 0;
+
+	buf_init(&where, WEB_URL_MAX);
+	buf_init(&detail, 256);
+	if ((r = contact_of_path(rq, rs, phone, sizeof(phone), &done)) < 0 || done)
+		goto out;
+	web_actor(rq, actor, sizeof(actor));
+	if ((r = db_begin(rq->db)) < 0)
+		goto out;
+	if (strcmp(action, "optout") == 0) {
+		if ((r = contacts_set_opt_out(rq->db, phone, 1, rq->now)) < 0 ||
+		    (r = audit_write(rq->db, time(NULL), actor, "contact opt-out", phone, "recorded from the web console")) < 0)
+			goto out;
+		action = "optedout";
+	} else if (strcmp(action, "unsubscribe") == 0 &&
+		   web_form_int(&rq->form, "id", 1, INT64_MAX, &id) == 0) {
+		if ((r = db_prepare(rq->db, "DELETE FROM subscriptions WHERE id = ? AND phone = ?", &st)) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+		db_bind_text(st, 2, phone);
+		if ((r = db_step(st)) < 0 || (r = buf_addf(&detail, "subscription %lld removed", id)) < 0 ||
+		    (r = audit_write(rq->db, time(NULL), actor, "contact unsubscribe", phone, detail.data)) < 0)
+			goto out;
+		action = "unsubscribed";
+	} else if (strcmp(action, "commune") == 0 && rq->acct.admin &&
+		   strlen(web_form_str(&rq->form, "commune")) <= COMMUNE_MAX) {
+		if ((r = db_prepare(rq->db, "UPDATE contacts SET commune = ? WHERE phone = ?", &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, web_form_str(&rq->form, "commune"));
+		db_bind_text(st, 2, phone);
+		if ((r = db_step(st)) < 0 ||
+		    (r = audit_write(rq->db, time(NULL), actor, "contact commune", phone, web_form_str(&rq->form, "commune"))) < 0)
+			goto out;
+		action = "saved";
+	} else {
+		/* "optin" and anything else: an opt-out is never undone here */
+		db_rollback(rq->db);
+		if (strcmp(action, "optin") == 0 &&
+		    (r = audit_write(rq->db, time(NULL), actor, "contact opt-in refused", phone, "web console")) < 0)
+			goto out;
+		r = web_error(rq, rs, 403, "Không được làm việc này. Chỉ người dân mới bỏ được việc ngừng nhận tin.",
+			      "Not allowed. Only the household can undo an opt-out.");
+		goto out;
+	}
+	if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/contacts/%u?ok=%r", phone + (phone[0] == '+'),
+						      action)) < 0)
+		goto out;
+	r = web_redirect(rs, where.data);
+out:
+	db_rollback(rq->db);
+	buf_release(&where);
+	buf_release(&detail);
+	return r;
+}

@@ -1,0 +1,569 @@
+/* Job offers: the list (the account's commune), posting, editing, closing,
+ * and who applied with the status of each referral.
+ *
+ * An offer is a record of the import shape (content.h) built from the form
+ * fields (the CSV columns, content_io.h), validated by content_validate and
+ * written by content_jobs_save in one transaction with its audit row, so
+ * the console accepts exactly what an import accepts. An offer posted here
+ * gets the code JOB-WEB-<number> and the posting officer as its officer
+ * (the one told about applicants). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/audit.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "gateway/content/content.h"
+#include "gateway/content/content_io.h"
+#include "gateway/content/content_jobs.h"
+#include "gateway/web/pages/web_pages.h"
+#include "gateway/web/web_html.h"
+#include "gateway/web/web_scope.h"
+#include "handlers/features/broadcast.h"
+#include "handlers/features/jobs.h"
+#include "handlers/features/referrals.h"
+
+#define SEARCH_MAX 200
+#define LIST_LIMIT 300
+#define FIELD_TEXT_MAX (64 * 1024)
+#define BROADCASTS_SHOWN 10
+
+static const struct jfield {
+	const char *name;
+	int textarea;
+	const char *vi, *en;
+} jfields[] = {
+	{ "title", 0, "Tên việc", "Title" },
+	{ "title_en", 0, "Tên việc (tiếng Anh)", "Title (English)" },
+	{ "employer", 0, "Đơn vị tuyển", "Employer" },
+	{ "industrial_zone", 0, "Khu công nghiệp", "Industrial zone" },
+	{ "commune", 0, "Xã", "Commune" },
+	{ "district", 0, "Huyện", "District" },
+	{ "province", 0, "Tỉnh", "Province" },
+	{ "type", 0, "Loại việc (may, cong nhan, bao ve, lai xe, kho, thoi vu, ban thoi gian, xkld)",
+	  "Type (may, cong nhan, bao ve, lai xe, kho, thoi vu, ban thoi gian, xkld)" },
+	{ "wage_min", 0, "Lương thấp nhất (đồng)", "Wage from (VND)" },
+	{ "wage_max", 0, "Lương cao nhất (đồng)", "Wage to (VND)" },
+	{ "wage_text", 0, "Lương (chữ)", "Wage (text)" },
+	{ "requirements", 1, "Yêu cầu", "Requirements" },
+	{ "benefits", 1, "Quyền lợi", "Benefits" },
+	{ "age_min", 0, "Tuổi từ", "Age from" },
+	{ "age_max", 0, "Tuổi đến", "Age to" },
+	{ "gender", 0, "Giới (nam/nữ, trống = cả hai)", "Gender (empty = either)" },
+	{ "headcount", 0, "Số người cần", "Headcount" },
+	{ "shift", 0, "Ca làm", "Shift" },
+	{ "contact", 0, "Liên hệ", "Contact" },
+	{ "deadline", 0, "Hạn nộp (YYYY-MM-DD)", "Deadline (YYYY-MM-DD)" },
+	{ "keywords", 0, "Từ khóa (cách nhau bằng ;)", "Keywords (separated by ;)" },
+};
+
+static const char *const referral_states[] = { "new", "contacted", "hired", "rejected", "withdrawn", NULL };
+
+int web_page_jobs(struct web_req *rq, struct web_resp *rs)
+{
+	const char *q = web_form_str(&rq->query, "q"), *st_f = web_form_str(&rq->query, "status");
+	struct buf *b = &rs->body;
+	sqlite3_stmt *st = NULL;
+	int n = 0, r;
+
+	if (strlen(q) > SEARCH_MAX)
+		q = "";
+	if (strcmp(st_f, "open") != 0 && strcmp(st_f, "closed") != 0)
+		st_f = "";
+	if ((r = web_page_begin(rq, rs, web_t(rq, "Việc làm", "Jobs"), "jobs")) < 0)
+		goto out;
+	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn\" href=\"/jobs/new\" id=\"post-job\">%s</a>"
+			  "<a class=\"btn second\" href=\"/broadcasts\">%s</a></p>"
+			  "<form method=\"get\" action=\"/jobs\" class=\"row\"><input type=\"search\" name=\"q\""
+			  " value=\"%s\" aria-label=\"%s\" placeholder=\"%s\"><select name=\"status\" aria-label=\"%s\">",
+		       web_t(rq, "Đăng tin việc làm", "Post a job offer"),
+		       web_t(rq, "Tin quảng bá đã gửi", "Broadcasts"), q, web_t(rq, "Tìm", "Search"),
+		       web_t(rq, "Tìm theo tên, mã, nơi làm", "Search title, code, place"),
+		       web_t(rq, "Trạng thái", "Status"))) < 0 ||
+	    (r = web_option(b, "", web_t(rq, "Tất cả", "All"), st_f)) < 0 ||
+	    (r = web_option(b, "open", web_t(rq, "Đang tuyển", "Open"), st_f)) < 0 ||
+	    (r = web_option(b, "closed", web_t(rq, "Đã đóng", "Closed"), st_f)) < 0 ||
+	    (r = web_h(b, "</select><button type=\"submit\">%s</button></form>", web_t(rq, "Tìm", "Search"))) < 0)
+		goto out;
+	if ((r = db_prepare(rq->db, "SELECT j.id, j.code, j.title, j.commune, j.district, j.status,"
+				    " coalesce(j.deadline, ''),"
+				    " (SELECT count(*) FROM referrals r WHERE r.job_id = j.id),"
+				    " (SELECT count(*) FROM referrals r WHERE r.job_id = j.id AND r.status = 'new')"
+				    " FROM jobs j WHERE " WEB_SCOPE_JOB("j")
+				    " AND (?4 = '' OR j.title LIKE '%' || ?4 || '%' OR j.code LIKE '%' || ?4 || '%'"
+				    "  OR j.folded LIKE '%' || ?4 || '%' OR j.commune LIKE '%' || ?4 || '%')"
+				    " AND (?5 = '' OR j.status = ?5)"
+				    " ORDER BY j.status = 'open' DESC, j.id DESC LIMIT ?6", &st)) < 0)
+		goto out;
+	web_scope_bind(st, &rq->acct);
+	db_bind_text(st, 4, q);
+	db_bind_text(st, 5, st_f);
+	sqlite3_bind_int(st, 6, LIST_LIMIT);
+	if ((r = web_table_begin(rq, b, "jobs", "#", "#", "Việc", "Offer", "Nơi", "Place", "Hạn", "Deadline",
+				 "Trạng thái", "Status", "Ứng tuyển (mới)", "Applied (new)", NULL)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		int open = strcmp(db_col_text(st, 5), "open") == 0;
+
+		if ((r = web_h(b, "<tr><td>%D</td><td><a href=\"/jobs/%D\">%s</a> <span class=\"muted\">%s</span></td>"
+				  "<td>%s%r%s</td><td>%s</td><td><span class=\"tag %r\">%s</span></td><td>%d (%d)</td></tr>",
+			       (int64_t)sqlite3_column_int64(st, 0), (int64_t)sqlite3_column_int64(st, 0),
+			       db_col_text(st, 2), db_col_text(st, 1), db_col_text(st, 3),
+			       *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
+			       db_col_text(st, 6), open ? "ok" : "", open ? web_t(rq, "đang tuyển", "open")
+									  : web_t(rq, "đã đóng", "closed"),
+			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 8))) < 0)
+			goto out;
+		n++;
+	}
+	if (r < 0)
+		goto out;
+	if ((r = web_h(b, WEB_TABLE_END "<p class=\"muted\">%d %s</p>", n,
+		       web_t(rq, "tin việc làm", "offers"))) < 0)
+		goto out;
+	r = web_page_end(rq, rs);
+out:
+	if (st)
+		sqlite3_reset(st);
+	return r;
+}
+
+/* The form's values: from the posted form, or from a stored record. */
+static const char *value_of(const struct web_form *posted, json_t *rec, const char *name,
+			    struct buf *tmp)
+{
+	if (posted)
+		return web_form_str(posted, name);
+	buf_reset(tmp);
+	if (!rec || content_io_field_text(CONTENT_JOBS, rec, name, tmp) < 0)
+		return "";
+	return tmp->data;
+}
+
+static int job_form(struct web_req *rq, struct buf *b, int64_t id, const struct web_form *posted,
+		    json_t *rec, const char *bad_field)
+{
+	struct buf tmp;
+	int r;
+
+	buf_init(&tmp, FIELD_TEXT_MAX);
+	if (id)
+		r = web_h(b, "<form method=\"post\" action=\"/jobs/%D\" class=\"stack card\" id=\"job-form\">", id);
+	else
+		r = web_h(b, "<form method=\"post\" action=\"/jobs/new\" class=\"stack card\" id=\"job-form\">");
+	if (r < 0 || (r = web_csrf_field(rq, b)) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(jfields) / sizeof(jfields[0]); i++) {
+		const struct jfield *f = &jfields[i];
+		const char *v = value_of(posted, rec, f->name, &tmp);
+		int bad = bad_field && strcmp(bad_field, f->name) == 0;
+
+		if ((r = web_h(b, "<div%r><label for=\"j-%r\">%s</label>", bad ? " class=\"bad\"" : "", f->name,
+			       web_t(rq, f->vi, f->en))) < 0)
+			goto out;
+		if (f->textarea)
+			r = web_h(b, "<textarea id=\"j-%r\" name=\"%r\" rows=\"3\">%s</textarea></div>", f->name,
+				  f->name, v);
+		else
+			r = web_h(b, "<input type=\"text\" id=\"j-%r\" name=\"%r\" value=\"%s\"%r></div>", f->name,
+				  f->name, v, strcmp(f->name, "title") == 0 ? " required" : "");
+		if (r < 0)
+			goto out;
+	}
+	r = web_h(b, "<p><button type=\"submit\" id=\"save-job\">%s</button></p></form>",
+		  id ? web_t(rq, "Lưu thay đổi", "Save changes") : web_t(rq, "Đăng tin", "Post the offer"));
+out:
+	buf_release(&tmp);
+	return r;
+}
+
+static int referrals_table(struct web_req *rq, struct buf *b, int64_t job_id)
+{
+	sqlite3_stmt *st;
+	char when[24], local[32];
+	int n = 0, r;
+
+	if ((r = db_prepare(rq->db, "SELECT id, phone, status, created_at, officer_notified FROM referrals"
+				    " WHERE job_id = ? ORDER BY created_at DESC", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, job_id);
+	if ((r = web_h(b, "<h2>%s</h2>", web_t(rq, "Người ứng tuyển", "Who applied"))) < 0 ||
+	    (r = web_table_begin(rq, b, "referrals", "Số điện thoại", "Phone", "Ngày", "When",
+				 "Trạng thái", "Status", NULL)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *cur = db_col_text(st, 2);
+
+		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
+		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
+		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%u\">%s</a></td><td>%s</td><td>"
+				  "<form method=\"post\" action=\"/referrals/%D\" class=\"row\">",
+			       db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, when,
+			       (int64_t)sqlite3_column_int64(st, 0))) < 0 ||
+		    (r = web_csrf_field(rq, b)) < 0 ||
+		    (r = web_h(b, "<select name=\"status\" aria-label=\"%s\">", web_t(rq, "Trạng thái", "Status"))) < 0)
+			goto out;
+		for (int k = 0; referral_states[k]; k++)
+			if ((r = web_option(b, referral_states[k], web_referral_label(rq, referral_states[k]), cur)) < 0)
+				goto out;
+		if ((r = web_h(b, "</select><button type=\"submit\" class=\"second\">%s</button></form></td></tr>",
+			       web_t(rq, "Lưu", "Save"))) < 0)
+			goto out;
+		n++;
+	}
+	if (r < 0)
+		goto out;
+	if (!n && (r = web_h(b, "<tr><td colspan=\"3\" class=\"muted\">%s</td></tr>",
+			     web_t(rq, "Chưa có ai ứng tuyển.", "Nobody has applied yet."))) < 0)
+		goto out;
+	r = buf_adds(b, WEB_TABLE_END);
+out:
+	sqlite3_reset(st);
+	return r;
+}
+
+/* This offer's broadcasts with their progress. The ids are read first:
+ * broadcast_progress prepares statements of its own. */
+static int job_broadcasts(struct web_req *rq, struct buf *b, int64_t job_id)
+{
+	int64_t ids[BROADCASTS_SHOWN];
+	sqlite3_stmt *st;
+	struct buf line;
+	size_t n = 0;
+	int r;
+
+	buf_init(&line, 512);
+	if ((r = db_prepare(rq->db, "SELECT id FROM broadcasts WHERE job_id = ? ORDER BY id DESC LIMIT ?",
+			    &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int(st, 2, BROADCASTS_SHOWN);
+	while ((r = db_step(st)) == DB_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (r < 0 || !n)
+		goto out;
+	if ((r = web_h(b, "<h2>%s</h2><ul class=\"plain\" id=\"job-broadcasts\">",
+		       web_t(rq, "Đã gửi quảng bá", "Broadcasts of this offer"))) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct broadcast_progress p;
+
+		buf_reset(&line);
+		if ((r = broadcast_progress(rq->db, rq->cfg, ids[i], rq->now, &p)) < 0 ||
+		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0 ||
+		    (r = web_h(b, "<li>#%D: %s</li>", ids[i], line.data)) < 0)
+			goto out;
+	}
+	r = buf_adds(b, "</ul>");
+out:
+	buf_release(&line);
+	return r;
+}
+
+static int job_page(struct web_req *rq, struct web_resp *rs, int64_t id, const struct web_form *posted,
+		    const char *error, const char *bad_field)
+{
+	struct buf *b = &rs->body, title;
+	json_t *rec = NULL;
+	struct job *j = calloc(1, sizeof(*j));
+	int r = GW_ERR_NOMEM;
+
+	buf_init(&title, 512);
+	if (!j)
+		goto out;
+	if (id) {
+		if ((r = jobs_get(rq->db, id, j)) < 0 || (r = content_jobs_get(rq->db, j->code, &rec)) < 0)
+			goto out;
+		if ((r = web_h(&title, "%D. %s", id, j->title)) < 0)
+			goto out;
+	} else if ((r = buf_adds(&title, web_t(rq, "Đăng tin việc làm", "Post a job offer"))) < 0) {
+		goto out;
+	}
+	if ((r = web_page_begin(rq, rs, title.data, "jobs")) < 0)
+		goto out;
+	if (error && (r = web_notice(b, "err", error)) < 0)
+		goto out;
+	if (id) {
+		if ((r = web_h(b, "<p><span class=\"tag %r\">%s</span> <span class=\"muted\">%s</span></p>"
+				  "<p class=\"actions\">", j->open ? "ok" : "",
+			       j->open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
+			       j->code)) < 0)
+			goto out;
+		if (j->open &&
+		    ((r = web_h(b, "<a class=\"btn\" href=\"/jobs/%D/broadcast\" id=\"broadcast\">%s</a>"
+				   "<form method=\"post\" action=\"/jobs/%D/close\" class=\"inline\">",
+				id, web_t(rq, "Gửi quảng bá", "Broadcast"), id)) < 0 ||
+		     (r = web_csrf_field(rq, b)) < 0 ||
+		     (r = web_h(b, "<button type=\"submit\" class=\"danger\" data-confirm=\"%s\">%s</button></form>",
+				web_t(rq, "Đóng tin này? Tin quảng bá chưa gửi sẽ bị hủy.",
+				      "Close this offer? Broadcast messages not sent yet are cancelled."),
+				web_t(rq, "Đóng tin", "Close the offer"))) < 0))
+			goto out;
+		if ((r = buf_adds(b, "</p>")) < 0 || (r = referrals_table(rq, b, id)) < 0 ||
+		    (r = job_broadcasts(rq, b, id)) < 0 ||
+		    (r = web_h(b, "<h2>%s</h2>", web_t(rq, "Sửa tin", "Edit the offer"))) < 0)
+			goto out;
+	}
+	if ((r = job_form(rq, b, id, posted, rec, bad_field)) < 0)
+		goto out;
+	r = web_page_end(rq, rs);
+out:
+	free(j);
+	json_decref(rec);
+	buf_release(&title);
+	return r;
+}
+
+/* The id in /jobs/ID[/...]: 0 for "new"; GW_ERR_NOTFOUND otherwise. */
+static int path_job(const struct web_req *rq, int64_t *id)
+{
+	char seg[24];
+
+	if (web_path_segment(rq->path, "/jobs/", seg, sizeof(seg), NULL) < 0)
+		return GW_ERR_NOTFOUND;
+	if (strcmp(seg, "new") == 0) {
+		*id = 0;
+		return 0;
+	}
+	return web_parse_id(seg, id) < 0 ? GW_ERR_NOTFOUND : 0;
+}
+
+/* The job of the path if the account may touch it (else the page is
+ * written and *done set). */
+static int job_in_scope(struct web_req *rq, struct web_resp *rs, int64_t *id, int *done)
+{
+	int v;
+
+	*done = 1;
+	if (path_job(rq, id) < 0)
+		return web_error(rq, rs, 404, "Không có tin này.", "No such offer.");
+	if (*id == 0) {
+		*done = 0;
+		return 0;
+	}
+	v = web_scope_job(rq->db, &rq->acct, *id);
+	if (v != 0)
+		return web_scope_refused(rq, rs, v);
+	*done = 0;
+	return 0;
+}
+
+int web_page_job(struct web_req *rq, struct web_resp *rs)
+{
+	int64_t id = 0;
+	int done = 0, r;
+
+	if ((r = job_in_scope(rq, rs, &id, &done)) < 0 || done)
+		return r;
+	return job_page(rq, rs, id, NULL, NULL, NULL);
+}
+
+/* The record of the posted form; keeps what the form does not show
+ * (status, sample) from the stored one. */
+static int record_of(struct web_req *rq, const char *code, json_t *stored, json_t **out)
+{
+	json_t *rec = json_object();
+	int r = GW_ERR_NOMEM;
+
+	if (!rec || json_object_set_new(rec, "id", json_string(code)) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(jfields) / sizeof(jfields[0]); i++)
+		if ((r = content_io_set_field(CONTENT_JOBS, rec, jfields[i].name,
+					      web_form_str(&rq->form, jfields[i].name))) < 0)
+			goto out;
+	if (stored) {
+		json_t *v;
+
+		if ((v = json_object_get(stored, "status")) && json_object_set(rec, "status", v) < 0)
+			goto out;
+		if ((v = json_object_get(stored, "sample")) && json_object_set(rec, "sample", v) < 0)
+			goto out;
+	}
+	*out = rec;
+	rec = NULL;
+	r = 0;
+out:
+	json_decref(rec);
+	return r;
+}
+
+int web_page_job_save(struct web_req *rq, struct web_resp *rs)
+{
+	char err[1024], actor[64], field[32], code[40];
+	struct content_opts o;
+	enum content_outcome oc = CONTENT_UNCHANGED;
+	json_t *rec = NULL, *stored = NULL, *records = json_array();
+	struct buf where, gen;
+	sqlite3_stmt *st;
+	int64_t id = 0, next = 0;
+	int done = 0, r;
+
+	buf_init(&where, WEB_URL_MAX);
+	buf_init(&gen, 64);
+	err[0] = field[0] = '\0';
+	if ((r = job_in_scope(rq, rs, &id, &done)) < 0 || done)
+		goto out;
+	r = GW_ERR_NOMEM;
+	if (!records)
+		goto out;
+	if (id) {
+		struct job j;
+
+		if ((r = jobs_get(rq->db, id, &j)) < 0 || (r = gw_strlcpy(code, j.code, sizeof(code))) < 0 ||
+		    (r = content_jobs_get(rq->db, code, &stored)) < 0)
+			goto out;
+	} else {
+		/* a code nobody else hands out; checked again inside the transaction */
+		if ((r = db_query_int64(rq->db, "SELECT coalesce(max(id), 0) + 1 FROM jobs", &next)) < 0 ||
+		    (r = buf_addf(&gen, "JOB-WEB-%03lld", (long long)next)) < 0 ||
+		    (r = gw_strlcpy(code, gen.data, sizeof(code))) < 0)
+			goto out;
+	}
+	if ((r = record_of(rq, code, stored, &rec)) < 0 || json_array_append(records, rec) < 0)
+		goto out;
+	web_actor(rq, actor, sizeof(actor));
+	content_opts_init(&o, actor, "form");
+	if (content_validate(CONTENT_JOBS, records, &o, err, sizeof(err)) < 0) {
+		const char *p = strstr(err, "): ");
+
+		if (p && strcspn(p + 3, ":") < sizeof(field)) {
+			memcpy(field, p + 3, strcspn(p + 3, ":"));
+			field[strcspn(p + 3, ":")] = '\0';
+		}
+		if ((r = job_page(rq, rs, id, &rq->form, err, field)) == 0)
+			rs->status = 400;
+		goto out;
+	}
+	if ((r = db_begin(rq->db)) < 0)
+		goto out;
+	if (!id) {
+		if ((r = db_prepare(rq->db, "SELECT count(*) FROM jobs WHERE code = ?", &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, code);
+		if ((r = db_step(st)) != DB_ROW || sqlite3_column_int(st, 0)) {
+			sqlite3_reset(st);
+			r = r < 0 ? r : GW_ERR_BUSY; /* someone else took it: try again */
+			goto out;
+		}
+		sqlite3_reset(st);
+	}
+	if ((r = content_jobs_save(rq->db, rec, (int64_t)rq->now, &oc)) < 0)
+		goto out;
+	if (!id) {
+		if ((r = db_prepare(rq->db, "UPDATE jobs SET officer_id = ? WHERE code = ?", &st)) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, rq->acct.id);
+		db_bind_text(st, 2, code);
+		if ((r = db_step(st)) < 0)
+			goto out;
+		if ((r = db_prepare(rq->db, "SELECT id FROM jobs WHERE code = ?", &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, code);
+		if ((r = db_step(st)) != DB_ROW) {
+			r = r < 0 ? r : GW_ERR_DB;
+			goto out;
+		}
+		id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else if ((r = web_scope_job(rq->db, &rq->acct, id)) != 0) {
+		/* an officer may not move an offer out of their own commune */
+		db_rollback(rq->db);
+		r = r == GW_ERR_AUTH ? web_scope_refused(rq, rs, r) : r;
+		goto out;
+	}
+	if ((r = audit_write(rq->db, time(NULL), actor, stored ? "job edit" : "job add", code,
+			     oc == CONTENT_UNCHANGED ? "unchanged" : "from the web console")) < 0 ||
+	    (r = db_commit(rq->db)) < 0)
+		goto out;
+	if ((r = web_h(&where, "/jobs/%D?ok=%r", id,
+		       !stored ? "posted" : oc == CONTENT_UNCHANGED ? "nochange" : "saved")) < 0)
+		goto out;
+	r = web_redirect(rs, where.data);
+out:
+	db_rollback(rq->db);
+	json_decref(rec);
+	json_decref(stored);
+	json_decref(records);
+	buf_release(&where);
+	buf_release(&gen);
+	return r;
+}
+
+int web_page_job_close(struct web_req *rq, struct web_resp *rs)
+{
+	char actor[64];
+	struct buf where;
+	int64_t id = 0;
+	int done = 0, cancelled = 0, r;
+
+	buf_init(&where, WEB_URL_MAX);
+	if ((r = job_in_scope(rq, rs, &id, &done)) < 0 || done)
+		goto out;
+	web_actor(rq, actor, sizeof(actor));
+	if ((r = db_begin(rq->db)) < 0)
+		goto out;
+	r = jobs_close(rq->db, id, actor, rq->now, &cancelled);
+	if (r == GW_ERR_EXISTS) { /* closed already: nothing to do */
+		db_rollback(rq->db);
+		r = 0;
+	} else if (r < 0 || (r = db_commit(rq->db)) < 0) {
+		goto out;
+	}
+	if ((r = web_h(&where, "/jobs/%D?ok=closed", id)) < 0)
+		goto out;
+	r = web_redirect(rs, where.data);
+out:
+	db_rollback(rq->db);
+	buf_release(&where);
+	return r;
+}
+
+int web_page_referral_status(struct web_req *rq, struct web_resp *rs)
+{
+	const char *status = web_form_str(&rq->form, "status");
+	char seg[24], actor[64];
+	struct buf where, detail;
+	sqlite3_stmt *st;
+	int64_t id = 0, job = 0;
+	int ok = 0, v, r;
+
+	buf_init(&where, WEB_URL_MAX);
+	buf_init(&detail, 256);
+	for (int k = 0; referral_states[k]; k++)
+		ok |= strcmp(status, referral_states[k]) == 0;
+	if (web_path_segment(rq->path, "/referrals/", seg, sizeof(seg), NULL) < 0 ||
+	    web_parse_id(seg, &id) < 0 || !ok) {
+		r = web_error(rq, rs, 400, "Trạng thái không hợp lệ.", "Not a valid status.");
+		goto out;
+	}
+	if ((r = db_prepare(rq->db, "SELECT job_id FROM referrals WHERE id = ?", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = db_step(st)) == DB_ROW)
+		job = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r < 0)
+		goto out;
+	if ((v = job ? web_scope_job(rq->db, &rq->acct, job) : GW_ERR_NOTFOUND) != 0) {
+		r = web_scope_refused(rq, rs, v);
+		goto out;
+	}
+	web_actor(rq, actor, sizeof(actor));
+	if ((r = db_begin(rq->db)) < 0 ||
+	    (r = db_prepare(rq->db, "UPDATE referrals SET status = ? WHERE id = ?", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, id);
+	if ((r = db_step(st)) < 0 || (r = buf_addf(&detail, "referral %lld: %s", (long long)id, status)) < 0 ||
+	    (r = audit_write(rq->db, time(NULL), actor, "referral status", "", detail.data)) < 0 ||
+	    (r = db_commit(rq->db)) < 0)
+		goto out;
+	if ((r = web_h(&where, "/jobs/%D?ok=status", job)) < 0)
+		goto out;
+	r = web_redirect(rs, where.data);
+out:
+	db_rollback(rq->db);
+	buf_release(&where);
+	buf_release(&detail);
+	return r;
+}

@@ -1,0 +1,78 @@
+/* web_html.h - HTML for the web console: escaping, the page frame, the two
+ * languages.
+ *
+ * Everything a page writes goes through web_h(), a tiny printf whose %s
+ * ESCAPES its argument: text from the database, the form or the URL can
+ * only be shown as text (a program titled "<script>" renders as those
+ * characters). Markup of our own is the format string itself or %r.
+ *
+ *   %s  string, HTML-escaped (& < > " ' become entities; NULL is "")
+ *   %r  string, raw: only for markup we built ourselves
+ *   %u  string, percent-encoded for a URL query or path segment
+ *   %d  int       %D  int64_t (long long)       %%  a percent sign
+ *
+ * Language: Vietnamese unless the visitor chose English (cookie gw_lang,
+ * set by /lang); every string is written in both at the place it is used,
+ * web_t(rq, "Tiếng Việt", "English"), so no message catalogue can drift.
+ *
+ * The frame (web_page_begin/end) is the same on every page: a header with
+ * the navigation, the language switch and the logout button, one
+ * stylesheet and one small script from /static, no inline script or
+ * style (the Content-Security-Policy forbids them).
+ */
+#ifndef GW_WEB_HTML_H
+#define GW_WEB_HTML_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "gateway/web/web_request.h"
+
+int web_html_esc(struct buf *b, const char *s);
+int web_url_enc(struct buf *b, const char *s);
+int web_h(struct buf *b, const char *fmt, ...);
+
+/* vi or en, as the visitor reads. */
+const char *web_t(const struct web_req *rq, const char *vi, const char *en);
+
+/* The page frame. nav names the active menu entry ("dash", "programs",
+ * "jobs", "appts", "inbox", "contacts", or "" for none). */
+int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, const char *nav);
+int web_page_end(struct web_req *rq, struct web_resp *rs);
+
+/* <input type=hidden name=csrf ...>: every form carries it. */
+int web_csrf_field(const struct web_req *rq, struct buf *b);
+
+/* A whole page with one message: 400, 403, 404, 409, 500 ... */
+int web_error(struct web_req *rq, struct web_resp *rs, unsigned status, const char *vi,
+	      const char *en);
+
+/* A notice box (kind "ok" or "err"). */
+int web_notice(struct buf *b, const char *kind, const char *text);
+
+/* The message named by ?ok=KEY after a redirect (Post/Redirect/Get). */
+int web_flash(const struct web_req *rq, struct buf *b);
+
+/* Office-time "YYYY-MM-DD HH:MM" of a UTC time (out: 20 bytes); "-" for 0. */
+void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz);
+/* Office-time "YYYY-MM-DD" of t (out: 11 bytes). */
+void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz);
+
+/* A reader's name for an intent ("policy" -> "Hỏi chính sách"); the
+ * intent itself when it has none. */
+const char *web_intent_label(const struct web_req *rq, const char *intent);
+
+/* A referral's status as people read it ("contacted" -> "đã liên hệ"). */
+const char *web_referral_label(const struct web_req *rq, const char *status);
+
+/* A list table's opening: <div class="tbl"><table id="id"> and a header
+ * row of one <th> per (vi, en) pair of the NULL-terminated list ("", "":
+ * an empty heading), up to <tbody>. Close it with WEB_TABLE_END. */
+int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...);
+#define WEB_TABLE_END "</tbody></table></div>"
+
+/* An <option> with value, label and selected when value equals current. */
+int web_option(struct buf *b, const char *value, const char *label, const char *current);
+
+#endif

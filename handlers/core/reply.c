@@ -1,0 +1,348 @@
+#include "handlers/core/reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/gw_err.h"
+#include "handlers/vi/textfold.h"
+#include "modem/modem.h"
+
+#define REPLY_BODY_MAX (64 * 1024)
+#define REPLY_SUFFIX_MAX 96
+
+/* Characters our content uses that GSM-7 lacks, and their ASCII stand-ins. */
+static const struct {
+	const char *utf8;
+	const char *ascii;
+} plain_map[] = {
+	{ "\xe2\x80\x93", "-" },   /* – en dash */
+	{ "\xe2\x80\x94", "-" },   /* — em dash */
+	{ "\xe2\x88\x92", "-" },   /* − minus */
+	{ "\xe2\x89\xa4", "<=" },  /* ≤ */
+	{ "\xe2\x89\xa5", ">=" },  /* ≥ */
+	{ "\xe2\x80\xa6", "..." }, /* … */
+	{ "\xe2\x80\x98", "'" },   /* ‘ */
+	{ "\xe2\x80\x99", "'" },   /* ’ */
+	{ "\xe2\x80\x9c", "\"" },  /* “ */
+	{ "\xe2\x80\x9d", "\"" },  /* ” */
+	{ "\xe2\x80\xa2", "-" },   /* • */
+	{ "\xe2\x86\x92", "->" },  /* → */
+	{ "\xc3\x97", "x" },       /* × */
+	{ "\xc2\xa0", " " },       /* no-break space */
+};
+
+int reply_measure(const char *text, int *parts, int *ucs2)
+{
+	return modem_text_parts(text, parts, ucs2);
+}
+
+int reply_unaccent(const char *text, struct buf *out)
+{
+	struct buf stripped;
+	int r;
+
+	buf_init(&stripped, REPLY_BODY_MAX);
+	if ((r = textfold_strip_marks(&stripped, text, strlen(text))) < 0)
+		goto out;
+	for (size_t i = 0; i < stripped.len && r == 0;) {
+		size_t k, taken = 0;
+
+		for (k = 0; k < sizeof(plain_map) / sizeof(plain_map[0]); k++) {
+			size_t n = strlen(plain_map[k].utf8);
+
+			if (i + n <= stripped.len && !memcmp(stripped.data + i, plain_map[k].utf8, n)) {
+				r = buf_adds(out, plain_map[k].ascii);
+				taken = n;
+				break;
+			}
+		}
+		if (!taken) {
+			r = buf_addch(out, stripped.data[i]);
+			taken = 1;
+		}
+		i += taken;
+	}
+out:
+	buf_release(&stripped);
+	return r;
+}
+
+struct pager {
+	const char *body;
+	size_t n;
+	const struct reply_opts *o;
+	struct buf cand; /* scratch: the text being measured */
+};
+
+static int is_gap(char c)
+{
+	return c == ' ' || c == REPLY_SECTION || c == '\n';
+}
+
+/* body[from..to) as sent: section marks become spaces, trailing space trimmed. */
+static int render(const struct pager *pg, size_t from, size_t to, struct buf *out)
+{
+	int r = 0;
+
+	for (size_t i = from; i < to && r == 0; i++)
+		r = buf_addch(out, pg->body[i] == REPLY_SECTION ? ' ' : pg->body[i]);
+	if (r == 0)
+		buf_rtrim(out);
+	return r;
+}
+
+/* Parts needed by n units at the given single-part and multipart sizes. */
+static int parts_for(size_t n, size_t single, size_t multi)
+{
+	return n <= single ? 1 : (int)((n + multi - 1) / multi);
+}
+
+/* The encoder (modem_text_parts) is exact but costly: libgammu builds the
+ * whole multipart message, and asks the time zone, for every count, and a
+ * page is found by trying many lengths. Most counts are certain without
+ * it: UCS-2 text of BMP characters takes 70 units in one part, else 67 a
+ * part; GSM-7 text takes 160 septets in one part, else 153 a part, with at
+ * most one septet lost at each part boundary (an escape pair is never
+ * split). Only when that leaves two answers is the encoder asked. */
+int reply_parts(const char *text, int *parts)
+{
+	size_t chars = 0, units = 0, septets = 0;
+	int r = 0, lo, hi, ucs2 = 0, n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		chars++;
+		units += *p >= 0xF0 ? 2 : 1;
+		septets += strchr("^{}\\[~]|", *p) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2 : 1;
+	}
+	if (!modem_text_is_gsm7(text)) {
+		n = units == chars ? parts_for(units, 70, 67) : 0;
+	} else {
+		lo = parts_for(septets, 160, 153);
+		hi = septets <= 160 ? 1 : parts_for(septets + (size_t)lo - 1, 160, 153);
+		n = lo == hi ? lo : 0;
+	}
+	if (!n && (r = modem_text_parts(text, &n, &ucs2)) < 0)
+		goto out;
+	*parts = n;
+out:
+	return r;
+}
+
+/* 1 when body[from..to) + suffix fits the budget, 0 when not, < 0 on error. */
+static int fits(struct pager *pg, size_t from, size_t to, const char *suffix)
+{
+	int parts = 0, r;
+
+	buf_reset(&pg->cand);
+	if ((r = render(pg, from, to, &pg->cand)) < 0 || (r = buf_adds(&pg->cand, suffix)) < 0)
+		return r == GW_ERR_TOOBIG ? 0 : r;
+	r = reply_parts(pg->cand.data, &parts);
+	if (r == GW_ERR_TOOBIG)
+		return 0;
+	if (r < 0)
+		return r;
+	return parts <= pg->o->max_parts;
+}
+
+static void make_suffix(const struct reply_opts *o, int next_page, char *suffix, size_t sz)
+{
+	struct buf b;
+
+	buf_init(&b, sz - 1);
+	if (!o->more_cmd)
+		buf_adds(&b, "..");
+	else
+		buf_addf(&b, " >%s: %s %d", o->more_word ? o->more_word : "Tiep", o->more_cmd, next_page);
+	if (gw_strlcpy(suffix, b.data, sz) < 0)
+		suffix[0] = '\0';
+	buf_release(&b);
+}
+
+/* The longest prefix of one over-long word (from a character boundary to a
+ * character boundary) that fits with suffix; at least one character. */
+static int cut_word(struct pager *pg, size_t from, const char *suffix, size_t *end)
+{
+	size_t lo = from, hi = from, i;
+	int r;
+
+	while (hi < pg->n && !is_gap(pg->body[hi]))
+		hi++;
+	i = from + 1;
+	while (i < hi && ((unsigned char)pg->body[i] & 0xC0) == 0x80)
+		i++;
+	*end = i; /* one character, whatever happens: always make progress */
+	while (lo < hi) { /* binary search over byte offsets, snapped to boundaries */
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		while (mid > from && mid < hi && ((unsigned char)pg->body[mid] & 0xC0) == 0x80)
+			mid--;
+		if (mid <= lo)
+			break;
+		if ((r = fits(pg, from, mid, suffix)) < 0)
+			return r;
+		if (r) {
+			lo = mid;
+			if (mid > *end)
+				*end = mid;
+		} else {
+			hi = mid - 1;
+			while (hi > from && ((unsigned char)pg->body[hi] & 0xC0) == 0x80)
+				hi--;
+		}
+	}
+	return 0;
+}
+
+/* Where the page starting at from ends; *last when it holds the rest. */
+static int page_end(struct pager *pg, size_t from, int page_no, size_t *end, int *last)
+{
+	char suffix[REPLY_SUFFIX_MAX];
+	size_t *ends = NULL, nends = 0, e;
+	int r, lo, hi, best = -1;
+
+	if ((r = fits(pg, from, pg->n, "")) != 0) {
+		*end = pg->n;
+		*last = 1;
+		return r < 0 ? r : 0;
+	}
+	*last = 0;
+	make_suffix(pg->o, page_no + 1, suffix, sizeof(suffix));
+	if (!(ends = malloc(sizeof(*ends) * (pg->n - from + 1))))
+		return GW_ERR_NOMEM;
+	for (e = from + 1; e <= pg->n; e++)
+		if ((e == pg->n || is_gap(pg->body[e])) && !is_gap(pg->body[e - 1]))
+			ends[nends++] = e;
+	lo = 0;
+	hi = (int)nends - 1;
+	while (lo <= hi) { /* fitting is monotonic in length: binary search */
+		int mid = lo + (hi - lo) / 2;
+
+		if ((r = fits(pg, from, ends[mid], suffix)) < 0)
+			goto out;
+		if (r) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	if (best < 0) {
+		r = cut_word(pg, from, suffix, end);
+		goto out;
+	}
+	e = ends[best];
+	/* A section that would be cut here starts the next page instead. */
+	for (size_t f = e; f > from; f--) {
+		if (pg->body[f - 1] != REPLY_SECTION)
+			continue;
+		{
+			size_t g = f;
+
+			while (g < pg->n && pg->body[g] != REPLY_SECTION)
+				g++;
+			if (e < g)
+				e = f - 1;
+		}
+		break;
+	}
+	while (e > from && is_gap(pg->body[e - 1]))
+		e--;
+	*end = e > from ? e : ends[best];
+	r = 0;
+out:
+	free(ends);
+	return r;
+}
+
+static int paginate(const char *body, const struct reply_opts *o, int page, struct buf *out,
+		    int *pages)
+{
+	struct pager pg = { body, strlen(body), o, { 0 } };
+	size_t from = 0;
+	int count = 0, r = 0;
+
+	buf_init(&pg.cand, REPLY_BODY_MAX);
+	while (from < pg.n) {
+		size_t end = pg.n;
+		int last = 0;
+
+		while (from < pg.n && is_gap(body[from]))
+			from++;
+		if (from >= pg.n)
+			break;
+		count++;
+		if ((r = page_end(&pg, from, count, &end, &last)) < 0)
+			goto out;
+		if (count == page) {
+			char suffix[REPLY_SUFFIX_MAX];
+
+			make_suffix(o, count + 1, suffix, sizeof(suffix));
+			if ((r = render(&pg, from, end, out)) < 0 ||
+			    (!last && (r = buf_adds(out, suffix)) < 0))
+				goto out;
+		}
+		if (!o->more_cmd) /* no paging: one page, cut */
+			break;
+		from = end;
+	}
+	*pages = count;
+	r = page >= 1 && page <= count ? 0 : GW_ERR_NOTFOUND;
+out:
+	buf_release(&pg.cand);
+	return r;
+}
+
+static int count_pages(const char *body, const struct reply_opts *o, int *pages)
+{
+	struct buf scratch;
+	int r;
+
+	buf_init(&scratch, REPLY_BODY_MAX);
+	r = paginate(body, o, 0, &scratch, pages);
+	buf_release(&scratch);
+	return r == GW_ERR_NOTFOUND ? 0 : r;
+}
+
+int reply_page(const char *body, const struct reply_opts *opts, int page, struct buf *out,
+	       int *pages)
+{
+	struct reply_opts o = *opts;
+	const char *mode = o.diacritics ? o.diacritics : "auto";
+	const char *chosen = body;
+	struct buf plain, tmp;
+	int r, np = 0;
+
+	buf_init(&plain, REPLY_BODY_MAX);
+	buf_init(&tmp, REPLY_BODY_MAX);
+	if (o.max_parts < 1)
+		o.max_parts = 1;
+	if ((r = reply_unaccent(body, &plain)) < 0)
+		goto out;
+	if (o.unaccented || strcmp(mode, "never") == 0) {
+		chosen = plain.data;
+	} else if (strcmp(mode, "auto") == 0 && textfold_has_non_ascii(body)) {
+		int accented = 0, unaccented = 0;
+
+		/* an unaccented answer that needs fewer pages is cheaper: use it */
+		if ((r = count_pages(body, &o, &accented)) < 0)
+			goto out;
+		if (accented > 1) {
+			if ((r = count_pages(plain.data, &o, &unaccented)) < 0)
+				goto out;
+			if (unaccented < accented)
+				chosen = plain.data;
+		}
+	}
+	r = paginate(chosen, &o, page, &tmp, &np);
+	if (r == 0 || r == GW_ERR_NOTFOUND)
+		*pages = np;
+	if (r < 0)
+		goto out;
+	r = buf_add(out, tmp.data, tmp.len);
+out:
+	buf_release(&plain);
+	buf_release(&tmp);
+	return r;
+}

@@ -1,0 +1,54 @@
+/* reply.h - fitting answers into what an SMS budget allows.
+ *
+ * Every character costs money: a reply is at most max_parts SMS parts
+ * (GSM-7: 160, or 153 a part when split; UCS-2: 70, or 67 a part). A longer
+ * answer is cut into pages at word boundaries (never inside a word or a
+ * multi-byte character; a single word longer than a page is cut at a
+ * character boundary); every page but the last ends with how to get the
+ * next one, e.g. " >Tiep: CS BHYT 2". Part counts come from the modem
+ * layer's encoder (modem_text_parts), so they are exactly what is sent.
+ *
+ * A body may hold sections separated by '\f' (REPLY_SECTION): a section
+ * that does not fit in what is left of a page starts the next page, so
+ * "what it is" and "how to apply" are not split mid-way when they need not
+ * be; a body that fits one page is sent whole.
+ *
+ * Accents: with diacritics "always" the body goes as written (UCS-2 when
+ * it has any); "never" or a contact who chose KHONG DAU gets it without
+ * diacritics (and with typographic dashes, quotes and signs made ASCII, so
+ * it stays GSM-7); "auto" sends the accented text unless the unaccented one
+ * needs fewer pages.
+ */
+#ifndef GW_REPLY_H
+#define GW_REPLY_H
+
+#include "common/buf.h"
+
+#define REPLY_SECTION '\f'
+
+struct reply_opts {
+	int max_parts;        /* sms.max_parts (< 1 is taken as 1) */
+	int unaccented;       /* contact prefers no diacritics */
+	const char *diacritics; /* sms.reply_diacritics: "auto", "always", "never"; NULL = auto */
+	const char *more_cmd; /* e.g. "CS BHYT": pages say "<more_word>: <more_cmd> <n>"; NULL = no paging */
+	const char *more_word;/* "Tiep" / "More"; NULL = "Tiep" */
+};
+
+/* Page `page` (1-based) of body into out. *pages gets the page count.
+ * GW_ERR_NOTFOUND when page > *pages (out then holds nothing, *pages is
+ * still set). Without more_cmd there is one page, cut with ".." if needed. */
+int reply_page(const char *body, const struct reply_opts *opts, int page, struct buf *out,
+	       int *pages);
+
+/* The unaccented form of text: diacritics removed, case kept, typographic
+ * characters GSM-7 lacks made ASCII ("2022–2025" -> "2022-2025", "≤" -> "<="). */
+int reply_unaccent(const char *text, struct buf *out);
+
+/* Parts text takes, as the encoder counts them; computed without the
+ * encoder when the count is certain (see reply.c), by it otherwise. */
+int reply_parts(const char *text, int *parts);
+
+/* Parts and encoding of text exactly as it would be sent. */
+int reply_measure(const char *text, int *parts, int *ucs2);
+
+#endif

@@ -1,0 +1,488 @@
+#include "handlers/features/jobs_sms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/gw_err.h"
+#include "handlers/core/reply.h"
+#include "handlers/features/jobs.h"
+#include "handlers/features/jobs_filter.h"
+#include "handlers/features/officers.h"
+#include "handlers/features/referrals.h"
+
+#define JOBS_SMS_TEXT_MAX (16 * 1024)
+#define JOBS_SMS_FIELDS 5 /* title; place; wage; deadline; contact */
+#define JOBS_SMS_FIELD_MAX 256
+#define JOBS_DEFAULT_DAYS_SMS 30 /* an offer posted without a deadline */
+
+static int fits(const char *text, int max_parts)
+{
+	int parts = 0, ucs2 = 0;
+
+	return reply_measure(text, &parts, &ucs2) == 0 && parts <= max_parts;
+}
+
+/* What the filter asks, as words: for the "more" command (sep " ") and
+ * for people (sep ", "). Re-reading the command words gives the filter. */
+static int describe(const struct jobs_filter *f, const char *sep, struct buf *out)
+{
+	size_t start = out->len;
+	int r = jobs_filter_types_text(f->types, sep, out);
+
+	if (r == 0 && *f->area)
+		r = buf_addf(out, "%s%s", out->len > start ? sep : "", f->area);
+	if (r == 0 && f->age)
+		r = buf_addf(out, "%s%d tuoi", out->len > start ? sep : "", f->age);
+	if (r == 0 && f->gender)
+		r = buf_addf(out, "%s%s", out->len > start ? sep : "", f->gender == 'm' ? "nam" : "nu");
+	return r;
+}
+
+static json_t *filters_json(const struct jobs_filter *f)
+{
+	struct buf types;
+	json_t *o;
+
+	buf_init(&types, 256);
+	if (jobs_filter_types_text(f->types, ",", &types) < 0)
+		buf_reset(&types);
+	o = json_pack("{s:s?, s:s?, s:o, s:s?}", "area", *f->area ? f->area : NULL, "type",
+		      types.len ? types.data : NULL, "age", f->age ? json_integer(f->age) : json_null(),
+		      "gender", f->gender == 'm' ? "nam" : f->gender == 'f' ? "nu" : NULL);
+	buf_release(&types);
+	return o;
+}
+
+/* "|key|...|" where the household is: its commune, its subscribed areas. */
+static int home_places(struct db *db, const char *phone, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = buf_addch(out, '|')) < 0)
+		return r;
+	if ((r = db_prepare(db, "SELECT commune FROM contacts WHERE phone = ?1 AND commune <> ''"
+				" UNION SELECT area FROM subscriptions WHERE phone = ?1 AND area <> ''",
+			    &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	while ((r = db_step(st)) == DB_ROW) {
+		size_t before = out->len;
+
+		if ((r = jobs_filter_place_key(db_col_text(st, 0), out)) < 0 ||
+		    (r = buf_addch(out, '|')) < 0)
+			break;
+		if (out->len == before + 1)
+			buf_truncate(out, before);
+	}
+	if (r == DB_ROW)
+		sqlite3_reset(st);
+	return r < 0 ? r : 0;
+}
+
+static int near_home(const struct job *j, const char *home)
+{
+	char key[JOBS_AREA_MAX + 2];
+
+	for (const char *p = home + 1; *p;) {
+		size_t n = strcspn(p, "|");
+
+		if (n && n < JOBS_AREA_MAX) {
+			snprintf(key, sizeof(key), "|%.*s|", (int)n, p);
+			if (strstr(j->places, key))
+				return 1;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* Page `want` of the list (the last page when past the end), whole lines
+ * within sms.max_parts; the offers on it are from..to-1. */
+static int render_page(const struct handler_req *rq, const struct job *const *v, size_t n,
+		       const char *header, const char *more, int want, struct buf *out, int *pages,
+		       size_t *from, size_t *to)
+{
+	struct buf cur, cand, foot;
+	int page = 0, max = rq->env->cfg->sms.max_parts, r = 0;
+	size_t i = 0;
+
+	buf_init(&cur, JOBS_SMS_TEXT_MAX);
+	buf_init(&cand, JOBS_SMS_TEXT_MAX);
+	buf_init(&foot, 256);
+	while (i < n && r == 0) {
+		size_t first = i;
+
+		page++;
+		buf_reset(&cur);
+		if (page == 1 && (r = buf_adds(&cur, header)) < 0)
+			break;
+		while (i < n) {
+			buf_reset(&cand);
+			buf_reset(&foot);
+			if ((r = buf_add(&cand, cur.data, cur.len)) < 0 ||
+			    (cand.len && (r = buf_addch(&cand, '\n')) < 0) ||
+			    (r = jobs_line(v[i], &cand)) < 0)
+				break;
+			if (i + 1 < n && (r = buf_addf(&foot, "\n>%s %s %d", request_english(rq)
+						       ? "More:" : "Tiep", more, page + 1)) < 0)
+				break;
+			if ((r = buf_add(&cand, foot.data, foot.len)) < 0)
+				break;
+			if (!fits(cand.data, max) && i > first)
+				break;
+			buf_truncate(&cand, cand.len - foot.len);
+			buf_reset(&cur);
+			if ((r = buf_add(&cur, cand.data, cand.len)) < 0)
+				break;
+			i++;
+		}
+		if (r < 0)
+			break;
+		if (page == want || (i >= n && page < want)) {
+			buf_reset(out);
+			if ((r = buf_add(out, cur.data, cur.len)) < 0)
+				break;
+			if (i < n)
+				r = buf_addf(out, "\n>%s %s %d", request_english(rq) ? "More:" : "Tiep", more,
+					     page + 1);
+			*from = first;
+			*to = i;
+		}
+	}
+	if (r == 0)
+		*pages = page;
+	buf_release(&cur);
+	buf_release(&cand);
+	buf_release(&foot);
+	return r;
+}
+
+static int reply_none(const struct handler_req *rq, const struct jobs_filter *f,
+		      struct handler_result *res)
+{
+	struct buf body, words, cmd;
+	int en = request_english(rq), r;
+
+	buf_init(&body, JOBS_SMS_TEXT_MAX);
+	buf_init(&words, 512);
+	buf_init(&cmd, 512);
+	if ((r = describe(f, ", ", &words)) < 0 || (r = describe(f, " ", &cmd)) < 0)
+		goto out;
+	if (!words.len)
+		r = buf_adds(&body, en ? "No job offers now. Send DK VIEC to get new offers by SMS."
+				       : "Hien chua co viec lam. Nhan DK VIEC de nhan tin khi co viec moi.");
+	else if (en)
+		r = buf_addf(&body, "No job fits (%s). Send VIEC for all, DK VIEC %s to get new ones.",
+			     words.data, cmd.data);
+	else
+		r = buf_addf(&body, "Chua co viec phu hop (%s). Nhan VIEC de xem tat ca, DK VIEC %s de"
+			     " nhan tin khi co viec moi.", words.data, cmd.data);
+	if (r == 0)
+		r = request_reply_paged(rq, res, body.data, NULL, 1);
+out:
+	buf_release(&body);
+	buf_release(&words);
+	buf_release(&cmd);
+	return r;
+}
+
+int jobs_sms_list(const struct handler_req *rq, struct handler_result *res)
+{
+	struct jobs_filter f;
+	struct buf known, home, page, more, header, words;
+	struct job *all = NULL;
+	const struct job **shown = NULL;
+	size_t n = 0, k = 0, from = 0, to = 0;
+	json_t *extra = NULL, *codes = NULL;
+	char today[11];
+	int pages = 0, r;
+
+	buf_init(&known, JOBS_SMS_TEXT_MAX);
+	buf_init(&home, JOBS_SMS_TEXT_MAX);
+	buf_init(&page, JOBS_SMS_TEXT_MAX);
+	buf_init(&more, 512);
+	buf_init(&header, 512);
+	buf_init(&words, 512);
+	request_set_intent(res, "job_list", NULL);
+	jobs_office_date(rq->env->cfg, rq->msg->at, today);
+	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
+	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0 ||
+	    (r = home_places(rq->env->db, rq->msg->phone, &home)) < 0 ||
+	    (r = jobs_current(rq->env->db, today, &all, &n)) < 0)
+		goto out;
+	r = GW_ERR_NOMEM;
+	if (!(extra = json_object()) || !(codes = json_array()) ||
+	    (n && !(shown = calloc(n, sizeof(*shown)))))
+		goto out;
+	json_object_set_new(extra, "filters", filters_json(&f));
+	/* near the household first, newest first within each */
+	for (int near = 1; near >= 0; near--)
+		for (size_t i = 0; i < n; i++)
+			if (jobs_match(&all[i], &f) && near_home(&all[i], home.data) == near)
+				shown[k++] = &all[i];
+	if (!k) {
+		r = reply_none(rq, &f, res);
+		goto out;
+	}
+	if ((r = buf_adds(&more, "VIEC")) < 0 || (r = describe(&f, ", ", &words)) < 0)
+		goto out;
+	if (words.len && ((r = buf_addch(&more, ' ')) < 0 || (r = describe(&f, " ", &more)) < 0))
+		goto out;
+	if (request_english(rq))
+		r = buf_addf(&header, "Jobs%s%s (UT <n> to apply):", words.len ? " " : "", words.data);
+	else
+		r = buf_addf(&header, "Viec lam%s%s (UT <so> de dang ky):", words.len ? " " : "",
+			     words.data);
+	if (r < 0 || (r = render_page(rq, shown, k, header.data, more.data, f.page, &page, &pages,
+				      &from, &to)) < 0)
+		goto out;
+	for (size_t i = from; i < to; i++)
+		json_array_append_new(codes, json_string(shown[i]->code));
+	json_object_set(extra, "jobs", codes);
+	json_object_set_new(extra, "page", json_integer(f.page < pages ? f.page : pages));
+	json_object_set_new(extra, "pages", json_integer(pages));
+	if ((r = request_reply_paged(rq, res, page.data, NULL, 1)) < 0)
+		goto out;
+out:
+	if (r == 0 && extra) {
+		json_decref(res->extra);
+		res->extra = extra;
+		extra = NULL;
+	}
+	json_decref(extra);
+	json_decref(codes);
+	free(shown);
+	free(all);
+	buf_release(&known);
+	buf_release(&home);
+	buf_release(&page);
+	buf_release(&more);
+	buf_release(&header);
+	buf_release(&words);
+	return r;
+}
+
+static int first_is_number(const char *args)
+{
+	return *args >= '0' && *args <= '9';
+}
+
+int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
+{
+	struct jobs_filter f;
+	struct buf known, words, body;
+	sqlite3_stmt *st;
+	int en = request_english(rq), r;
+
+	if (first_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
+		return referrals_handle_apply(rq, res);
+	buf_init(&known, JOBS_SMS_TEXT_MAX);
+	buf_init(&words, 512);
+	buf_init(&body, 1024);
+	request_set_intent(res, "job_subscribe", NULL);
+	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
+	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
+		goto out;
+	/* one row a type (or one for any type): a broadcast matches a row */
+	for (int i = 0; i < JOBS_TYPE_COUNT || (!f.types && i == 0); i++) {
+		unsigned bit = 1u << i;
+
+		if (f.types && !(f.types & bit))
+			continue;
+		if ((r = db_prepare(rq->env->db, "INSERT OR IGNORE INTO subscriptions (phone, area, job_type,"
+						 " created_at) VALUES (?, ?, ?, ?)", &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, rq->msg->phone);
+		db_bind_text(st, 2, f.area);
+		db_bind_text(st, 3, f.types ? jobs_filter_type_name(bit) : "");
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)rq->msg->at);
+		if ((r = db_step(st)) < 0)
+			goto out;
+		if (!f.types)
+			break;
+	}
+	f.age = 0; /* a subscription is by area and type only */
+	f.gender = 0;
+	if ((r = describe(&f, ", ", &words)) < 0)
+		goto out;
+	if (en)
+		r = buf_addf(&body, "Subscribed to new job offers%s%s%s. Send STOP to stop.",
+			     words.len ? " (" : "", words.data, words.len ? ")" : "");
+	else
+		r = buf_addf(&body, "Da dang ky nhan tin viec moi%s%s%s. Nhan HUY de ngung.",
+			     words.len ? " (" : "", words.data, words.len ? ")" : "");
+	/* an opt-out stands until the household itself lifts it */
+	if (r == 0 && rq->contact.opted_out)
+		r = buf_adds(&body, en ? " You had stopped all messages: send START to receive them."
+				       : " Ban dang tat moi tin (HUY): nhan BAT DAU de nhan lai.");
+	if (r < 0)
+		goto out;
+	json_decref(res->extra);
+	res->extra = json_pack("{s:o}", "filters", filters_json(&f));
+	r = request_reply_paged(rq, res, body.data, NULL, 1);
+out:
+	buf_release(&known);
+	buf_release(&words);
+	buf_release(&body);
+	return r;
+}
+
+/* Split "title; place; wage; deadline; contact" (trimmed). */
+static int post_fields(const char *body, char fields[JOBS_SMS_FIELDS][JOBS_SMS_FIELD_MAX])
+{
+	int n = 0;
+
+	memset(fields, 0, JOBS_SMS_FIELDS * JOBS_SMS_FIELD_MAX);
+	while (*body == ' ' || *body == ':' || *body == ',')
+		body++;
+	while (*body && n < JOBS_SMS_FIELDS) {
+		size_t len = strcspn(body, ";");
+		const char *s = body;
+
+		body += len;
+		if (*body)
+			body++;
+		while (len && (*s == ' ' || *s == '\n'))
+			s++, len--;
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+			len--;
+		if (len >= JOBS_SMS_FIELD_MAX)
+			return GW_ERR_TOOBIG;
+		memcpy(fields[n], s, len);
+		fields[n][len] = '\0';
+		n++;
+	}
+	return n;
+}
+
+int jobs_sms_post(const struct handler_req *rq, struct handler_result *res)
+{
+	char fields[JOBS_SMS_FIELDS][JOBS_SMS_FIELD_MAX], pin[16], deadline[11], today[11];
+	struct officer o;
+	struct jobs_new nj;
+	struct job j;
+	struct buf body, plain;
+	const char *rest = NULL, *text;
+	int64_t id = 0;
+	int en = request_english(rq), nf, r;
+
+	buf_init(&body, 2048);
+	buf_init(&plain, 2048);
+	request_set_intent(res, "officer_job_post", NULL);
+	officers_pin_of(rq->args, pin, sizeof(pin));
+	if ((r = officers_authorize(rq, res, &o, &rest)) == GW_ERR_AUTH) {
+		r = 0;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	text = officers_after_pin(rq->msg->text, pin);
+	nf = text ? post_fields(text, fields) : 0;
+	if (nf < 2 || !*fields[0] || !*fields[1]) {
+		r = buf_adds(&body, nf == GW_ERR_TOOBIG
+			? (en ? "Too long: each part at most 250 characters." : "Qua dai: moi phan toi da 250 ky tu.")
+			: (en ? "Format: VIECMOI <pin> <title>; <place>; <wage>; <deadline dd/mm>"
+			      : "Mau tin: VIECMOI <pin> <ten viec>; <noi lam>; <luong>; <han dd/mm>"));
+		goto reply;
+	}
+	jobs_office_date(rq->env->cfg, rq->msg->at, today);
+	if (*fields[3]) {
+		if (jobs_parse_deadline(fields[3], rq->env->cfg, rq->msg->at, deadline) < 0 ||
+		    strcmp(deadline, today) < 0) {
+			r = en ? buf_addf(&body, "Deadline '%s' is not a future date (dd/mm or dd/mm/yyyy).",
+					  fields[3])
+			       : buf_addf(&body, "Han '%s' khong dung (dd/mm hoac dd/mm/yyyy, chua qua).",
+					  fields[3]);
+			goto reply;
+		}
+	} else {
+		jobs_office_date(rq->env->cfg, rq->msg->at + 86400 * JOBS_DEFAULT_DAYS_SMS, deadline);
+	}
+	memset(&nj, 0, sizeof(nj));
+	nj.code_prefix = "SMS";
+	nj.title = fields[0];
+	nj.place = fields[1];
+	nj.wage = fields[2];
+	nj.deadline = deadline;
+	nj.contact = fields[4];
+	nj.officer_id = o.id;
+	if ((r = jobs_create(rq->env->db, &nj, rq->msg->phone, rq->msg->at, &id)) < 0 ||
+	    (r = jobs_get(rq->env->db, id, &j)) < 0)
+		goto out;
+	request_set_intent(res, "officer_job_post", j.code);
+	r = en ? buf_addf(&body, "Posted job %lld (%s): %s, until %.2s/%.2s/%.4s. To send it to"
+			  " subscribers: TB <PIN> VIEC %lld", (long long)id, j.code, j.label,
+			  deadline + 8, deadline + 5, deadline, (long long)id)
+	       : buf_addf(&body, "Da dang viec so %lld (%s): %s, han %.2s/%.2s/%.4s. Gui cho nguoi"
+			  " dang ky: TB <PIN> VIEC %lld", (long long)id, j.code, j.label,
+			  deadline + 8, deadline + 5, deadline, (long long)id);
+reply:
+	if (r < 0 || (r = jobs_ascii(body.data, &plain)) < 0)
+		goto out;
+	r = request_reply_paged(rq, res, plain.data, NULL, 1);
+out:
+	buf_release(&body);
+	buf_release(&plain);
+	return r;
+}
+
+int jobs_sms_close(const struct handler_req *rq, struct handler_result *res)
+{
+	struct officer o;
+	struct job j;
+	struct buf body;
+	const char *rest = NULL;
+	int en = request_english(rq), cancelled = 0, r;
+
+	buf_init(&body, 1024);
+	request_set_intent(res, "officer_job_close", NULL);
+	if ((r = officers_authorize(rq, res, &o, &rest)) == GW_ERR_AUTH) {
+		r = 0;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	r = first_is_number(rest) ? jobs_get(rq->env->db, strtoll(rest, NULL, 10), &j)
+				  : jobs_find_code_in(rq->env->db, rest, &j);
+	if (r == GW_ERR_NOTFOUND && first_is_number(rest)) {
+		r = en ? buf_addf(&body, "There is no job %lld.", strtoll(rest, NULL, 10))
+		       : buf_addf(&body, "Khong co viec so %lld.", strtoll(rest, NULL, 10));
+		goto reply;
+	}
+	if (r == GW_ERR_NOTFOUND) {
+		r = buf_adds(&body, en ? "Which job? DONG <pin> <number>" : "Viec nao? DONG <pin> <so viec>");
+		goto reply;
+	}
+	if (r < 0)
+		goto out;
+	request_set_intent(res, "officer_job_close", j.code);
+	if (strcmp(o.role, "admin") != 0 && j.officer_id && j.officer_id != o.id) {
+		r = en ? buf_addf(&body, "Job %lld was posted by another officer: ask them or an admin.",
+				  (long long)j.id)
+		       : buf_addf(&body, "Viec so %lld do can bo khac dang: nho ho hoac quan tri dong.",
+				  (long long)j.id);
+		goto reply;
+	}
+	r = jobs_close(rq->env->db, j.id, rq->msg->phone, rq->msg->at, &cancelled);
+	if (r == GW_ERR_EXISTS) {
+		r = en ? buf_addf(&body, "Job %lld was already closed.", (long long)j.id)
+		       : buf_addf(&body, "Viec so %lld da dong tu truoc.", (long long)j.id);
+		goto reply;
+	}
+	if (r < 0)
+		goto out;
+	r = en ? buf_addf(&body, "Closed job %lld (%s). Unsent broadcasts cancelled: %d.",
+			  (long long)j.id, j.code, cancelled)
+	       : buf_addf(&body, "Da dong viec so %lld (%s). Huy %d tin TB chua gui.", (long long)j.id,
+			  j.code, cancelled);
+reply:
+	if (r == 0)
+		r = request_reply_paged(rq, res, body.data, NULL, 1);
+out:
+	buf_release(&body);
+	return r;
+}

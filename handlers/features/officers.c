@@ -1,0 +1,556 @@
+#include "handlers/features/officers.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/audit.h"
+#include "common/gw_err.h"
+#include "common/log.h"
+#include "handlers/core/request.h"
+#include "handlers/features/jobs_filter.h"
+
+/* A PIN is short by design (typed on a feature phone); Argon2id plus the
+ * lock-out after a few failures is what makes guessing it impractical. */
+#define OFFICERS_PIN_MIN 4
+#define OFFICERS_PIN_MAX 8
+
+int officers_pin_valid(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	if (n < OFFICERS_PIN_MIN || n > OFFICERS_PIN_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return 0;
+	return 1;
+}
+
+int officers_hash_pin(const char *pin, enum officers_hash_cost cost, char *out, size_t outsz)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	int r = GW_ERR_INVAL;
+
+	if (!officers_pin_valid(pin) || outsz < sizeof(hash))
+		goto out;
+	if (sodium_init() < 0) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	if (cost == OFFICERS_HASH_MIN) {
+		ops = crypto_pwhash_OPSLIMIT_MIN;
+		mem = crypto_pwhash_MEMLIMIT_MIN;
+	}
+	if (crypto_pwhash_str_alg(hash, pin, strlen(pin), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		r = GW_ERR_NOMEM; /* the only documented failure: not enough memory */
+		goto out;
+	}
+	memcpy(out, hash, sizeof(hash));
+	r = 0;
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return r;
+}
+
+int officers_add(struct db *db, const char *phone, const char *name, const char *role,
+		 const char *commune, const char *pin, enum officers_hash_cost cost,
+		 const char *actor, time_t now)
+{
+	char hash[OFFICERS_HASH_MAX];
+	struct officer existing;
+	struct buf detail;
+	sqlite3_stmt *st;
+	int r = GW_ERR_INVAL;
+
+	hash[0] = '\0';
+	buf_init(&detail, 512);
+	if ((strcmp(role, "officer") != 0 && strcmp(role, "admin") != 0) || !*name)
+		goto out;
+	/* asked first: db_step reports a UNIQUE conflict only as GW_ERR_DB */
+	if ((r = officers_find(db, phone, &existing)) != GW_ERR_NOTFOUND) {
+		r = r < 0 ? r : GW_ERR_EXISTS;
+		goto out;
+	}
+	if ((r = officers_hash_pin(pin, cost, hash, sizeof(hash))) < 0)
+		goto out;
+	if ((r = db_prepare(db, "INSERT INTO officers (phone, name, role, commune, pin_hash, created_at)"
+				" VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, phone);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, role);
+	db_bind_text(st, 4, commune ? commune : "");
+	db_bind_text(st, 5, hash);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	if ((r = db_step(st)) < 0)
+		goto out;
+	if ((r = buf_adds(&detail, role)) < 0 || (r = buf_adds(&detail, " ")) < 0 ||
+	    (r = buf_adds(&detail, name)) < 0)
+		goto out;
+	r = audit_write(db, now, actor, "officer_add", phone, detail.data);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	buf_release(&detail);
+	return r;
+}
+
+int officers_remove(struct db *db, const char *phone, const char *actor, time_t now)
+{
+	struct officer o;
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = officers_find(db, phone, &o)) < 0)
+		goto out;
+	/* jobs.officer_id has no ON DELETE action: detach the history first */
+	if ((r = db_prepare(db, "UPDATE jobs SET officer_id = NULL WHERE officer_id = ?", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o.id);
+	if ((r = db_step(st)) < 0)
+		goto out;
+	if ((r = db_prepare(db, "DELETE FROM officers WHERE id = ?", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o.id);
+	if ((r = db_step(st)) < 0)
+		goto out;
+	r = audit_write(db, now, actor, "officer_remove", phone, o.name);
+out:
+	return r;
+}
+
+static int read_officer(sqlite3_stmt *st, struct officer *out)
+{
+	struct officer o;
+
+	memset(&o, 0, sizeof(o));
+	o.id = sqlite3_column_int64(st, 0);
+	if (gw_strlcpy(o.phone, db_col_text(st, 1), sizeof(o.phone)) < 0 ||
+	    gw_strlcpy(o.name, db_col_text(st, 2), sizeof(o.name)) < 0 ||
+	    gw_strlcpy(o.role, db_col_text(st, 3), sizeof(o.role)) < 0 ||
+	    gw_strlcpy(o.commune, db_col_text(st, 4), sizeof(o.commune)) < 0)
+		return GW_ERR_TOOBIG;
+	o.failed_attempts = sqlite3_column_int(st, 5);
+	o.locked_until = sqlite3_column_int64(st, 6);
+	*out = o;
+	return 0;
+}
+
+#define OFFICER_COLS "id, phone, name, role, commune, failed_attempts, locked_until"
+
+int officers_find(struct db *db, const char *phone, struct officer *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers WHERE phone = ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_NOTFOUND;
+	r = read_officer(st, out);
+	sqlite3_reset(st);
+	return r;
+}
+
+int officers_get(struct db *db, int64_t id, struct officer *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers WHERE id = ?", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_NOTFOUND;
+	r = read_officer(st, out);
+	sqlite3_reset(st);
+	return r;
+}
+
+int officers_responsible(struct db *db, int64_t job_officer_id, const char *places,
+			 struct officer *out)
+{
+	struct officer best, o;
+	struct buf key;
+	sqlite3_stmt *st;
+	int best_rank = 0, r;
+
+	if (job_officer_id > 0 && (r = officers_get(db, job_officer_id, out)) != GW_ERR_NOTFOUND)
+		return r;
+	/* Officers are few: compare their communes folded, as the places are.
+	 * Rank: an officer of the commune, an admin of it, any admin. */
+	buf_init(&key, 512);
+	memset(&best, 0, sizeof(best));
+	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers ORDER BY id", &st)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		int admin, here = 0, rank;
+
+		if ((r = read_officer(st, &o)) < 0)
+			break;
+		buf_reset(&key);
+		if (*o.commune && places) {
+			if ((r = buf_addch(&key, '|')) < 0 || (r = jobs_filter_place_key(o.commune, &key)) < 0 ||
+			    (r = buf_addch(&key, '|')) < 0)
+				break;
+			here = key.len > 2 && strstr(places, key.data) != NULL;
+		}
+		admin = strcmp(o.role, "admin") == 0;
+		rank = here ? (admin ? 2 : 3) : admin ? 1 : 0;
+		if (rank > best_rank) {
+			best = o;
+			best_rank = rank;
+		}
+	}
+	if (r == DB_ROW)
+		sqlite3_reset(st);
+	if (r < 0)
+		goto out;
+	r = GW_ERR_NOTFOUND;
+	if (best_rank) {
+		*out = best;
+		r = 0;
+	}
+out:
+	buf_release(&key);
+	return r;
+}
+
+/* Wrong attempts from an unregistered number within the lock-out window. */
+static int unknown_failures(struct db *db, const char *phone, time_t since, int *count)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT count(*) FROM audit WHERE actor = ? AND action = 'officer_auth_fail'"
+				" AND at > ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_DB;
+	*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int pin_hash_of(struct db *db, int64_t id, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "SELECT pin_hash FROM officers WHERE id = ?", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_NOTFOUND;
+	r = gw_strlcpy(out, db_col_text(st, 0), outsz);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int set_attempts(struct db *db, int64_t id, int failed, int64_t locked_until)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, "UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+			    &st)) < 0)
+		return r;
+	sqlite3_bind_int(st, 1, failed);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)locked_until);
+	sqlite3_bind_int64(st, 3, id);
+	r = db_step(st);
+	return r < 0 ? r : 0;
+}
+
+static int pin_matches(const char *hash, const char *pin)
+{
+	if (!*hash || !officers_pin_valid(pin) || sodium_init() < 0)
+		return 0;
+	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
+}
+
+int officers_check(struct db *db, const struct gw_settings *cfg, const char *phone,
+		   const char *pin, const char *command, time_t now, struct officers_check *out)
+{
+	struct officers_check c;
+	char hash[OFFICERS_HASH_MAX], detail[96];
+	time_t window = (time_t)cfg->officers.lockout_minutes * 60;
+	int max = cfg->officers.max_pin_failures, count = 0, r;
+
+	memset(&c, 0, sizeof(c));
+	hash[0] = '\0';
+	r = officers_find(db, phone, &c.officer);
+	if (r == GW_ERR_NOTFOUND) {
+		if ((r = unknown_failures(db, phone, now - window, &count)) < 0)
+			goto out;
+		c.verdict = count + 1 >= max ? OFFICERS_LOCKED : OFFICERS_UNKNOWN;
+		c.locked_until = now + window;
+		snprintf(detail, sizeof(detail), "%s: unregistered number", command);
+		r = audit_write(db, now, phone, "officer_auth_fail", phone, detail);
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (c.officer.locked_until > now) {
+		c.verdict = OFFICERS_LOCKED;
+		c.locked_until = (time_t)c.officer.locked_until;
+		snprintf(detail, sizeof(detail), "%s: number locked", command);
+		r = audit_write(db, now, phone, "officer_auth_fail", phone, detail);
+		goto out;
+	}
+	if ((r = pin_hash_of(db, c.officer.id, hash, sizeof(hash))) < 0)
+		goto out;
+	if (pin_matches(hash, pin)) {
+		c.verdict = OFFICERS_OK;
+		if (c.officer.failed_attempts || c.officer.locked_until)
+			r = set_attempts(db, c.officer.id, 0, 0);
+		c.officer.failed_attempts = 0;
+		c.officer.locked_until = 0;
+		goto out;
+	}
+	c.officer.failed_attempts++;
+	snprintf(detail, sizeof(detail), "%s: wrong PIN (%d of %d)", command,
+		 c.officer.failed_attempts, max);
+	if ((r = audit_write(db, now, phone, "officer_auth_fail", phone, detail)) < 0)
+		goto out;
+	if (c.officer.failed_attempts >= max) {
+		c.verdict = OFFICERS_LOCKED;
+		c.locked_until = now + window;
+		if ((r = set_attempts(db, c.officer.id, 0, (int64_t)c.locked_until)) < 0)
+			goto out;
+		snprintf(detail, sizeof(detail), "%d wrong PINs: locked for %d min", max,
+			 cfg->officers.lockout_minutes);
+		log_notice("officer %s locked after %d wrong PINs", log_phone(phone), max);
+		r = audit_write(db, now, phone, "officer_locked", phone, detail);
+		goto out;
+	}
+	c.verdict = OFFICERS_BAD_PIN;
+	c.tries_left = max - c.officer.failed_attempts;
+	r = set_attempts(db, c.officer.id, c.officer.failed_attempts, 0);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	if (r == 0)
+		*out = c;
+	return r;
+}
+
+const char *officers_after_pin(const char *text, const char *pin)
+{
+	size_t n = strlen(pin);
+
+	for (const char *p = text; *p;) {
+		size_t run = 0;
+
+		while (p[run] >= '0' && p[run] <= '9')
+			run++;
+		if (run == n && n && strncmp(p, pin, n) == 0)
+			return p + run;
+		p += run ? run : 1;
+	}
+	return NULL;
+}
+
+void officers_pin_of(const char *args, char *out, size_t outsz)
+{
+	size_t n = strcspn(args, " ");
+
+	if (n >= outsz)
+		n = 0;
+	memcpy(out, args, n);
+	out[n] = '\0';
+}
+
+int officers_mask_pin(const char *text, const char *pin, struct buf *out)
+{
+	size_t n = strlen(pin), i = 0;
+	int done = 0, r = 0;
+
+	while (text[i] && r == 0) {
+		size_t run = 0;
+
+		while (text[i + run] >= '0' && text[i + run] <= '9')
+			run++;
+		if (!run) {
+			r = buf_addch(out, text[i]);
+			i++;
+			continue;
+		}
+		if (!done && n && run == n && strncmp(text + i, pin, n) == 0) {
+			r = buf_adds(out, "****");
+			done = 1;
+		} else {
+			r = buf_add(out, text + i, run);
+		}
+		i += run;
+	}
+	return r;
+}
+
+/* The stored inbound message (and its first part) without the PIN. The
+ * handler does not know the inbox id: the row is the one being handled,
+ * found by sender, arrival time and text (simulate has none: no-op). */
+static int mask_stored(struct db *db, const struct handler_msg *msg, const char *pin)
+{
+	struct buf masked, part;
+	sqlite3_stmt *st;
+	int64_t id = 0, part_id = 0;
+	int r;
+
+	buf_init(&masked, 64 * 1024);
+	buf_init(&part, 64 * 1024);
+	if ((r = officers_mask_pin(msg->text, pin, &masked)) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT id FROM inbox WHERE sender = ? AND stored_at = ? AND text = ?"
+				" AND status = 'new' ORDER BY id DESC LIMIT 1", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, msg->phone);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)msg->at);
+	db_bind_text(st, 3, msg->text);
+	if ((r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : 0;
+		goto out;
+	}
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((r = db_prepare(db, "UPDATE inbox SET text = ? WHERE id = ?", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, masked.data);
+	sqlite3_bind_int64(st, 2, id);
+	if ((r = db_step(st)) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT id, text FROM inbox_parts WHERE inbox_id = ? ORDER BY seq LIMIT 1",
+			    &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : 0;
+		goto out;
+	}
+	part_id = sqlite3_column_int64(st, 0);
+	r = officers_mask_pin(db_col_text(st, 1), pin, &part);
+	sqlite3_reset(st);
+	if (r < 0 || (r = db_prepare(db, "UPDATE inbox_parts SET text = ? WHERE id = ?", &st)) < 0)
+		goto out;
+	db_bind_text(st, 1, part.data);
+	sqlite3_bind_int64(st, 2, part_id);
+	r = db_step(st);
+	r = r < 0 ? r : 0;
+out:
+	buf_release(&masked);
+	buf_release(&part);
+	return r;
+}
+
+int officers_forget_stray_pin(struct db *db, const struct handler_msg *msg)
+{
+	struct officer o;
+	char hash[OFFICERS_HASH_MAX], pin[OFFICERS_PIN_MAX + 1];
+	const char *t = msg->text;
+	int tries = 0, r;
+
+	hash[0] = '\0';
+	r = officers_find(db, msg->phone, &o);
+	if (r == GW_ERR_NOTFOUND) { /* a household: nothing to forget */
+		r = 0;
+		goto out;
+	}
+	if (r < 0 || (r = pin_hash_of(db, o.id, hash, sizeof(hash))) < 0)
+		goto out;
+	while (*t && tries < OFFICERS_STRAY_TRIES) {
+		size_t run = 0;
+
+		while (t[run] >= '0' && t[run] <= '9')
+			run++;
+		if (run >= OFFICERS_PIN_MIN && run <= OFFICERS_PIN_MAX) {
+			memcpy(pin, t, run);
+			pin[run] = '\0';
+			tries++;
+			if (pin_matches(hash, pin)) {
+				r = mask_stored(db, msg, pin);
+				break;
+			}
+		}
+		t += run ? run : 1;
+	}
+out:
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(pin, sizeof(pin));
+	return r;
+}
+
+static void office_hhmm(const struct gw_settings *cfg, time_t t, char *out, size_t outsz)
+{
+	time_t local = t + (time_t)cfg->office.utc_offset_min * 60;
+	struct tm tm;
+
+	gmtime_r(&local, &tm);
+	snprintf(out, outsz, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+int officers_authorize(const struct handler_req *rq, struct handler_result *res,
+		       struct officer *out, const char **rest)
+{
+	const char *p = rq->args;
+	struct officers_check c;
+	struct buf reply;
+	char pin[16], hhmm[8];
+	size_t n = 0;
+	int r;
+
+	buf_init(&reply, 512);
+	officers_pin_of(p, pin, sizeof(pin));
+	n = strcspn(p, " ");
+	if ((r = mask_stored(rq->env->db, rq->msg, pin)) < 0)
+		goto out;
+	if ((r = officers_check(rq->env->db, rq->env->cfg, rq->msg->phone, pin, rq->route.command,
+				rq->msg->at, &c)) < 0)
+		goto out;
+	switch (c.verdict) {
+	case OFFICERS_OK:
+		break;
+	case OFFICERS_UNKNOWN:
+		r = request_english(rq)
+			? buf_addf(&reply, "Refused: this number is not a registered officer;"
+				   " %s is not allowed.", rq->route.command)
+			: buf_addf(&reply, "Tu choi: so nay chua dang ky can bo nen khong dung"
+				   " duoc lenh %s. Lien he quan tri.", rq->route.command);
+		break;
+	case OFFICERS_BAD_PIN:
+		r = request_english(rq)
+			? buf_addf(&reply, "Wrong PIN. %d more tries before this number is locked.",
+				   c.tries_left)
+			: buf_addf(&reply, "Sai PIN. Con %d lan thu truoc khi so bi khoa.",
+				   c.tries_left);
+		break;
+	case OFFICERS_LOCKED:
+		office_hhmm(rq->env->cfg, c.locked_until, hhmm, sizeof(hhmm));
+		r = request_english(rq)
+			? buf_addf(&reply, "This number is locked after wrong PINs. Try again"
+				   " after %s.", hhmm)
+			: buf_addf(&reply, "So nay tam khoa do nhap sai PIN nhieu lan. Thu lai"
+				   " sau %s.", hhmm);
+		break;
+	}
+	if (r < 0)
+		goto out;
+	if (c.verdict != OFFICERS_OK) {
+		if ((r = handler_reply(res, rq->msg, reply.data)) == 0)
+			r = GW_ERR_AUTH;
+		goto out;
+	}
+	p += n;
+	while (*p == ' ')
+		p++;
+	*out = c.officer;
+	*rest = p;
+	r = 0;
+out:
+	sodium_memzero(pin, sizeof(pin));
+	buf_release(&reply);
+	return r;
+}

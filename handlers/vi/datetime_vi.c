@@ -1,0 +1,344 @@
+/* datetime_vi.c - see datetime_vi.h for the forms and rules.
+ *
+ * datetime_vi_scan.c finds what the text writes (dates, relative days,
+ * weekdays, times, parts of day) as candidates; this file picks the first
+ * of each kind and resolves them against the arrival with the calendar
+ * arithmetic below. The functions returning GW_ERR_* codes keep to the
+ * single "goto out" exit.
+ */
+#include "handlers/vi/datetime_vi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/gw_err.h"
+#include "handlers/vi/datetime_vi_scan.h"
+#include "handlers/vi/vitok.h"
+
+/* The scanned text and the arrival it is resolved against. */
+struct ctx {
+	const char *s;
+	const struct vitok *t;
+	size_t n;
+	const struct datetime_vi_now *now;
+};
+
+/* ---- calendar ---- */
+
+static int is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(long y, int m)
+{
+	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m < 1 || m > 12)
+		return 0;
+	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+int datetime_vi_valid_date(int year, int month, int day)
+{
+	return year >= 1 && year <= 9999 && day >= 1 && day <= days_in_month(year, month);
+}
+
+/* Days since 1970-01-01 (H. Hinnant's algorithm); d past the month's end
+ * simply runs on into the next month, which the year guess relies on. */
+static long days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int weekday_of_days(long z)
+{
+	return (int)(((z % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+}
+
+int datetime_vi_weekday(int year, int month, int day)
+{
+	return weekday_of_days(days_from_civil(year, month, day));
+}
+
+/* ---- resolution ---- */
+
+struct picked {
+	long today;           /* days since epoch of the arrival */
+	int now_min;          /* arrival minute of the day */
+	int has_time, hour, minute, part;
+};
+
+static int part_end_hour(int part)
+{
+	switch (part) {
+	case DATETIME_VI_PART_MORNING: return 11;
+	case DATETIME_VI_PART_NOON: return 13;
+	case DATETIME_VI_PART_AFTERNOON: return 18;
+	default: return 22;
+	}
+}
+
+static int shift_hour(int h, int part)
+{
+	switch (part) {
+	case DATETIME_VI_PART_NOON: return h >= 1 && h <= 4 ? h + 12 : h;
+	case DATETIME_VI_PART_AFTERNOON:
+	case DATETIME_VI_PART_EVENING: return h >= 1 && h <= 11 ? h + 12 : h;
+	case DATETIME_VI_SCAN_NIGHT: return h >= 5 && h <= 11 ? h + 12 : h;
+	case DATETIME_VI_PART_NONE: return h >= 1 && h <= 5 ? h + 12 : h;
+	default: return h;
+	}
+}
+
+/* The day a candidate names, as days since epoch; *why on failure. */
+static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *k,
+		       const struct picked *pk, long *day, const char **why)
+{
+	const struct datetime_vi_now *now = c->now;
+	int wd_now = weekday_of_days(pk->today), r = GW_ERR_INVAL;
+	long y = now->year, m = now->month, delta;
+
+	switch (k->kind) {
+	case DATETIME_VI_SCAN_REL:
+		*day = pk->today + k->rel;
+		r = 0;
+		break;
+	case DATETIME_VI_SCAN_WDAY:
+		delta = (k->wday - wd_now + 7) % 7;
+		if (k->week == DATETIME_VI_SCAN_WEEK_PLAIN && delta == 0) {
+			int ok;
+
+			if (pk->has_time)
+				ok = pk->hour * 60 + pk->minute >= pk->now_min;
+			else if (pk->part)
+				ok = now->hour < part_end_hour(pk->part);
+			else
+				ok = now->hour < 11;
+			delta = ok ? 0 : 7;
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_COMING && delta == 0) {
+			delta = 7;
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS ||
+			   k->week == DATETIME_VI_SCAN_WEEK_NEXT) {
+			/* Monday-started weeks: 0 = Monday .. 6 = Sunday */
+			delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 +
+				(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0);
+		} else if (k->week == DATETIME_VI_SCAN_WEEK_LAST) {
+			delta = -1;
+		}
+		if (delta < 0) {
+			*why = "date in the past";
+			break;
+		}
+		*day = pk->today + delta;
+		r = 0;
+		break;
+	case DATETIME_VI_SCAN_DATE:
+		if (k->m == 0 && !k->m_rel) { /* day only: this month or the next */
+			if (k->d < now->day && ++m > 12) {
+				m = 1;
+				y++;
+			}
+		} else if (k->m_rel) {
+			m += k->m_off;
+			if (m > 12) {
+				m = 1;
+				y++;
+			}
+		} else {
+			m = k->m;
+			if (k->y)
+				y = k->y;
+			else if (k->y_rel)
+				y += k->y_off;
+			else if (days_from_civil(y - 1, m, k->d) >= pk->today - 7)
+				y--; /* "30/12" on 2 January: a week-old date, not next year's */
+			else if (days_from_civil(y, m, k->d) < pk->today - 7)
+				y++; /* long gone this year: they mean next year */
+		}
+		if (k->y)
+			y = k->y;
+		else if (k->y_rel && (k->m == 0 || k->m_rel))
+			y = now->year + k->y_off;
+		if (!datetime_vi_valid_date((int)y, (int)m, k->d)) {
+			*why = "impossible date";
+			break;
+		}
+		*day = days_from_civil(y, m, k->d);
+		r = 0;
+		break;
+	}
+	return r;
+}
+
+static int valid_now(const struct datetime_vi_now *now)
+{
+	return now->year >= 1970 && now->year <= 9999 &&
+	       datetime_vi_valid_date(now->year, now->month, now->day) &&
+	       now->hour >= 0 && now->hour <= 23 && now->minute >= 0 && now->minute <= 59;
+}
+
+static void span_add(size_t *first, size_t *last, const struct datetime_vi_scan_cand *k)
+{
+	if (k->first < *first)
+		*first = k->first;
+	if (k->last + 1 > *last)
+		*last = k->last + 1;
+}
+
+static int resolve(const struct ctx *c, const struct datetime_vi_scan_cand *cs, size_t nc,
+		   struct datetime_vi *res, const char **why)
+{
+	const struct datetime_vi_scan_cand *tm = NULL, *pt = NULL, *dt = NULL;
+	struct picked pk;
+	size_t first = (size_t)-1, last = 0;
+	long day = 0;
+	int r = GW_ERR_INVAL;
+
+	memset(&pk, 0, sizeof pk);
+	memset(res, 0, sizeof *res);
+	pk.today = days_from_civil(c->now->year, c->now->month, c->now->day);
+	pk.now_min = c->now->hour * 60 + c->now->minute;
+	for (size_t i = 0; i < nc; i++) {
+		if (cs[i].err) {
+			*why = cs[i].err;
+			goto out;
+		}
+		if (cs[i].kind == DATETIME_VI_SCAN_TIME && !tm)
+			tm = &cs[i];
+		if (cs[i].kind == DATETIME_VI_SCAN_PART && !pt)
+			pt = &cs[i];
+		if (cs[i].kind == DATETIME_VI_SCAN_DATE && (!dt || dt->kind != DATETIME_VI_SCAN_DATE))
+			dt = &cs[i];
+		if ((cs[i].kind == DATETIME_VI_SCAN_REL || cs[i].kind == DATETIME_VI_SCAN_WDAY) &&
+		    !dt)
+			dt = &cs[i];
+	}
+	if (pt) {
+		pk.part = pt->part;
+		span_add(&first, &last, pt);
+	}
+	if (tm) {
+		if (tm->part)
+			pk.part = tm->part;
+		pk.has_time = 1;
+		pk.hour = shift_hour(tm->hour, pk.part);
+		pk.minute = tm->minute;
+		span_add(&first, &last, tm);
+	}
+	if (dt) {
+		if ((r = resolve_day(c, dt, &pk, &day, why)) < 0)
+			goto out;
+		r = GW_ERR_INVAL;
+		span_add(&first, &last, dt);
+		/* a weekday or day word beside the date must name the same day */
+		for (size_t i = 0; i < nc; i++) {
+			const struct datetime_vi_scan_cand *q = &cs[i];
+			long qday;
+
+			/* same kind side by side is a list ("thu 2, thu 4"): first wins */
+			if (q == dt || q->kind == DATETIME_VI_SCAN_TIME ||
+			    q->kind == DATETIME_VI_SCAN_PART || q->kind == dt->kind ||
+			    !datetime_vi_scan_adjacent(c->s, c->t, c->n, dt, q))
+				continue;
+			if (q->kind == DATETIME_VI_SCAN_WDAY && weekday_of_days(day) != q->wday) {
+				*why = "weekday does not match date";
+				goto out;
+			}
+			if (q->kind != DATETIME_VI_SCAN_WDAY) {
+				if (resolve_day(c, q, &pk, &qday, why) < 0)
+					goto out;
+				if (qday != day) {
+					*why = "conflicting dates";
+					goto out;
+				}
+			}
+			span_add(&first, &last, q);
+		}
+		if (day < pk.today) {
+			*why = "date in the past";
+			goto out;
+		}
+		if (day == pk.today && pk.has_time && pk.hour * 60 + pk.minute < pk.now_min) {
+			*why = "time in the past";
+			goto out;
+		}
+		res->has_date = 1;
+		civil_from_days(day, &res->year, &res->month, &res->day);
+		res->weekday = weekday_of_days(day);
+	}
+	if (pk.has_time) {
+		res->has_time = 1;
+		res->hour = pk.hour;
+		res->minute = pk.minute;
+	}
+	res->part_of_day = pk.part == DATETIME_VI_SCAN_NIGHT ? DATETIME_VI_PART_EVENING : pk.part;
+	if (last) {
+		if (first > 0 && (vitok_is_word(&c->t[first - 1], c->s, "vao") ||
+				  vitok_is_word(&c->t[first - 1], c->s, "luc")))
+			first--;
+		res->span_start = c->t[first].start;
+		res->span_end = c->t[last - 1].end;
+	}
+	r = 0;
+out:
+	return r;
+}
+
+int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
+		      struct datetime_vi *out, const char **why)
+{
+	struct buf folded;
+	struct vitok *toks = NULL;
+	struct datetime_vi_scan_cand cs[DATETIME_VI_SCAN_MAX];
+	struct ctx c;
+	struct datetime_vi res;
+	const char *reason = "bad argument";
+	size_t n, nc;
+	int r = GW_ERR_INVAL;
+
+	buf_init(&folded, 0);
+	if (!text || !now || !out || !valid_now(now))
+		goto out;
+	if ((r = vitok_fold_split(text, DATETIME_VI_MAX_TEXT, &folded, &toks, &n)) < 0) {
+		reason = r == GW_ERR_NOMEM ? "out of memory" : "text too long";
+		goto out;
+	}
+	c.s = folded.data;
+	c.t = toks;
+	c.n = n;
+	c.now = now;
+	nc = datetime_vi_scan(c.s, c.t, c.n, cs, DATETIME_VI_SCAN_MAX);
+	if ((r = resolve(&c, cs, nc, &res, &reason)) < 0)
+		goto out;
+	*out = res;
+out:
+	if (r < 0 && why)
+		*why = reason;
+	free(toks);
+	buf_release(&folded);
+	return r;
+}

@@ -1,0 +1,185 @@
+/* Unit tests: config/settings - the declarative settings table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "common/gw_err.h"
+#include "config/settings.h"
+
+static char path[64];
+
+static int write_conf(const char *text)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/gwconf-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return 0;
+}
+
+static int load(const char *text, struct gw_settings *s, char *err, size_t errsz)
+{
+	int r;
+
+	assert_int_equal(write_conf(text), 0);
+	r = settings_load(s, path, err, errsz);
+	unlink(path);
+	return r;
+}
+
+static void test_defaults(void **state)
+{
+	struct gw_settings s;
+
+	settings_defaults(&s);
+	assert_string_equal(s.modem.model, "dummy");
+	assert_string_equal(s.modem.connection, "none");
+	assert_string_equal(s.modem.device, "var/modem");
+	assert_string_equal(s.database.path, "var/gateway.db");
+	assert_string_equal(s.log.level, "info");
+	assert_int_equal(s.sms.max_parts, 3);
+	assert_int_equal(s.privacy.retain_days, 180);
+	assert_int_equal(s.modem.reject_calls, 1);
+}
+
+static void test_required_keys_parse(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("modem = { model = \"\"; connection = \"at\"; device = \"/dev/ttyUSB0\"; pin = \"1234\"; };\n"
+			      "database = { path = \"/var/lib/gw.db\"; };\nlog = { level = \"debug\"; };\n",
+			      &s, err, sizeof(err)), 0);
+	assert_string_equal(s.modem.connection, "at");
+	assert_string_equal(s.modem.pin, "1234");
+	assert_string_equal(s.database.path, "/var/lib/gw.db");
+	assert_string_equal(s.log.level, "debug");
+	assert_int_equal(s.sms.max_parts, 3); /* untouched keys keep defaults */
+}
+
+static void test_unknown_key_names_file_line_key(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	settings_defaults(&s);
+	gw_strlcpy(s.modem.device, "keep", sizeof(s.modem.device));
+	assert_int_equal(load("log = { level = \"info\"; };\nmodem = {\n  devise = \"x\";\n};\n", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, ":3:"));
+	assert_non_null(strstr(err, "modem.devise"));
+	assert_non_null(strstr(err, "unknown"));
+	assert_string_equal(s.modem.device, "keep"); /* nothing applied */
+}
+
+static void test_wrong_type(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("sms = { max_parts = \"three\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, ":1:"));
+	assert_non_null(strstr(err, "sms.max_parts"));
+	assert_non_null(strstr(err, "integer"));
+	assert_int_equal(load("modem = { reject_calls = 1; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "true or false"));
+}
+
+static void test_out_of_range_and_choices(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("\n\nsms = { max_parts = 11; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, ":3:"));
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(load("broadcast = { quiet_start = \"25:00\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "HH:MM"));
+	assert_int_equal(load("broadcast = { quiet_end = \"6:30\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("broadcast = { quiet_end = \"06:30\"; };\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(settings_time_minutes(s.broadcast.quiet_end), 390);
+	assert_int_equal(load("log = { level = \"loud\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "log.level"));
+	assert_non_null(strstr(err, "one of"));
+}
+
+static void test_syntax_error_and_missing_file(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("modem = { model = \"dummy\" \n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "syntax error"));
+	assert_int_equal(settings_load(&s, "/nonexistent/gw.conf", err, sizeof(err)), GW_ERR_IO);
+	assert_non_null(strstr(err, "/nonexistent/gw.conf"));
+	/* garbage bytes */
+	assert_int_equal(load("\xff\xfe\x00garbage{{{;;\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+}
+
+static void test_unknown_top_level(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("colour = \"blue\";\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "colour"));
+	assert_int_equal(load("modem = ( 1, 2 );\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+}
+
+/* The shipped configs must load, and the example must document every key. */
+static void test_shipped_configs(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+	FILE *f;
+	char *text;
+	long n;
+
+	assert_int_equal(settings_load(&s, "config/gateway.conf", err, sizeof(err)), 0);
+	assert_int_equal(settings_load(&s, "config/gateway.conf.example", err, sizeof(err)), 0);
+	f = fopen("config/gateway.conf.example", "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	for (const struct setting_def *d = settings_table; d->name; d++) {
+		const char *key = strchr(d->name, '.') + 1;
+		char needle[96];
+
+		snprintf(needle, sizeof(needle), "  %s = ", key);
+		if (!strstr(text, needle))
+			fail_msg("config/gateway.conf.example does not document %s", d->name);
+	}
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_required_keys_parse),
+		cmocka_unit_test(test_unknown_key_names_file_line_key),
+		cmocka_unit_test(test_wrong_type),
+		cmocka_unit_test(test_out_of_range_and_choices),
+		cmocka_unit_test(test_syntax_error_and_missing_file),
+		cmocka_unit_test(test_unknown_top_level),
+		cmocka_unit_test(test_shipped_configs),
+	};
+	return cmocka_run_group_tests_name("settings", tests, NULL, NULL);
+}

@@ -1,0 +1,329 @@
+/* Unit tests: gateway/store (schema, migrations) and gateway/content
+ * (all-or-nothing JSON import), on real SQLite files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/tmpdir.h"
+
+#include "common/db.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "gateway/content/content.h"
+#include "handlers/understand/lexicon.h"
+
+struct fx {
+	char dir[64];
+	char dbpath[128];
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/gwstore-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->dbpath, sizeof(f->dbpath), "%s/gw.db", f->dir);
+	assert_int_equal(store_open(&f->db, f->dbpath, 1000), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	db_close(f->db);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
+	free(f);
+	return 0;
+}
+
+static const char *write_file(struct fx *f, const char *name, const char *text)
+{
+	static char p[192];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", f->dir, name);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+/* A digest of everything an import may touch. */
+static char *snapshot(struct db *db)
+{
+	sqlite3_stmt *st;
+	char *s;
+
+	assert_int_equal(db_prepare(db, "SELECT (SELECT coalesce(group_concat(code || title_vi || version"
+					" || summary_vi, '|'), '') FROM programs) || '#' ||"
+					" (SELECT count(*) FROM program_keywords) || '#' ||"
+					" (SELECT count(*) FROM programs_fts) || '#' ||"
+					" (SELECT count(*) FROM program_history) || '#' ||"
+					" (SELECT coalesce(group_concat(code || title, '|'), '') FROM jobs) || '#' ||"
+					" (SELECT count(*) FROM audit)", &st), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	s = strdup(db_col_text(st, 0));
+	sqlite3_reset(st);
+	return s;
+}
+
+static const char good_programs[] =
+	"{\"programs\": ["
+	"{\"code\": \"BHYT\", \"title_vi\": \"Thẻ bảo hiểm y tế\", \"summary_vi\": \"Hộ nghèo được cấp thẻ.\","
+	" \"keywords\": [\"bhyt\", \"bảo hiểm y tế\"], \"caveat\": \"check\"},"
+	"{\"code\": \"VAY-NGHEO\", \"title_vi\": \"Vay vốn hộ nghèo\", \"summary_vi\": \"Vay ưu đãi.\"}"
+	"]}";
+
+static void test_schema_version_and_pragmas(void **state)
+{
+	struct fx *f = *state;
+	struct db *again = NULL;
+	int64_t v = 0;
+
+	assert_int_equal(db_query_int64(f->db, "PRAGMA user_version", &v), 0);
+	assert_int_equal(v, store_schema_version());
+	assert_int_equal(db_query_int64(f->db, "PRAGMA foreign_keys", &v), 0);
+	assert_int_equal(v, 1);
+	/* reopening an up-to-date database migrates nothing and keeps data */
+	assert_int_equal(db_exec(f->db, "INSERT INTO audit (at, actor, action) VALUES (1, 'a', 'b')"), 0);
+	assert_int_equal(store_open(&again, f->dbpath, 1000), 0);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM audit", &v), 0);
+	assert_int_equal(v, 1);
+	db_close(again);
+}
+
+/* Constraint violations map to the error convention: a duplicate key is
+ * GW_ERR_EXISTS, a failed CHECK is GW_ERR_INVAL. */
+static void test_constraint_errors(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *st;
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, created_at, last_seen)"
+					" VALUES ('+84900000001', 1, 1)"), 0);
+	assert_int_equal(db_prepare(f->db, "INSERT INTO contacts (phone, created_at, last_seen)"
+					   " VALUES (?, 1, 1)", &st), 0);
+	db_bind_text(st, 1, "+84900000001");
+	assert_int_equal(db_step(st), GW_ERR_EXISTS);
+	assert_int_equal(db_prepare(f->db, "INSERT INTO contacts (phone, lang, created_at, last_seen)"
+					   " VALUES ('+84900000002', ?, 1, 1)", &st), 0);
+	db_bind_text(st, 1, "fr");
+	assert_int_equal(db_step(st), GW_ERR_INVAL);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct db *again = NULL;
+
+	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 999"), 0);
+	assert_true(store_open(&again, f->dbpath, 1000) < 0);
+	assert_null(again);
+	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 2"), 0);
+}
+
+/* A database of schema version 1 (as released) opens, gains the resume
+ * columns of version 2 and keeps its queued messages. */
+static void test_migrate_from_version_1(void **state)
+{
+	struct fx *f = *state;
+	struct db *again = NULL;
+	int64_t v = 0;
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
+					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN parts_done;"
+					"ALTER TABLE outbox DROP COLUMN concat_ref;"
+					"PRAGMA user_version = 1"), 0);
+	assert_int_equal(store_open(&again, f->dbpath, 1000), 0);
+	assert_int_equal(db_query_int64(again, "PRAGMA user_version", &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE text = 'chờ gửi'"
+					" AND parts_done = 0 AND concat_ref = 0", &v), 0);
+	assert_int_equal(v, 1);
+	db_close(again);
+}
+
+static void test_import_programs(void **state)
+{
+	struct fx *f = *state;
+	struct content_counts c;
+	char err[512];
+	int64_t v = 0;
+
+	assert_int_equal(content_import_programs(f->db, write_file(f, "p.json", good_programs), "test",
+						 &c, err, sizeof(err)), 0);
+	assert_int_equal(c.added, 2);
+	/* needs_check follows the caveat */
+	assert_int_equal(db_query_int64(f->db, "SELECT needs_check FROM programs WHERE code = 'BHYT'",
+					&v), 0);
+	assert_int_equal(v, 1);
+	/* the search index holds folded text: đ and diacritics gone */
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM programs_fts WHERE programs_fts"
+					       " MATCH 'title:\"the bao hiem\"'", &v), 0);
+	assert_int_equal(v, 1);
+	/* same file again: nothing changes */
+	assert_int_equal(content_import_programs(f->db, write_file(f, "p.json", good_programs), "test",
+						 &c, err, sizeof(err)), 0);
+	assert_int_equal(c.unchanged, 2);
+	assert_int_equal(c.changed, 0);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM program_history", &v), 0);
+	assert_int_equal(v, 0);
+}
+
+static void test_import_change_keeps_history(void **state)
+{
+	struct fx *f = *state;
+	struct content_counts c;
+	char err[512];
+	int64_t v = 0;
+
+	assert_int_equal(content_import_programs(f->db, write_file(f, "p.json", good_programs), "test",
+						 &c, err, sizeof(err)), 0);
+	assert_int_equal(content_import_programs(f->db, write_file(f, "p2.json",
+		"[{\"code\": \"BHYT\", \"title_vi\": \"Thẻ BHYT (mới)\", \"summary_vi\": \"Đổi.\"}]"),
+						 "test", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.changed, 1);
+	assert_int_equal(db_query_int64(f->db, "SELECT version FROM programs WHERE code = 'BHYT'", &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM program_history WHERE code = 'BHYT'"
+					       " AND version = 1 AND data LIKE '%Thẻ bảo hiểm y tế%'", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM programs_fts WHERE programs_fts"
+					       " MATCH 'title:moi'", &v), 0);
+	assert_int_equal(v, 1);
+}
+
+/* Every broken file is refused with the record and field named, and leaves
+ * the database exactly as it was. */
+static void test_broken_imports_change_nothing(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *expect;
+	} cases[] = {
+		{ "[{\"code\": \"BHYT\", \"title_vi\": \"x\"", "invalid JSON" },
+		{ "[{\"code\": \"NEW-1\", \"title_vi\": \"a\", \"summary_vi\": \"b\"},"
+		  " {\"code\": \"NEW-2\", \"summary_vi\": \"b\"}]", "record 2 (NEW-2): title_vi: missing" },
+		{ "[{\"code\": \"NEW-1\", \"title_vi\": \"a\", \"summary_vi\": \"b\"},"
+		  " {\"code\": \"NEW-1\", \"title_vi\": \"a\", \"summary_vi\": \"b\"}]", "duplicate code" },
+		{ "[{\"code\": \"NEW-1\", \"title_vi\": 5, \"summary_vi\": \"b\"}]", "title_vi: must be a string" },
+		{ "[{\"code\": \"new code\", \"title_vi\": \"a\", \"summary_vi\": \"b\"}]", "code: must be" },
+		{ "[{\"code\": \"NEW-1\", \"title_vi\": \"a\", \"summary_vi\": \"b\", \"keywords\": \"x\"}]",
+		  "keywords" },
+		{ "{\"nothing\": 1}", "expected a list" },
+		{ "[1, 2]", "record 1: (record): must be an object" },
+		{ "[{\"code\": \"BHYT\", \"title_vi\": \"a\", \"summary_vi\": \"b\", \"code\": \"X\"}]",
+		  "invalid JSON" },
+		{ "[{\"code\": \"NEW-1\", \"title_vi\": \"a\", \"summary_vi\": \"\"}]", "summary_vi: is empty" },
+	};
+	struct fx *f = *state;
+	struct content_counts c;
+	char err[512], *before, *after;
+
+	assert_int_equal(content_import_programs(f->db, write_file(f, "p.json", good_programs), "test",
+						 &c, err, sizeof(err)), 0);
+	before = snapshot(f->db);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		assert_true(content_import_programs(f->db, write_file(f, "bad.json", cases[i].json), "test",
+						    &c, err, sizeof(err)) < 0);
+		if (!strstr(err, cases[i].expect))
+			fail_msg("case %zu: error '%s' does not say '%s'", i, err, cases[i].expect);
+		after = snapshot(f->db);
+		assert_string_equal(before, after);
+		free(after);
+		assert_false(db_in_tx(f->db));
+	}
+	/* invalid UTF-8 inside a string is rejected by the JSON parser too */
+	assert_true(content_import_programs(f->db, write_file(f, "bad.json",
+		"[{\"code\": \"NEW-1\", \"title_vi\": \"\xc3\x28\", \"summary_vi\": \"b\"}]"), "test", &c, err,
+					    sizeof(err)) < 0);
+	after = snapshot(f->db);
+	assert_string_equal(before, after);
+	free(after);
+	assert_true(content_import_programs(f->db, "/nonexistent.json", "test", &c, err, sizeof(err)) < 0);
+	free(before);
+}
+
+static void test_import_jobs(void **state)
+{
+	struct fx *f = *state;
+	struct content_counts c;
+	char err[512], *before, *after;
+	int64_t v = 0;
+
+	assert_int_equal(content_import_jobs(f->db, write_file(f, "j.json",
+		"{\"jobs\": [{\"id\": \"JOB-1\", \"title\": \"Công nhân may\", \"requirements\": \"Nữ 18–45 tuổi\","
+		" \"location\": {\"district_old\": \"Sông Lô\", \"commune_old\": \"Tân Lập\"},"
+		" \"wage_min\": 6000000, \"deadline\": \"2027-06-30\", \"keywords\": [\"may\"]}]}"),
+					     "test", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(db_query_int64(f->db, "SELECT age_min * 100 + age_max FROM jobs", &v), 0);
+	assert_int_equal(v, 1845);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM jobs WHERE folded LIKE '%tan lap%'",
+					&v), 0);
+	assert_int_equal(v, 1);
+	before = snapshot(f->db);
+	assert_true(content_import_jobs(f->db, write_file(f, "j2.json",
+		"[{\"id\": \"JOB-2\", \"title\": \"a\"}, {\"id\": \"JOB-3\", \"title\": \"b\","
+		" \"deadline\": \"31/12/2027\"}]"), "test", &c, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "record 2 (JOB-3): deadline"));
+	assert_true(content_import_jobs(f->db, write_file(f, "j3.json",
+		"[{\"id\": \"JOB-2\", \"title\": \"a\", \"wage_min\": -5}]"), "test", &c, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "wage_min"));
+	after = snapshot(f->db);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+static void test_shipped_content_and_lexicon(void **state)
+{
+	struct fx *f = *state;
+	struct content_counts c;
+	char err[512];
+	int64_t v = 0;
+
+	assert_int_equal(lexicon_import(f->db, "data/lexicon.json", err, sizeof(err)), 0);
+	assert_int_equal(content_import_programs(f->db, "data/programs.json", "test", &c, err,
+						 sizeof(err)), 0);
+	assert_true(c.added >= 30);
+	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	assert_true(c.added >= 15);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM command_aliases", &v), 0);
+	assert_true(v > 20);
+	/* an alias of another command is refused; of the same command it is a no-op */
+	assert_int_equal(lexicon_add_alias(f->db, "CS", "huy", "vi", err, sizeof(err)), GW_ERR_EXISTS);
+	assert_non_null(strstr(err, "STOP"));
+	assert_int_equal(lexicon_add_alias(f->db, "CS", "Chính sách", "vi", err, sizeof(err)), 0);
+	assert_int_equal(lexicon_add_alias(f->db, "CS", "bao hiem xa hoi", "vi", err, sizeof(err)), 0);
+	assert_int_equal(lexicon_add_alias(f->db, "NOPE", "xyz", "vi", err, sizeof(err)), GW_ERR_NOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema_version_and_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_version_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_constraint_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_programs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_change_keeps_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_imports_change_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_jobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_content_and_lexicon, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

@@ -1,0 +1,275 @@
+/* Unit tests: web console accounts and sessions (web_auth, web_session) and
+ * who sees what (web_scope), on a real SQLite file with the sample jobs.
+ * Hashes use the minimum Argon2id cost to keep the tests quick. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/tmpdir.h"
+
+#include "common/db.h"
+#include "common/gw_err.h"
+#include "common/store.h"
+#include "gateway/content/content.h"
+#include "gateway/web/web_auth.h"
+#include "gateway/web/web_scope.h"
+#include "gateway/web/web_session.h"
+#include "handlers/features/officers.h"
+
+#define ADMIN "+84911000002"
+#define TK "+84911000001"  /* officer of Thiện Kế (job 1) */
+#define TL "+84911000003"  /* officer of Tân Lập (jobs 6, 7) */
+#define NOW 1800000000
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct db *db;
+	struct web_auth *auth;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct content_counts c;
+	char err[512];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/gwweb-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/gw.db", f->dir);
+	assert_int_equal(store_open(&f->db, f->path, 1000), 0);
+	assert_int_equal(web_scope_register(f->db), 0);
+	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	assert_int_equal(officers_add(f->db, ADMIN, "Quản trị", "admin", "", "9876", OFFICERS_HASH_MIN,
+				      "cli:test", NOW), 0);
+	assert_int_equal(officers_add(f->db, TK, "Bình", "officer", "xã Thiện Kế", "1234", OFFICERS_HASH_MIN,
+				      "cli:test", NOW), 0);
+	assert_int_equal(officers_add(f->db, TL, "Cường", "officer", "Tân Lập", "1234", OFFICERS_HASH_MIN,
+				      "cli:test", NOW), 0);
+	assert_int_equal(web_auth_create(&f->auth, WEB_HASH_MIN), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	web_auth_destroy(f->auth);
+	db_close(f->db);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
+	free(f);
+	return 0;
+}
+
+static int64_t officer_id(struct fx *f, const char *phone)
+{
+	struct officer o;
+
+	assert_int_equal(officers_find(f->db, phone, &o), 0);
+	return o.id;
+}
+
+static void test_tokens(void **state)
+{
+	char a[WEB_TOKEN_HEX + 1], b[WEB_TOKEN_HEX + 1];
+	struct buf c;
+
+	assert_int_equal(web_token_new(a), 0);
+	assert_int_equal(web_token_new(b), 0);
+	assert_true(web_token_valid(a));
+	assert_int_equal((int)strlen(a), WEB_TOKEN_HEX);
+	assert_string_not_equal(a, b);
+	assert_true(web_token_equal(a, a));
+	assert_false(web_token_equal(a, b));
+	assert_false(web_token_equal(a, NULL));
+	assert_false(web_token_valid("abc"));
+	b[10] = 'X';
+	assert_false(web_token_valid(b));
+	buf_init(&c, 512);
+	assert_int_equal(web_cookie(&c, "gw_session", a, 3600, 1), 0);
+	assert_non_null(strstr(c.data, "; HttpOnly"));
+	assert_non_null(strstr(c.data, "SameSite=Strict"));
+	assert_non_null(strstr(c.data, "Max-Age=3600"));
+	assert_non_null(strstr(c.data, "Path=/"));
+	buf_release(&c);
+}
+
+static void test_passwords(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = 0;
+	int wait = 0;
+
+	assert_false(web_auth_password_ok("short"));
+	assert_false(web_auth_password_ok("with\nnewline-inside"));
+	assert_false(web_auth_password_ok("\xff\xfe not utf-8 at all"));
+	assert_true(web_auth_password_ok("mật khẩu dài đủ"));
+	assert_int_equal(web_auth_set_password(f->db, "+84900000000", "long-enough-1", WEB_HASH_MIN, "cli:t"),
+			 GW_ERR_NOTFOUND);
+	assert_int_equal(web_auth_set_password(f->db, TK, "short", WEB_HASH_MIN, "cli:t"), GW_ERR_INVAL);
+	/* no password yet: no login */
+	assert_int_equal(web_auth_login(f->auth, f->db, "0911000001", "anything-at-all", "10.0.0.1", NOW, &id,
+					&wait), GW_ERR_AUTH);
+	assert_int_equal(web_auth_set_password(f->db, TK, "mật khẩu dài đủ", WEB_HASH_MIN, "cli:t"), 0);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(db_prepare(f->db, "SELECT web_hash FROM officers WHERE phone = ?", &st), 0);
+		db_bind_text(st, 1, TK);
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_true(strncmp(db_col_text(st, 0), "$argon2id$", 10) == 0);
+		sqlite3_reset(st);
+	}
+	/* the number as people type it */
+	assert_int_equal(web_auth_login(f->auth, f->db, "0911 000 001", "mật khẩu dài đủ", "10.0.0.1", NOW, &id,
+					&wait), 0);
+	assert_int_equal(id, officer_id(f, TK));
+	assert_int_equal(web_auth_login(f->auth, f->db, TK, "mật khẩu dài sai", "10.0.0.1", NOW, &id, &wait),
+			 GW_ERR_AUTH);
+	assert_int_equal(web_auth_login(f->auth, f->db, "not a number", "whatever-1234", "10.0.0.1", NOW, &id,
+					&wait), GW_ERR_AUTH);
+}
+
+static void test_rate_limits(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = 0;
+	int wait = 0;
+
+	assert_int_equal(web_auth_set_password(f->db, TK, "good-password", WEB_HASH_MIN, "cli:t"), 0);
+	for (int i = 0; i < WEB_LOGIN_MAX_FAILS; i++)
+		assert_int_equal(web_auth_login(f->auth, f->db, TK, "bad-password", "10.0.0.1", NOW + i, &id, &wait),
+				 GW_ERR_AUTH);
+	/* locked: even the right password is refused, with how long to wait */
+	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.0.0.2", NOW + 10, &id, &wait),
+			 GW_ERR_BUSY);
+	assert_true(wait > 0 && wait <= WEB_LOGIN_WINDOW_S);
+	/* after the window it works again, and success clears the count */
+	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.0.0.2",
+					NOW + WEB_LOGIN_WINDOW_S + 1, &id, &wait), 0);
+	/* per address: many numbers from one place */
+	for (int i = 0; i < WEB_LOGIN_MAX_FAILS_ADDR; i++) {
+		char phone[32];
+
+		snprintf(phone, sizeof(phone), "09120%05d", i);
+		assert_int_equal(web_auth_login(f->auth, f->db, phone, "x-password", "10.9.9.9", NOW + 2000, &id,
+						&wait), GW_ERR_AUTH);
+	}
+	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.9.9.9", NOW + 2001, &id, &wait),
+			 GW_ERR_BUSY);
+	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.9.9.8", NOW + 2001, &id, &wait), 0);
+	{
+		int64_t n = 0;
+
+		assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'",
+						&n), 0);
+		assert_int_equal((int)n, 2);
+	}
+}
+
+static void test_sessions(void **state)
+{
+	struct fx *f = *state;
+	char tok[WEB_TOKEN_HEX + 1], csrf[WEB_TOKEN_HEX + 1], got[WEB_TOKEN_HEX + 1];
+	char tok2[WEB_TOKEN_HEX + 1], csrf2[WEB_TOKEN_HEX + 1];
+	int64_t tk = officer_id(f, TK), who = 0, n = 0;
+
+	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW, 60, tok, csrf), 0);
+	assert_int_equal(web_session_lookup(f->db, tok, NOW + 10, &who, got), 0);
+	assert_int_equal(who, tk);
+	assert_string_equal(got, csrf);
+	assert_int_equal(web_session_lookup(f->db, tok, NOW + 3600, &who, got), GW_ERR_NOTFOUND); /* expired */
+	assert_int_equal(web_session_lookup(f->db, csrf, NOW, &who, got), GW_ERR_NOTFOUND);
+	assert_int_equal(web_session_lookup(f->db, "nonsense", NOW, &who, got), GW_ERR_NOTFOUND);
+	/* the token itself is nowhere in the database */
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM web_sessions WHERE token_hash = csrf", &n), 0);
+	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW + 5000, 60, tok2, csrf2), 0);
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM web_sessions", &n), 0);
+	assert_int_equal((int)n, 1); /* the expired one was swept */
+	assert_int_equal(web_session_delete(f->db, tok2), 0);
+	assert_int_equal(web_session_lookup(f->db, tok2, NOW + 5001, &who, got), GW_ERR_NOTFOUND);
+	/* a new password ends every session */
+	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW, 60, tok, csrf), 0);
+	assert_int_equal(web_auth_set_password(f->db, TK, "another-password", WEB_HASH_MIN, "cli:t"), 0);
+	assert_int_equal(web_session_lookup(f->db, tok, NOW + 1, &who, got), GW_ERR_NOTFOUND);
+	/* and removing the officer too */
+	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW, 60, tok, csrf), 0);
+	assert_int_equal(officers_remove(f->db, TK, "cli:t", NOW), 0);
+	assert_int_equal(web_session_lookup(f->db, tok, NOW + 1, &who, got), GW_ERR_NOTFOUND);
+}
+
+static void test_scope(void **state)
+{
+	struct fx *f = *state;
+	struct web_account admin, tk, tl;
+	sqlite3_stmt *st;
+	int64_t appt;
+
+	assert_int_equal(web_scope_account(f->db, officer_id(f, ADMIN), &admin), 0);
+	assert_int_equal(web_scope_account(f->db, officer_id(f, TK), &tk), 0);
+	assert_int_equal(web_scope_account(f->db, officer_id(f, TL), &tl), 0);
+	assert_true(admin.admin);
+	assert_false(tk.admin);
+	assert_string_equal(tk.commune_key, "thien ke"); /* folded, "xã" dropped */
+	assert_int_equal(web_scope_account(f->db, 999, &tk), GW_ERR_NOTFOUND);
+	assert_int_equal(web_scope_account(f->db, officer_id(f, TK), &tk), 0);
+	/* jobs by place */
+	assert_int_equal(web_scope_job(f->db, &tk, 1), 0);
+	assert_int_equal(web_scope_job(f->db, &tk, 6), GW_ERR_AUTH);
+	assert_int_equal(web_scope_job(f->db, &tl, 6), 0);
+	assert_int_equal(web_scope_job(f->db, &tl, 7), 0);
+	assert_int_equal(web_scope_job(f->db, &tl, 1), GW_ERR_AUTH);
+	assert_int_equal(web_scope_job(f->db, &admin, 6), 0);
+	assert_int_equal(web_scope_job(f->db, &admin, 9999), GW_ERR_NOTFOUND);
+	/* households: by the contact's commune, a referral, an appointment */
+	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES"
+				 " ('+84900000001', 'Thiện Kế', 0, 0), ('+84900000002', '', 0, 0),"
+				 " ('+84900000003', '', 0, 0);"
+				 "INSERT INTO referrals (job_id, phone, created_at) VALUES (6, '+84900000002', 0);"
+				 "INSERT INTO inbox (sender, text, sent_at, stored_at) VALUES ('+84900000001', 'x', 0, 0),"
+				 " ('+84900000002', 'y', 0, 0);"), 0);
+	assert_int_equal(web_scope_phone(f->db, &tk, "+84900000001"), 0);
+	assert_int_equal(web_scope_phone(f->db, &tk, "+84900000002"), GW_ERR_AUTH);
+	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000002"), 0);
+	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000003"), GW_ERR_AUTH);
+	assert_int_equal(web_scope_phone(f->db, &admin, "+84900000003"), 0);
+	assert_int_equal(web_scope_phone(f->db, &admin, "+84900009999"), GW_ERR_NOTFOUND);
+	assert_int_equal(web_scope_inbox(f->db, &tk, 1), 0);
+	assert_int_equal(web_scope_inbox(f->db, &tk, 2), GW_ERR_AUTH);
+	assert_int_equal(web_scope_inbox(f->db, &tl, 2), 0);
+	assert_int_equal(web_scope_inbox(f->db, &tl, 99), GW_ERR_NOTFOUND);
+	/* appointments: assigned to Tân Lập's officer */
+	assert_int_equal(db_prepare(f->db, "INSERT INTO appointments (phone, officer_id, day, slot, created_at,"
+					   " updated_at) VALUES ('+84900000003', ?, '2027-01-20', '08:00', 0, 0)", &st), 0);
+	sqlite3_bind_int64(st, 1, tl.id);
+	assert_int_equal(db_step(st), DB_DONE);
+	appt = db_last_id(f->db);
+	assert_int_equal(web_scope_appointment(f->db, &tl, appt), 0);
+	assert_int_equal(web_scope_appointment(f->db, &tk, appt), GW_ERR_AUTH);
+	assert_int_equal(web_scope_appointment(f->db, &admin, appt), 0);
+	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000003"), 0); /* now theirs */
+	/* an officer without a commune sees only what is assigned to them */
+	assert_int_equal(db_exec(f->db, "UPDATE officers SET commune = '' WHERE phone = '" TL "'"), 0);
+	assert_int_equal(web_scope_account(f->db, tl.id, &tl), 0);
+	assert_int_equal(web_scope_job(f->db, &tl, 6), GW_ERR_AUTH);
+	assert_int_equal(web_scope_appointment(f->db, &tl, appt), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tokens),
+		cmocka_unit_test_setup_teardown(test_passwords, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
