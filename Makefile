@@ -29,7 +29,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DGW_VERSION=\"$(VERSION)\" \
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -DGW_VERSION=\"$(VERSION)\" \
 	-DGW_SYSCONFDIR=\"$(SYSCONFDIR)\" -DGW_DATADIR=\"$(DATADIR)\" $(WARN)
 OPT_CFLAGS ?= -O2 -g
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -38,9 +38,9 @@ SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # One folder a layer: common/ <- config/, modem/ <- handlers/ <- gateway/.
 CTL_SRC := gateway/gatewayctl.c $(wildcard gateway/ctl_*.c)
 LIB_SRC := $(wildcard common/*.c) $(wildcard config/*.c) $(wildcard modem/*.c) \
-	$(wildcard handlers/*.c) \
+	$(wildcard handlers/*.c) $(wildcard handlers/vi/*.c) \
 	$(filter-out gateway/gatewayd.c $(CTL_SRC),$(wildcard gateway/*.c))
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c) $(wildcard tests/unit/*/test_*.c)
 
 # Normal build
 OBJ_DIR := build/obj

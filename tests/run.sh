@@ -16,7 +16,7 @@ failed=0
 failures=""
 log=$(mktemp -d /tmp/gw-tests-XXXXXX)
 
-for t in "$build"/unit/test_*; do
+for t in "$build"/unit/test_* "$build"/unit/*/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	if "$t" >"$log/$name.out" 2>&1; then
