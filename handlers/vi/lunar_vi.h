@@ -31,15 +31,17 @@
  * sun at the local midnight that starts each month; a month whose sector
  * equals the next month's holds no major term. His simplified program
  * uses an older, shorter new-moon series and the geometric longitude,
- * which misplaces a few months this century (Dec 2072, Nov 2077).
+ * which misplaces a few months of 1900-2100 (e.g. Dec 2072, Nov 2077,
+ * where his own tables agree with this module).
  *
  * Checked, day by day 1900-2100, against an independent computation
- * (PyEphem's VSOP87/ELP ephemeris, same rules): one month differs, July
+ * (PyEphem's libastro ephemeris, same rules): one month differs, July
  * 1967, whose new moon falls within 5 seconds of midnight at UTC+7;
  * at UTC+8 none differs. Against Ho Ngoc Duc's published tables
  * (1968-2100) one month differs: May 2054, new moon 14 s after local
  * midnight here, before it there (Delta T that far ahead is a guess).
- * His tables follow UTC+8 and older court calendars before 1968.
+ * Before 1968 his tables follow UTC+8 (and differ from it in five
+ * months of 1906-1925).
  *
  * Range: solar dates 1900-01-01 .. 2100-12-31; lunar years 1899 .. 2100
  * (Jan 1900 is month 12 of lunar 1899), and a lunar date converts only
