@@ -280,9 +280,6 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-bins
 	python3 bench/run_all
 
-# Objects of every tree are kept (the archives are built from them).
-.SECONDARY:
-
 clean:
 	rm -rf build bin
 

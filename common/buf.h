@@ -19,6 +19,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "common/gw_err.h"
+
 struct buf {
 	char *data;
 	size_t len;
@@ -34,13 +36,13 @@ void buf_release(struct buf *b);
 /* Hand the string to the caller (malloc'd, caller frees); b becomes empty. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_reset(struct buf *b);
-int buf_add(struct buf *b, const void *data, size_t len);
-int buf_adds(struct buf *b, const char *s);
-int buf_addch(struct buf *b, char c);
+int buf_add(struct buf *b, const void *data, size_t len) GW_WARN_UNUSED;
+int buf_adds(struct buf *b, const char *s) GW_WARN_UNUSED;
+int buf_addch(struct buf *b, char c) GW_WARN_UNUSED;
 int buf_addf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3))) GW_WARN_UNUSED;
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+	__attribute__((format(printf, 2, 0))) GW_WARN_UNUSED;
 /* Shorten to len bytes (no-op if already shorter). */
 void buf_truncate(struct buf *b, size_t len);
 /* Remove trailing spaces, tabs and newlines. */

@@ -20,24 +20,26 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "common/gw_err.h"
+
 #define DB_DONE 0
 #define DB_ROW 1
 
 struct db;
 
-int db_open(struct db **out, const char *path, int busy_timeout_ms);
+int db_open(struct db **out, const char *path, int busy_timeout_ms) GW_WARN_UNUSED;
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 const char *db_path(const struct db *db);
 
 /* A cached statement for sql (a string constant), reset with no bindings. */
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **out);
-int db_step(sqlite3_stmt *st);
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **out) GW_WARN_UNUSED;
+int db_step(sqlite3_stmt *st) GW_WARN_UNUSED;
 /* Run one or more statements without results (schema, pragmas). */
-int db_exec(struct db *db, const char *sql);
+int db_exec(struct db *db, const char *sql) GW_WARN_UNUSED;
 
-int db_begin(struct db *db);     /* BEGIN IMMEDIATE: take the write lock now */
-int db_commit(struct db *db);
+int db_begin(struct db *db) GW_WARN_UNUSED;     /* BEGIN IMMEDIATE: take the write lock now */
+int db_commit(struct db *db) GW_WARN_UNUSED;
 void db_rollback(struct db *db); /* safe when no transaction is open */
 int db_in_tx(struct db *db);
 
@@ -53,9 +55,9 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 /* A consistent copy of the live database into the new file dest (SQLite's
  * online backup API, all pages in one step so writers elsewhere never make
  * it restart), left in rollback-journal mode: one self-contained file. */
-int db_backup(struct db *db, const char *dest);
+int db_backup(struct db *db, const char *dest) GW_WARN_UNUSED;
 
 /* One-value queries: the first column of the first row. */
-int db_query_int64(struct db *db, const char *sql, int64_t *out);
+int db_query_int64(struct db *db, const char *sql, int64_t *out) GW_WARN_UNUSED;
 
 #endif

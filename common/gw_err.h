@@ -30,6 +30,10 @@ enum gw_err {
 	GW_ERR_EMPTY = -18,      /* nothing there (no message at a location) */
 };
 
+/* On a function whose result says whether it worked: the compiler warns
+ * when a caller ignores it (curl's dynbuf does the same). */
+#define GW_WARN_UNUSED __attribute__((warn_unused_result))
+
 /* A short English description of a GW_ERR_* code (never NULL). */
 const char *gw_strerror(int err);
 

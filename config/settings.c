@@ -161,9 +161,11 @@ static void set_err(char *err, size_t errsz, const config_setting_t *st, const c
 	struct buf b;
 
 	buf_init(&b, errsz ? errsz - 1 : 1);
+	/* without the place when the whole does not fit; empty if neither does */
 	if (buf_addf(&b, "%s:%d: %s: %s", file ? file : fallback_file,
-		     config_setting_source_line(st), key, what) < 0)
-		buf_addf(&b, "%s: %s", key, what);
+		     config_setting_source_line(st), key, what) < 0 &&
+	    buf_addf(&b, "%s: %s", key, what) < 0)
+		buf_reset(&b);
 	if (errsz) {
 		size_t n = b.len < errsz - 1 ? b.len : errsz - 1;
 		memcpy(err, b.data, n);

@@ -415,12 +415,13 @@ static void audit_detail(struct buf *b, const struct content_report *rep)
 			if (buf_addf(b, " %s", json_string_value(v)) < 0)
 				goto full;
 	}
-	if (!b->len)
-		buf_adds(b, "no changes");
-	return;
+	if (b->len || buf_adds(b, "no changes") == 0)
+		return;
 full:
+	/* cut, and say so (a buffer under 4 bytes stays empty) */
 	buf_truncate(b, b->cap > 4 ? b->cap - 4 : 0);
-	buf_adds(b, " ...");
+	if (buf_adds(b, " ...") < 0)
+		buf_truncate(b, 0);
 }
 
 int content_apply(struct db *db, enum content_kind kind, json_t *records,

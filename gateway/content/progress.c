@@ -35,15 +35,16 @@ void progress_begin(struct progress *p, const char *label, long total)
 static void draw(struct progress *p)
 {
 	struct buf line;
+	int r;
 
 	buf_init(&line, 256);
 	/* \r and erase-to-end-of-line: redraw in place */
 	if (p->total)
-		buf_addf(&line, "\r%s  %ld/%ld  %ld%%\033[K", p->label, p->done, p->total,
-			 p->done * 100 / p->total);
+		r = buf_addf(&line, "\r%s  %ld/%ld  %ld%%\033[K", p->label, p->done, p->total,
+			     p->done * 100 / p->total);
 	else
-		buf_addf(&line, "\r%s  %ld\033[K", p->label, p->done);
-	if (write(p->fd, line.data, line.len) == (ssize_t)line.len)
+		r = buf_addf(&line, "\r%s  %ld\033[K", p->label, p->done);
+	if (r == 0 && write(p->fd, line.data, line.len) == (ssize_t)line.len)
 		p->drawn = 1;
 	buf_release(&line);
 }

@@ -25,7 +25,8 @@ static void record_connected(struct link *l, int connected)
 		return;
 	sqlite3_bind_int(st, 1, connected);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	db_step(st);
+	if (db_step(st) < 0) /* the status shown is late by one update, no more */
+		log_debug("modem status: connection not recorded");
 }
 
 void link_note_error(struct link *l, const char *what, int err)
@@ -39,7 +40,8 @@ void link_note_error(struct link *l, const char *what, int err)
 		return;
 	db_bind_text(st, 1, msg);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	db_step(st);
+	if (db_step(st) < 0)
+		log_debug("modem status: error not recorded");
 }
 
 static void schedule_retry(struct link *l, int64_t now_ms)

@@ -122,7 +122,8 @@ static void check_balance(struct link *l, time_t now)
 	/* Record the attempt first so a failing check waits a full interval. */
 	if (db_prepare(l->db, "UPDATE modem_status SET balance_checked_at = ? WHERE id = 1", &st) == 0) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-		db_step(st);
+		if (db_step(st) < 0)
+			log_debug("balance check: attempt not recorded");
 	}
 	if ((r = modem_ussd(l->modem, cfg->modem.balance_code, USSD_TIMEOUT_MS, answer,
 			    sizeof(answer))) < 0) {
@@ -133,7 +134,8 @@ static void check_balance(struct link *l, time_t now)
 	log_info("balance check %s: %s", cfg->modem.balance_code, answer);
 	if (db_prepare(l->db, "UPDATE modem_status SET balance = ? WHERE id = 1", &st) == 0) {
 		db_bind_text(st, 1, answer);
-		db_step(st);
+		if (db_step(st) < 0)
+			log_debug("balance check: answer not recorded");
 	}
 	bal = ussd_parse_balance(answer);
 	if (bal >= 0 && bal < cfg->modem.balance_low)

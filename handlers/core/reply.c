@@ -149,13 +149,15 @@ static int fits(struct pager *pg, size_t from, size_t to, const char *suffix)
 static void make_suffix(const struct reply_opts *o, int next_page, char *suffix, size_t sz)
 {
 	struct buf b;
+	int r;
 
 	buf_init(&b, sz - 1);
 	if (!o->more_cmd)
-		buf_adds(&b, "..");
+		r = buf_adds(&b, "..");
 	else
-		buf_addf(&b, " >%s: %s %d", o->more_word ? o->more_word : "Tiep", o->more_cmd, next_page);
-	if (gw_strlcpy(suffix, b.data, sz) < 0)
+		r = buf_addf(&b, " >%s: %s %d", o->more_word ? o->more_word : "Tiep", o->more_cmd,
+			     next_page);
+	if (r < 0 || gw_strlcpy(suffix, b.data, sz) < 0)
 		suffix[0] = '\0';
 	buf_release(&b);
 }

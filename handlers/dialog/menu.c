@@ -185,8 +185,8 @@ static void label_or(struct menu_item *item, const char *alt, const char *fmt, .
 	va_start(ap, fmt);
 	r = buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		buf_adds(&b, alt);
+	if (r < 0 && buf_adds(&b, alt) < 0)
+		buf_reset(&b);
 	copy_cut(item->label, sizeof(item->label), b.data);
 	buf_release(&b);
 }

@@ -71,7 +71,7 @@ static void test_detach_and_trim(void **state)
 	char *s;
 
 	buf_init(&b, 64);
-	buf_adds(&b, "hello \t\n");
+	assert_int_equal(buf_adds(&b, "hello \t\n"), 0);
 	buf_rtrim(&b);
 	assert_string_equal(b.data, "hello");
 	buf_truncate(&b, 4);

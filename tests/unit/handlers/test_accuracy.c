@@ -146,7 +146,7 @@ static void explain(struct db *db, const char *text)
 	}
 	intent_explain(db, norm.data, &f, &why);
 	progsearch_explain(db, norm.data, NULL, &why);
-	buf_adds(&why, " eligibility scope:\n");
+	assert_int_equal(buf_adds(&why, " eligibility scope:\n"), 0);
 	progsearch_explain(db, norm.data, "eligibility", &why);
 	printf("      norm: %s\n%s", norm.data, why.data);
 	buf_release(&norm);
