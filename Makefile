@@ -64,6 +64,7 @@ help:
 	@echo "make test       sanitizer build + unit and integration tests"
 	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+	@echo "make deb        the Debian package build/gateway_VERSION_ARCH.deb; make deb-test tests it"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
 	@echo "make soak       the long reliability campaigns (about 25 min; docs/RELIABILITY.md)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
@@ -76,7 +77,7 @@ lint:
 
 $(OBJ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(TOBJ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -84,11 +85,11 @@ $(TOBJ_DIR)/%.o: %.c
 
 bin/gatewayd: $(OBJ_DIR)/gateway/gatewayd.o $(LIB_OBJ) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(OPT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 bin/gatewayctl: $(CTL_SRC:%.c=$(OBJ_DIR)/%.o) $(LIB_OBJ) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(OPT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Test binaries: sanitized daemon and tool, unit tests, the send-capture shim.
 $(TOBJ_DIR)/bin/gatewayd: $(TOBJ_DIR)/gateway/gatewayd.o $(TLIB_OBJ)
@@ -175,6 +176,17 @@ install: $(INSTALL_BINS)
 	install -m 0644 docs/man/gateway.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 docs/man/gatewayd.8 $(DESTDIR)$(MANDIR)/man8/
 
+# The Debian package (debian/, tools/deb.sh): build/gateway_$(VERSION)_ARCH.deb,
+# built by dpkg-buildpackage in a copy of the tree under build/deb/ (this
+# Makefile's all and install, PREFIX=/usr). deb-test installs, upgrades,
+# removes and purges it in a throwaway root: tests/package/test_deb.sh.
+.PHONY: deb deb-test
+deb:
+	@sh tools/deb.sh
+
+deb-test: deb
+	@bash tests/package/test_deb.sh
+
 # Fuzzing: every tests/fuzz/fuzz_*.c is a libFuzzer target linked with the
 # whole library (built apart with clang, installed when missing), run for
 # FUZZ_SECONDS each by tests/fuzz/run.sh: seeds from tests/fuzz/corpus/<name>/,
@@ -260,4 +272,5 @@ bench: deps
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# build/deb/ is tools/deb.sh's copy of the tree, with its own build.
+-include $(shell find build -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

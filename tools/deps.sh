@@ -6,6 +6,11 @@
 PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
 libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev sqlite3 python3 gammu \
 man-db procps"
+# `sh tools/deps.sh deb` (make deb, make deb-test): the packaging tools too;
+# systemd has systemd-sysusers and systemd-analyze for the package test.
+if [ "${1:-}" = deb ]; then
+	PKGS="$PKGS debhelper lintian systemd"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
