@@ -86,6 +86,7 @@ help:
 	@echo "make lint       banned calls, and includes that point up the layers"
 	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+	@echo "make deb        the Debian package build/gateway_VERSION_ARCH.deb; make deb-test tests it"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
 	@echo "make soak       the long reliability campaigns (about 25 min; docs/RELIABILITY.md)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
@@ -118,11 +119,11 @@ $(eval $(call build_tree,$(TOBJ_DIR),$(CC),$(SAN_CFLAGS)))
 
 bin/gatewayd: $(OBJ_DIR)/$(DAEMON_SRC:.c=.o) $(LIB_A) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(OPT_CFLAGS) $(CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 bin/gatewayctl: $(CTL_SRC:%.c=$(OBJ_DIR)/%.o) $(LIB_A) | lint
 	@mkdir -p bin
-	$(CC) $(OPT_CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(OPT_CFLAGS) $(CFLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 # Test binaries: sanitized daemon and tool, unit tests, the send-capture shim.
 $(TOBJ_DIR)/bin/gatewayd: $(TOBJ_DIR)/$(DAEMON_SRC:.c=.o) $(TLIB_A)
@@ -208,6 +209,17 @@ install: $(INSTALL_BINS)
 	install -m 0644 docs/man/gateway.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 docs/man/gatewayd.8 $(DESTDIR)$(MANDIR)/man8/
 
+# The Debian package (debian/, tools/deb.sh): build/gateway_$(VERSION)_ARCH.deb,
+# built by dpkg-buildpackage in a copy of the tree under build/deb/ (this
+# Makefile's all and install, PREFIX=/usr). deb-test installs, upgrades,
+# removes and purges it in a throwaway root: tests/package/test_deb.sh.
+.PHONY: deb deb-test
+deb: deps
+	@sh tools/deb.sh
+
+deb-test: deb
+	@bash tests/package/test_deb.sh
+
 # Fuzzing: every tests/fuzz/fuzz_*.c is a libFuzzer target linked with the
 # whole library (built apart with clang, installed when missing), run for
 # FUZZ_SECONDS each by tests/fuzz/run.sh: seeds from tests/fuzz/corpus/<name>/,
@@ -283,4 +295,5 @@ bench: deps
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# build/deb/ is tools/deb.sh's copy of the tree, with its own build.
+-include $(shell find build -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -4,6 +4,7 @@
 # print the exact list and stop.
 #   sh tools/deps.sh          build and test (the default)
 #   sh tools/deps.sh bench    gammu-smsd, the daemon the benchmarks compare against
+#   sh tools/deps.sh deb      the packaging tools (make deb, make deb-test)
 # man-db renders the man pages in the tests; procps has /bin/kill, which the
 # systemd unit's ExecReload uses.
 set -u
@@ -19,8 +20,13 @@ bench)
 	PKGS="gammu-smsd"
 	MODULES=""
 	COMMANDS="gammu-smsd" ;;
+deb)
+	# systemd has systemd-sysusers and systemd-analyze for the package test
+	PKGS="build-essential pkg-config debhelper lintian systemd"
+	MODULES=""
+	COMMANDS="dpkg-buildpackage" ;;
 *)
-	echo "usage: tools/deps.sh [build|bench]" >&2
+	echo "usage: tools/deps.sh [build|bench|deb]" >&2
 	exit 2 ;;
 esac
 

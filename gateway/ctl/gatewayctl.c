@@ -44,9 +44,11 @@ static const struct subcommand subcommands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: gatewayctl [-c FILE] COMMAND [ARGS]\n"
+	fprintf(f, "Usage: gatewayctl [-c FILE] [--root DIR] COMMAND [ARGS]\n"
 		   "Administer the SMS gateway.\n\n"
 		   "  -c, --config FILE  configuration file (same default as gatewayd)\n"
+		   "      --root DIR     the installation under DIR: its configuration, data\n"
+		   "                     and database.path (package scripts, $DPKG_ROOT)\n"
 		   "  -h, --help         this help\n"
 		   "  -V, --version      print the version\n\nCommands:\n");
 	for (const struct subcommand *s = subcommands; s->name; s++)
@@ -63,10 +65,22 @@ int ctl_open_db(const struct ctl *c, struct db **out)
 	return r;
 }
 
+/* An absolute database.path is the one inside the --root installation. */
+static int root_database(struct ctl *c)
+{
+	char path[sizeof(c->cfg.database.path)];
+	int r = paths_under_root(c->cfg.database.path, path, sizeof(path));
+
+	if (r == 0)
+		memcpy(c->cfg.database.path, path, sizeof(path));
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -82,6 +96,12 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': c.config_path = optarg; break;
+		case 'R':
+			if (paths_set_root(optarg) < 0) {
+				fprintf(stderr, "gatewayctl: --root: path too long\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayctl %s\n", GW_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -100,6 +120,10 @@ int main(int argc, char **argv)
 	}
 	if (settings_load(&c.cfg, c.config_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gatewayctl: %s\n", err);
+		return 1;
+	}
+	if (root_database(&c) < 0) {
+		fprintf(stderr, "gatewayctl: database.path too long under --root\n");
 		return 1;
 	}
 	log_setup("gatewayctl", LOG_LVL_WARNING, 0, c.cfg.log.mask_numbers);

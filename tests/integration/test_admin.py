@@ -5,7 +5,8 @@ and name the row, --dry-run and --sync, program edit/add/remove/history/
 revert, audit, backup, stats, purge, progress on a terminal only; imports
 while the daemon answers (every answer is the old or the new program, never
 a mix); sd_notify readiness, status and watchdog; masked numbers in logs;
-`make install DESTDIR=...`, `systemd-analyze verify`, `man -l`."""
+`make install DESTDIR=...`, `gatewayctl --root`, `systemd-analyze verify`,
+`man -l`."""
 import csv
 import io
 import json
@@ -430,6 +431,18 @@ def install_checks():
                                   "/etc/gateway/gateway.conf", "NoNewPrivileges=yes")))
     check("installed binaries look for data in PREFIX/share/gateway",
           b"/usr/local/share/gateway" in read(os.path.join(dest, "usr/local/bin/gatewayctl"), "rb"))
+    # --root, as the Debian package's postinst runs it under $DPKG_ROOT: the
+    # installed config, data and database.path inside dest, not the source tree's
+    os.makedirs(os.path.join(dest, "var/lib/gateway"), exist_ok=True)
+    p = subprocess.run([GATEWAYCTL, "--root", dest + "/", "init"], capture_output=True, text=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    db = os.path.join(dest, "var/lib/gateway/gateway.db")
+    n = 0
+    if p.returncode == 0 and os.path.isfile(db):
+        with sqlite3.connect(db) as con:
+            n = con.execute("SELECT count(*) FROM commands").fetchone()[0]
+    check("gatewayctl --root DIR init creates DIR/var/lib/gateway/gateway.db with the commands",
+          n > 0, "rc=%d err=%s" % (p.returncode, p.stderr[-300:]))
 
     if shutil.which("systemd-analyze"):
         # a real prefix so that ExecStart= points at an existing binary
