@@ -16,8 +16,8 @@ What it gives the integration tests and benchmarks:
   writes back on the same connection, with the UDH parsed.
 - decode_mt() / reassemble(): MT parts back to text.
 
-Facts this relies on (Kannel 1.4.5, checked by experiment; see
-docs/kannel.md): the fake SMSC accepts one client at a time; MO line types
+Facts this relies on (Kannel 1.4.5 on Debian 12, checked by experiment;
+test_kannellib.py pins the ones the tests depend on): the fake SMSC accepts one client at a time; MO line types
 are `text` (raw UTF-8, coding 0), `data` (URL-encoded, coding 1), `ucs2`
 (URL-encoded UTF-16BE, coding 2), `udh` / `udh-data` (URL-encoded UDH and
 data, always coding 1), `udh-text`, `route`, `dlr-mask`; `ucs-2` is NOT an
@@ -117,6 +117,9 @@ class KannelConf:
         self.user = kw.pop("user", "gw")
         self.password = kw.pop("password", "gw-pw")
         self.spool = kw.pop("spool", None) or os.path.join(workdir, "spool")
+        # "spool" (a file per message), "file" (one store file + dumps), or
+        # None (no store: bearerbox forgets queued messages when it stops)
+        self.store_type = kw.pop("store_type", "spool")
         self.log_level = kw.pop("log_level", 1)
         self.mo_recode = kw.pop("mo_recode", True)
         self.max_messages = kw.pop("max_messages", 0)      # sms-service: 0 = no reply from body
@@ -166,7 +169,9 @@ class KannelConf:
                 ("smsbox-port", self.box_port), ("smsbox-interface", "127.0.0.1"),
                 ("box-allow-ip", "127.0.0.1"),
                 ("log-file", os.path.join(d, "bearerbox.log")), ("log-level", self.log_level),
-                ("store-type", "spool"), ("store-location", self.spool),
+                ("store-type", self.store_type),
+                ("store-location", (self.spool if self.store_type == "spool" else
+                                    os.path.join(d, "kannel.store")) if self.store_type else None),
                 ("dlr-storage", "internal"),
                 ("sms-combine-concatenated-mo", self.combine_mo),
                 ("sms-resend-freq", self.resend_freq)]
@@ -318,11 +323,21 @@ class Kannel:
         return p.returncode
 
     def restart(self, name, hard=False, timeout=15):
-        (self.kill if hard else self.stop)(name)
+        """Stop (hard: SIGKILL) and start one box. Restarting bearerbox
+        also stops smsbox first and starts it again afterwards: left alone,
+        smsbox shuts down when bearerbox goes and re-executes itself only
+        ~11 s later (10 s sleep + 1 s in restart_box())."""
         if name == "bearerbox":
-            # the fake SMSC and box ports must be free again before a rebind
+            had_smsbox = "smsbox" in self.procs
+            self.stop("smsbox")
+            (self.kill if hard else self.stop)(name)
+            # the admin, box and fake SMSC ports must be free before a rebind
             wait_until(lambda: not port_open(self.conf.admin_port), timeout)
-            return self.start_bearerbox(timeout)
+            p = self.start_bearerbox(timeout)
+            if had_smsbox:
+                self.start_smsbox(timeout)
+            return p
+        (self.kill if hard else self.stop)(name)
         return self.start_smsbox(timeout)
 
     def close(self):
