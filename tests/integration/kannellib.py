@@ -341,10 +341,11 @@ class Kannel:
         return self.start_smsbox(timeout)
 
     def close(self):
-        # smsbox first: with bearerbox gone first it logs reconnect attempts
-        for name in ("smsbox", "bearerbox"):
+        """Stop every box (smsboxes first: with bearerbox gone first they
+        log reconnect attempts) and remove the folder if we made it."""
+        for name in sorted(self.procs, key=lambda n: n == "bearerbox"):
             self.stop(name)
-        if not self.keep:
+        if self.own_dir and not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
