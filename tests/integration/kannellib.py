@@ -102,7 +102,11 @@ class KannelConf:
     mo_url: full get-url/post-url (Kannel escapes allowed); mo_method 'get'
     or 'post' (post-url sends the text as the body, the rest as X-Kannel-*
     headers). extra_* are dicts (or lists of pairs) of further keys added to
-    the group verbatim; a value None leaves the key out."""
+    the group verbatim; a value None leaves the key out. Delivery-report
+    defaults go there too, e.g. extra_user={"dlr-url": ...} (sendsms-user)
+    or extra_service={"dlr-mask": 31, "dlr-url": ...}; store_type "spool"
+    (default), "file" or None; http_smsc_port adds an `smsc = http` to
+    inject MO with any coding and UDH (see Kannel.mo_http)."""
 
     def __init__(self, workdir, mo_url=None, mo_method="get", **kw):
         self.dir = workdir
