@@ -44,8 +44,6 @@ def parse_tz(s):
     return -q if m.group(1) == "-" else q
 
 
-
-
 def run_main(argv):
     p = argparse.ArgumentParser(prog="modemsim.py", description="AT GSM modem simulator on a pty")
     p.add_argument("--link", required=True, help="symlink to create, pointing at /dev/pts/N")
@@ -86,14 +84,25 @@ def run_main(argv):
     p.add_argument("--appear-clears-hang", action="store_true",
                    help="'appear' also clears a 'fault hang'")
     p.add_argument("--seed", type=int, default=None, help="random seed (garbage, refs)")
+    p.add_argument("--dlr", choices=("on", "off"), default="on",
+                   help="answer TP-SRR with a status report (default on)")
+    p.add_argument("--dlr-delay", type=float, default=0.5,
+                   help="seconds from +CMGS to the status report (default 0.5)")
+    p.add_argument("--report-memory", choices=("SR", "SM"), default="SR",
+                   help="where reports are stored for +CDSI / ds=0 (default SR)")
+    p.add_argument("--sr-capacity", type=int, default=30, help="SR memory slots (default 30)")
+    p.add_argument("--report-log", help="JSON-lines log of every status report emitted")
+    p.add_argument("--urc-mem", choices=("plain", "te"), default="plain",
+                   help="memory names in +CMTI/+CDSI: plain (default) or in the AT+CSCS "
+                        "charset (libgammu then ignores the indication under UCS2)")
     a = p.parse_args(argv)
-    if a.capacity < 1 or a.capacity > 1000:
-        p.error("--capacity 1..1000")
+    if a.capacity < 1 or a.capacity > 1000 or a.sr_capacity < 1 or a.sr_capacity > 1000:
+        p.error("--capacity and --sr-capacity 1..1000")
+    if a.dlr_delay < 0:
+        p.error("--dlr-delay must be >= 0")
     sim = ModemSim(a)
     sim.run()
     return 0
-
-
 
 
 def main(argv):

@@ -26,7 +26,6 @@ class CtlClient(object):
         self.closing = False
 
 
-
 class ControlMixin(object):
     """Mixin of ModemSim."""
 
@@ -146,11 +145,22 @@ class ControlMixin(object):
         st["link"] = self.link
         st["pts"] = self.pts if self.present else None
         st["appear_count"] = self.appear_count
+        st["operator"] = self.a.operator
+        st["operator_name"] = self.a.operator_name
+        st["imsi"] = self.a.imsi
+        st["own_number"] = self.a.own_number
         st["stored"] = self.used()
-        st["unread"] = sum(1 for m in self.storage.values() if m["stat"] == 0)
+        st["unread"] = self.mems["SM"].unread()
         st["capacity"] = self.capacity
+        st["sr_stored"] = self.mems["SR"].used()
+        st["sr_capacity"] = self.mems["SR"].capacity
+        st["cpms"] = self.cpms
         st["sent"] = self.n_sent
         st["rejected"] = self.n_rejected
+        st["mr"] = self.mr
+        st["reports"] = self.n_reports
+        st["report_routes"] = self.report_routes
+        st["dlr"] = self.dlr_state()
         st["injected"] = self.n_injected
         st["at_commands"] = self.n_at
         st["junk_lines"] = self.n_junk
@@ -172,14 +182,16 @@ class ControlMixin(object):
         st["tx_dropped_bytes"] = self.dropped_tx
         return json.dumps(st, ensure_ascii=False)
 
-    def list_storage(self):
+    def list_storage(self, memory="SM"):
         out = []
-        for idx in sorted(self.storage):
-            m = self.storage[idx]
+        store = self.mems[memory].msgs
+        for idx in sorted(store):
+            m = store[idx]
             e = collections.OrderedDict(index=idx, stat=m["stat"], len=m["len"])
             try:
                 d = decode_pdu(m["pdu"])
-                for k in ("type", "number", "text", "ref", "total", "seq", "ucs2", "scts"):
+                for k in ("type", "number", "text", "ref", "total", "seq", "ucs2", "scts",
+                          "mr", "dt", "st", "status"):
                     if k in d:
                         e[k] = d[k]
             except (ValueError, IndexError) as ex:
@@ -216,6 +228,9 @@ class ControlMixin(object):
                 if len(argv) < k + 1:
                     raise ValueError("%s needs %d argument(s)" % (cmd, k))
                 return argv[1:k + 1], " ".join(argv[k + 1:])
+
+            def words():
+                return argv
         else:
             cmd = line.split(None, 1)[0].lower()
 
@@ -225,6 +240,9 @@ class ControlMixin(object):
                     raise ValueError("%s needs %d argument(s)" % (cmd, k))
                 rest = p[k + 1] if len(p) > k + 1 else ""
                 return p[1:k + 1], self.unescape(rest)
+
+            def words():
+                return line.split()
         self.log("CTL", line if len(line) < 400 else line[:400] + "...")
 
         if cmd == "inject" or cmd == "inject-ucs2":
@@ -347,13 +365,27 @@ class ControlMixin(object):
             self.send_delay = max(0, int(v)) / 1000.0
             return "ok"
         if cmd in ("sms-clear", "clear-sms"):
-            self.storage.clear()
+            _, rest = fixed(0)
+            which = rest.strip().upper() or "SM"
+            if which not in ("SM", "SR", "ALL"):
+                raise ValueError("sms-clear [SM|SR|all]")
+            for name, m in self.mems.items():
+                if which in (name, "ALL"):
+                    m.msgs.clear()
             return "ok"
         if cmd == "list":
-            return self.list_storage()
+            _, rest = fixed(0)
+            which = rest.strip().upper() or "SM"
+            if which not in self.mems:
+                raise ValueError("list [SM|SR]")
+            return self.list_storage(which)
         if cmd == "status":
             return self.status()
-        if cmd in ("wait-sent", "wait-stored", "wait-rx"):
+        if cmd == "dlr":
+            return self.dlr_command(words()[1:])
+        if cmd in ("hang", "vanish"):
+            return self.control_command("fault " + cmd)
+        if cmd in ("wait-sent", "wait-stored", "wait-rx", "wait-reports", "wait-cnmi"):
             (n,), rest = fixed(1)
             n = int(n)
             tmo = float(rest) if rest.strip() else 30.0
@@ -361,6 +393,10 @@ class ControlMixin(object):
                 pred = lambda: self.n_sent >= n
             elif cmd == "wait-stored":
                 pred = lambda: self.used() == n
+            elif cmd == "wait-reports":
+                pred = lambda: self.n_reports >= n
+            elif cmd == "wait-cnmi":
+                pred = lambda: self.cnmi[3] == n
             else:
                 base = self.n_at
                 pred = lambda: self.n_at - base >= n
@@ -373,6 +409,7 @@ class ControlMixin(object):
                 "inject", "inject-ucs2", "inject-ref", "inject-parts", "inject-raw",
                 "call", "hangup", "fault", "clear", "appear", "pin", "signal", "battery",
                 "network", "ussd-reply", "ussd-status", "send-delay", "sms-clear",
-                "list", "status", "wait-sent", "wait-stored", "wait-rx", "quit"]))
+                "list", "status", "wait-sent", "wait-stored", "wait-rx", "quit",
+                "dlr", "hang", "vanish", "wait-reports", "wait-cnmi"]))
         raise ValueError("unknown command %r (try help)" % cmd)
 

@@ -19,7 +19,9 @@ import tty
 from .atutil import CME_TEXT, Reply, esc_bytes, upper_outside_quotes
 from .basic_cmds import BasicCommands
 from .control import ControlMixin
+from .reports import ReportMixin
 from .sms_cmds import SmsCommands
+from .store import SmsMemory
 
 MAX_LINE = 4096          # command-line buffer (bytes)
 MAX_PDU_HEX = 1024       # edit-mode buffer (hex chars)
@@ -33,7 +35,10 @@ class Timer(object):
         self.cancelled = False
 
 
-class ModemSim(BasicCommands, SmsCommands, ControlMixin):
+class ModemSim(BasicCommands, SmsCommands, ReportMixin, ControlMixin):
+    """One modem. State that a power cycle (appear) resets is set in
+    power_on_reset(); the rest (SIM, memories, network side, faults, status
+    report settings) survives vanish/appear."""
 
     def __init__(self, a):
         self.a = a
@@ -57,7 +62,8 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
         self.t0 = time.monotonic()
         self.last_rx = None
         # SIM (survives vanish/appear)
-        self.storage = {}                  # idx -> dict(stat, pdu(bytes), len)
+        self.mems = {"SM": SmsMemory("SM", a.capacity), "SR": SmsMemory("SR", a.sr_capacity)}
+        self.storage = self.mems["SM"].msgs  # the SIM store: idx -> dict(stat, pdu, len)
         self.capacity = a.capacity
         self.smsc = a.smsc
         self.pin = a.pin
@@ -85,6 +91,8 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
         self.n_junk = 0
         self.appear_count = 0
         self.sent_fp = open(a.sent_log, "a", encoding="utf-8") if a.sent_log else None
+        self.report_fp = open(a.report_log, "a", encoding="utf-8") if a.report_log else None
+        self.reports_init()
         self.at_fp = open(a.at_log, "a", encoding="utf-8") if a.at_log else None
         self.power_on_reset()
 
@@ -95,6 +103,9 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
         self.charset = "IRA"
         self.cmgf = 0
         self.cnmi = [0, 0, 0, 0, 0]
+        self.cpms = ["SM", "SM", "SM"]    # <mem1> read/delete, <mem2> write/send, <mem3> receive
+        self.urc_held = []                # unsolicited codes held while the link is reserved
+        self.awaiting_final = False       # an edit-mode command waits for its (delayed) verdict
         self.creg_n = 0
         self.cgreg_n = 0
         self.cereg_n = 0
@@ -220,6 +231,8 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
         self.txq.clear()
         self.outbuf = bytearray()
         self.edit = None
+        self.awaiting_final = False
+        self.urc_held = []
         self.linebuf = bytearray()
         self.stop_call(None)
         if self.ready:
@@ -252,7 +265,17 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
     def unsolicited(self, text):
         if "hang" in self.faults:
             return
+        if self.edit is not None or self.awaiting_final:
+            # The link is reserved (27.005 <mode> 2): hold it until the
+            # command's final result code, as real modems do.
+            self.urc_held.append(text)
+            return
         self.tx(("\r\n%s\r\n" % text).encode("latin-1", "replace"), self.slow())
+
+    def release_urcs(self):
+        held, self.urc_held = self.urc_held, []
+        for text in held:
+            self.unsolicited(text)
 
     def slow(self):
         return self.faults.get("slow", 0) / 1000.0
@@ -298,6 +321,9 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
                          for _ in range(n))
             data = junk + data
         self.tx(data, self.slow())
+        if reply.final is not None and not reply.prompt and self.urc_held and \
+                self.edit is None and not self.awaiting_final:
+            self.release_urcs()
 
     # ---------------------------------------------------------------- input
     def on_pty_readable(self):
@@ -333,6 +359,7 @@ class ModemSim(BasicCommands, SmsCommands, ControlMixin):
             elif b == 0x1B:
                 self.edit = None
                 self.log("RX-PDU-CANCEL", e["buf"].decode("latin-1"))
+                self.release_urcs()
             elif b in (0x0D, 0x0A):
                 pass
             elif len(e["buf"]) < MAX_PDU_HEX:

@@ -229,7 +229,8 @@ def parse_udh(udh):
 
 
 def decode_pdu(data, with_smsc=True):
-    """Decode an SMS-DELIVER or SMS-SUBMIT PDU (bytes). Raises ValueError."""
+    """Decode an SMS-DELIVER, SMS-SUBMIT or SMS-STATUS-REPORT PDU (bytes).
+    Raises ValueError."""
     data = bytes(data)
     r = {}
     pos = 0
@@ -267,6 +268,8 @@ def decode_pdu(data, with_smsc=True):
             raise ValueError("SCTS truncated")
         r["scts"] = decode_scts(data[pos:pos + 7])
         pos += 7
+    elif mti == 2:
+        return decode_status_report(data, tpdu_start, pos, r)
     else:
         raise ValueError("unsupported MTI %d" % mti)
     if pos >= len(data):
@@ -382,3 +385,57 @@ def build_deliver_parts(sender, text, smsc, ref, when, tzq, force_ucs2=False,
         out.append((pdu, tlen, i, total))
     return ucs2, out
 
+
+# --------------------------------------------------------------------------
+# SMS-STATUS-REPORT (23.040 9.2.2.3)
+# --------------------------------------------------------------------------
+
+# TP-ST values (23.040 9.2.3.15) and what libgammu's DisplaySMSFrame calls them
+# (its Text: 0x00-0x02 "Delivered", 0x2X "Pending", 0x4X/0x6X "Failed").
+TP_ST = {0x00: "received by the SME", 0x01: "forwarded, delivery unconfirmed",
+         0x02: "replaced by the SC", 0x20: "congestion (still trying)",
+         0x21: "SME busy (still trying)", 0x22: "no response from SME (still trying)",
+         0x40: "remote procedure error", 0x41: "incompatible destination",
+         0x42: "connection rejected by SME", 0x43: "not obtainable",
+         0x45: "no interworking available", 0x46: "validity period expired",
+         0x47: "deleted by originating SME", 0x48: "deleted by SC administration",
+         0x49: "SM does not exist", 0x60: "congestion (gave up)",
+         0x61: "SME busy (gave up)", 0x62: "no response from SME (gave up)"}
+
+
+def status_class(st):
+    """The word libgammu puts in a report's Text for TP-ST (gsmsms.c:389)."""
+    if st < 0x03:
+        return "Delivered"
+    if st & 0x40:
+        return "Failed"
+    if st & 0x20:
+        return "Pending"
+    return "Unknown"
+
+
+def build_status_report(mr, recipient, scts, dt, st, smsc, tzq):
+    """One SMS-STATUS-REPORT PDU with the SMSC prefix -> (bytes, tpdu_len).
+    TP-MMS set (no more messages), TP-SRQ clear (the report is about a
+    SUBMIT), no TP-PI: the short form real SMSCs send and libgammu reads."""
+    tp = (bytes([0x06, mr & 0xFF]) + encode_address(recipient)
+          + encode_scts(scts, tzq) + encode_scts(dt, tzq) + bytes([st & 0xFF]))
+    return encode_smsc(smsc) + tp, len(tp)
+
+
+def decode_status_report(data, tpdu_start, pos, r):
+    r["type"] = "status-report"
+    r["mr"] = data[pos]
+    pos += 1
+    r["number"], r["toa"], pos = decode_address(data, pos)
+    if len(data) < pos + 15:
+        raise ValueError("status report truncated")
+    r["scts"] = decode_scts(data[pos:pos + 7])
+    r["dt"] = decode_scts(data[pos + 7:pos + 14])
+    r["st"] = data[pos + 14]
+    r["status"] = status_class(r["st"])
+    r["text"] = ""
+    r["total"], r["seq"], r["ref"], r["ucs2"] = 1, 1, None, False
+    r["tpdu_len"] = len(data) - tpdu_start
+    r["trailing"] = len(data) - (pos + 15)     # optional TP-PI and on
+    return r

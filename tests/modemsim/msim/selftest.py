@@ -3,8 +3,9 @@
 import datetime
 
 from .atutil import split_args, te_decode, te_encode
-from .pdu import (build_deliver, build_deliver_parts, decode_pdu, encode_address,
-                  encode_smsc, gsm7_decode, gsm7_septets, pack7, unpack7)
+from .pdu import (build_deliver, build_deliver_parts, build_status_report, decode_pdu,
+                  encode_address, encode_smsc, gsm7_decode, gsm7_septets, pack7,
+                  status_class, unpack7)
 from .tools import merge_records
 
 
@@ -76,6 +77,23 @@ def selftest_main(argv):
             {"to": "2", "text": "x", "ref": None, "total": 1, "seq": 1, "ucs2": False}]
     mm = merge_records(recs)
     check("merge", mm[0]["text"] == "ab" and mm[0]["complete"] and mm[1]["text"] == "x")
+    # SMS-STATUS-REPORT: octets by hand from 23.040 9.2.2.3 (fo 06, MR, RA,
+    # SCTS, DT, ST), then decoded back
+    later = datetime.datetime(2026, 11, 29, 5, 38, 40)
+    pdu, tlen = build_status_report(0xCC, "+84901234567", when, later, 0x45, "+84980200030", 28)
+    check("report octets", pdu.hex().upper() ==
+          "07914889200030F0" "06CC" "0B914809214365F7"
+          "62119250832382" "62119250830482" "45")
+    check("report len", tlen == 2 + 8 + 14 + 1)
+    rr = decode_pdu(pdu)
+    check("report decode", (rr["type"], rr["mr"], rr["number"], rr["st"], rr["status"]) ==
+          ("status-report", 0xCC, "+84901234567", 0x45, "Failed"))
+    check("report times", rr["scts"] == "2026-11-29T05:38:32+07:00" and
+          rr["dt"] == "2026-11-29T05:38:40+07:00" and rr["tpdu_len"] == tlen)
+    check("report national", decode_pdu(build_status_report(
+        1, "0987654321", when, when, 0, "", 28)[0])["number"] == "0987654321")
+    check("status words", [status_class(x) for x in (0, 2, 0x20, 0x41, 0x65, 0x10)] ==
+          ["Delivered", "Delivered", "Pending", "Failed", "Failed", "Unknown"])
     if fails:
         for f in fails:
             print("FAIL", f)

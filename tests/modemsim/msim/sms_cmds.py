@@ -76,23 +76,51 @@ class SmsCommands(object):
         return Reply()
 
     def used(self):
-        return len(self.storage)
+        return self.mems["SM"].used()
+
+    def urc_mem(self, name):
+        """A memory name in +CMTI/+CDSI. libgammu reads it raw into a 3-byte
+        buffer (at-sms.c:2390), so an encoded name ("0053004D" under UCS2,
+        which libgammu leaves selected after phonebook reads and USSD) makes
+        it drop the indication; --urc-mem te sends it encoded all the same."""
+        return te_encode(name, self.charset) if self.a.urc_mem == "te" else name
+
+    # <mem1> (read, list, delete) may be "SM" or "SR"; <mem2> (write, send
+    # from storage) and <mem3> (receive) only "SM". libgammu takes "SR" as
+    # readable when it is in the first list only (at-sms.c:139, 130).
+    CPMS_ALLOWED = (("SM", "SR"), ("SM",), ("SM",))
+
+    def mem(self, i=0):
+        return self.mems[self.cpms[i]]
+
+    def cpms_counts(self):
+        out = []
+        for name in self.cpms:
+            m = self.mems[name]
+            out += [m.used(), m.capacity]
+        return out
 
     def c_CPMS(self, mode, rest):
         if mode == "test":
-            return Reply(['+CPMS: ("SM"),("SM"),("SM")'])
+            return Reply(["+CPMS: %s" % ",".join(
+                "(%s)" % ",".join('"%s"' % n for n in names) for names in self.CPMS_ALLOWED)])
         blk = self.sim_block(sms=True)
         if blk:
             return blk
-        u, t = self.used(), self.capacity
         if mode == "read":
-            return Reply(['+CPMS: "SM",%d,%d,"SM",%d,%d,"SM",%d,%d' % (u, t, u, t, u, t)])
+            c = self.cpms_counts()
+            return Reply(['+CPMS: "%s",%d,%d,"%s",%d,%d,"%s",%d,%d' % (
+                self.cpms[0], c[0], c[1], self.cpms[1], c[2], c[3], self.cpms[2], c[4], c[5])])
         if mode != "set":
             return Reply(final="ERROR")
         mems = [te_decode(x, self.charset).upper() for x in split_args(rest)]
-        if not mems or any(m not in ("SM", "") for m in mems[:3]) or len(mems) > 3:
+        if not mems or len(mems) > 3 or \
+                any(m not in self.CPMS_ALLOWED[i] + ("",) for i, m in enumerate(mems)):
             return Reply(final="ERROR")
-        return Reply(["+CPMS: %d,%d,%d,%d,%d,%d" % (u, t, u, t, u, t)])
+        for i, m in enumerate(mems):
+            if m:
+                self.cpms[i] = m
+        return Reply(["+CPMS: %s" % ",".join(str(v) for v in self.cpms_counts())])
 
     def c_CSCA(self, mode, rest):
         if mode == "test":
@@ -131,8 +159,9 @@ class SmsCommands(object):
         else:
             return Reply(final="ERROR")
         lines = []
-        for idx in sorted(self.storage):
-            m = self.storage[idx]
+        store = self.mem().msgs
+        for idx in sorted(store):
+            m = store[idx]
             if want != 4 and m["stat"] != want:
                 continue
             lines.append("+CMGL: %d,%d,,%d" % (idx, m["stat"], m["len"]))
@@ -148,9 +177,9 @@ class SmsCommands(object):
         if blk:
             return blk
         idx = to_int(rest)
-        if mode != "set" or idx is None or idx < 1 or idx > self.capacity:
+        if mode != "set" or idx is None or idx < 1 or idx > self.mem().capacity:
             return self.cms(321)
-        m = self.storage.get(idx)
+        m = self.mem().msgs.get(idx)
         if m is None:
             return Reply()        # empty location: just OK (libgammu: ERR_EMPTY)
         r = Reply(["+CMGR: %d,,%d" % (m["stat"], m["len"]), m["pdu"].hex().upper()])
@@ -160,8 +189,9 @@ class SmsCommands(object):
 
     def c_CMGD(self, mode, rest):
         blk = self.sim_block(sms=True)
+        store = self.mem().msgs
         if mode == "test":
-            return Reply(["+CMGD: (%s),(0-4)" % ",".join(str(i) for i in sorted(self.storage))])
+            return Reply(["+CMGD: (%s),(0-4)" % ",".join(str(i) for i in sorted(store))])
         if blk:
             return blk
         if mode != "set":
@@ -172,15 +202,15 @@ class SmsCommands(object):
         if flag not in (0, 1, 2, 3, 4):
             return self.cms(302)
         if flag == 0:
-            if idx is None or idx < 1 or idx > self.capacity:
+            if idx is None or idx < 1 or idx > self.mem().capacity:
                 return self.cms(321)
-            if self.storage.pop(idx, None) is not None:
-                self.log("EV", "deleted %d" % idx)
+            if store.pop(idx, None) is not None:
+                self.log("EV", "deleted %s %d" % (self.cpms[0], idx))
             return Reply()
         kill = {1: (1,), 2: (1, 3), 3: (1, 2, 3), 4: (0, 1, 2, 3)}[flag]
-        for i in [i for i, m in self.storage.items() if m["stat"] in kill]:
-            del self.storage[i]
-            self.log("EV", "deleted %d (flag %d)" % (i, flag))
+        for i in [i for i, m in store.items() if m["stat"] in kill]:
+            del store[i]
+            self.log("EV", "deleted %s %d (flag %d)" % (self.cpms[0], i, flag))
         return Reply()
 
     def c_CMGS(self, mode, rest):
@@ -218,7 +248,7 @@ class SmsCommands(object):
         if blk:
             return blk
         idx = to_int(split_args(rest)[0])
-        m = self.storage.get(idx) if idx is not None else None
+        m = self.mem(1).msgs.get(idx) if idx is not None else None
         if m is None:
             return self.cms(321)
         try:
@@ -227,7 +257,10 @@ class SmsCommands(object):
             return self.cms(304)
         if d["type"] != "submit":
             return self.cms(302)
-        return self.network_send(d, "CMSS", lambda: m.__setitem__("stat", 3))
+        r = self.network_send(d, "CMSS", lambda: m.__setitem__("stat", 3))
+        if r is None:             # deferred, or never answered: echo only for now
+            r = Reply(final=None, after=None if self.awaiting_final else self.release_urcs)
+        return r
 
     def c_CPBR(self, mode, rest):
         if mode == "test":
@@ -263,21 +296,24 @@ class SmsCommands(object):
             self.respond(None, self.cms(304))
             return
         if e["kind"] == "CMGW":
-            idx = self.free_index()
+            idx = self.mem(1).put(e["stat"], pdu, d["tpdu_len"])
             if idx is None:
                 self.respond(None, self.cms(322))
                 return
-            self.storage[idx] = {"stat": e["stat"], "pdu": pdu, "len": d["tpdu_len"]}
             self.respond(None, Reply(["+CMGW: %d" % idx]))
             return
         if d["type"] != "submit":
             self.respond(None, self.cms(304))
             return
         r = self.network_send(d, "CMGS")
-        self.respond(None, r) if r is not None else None
+        if r is not None:
+            self.respond(None, r)
+        elif not self.awaiting_final:
+            self.release_urcs()       # taken but never answered (dlr for-unsent)
 
     def network_send(self, d, kind, on_ok=None):
-        """Network verdict for a submitted PDU. Returns a Reply or None (deferred)."""
+        """Network verdict for a submitted PDU. Returns a Reply, or None when
+        the answer is deferred (--send-delay) or never comes (dlr for-unsent)."""
         def verdict():
             code = None
             if "cms_once" in self.faults:
@@ -308,19 +344,34 @@ class SmsCommands(object):
             rec["binary"] = d.get("binary", False)
             rec["smsc"] = d.get("smsc", "")
             rec["via"] = kind
+            answered = not self.take_unsent()
+            if not answered:
+                rec["answered"] = False
             self.write_sent(rec)
-            self.log("EV", "%s to %s accepted mr=%d part %s/%s" % (
-                kind, d["number"], self.mr, d["seq"], d["total"]))
+            self.log("EV", "%s to %s accepted mr=%d part %s/%s%s" % (
+                kind, d["number"], self.mr, d["seq"], d["total"],
+                "" if answered else " (no answer: dlr for-unsent)"))
+            self.report_on_submit(d, self.mr)
             if on_ok:
                 on_ok()
+            if not answered:
+                return None
             return Reply(["+%s: %d" % (kind, self.mr)])
 
         if self.send_delay > 0:
             gen = self.appear_count
+            self.awaiting_final = True
 
             def later():
-                if self.present and gen == self.appear_count and "hang" not in self.faults:
-                    self.respond(None, verdict())
+                if gen != self.appear_count:
+                    return
+                self.awaiting_final = False
+                if self.present and "hang" not in self.faults:
+                    r = verdict()
+                    if r is not None:
+                        self.respond(None, r)
+                        return
+                self.release_urcs()
             self.at(self.send_delay, later)
             return None
         return verdict()
@@ -335,10 +386,7 @@ class SmsCommands(object):
             self.warn("sent-log write failed: %s" % e)
 
     def free_index(self):
-        for i in range(1, self.capacity + 1):
-            if i not in self.storage:
-                return i
-        return None
+        return self.mems["SM"].free_index()
 
     # ---------------------------------------------------------------- inject
     def inject(self, sender, text, ref=None, parts=None, force_ucs2=False):
@@ -380,7 +428,7 @@ class SmsCommands(object):
             self.storage[idx] = {"stat": 0, "pdu": pdu, "len": tlen}
             locs.append(idx)
             if self.cnmi[1] == 1 and self.present and self.pin_state == "READY":
-                self.unsolicited('+CMTI: "%s",%d' % (te_encode("SM", self.charset), idx))
+                self.unsolicited('+CMTI: "%s",%d' % (self.urc_mem(self.cpms[2]), idx))
         res = collections.OrderedDict(locations=locs)
         res.update(extra)
         res["direct"] = direct

@@ -95,7 +95,9 @@ def merge_main(argv):
     return 0
 
 
-FINAL_RE = re.compile(rb"\r\n(OK|ERROR|NO CARRIER|\+CME ERROR:[^\r]*|\+CMS ERROR:[^\r]*)\r\n$|\r\n> $")
+# A final result code on its own line (unsolicited codes may follow it in the
+# same read), or the SMS prompt at the very end.
+FINAL_RE = re.compile(rb"\r\n(OK|ERROR|NO CARRIER|\+CME ERROR:[^\r]*|\+CMS ERROR:[^\r]*)\r\n|\r\n> $")
 
 
 def at_main(argv):
