@@ -44,6 +44,29 @@ def parse_tz(s):
     return -q if m.group(1) == "-" else q
 
 
+# Vietnam's networks by MCC+MNC (what +COPS format 2 answers) and long name.
+VN_OPERATORS = {"45201": "MobiFone", "45202": "VinaPhone", "45204": "Viettel",
+                "45205": "Vietnamobile", "45207": "Gmobile"}
+
+
+def resolve_operator(a):
+    """--operator may be MCC+MNC or a known name; fill in the other, and a
+    default IMSI of that network, so several modems differ by one option."""
+    op = a.operator.strip()
+    if re.fullmatch(r"\d{5,6}", op):
+        mccmnc, name = op, VN_OPERATORS.get(op, op)
+    else:
+        found = [k for k, v in VN_OPERATORS.items() if v.lower() == op.lower()]
+        if not found:
+            raise ValueError("unknown operator %r: give --operator MCCMNC --operator-name NAME" % op)
+        mccmnc, name = found[0], VN_OPERATORS[found[0]]
+    a.operator = mccmnc
+    if a.operator_name is None:
+        a.operator_name = name
+    if a.imsi is None:
+        a.imsi = (mccmnc + "0123456789")[:15]
+
+
 def run_main(argv):
     p = argparse.ArgumentParser(prog="modemsim.py", description="AT GSM modem simulator on a pty")
     p.add_argument("--link", required=True, help="symlink to create, pointing at /dev/pts/N")
@@ -57,13 +80,17 @@ def run_main(argv):
     p.add_argument("--pin-locked", action="store_true", help="start with SIM PIN required")
     p.add_argument("--smsc", default="+84980200030", help="SMSC number (AT+CSCA?)")
     p.add_argument("--imei", default="356938035643809")
-    p.add_argument("--imsi", default="452040123456789")
+    p.add_argument("--imsi", default=None,
+                   help="AT+CIMI (default: MCC+MNC of --operator, then 0123456789...)")
     p.add_argument("--manufacturer", default="ModemSim")
     p.add_argument("--model", default="MSIM-800")
     p.add_argument("--revision", default="MSIM800R01A01")
     p.add_argument("--own-number", default="", help="AT+CNUM number (default none)")
-    p.add_argument("--operator", default="45204", help="MCC+MNC (default 45204)")
-    p.add_argument("--operator-name", default="Viettel")
+    p.add_argument("--operator", default="45204",
+                   help="MCC+MNC, or a Vietnamese operator's name (%s); default 45204"
+                   % ", ".join(sorted(VN_OPERATORS.values())))
+    p.add_argument("--operator-name", default=None,
+                   help="+COPS long name (default: from --operator)")
     p.add_argument("--lac", default="1A2B")
     p.add_argument("--cid", default="00C0FFEE")
     p.add_argument("--rssi", type=int, default=21, help="AT+CSQ rssi (default 21)")
@@ -100,6 +127,10 @@ def run_main(argv):
         p.error("--capacity and --sr-capacity 1..1000")
     if a.dlr_delay < 0:
         p.error("--dlr-delay must be >= 0")
+    try:
+        resolve_operator(a)
+    except ValueError as e:
+        p.error(str(e))
     sim = ModemSim(a)
     sim.run()
     return 0
