@@ -11,7 +11,7 @@
 #   B  MobiFone   identify + networkinfo + USSD (background: getussd waits 10 s);
 #   C  VinaPhone  status reports through `gammu monitor` (+CDSI/SR, then +CDS).
 # Every gammu connect over a pty costs ~3.5 s of libgammu's slow init writes, so
-# the slow parts run in parallel: about 50 s on two busy cores. All waits are
+# the slow parts run in parallel: about 45 s (50-65 s on busy cores). All waits are
 # for a condition (ready file, control-socket wait-*, text in an output).
 set -u
 
@@ -42,7 +42,7 @@ check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 
 cleanup() {
     local n p
-    for p in $JOBS; do kill "$p" 2>/dev/null; done
+    for p in $JOBS; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
     for n in "${!SIM_PID[@]}"; do
         p=${SIM_PID[$n]}
         if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
@@ -189,6 +189,8 @@ monitor_report() {  # monitor_report GAMMURC DS OUTFILE
     ctlx C dlr release 1 >>"$T/C/ctl.out"
     wait_text "$3" "Delivery status" 30
     kill -INT $mp 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 $mp 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $mp 2>/dev/null
     wait $mp 2>/dev/null
 }
 job_c() {
