@@ -105,7 +105,7 @@ class ModemSim(BasicCommands, SmsCommands, ReportMixin, ControlMixin):
         self.cnmi = [0, 0, 0, 0, 0]
         self.cpms = ["SM", "SM", "SM"]    # <mem1> read/delete, <mem2> write/send, <mem3> receive
         self.urc_held = []                # unsolicited codes held while the link is reserved
-        self.awaiting_final = False       # an edit-mode command waits for its (delayed) verdict
+        self.awaiting_final = False       # a send (CMGS/CMSS) waits for its --send-delay verdict
         self.creg_n = 0
         self.cgreg_n = 0
         self.cereg_n = 0

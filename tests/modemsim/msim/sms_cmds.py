@@ -86,8 +86,9 @@ class SmsCommands(object):
         return te_encode(name, self.charset) if self.a.urc_mem == "te" else name
 
     # <mem1> (read, list, delete) may be "SM" or "SR"; <mem2> (write, send
-    # from storage) and <mem3> (receive) only "SM". libgammu takes "SR" as
-    # readable when it is in the first list only (at-sms.c:139, 130).
+    # from storage) and <mem3> (receive) only "SM". libgammu takes a memory
+    # named anywhere in the =? reply as readable, and as writeable only when
+    # the second list names it (at-sms.c:114-144).
     CPMS_ALLOWED = (("SM", "SR"), ("SM",), ("SM",))
 
     def mem(self, i=0):
