@@ -4,7 +4,7 @@
  * status/ussd/poll_events/hangup; create. Reading, deleting and sending
  * SMS live in modem_gammu_sms.c; the shared state is in modem_gammu.h.
  *
- * Rules libgammu imposes (details in shared/docs/libgammu-notes.md):
+ * Rules libgammu imposes (details in modem/LIBGAMMU.md):
  * - GSM_InitConnection resets every callback to NULL, and the dummy driver
  *   dereferences SendSMSStatus unconditionally: callbacks are installed
  *   after every connect.
