@@ -85,9 +85,10 @@ static int day_strip(struct web_req *rq, struct buf *b, int64_t dayno)
 			return r;
 		calendar_day_str(d, day);
 		calendar_date(d, &y, &m, &dd);
-		if ((r = web_h(b, "<a href=\"/appointments?day=%r\" class=\"%r%r\">%r %d/%d", day,
-			       d == dayno ? "on" : "", calendar_is_open(&cd) ? "" : " closed",
-			       calendar_weekday_short(cd.weekday, rq->en), dd, m)) < 0)
+		if ((r = web_h(b, "<a href=\"/appointments?day=%.*s\" class=\"%.*s%.*s\">%.*s %d/%d",
+			       WEB_RAW, day, WEB_RAW, d == dayno ? "on" : "",
+			       WEB_RAW, calendar_is_open(&cd) ? "" : " closed",
+			       WEB_RAW, calendar_weekday_short(cd.weekday, rq->en), dd, m)) < 0)
 			return r;
 		r = counts[d - from] ? web_h(b, "<small>%d</small></a>", counts[d - from])
 				     : buf_adds(b, "<small>·</small></a>");
@@ -138,16 +139,17 @@ static int appt_item(struct web_req *rq, struct buf *b, const struct appt_row *a
 	int r;
 
 	referrals_local_phone(a->phone, local, sizeof(local));
-	if ((r = web_h(b, "<li id=\"appt-%D\"><b>#%D</b> <a href=\"/contacts/%u\">%s</a> "
-			  "<span class=\"tag %r\">%s</span> %s %s <span class=\"muted\">%s</span>",
-		       a->id, a->id, a->phone + (a->phone[0] == '+'), local,
-		       strcmp(a->status, "confirmed") == 0 ? "ok" : strcmp(a->status, "requested") == 0 ? "warn" : "",
+	if ((r = web_h(b, "<li id=\"appt-%lld\"><b>#%lld</b> <a href=\"/contacts/%.*s\">%s</a> "
+			  "<span class=\"tag %.*s\">%s</span> %s %s <span class=\"muted\">%s</span>",
+		       (long long)a->id, (long long)a->id, WEB_URL, a->phone + (a->phone[0] == '+'),
+		       local,
+		       WEB_RAW, strcmp(a->status, "confirmed") == 0 ? "ok" : strcmp(a->status, "requested") == 0 ? "warn" : "",
 		       status_label(rq, a->status), a->code, a->topic, a->officer)) < 0)
 		return r;
 	if (!live)
 		return buf_adds(b, "</li>");
-	if ((r = web_h(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/%D\" class=\"inline\">",
-		       a->id)) < 0 ||
+	if ((r = web_h(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">",
+		       (long long)a->id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0)
 		return r;
 	if (strcmp(a->status, "requested") == 0)
@@ -160,10 +162,12 @@ static int appt_item(struct web_req *rq, struct buf *b, const struct appt_row *a
 	else
 		r = web_h(b, "<button type=\"submit\" name=\"action\" value=\"cancel\" class=\"second\""
 			     " data-confirm=\"%s\">%s</button>",
-			  web_t(rq, "Hủy lịch hẹn này?", "Cancel this appointment?"), web_t(rq, "Hủy", "Cancel"));
+			  web_t(rq, "Hủy lịch hẹn này?", "Cancel this appointment?"),
+			  web_t(rq, "Hủy", "Cancel"));
 	if (r < 0 || (r = buf_adds(b, "</form>")) < 0)
 		return r;
-	if ((r = web_h(b, "<form method=\"post\" action=\"/appointments/%D\" class=\"row\">", a->id)) < 0 ||
+	if ((r = web_h(b, "<form method=\"post\" action=\"/appointments/%lld\" class=\"row\">",
+		       (long long)a->id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0)
 		return r;
 	return web_h(b, "<input type=\"hidden\" name=\"action\" value=\"move\">"
@@ -223,19 +227,20 @@ static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, cons
 		       web_t(rq, "Giờ làm việc, ngày nghỉ", "Office hours and holidays"))) < 0 ||
 	    (r = day_strip(rq, b, dayno)) < 0)
 		goto out;
-	if ((r = web_h(b, "<h2 id=\"day-title\">%r %s</h2><p class=\"muted\">%s %s · %d %s · %d %s%r%s</p>",
-		       calendar_weekday_short(cd.weekday, rq->en), day,
+	if ((r = web_h(b, "<h2 id=\"day-title\">%.*s %s</h2><p class=\"muted\">%s %s · %d %s · %d %s%.*s%s</p>",
+		       WEB_RAW, calendar_weekday_short(cd.weekday, rq->en), day,
 		       calendar_is_open(&cd) ? web_t(rq, "Mở cửa", "Open") : web_t(rq, "Đóng cửa", "Closed"),
-		       periods.data, cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"), cs.capacity,
-		       web_t(rq, "hộ một lượt", "households a slot"), *cd.note ? " · " : "", cd.note)) < 0)
+		       periods.data, cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"),
+		       cs.capacity, web_t(rq, "hộ một lượt", "households a slot"),
+		       WEB_RAW, *cd.note ? " · " : "", cd.note)) < 0)
 		goto out;
 	if ((r = web_table_begin(rq, b, "slots", "Giờ", "Time", "Đã đặt", "Booked", "Lịch hẹn",
 				 "Appointments", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < nslots; i++) {
 		calendar_hhmm(starts[i], hhmm);
-		if ((r = web_h(b, "<tr><th>%s</th><td>%d/%d</td><td><ul class=\"plain\">", hhmm, fill[i],
-			       cs.capacity)) < 0)
+		if ((r = web_h(b, "<tr><th>%s</th><td>%d/%d</td><td><ul class=\"plain\">", hhmm,
+			       fill[i], cs.capacity)) < 0)
 			goto out;
 		for (size_t k = 0; k < n; k++) {
 			int live = strcmp(rows[k].status, "requested") == 0 || strcmp(rows[k].status, "confirmed") == 0;
@@ -264,7 +269,8 @@ static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, cons
 			if ((in_slot && (strcmp(rows[k].status, "requested") == 0 ||
 					 strcmp(rows[k].status, "confirmed") == 0)))
 				continue;
-			if ((r = web_h(b, "<li>%s ", rows[k].slot)) < 0 || (r = appt_item(rq, b, &rows[k], day)) < 0)
+			if ((r = web_h(b, "<li>%s ",
+				       rows[k].slot)) < 0 || (r = appt_item(rq, b, &rows[k], day)) < 0)
 				goto out;
 		}
 		if ((r = buf_adds(b, "</ul>")) < 0)
@@ -395,7 +401,7 @@ int web_page_appointment_action(struct web_req *rq, struct web_resp *rs)
 	if ((r = db_commit(rq->db)) < 0)
 		goto out;
 	calendar_day_str(dayno, back);
-	if ((r = web_h(&where, "/appointments?day=%r&ok=%r", back, action)) < 0)
+	if ((r = web_h(&where, "/appointments?day=%.*s&ok=%.*s", WEB_RAW, back, WEB_RAW, action)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

@@ -38,22 +38,25 @@ int web_page_calendar(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	/* settings */
 	if ((r = web_h(b, "<div class=\"grid\"><form method=\"post\" action=\"/calendar\" class=\"stack card\">"
-			  "<h2>%s</h2>", web_t(rq, "Lượt hẹn", "Slots"))) < 0 || (r = web_csrf_field(rq, b)) < 0 ||
+			  "<h2>%s</h2>",
+		       web_t(rq, "Lượt hẹn", "Slots"))) < 0 || (r = web_csrf_field(rq, b)) < 0 ||
 	    (r = web_h(b, "<input type=\"hidden\" name=\"what\" value=\"settings\">"
 			  "<label for=\"c-slot\">%s</label><input type=\"number\" id=\"c-slot\" name=\"slot\" min=\"5\""
-			  " max=\"240\" value=\"%d\"%r>"
+			  " max=\"240\" value=\"%d\"%.*s>"
 			  "<label for=\"c-cap\">%s</label><input type=\"number\" id=\"c-cap\" name=\"capacity\" min=\"1\""
-			  " max=\"100\" value=\"%d\"%r>"
+			  " max=\"100\" value=\"%d\"%.*s>"
 			  "<label for=\"c-hor\">%s</label><input type=\"number\" id=\"c-hor\" name=\"horizon\" min=\"1\""
-			  " max=\"366\" value=\"%d\"%r>"
-			  "<label for=\"c-place\">%s</label><input type=\"text\" id=\"c-place\" name=\"place\" value=\"%s\"%r>"
-			  "%r%s%r</form>",
-		       web_t(rq, "Phút một lượt", "Minutes a slot"), cs.slot_minutes, ro ? " readonly" : "",
-		       web_t(rq, "Số hộ một lượt", "Households a slot"), cs.capacity, ro ? " readonly" : "",
+			  " max=\"366\" value=\"%d\"%.*s>"
+			  "<label for=\"c-place\">%s</label><input type=\"text\" id=\"c-place\" name=\"place\" value=\"%s\"%.*s>"
+			  "%.*s%s%.*s</form>",
+		       web_t(rq, "Phút một lượt", "Minutes a slot"), cs.slot_minutes,
+		       WEB_RAW, ro ? " readonly" : "", web_t(rq, "Số hộ một lượt", "Households a slot"),
+		       cs.capacity, WEB_RAW, ro ? " readonly" : "",
 		       web_t(rq, "Đặt trước tối đa (ngày)", "Bookable days ahead"), cs.horizon_days,
-		       ro ? " readonly" : "", web_t(rq, "Nơi tiếp dân", "Where households are received"), cs.place,
-		       ro ? " readonly" : "", ro ? "" : "<p><button type=\"submit\">", ro ? "" : web_t(rq, "Lưu", "Save"),
-		       ro ? "" : "</button></p>")) < 0)
+		       WEB_RAW, ro ? " readonly" : "",
+		       web_t(rq, "Nơi tiếp dân", "Where households are received"), cs.place,
+		       WEB_RAW, ro ? " readonly" : "", WEB_RAW, ro ? "" : "<p><button type=\"submit\">",
+		       ro ? "" : web_t(rq, "Lưu", "Save"), WEB_RAW, ro ? "" : "</button></p>")) < 0)
 		goto out;
 	/* hours, Monday first as the office's week */
 	if ((r = web_h(b, "<form method=\"post\" action=\"/calendar\" class=\"stack card\"><h2>%s</h2>",
@@ -76,14 +79,14 @@ int web_page_calendar(struct web_req *rq, struct web_resp *rs)
 			calendar_hhmm(p[k].closes, z);
 			r = buf_addf(&spec, "%s%s-%s", k ? "," : "", a, z);
 		}
-		if (r < 0 || (r = web_h(b, "<label for=\"h-%d\">%r</label><input type=\"text\" id=\"h-%d\" name=\"h%d\""
-					   " value=\"%s\"%r>",
-					wd, calendar_weekday_short(wd, rq->en), wd, wd, spec.data,
-					ro ? " readonly" : "")) < 0)
+		if (r < 0 || (r = web_h(b, "<label for=\"h-%d\">%.*s</label><input type=\"text\" id=\"h-%d\" name=\"h%d\""
+					   " value=\"%s\"%.*s>",
+					wd, WEB_RAW, calendar_weekday_short(wd, rq->en), wd, wd,
+					spec.data, WEB_RAW, ro ? " readonly" : "")) < 0)
 			goto out;
 	}
-	if ((r = web_h(b, "%r%s%r</form></div>", ro ? "" : "<p><button type=\"submit\">",
-		       ro ? "" : web_t(rq, "Lưu", "Save"), ro ? "" : "</button></p>")) < 0)
+	if ((r = web_h(b, "%.*s%s%.*s</form></div>", WEB_RAW, ro ? "" : "<p><button type=\"submit\">",
+		       ro ? "" : web_t(rq, "Lưu", "Save"), WEB_RAW, ro ? "" : "</button></p>")) < 0)
 		goto out;
 	/* dated days */
 	if ((r = web_h(b, "<h2>%s</h2>",
@@ -131,8 +134,8 @@ int web_page_calendar(struct web_req *rq, struct web_resp *rs)
 		    (r = web_h(b, "</select></label><label>%s<input type=\"text\" name=\"note\" maxlength=\"%d\"></label>"
 				  "<label>%s<input type=\"text\" name=\"hours\" placeholder=\"07:30-11:30\"></label>"
 				  "<button type=\"submit\">%s</button></div></form>",
-			       web_t(rq, "Ghi chú", "Note"), NOTE_MAX, web_t(rq, "Giờ riêng", "Own hours"),
-			       web_t(rq, "Thêm", "Add"))) < 0)
+			       web_t(rq, "Ghi chú", "Note"), NOTE_MAX,
+			       web_t(rq, "Giờ riêng", "Own hours"), web_t(rq, "Thêm", "Add"))) < 0)
 			goto out;
 	}
 	r = web_page_end(rq, rs);

@@ -83,7 +83,8 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 	    (r = web_option(b, "", web_t(rq, "Tất cả", "All"), st_f)) < 0 ||
 	    (r = web_option(b, "open", web_t(rq, "Đang tuyển", "Open"), st_f)) < 0 ||
 	    (r = web_option(b, "closed", web_t(rq, "Đã đóng", "Closed"), st_f)) < 0 ||
-	    (r = web_h(b, "</select><button type=\"submit\">%s</button></form>", web_t(rq, "Tìm", "Search"))) < 0)
+	    (r = web_h(b, "</select><button type=\"submit\">%s</button></form>",
+		       web_t(rq, "Tìm", "Search"))) < 0)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT j.id, j.code, j.title, j.commune, j.district, j.status,"
 				    " coalesce(j.deadline, ''),"
@@ -105,12 +106,12 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 	while ((r = db_step(st)) == DB_ROW) {
 		int open = strcmp(db_col_text(st, 5), "open") == 0;
 
-		if ((r = web_h(b, "<tr><td>%D</td><td><a href=\"/jobs/%D\">%s</a> <span class=\"muted\">%s</span></td>"
-				  "<td>%s%r%s</td><td>%s</td><td><span class=\"tag %r\">%s</span></td><td>%d (%d)</td></tr>",
-			       (int64_t)sqlite3_column_int64(st, 0), (int64_t)sqlite3_column_int64(st, 0),
+		if ((r = web_h(b, "<tr><td>%lld</td><td><a href=\"/jobs/%lld\">%s</a> <span class=\"muted\">%s</span></td>"
+				  "<td>%s%.*s%s</td><td>%s</td><td><span class=\"tag %.*s\">%s</span></td><td>%d (%d)</td></tr>",
+			       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 0),
 			       db_col_text(st, 2), db_col_text(st, 1), db_col_text(st, 3),
-			       *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
-			       db_col_text(st, 6), open ? "ok" : "", open ? web_t(rq, "đang tuyển", "open")
+			       WEB_RAW, *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
+			       db_col_text(st, 6), WEB_RAW, open ? "ok" : "", open ? web_t(rq, "đang tuyển", "open")
 									  : web_t(rq, "đã đóng", "closed"),
 			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 8))) < 0)
 			goto out;
@@ -148,7 +149,8 @@ static int job_form(struct web_req *rq, struct buf *b, int64_t id, const struct 
 
 	buf_init(&tmp, FIELD_TEXT_MAX);
 	if (id)
-		r = web_h(b, "<form method=\"post\" action=\"/jobs/%D\" class=\"stack card\" id=\"job-form\">", id);
+		r = web_h(b, "<form method=\"post\" action=\"/jobs/%lld\" class=\"stack card\" id=\"job-form\">",
+			  (long long)id);
 	else
 		r = web_h(b, "<form method=\"post\" action=\"/jobs/new\" class=\"stack card\" id=\"job-form\">");
 	if (r < 0 || (r = web_csrf_field(rq, b)) < 0)
@@ -158,15 +160,17 @@ static int job_form(struct web_req *rq, struct buf *b, int64_t id, const struct 
 		const char *v = value_of(posted, rec, f->name, &tmp);
 		int bad = bad_field && strcmp(bad_field, f->name) == 0;
 
-		if ((r = web_h(b, "<div%r><label for=\"j-%r\">%s</label>", bad ? " class=\"bad\"" : "", f->name,
+		if ((r = web_h(b, "<div%.*s><label for=\"j-%.*s\">%s</label>",
+			       WEB_RAW, bad ? " class=\"bad\"" : "", WEB_RAW, f->name,
 			       web_t(rq, f->vi, f->en))) < 0)
 			goto out;
 		if (f->textarea)
-			r = web_h(b, "<textarea id=\"j-%r\" name=\"%r\" rows=\"3\">%s</textarea></div>", f->name,
-				  f->name, v);
+			r = web_h(b, "<textarea id=\"j-%.*s\" name=\"%.*s\" rows=\"3\">%s</textarea></div>",
+				  WEB_RAW, f->name, WEB_RAW, f->name, v);
 		else
-			r = web_h(b, "<input type=\"text\" id=\"j-%r\" name=\"%r\" value=\"%s\"%r></div>", f->name,
-				  f->name, v, strcmp(f->name, "title") == 0 ? " required" : "");
+			r = web_h(b, "<input type=\"text\" id=\"j-%.*s\" name=\"%.*s\" value=\"%s\"%.*s></div>",
+				  WEB_RAW, f->name, WEB_RAW, f->name, v,
+				  WEB_RAW, strcmp(f->name, "title") == 0 ? " required" : "");
 		if (r < 0)
 			goto out;
 	}
@@ -196,12 +200,13 @@ static int referrals_table(struct web_req *rq, struct buf *b, int64_t job_id)
 
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
-		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%u\">%s</a></td><td>%s</td><td>"
-				  "<form method=\"post\" action=\"/referrals/%D\" class=\"row\">",
-			       db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, when,
-			       (int64_t)sqlite3_column_int64(st, 0))) < 0 ||
+		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%.*s\">%s</a></td><td>%s</td><td>"
+				  "<form method=\"post\" action=\"/referrals/%lld\" class=\"row\">",
+			       WEB_URL, db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, when,
+			       (long long)sqlite3_column_int64(st, 0))) < 0 ||
 		    (r = web_csrf_field(rq, b)) < 0 ||
-		    (r = web_h(b, "<select name=\"status\" aria-label=\"%s\">", web_t(rq, "Trạng thái", "Status"))) < 0)
+		    (r = web_h(b, "<select name=\"status\" aria-label=\"%s\">",
+			       web_t(rq, "Trạng thái", "Status"))) < 0)
 			goto out;
 		for (int k = 0; referral_states[k]; k++)
 			if ((r = web_option(b, referral_states[k], web_referral_label(rq, referral_states[k]), cur)) < 0)
@@ -251,7 +256,7 @@ static int job_broadcasts(struct web_req *rq, struct buf *b, int64_t job_id)
 		buf_reset(&line);
 		if ((r = broadcast_progress(rq->db, rq->cfg, ids[i], rq->now, &p)) < 0 ||
 		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0 ||
-		    (r = web_h(b, "<li>#%D: %s</li>", ids[i], line.data)) < 0)
+		    (r = web_h(b, "<li>#%lld: %s</li>", (long long)ids[i], line.data)) < 0)
 			goto out;
 	}
 	r = buf_adds(b, "</ul>");
@@ -274,7 +279,7 @@ static int job_page(struct web_req *rq, struct web_resp *rs, int64_t id, const s
 	if (id) {
 		if ((r = jobs_get(rq->db, id, j)) < 0 || (r = content_jobs_get(rq->db, j->code, &rec)) < 0)
 			goto out;
-		if ((r = web_h(&title, "%D. %s", id, j->title)) < 0)
+		if ((r = web_h(&title, "%lld. %s", (long long)id, j->title)) < 0)
 			goto out;
 	} else if ((r = buf_adds(&title, web_t(rq, "Đăng tin việc làm", "Post a job offer"))) < 0) {
 		goto out;
@@ -284,15 +289,17 @@ static int job_page(struct web_req *rq, struct web_resp *rs, int64_t id, const s
 	if (error && (r = web_notice(b, "err", error)) < 0)
 		goto out;
 	if (id) {
-		if ((r = web_h(b, "<p><span class=\"tag %r\">%s</span> <span class=\"muted\">%s</span></p>"
-				  "<p class=\"actions\">", j->open ? "ok" : "",
+		if ((r = web_h(b, "<p><span class=\"tag %.*s\">%s</span> <span class=\"muted\">%s</span></p>"
+				  "<p class=\"actions\">",
+			       WEB_RAW, j->open ? "ok" : "",
 			       j->open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
 			       j->code)) < 0)
 			goto out;
 		if (j->open &&
-		    ((r = web_h(b, "<a class=\"btn\" href=\"/jobs/%D/broadcast\" id=\"broadcast\">%s</a>"
-				   "<form method=\"post\" action=\"/jobs/%D/close\" class=\"inline\">",
-				id, web_t(rq, "Gửi quảng bá", "Broadcast"), id)) < 0 ||
+		    ((r = web_h(b, "<a class=\"btn\" href=\"/jobs/%lld/broadcast\" id=\"broadcast\">%s</a>"
+				   "<form method=\"post\" action=\"/jobs/%lld/close\" class=\"inline\">",
+				(long long)id, web_t(rq, "Gửi quảng bá", "Broadcast"),
+				(long long)id)) < 0 ||
 		     (r = web_csrf_field(rq, b)) < 0 ||
 		     (r = web_h(b, "<button type=\"submit\" class=\"danger\" data-confirm=\"%s\">%s</button></form>",
 				web_t(rq, "Đóng tin này? Tin quảng bá chưa gửi sẽ bị hủy.",
@@ -475,8 +482,8 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 			     oc == CONTENT_UNCHANGED ? "unchanged" : "from the web console")) < 0 ||
 	    (r = db_commit(rq->db)) < 0)
 		goto out;
-	if ((r = web_h(&where, "/jobs/%D?ok=%r", id,
-		       !stored ? "posted" : oc == CONTENT_UNCHANGED ? "nochange" : "saved")) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=%.*s", (long long)id,
+		       WEB_RAW, !stored ? "posted" : oc == CONTENT_UNCHANGED ? "nochange" : "saved")) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
@@ -509,7 +516,7 @@ int web_page_job_close(struct web_req *rq, struct web_resp *rs)
 	} else if (r < 0 || (r = db_commit(rq->db)) < 0) {
 		goto out;
 	}
-	if ((r = web_h(&where, "/jobs/%D?ok=closed", id)) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=closed", (long long)id)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
@@ -558,7 +565,7 @@ int web_page_referral_status(struct web_req *rq, struct web_resp *rs)
 	    (r = audit_write(rq->db, time(NULL), actor, "referral status", "", detail.data)) < 0 ||
 	    (r = db_commit(rq->db)) < 0)
 		goto out;
-	if ((r = web_h(&where, "/jobs/%D?ok=status", job)) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=status", (long long)job)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
