@@ -7,9 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "gateway/ctl/ctl.h"
 #include "gateway/paths.h"
 
@@ -53,16 +51,6 @@ static void usage(FILE *f)
 		   "  -V, --version      print the version\n\nCommands:\n");
 	for (const struct subcommand *s = subcommands; s->name; s++)
 		fprintf(f, "  %s\n", s->help);
-}
-
-int ctl_open_db(const struct ctl *c, struct db **out)
-{
-	int r = store_open(out, c->cfg.database.path, c->cfg.database.busy_timeout_ms);
-
-	if (r < 0)
-		fprintf(stderr, "gatewayctl: cannot open database %s: %s\n", c->cfg.database.path,
-			gw_strerror(r));
-	return r;
 }
 
 /* An absolute database.path is the one inside the --root installation. */

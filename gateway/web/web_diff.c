@@ -48,7 +48,8 @@ static int emit(struct buf *out, const char *tag, const struct tok *t, size_t fr
 	for (size_t i = from; i < to && r == 0; i++)
 		r = buf_add(&piece, t[i].s, t[i].n);
 	if (r == 0)
-		r = tag ? web_h(out, "<%r>%s</%r>", tag, piece.data, tag) : web_html_esc(out, piece.data);
+		r = tag ? web_h(out, "<%.*s>%s</%.*s>", WEB_RAW, tag, piece.data,
+				WEB_RAW, tag) : web_html_esc(out, piece.data);
 	buf_release(&piece);
 	return r;
 }
@@ -64,8 +65,9 @@ int web_diff_words(const char *a, const char *b, struct buf *out)
 	if (!ta || !tb)
 		goto out;
 	if (tokenize(a, ta, WEB_DIFF_TOKENS_MAX, &na) < 0 || tokenize(b, tb, WEB_DIFF_TOKENS_MAX, &nb) < 0) {
-		r = web_h(out, "%r%s%r%r%s%r", *a ? "<del>" : "", a, *a ? "</del>" : "",
-			  *b ? "<ins>" : "", b, *b ? "</ins>" : "");
+		r = web_h(out, "%.*s%s%.*s%.*s%s%.*s", WEB_RAW, *a ? "<del>" : "", a,
+			  WEB_RAW, *a ? "</del>" : "", WEB_RAW, *b ? "<ins>" : "", b,
+			  WEB_RAW, *b ? "</ins>" : "");
 		goto out;
 	}
 	/* len[i][j]: common subsequence of a[i..] and b[j..] */

@@ -44,6 +44,18 @@ int web_url_enc(struct buf *b, const char *s)
 	return r;
 }
 
+/* One %.*s: the mode decides what becomes of s. */
+static int add_mode(struct buf *b, int mode, const char *s)
+{
+	int r = GW_ERR_INVAL; /* a real precision, or a mode we do not know: our bug */
+
+	if (mode == WEB_RAW)
+		r = buf_adds(b, s ? s : "");
+	else if (mode == WEB_URL)
+		r = web_url_enc(b, s);
+	return r;
+}
+
 int web_h(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,28 +63,31 @@ int web_h(struct buf *b, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	while (*fmt && r == 0) {
-		size_t plain = strcspn(fmt, "%");
+		size_t plain = strcspn(fmt, "%"), len = 2;
 
 		if (plain) {
 			r = buf_add(b, fmt, plain);
 			fmt += plain;
 			continue;
 		}
-		switch (fmt[1]) {
-		case 's': r = web_html_esc(b, va_arg(ap, const char *)); break;
-		case 'r': {
-			const char *s = va_arg(ap, const char *);
+		if (fmt[1] == 's') {
+			r = web_html_esc(b, va_arg(ap, const char *));
+		} else if (fmt[1] == 'd') {
+			r = buf_addf(b, "%d", va_arg(ap, int));
+		} else if (fmt[1] == '%') {
+			r = buf_addch(b, '%');
+		} else if (strncmp(fmt + 1, "lld", 3) == 0) {
+			r = buf_addf(b, "%lld", va_arg(ap, long long));
+			len = 4;
+		} else if (strncmp(fmt + 1, ".*s", 3) == 0) {
+			int mode = va_arg(ap, int);
 
-			r = buf_adds(b, s ? s : "");
-			break;
+			r = add_mode(b, mode, va_arg(ap, const char *));
+			len = 4;
+		} else {
+			r = GW_ERR_INVAL; /* a wrong format is our bug: fail loudly */
 		}
-		case 'u': r = web_url_enc(b, va_arg(ap, const char *)); break;
-		case 'd': r = buf_addf(b, "%d", va_arg(ap, int)); break;
-		case 'D': r = buf_addf(b, "%lld", (long long)va_arg(ap, int64_t)); break;
-		case '%': r = buf_addch(b, '%'); break;
-		default: r = GW_ERR_INVAL; break; /* a wrong format is our bug: fail loudly */
-		}
-		fmt += 2;
+		fmt += len;
 	}
 	va_end(ap);
 	return r;
@@ -105,29 +120,30 @@ int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, c
 	 * answer page has nothing to come back to) */
 	if ((r = web_url_enc(&back, rq->post ? "/" : rq->path)) < 0)
 		goto out;
-	if ((r = web_h(b, "<!DOCTYPE html>\n<html lang=\"%r\"><head><meta charset=\"utf-8\">"
+	if ((r = web_h(b, "<!DOCTYPE html>\n<html lang=\"%.*s\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		       "<title>%s · %s</title>"
 		       "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 		       "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">"
 		       "<script src=\"/static/app.js\" defer></script></head><body>\n"
 		       "<header class=\"top\"><a class=\"brand\" href=\"/\">%s</a>",
-		       rq->en ? "en" : "vi", title, web_t(rq, "Cổng SMS", "SMS gateway"),
+		       WEB_RAW, rq->en ? "en" : "vi", title, web_t(rq, "Cổng SMS", "SMS gateway"),
 		       web_t(rq, "Cổng SMS", "SMS gateway"))) < 0)
 		goto out;
 	if (rq->logged_in) {
 		if ((r = buf_adds(b, "<nav>")) < 0)
 			goto out;
 		for (size_t i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++)
-			if ((r = web_h(b, "<a href=\"%r\"%r>%s</a>", nav_items[i].href,
-				       nav && strcmp(nav, nav_items[i].key) == 0 ? " class=\"on\"" : "",
+			if ((r = web_h(b, "<a href=\"%.*s\"%.*s>%s</a>", WEB_RAW, nav_items[i].href,
+				       WEB_RAW, nav && strcmp(nav, nav_items[i].key) == 0 ? " class=\"on\"" : "",
 				       web_t(rq, nav_items[i].vi, nav_items[i].en))) < 0)
 				goto out;
 		if ((r = buf_adds(b, "</nav>")) < 0)
 			goto out;
 	}
-	if ((r = web_h(b, "<div class=\"who\"><a class=\"lang\" href=\"/lang?to=%r&amp;next=%r\">%s</a>",
-		       rq->en ? "vi" : "en", back.data, rq->en ? "Tiếng Việt" : "English")) < 0)
+	if ((r = web_h(b, "<div class=\"who\"><a class=\"lang\" href=\"/lang?to=%.*s&amp;next=%.*s\">%s</a>",
+		       WEB_RAW, rq->en ? "vi" : "en", WEB_RAW, back.data,
+		       rq->en ? "Tiếng Việt" : "English")) < 0)
 		goto out;
 	if (rq->logged_in &&
 	    ((r = web_h(b, "<span class=\"acct\">%s (%s%s%s)</span>"
@@ -162,8 +178,8 @@ int web_csrf_field(const struct web_req *rq, struct buf *b)
 
 int web_notice(struct buf *b, const char *kind, const char *text)
 {
-	return web_h(b, "<p class=\"notice %s\" role=\"%r\">%s</p>\n", kind,
-		     strcmp(kind, "err") == 0 ? "alert" : "status", text);
+	return web_h(b, "<p class=\"notice %s\" role=\"%.*s\">%s</p>\n", kind,
+		     WEB_RAW, strcmp(kind, "err") == 0 ? "alert" : "status", text);
 }
 
 int web_error(struct web_req *rq, struct web_resp *rs, unsigned status, const char *vi,
@@ -263,8 +279,8 @@ int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...
 
 int web_option(struct buf *b, const char *value, const char *label, const char *current)
 {
-	return web_h(b, "<option value=\"%s\"%r>%s</option>", value,
-		     current && strcmp(current, value) == 0 ? " selected" : "", label);
+	return web_h(b, "<option value=\"%s\"%.*s>%s</option>", value,
+		     WEB_RAW, current && strcmp(current, value) == 0 ? " selected" : "", label);
 }
 
 static const struct {

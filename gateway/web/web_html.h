@@ -1,15 +1,22 @@
 /* web_html.h - HTML for the web console: escaping, the page frame, the two
  * languages.
  *
- * Everything a page writes goes through web_h(), a tiny printf whose %s
+ * Everything a page writes goes through web_h(), a little printf whose %s
  * ESCAPES its argument: text from the database, the form or the URL can
  * only be shown as text (a program titled "<script>" renders as those
- * characters). Markup of our own is the format string itself or %r.
+ * characters). Markup of our own is the format string itself, or a %.*s
+ * whose precision is WEB_RAW. Its format language is a subset of printf's,
+ * so the compiler checks every call (format attribute, -Wformat=2):
  *
- *   %s  string, HTML-escaped (& < > " ' become entities; NULL is "")
- *   %r  string, raw: only for markup we built ourselves
- *   %u  string, percent-encoded for a URL query or path segment
- *   %d  int       %D  int64_t (long long)       %%  a percent sign
+ *   %s    string, HTML-escaped (& < > " ' become entities; NULL is "")
+ *   %.*s  with WEB_RAW: string, raw (only for markup we built ourselves)
+ *         with WEB_URL: string, percent-encoded for a URL query or path
+ *         segment; any other precision is our bug: GW_ERR_INVAL
+ *   %d    int     %lld  long long (cast int64_t values)     %%  a percent sign
+ *
+ *   web_h(b, "<a href=\"/contacts/%.*s\">%s</a>", WEB_URL, phone, name);
+ *
+ * Any other conversion is refused with GW_ERR_INVAL, loudly, not printed.
  *
  * Language: Vietnamese unless the visitor chose English (cookie gw_lang,
  * set by /lang); every string is written in both at the place it is used,
@@ -31,7 +38,15 @@
 
 int web_html_esc(struct buf *b, const char *s);
 int web_url_enc(struct buf *b, const char *s);
-int web_h(struct buf *b, const char *fmt, ...);
+
+/* The precisions of web_h's %.*s: negative, as printf ignores them, and
+ * unlikely values for a computed precision. */
+enum web_h_mode {
+	WEB_RAW = -1001, /* the string as it is */
+	WEB_URL = -1002, /* percent-encoded */
+};
+
+int web_h(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* vi or en, as the visitor reads. */
 const char *web_t(const struct web_req *rq, const char *vi, const char *en);

@@ -85,9 +85,10 @@ int web_svg_chart(const struct web_chart *c, const char *label, struct buf *out)
 			if (h < 1)
 				h = 1;
 			base -= h;
-			if ((r = web_h(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%r\">"
+			if ((r = web_h(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%.*s\">"
 					    "<title>%s %s: %d</title></rect>",
-				       x, base, bar, h, web_svg_colour(s), day, c->names[s], n)) < 0)
+				       x, base, bar, h, WEB_RAW, web_svg_colour(s), day, c->names[s],
+				       n)) < 0)
 				return r;
 		}
 		if ((d % 5 == 0 || d == days - 1) &&
@@ -105,8 +106,8 @@ int web_svg_legend(const struct web_chart *c, struct buf *out)
 
 	for (int s = 0; s < c->nseries && r == 0; s++)
 		r = web_h(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\">"
-			       "<rect width=\"12\" height=\"12\" rx=\"2\" fill=\"%r\"/></svg> %s</span>",
-			  web_svg_colour(s), c->names[s]);
+			       "<rect width=\"12\" height=\"12\" rx=\"2\" fill=\"%.*s\"/></svg> %s</span>",
+			  WEB_RAW, web_svg_colour(s), c->names[s]);
 	if (r == 0)
 		r = buf_adds(out, "</div>");
 	return r;

@@ -85,9 +85,10 @@ static int day_strip(struct web_req *rq, struct buf *b, int64_t dayno)
 			return r;
 		calendar_day_str(d, day);
 		calendar_date(d, &y, &m, &dd);
-		if ((r = web_h(b, "<a href=\"/appointments?day=%r\" class=\"%r%r\">%r %d/%d", day,
-			       d == dayno ? "on" : "", calendar_is_open(&cd) ? "" : " closed",
-			       calendar_weekday_short(cd.weekday, rq->en), dd, m)) < 0)
+		if ((r = web_h(b, "<a href=\"/appointments?day=%.*s\" class=\"%.*s%.*s\">%.*s %d/%d",
+			       WEB_RAW, day, WEB_RAW, d == dayno ? "on" : "",
+			       WEB_RAW, calendar_is_open(&cd) ? "" : " closed",
+			       WEB_RAW, calendar_weekday_short(cd.weekday, rq->en), dd, m)) < 0)
 			return r;
 		r = counts[d - from] ? web_h(b, "<small>%d</small></a>", counts[d - from])
 				     : buf_adds(b, "<small>·</small></a>");
@@ -131,23 +132,18 @@ static int load_day(struct web_req *rq, const char *day, struct appt_row *rows, 
 	return r < 0 ? r : 0;
 }
 
-static int appt_item(struct web_req *rq, struct buf *b, const struct appt_row *a, const char *day)
+static int is_live(const char *status)
 {
-	int live = strcmp(a->status, "requested") == 0 || strcmp(a->status, "confirmed") == 0;
-	char local[32];
+	return strcmp(status, "requested") == 0 || strcmp(status, "confirmed") == 0;
+}
+
+/* A live appointment's buttons: confirm and decline, or cancel; and move. */
+static int appt_actions(struct web_req *rq, struct buf *b, const struct appt_row *a, const char *day)
+{
 	int r;
 
-	referrals_local_phone(a->phone, local, sizeof(local));
-	if ((r = web_h(b, "<li id=\"appt-%D\"><b>#%D</b> <a href=\"/contacts/%u\">%s</a> "
-			  "<span class=\"tag %r\">%s</span> %s %s <span class=\"muted\">%s</span>",
-		       a->id, a->id, a->phone + (a->phone[0] == '+'), local,
-		       strcmp(a->status, "confirmed") == 0 ? "ok" : strcmp(a->status, "requested") == 0 ? "warn" : "",
-		       status_label(rq, a->status), a->code, a->topic, a->officer)) < 0)
-		return r;
-	if (!live)
-		return buf_adds(b, "</li>");
-	if ((r = web_h(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/%D\" class=\"inline\">",
-		       a->id)) < 0 ||
+	if ((r = web_h(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/%lld\""
+			  " class=\"inline\">", (long long)a->id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0)
 		return r;
 	if (strcmp(a->status, "requested") == 0)
@@ -160,120 +156,172 @@ static int appt_item(struct web_req *rq, struct buf *b, const struct appt_row *a
 	else
 		r = web_h(b, "<button type=\"submit\" name=\"action\" value=\"cancel\" class=\"second\""
 			     " data-confirm=\"%s\">%s</button>",
-			  web_t(rq, "Hủy lịch hẹn này?", "Cancel this appointment?"), web_t(rq, "Hủy", "Cancel"));
+			  web_t(rq, "Hủy lịch hẹn này?", "Cancel this appointment?"),
+			  web_t(rq, "Hủy", "Cancel"));
 	if (r < 0 || (r = buf_adds(b, "</form>")) < 0)
 		return r;
-	if ((r = web_h(b, "<form method=\"post\" action=\"/appointments/%D\" class=\"row\">", a->id)) < 0 ||
+	if ((r = web_h(b, "<form method=\"post\" action=\"/appointments/%lld\" class=\"row\">",
+		       (long long)a->id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0)
 		return r;
 	return web_h(b, "<input type=\"hidden\" name=\"action\" value=\"move\">"
 			"<input type=\"date\" name=\"day\" value=\"%s\" aria-label=\"%s\">"
 			"<input type=\"time\" name=\"time\" value=\"%s\" step=\"300\" aria-label=\"%s\">"
-			"<button type=\"submit\" class=\"second\">%s</button></form></div></li>",
+			"<button type=\"submit\" class=\"second\">%s</button></form></div>",
 		     day, web_t(rq, "Ngày", "Day"), a->slot, web_t(rq, "Giờ", "Time"),
 		     web_t(rq, "Dời", "Move"));
 }
 
-static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, const char *error)
+static int appt_item(struct web_req *rq, struct buf *b, const struct appt_row *a, const char *day)
 {
-	struct appt_row *rows = calloc(DAY_ROWS_MAX, sizeof(*rows));
-	int starts[CALENDAR_MAX_SLOTS], fill[CALENDAR_MAX_SLOTS] = { 0 };
-	char day[CALENDAR_DAY_LEN], hhmm[CALENDAR_HHMM_LEN];
+	const char *tag = strcmp(a->status, "confirmed") == 0 ? "ok"
+			  : strcmp(a->status, "requested") == 0 ? "warn" : "";
+	char local[32];
+	int r;
+
+	referrals_local_phone(a->phone, local, sizeof(local));
+	if ((r = web_h(b, "<li id=\"appt-%lld\"><b>#%lld</b> <a href=\"/contacts/%.*s\">%s</a> "
+			  "<span class=\"tag %.*s\">%s</span> %s %s <span class=\"muted\">%s</span>",
+		       (long long)a->id, (long long)a->id, WEB_URL, a->phone + (a->phone[0] == '+'), local,
+		       WEB_RAW, tag, status_label(rq, a->status), a->code, a->topic, a->officer)) < 0 ||
+	    (is_live(a->status) && (r = appt_actions(rq, b, a, day)) < 0))
+		return r;
+	return buf_adds(b, "</li>");
+}
+
+/* One day as the page shows it. */
+struct day_view {
+	int64_t dayno;
+	char day[CALENDAR_DAY_LEN];
 	struct calendar_settings cs;
 	struct calendar_day cd;
-	struct buf *b = &rs->body, periods;
-	sqlite3_stmt *st;
-	size_t n = 0, nslots, shown = 0;
-	int r = GW_ERR_NOMEM;
+	struct appt_row rows[DAY_ROWS_MAX]; /* the account's, by slot */
+	size_t n;
+	int starts[CALENDAR_MAX_SLOTS];     /* the day's slots, minutes */
+	int fill[CALENDAR_MAX_SLOTS];       /* live appointments in each */
+	size_t nslots;
+};
 
-	buf_init(&periods, 256);
-	if (!rows)
-		goto out;
-	calendar_day_str(dayno, day);
-	if ((r = calendar_settings_get(rq->db, &cs)) < 0 || (r = calendar_day_get(rq->db, dayno, &cd)) < 0 ||
-	    (r = load_day(rq, day, rows, DAY_ROWS_MAX, &n)) < 0 ||
-	    (r = calendar_format_periods(cd.periods, cd.nperiods, &periods)) < 0)
-		goto out;
-	nslots = calendar_slots(&cd, cs.slot_minutes, starts, CALENDAR_MAX_SLOTS);
+static int load_view(struct web_req *rq, int64_t dayno, struct day_view *v)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	v->dayno = dayno;
+	calendar_day_str(dayno, v->day);
+	if ((r = calendar_settings_get(rq->db, &v->cs)) < 0 || (r = calendar_day_get(rq->db, dayno, &v->cd)) < 0 ||
+	    (r = load_day(rq, v->day, v->rows, DAY_ROWS_MAX, &v->n)) < 0)
+		return r;
+	v->nslots = calendar_slots(&v->cd, v->cs.slot_minutes, v->starts, CALENDAR_MAX_SLOTS);
 	/* every live appointment fills its slot, whoever's commune it is */
 	if ((r = db_prepare(rq->db, "SELECT slot, count(*) FROM appointments WHERE day = ?"
 				    " AND status IN ('requested', 'confirmed') GROUP BY slot", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, day);
+		return r;
+	db_bind_text(st, 1, v->day);
 	while ((r = db_step(st)) == DB_ROW) {
 		int m;
 
 		if (calendar_parse_hhmm(db_col_text(st, 0), &m) < 0)
 			continue;
-		for (size_t i = 0; i < nslots; i++)
-			if (starts[i] == m)
-				fill[i] = sqlite3_column_int(st, 1);
+		for (size_t i = 0; i < v->nslots; i++)
+			if (v->starts[i] == m)
+				v->fill[i] = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
-	if (r < 0)
-		goto out;
-	if ((r = web_page_begin(rq, rs, web_t(rq, "Lịch hẹn", "Appointments"), "appts")) < 0)
-		goto out;
-	if (error && (r = web_notice(b, "err", error)) < 0)
+	return r < 0 ? r : 0;
+}
+
+/* Which day: the date field, the strip of days around it, the day's hours. */
+static int day_header(struct web_req *rq, struct buf *b, const struct day_view *v)
+{
+	struct buf periods;
+	int r;
+
+	buf_init(&periods, 256);
+	if ((r = calendar_format_periods(v->cd.periods, v->cd.nperiods, &periods)) < 0)
 		goto out;
 	if ((r = web_h(b, "<form method=\"get\" action=\"/appointments\" class=\"row\"><input type=\"date\""
 			  " name=\"day\" value=\"%s\" aria-label=\"%s\"><button type=\"submit\" class=\"second\">%s</button>"
 			  "<a class=\"btn second\" href=\"/calendar\">%s</a></form>",
-		       day, web_t(rq, "Ngày", "Day"), web_t(rq, "Xem", "Show"),
+		       v->day, web_t(rq, "Ngày", "Day"), web_t(rq, "Xem", "Show"),
 		       web_t(rq, "Giờ làm việc, ngày nghỉ", "Office hours and holidays"))) < 0 ||
-	    (r = day_strip(rq, b, dayno)) < 0)
+	    (r = day_strip(rq, b, v->dayno)) < 0)
 		goto out;
-	if ((r = web_h(b, "<h2 id=\"day-title\">%r %s</h2><p class=\"muted\">%s %s · %d %s · %d %s%r%s</p>",
-		       calendar_weekday_short(cd.weekday, rq->en), day,
-		       calendar_is_open(&cd) ? web_t(rq, "Mở cửa", "Open") : web_t(rq, "Đóng cửa", "Closed"),
-		       periods.data, cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"), cs.capacity,
-		       web_t(rq, "hộ một lượt", "households a slot"), *cd.note ? " · " : "", cd.note)) < 0)
-		goto out;
+	r = web_h(b, "<h2 id=\"day-title\">%.*s %s</h2><p class=\"muted\">%s %s · %d %s · %d %s%.*s%s</p>",
+		  WEB_RAW, calendar_weekday_short(v->cd.weekday, rq->en), v->day,
+		  calendar_is_open(&v->cd) ? web_t(rq, "Mở cửa", "Open") : web_t(rq, "Đóng cửa", "Closed"),
+		  periods.data, v->cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"),
+		  v->cs.capacity, web_t(rq, "hộ một lượt", "households a slot"),
+		  WEB_RAW, *v->cd.note ? " · " : "", v->cd.note);
+out:
+	buf_release(&periods);
+	return r;
+}
+
+/* The day's slots with their live appointments; *shown: how many. */
+static int slots_table(struct web_req *rq, struct buf *b, const struct day_view *v, size_t *shown)
+{
+	char hhmm[CALENDAR_HHMM_LEN];
+	int r;
+
 	if ((r = web_table_begin(rq, b, "slots", "Giờ", "Time", "Đã đặt", "Booked", "Lịch hẹn",
 				 "Appointments", NULL)) < 0)
-		goto out;
-	for (size_t i = 0; i < nslots; i++) {
-		calendar_hhmm(starts[i], hhmm);
-		if ((r = web_h(b, "<tr><th>%s</th><td>%d/%d</td><td><ul class=\"plain\">", hhmm, fill[i],
-			       cs.capacity)) < 0)
-			goto out;
-		for (size_t k = 0; k < n; k++) {
-			int live = strcmp(rows[k].status, "requested") == 0 || strcmp(rows[k].status, "confirmed") == 0;
-
-			if (!live || rows[k].minute != starts[i])
+		return r;
+	for (size_t i = 0; i < v->nslots; i++) {
+		calendar_hhmm(v->starts[i], hhmm);
+		if ((r = web_h(b, "<tr><th>%s</th><td>%d/%d</td><td><ul class=\"plain\">", hhmm,
+			       v->fill[i], v->cs.capacity)) < 0)
+			return r;
+		for (size_t k = 0; k < v->n; k++) {
+			if (!is_live(v->rows[k].status) || v->rows[k].minute != v->starts[i])
 				continue;
-			if ((r = appt_item(rq, b, &rows[k], day)) < 0)
-				goto out;
-			shown++;
+			if ((r = appt_item(rq, b, &v->rows[k], v->day)) < 0)
+				return r;
+			(*shown)++;
 		}
 		if ((r = buf_adds(b, "</ul></td></tr>")) < 0)
-			goto out;
+			return r;
 	}
-	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
-		goto out;
-	if (shown < n) {
-		/* outside today's slots (hours changed since), or no longer live */
-		if ((r = web_h(b, "<h2>%s</h2><ul class=\"plain\" id=\"other-appts\">",
-			       web_t(rq, "Khác trong ngày", "Others that day"))) < 0)
-			goto out;
-		for (size_t k = 0; k < n; k++) {
-			int in_slot = 0;
+	return buf_adds(b, WEB_TABLE_END);
+}
 
-			for (size_t i = 0; i < nslots; i++)
-				in_slot |= rows[k].minute == starts[i];
-			if ((in_slot && (strcmp(rows[k].status, "requested") == 0 ||
-					 strcmp(rows[k].status, "confirmed") == 0)))
-				continue;
-			if ((r = web_h(b, "<li>%s ", rows[k].slot)) < 0 || (r = appt_item(rq, b, &rows[k], day)) < 0)
-				goto out;
-		}
-		if ((r = buf_adds(b, "</ul>")) < 0)
-			goto out;
+/* The rest: outside the day's slots (hours changed since), or no longer live. */
+static int others_list(struct web_req *rq, struct buf *b, const struct day_view *v)
+{
+	int r;
+
+	if ((r = web_h(b, "<h2>%s</h2><ul class=\"plain\" id=\"other-appts\">",
+		       web_t(rq, "Khác trong ngày", "Others that day"))) < 0)
+		return r;
+	for (size_t k = 0; k < v->n; k++) {
+		int in_slot = 0;
+
+		for (size_t i = 0; i < v->nslots; i++)
+			in_slot |= v->rows[k].minute == v->starts[i];
+		if (in_slot && is_live(v->rows[k].status))
+			continue;
+		if ((r = web_h(b, "<li>%s ", v->rows[k].slot)) < 0 ||
+		    (r = appt_item(rq, b, &v->rows[k], v->day)) < 0)
+			return r;
 	}
+	return buf_adds(b, "</ul>");
+}
+
+static int day_page(struct web_req *rq, struct web_resp *rs, int64_t dayno, const char *error)
+{
+	struct day_view *v = calloc(1, sizeof(*v));
+	struct buf *b = &rs->body;
+	size_t shown = 0;
+	int r = GW_ERR_NOMEM;
+
+	if (!v || (r = load_view(rq, dayno, v)) < 0 ||
+	    (r = web_page_begin(rq, rs, web_t(rq, "Lịch hẹn", "Appointments"), "appts")) < 0 ||
+	    (error && (r = web_notice(b, "err", error)) < 0) || (r = day_header(rq, b, v)) < 0 ||
+	    (r = slots_table(rq, b, v, &shown)) < 0 || (shown < v->n && (r = others_list(rq, b, v)) < 0))
+		goto out;
 	r = web_page_end(rq, rs);
 out:
-	free(rows);
-	buf_release(&periods);
+	free(v);
 	return r;
 }
 
@@ -321,18 +369,67 @@ out:
 	return r;
 }
 
+/* The buttons: the status each sets (NULL: a move), the household's
+ * notice, the audit action and the ?ok= key of the answer. */
+static const struct appt_action {
+	const char *name, *status;
+	enum appointments_notice notice;
+	const char *audit, *flash;
+} appt_actions_known[] = {
+	{ "confirm", "confirmed", APPOINTMENTS_NOTICE_CONFIRMED, "appointment_confirm", "confirmed" },
+	{ "decline", "declined", APPOINTMENTS_NOTICE_DECLINED, "appointment_decline", "declined" },
+	{ "cancel", "cancelled", APPOINTMENTS_NOTICE_CANCELLED, "appointment_cancel", "cancelled" },
+	{ "move", NULL, APPOINTMENTS_NOTICE_MOVED, "appointment_move", "moved" },
+};
+
+/* Apply act to appointment id in the open transaction; *v: the rules' verdict
+ * (the household is told and the change audited only when it is OK). */
+static int apply_action(struct web_req *rq, const struct appt_action *act, int64_t id, int64_t dayno,
+			int minute, enum appointments_verdict *v)
+{
+	int r = act->status ? appointments_set_status(rq->db, id, act->status, rq->acct.id, rq->now, v)
+			    : appointments_move(rq->db, rq->cfg, rq->now, id, dayno, minute, 1, v);
+
+	if (r == 0 && *v == APPOINTMENTS_OK)
+		r = tell(rq, id, act->notice, act->audit);
+	return r;
+}
+
+/* The day again with why the rules refused the change (409). */
+static int refused(struct web_req *rq, struct web_resp *rs, enum appointments_verdict v, int64_t dayno,
+		   int minute)
+{
+	struct buf why;
+	int r;
+
+	buf_init(&why, 4096);
+	if (v == APPOINTMENTS_NOT_LIVE)
+		r = buf_adds(&why, web_t(rq, "Lịch hẹn này đã hủy, bị từ chối hoặc đã xong.",
+					 "This appointment is cancelled, declined or done."));
+	else
+		r = appointments_refusal(rq->db, rq->cfg, rq->now, NULL, v, dayno, minute, 0, NULL, "",
+					 rq->en, &why);
+	if (r == 0 && (r = day_page(rq, rs, dayno, why.data)) == 0)
+		rs->status = 409;
+	buf_release(&why);
+	return r;
+}
+
 int web_page_appointment_action(struct web_req *rq, struct web_resp *rs)
 {
 	enum appointments_verdict v = APPOINTMENTS_OK;
-	const char *action = web_form_str(&rq->form, "action");
+	const char *name = web_form_str(&rq->form, "action");
+	const struct appt_action *act = NULL;
 	struct appointment a;
-	struct buf where, why;
+	struct buf where;
 	char seg[24], back[CALENDAR_DAY_LEN];
 	int64_t id = 0, dayno = 0;
 	int minute = 0, scope, r;
 
 	buf_init(&where, WEB_URL_MAX);
-	buf_init(&why, 4096);
+	for (size_t i = 0; i < sizeof(appt_actions_known) / sizeof(appt_actions_known[0]); i++)
+		if (strcmp(name, appt_actions_known[i].name) == 0)
+			act = &appt_actions_known[i];
 	if (web_path_segment(rq->path, "/appointments/", seg, sizeof(seg), NULL) < 0 ||
 	    web_parse_id(seg, &id) < 0) {
 		r = web_error(rq, rs, 404, "Không có lịch hẹn này.", "No such appointment.");
@@ -344,7 +441,7 @@ int web_page_appointment_action(struct web_req *rq, struct web_resp *rs)
 	}
 	if ((r = appointments_get(rq->db, id, &a)) < 0 || (r = calendar_parse_day(a.day, &dayno)) < 0)
 		goto out;
-	if (strcmp(action, "move") == 0 &&
+	if (act && !act->status &&
 	    (calendar_parse_day(web_form_str(&rq->form, "day"), &dayno) < 0 ||
 	     calendar_parse_hhmm(web_form_str(&rq->form, "time"), &minute) < 0)) {
 		r = day_page(rq, rs, dayno, web_t(rq, "Ngày hoặc giờ không hợp lệ.", "Not a valid day or time."));
@@ -354,53 +451,26 @@ int web_page_appointment_action(struct web_req *rq, struct web_resp *rs)
 	}
 	if ((r = db_begin(rq->db)) < 0)
 		goto out;
-	if (strcmp(action, "confirm") == 0 || strcmp(action, "decline") == 0 ||
-	    strcmp(action, "cancel") == 0) {
-		const char *status = action[0] == 'c' && action[1] == 'o' ? "confirmed"
-				     : action[0] == 'd' ? "declined" : "cancelled";
-		enum appointments_notice kind = status[0] == 'c' && status[1] == 'o' ? APPOINTMENTS_NOTICE_CONFIRMED
-					       : status[0] == 'd' ? APPOINTMENTS_NOTICE_DECLINED
-								  : APPOINTMENTS_NOTICE_CANCELLED;
-
-		if ((r = appointments_set_status(rq->db, id, status, rq->acct.id, rq->now, &v)) < 0)
-			goto out;
-		if (v == APPOINTMENTS_OK && (r = tell(rq, id, kind, status[0] == 'c' && status[1] == 'o'
-							    ? "appointment_confirm" : status[0] == 'd'
-							    ? "appointment_decline" : "appointment_cancel")) < 0)
-			goto out;
-		action = status;
-	} else if (strcmp(action, "move") == 0) {
-		if ((r = appointments_move(rq->db, rq->cfg, rq->now, id, dayno, minute, 1, &v)) < 0)
-			goto out;
-		if (v == APPOINTMENTS_OK && (r = tell(rq, id, APPOINTMENTS_NOTICE_MOVED, "appointment_move")) < 0)
-			goto out;
-		action = "moved";
-	} else {
+	if (!act) {
 		db_rollback(rq->db);
 		r = web_error(rq, rs, 400, "Không rõ việc cần làm.", "Unknown action.");
 		goto out;
 	}
+	if ((r = apply_action(rq, act, id, dayno, minute, &v)) < 0)
+		goto out;
 	if (v != APPOINTMENTS_OK) {
 		db_rollback(rq->db);
-		if (v == APPOINTMENTS_NOT_LIVE)
-			r = buf_adds(&why, web_t(rq, "Lịch hẹn này đã hủy, bị từ chối hoặc đã xong.",
-						 "This appointment is cancelled, declined or done."));
-		else
-			r = appointments_refusal(rq->db, rq->cfg, rq->now, NULL, v, dayno, minute, 0, NULL, "",
-						 rq->en, &why);
-		if (r == 0 && (r = day_page(rq, rs, dayno, why.data)) == 0)
-			rs->status = 409;
+		r = refused(rq, rs, v, dayno, minute);
 		goto out;
 	}
 	if ((r = db_commit(rq->db)) < 0)
 		goto out;
 	calendar_day_str(dayno, back);
-	if ((r = web_h(&where, "/appointments?day=%r&ok=%r", back, action)) < 0)
+	if ((r = web_h(&where, "/appointments?day=%.*s&ok=%.*s", WEB_RAW, back, WEB_RAW, act->flash)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
 	db_rollback(rq->db);
 	buf_release(&where);
-	buf_release(&why);
 	return r;
 }

@@ -103,17 +103,19 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 	    (r = web_page_begin(rq, rs, title.data, "jobs")) < 0 || (r = jobs_broadcast_text(&j, &text)) < 0 ||
 	    (r = reply_measure(text.data, &parts, &ucs2)) < 0)
 		goto out;
-	if ((r = web_h(b, "<p><a href=\"/jobs/%D\">← %s</a></p><h2>%s</h2><div class=\"sms\" id=\"bc-text\">%s"
-			  "<span class=\"meta\">%d SMS · %r</span></div>"
-			  "<form method=\"get\" action=\"/jobs/%D/broadcast\" class=\"row\">"
+	if ((r = web_h(b, "<p><a href=\"/jobs/%lld\">← %s</a></p><h2>%s</h2><div class=\"sms\" id=\"bc-text\">%s"
+			  "<span class=\"meta\">%d SMS · %.*s</span></div>"
+			  "<form method=\"get\" action=\"/jobs/%lld/broadcast\" class=\"row\">"
 			  "<label>%s<input type=\"text\" name=\"area\" value=\"%s\" placeholder=\"%s\"></label>"
 			  "<label>%s<input type=\"text\" name=\"type\" value=\"%s\" placeholder=\"may, kho, xkld\"></label>"
 			  "<button type=\"submit\" class=\"second\">%s</button></form>",
-		       j.id, web_t(rq, "Về tin việc", "Back to the offer"),
-		       web_t(rq, "Tin nhắn người đăng ký nhận", "The message subscribers get"), text.data, parts,
-		       ucs2 ? "UCS-2" : "GSM-7", j.id, web_t(rq, "Chỉ nơi", "Only area"), area,
+		       (long long)j.id, web_t(rq, "Về tin việc", "Back to the offer"),
+		       web_t(rq, "Tin nhắn người đăng ký nhận", "The message subscribers get"),
+		       text.data, parts, WEB_RAW, ucs2 ? "UCS-2" : "GSM-7", (long long)j.id,
+		       web_t(rq, "Chỉ nơi", "Only area"), area,
 		       web_t(rq, "trống = nơi của tin", "empty = the offer's places"),
-		       web_t(rq, "Chỉ loại việc", "Only type"), type, web_t(rq, "Tính lại", "Recount"))) < 0)
+		       web_t(rq, "Chỉ loại việc", "Only type"), type,
+		       web_t(rq, "Tính lại", "Recount"))) < 0)
 		goto out;
 	r = dry_run(rq, j.id, area, type, &d);
 	if (r == GW_ERR_INVAL) {
@@ -136,10 +138,12 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if (broadcast_quiet(rq->cfg, rq->now))
 		r = web_h(b, "<li>%s %s–%s: %s <b>%s</b></li>",
-			  web_t(rq, "Đang trong giờ yên tĩnh", "Quiet hours now"), rq->cfg->broadcast.quiet_start,
-			  rq->cfg->broadcast.quiet_end, web_t(rq, "bắt đầu gửi lúc", "sending starts at"), from);
+			  web_t(rq, "Đang trong giờ yên tĩnh", "Quiet hours now"),
+			  rq->cfg->broadcast.quiet_start, rq->cfg->broadcast.quiet_end,
+			  web_t(rq, "bắt đầu gửi lúc", "sending starts at"), from);
 	else
-		r = web_h(b, "<li>%s %s–%s</li>", web_t(rq, "Không gửi trong giờ yên tĩnh", "Nothing is sent in quiet hours"),
+		r = web_h(b, "<li>%s %s–%s</li>",
+			  web_t(rq, "Không gửi trong giờ yên tĩnh", "Nothing is sent in quiet hours"),
 			  rq->cfg->broadcast.quiet_start, rq->cfg->broadcast.quiet_end);
 	if (r < 0)
 		goto out;
@@ -150,17 +154,18 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 		       d.capped, web_t(rq, "(gửi vào ngày mai)", "(theirs go tomorrow)"))) < 0)
 		goto out;
 	if ((r = buf_addf(&rate, "%.1f", d.p.per_min)) < 0 ||
-	    (r = web_h(b, "<li>%s: <b>%s</b> (%s %s%r)</li></ul>",
+	    (r = web_h(b, "<li>%s: <b>%s</b> (%s %s%.*s)</li></ul>",
 		       web_t(rq, "Dự kiến xong", "Estimated finish"), d.recipients ? eta : "-",
 		       rate.data, web_t(rq, "tin/phút", "messages/min"),
-		       d.p.measured ? "" : web_t(rq, ", ước tính", ", estimated"))) < 0)
+		       WEB_RAW, d.p.measured ? "" : web_t(rq, ", ước tính", ", estimated"))) < 0)
 		goto out;
-	if ((r = web_h(b, "<form method=\"post\" action=\"/jobs/%D/broadcast\">", j.id)) < 0 ||
+	if ((r = web_h(b, "<form method=\"post\" action=\"/jobs/%lld/broadcast\">",
+		       (long long)j.id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0 ||
 	    (r = web_h(b, "<input type=\"hidden\" name=\"area\" value=\"%s\"><input type=\"hidden\" name=\"type\""
-			  " value=\"%s\"><button type=\"submit\" id=\"bc-send\"%r data-confirm=\"%s\">%s</button></form>"
+			  " value=\"%s\"><button type=\"submit\" id=\"bc-send\"%.*s data-confirm=\"%s\">%s</button></form>"
 			  "</section>",
-		       area, type, d.recipients ? "" : " disabled",
+		       area, type, WEB_RAW, d.recipients ? "" : " disabled",
 		       web_t(rq, "Gửi cho tất cả người nhận?", "Send to every recipient?"),
 		       web_t(rq, "Gửi", "Send"))) < 0)
 		goto out;
@@ -254,12 +259,14 @@ int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 		if ((r = broadcast_progress(rq->db, rq->cfg, rows[i].id, rq->now, &p)) < 0 ||
 		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0)
 			goto out;
-		if ((r = web_h(b, "<tr><td>%D</td><td>%s</td><td>%s%r", rows[i].id, when, rows[i].text,
-			       rows[i].job ? " " : "")) < 0 ||
-		    (rows[i].job && (r = web_h(b, "<a href=\"/jobs/%D\">%s %D</a>", rows[i].job,
-					       web_t(rq, "việc", "job"), rows[i].job)) < 0) ||
+		if ((r = web_h(b, "<tr><td>%lld</td><td>%s</td><td>%s%.*s", (long long)rows[i].id, when,
+			       rows[i].text, WEB_RAW, rows[i].job ? " " : "")) < 0 ||
+		    (rows[i].job && (r = web_h(b, "<a href=\"/jobs/%lld\">%s %lld</a>",
+					       (long long)rows[i].job, web_t(rq, "việc", "job"),
+					       (long long)rows[i].job)) < 0) ||
 		    (r = web_h(b, "</td><td>%s<br><meter min=\"0\" max=\"%d\" value=\"%d\"></meter></td></tr>",
-			       line.data, p.recipients > 0 ? p.recipients : 1, p.sent + p.failed + p.cancelled)) < 0)
+			       line.data, p.recipients > 0 ? p.recipients : 1,
+			       p.sent + p.failed + p.cancelled)) < 0)
 			goto out;
 	}
 	if (!n && (r = web_h(b, "<tr><td colspan=\"4\" class=\"muted\">%s</td></tr>",

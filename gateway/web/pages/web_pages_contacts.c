@@ -35,9 +35,11 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if ((r = web_h(b, "<form method=\"get\" action=\"/contacts\" class=\"row\"><input type=\"search\" name=\"q\""
 			  " value=\"%s\" aria-label=\"%s\" placeholder=\"%s\"><label><input type=\"checkbox\" name=\"optout\""
-			  " value=\"1\"%r> %s</label><button type=\"submit\">%s</button></form>",
-		       q, web_t(rq, "Tìm", "Search"), web_t(rq, "Số điện thoại hoặc xã", "Phone or commune"),
-		       optout ? " checked" : "", web_t(rq, "chỉ số đã ngừng nhận", "opted out only"),
+			  " value=\"1\"%.*s> %s</label><button type=\"submit\">%s</button></form>",
+		       q, web_t(rq, "Tìm", "Search"),
+		       web_t(rq, "Số điện thoại hoặc xã", "Phone or commune"),
+		       WEB_RAW, optout ? " checked" : "",
+		       web_t(rq, "chỉ số đã ngừng nhận", "opted out only"),
 		       web_t(rq, "Tìm", "Search"))) < 0)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT c.phone, c.lang, c.unaccented, c.opted_out, c.commune, c.last_seen,"
@@ -56,12 +58,12 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 5), seen, sizeof(seen));
 		referrals_local_phone(db_col_text(st, 0), local, sizeof(local));
-		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%u\">%s</a> <span class=\"muted\">%s%r</span></td>"
-				  "<td>%s</td><td>%r</td><td>%d</td><td>%s</td></tr>",
-			       db_col_text(st, 0) + (*db_col_text(st, 0) == '+'), local, db_col_text(st, 1),
-			       sqlite3_column_int(st, 2) ? web_t(rq, ", không dấu", ", unaccented") : "",
+		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%.*s\">%s</a> <span class=\"muted\">%s%.*s</span></td>"
+				  "<td>%s</td><td>%.*s</td><td>%d</td><td>%s</td></tr>",
+			       WEB_URL, db_col_text(st, 0) + (*db_col_text(st, 0) == '+'), local, db_col_text(st, 1),
+			       WEB_RAW, sqlite3_column_int(st, 2) ? web_t(rq, ", không dấu", ", unaccented") : "",
 			       db_col_text(st, 4),
-			       sqlite3_column_int(st, 3) ? web_t(rq, "<span class=\"tag err\">đã ngừng nhận</span>",
+			       WEB_RAW, sqlite3_column_int(st, 3) ? web_t(rq, "<span class=\"tag err\">đã ngừng nhận</span>",
 								 "<span class=\"tag err\">opted out</span>")
 							 : web_t(rq, "<span class=\"tag ok\">nhận</span>",
 								 "<span class=\"tag ok\">receives</span>"),
@@ -71,7 +73,8 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 	}
 	if (r < 0)
 		goto out;
-	if (!n && (r = web_h(b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", web_t(rq, "Không có.", "None."))) < 0)
+	if (!n && (r = web_h(b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>",
+			     web_t(rq, "Không có.", "None."))) < 0)
 		goto out;
 	if ((r = buf_adds(b, WEB_TABLE_END)) < 0)
 		goto out;
@@ -116,14 +119,16 @@ static int subscriptions(struct web_req *rq, struct buf *b, const char *phone, c
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		if ((r = web_h(b, "<li>%s: %s · %s: %s <span class=\"muted\">%s</span> "
-				  "<form method=\"post\" action=\"/contacts/%u\" class=\"inline\">",
+				  "<form method=\"post\" action=\"/contacts/%.*s\" class=\"inline\">",
 			       web_t(rq, "Nơi", "Area"), *db_col_text(st, 1) ? db_col_text(st, 1) : "*",
-			       web_t(rq, "Loại", "Type"), *db_col_text(st, 2) ? db_col_text(st, 2) : "*", when, seg)) < 0 ||
+			       web_t(rq, "Loại", "Type"),
+			       *db_col_text(st, 2) ? db_col_text(st, 2) : "*", when,
+			       WEB_URL, seg)) < 0 ||
 		    (r = web_csrf_field(rq, b)) < 0 ||
 		    (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"unsubscribe\">"
-				  "<input type=\"hidden\" name=\"id\" value=\"%D\">"
+				  "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
 				  "<button type=\"submit\" class=\"second\">%s</button></form></li>",
-			       (int64_t)sqlite3_column_int64(st, 0), web_t(rq, "Xóa", "Remove"))) < 0)
+			       (long long)sqlite3_column_int64(st, 0), web_t(rq, "Xóa", "Remove"))) < 0)
 			goto out;
 		n++;
 	}
@@ -160,9 +165,9 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 		opted = sqlite3_column_int(st, 2);
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		web_fmt_time(rq, sqlite3_column_int64(st, 6), seen, sizeof(seen));
-		r = web_h(b, "<section class=\"card\" id=\"contact\"><p>%s · %s: %s%r · %s: %s · %s: %s</p>",
+		r = web_h(b, "<section class=\"card\" id=\"contact\"><p>%s · %s: %s%.*s · %s: %s · %s: %s</p>",
 			  phone, web_t(rq, "Ngôn ngữ", "Language"), db_col_text(st, 0),
-			  sqlite3_column_int(st, 1) ? web_t(rq, ", không dấu", ", unaccented") : "",
+			  WEB_RAW, sqlite3_column_int(st, 1) ? web_t(rq, ", không dấu", ", unaccented") : "",
 			  web_t(rq, "Xã", "Commune"), *db_col_text(st, 4) ? db_col_text(st, 4) : "-",
 			  web_t(rq, "Lần cuối", "Last seen"), seen);
 		if (r == 0 && opted)
@@ -177,7 +182,7 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 	if (!known && (r = web_h(b, "<section class=\"card\"><p>%s</p>", phone)) < 0)
 		return r;
 	if (known && !opted &&
-	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%u\">", seg)) < 0 ||
+	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%.*s\">", WEB_URL, seg)) < 0 ||
 	     (r = web_csrf_field(rq, b)) < 0 ||
 	     (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"optout\"><button type=\"submit\""
 			   " class=\"danger\" data-confirm=\"%s\">%s</button></form>",
@@ -186,14 +191,16 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 			web_t(rq, "Ngừng gửi tin quảng bá (người dân yêu cầu)", "Stop broadcasts (household asked)"))) < 0))
 		return r;
 	if (known && rq->acct.admin &&
-	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%u\" class=\"row\">", seg)) < 0 ||
+	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%.*s\" class=\"row\">",
+			WEB_URL, seg)) < 0 ||
 	     (r = web_csrf_field(rq, b)) < 0 ||
 	     (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"commune\"><label>%s"
 			   "<input type=\"text\" name=\"commune\" maxlength=\"%d\"></label><button type=\"submit\""
 			   " class=\"second\">%s</button></form>",
-			web_t(rq, "Đặt xã", "Set commune"), COMMUNE_MAX, web_t(rq, "Lưu", "Save"))) < 0))
+			web_t(rq, "Đặt xã", "Set commune"), COMMUNE_MAX,
+			web_t(rq, "Lưu", "Save"))) < 0))
 		return r;
-	if ((r = web_h(b, "<p><a href=\"/inbox?q=%u\">%s</a></p></section>", seg,
+	if ((r = web_h(b, "<p><a href=\"/inbox?q=%.*s\">%s</a></p></section>", WEB_URL, seg,
 		       web_t(rq, "Tin nhắn của số này", "Messages from this number"))) < 0 ||
 	    (r = subscriptions(rq, b, phone, seg)) < 0)
 		return r;
@@ -251,8 +258,9 @@ int web_page_contact_save(struct web_req *rq, struct web_resp *rs)
 			      "Not allowed. Only the household can undo an opt-out.");
 		goto out;
 	}
-	if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/contacts/%u?ok=%r", phone + (phone[0] == '+'),
-						      action)) < 0)
+	if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/contacts/%.*s?ok=%.*s",
+						      WEB_URL, phone + (phone[0] == '+'),
+						      WEB_RAW, action)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

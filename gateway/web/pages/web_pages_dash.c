@@ -35,19 +35,19 @@ static int modem_card(struct web_req *rq, struct buf *b)
 	web_fmt_time(rq, sqlite3_column_int64(st, 6), checked, sizeof(checked));
 	web_fmt_time(rq, sqlite3_column_int64(st, 9), errat, sizeof(errat));
 	r = web_h(b, "<section class=\"card\" id=\"modem\"><h2>%s</h2>"
-		     "<p><span class=\"tag %r\">%s</span></p><ul class=\"plain\">"
-		     "<li>%s: %s</li><li>%s: %r%s%r</li><li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s)</span></li>"
-		     "<li>%s: %s</li><li>%s: %D</li>",
-		  web_t(rq, "Modem", "Modem"), sqlite3_column_int(st, 0) ? "ok" : "err",
+		     "<p><span class=\"tag %.*s\">%s</span></p><ul class=\"plain\">"
+		     "<li>%s: %s</li><li>%s: %.*s%s%.*s</li><li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s)</span></li>"
+		     "<li>%s: %s</li><li>%s: %lld</li>",
+		  web_t(rq, "Modem", "Modem"), WEB_RAW, sqlite3_column_int(st, 0) ? "ok" : "err",
 		  sqlite3_column_int(st, 0) ? web_t(rq, "Đang kết nối", "Connected")
 					    : web_t(rq, "Mất kết nối", "Not connected"),
 		  web_t(rq, "Mạng", "Network"), *db_col_text(st, 3) ? db_col_text(st, 3) : "-",
-		  web_t(rq, "Sóng", "Signal"), sqlite3_column_int(st, 11) ? "-" : "",
-		  sqlite3_column_int(st, 11) ? "" : db_col_text(st, 1), sqlite3_column_int(st, 11) ? "" : "%", web_t(rq, "SIM", "SIM"),
+		  web_t(rq, "Sóng", "Signal"), WEB_RAW, sqlite3_column_int(st, 11) ? "-" : "",
+		  sqlite3_column_int(st, 11) ? "" : db_col_text(st, 1), WEB_RAW, sqlite3_column_int(st, 11) ? "" : "%", web_t(rq, "SIM", "SIM"),
 		  *db_col_text(st, 4) ? db_col_text(st, 4) : "-", web_t(rq, "Tài khoản SIM", "SIM credit"),
 		  *db_col_text(st, 5) ? db_col_text(st, 5) : "-", checked,
 		  web_t(rq, "Liên lạc cuối", "Last contact"), contact,
-		  web_t(rq, "Số phần tin đã gửi", "SMS parts sent"), (int64_t)sqlite3_column_int64(st, 10));
+		  web_t(rq, "Số phần tin đã gửi", "SMS parts sent"), (long long)sqlite3_column_int64(st, 10));
 	if (r == 0 && *db_col_text(st, 8))
 		r = web_h(b, "<li>%s: %s <span class=\"muted\">(%s)</span></li>",
 			  web_t(rq, "Lỗi cuối", "Last error"), db_col_text(st, 8), errat);
@@ -80,16 +80,20 @@ static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 		q[i] = sqlite3_column_int64(st, i);
 	sqlite3_reset(st);
 	return web_h(b, "<section class=\"card\" id=\"queues\"><h2>%s</h2><ul class=\"plain\">"
-			"<li>%s: <b>%D</b></li><li>%s: <b>%D</b> <a href=\"/broadcasts\">%s</a></li>"
-			"<li>%s: <b>%D</b></li></ul></section>"
+			"<li>%s: <b>%lld</b></li><li>%s: <b>%lld</b> <a href=\"/broadcasts\">%s</a></li>"
+			"<li>%s: <b>%lld</b></li></ul></section>"
 			"<section class=\"card\" id=\"today\"><h2>%s</h2>"
-			"<p><span class=\"big\">%D</span> %s</p><p><span class=\"big\">%D</span> %s</p>"
-			"<p class=\"muted\">%s: %D</p></section>",
-		     web_t(rq, "Hàng đợi", "Queues"), web_t(rq, "Trả lời, thông báo chờ gửi", "Replies and notices waiting"),
-		     q[0], web_t(rq, "Tin quảng bá chờ gửi", "Broadcast messages waiting"), q[1],
-		     web_t(rq, "tiến độ", "progress"), web_t(rq, "Tin đến chưa xử lý", "Inbound not handled yet"),
-		     q[2], web_t(rq, "Hôm nay", "Today"), q[3], web_t(rq, "tin đến", "messages in"), q[4],
-		     web_t(rq, "tin đã gửi", "messages sent"), web_t(rq, "Gửi lỗi", "Failed"), q[5]);
+			"<p><span class=\"big\">%lld</span> %s</p><p><span class=\"big\">%lld</span> %s</p>"
+			"<p class=\"muted\">%s: %lld</p></section>",
+		     web_t(rq, "Hàng đợi", "Queues"),
+		     web_t(rq, "Trả lời, thông báo chờ gửi", "Replies and notices waiting"),
+		     (long long)q[0], web_t(rq, "Tin quảng bá chờ gửi", "Broadcast messages waiting"),
+		     (long long)q[1], web_t(rq, "tiến độ", "progress"),
+		     web_t(rq, "Tin đến chưa xử lý", "Inbound not handled yet"), (long long)q[2],
+		     web_t(rq, "Hôm nay", "Today"), (long long)q[3],
+		     web_t(rq, "tin đến", "messages in"), (long long)q[4],
+		     web_t(rq, "tin đã gửi", "messages sent"), web_t(rq, "Gửi lỗi", "Failed"),
+		     (long long)q[5]);
 }
 
 /* Messages a day by intent over the last CHART_DAYS office days: the
@@ -177,12 +181,12 @@ static int top_programs(struct web_req *rq, struct buf *b, int64_t since)
 
 		if (max == 0)
 			max = count;
-		if ((r = web_h(b, "<li><a href=\"/programs/%u\">%s</a> %s%r <b>%d</b><br>"
+		if ((r = web_h(b, "<li><a href=\"/programs/%.*s\">%s</a> %s%.*s <b>%d</b><br>"
 				  "<meter min=\"0\" max=\"%d\" value=\"%d\"></meter></li>",
-			       db_col_text(st, 0), db_col_text(st, 0),
+			       WEB_URL, db_col_text(st, 0), db_col_text(st, 0),
 			       db_col_text(st, rq->en ? 3 : 2),
-			       sqlite3_column_int(st, 4) ? " <span class=\"tag warn\">!</span>" : "", count,
-			       max, count)) < 0)
+			       WEB_RAW, sqlite3_column_int(st, 4) ? " <span class=\"tag warn\">!</span>" : "",
+			       count, max, count)) < 0)
 			goto out;
 		n++;
 	}
@@ -215,10 +219,10 @@ static int open_referrals(struct web_req *rq, struct buf *b)
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
-		if ((r = web_h(b, "<li>%s <span class=\"tag\">%s</span> → <a href=\"/jobs/%D\">%s</a>"
+		if ((r = web_h(b, "<li>%s <span class=\"tag\">%s</span> → <a href=\"/jobs/%lld\">%s</a>"
 				  " <span class=\"muted\">%s</span></li>",
-			       local, web_referral_label(rq, db_col_text(st, 2)), (int64_t)sqlite3_column_int64(st, 4),
-			       db_col_text(st, 5), when)) < 0)
+			       local, web_referral_label(rq, db_col_text(st, 2)),
+			       (long long)sqlite3_column_int64(st, 4), db_col_text(st, 5), when)) < 0)
 			goto out;
 		n++;
 	}
@@ -250,9 +254,9 @@ static int todays_appointments(struct web_req *rq, struct buf *b, const char *to
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		referrals_local_phone(db_col_text(st, 3), local, sizeof(local));
-		if ((r = web_h(b, "<li><b>%s</b> %s <span class=\"tag %r\">%s</span> %s %s</li>",
+		if ((r = web_h(b, "<li><b>%s</b> %s <span class=\"tag %.*s\">%s</span> %s %s</li>",
 			       db_col_text(st, 1), local,
-			       strcmp(db_col_text(st, 2), "confirmed") == 0 ? "ok" : "warn",
+			       WEB_RAW, strcmp(db_col_text(st, 2), "confirmed") == 0 ? "ok" : "warn",
 			       db_col_text(st, 2), db_col_text(st, 5), db_col_text(st, 4))) < 0)
 			goto out;
 		n++;
@@ -283,8 +287,8 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 		return r;
 	if ((r = web_page_begin(rq, rs, web_t(rq, "Tổng quan", "Dashboard"), "dash")) < 0)
 		return r;
-	if (checks && (r = web_h(b, "<p class=\"notice warn\"><a href=\"/programs?check=1\">%D %s</a></p>",
-				 checks, web_t(rq, "chính sách cần kiểm tra lại nội dung",
+	if (checks && (r = web_h(b, "<p class=\"notice warn\"><a href=\"/programs?check=1\">%lld %s</a></p>",
+				 (long long)checks, web_t(rq, "chính sách cần kiểm tra lại nội dung",
 					       "programs need their facts checked"))) < 0)
 		return r;
 	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 || (r = modem_card(rq, b)) < 0 ||

@@ -126,34 +126,35 @@ int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 	if ((r = web_h(&title, "%s %s", code, web_t(rq, "· lịch sử", "· history"))) < 0 ||
 	    (r = web_page_begin(rq, rs, title.data, "programs")) < 0)
 		goto out;
-	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%u\">%s</a></p>",
-		       code, web_t(rq, "Mở trình sửa", "Open the editor"))) < 0 ||
+	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%.*s\">%s</a></p>",
+		       WEB_URL, code, web_t(rq, "Mở trình sửa", "Open the editor"))) < 0 ||
 	    (r = web_table_begin(rq, b, "versions", "Phiên bản", "Version", "Tên", "Title", "Khi nào", "When",
 				 "Ai", "Who", "", "", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		web_fmt_time(rq, v[i].when, when, sizeof(when));
-		if ((r = web_h(b, "<tr><td>%d %r</td><td>%s</td><td>%s <span class=\"muted\">%s</span></td>"
+		if ((r = web_h(b, "<tr><td>%d %.*s</td><td>%s</td><td>%s <span class=\"muted\">%s</span></td>"
 				  "<td>%s</td><td>",
 			       v[i].version,
-			       v[i].current ? web_t(rq, "<span class=\"tag ok\">hiện tại</span>",
+			       WEB_RAW, v[i].current ? web_t(rq, "<span class=\"tag ok\">hiện tại</span>",
 						    "<span class=\"tag ok\">current</span>")
 					    : "",
 			       v[i].title,
 			       v[i].current ? web_t(rq, "lưu", "saved") : web_t(rq, "bị thay", "replaced"),
 			       when, v[i].who)) < 0)
 			goto out;
-		if (i + 1 < n && (r = web_h(b, "<a href=\"/programs/%u/history?a=%d&amp;b=%d\">%s</a> ",
-					    code, v[i + 1].version, v[i].version,
+		if (i + 1 < n && (r = web_h(b, "<a href=\"/programs/%.*s/history?a=%d&amp;b=%d\">%s</a> ",
+					    WEB_URL, code, v[i + 1].version, v[i].version,
 					    web_t(rq, "xem thay đổi", "see changes"))) < 0)
 			goto out;
 		if (!v[i].current && rq->acct.admin) {
-			if ((r = web_h(b, "<form method=\"post\" action=\"/programs/%u/revert\" class=\"inline\">",
-				       code)) < 0 ||
+			if ((r = web_h(b, "<form method=\"post\" action=\"/programs/%.*s/revert\" class=\"inline\">",
+				       WEB_URL, code)) < 0 ||
 			    (r = web_csrf_field(rq, b)) < 0 ||
 			    (r = web_h(b, "<input type=\"hidden\" name=\"version\" value=\"%d\">"
 					  "<button type=\"submit\" class=\"second\" data-confirm=\"%s\">%s</button></form>",
-				       v[i].version, web_t(rq, "Khôi phục phiên bản này?", "Restore this version?"),
+				       v[i].version,
+				       web_t(rq, "Khôi phục phiên bản này?", "Restore this version?"),
 				       web_t(rq, "Khôi phục", "Revert"))) < 0)
 				goto out;
 		}
@@ -204,7 +205,7 @@ int web_page_program_revert(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	}
 	web_actor(rq, actor, sizeof(actor));
-	if ((r = web_h(&where, "version %D", (int64_t)version)) < 0 ||
+	if ((r = web_h(&where, "version %lld", (long long)version)) < 0 ||
 	    (r = gw_strlcpy(source, where.data, sizeof(source))) < 0)
 		goto out;
 	buf_reset(&where);
@@ -215,8 +216,8 @@ int web_page_program_revert(struct web_req *rq, struct web_resp *rs)
 		r = *err ? web_error(rq, rs, 409, err, err) : r;
 		goto out;
 	}
-	if ((r = web_h(&where, "/programs/%u?ok=%r", code,
-		       rep.n.added + rep.n.changed ? "reverted" : "nochange")) < 0)
+	if ((r = web_h(&where, "/programs/%.*s?ok=%.*s", WEB_URL, code,
+		       WEB_RAW, rep.n.added + rep.n.changed ? "reverted" : "nochange")) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

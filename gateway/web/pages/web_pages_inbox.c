@@ -36,8 +36,10 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 	if ((r = web_h(b, "<form method=\"get\" action=\"/inbox\" class=\"row\"><input type=\"search\" name=\"q\""
 			  " value=\"%s\" aria-label=\"%s\" placeholder=\"%s\"><input type=\"text\" name=\"intent\""
 			  " value=\"%s\" aria-label=\"%s\" placeholder=\"%s\"><button type=\"submit\">%s</button></form>",
-		       q, web_t(rq, "Tìm", "Search"), web_t(rq, "Số điện thoại hoặc chữ", "Phone or words"),
-		       intent, web_t(rq, "Loại", "Intent"), web_t(rq, "loại: policy, job_apply…", "intent: policy, job_apply…"),
+		       q, web_t(rq, "Tìm", "Search"),
+		       web_t(rq, "Số điện thoại hoặc chữ", "Phone or words"), intent,
+		       web_t(rq, "Loại", "Intent"),
+		       web_t(rq, "loại: policy, job_apply…", "intent: policy, job_apply…"),
 		       web_t(rq, "Lọc", "Filter"))) < 0)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT i.id, i.sender, i.stored_at, i.text, i.intent, i.ref_code, i.status,"
@@ -58,13 +60,13 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 2), when, sizeof(when));
 		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
-		if ((r = web_h(b, "<tr><td><a href=\"/inbox/%D\">%s</a></td><td><a href=\"/contacts/%u\">%s</a></td>"
+		if ((r = web_h(b, "<tr><td><a href=\"/inbox/%lld\">%s</a></td><td><a href=\"/contacts/%.*s\">%s</a></td>"
 				  "<td>%s</td><td>%s <span class=\"muted\">%s</span></td><td>%s"
 				  " <span class=\"tag\">%s</span></td></tr>",
-			       (int64_t)sqlite3_column_int64(st, 0), when,
-			       db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, db_col_text(st, 3),
-			       web_intent_label(rq, db_col_text(st, 4)), db_col_text(st, 5), db_col_text(st, 7),
-			       db_col_text(st, 8))) < 0)
+			       (long long)sqlite3_column_int64(st, 0), when,
+			       WEB_URL, db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local,
+			       db_col_text(st, 3), web_intent_label(rq, db_col_text(st, 4)),
+			       db_col_text(st, 5), db_col_text(st, 7), db_col_text(st, 8))) < 0)
 			goto out;
 		n++;
 	}
@@ -101,17 +103,18 @@ static int message_page(struct web_req *rq, struct web_resp *rs, int64_t id, con
 	}
 	web_fmt_time(rq, sqlite3_column_int64(st, 1), when, sizeof(when));
 	referrals_local_phone(db_col_text(st, 0), local, sizeof(local));
-	if ((r = web_h(&title, "%s #%D", web_t(rq, "Tin", "Message"), id)) < 0 ||
+	if ((r = web_h(&title, "%s #%lld", web_t(rq, "Tin", "Message"), (long long)id)) < 0 ||
 	    (r = web_page_begin(rq, rs, title.data, "inbox")) < 0)
 		goto out_reset;
 	if (error && (r = web_notice(b, "err", error)) < 0)
 		goto out_reset;
-	r = web_h(b, "<section class=\"card\"><p><a href=\"/contacts/%u\">%s</a> · %s · %s · %d SMS</p>"
-		     "<div class=\"sms\" id=\"msg-text\">%s</div><p>%s: <b>%s</b> %s · %s: %s%r%s</p></section>",
-		  db_col_text(st, 0) + (*db_col_text(st, 0) == '+'), local, when, db_col_text(st, 7),
-		  sqlite3_column_int(st, 8), db_col_text(st, 2), web_t(rq, "Hiểu là", "Understood as"),
-		  web_intent_label(rq, db_col_text(st, 3)), db_col_text(st, 4), web_t(rq, "Trạng thái", "Status"),
-		  db_col_text(st, 5), *db_col_text(st, 6) ? " · " : "", db_col_text(st, 6));
+	r = web_h(b, "<section class=\"card\"><p><a href=\"/contacts/%.*s\">%s</a> · %s · %s · %d SMS</p>"
+		     "<div class=\"sms\" id=\"msg-text\">%s</div><p>%s: <b>%s</b> %s · %s: %s%.*s%s</p></section>",
+		  WEB_URL, db_col_text(st, 0) + (*db_col_text(st, 0) == '+'), local, when,
+		  db_col_text(st, 7), sqlite3_column_int(st, 8), db_col_text(st, 2),
+		  web_t(rq, "Hiểu là", "Understood as"), web_intent_label(rq, db_col_text(st, 3)),
+		  db_col_text(st, 4), web_t(rq, "Trạng thái", "Status"), db_col_text(st, 5),
+		  WEB_RAW, *db_col_text(st, 6) ? " · " : "", db_col_text(st, 6));
 out_reset:
 	sqlite3_reset(st);
 	if (r < 0)
@@ -136,7 +139,8 @@ out_reset:
 		goto out;
 	if (!n && (r = web_h(b, "<p class=\"muted\">%s</p>", web_t(rq, "Chưa có.", "None yet."))) < 0)
 		goto out;
-	if ((r = web_h(b, "<form method=\"post\" action=\"/inbox/%D\" class=\"stack card\" id=\"answer-form\">", id)) < 0 ||
+	if ((r = web_h(b, "<form method=\"post\" action=\"/inbox/%lld\" class=\"stack card\" id=\"answer-form\">",
+		       (long long)id)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0 ||
 	    (r = web_h(b, "<label for=\"answer\">%s <span class=\"hint\">%s</span></label>"
 			  "<textarea id=\"answer\" name=\"text\" rows=\"4\" maxlength=\"%d\" required>%s</textarea>"
@@ -222,7 +226,7 @@ int web_page_inbox_answer(struct web_req *rq, struct web_resp *rs)
 	    (r = audit_write(rq->db, time(NULL), actor, "inbox answer", sender.data, detail.data)) < 0 ||
 	    (r = db_commit(rq->db)) < 0)
 		goto out;
-	if ((r = web_h(&where, "/inbox/%D?ok=answered", id)) < 0)
+	if ((r = web_h(&where, "/inbox/%lld?ok=answered", (long long)id)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

@@ -59,19 +59,11 @@ static const struct jfield {
 
 static const char *const referral_states[] = { "new", "contacted", "hired", "rejected", "withdrawn", NULL };
 
-int web_page_jobs(struct web_req *rq, struct web_resp *rs)
+/* Post and broadcasts buttons, and the search form. */
+static int jobs_filter(struct web_req *rq, struct buf *b, const char *q, const char *status)
 {
-	const char *q = web_form_str(&rq->query, "q"), *st_f = web_form_str(&rq->query, "status");
-	struct buf *b = &rs->body;
-	sqlite3_stmt *st = NULL;
-	int n = 0, r;
+	int r;
 
-	if (strlen(q) > SEARCH_MAX)
-		q = "";
-	if (strcmp(st_f, "open") != 0 && strcmp(st_f, "closed") != 0)
-		st_f = "";
-	if ((r = web_page_begin(rq, rs, web_t(rq, "Việc làm", "Jobs"), "jobs")) < 0)
-		goto out;
 	if ((r = web_h(b, "<p class=\"actions\"><a class=\"btn\" href=\"/jobs/new\" id=\"post-job\">%s</a>"
 			  "<a class=\"btn second\" href=\"/broadcasts\">%s</a></p>"
 			  "<form method=\"get\" action=\"/jobs\" class=\"row\"><input type=\"search\" name=\"q\""
@@ -80,11 +72,19 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 		       web_t(rq, "Tin quảng bá đã gửi", "Broadcasts"), q, web_t(rq, "Tìm", "Search"),
 		       web_t(rq, "Tìm theo tên, mã, nơi làm", "Search title, code, place"),
 		       web_t(rq, "Trạng thái", "Status"))) < 0 ||
-	    (r = web_option(b, "", web_t(rq, "Tất cả", "All"), st_f)) < 0 ||
-	    (r = web_option(b, "open", web_t(rq, "Đang tuyển", "Open"), st_f)) < 0 ||
-	    (r = web_option(b, "closed", web_t(rq, "Đã đóng", "Closed"), st_f)) < 0 ||
-	    (r = web_h(b, "</select><button type=\"submit\">%s</button></form>", web_t(rq, "Tìm", "Search"))) < 0)
-		goto out;
+	    (r = web_option(b, "", web_t(rq, "Tất cả", "All"), status)) < 0 ||
+	    (r = web_option(b, "open", web_t(rq, "Đang tuyển", "Open"), status)) < 0 ||
+	    (r = web_option(b, "closed", web_t(rq, "Đã đóng", "Closed"), status)) < 0)
+		return r;
+	return web_h(b, "</select><button type=\"submit\">%s</button></form>", web_t(rq, "Tìm", "Search"));
+}
+
+/* The account's offers that match, open ones first, with their referrals. */
+static int jobs_table(struct web_req *rq, struct buf *b, const char *q, const char *status)
+{
+	sqlite3_stmt *st;
+	int n = 0, r;
+
 	if ((r = db_prepare(rq->db, "SELECT j.id, j.code, j.title, j.commune, j.district, j.status,"
 				    " coalesce(j.deadline, ''),"
 				    " (SELECT count(*) FROM referrals r WHERE r.job_id = j.id),"
@@ -94,10 +94,10 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 				    "  OR j.folded LIKE '%' || ?4 || '%' OR j.commune LIKE '%' || ?4 || '%')"
 				    " AND (?5 = '' OR j.status = ?5)"
 				    " ORDER BY j.status = 'open' DESC, j.id DESC LIMIT ?6", &st)) < 0)
-		goto out;
+		return r;
 	web_scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, q);
-	db_bind_text(st, 5, st_f);
+	db_bind_text(st, 5, status);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
 	if ((r = web_table_begin(rq, b, "jobs", "#", "#", "Việc", "Offer", "Nơi", "Place", "Hạn", "Deadline",
 				 "Trạng thái", "Status", "Ứng tuyển (mới)", "Applied (new)", NULL)) < 0)
@@ -105,27 +105,39 @@ int web_page_jobs(struct web_req *rq, struct web_resp *rs)
 	while ((r = db_step(st)) == DB_ROW) {
 		int open = strcmp(db_col_text(st, 5), "open") == 0;
 
-		if ((r = web_h(b, "<tr><td>%D</td><td><a href=\"/jobs/%D\">%s</a> <span class=\"muted\">%s</span></td>"
-				  "<td>%s%r%s</td><td>%s</td><td><span class=\"tag %r\">%s</span></td><td>%d (%d)</td></tr>",
-			       (int64_t)sqlite3_column_int64(st, 0), (int64_t)sqlite3_column_int64(st, 0),
+		if ((r = web_h(b, "<tr><td>%lld</td><td><a href=\"/jobs/%lld\">%s</a> <span class=\"muted\">%s</span></td>"
+				  "<td>%s%.*s%s</td><td>%s</td><td><span class=\"tag %.*s\">%s</span></td>"
+				  "<td>%d (%d)</td></tr>",
+			       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 0),
 			       db_col_text(st, 2), db_col_text(st, 1), db_col_text(st, 3),
-			       *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
-			       db_col_text(st, 6), open ? "ok" : "", open ? web_t(rq, "đang tuyển", "open")
-									  : web_t(rq, "đã đóng", "closed"),
+			       WEB_RAW, *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
+			       db_col_text(st, 6), WEB_RAW, open ? "ok" : "",
+			       open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
 			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 8))) < 0)
 			goto out;
 		n++;
 	}
 	if (r < 0)
 		goto out;
-	if ((r = web_h(b, WEB_TABLE_END "<p class=\"muted\">%d %s</p>", n,
-		       web_t(rq, "tin việc làm", "offers"))) < 0)
-		goto out;
-	r = web_page_end(rq, rs);
+	r = web_h(b, WEB_TABLE_END "<p class=\"muted\">%d %s</p>", n, web_t(rq, "tin việc làm", "offers"));
 out:
-	if (st)
-		sqlite3_reset(st);
+	sqlite3_reset(st);
 	return r;
+}
+
+int web_page_jobs(struct web_req *rq, struct web_resp *rs)
+{
+	const char *q = web_form_str(&rq->query, "q"), *status = web_form_str(&rq->query, "status");
+	int r;
+
+	if (strlen(q) > SEARCH_MAX)
+		q = "";
+	if (strcmp(status, "open") != 0 && strcmp(status, "closed") != 0)
+		status = "";
+	if ((r = web_page_begin(rq, rs, web_t(rq, "Việc làm", "Jobs"), "jobs")) < 0 ||
+	    (r = jobs_filter(rq, &rs->body, q, status)) < 0 || (r = jobs_table(rq, &rs->body, q, status)) < 0)
+		return r;
+	return web_page_end(rq, rs);
 }
 
 /* The form's values: from the posted form, or from a stored record. */
@@ -148,7 +160,8 @@ static int job_form(struct web_req *rq, struct buf *b, int64_t id, const struct 
 
 	buf_init(&tmp, FIELD_TEXT_MAX);
 	if (id)
-		r = web_h(b, "<form method=\"post\" action=\"/jobs/%D\" class=\"stack card\" id=\"job-form\">", id);
+		r = web_h(b, "<form method=\"post\" action=\"/jobs/%lld\" class=\"stack card\" id=\"job-form\">",
+			  (long long)id);
 	else
 		r = web_h(b, "<form method=\"post\" action=\"/jobs/new\" class=\"stack card\" id=\"job-form\">");
 	if (r < 0 || (r = web_csrf_field(rq, b)) < 0)
@@ -158,15 +171,17 @@ static int job_form(struct web_req *rq, struct buf *b, int64_t id, const struct 
 		const char *v = value_of(posted, rec, f->name, &tmp);
 		int bad = bad_field && strcmp(bad_field, f->name) == 0;
 
-		if ((r = web_h(b, "<div%r><label for=\"j-%r\">%s</label>", bad ? " class=\"bad\"" : "", f->name,
+		if ((r = web_h(b, "<div%.*s><label for=\"j-%.*s\">%s</label>",
+			       WEB_RAW, bad ? " class=\"bad\"" : "", WEB_RAW, f->name,
 			       web_t(rq, f->vi, f->en))) < 0)
 			goto out;
 		if (f->textarea)
-			r = web_h(b, "<textarea id=\"j-%r\" name=\"%r\" rows=\"3\">%s</textarea></div>", f->name,
-				  f->name, v);
+			r = web_h(b, "<textarea id=\"j-%.*s\" name=\"%.*s\" rows=\"3\">%s</textarea></div>",
+				  WEB_RAW, f->name, WEB_RAW, f->name, v);
 		else
-			r = web_h(b, "<input type=\"text\" id=\"j-%r\" name=\"%r\" value=\"%s\"%r></div>", f->name,
-				  f->name, v, strcmp(f->name, "title") == 0 ? " required" : "");
+			r = web_h(b, "<input type=\"text\" id=\"j-%.*s\" name=\"%.*s\" value=\"%s\"%.*s></div>",
+				  WEB_RAW, f->name, WEB_RAW, f->name, v,
+				  WEB_RAW, strcmp(f->name, "title") == 0 ? " required" : "");
 		if (r < 0)
 			goto out;
 	}
@@ -196,12 +211,13 @@ static int referrals_table(struct web_req *rq, struct buf *b, int64_t job_id)
 
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
-		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%u\">%s</a></td><td>%s</td><td>"
-				  "<form method=\"post\" action=\"/referrals/%D\" class=\"row\">",
-			       db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, when,
-			       (int64_t)sqlite3_column_int64(st, 0))) < 0 ||
+		if ((r = web_h(b, "<tr><td><a href=\"/contacts/%.*s\">%s</a></td><td>%s</td><td>"
+				  "<form method=\"post\" action=\"/referrals/%lld\" class=\"row\">",
+			       WEB_URL, db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local, when,
+			       (long long)sqlite3_column_int64(st, 0))) < 0 ||
 		    (r = web_csrf_field(rq, b)) < 0 ||
-		    (r = web_h(b, "<select name=\"status\" aria-label=\"%s\">", web_t(rq, "Trạng thái", "Status"))) < 0)
+		    (r = web_h(b, "<select name=\"status\" aria-label=\"%s\">",
+			       web_t(rq, "Trạng thái", "Status"))) < 0)
 			goto out;
 		for (int k = 0; referral_states[k]; k++)
 			if ((r = web_option(b, referral_states[k], web_referral_label(rq, referral_states[k]), cur)) < 0)
@@ -251,7 +267,7 @@ static int job_broadcasts(struct web_req *rq, struct buf *b, int64_t job_id)
 		buf_reset(&line);
 		if ((r = broadcast_progress(rq->db, rq->cfg, ids[i], rq->now, &p)) < 0 ||
 		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0 ||
-		    (r = web_h(b, "<li>#%D: %s</li>", ids[i], line.data)) < 0)
+		    (r = web_h(b, "<li>#%lld: %s</li>", (long long)ids[i], line.data)) < 0)
 			goto out;
 	}
 	r = buf_adds(b, "</ul>");
@@ -260,6 +276,31 @@ out:
 	return r;
 }
 
+/* An offer's state and, while it is open, its broadcast and close buttons. */
+static int job_status(struct web_req *rq, struct buf *b, const struct job *j)
+{
+	int r;
+
+	if ((r = web_h(b, "<p><span class=\"tag %.*s\">%s</span> <span class=\"muted\">%s</span></p>"
+			  "<p class=\"actions\">",
+		       WEB_RAW, j->open ? "ok" : "",
+		       j->open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"), j->code)) < 0)
+		return r;
+	if (j->open &&
+	    ((r = web_h(b, "<a class=\"btn\" href=\"/jobs/%lld/broadcast\" id=\"broadcast\">%s</a>"
+			   "<form method=\"post\" action=\"/jobs/%lld/close\" class=\"inline\">",
+			(long long)j->id, web_t(rq, "Gửi quảng bá", "Broadcast"), (long long)j->id)) < 0 ||
+	     (r = web_csrf_field(rq, b)) < 0 ||
+	     (r = web_h(b, "<button type=\"submit\" class=\"danger\" data-confirm=\"%s\">%s</button></form>",
+			web_t(rq, "Đóng tin này? Tin quảng bá chưa gửi sẽ bị hủy.",
+			      "Close this offer? Broadcast messages not sent yet are cancelled."),
+			web_t(rq, "Đóng tin", "Close the offer"))) < 0))
+		return r;
+	return buf_adds(b, "</p>");
+}
+
+/* An offer (id) or a new one (0): its state, who applied, its broadcasts,
+ * then the form; posted, error and bad_field when a save was refused. */
 static int job_page(struct web_req *rq, struct web_resp *rs, int64_t id, const struct web_form *posted,
 		    const char *error, const char *bad_field)
 {
@@ -272,38 +313,19 @@ static int job_page(struct web_req *rq, struct web_resp *rs, int64_t id, const s
 	if (!j)
 		goto out;
 	if (id) {
-		if ((r = jobs_get(rq->db, id, j)) < 0 || (r = content_jobs_get(rq->db, j->code, &rec)) < 0)
-			goto out;
-		if ((r = web_h(&title, "%D. %s", id, j->title)) < 0)
+		if ((r = jobs_get(rq->db, id, j)) < 0 || (r = content_jobs_get(rq->db, j->code, &rec)) < 0 ||
+		    (r = web_h(&title, "%lld. %s", (long long)id, j->title)) < 0)
 			goto out;
 	} else if ((r = buf_adds(&title, web_t(rq, "Đăng tin việc làm", "Post a job offer"))) < 0) {
 		goto out;
 	}
-	if ((r = web_page_begin(rq, rs, title.data, "jobs")) < 0)
+	if ((r = web_page_begin(rq, rs, title.data, "jobs")) < 0 ||
+	    (error && (r = web_notice(b, "err", error)) < 0))
 		goto out;
-	if (error && (r = web_notice(b, "err", error)) < 0)
+	if (id && ((r = job_status(rq, b, j)) < 0 || (r = referrals_table(rq, b, id)) < 0 ||
+		   (r = job_broadcasts(rq, b, id)) < 0 ||
+		   (r = web_h(b, "<h2>%s</h2>", web_t(rq, "Sửa tin", "Edit the offer"))) < 0))
 		goto out;
-	if (id) {
-		if ((r = web_h(b, "<p><span class=\"tag %r\">%s</span> <span class=\"muted\">%s</span></p>"
-				  "<p class=\"actions\">", j->open ? "ok" : "",
-			       j->open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
-			       j->code)) < 0)
-			goto out;
-		if (j->open &&
-		    ((r = web_h(b, "<a class=\"btn\" href=\"/jobs/%D/broadcast\" id=\"broadcast\">%s</a>"
-				   "<form method=\"post\" action=\"/jobs/%D/close\" class=\"inline\">",
-				id, web_t(rq, "Gửi quảng bá", "Broadcast"), id)) < 0 ||
-		     (r = web_csrf_field(rq, b)) < 0 ||
-		     (r = web_h(b, "<button type=\"submit\" class=\"danger\" data-confirm=\"%s\">%s</button></form>",
-				web_t(rq, "Đóng tin này? Tin quảng bá chưa gửi sẽ bị hủy.",
-				      "Close this offer? Broadcast messages not sent yet are cancelled."),
-				web_t(rq, "Đóng tin", "Close the offer"))) < 0))
-			goto out;
-		if ((r = buf_adds(b, "</p>")) < 0 || (r = referrals_table(rq, b, id)) < 0 ||
-		    (r = job_broadcasts(rq, b, id)) < 0 ||
-		    (r = web_h(b, "<h2>%s</h2>", web_t(rq, "Sửa tin", "Edit the offer"))) < 0)
-			goto out;
-	}
 	if ((r = job_form(rq, b, id, posted, rec, bad_field)) < 0)
 		goto out;
 	r = web_page_end(rq, rs);
@@ -387,84 +409,117 @@ out:
 	return r;
 }
 
+/* The code of the offer being saved: its own (and *stored, its stored
+ * record), or for a new one a code nobody else hands out, checked again
+ * inside the transaction (code_free). */
+static int job_code(struct web_req *rq, int64_t id, char *code, size_t codesz, json_t **stored)
+{
+	struct buf gen;
+	struct job j;
+	int64_t next = 0;
+	int r;
+
+	buf_init(&gen, 64);
+	if (id) {
+		if ((r = jobs_get(rq->db, id, &j)) == 0 && (r = gw_strlcpy(code, j.code, codesz)) == 0)
+			r = content_jobs_get(rq->db, code, stored);
+	} else if ((r = db_query_int64(rq->db, "SELECT coalesce(max(id), 0) + 1 FROM jobs", &next)) == 0 &&
+		   (r = buf_addf(&gen, "JOB-WEB-%03lld", (long long)next)) == 0) {
+		r = gw_strlcpy(code, gen.data, codesz);
+	}
+	buf_release(&gen);
+	return r;
+}
+
+/* The form again with the validator's complaint, its field marked (400). */
+static int refuse_form(struct web_req *rq, struct web_resp *rs, int64_t id, const char *err)
+{
+	const char *p = strstr(err, "): ");
+	char field[32] = "";
+	int r;
+
+	if (p && strcspn(p + 3, ":") < sizeof(field)) {
+		memcpy(field, p + 3, strcspn(p + 3, ":"));
+		field[strcspn(p + 3, ":")] = '\0';
+	}
+	if ((r = job_page(rq, rs, id, &rq->form, err, field)) == 0)
+		rs->status = 400;
+	return r;
+}
+
+/* In the transaction, before a new offer is saved: GW_ERR_BUSY when
+ * someone else took its code meanwhile (try again). */
+static int code_free(struct web_req *rq, const char *code)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(rq->db, "SELECT count(*) FROM jobs WHERE code = ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, code);
+	if ((r = db_step(st)) == DB_ROW)
+		r = sqlite3_column_int(st, 0) ? GW_ERR_BUSY : 0;
+	else if (r >= 0)
+		r = GW_ERR_BUSY;
+	sqlite3_reset(st);
+	return r;
+}
+
+/* After a new offer is saved: the posting officer becomes its officer
+ * (the one told about applicants); *id gets its number. */
+static int claim_new(struct web_req *rq, const char *code, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(rq->db, "UPDATE jobs SET officer_id = ? WHERE code = ?", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, rq->acct.id);
+	db_bind_text(st, 2, code);
+	if ((r = db_step(st)) < 0 || (r = db_prepare(rq->db, "SELECT id FROM jobs WHERE code = ?", &st)) < 0)
+		return r;
+	db_bind_text(st, 1, code);
+	if ((r = db_step(st)) != DB_ROW)
+		return r < 0 ? r : GW_ERR_DB;
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
 int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 {
-	char err[1024], actor[64], field[32], code[40];
+	char err[1024], actor[64], code[40];
 	struct content_opts o;
 	enum content_outcome oc = CONTENT_UNCHANGED;
 	json_t *rec = NULL, *stored = NULL, *records = json_array();
-	struct buf where, gen;
-	sqlite3_stmt *st;
-	int64_t id = 0, next = 0;
+	struct buf where;
+	int64_t id = 0;
 	int done = 0, r;
 
 	buf_init(&where, WEB_URL_MAX);
-	buf_init(&gen, 64);
-	err[0] = field[0] = '\0';
+	err[0] = '\0';
 	if ((r = job_in_scope(rq, rs, &id, &done)) < 0 || done)
 		goto out;
 	r = GW_ERR_NOMEM;
-	if (!records)
+	if (!records || (r = job_code(rq, id, code, sizeof(code), &stored)) < 0 ||
+	    (r = record_of(rq, code, stored, &rec)) < 0)
 		goto out;
-	if (id) {
-		struct job j;
-
-		if ((r = jobs_get(rq->db, id, &j)) < 0 || (r = gw_strlcpy(code, j.code, sizeof(code))) < 0 ||
-		    (r = content_jobs_get(rq->db, code, &stored)) < 0)
-			goto out;
-	} else {
-		/* a code nobody else hands out; checked again inside the transaction */
-		if ((r = db_query_int64(rq->db, "SELECT coalesce(max(id), 0) + 1 FROM jobs", &next)) < 0 ||
-		    (r = buf_addf(&gen, "JOB-WEB-%03lld", (long long)next)) < 0 ||
-		    (r = gw_strlcpy(code, gen.data, sizeof(code))) < 0)
-			goto out;
+	if (json_array_append(records, rec) < 0) {
+		r = GW_ERR_NOMEM;
+		goto out;
 	}
-	if ((r = record_of(rq, code, stored, &rec)) < 0 || json_array_append(records, rec) < 0)
-		goto out;
 	web_actor(rq, actor, sizeof(actor));
 	content_opts_init(&o, actor, "form");
 	if (content_validate(CONTENT_JOBS, records, &o, err, sizeof(err)) < 0) {
-		const char *p = strstr(err, "): ");
-
-		if (p && strcspn(p + 3, ":") < sizeof(field)) {
-			memcpy(field, p + 3, strcspn(p + 3, ":"));
-			field[strcspn(p + 3, ":")] = '\0';
-		}
-		if ((r = job_page(rq, rs, id, &rq->form, err, field)) == 0)
-			rs->status = 400;
+		r = refuse_form(rq, rs, id, err);
 		goto out;
 	}
-	if ((r = db_begin(rq->db)) < 0)
+	if ((r = db_begin(rq->db)) < 0 || (!id && (r = code_free(rq, code)) < 0) ||
+	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, &oc)) < 0)
 		goto out;
 	if (!id) {
-		if ((r = db_prepare(rq->db, "SELECT count(*) FROM jobs WHERE code = ?", &st)) < 0)
+		if ((r = claim_new(rq, code, &id)) < 0)
 			goto out;
-		db_bind_text(st, 1, code);
-		if ((r = db_step(st)) != DB_ROW || sqlite3_column_int(st, 0)) {
-			sqlite3_reset(st);
-			r = r < 0 ? r : GW_ERR_BUSY; /* someone else took it: try again */
-			goto out;
-		}
-		sqlite3_reset(st);
-	}
-	if ((r = content_jobs_save(rq->db, rec, (int64_t)rq->now, &oc)) < 0)
-		goto out;
-	if (!id) {
-		if ((r = db_prepare(rq->db, "UPDATE jobs SET officer_id = ? WHERE code = ?", &st)) < 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, rq->acct.id);
-		db_bind_text(st, 2, code);
-		if ((r = db_step(st)) < 0)
-			goto out;
-		if ((r = db_prepare(rq->db, "SELECT id FROM jobs WHERE code = ?", &st)) < 0)
-			goto out;
-		db_bind_text(st, 1, code);
-		if ((r = db_step(st)) != DB_ROW) {
-			r = r < 0 ? r : GW_ERR_DB;
-			goto out;
-		}
-		id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
 	} else if ((r = web_scope_job(rq->db, &rq->acct, id)) != 0) {
 		/* an officer may not move an offer out of their own commune */
 		db_rollback(rq->db);
@@ -475,8 +530,8 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 			     oc == CONTENT_UNCHANGED ? "unchanged" : "from the web console")) < 0 ||
 	    (r = db_commit(rq->db)) < 0)
 		goto out;
-	if ((r = web_h(&where, "/jobs/%D?ok=%r", id,
-		       !stored ? "posted" : oc == CONTENT_UNCHANGED ? "nochange" : "saved")) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=%.*s", (long long)id,
+		       WEB_RAW, !stored ? "posted" : oc == CONTENT_UNCHANGED ? "nochange" : "saved")) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
@@ -485,7 +540,6 @@ out:
 	json_decref(stored);
 	json_decref(records);
 	buf_release(&where);
-	buf_release(&gen);
 	return r;
 }
 
@@ -509,7 +563,7 @@ int web_page_job_close(struct web_req *rq, struct web_resp *rs)
 	} else if (r < 0 || (r = db_commit(rq->db)) < 0) {
 		goto out;
 	}
-	if ((r = web_h(&where, "/jobs/%D?ok=closed", id)) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=closed", (long long)id)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:
@@ -558,7 +612,7 @@ int web_page_referral_status(struct web_req *rq, struct web_resp *rs)
 	    (r = audit_write(rq->db, time(NULL), actor, "referral status", "", detail.data)) < 0 ||
 	    (r = db_commit(rq->db)) < 0)
 		goto out;
-	if ((r = web_h(&where, "/jobs/%D?ok=status", job)) < 0)
+	if ((r = web_h(&where, "/jobs/%lld?ok=status", (long long)job)) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

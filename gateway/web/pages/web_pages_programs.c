@@ -84,12 +84,12 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if ((r = web_h(b, "<form method=\"get\" action=\"/programs\" class=\"row\">"
 			  "<input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\" aria-label=\"%s\">"
-			  "<label><input type=\"checkbox\" name=\"check\" value=\"1\"%r> %s</label>"
-			  "<button type=\"submit\">%s</button>%r</form>",
+			  "<label><input type=\"checkbox\" name=\"check\" value=\"1\"%.*s> %s</label>"
+			  "<button type=\"submit\">%s</button>%.*s</form>",
 		       q, web_t(rq, "Tìm theo mã, tên, từ khóa", "Search code, title, keywords"),
-		       web_t(rq, "Tìm", "Search"), check ? " checked" : "",
+		       web_t(rq, "Tìm", "Search"), WEB_RAW, check ? " checked" : "",
 		       web_t(rq, "chỉ cần kiểm tra", "needs checking only"), web_t(rq, "Tìm", "Search"),
-		       rq->acct.admin ? "<a class=\"btn second\" href=\"/programs/new\">+</a>" : "")) < 0)
+		       WEB_RAW, rq->acct.admin ? "<a class=\"btn second\" href=\"/programs/new\">+</a>" : "")) < 0)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT p.code, p.title_vi, coalesce(nullif(p.title_en, ''), p.title_vi),"
 				    " p.version, p.updated_at, p.updated_by, p.needs_check,"
@@ -113,10 +113,10 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 		char when[24];
 
 		web_fmt_time(rq, sqlite3_column_int64(st, 4), when, sizeof(when));
-		if ((r = web_h(b, "<tr><td><a href=\"/programs/%u\">%s</a></td><td>%s%r</td><td>%d</td>"
+		if ((r = web_h(b, "<tr><td><a href=\"/programs/%.*s\">%s</a></td><td>%s%.*s</td><td>%d</td>"
 				  "<td>%d</td><td>%s <span class=\"muted\">%s</span></td></tr>",
-			       db_col_text(st, 0), db_col_text(st, 0), db_col_text(st, rq->en ? 2 : 1),
-			       sqlite3_column_int(st, 6) ? web_t(rq, " <span class=\"tag warn\">cần kiểm tra</span>",
+			       WEB_URL, db_col_text(st, 0), db_col_text(st, 0), db_col_text(st, rq->en ? 2 : 1),
+			       WEB_RAW, sqlite3_column_int(st, 6) ? web_t(rq, " <span class=\"tag warn\">cần kiểm tra</span>",
 								 " <span class=\"tag warn\">needs checking</span>")
 							 : "",
 			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 3), when,
@@ -143,18 +143,18 @@ static int preview_side(struct web_req *rq, struct buf *b, const struct web_prev
 {
 	int r;
 
-	if ((r = web_h(b, "<div id=\"%r\"><h3>%s%r</h3><p class=\"muted\">%d %s · %s: <b class=\"parts\">%d</b>"
+	if ((r = web_h(b, "<div id=\"%.*s\"><h3>%s%.*s</h3><p class=\"muted\">%d %s · %s: <b class=\"parts\">%d</b>"
 			  " SMS · %s: <b class=\"total\">%d</b> SMS</p>",
-		       id, title, is_default ? web_t(rq, " <span class=\"tag ok\">mặc định</span>",
+		       WEB_RAW, id, title, WEB_RAW, is_default ? web_t(rq, " <span class=\"tag ok\">mặc định</span>",
 						     " <span class=\"tag ok\">default</span>") : "",
 		       s->pages, web_t(rq, "trang", "page(s)"), web_t(rq, "trang 1", "page 1"),
 		       s->shown ? s->page[0].parts : 0, web_t(rq, "cả bài", "whole answer"),
 		       s->parts_total)) < 0)
 		return r;
 	for (int i = 0; i < s->shown; i++)
-		if ((r = web_h(b, "<div class=\"sms\">%s<span class=\"meta\">%s %d/%d · %r · %d SMS · %d %s</span></div>",
+		if ((r = web_h(b, "<div class=\"sms\">%s<span class=\"meta\">%s %d/%d · %.*s · %d SMS · %d %s</span></div>",
 			       s->page[i].text, web_t(rq, "Trang", "Page"), i + 1, s->pages,
-			       s->page[i].ucs2 ? "UCS-2" : "GSM-7", s->page[i].parts,
+			       WEB_RAW, s->page[i].ucs2 ? "UCS-2" : "GSM-7", s->page[i].parts,
 			       (int)strlen(s->page[i].text), web_t(rq, "byte", "bytes"))) < 0)
 			return r;
 	if (s->pages > s->shown &&
@@ -209,9 +209,10 @@ static int editor(struct web_req *rq, struct web_resp *rs, const char *code,
 	if ((r = web_page_begin(rq, rs, is_new ? web_t(rq, "Chính sách mới", "New program") : code,
 				"programs")) < 0)
 		return r;
-	if (!is_new && (r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%u/history\">%s</a>"
+	if (!is_new && (r = web_h(b, "<p class=\"actions\"><a class=\"btn second\" href=\"/programs/%.*s/history\">%s</a>"
 				     "<a class=\"btn second\" href=\"/programs\">%s</a></p>",
-				  code, web_t(rq, "Lịch sử và khôi phục", "History and revert"),
+				  WEB_URL, code,
+				  web_t(rq, "Lịch sử và khôi phục", "History and revert"),
 				  web_t(rq, "Danh sách", "All programs"))) < 0)
 		return r;
 	if (error && (r = web_notice(b, "err", error)) < 0)
@@ -219,9 +220,10 @@ static int editor(struct web_req *rq, struct web_resp *rs, const char *code,
 	if (ro && (r = web_notice(b, "ok", web_t(rq, "Chỉ quản trị viên được sửa chính sách; bạn xem được bản xem trước.",
 						 "Only an administrator may change programs; you can see the preview."))) < 0)
 		return r;
-	if ((r = web_h(b, "<div class=\"editor\"><form method=\"post\" action=\"%r%u\" class=\"stack card\""
+	if ((r = web_h(b, "<div class=\"editor\"><form method=\"post\" action=\"%.*s%.*s\" class=\"stack card\""
 			  " id=\"program-form\" data-preview=\"/preview/program\">",
-		       is_new ? "/programs/new" : "/programs/", is_new ? "" : code)) < 0 ||
+		       WEB_RAW, is_new ? "/programs/new" : "/programs/",
+		       WEB_URL, is_new ? "" : code)) < 0 ||
 	    (r = web_csrf_field(rq, b)) < 0 ||
 	    (r = web_h(b, "<input type=\"hidden\" name=\"version\" value=\"%d\">", version)) < 0)
 		return r;
@@ -231,16 +233,18 @@ static int editor(struct web_req *rq, struct web_resp *rs, const char *code,
 		const char *hint = web_t(rq, f->hint_vi, f->hint_en);
 		int bad = bad_field && strcmp(bad_field, f->name) == 0;
 
-		if ((r = web_h(b, "<div%r><label for=\"f-%r\">%s%r%s%r</label>", bad ? " class=\"bad\"" : "",
-			       f->name, web_t(rq, f->vi, f->en), *hint ? " <span class=\"hint\">" : "", hint,
-			       *hint ? "</span>" : "")) < 0)
+		if ((r = web_h(b, "<div%.*s><label for=\"f-%.*s\">%s%.*s%s%.*s</label>",
+			       WEB_RAW, bad ? " class=\"bad\"" : "", WEB_RAW, f->name,
+			       web_t(rq, f->vi, f->en), WEB_RAW, *hint ? " <span class=\"hint\">" : "",
+			       hint, WEB_RAW, *hint ? "</span>" : "")) < 0)
 			return r;
 		if (f->kind == F_TEXT)
-			r = web_h(b, "<textarea id=\"f-%r\" name=\"%r\" rows=\"%d\"%r>%s</textarea>", f->name,
-				  f->name, strlen(v) > 300 ? 8 : 3, ro ? " readonly" : "", v);
+			r = web_h(b, "<textarea id=\"f-%.*s\" name=\"%.*s\" rows=\"%d\"%.*s>%s</textarea>",
+				  WEB_RAW, f->name, WEB_RAW, f->name, strlen(v) > 300 ? 8 : 3,
+				  WEB_RAW, ro ? " readonly" : "", v);
 		else if (f->kind == F_NEEDS) {
-			if ((r = web_h(b, "<select id=\"f-%r\" name=\"%r\"%r>", f->name, f->name,
-				       ro ? " disabled" : "")) < 0 ||
+			if ((r = web_h(b, "<select id=\"f-%.*s\" name=\"%.*s\"%.*s>", WEB_RAW, f->name,
+				       WEB_RAW, f->name, WEB_RAW, ro ? " disabled" : "")) < 0 ||
 			    (r = web_option(b, "", web_t(rq, "Tự động (có khi còn điều cần kiểm tra)",
 							 "Automatic (yes while there is something to check)"),
 					    needs)) < 0 ||
@@ -250,17 +254,18 @@ static int editor(struct web_req *rq, struct web_resp *rs, const char *code,
 			r = buf_adds(b, "</select>");
 		}
 		else
-			r = web_h(b, "<input type=\"%r\" id=\"f-%r\" name=\"%r\" value=\"%s\"%r>",
-				  f->kind == F_DATE ? "date" : "text", f->name, f->name, v,
-				  ro || (!is_new && strcmp(f->name, "code") == 0) ? " readonly" : "");
+			r = web_h(b, "<input type=\"%.*s\" id=\"f-%.*s\" name=\"%.*s\" value=\"%s\"%.*s>",
+				  WEB_RAW, f->kind == F_DATE ? "date" : "text", WEB_RAW, f->name,
+				  WEB_RAW, f->name, v,
+				  WEB_RAW, ro || (!is_new && strcmp(f->name, "code") == 0) ? " readonly" : "");
 		if (r < 0 || (r = buf_adds(b, "</div>")) < 0)
 			return r;
 	}
 	if ((r = web_h(b, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\""
-			  " class=\"second\" id=\"preview-btn\">%s</button>%r%s%r</p></form>",
+			  " class=\"second\" id=\"preview-btn\">%s</button>%.*s%s%.*s</p></form>",
 		       web_t(rq, "Xem trước", "Preview"),
-		       ro ? "" : "<button type=\"submit\" name=\"action\" value=\"save\" id=\"save\">",
-		       ro ? "" : web_t(rq, "Lưu", "Save"), ro ? "" : "</button>")) < 0)
+		       WEB_RAW, ro ? "" : "<button type=\"submit\" name=\"action\" value=\"save\" id=\"save\">",
+		       ro ? "" : web_t(rq, "Lưu", "Save"), WEB_RAW, ro ? "" : "</button>")) < 0)
 		return r;
 	if ((r = web_h(b, "<aside class=\"side card\"><h2>%s</h2><div id=\"preview\" aria-live=\"polite\">",
 		       web_t(rq, "Tin nhắn người dân nhận được", "The SMS a household receives"))) < 0 ||
@@ -373,7 +378,8 @@ int web_page_program_save(struct web_req *rq, struct web_resp *rs)
 	if (r < 0)
 		goto out;
 	changed = rep.n.added + rep.n.changed;
-	if ((r = web_h(&where, "/programs/%u?ok=%r", posted, changed ? "saved" : "nochange")) < 0)
+	if ((r = web_h(&where, "/programs/%.*s?ok=%.*s", WEB_URL, posted,
+		       WEB_RAW, changed ? "saved" : "nochange")) < 0)
 		goto out;
 	r = web_redirect(rs, where.data);
 out:

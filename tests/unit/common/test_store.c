@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/db.h"
 #include "common/gw_err.h"
@@ -19,8 +19,7 @@
 #include "handlers/understand/lexicon.h"
 
 struct fx {
-	char dir[64];
-	char dbpath[128];
+	struct fixture fx;
 	struct db *db;
 };
 
@@ -28,10 +27,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwstore-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->dbpath, sizeof(f->dbpath), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->dbpath, 1000), 0);
+	f->db = fixture_open(&f->fx, "gwstore", 1000, 0);
 	*state = f;
 	return 0;
 }
@@ -40,8 +36,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }
@@ -51,7 +46,7 @@ static const char *write_file(struct fx *f, const char *name, const char *text)
 	static char p[192];
 	FILE *fp;
 
-	snprintf(p, sizeof(p), "%s/%s", f->dir, name);
+	snprintf(p, sizeof(p), "%s/%s", f->fx.dir, name);
 	fp = fopen(p, "w");
 	assert_non_null(fp);
 	fputs(text, fp);
@@ -97,7 +92,7 @@ static void test_schema_version_and_pragmas(void **state)
 	assert_int_equal(v, 1);
 	/* reopening an up-to-date database migrates nothing and keeps data */
 	assert_int_equal(db_exec(f->db, "INSERT INTO audit (at, actor, action) VALUES (1, 'a', 'b')"), 0);
-	assert_int_equal(store_open(&again, f->dbpath, 1000), 0);
+	assert_int_equal(store_open(&again, f->fx.path, 1000), 0);
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM audit", &v), 0);
 	assert_int_equal(v, 1);
 	db_close(again);
@@ -128,7 +123,7 @@ static void test_newer_schema_refused(void **state)
 	struct db *again = NULL;
 
 	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 999"), 0);
-	assert_true(store_open(&again, f->dbpath, 1000) < 0);
+	assert_true(store_open(&again, f->fx.path, 1000) < 0);
 	assert_null(again);
 	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 2"), 0);
 }
@@ -146,7 +141,7 @@ static void test_migrate_from_version_1(void **state)
 	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN parts_done;"
 					"ALTER TABLE outbox DROP COLUMN concat_ref;"
 					"PRAGMA user_version = 1"), 0);
-	assert_int_equal(store_open(&again, f->dbpath, 1000), 0);
+	assert_int_equal(store_open(&again, f->fx.path, 1000), 0);
 	assert_int_equal(db_query_int64(again, "PRAGMA user_version", &v), 0);
 	assert_int_equal(v, 2);
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE text = 'chờ gửi'"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/db.h"
@@ -25,8 +25,7 @@
 #include "gateway/daemon/housekeep.h"
 
 struct fx {
-	char dir[64];
-	char path[2][128];
+	struct fixture fx;
 	struct db *db[2];
 };
 
@@ -34,15 +33,8 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwadmin-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	for (int i = 0; i < 2; i++) {
-		char p[128];
-
-		snprintf(p, sizeof(p), "%s/gw%d.db", f->dir, i);
-		memcpy(f->path[i], p, sizeof(p));
-		assert_int_equal(store_open(&f->db[i], f->path[i], 1000), 0);
-	}
+	f->db[0] = fixture_open(&f->fx, "gwadmin", 1000, 0);
+	f->db[1] = fixture_store(&f->fx, "gw1.db", 1000); /* a second gateway, to import into */
 	*state = f;
 	return 0;
 }
@@ -51,9 +43,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db[0]);
 	db_close(f->db[1]);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db[0]);
 	free(f);
 	return 0;
 }
@@ -92,7 +83,7 @@ static const char *save_text(struct fx *f, const char *name, const char *text)
 	static char p[192];
 	FILE *fp;
 
-	snprintf(p, sizeof(p), "%s/%s", f->dir, name);
+	snprintf(p, sizeof(p), "%s/%s", f->fx.dir, name);
 	fp = fopen(p, "w");
 	assert_non_null(fp);
 	fputs(text, fp);
@@ -413,7 +404,7 @@ static void test_backup(void **state)
 	int64_t v = 0;
 
 	load_file(f->db[0], CONTENT_PROGRAMS, "data/programs.json", NULL);
-	snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
+	snprintf(dest, sizeof(dest), "%s/backup.db", f->fx.dir);
 	assert_int_equal(db_backup(f->db[0], dest), 0);
 	assert_int_equal(db_open(&copy, dest, 1000), 0);
 	assert_int_equal(db_query_int64(copy, "SELECT count(*) FROM programs", &v), 0);

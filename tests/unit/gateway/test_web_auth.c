@@ -10,12 +10,10 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
-#include "gateway/content/content.h"
 #include "gateway/web/web_auth.h"
 #include "gateway/web/web_scope.h"
 #include "gateway/web/web_session.h"
@@ -27,8 +25,7 @@
 #define NOW 1800000000
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct fixture fx;
 	struct db *db;
 	struct web_auth *auth;
 };
@@ -36,15 +33,10 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwweb-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->path, 1000), 0);
+	f->db = fixture_open(&f->fx, "gwweb", 1000, 0);
 	assert_int_equal(web_scope_register(f->db), 0);
-	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	fixture_load(f->db, FIXTURE_JOBS);
 	assert_int_equal(officers_add(f->db, ADMIN, "Quản trị", "admin", "", "9876", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
 	assert_int_equal(officers_add(f->db, TK, "Bình", "officer", "xã Thiện Kế", "1234", OFFICERS_HASH_MIN,
@@ -61,8 +53,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	web_auth_destroy(f->auth);
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

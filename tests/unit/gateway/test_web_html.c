@@ -39,12 +39,21 @@ static void test_printf(void **state)
 	struct buf b;
 
 	buf_init(&b, 4096);
-	assert_int_equal(web_h(&b, "<a href=\"/p/%u\" title=\"%s\">%s</a>%r %d %D 100%%", "A B/<c>",
-			       "\"><script>", "<b>", "<i>raw</i>", -5, (int64_t)1234567890123LL), 0);
+	assert_int_equal(web_h(&b, "<a href=\"/p/%.*s\" title=\"%s\">%s</a>%.*s %d %lld 100%%", WEB_URL,
+			       "A B/<c>", "\"><script>", "<b>", WEB_RAW, "<i>raw</i>", -5,
+			       (long long)(int64_t)1234567890123LL), 0);
 	assert_string_equal(b.data, "<a href=\"/p/A%20B%2F%3Cc%3E\" title=\"&quot;&gt;&lt;script&gt;\">"
 				    "&lt;b&gt;</a><i>raw</i> -5 1234567890123 100%");
 	buf_reset(&b);
 	assert_int_equal(web_h(&b, "%x", 1), GW_ERR_INVAL); /* our bug: refused loudly */
+	buf_reset(&b);
+	/* printf would take these; web_h knows only its modes and conversions */
+	assert_int_equal(web_h(&b, "%.*s", 3, "abcdef"), GW_ERR_INVAL);
+	buf_reset(&b);
+	assert_int_equal(web_h(&b, "%ld", 7L), GW_ERR_INVAL);
+	buf_reset(&b);
+	assert_int_equal(web_h(&b, "[%.*s|%.*s]", WEB_RAW, "a&b", WEB_URL, "a&b"), 0);
+	assert_string_equal(b.data, "[a&b|a%26b]");
 	buf_reset(&b);
 	assert_int_equal(web_url_enc(&b, "+84 9x~é"), 0);
 	assert_string_equal(b.data, "%2B84%209x~%C3%A9");

@@ -20,18 +20,15 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "config/settings.h"
-#include "gateway/content/content.h"
 #include "handlers/core/reply.h"
 #include "handlers/handler.h"
 #include "handlers/understand/intent.h"
-#include "handlers/understand/lexicon.h"
 #include "handlers/understand/progsearch.h"
 #include "handlers/vi/normalize.h"
 
@@ -52,13 +49,6 @@ struct row {
 	char expected[256];
 };
 
-static const char *srcdir(void)
-{
-	const char *d = getenv("GW_SRCDIR");
-
-	return d && *d ? d : ".";
-}
-
 static int intent_index(const char *name)
 {
 	for (size_t i = 0; i < ACC_NINTENTS; i++)
@@ -73,7 +63,7 @@ static size_t load_rows(struct row *rows, size_t max)
 	FILE *f;
 	size_t n = 0;
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/messages-dev.tsv", srcdir());
+	snprintf(path, sizeof(path), "%s/tests/fixtures/messages-dev.tsv", fixture_srcdir());
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f)); /* header */
@@ -156,9 +146,8 @@ static void explain(struct db *db, const char *text)
 static void test_fixture_accuracy(void **state)
 {
 	struct row *rows = calloc(ACC_MAX_ROWS, sizeof(*rows));
-	char dir[] = "/tmp/gw-acc-XXXXXX", path[1024], err[512];
+	struct fixture fx;
 	struct gw_settings cfg;
-	struct content_counts c;
 	struct handler_env env;
 	struct db *db = NULL;
 	int confusion[ACC_NINTENTS][ACC_NINTENTS];
@@ -169,15 +158,7 @@ static void test_fixture_accuracy(void **state)
 	(void)state;
 	assert_non_null(rows);
 	memset(confusion, 0, sizeof(confusion));
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/gw.db", dir);
-	assert_int_equal(store_open(&db, path, 1000), 0);
-	snprintf(path, sizeof(path), "%s/data/lexicon.json", srcdir());
-	assert_int_equal(lexicon_import(db, path, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/data/programs.json", srcdir());
-	assert_int_equal(content_import_programs(db, path, "test", &c, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/data/jobs.json", srcdir());
-	assert_int_equal(content_import_jobs(db, path, "test", &c, err, sizeof(err)), 0);
+	db = fixture_open(&fx, "gw-acc", 1000, FIXTURE_LEXICON | FIXTURE_PROGRAMS | FIXTURE_JOBS);
 	settings_defaults(&cfg);
 	env.db = db;
 	env.cfg = &cfg;
@@ -246,8 +227,7 @@ static void test_fixture_accuracy(void **state)
 			printf(" %5d", confusion[i][j]);
 		printf("\n");
 	}
-	db_close(db);
-	assert_int_equal(tmpdir_remove(dir), 0);
+	fixture_close(&fx, db);
 	free(rows);
 	assert_int_equal(over, 0);
 	assert_true(intent_ok >= ACC_INTENT_MIN * (double)n);

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 #include <pthread.h>
 
 #include "common/buf.h"
@@ -23,7 +23,6 @@
 #include "common/gw_err.h"
 #include "common/store.h"
 #include "config/settings.h"
-#include "gateway/content/content.h"
 #include "gateway/daemon/reminders.h"
 #include "handlers/core/contacts.h"
 #include "handlers/core/reply.h"
@@ -33,39 +32,21 @@
 #include "handlers/features/calendar.h"
 #include "handlers/features/officers.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 
 #define HOUSEHOLD "+84912000001"
 #define OFFICER "+84911111111"
 
 struct fx {
-	char dir[64];
-	char dbpath[128];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 };
 
-static const char *srcdir(void)
-{
-	const char *d = getenv("GW_SRCDIR");
-
-	return d && *d ? d : ".";
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char path[1024], err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwappt-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->dbpath, sizeof(f->dbpath), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->dbpath, 5000), 0);
-	snprintf(path, sizeof(path), "%s/data/lexicon.json", srcdir());
-	assert_int_equal(lexicon_import(f->db, path, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/data/programs.json", srcdir());
-	assert_int_equal(content_import_programs(f->db, path, "test", &c, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gwappt", 5000, FIXTURE_LEXICON | FIXTURE_PROGRAMS);
 	settings_defaults(&f->cfg);
 	*state = f;
 	return 0;
@@ -75,8 +56,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }
@@ -451,7 +431,7 @@ static void test_race_for_last_place(void **state)
 		book(f, HOUSEHOLD, "2025-12-15", 480, APPOINTMENTS_OK); /* 1 of 2 places taken */
 		assert_int_equal(pthread_barrier_init(&start, NULL, RACERS), 0);
 		for (int i = 0; i < RACERS; i++) {
-			r[i] = (struct racer){ f->dbpath, &f->cfg, &start, i, round == 1 && i % 2, 0, 0 };
+			r[i] = (struct racer){ f->fx.path, &f->cfg, &start, i, round == 1 && i % 2, 0, 0 };
 			assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
 		}
 		for (int i = 0; i < RACERS; i++) {

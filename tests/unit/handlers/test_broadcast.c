@@ -12,18 +12,15 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
-#include "gateway/content/content.h"
 #include "gateway/daemon/link.h"
 #include "gateway/daemon/sender.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/features/officers.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 
 #define A "+84913000001" /* may, tan lap */
 #define B "+84913000002" /* everything */
@@ -37,8 +34,7 @@ struct fake_modem {
 };
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 	struct modem modem;
@@ -107,16 +103,9 @@ static int64_t count(struct fx *f, const char *sql)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char err[512];
 
 	unsetenv("GW_FAKE_NOW");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwbc-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->path, 1000), 0);
-	assert_int_equal(lexicon_import(f->db, "data/lexicon.json", err, sizeof(err)), 0);
-	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gwbc", 1000, FIXTURE_LEXICON | FIXTURE_JOBS);
 	settings_defaults(&f->cfg);
 	exec(f, "INSERT INTO contacts (phone, opted_out, created_at, last_seen) VALUES"
 		" ('" A "', 0, 1, 1), ('" B "', 0, 1, 1), ('" C "', 0, 1, 1), ('" D "', 1, 1, 1),"
@@ -139,8 +128,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	unsetenv("GW_FAKE_NOW");
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

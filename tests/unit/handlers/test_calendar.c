@@ -12,17 +12,15 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
 #include "handlers/features/calendar.h"
 
 struct fx {
-	char dir[64];
-	char dbpath[128];
+	struct fixture fx;
 	struct db *db;
 };
 
@@ -30,10 +28,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwcal-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->dbpath, sizeof(f->dbpath), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->dbpath, 1000), 0);
+	f->db = fixture_open(&f->fx, "gwcal", 1000, 0);
 	*state = f;
 	return 0;
 }
@@ -42,8 +37,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

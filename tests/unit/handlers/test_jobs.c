@@ -12,23 +12,19 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
-#include "gateway/content/content.h"
 #include "handlers/core/reply.h"
 #include "handlers/features/jobs.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/features/referrals.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 	time_t now;
@@ -51,15 +47,8 @@ static time_t office(int y, int mo, int d, int h, int mi)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwjobs-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->path, 1000), 0);
-	assert_int_equal(lexicon_import(f->db, "data/lexicon.json", err, sizeof(err)), 0);
-	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gwjobs", 1000, FIXTURE_LEXICON | FIXTURE_JOBS);
 	settings_defaults(&f->cfg);
 	f->now = office(2027, 1, 15, 10, 0);
 	*state = f;
@@ -70,8 +59,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

@@ -11,24 +11,20 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
-#include "gateway/content/content.h"
 #include "handlers/features/jobs.h"
 #include "handlers/features/officers.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 
 #define OFFICER "+84911000001"
 #define ADMIN "+84911000002"
 #define STRANGER "+84919999999"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 	time_t now;
@@ -37,15 +33,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gwoff-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, f->path, 1000), 0);
-	assert_int_equal(lexicon_import(f->db, "data/lexicon.json", err, sizeof(err)), 0);
-	assert_int_equal(content_import_jobs(f->db, "data/jobs.json", "test", &c, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gwoff", 1000, FIXTURE_LEXICON | FIXTURE_JOBS);
 	settings_defaults(&f->cfg);
 	f->now = 1800000000; /* 2027-01-15 */
 	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "Tân Lập", "1234",
@@ -60,8 +49,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

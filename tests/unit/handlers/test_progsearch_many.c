@@ -20,16 +20,14 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "config/settings.h"
 #include "gateway/content/content.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 #include "handlers/understand/progsearch.h"
 #include "handlers/vi/normalize.h"
 
@@ -37,18 +35,11 @@
 #define PS_REAL "TIEN-DIEN"
 
 struct fx {
-	char dir[64];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 	struct handler_env env;
 };
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("GW_SRCDIR");
-
-	return d && *d ? d : ".";
-}
 
 static void apply(struct db *db, json_t *recs)
 {
@@ -87,17 +78,12 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	log_setup("test", LOG_LVL_ERROR, 0, 0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gw-psmany-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(path, sizeof(path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, path, 1000), 0);
-	snprintf(path, sizeof(path), "%s/data/lexicon.json", srcdir());
-	assert_int_equal(lexicon_import(f->db, path, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gw-psmany", 1000, FIXTURE_LEXICON);
 	assert_non_null(many = json_array());
 	for (int k = 0; k < PS_MANY; k++)
 		assert_int_equal(json_array_append_new(many, generated(k)), 0);
 	apply(f->db, many);
-	snprintf(path, sizeof(path), "%s/data/programs.json", srcdir());
+	fixture_data("programs.json", path, sizeof(path));
 	assert_int_equal(content_load_json(path, CONTENT_PROGRAMS, &all, err, sizeof(err)), 0);
 	json_array_foreach(all, i, rec)
 		if (!strcmp(json_string_value(json_object_get(rec, "code")), PS_REAL))
@@ -116,8 +102,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

@@ -10,45 +10,26 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
-#include "gateway/content/content.h"
 #include "handlers/understand/intent.h"
 #include "handlers/understand/lexicon.h"
 #include "handlers/understand/router.h"
 #include "handlers/vi/normalize.h"
 
 struct fx {
-	char dir[64];
+	struct fixture fx;
 	struct db *db;
 };
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("GW_SRCDIR");
-
-	return d && *d ? d : ".";
-}
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	char path[512], err[512];
-	struct content_counts c;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gw-router-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(path, sizeof(path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, path, 1000), 0);
-	snprintf(path, sizeof(path), "%s/data/lexicon.json", srcdir());
-	if (lexicon_import(f->db, path, err, sizeof(err)) != 0)
-		fail_msg("lexicon: %s", err);
-	snprintf(path, sizeof(path), "%s/data/programs.json", srcdir());
-	assert_int_equal(content_import_programs(f->db, path, "test", &c, err, sizeof(err)), 0);
+	f->db = fixture_open(&f->fx, "gw-router", 1000, FIXTURE_LEXICON | FIXTURE_PROGRAMS);
 	*state = f;
 	return 0;
 }
@@ -57,8 +38,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

@@ -20,53 +20,30 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/tmpdir.h"
+#include "tests/unit/fixture.h"
 
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/gw_err.h"
-#include "common/store.h"
 #include "config/settings.h"
-#include "gateway/content/content.h"
-#include "handlers/dialog/dialog_data.h"
 #include "handlers/features/poverty.h"
 #include "handlers/handler.h"
-#include "handlers/understand/lexicon.h"
 
 #define T2026 1767243600 /* 2026-01-01 12:00 +07 */
 #define T2027 1798779600 /* 2027-01-01 12:00 +07 */
 
 struct fx {
-	char dir[64];
+	struct fixture fx;
 	struct db *db;
 	struct gw_settings cfg;
 };
 
-static const char *srcdir(void)
-{
-	const char *d = getenv("GW_SRCDIR");
-
-	return d && *d ? d : ".";
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct content_counts c;
-	char path[1024], err[512];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gw-sc-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(path, sizeof(path), "%s/gw.db", f->dir);
-	assert_int_equal(store_open(&f->db, path, 1000), 0);
-	snprintf(path, sizeof(path), "%s/data/lexicon.json", srcdir());
-	assert_int_equal(lexicon_import(f->db, path, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/data/programs.json", srcdir());
-	assert_int_equal(content_import_programs(f->db, path, "test", &c, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/data/dialogs.json", srcdir());
-	if (dialog_data_import(f->db, path, err, sizeof(err)) < 0)
-		fail_msg("dialogs.json: %s", err);
+	f->db = fixture_open(&f->fx, "gw-sc", 1000, FIXTURE_LEXICON | FIXTURE_PROGRAMS | FIXTURE_DIALOGS);
 	settings_defaults(&f->cfg);
 	*state = f;
 	return 0;
@@ -76,8 +53,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	db_close(f->db);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	fixture_close(&f->fx, f->db);
 	free(f);
 	return 0;
 }

@@ -1,5 +1,4 @@
 /* gatewayctl simulate: one message through exactly the inbound handler path. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -8,7 +7,6 @@
 
 #include "common/gw_err.h"
 #include "gateway/ctl/ctl.h"
-#include "handlers/core/contacts.h"
 #include "handlers/core/reply.h"
 #include "handlers/handler.h"
 #include "handlers/vi/textfold.h"
@@ -92,46 +90,33 @@ out:
 
 int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	static const char usage[] =
+		"usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n";
+	const char *from = "+84900000001", *at_text = NULL;
+	int as_json = 0, first, r, rc = 1;
+	const struct ctl_opt opts[] = {
+		CTL_STRING('f', "from", &from), CTL_STRING('a', "at", &at_text),
+		CTL_FLAG('j', "json", &as_json), CTL_END,
 	};
 	struct handler_result res;
 	struct handler_msg msg;
 	struct handler_env env;
 	struct db *db = NULL;
 	char phone[32];
-	const char *from = "+84900000001";
 	time_t at = time(NULL);
-	int ch, as_json = 0, r, rc = 1;
 
 	handler_result_init(&res);
-	while ((ch = getopt_long(argc, argv, "f:a:j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f': from = optarg; break;
-		case 'a':
-			if (parse_at(optarg, c->cfg.office.utc_offset_min, &at) < 0) {
-				fprintf(stderr, "gatewayctl: --at wants 'YYYY-MM-DD HH:MM', got '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j': as_json = 1; break;
-		default:
-			fprintf(stderr, "usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n");
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n");
+	if ((first = ctl_options(c, argc, argv, opts)) < 0)
+		return ctl_usage(usage);
+	if (at_text && parse_at(at_text, c->cfg.office.utc_offset_min, &at) < 0) {
+		fprintf(stderr, "gatewayctl: --at wants 'YYYY-MM-DD HH:MM', got '%s'\n", at_text);
 		return 2;
 	}
-	if (contacts_normalize_phone(from, phone, sizeof(phone)) < 0) {
-		fprintf(stderr, "gatewayctl: '%s' is not a phone number\n", from);
+	if (first != argc - 1)
+		return ctl_usage(usage);
+	if (ctl_phone(from, phone, sizeof(phone)) < 0)
 		return 2;
-	}
-	if (!textfold_utf8_valid(argv[optind], strlen(argv[optind]))) {
+	if (!textfold_utf8_valid(argv[first], strlen(argv[first]))) {
 		fprintf(stderr, "gatewayctl: the text is not valid UTF-8\n");
 		return 2;
 	}
@@ -139,7 +124,7 @@ int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
 		goto out;
 	memset(&msg, 0, sizeof(msg));
 	msg.phone = phone;
-	msg.text = argv[optind];
+	msg.text = argv[first];
 	msg.at = at;
 	msg.channel = HANDLER_CHANNEL_SMS;
 	env.db = db;

@@ -8,7 +8,7 @@
  * result checked before anything is saved.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,6 @@
 #include "common/audit.h"
 #include "common/buf.h"
 #include "common/gw_err.h"
-#include "common/store.h"
 #include "gateway/content/content.h"
 #include "gateway/content/content_programs.h"
 #include "gateway/content/program_form.h"
@@ -38,14 +37,13 @@ static const char program_usage[] =
 	"       gatewayctl program history CODE\n"
 	"       gatewayctl program revert CODE VERSION\n";
 
-static void fmt_time(int64_t t, int utc_offset_min, char *out, size_t outsz)
-{
-	time_t local = (time_t)(t + (int64_t)utc_offset_min * 60);
-	struct tm tm;
-
-	gmtime_r(&local, &tm);
-	strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
-}
+/* A subcommand's operands and the options of them all. */
+struct program_args {
+	char **argv;
+	int argc;
+	int needs_check, as_json;
+	long version; /* --version N; 0: the current one */
+};
 
 /* At most max characters (not bytes) of UTF-8 s, "..." when cut. */
 static void print_cut(const char *s, int max)
@@ -62,7 +60,7 @@ static void print_cut(const char *s, int max)
 	printf("%.*s%s", (int)(p - s), s, *p ? "..." : "");
 }
 
-static int cmd_list(struct ctl *c, struct db *db, int needs_check_only)
+static int cmd_list(struct ctl *c, struct db *db, const struct program_args *a)
 {
 	sqlite3_stmt *st;
 	char when[32];
@@ -71,10 +69,10 @@ static int cmd_list(struct ctl *c, struct db *db, int needs_check_only)
 	if ((r = db_prepare(db, "SELECT code, version, needs_check, updated_at, title_vi"
 				" FROM programs WHERE needs_check >= ? ORDER BY code", &st)) < 0)
 		goto out;
-	sqlite3_bind_int(st, 1, needs_check_only);
+	sqlite3_bind_int(st, 1, a->needs_check);
 	printf("%-16s %4s %-5s %-16s %s\n", "CODE", "VER", "CHECK", "UPDATED", "TITLE");
 	while ((r = db_step(st)) == DB_ROW) {
-		fmt_time(sqlite3_column_int64(st, 3), c->cfg.office.utc_offset_min, when, sizeof(when));
+		ctl_office_time(c, sqlite3_column_int64(st, 3), when, sizeof(when));
 		printf("%-16s %4d %-5s %-16s ", db_col_text(st, 0), sqlite3_column_int(st, 1),
 		       sqlite3_column_int(st, 2) ? "yes" : "", when);
 		print_cut(db_col_text(st, 4), 60);
@@ -89,8 +87,10 @@ out:
 	return rc;
 }
 
-static int cmd_show(struct ctl *c, struct db *db, const char *code, int version, int as_json)
+static int cmd_show(struct ctl *c, struct db *db, const struct program_args *a)
 {
+	const char *code = a->argv[0];
+	int version = (int)a->version;
 	json_t *rec = NULL;
 	char note[128];
 	struct buf out;
@@ -111,7 +111,7 @@ static int cmd_show(struct ctl *c, struct db *db, const char *code, int version,
 			version, gw_strerror(r));
 		goto out;
 	}
-	if (as_json) {
+	if (a->as_json) {
 		if (!(s = json_dumps(rec, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
 			goto out;
 		printf("%s\n", s);
@@ -322,7 +322,7 @@ out:
 	return rc;
 }
 
-static int cmd_add_file(struct ctl *c, struct db *db, const char *path)
+static int add_file(struct ctl *c, struct db *db, const char *path)
 {
 	struct buf text;
 	json_t *rec = NULL;
@@ -360,8 +360,9 @@ out:
 	return rc;
 }
 
-static int cmd_remove(struct ctl *c, struct db *db, const char *code)
+static int cmd_remove(struct ctl *c, struct db *db, const struct program_args *a)
 {
+	const char *code = a->argv[0];
 	char detail[64];
 	int version = 0, r, rc = 1;
 	json_t *rec = NULL;
@@ -384,8 +385,9 @@ out:
 	return rc;
 }
 
-static int cmd_history(struct ctl *c, struct db *db, const char *code)
+static int cmd_history(struct ctl *c, struct db *db, const struct program_args *a)
 {
+	const char *code = a->argv[0];
 	sqlite3_stmt *st;
 	char when[32];
 	int r, n = 0, rc = 1;
@@ -402,7 +404,7 @@ static int cmd_history(struct ctl *c, struct db *db, const char *code)
 	while ((r = db_step(st)) == DB_ROW) {
 		int current = strcmp(db_col_text(st, 1), "current") == 0;
 
-		fmt_time(sqlite3_column_int64(st, 2), c->cfg.office.utc_offset_min, when, sizeof(when));
+		ctl_office_time(c, sqlite3_column_int64(st, 2), when, sizeof(when));
 		printf("%4d  %-8s  %-16s  %-20s  ", sqlite3_column_int(st, 0),
 		       current ? "saved" : n == 0 ? "removed" : "replaced", when, db_col_text(st, 3));
 		print_cut(db_col_text(st, 4), 50);
@@ -422,8 +424,9 @@ out:
 	return rc;
 }
 
-static int cmd_revert(struct ctl *c, struct db *db, const char *code, const char *vtext)
+static int cmd_revert(struct ctl *c, struct db *db, const struct program_args *a)
 {
+	const char *code = a->argv[0], *vtext = a->argv[1];
 	char *end, err[1024], source[48];
 	long version = strtol(vtext, &end, 10);
 	json_t *rec = NULL;
@@ -458,21 +461,64 @@ out:
 	return rc;
 }
 
+/* add [FILE]: from the file, or from an empty form in the editor. */
+static int cmd_add(struct ctl *c, struct db *db, const struct program_args *a)
+{
+	json_t *rec = NULL;
+	int rc = 1;
+
+	if (a->argc == 1) {
+		rc = add_file(c, db, a->argv[0]);
+		goto out;
+	}
+	if (!(rec = json_pack("{s:s, s:s, s:s}", "code", "", "title_vi", "", "summary_vi", "")))
+		goto out;
+	rc = edit_loop(c, db, NULL, rec, 0);
+out:
+	json_decref(rec);
+	return rc;
+}
+
+static int cmd_edit(struct ctl *c, struct db *db, const struct program_args *a)
+{
+	json_t *rec = NULL;
+	int cur = 0, r, rc = 1;
+
+	if ((r = content_programs_get(db, a->argv[0], &rec, &cur)) < 0) {
+		fprintf(stderr, "gatewayctl: program %s: %s\n", a->argv[0], gw_strerror(r));
+		goto out;
+	}
+	rc = edit_loop(c, db, a->argv[0], rec, cur);
+out:
+	json_decref(rec);
+	return rc;
+}
+
+static const struct program_cmd {
+	const char *name;
+	int min_args, max_args; /* operands after the subcommand's name */
+	int (*run)(struct ctl *c, struct db *db, const struct program_args *a);
+} program_cmds[] = {
+	{ "list", 0, 0, cmd_list },
+	{ "show", 1, 1, cmd_show },
+	{ "add", 0, 1, cmd_add },
+	{ "edit", 1, 1, cmd_edit },
+	{ "remove", 1, 1, cmd_remove },
+	{ "history", 1, 1, cmd_history },
+	{ "revert", 2, 2, cmd_revert },
+};
+
 int ctl_cmd_program(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "needs-check", no_argument, NULL, 'c' },
-		{ "version", required_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *sub = argc > 1 ? argv[1] : "";
+	const struct program_cmd *cmd = NULL;
+	struct program_args a = { NULL, 0, 0, 0, 0 };
+	int help = 0, first, rc = 2;
+	const struct ctl_opt opts[] = {
+		CTL_FLAG('c', "needs-check", &a.needs_check), CTL_LONG('v', "version", &a.version, 1, LONG_MAX),
+		CTL_FLAG('j', "json", &a.as_json), CTL_FLAG('h', "help", &help), CTL_END,
+	};
 	struct db *db = NULL;
-	json_t *rec = NULL;
-	long version = 0;
-	int ch, needs_check = 0, as_json = 0, cur = 0, r, rc = 2;
-	char *end;
 
 	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
 		fputs(program_usage, stdout);
@@ -480,66 +526,22 @@ int ctl_cmd_program(struct ctl *c, int argc, char **argv)
 	}
 	if (argc > 1)
 		argv++, argc--; /* options after the sub-subcommand */
-	while ((ch = getopt_long(argc, argv, "cv:jh", longopts, NULL)) != -1) {
-		if (ch == 'c')
-			needs_check = 1;
-		else if (ch == 'j')
-			as_json = 1;
-		else if (ch == 'v' && (version = strtol(optarg, &end, 10)) > 0 && !*end)
-			continue;
-		else {
-			fputs(program_usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? 0 : 2;
-		}
+	if ((first = ctl_options(c, argc, argv, opts)) < 0)
+		return ctl_usage(program_usage);
+	if (help) {
+		fputs(program_usage, stdout);
+		return 0;
 	}
-	argv += optind;
-	argc -= optind;
-#define ARGS(n) if (argc != (n)) goto usage
-	if (strcmp(sub, "list") == 0) {
-		ARGS(0);
-	} else if (strcmp(sub, "show") == 0 || strcmp(sub, "edit") == 0 ||
-		   strcmp(sub, "remove") == 0 || strcmp(sub, "history") == 0) {
-		ARGS(1);
-	} else if (strcmp(sub, "add") == 0) {
-		if (argc > 1)
-			goto usage;
-	} else if (strcmp(sub, "revert") == 0) {
-		ARGS(2);
-	} else {
-		goto usage;
-	}
-#undef ARGS
+	a.argv = argv + first;
+	a.argc = argc - first;
+	for (size_t i = 0; i < sizeof(program_cmds) / sizeof(program_cmds[0]) && !cmd; i++)
+		if (strcmp(sub, program_cmds[i].name) == 0)
+			cmd = &program_cmds[i];
+	if (!cmd || a.argc < cmd->min_args || a.argc > cmd->max_args)
+		return ctl_usage(program_usage);
 	rc = 1;
-	if (ctl_open_db(c, &db) < 0)
-		goto out;
-	if (strcmp(sub, "list") == 0) {
-		rc = cmd_list(c, db, needs_check);
-	} else if (strcmp(sub, "show") == 0) {
-		rc = cmd_show(c, db, argv[0], (int)version, as_json);
-	} else if (strcmp(sub, "add") == 0 && argc == 1) {
-		rc = cmd_add_file(c, db, argv[0]);
-	} else if (strcmp(sub, "add") == 0) {
-		if (!(rec = json_pack("{s:s, s:s, s:s}", "code", "", "title_vi", "", "summary_vi", "")))
-			goto out;
-		rc = edit_loop(c, db, NULL, rec, 0);
-	} else if (strcmp(sub, "edit") == 0) {
-		if ((r = content_programs_get(db, argv[0], &rec, &cur)) < 0) {
-			fprintf(stderr, "gatewayctl: program %s: %s\n", argv[0], gw_strerror(r));
-			goto out;
-		}
-		rc = edit_loop(c, db, argv[0], rec, cur);
-	} else if (strcmp(sub, "remove") == 0) {
-		rc = cmd_remove(c, db, argv[0]);
-	} else if (strcmp(sub, "history") == 0) {
-		rc = cmd_history(c, db, argv[0]);
-	} else {
-		rc = cmd_revert(c, db, argv[0], argv[1]);
-	}
-	goto out;
-usage:
-	fputs(program_usage, stderr);
-out:
-	json_decref(rec);
+	if (ctl_open_db(c, &db) == 0)
+		rc = cmd->run(c, db, &a);
 	db_close(db);
 	return rc;
 }

@@ -1,14 +1,9 @@
-/* gatewayctl status and ussd. */
-#include <getopt.h>
-#include <poll.h>
+/* gatewayctl status: the modem as the daemon last saw it, the queues and
+ * the recent traffic, from the database (no need for a running daemon). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
-#include "common/gw_err.h"
 #include "gateway/ctl/ctl.h"
-#include "gateway/daemon/ussd_requests.h"
 
 static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 {
@@ -79,58 +74,6 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 4));
 	sqlite3_reset(st);
 	rc = 0;
-out:
-	db_close(db);
-	return rc;
-}
-
-int ctl_cmd_ussd(struct ctl *c, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct db *db = NULL;
-	char answer[512], *end;
-	long timeout_s = 60;
-	int64_t id = 0;
-	int ch, done = 0, r, rc = 1;
-
-	while ((ch = getopt_long(argc, argv, "t:", longopts, NULL)) != -1) {
-		if (ch != 't' || (timeout_s = strtol(optarg, &end, 10)) <= 0 || *end || timeout_s > 600) {
-			fprintf(stderr, "usage: gatewayctl ussd CODE [--timeout SECONDS (1-600)]\n");
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: gatewayctl ussd CODE [--timeout SECONDS]\n");
-		return 2;
-	}
-	if (!ussd_code_valid(argv[optind])) {
-		fprintf(stderr, "gatewayctl: '%s' is not a USSD code (digits, * and #)\n", argv[optind]);
-		return 2;
-	}
-	if (ctl_open_db(c, &db) < 0)
-		goto out;
-	if ((r = ussd_requests_file(db, argv[optind], time(NULL), &id)) < 0) {
-		fprintf(stderr, "gatewayctl: %s\n", gw_strerror(r));
-		goto out;
-	}
-	/* The daemon owns the modem; wait for it to dial and store the answer. */
-	for (long waited = 0; waited < timeout_s * 10; waited++) {
-		if ((r = ussd_requests_poll(db, id, answer, sizeof(answer), &done)) < 0 && done) {
-			fprintf(stderr, "gatewayctl: USSD failed: %s\n", answer);
-			goto out;
-		}
-		if (done) {
-			printf("%s\n", answer);
-			rc = 0;
-			goto out;
-		}
-		poll(NULL, 0, 100);
-	}
-	fprintf(stderr, "gatewayctl: no answer within %ld s (is gatewayd running?)\n", timeout_s);
-	ussd_requests_expire(db, id);
 out:
 	db_close(db);
 	return rc;

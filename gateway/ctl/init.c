@@ -1,0 +1,52 @@
+/* gatewayctl init: create or migrate the database, then load the command
+ * words (data/lexicon.json) and the menus (data/dialogs.json) once. */
+#include <limits.h>
+#include <stdio.h>
+
+#include "common/store.h"
+#include "gateway/ctl/ctl.h"
+#include "gateway/paths.h"
+#include "handlers/dialog/dialog_data.h"
+#include "handlers/understand/lexicon.h"
+
+int ctl_cmd_init(struct ctl *c, int argc, char **argv)
+{
+	char path[PATH_MAX], err[512];
+	const char *lexicon = NULL;
+	const struct ctl_opt opts[] = { CTL_STRING('l', "lexicon", &lexicon), CTL_END };
+	struct db *db = NULL;
+	int64_t n = 0;
+	int rc = 1;
+
+	if (ctl_options(c, argc, argv, opts) < 0)
+		return ctl_usage("usage: gatewayctl init [--lexicon FILE]\n");
+	if (!lexicon) {
+		if (paths_data_file("lexicon.json", path, sizeof(path)) < 0)
+			return 1;
+		lexicon = path;
+	}
+	if (ctl_open_db(c, &db) < 0)
+		goto out;
+	if (db_query_int64(db, "SELECT count(*) FROM commands", &n) < 0)
+		goto out;
+	/* Never overwrite commands an administrator has edited: load only once. */
+	if (n == 0 && lexicon_import(db, lexicon, err, sizeof(err)) < 0) {
+		fprintf(stderr, "gatewayctl: %s\n", err);
+		goto out;
+	}
+	/* Menus and the poverty standard (data/dialogs.json), also only once. */
+	if (dialog_data_loaded(db) == 0) {
+		snprintf(err, sizeof(err), "cannot find data/dialogs.json");
+		if (paths_data_file("dialogs.json", path, sizeof(path)) < 0 ||
+		    dialog_data_import(db, path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "gatewayctl: dialogs: %s\n", err);
+			goto out;
+		}
+	}
+	printf("database %s ready (schema version %d)\n", c->cfg.database.path,
+	       store_schema_version());
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}

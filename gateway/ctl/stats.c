@@ -1,0 +1,189 @@
+/* gatewayctl stats: what the gateway did over a period - traffic, what
+ * people asked, referrals, appointments, and how the modem copes. */
+#include <stdio.h>
+#include <time.h>
+
+#include "common/gw_err.h"
+#include "gateway/ctl/ctl.h"
+
+/* A "label  count" listing: a heading, then the rows of sql (label,
+ * count; its one parameter is the start of the period), or `none`. */
+struct listing {
+	const char *heading;
+	const char *sql;
+	const char *none;
+};
+
+/* Print n listings, their rows indented by indent. */
+static int print_listings(struct db *db, time_t since, const char *indent,
+			  const struct listing *l, size_t n)
+{
+	sqlite3_stmt *st;
+	int r = 0, rows;
+
+	for (size_t i = 0; i < n; i++) {
+		fputs(l[i].heading, stdout);
+		if ((r = db_prepare(db, l[i].sql, &st)) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+		rows = 0;
+		while ((r = db_step(st)) == DB_ROW) {
+			printf("%s%-28s %8lld\n", indent,
+			       *db_col_text(st, 0) ? db_col_text(st, 0) : "(none)",
+			       (long long)sqlite3_column_int64(st, 1));
+			rows++;
+		}
+		if (r < 0)
+			goto out;
+		if (rows == 0)
+			printf("%s%s\n", indent, l[i].none);
+	}
+	r = 0;
+out:
+	return r;
+}
+
+/* The one row of a summary query whose one parameter is the start of the
+ * period; the caller resets *out after reading it. */
+static int period_row(struct db *db, const char *sql, time_t since, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, sql, &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	if ((r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : GW_ERR_DB;
+		goto out;
+	}
+	*out = st;
+	r = 0;
+out:
+	return r;
+}
+
+static int stats_traffic(struct db *db, time_t since)
+{
+	static const struct listing by_kind[] = {
+		{ "  sent, by kind\n",
+		  "SELECT kind, count(*) FROM outbox WHERE status = 'sent'"
+		  " AND sent_at >= ? GROUP BY kind ORDER BY 2 DESC", "nothing sent" },
+	};
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = period_row(db, "SELECT (SELECT count(*) FROM inbox WHERE stored_at >= ?1),"
+			       " (SELECT count(DISTINCT sender) FROM inbox WHERE stored_at >= ?1),"
+			       " (SELECT count(*) FROM inbox WHERE stored_at >= ?1 AND channel = 'call'),"
+			       " (SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?1),"
+			       " (SELECT coalesce(sum(parts), 0) FROM outbox WHERE status = 'sent'"
+			       "   AND sent_at >= ?1),"
+			       " (SELECT count(*) FROM outbox WHERE status = 'failed' AND created_at >= ?1),"
+			       " (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending'))",
+			       since, &st)) < 0)
+		goto out;
+	printf("Traffic\n");
+	printf("  %-28s %8lld  from %lld numbers (%lld missed calls)\n", "messages received",
+	       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+	       (long long)sqlite3_column_int64(st, 2));
+	printf("  %-28s %8lld  in %lld SMS parts\n", "messages sent",
+	       (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4));
+	printf("  %-28s %8lld\n", "failed to send", (long long)sqlite3_column_int64(st, 5));
+	printf("  %-28s %8lld\n", "waiting in the queue now", (long long)sqlite3_column_int64(st, 6));
+	sqlite3_reset(st);
+	r = print_listings(db, since, "    ", by_kind, 1);
+out:
+	return r;
+}
+
+static int stats_content(struct db *db, time_t since)
+{
+	static const struct listing lists[] = {
+		{ "\nWhat people asked (intents)\n",
+		  "SELECT intent, count(*) FROM inbox WHERE stored_at >= ?"
+		  " AND status = 'handled' GROUP BY intent ORDER BY 2 DESC, 1", "no messages handled" },
+		{ "\nTop programs asked about\n",
+		  "SELECT ref_code, count(*) FROM inbox WHERE stored_at >= ?"
+		  " AND intent = 'policy' AND ref_code <> ''"
+		  " GROUP BY ref_code ORDER BY 2 DESC, 1 LIMIT 10", "none" },
+		{ "\nReferrals (job applications), by status\n",
+		  "SELECT status, count(*) FROM referrals WHERE created_at >= ?"
+		  " GROUP BY status ORDER BY 2 DESC", "none" },
+		{ "\nAppointments, by status\n",
+		  "SELECT status, count(*) FROM appointments WHERE created_at >= ?"
+		  " GROUP BY status ORDER BY 2 DESC", "none" },
+	};
+
+	return print_listings(db, since, "  ", lists, sizeof(lists) / sizeof(lists[0]));
+}
+
+static int stats_modem(struct db *db, time_t since)
+{
+	static const struct listing failures[] = {
+		{ "  send failures, by error\n",
+		  "SELECT error, count(*) FROM outbox WHERE status = 'failed'"
+		  " AND created_at >= ? GROUP BY error ORDER BY 2 DESC LIMIT 10", "none" },
+		{ "  messages the gateway could not handle\n",
+		  "SELECT error, count(*) FROM inbox WHERE status = 'failed'"
+		  " AND stored_at >= ? GROUP BY error ORDER BY 2 DESC LIMIT 10", "none" },
+	};
+	sqlite3_stmt *st;
+	int r;
+
+	/* rate while sending: parts over the hours that had any sending, so
+	 * quiet nights do not dilute what the modem manages */
+	if ((r = period_row(db, "SELECT coalesce(sum(p), 0), count(*), coalesce(max(p), 0) FROM"
+			       " (SELECT sum(parts) AS p FROM outbox WHERE status = 'sent'"
+			       "  AND sent_at >= ? GROUP BY sent_at / 3600)", since, &st)) < 0)
+		goto out;
+	printf("\nModem\n");
+	if (sqlite3_column_int64(st, 1) > 0)
+		printf("  %-28s %8.1f  parts/hour over %lld hour(s) with sending; busiest hour %lld\n",
+		       "send rate", (double)sqlite3_column_int64(st, 0) /
+		       (double)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 1),
+		       (long long)sqlite3_column_int64(st, 2));
+	else
+		printf("  %-28s %8s\n", "send rate", "-");
+	sqlite3_reset(st);
+	if ((r = print_listings(db, since, "    ", failures,
+				sizeof(failures) / sizeof(failures[0]))) < 0)
+		goto out;
+	if ((r = db_prepare(db, "SELECT last_error, sent_parts FROM modem_status WHERE id = 1",
+			    &st)) < 0 || (r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : GW_ERR_DB;
+		goto out;
+	}
+	printf("  %-28s %8lld\n", "parts sent since install", (long long)sqlite3_column_int64(st, 1));
+	if (*db_col_text(st, 0))
+		printf("  %-28s %s\n", "last modem error", db_col_text(st, 0));
+	sqlite3_reset(st);
+	r = 0;
+out:
+	return r;
+}
+
+int ctl_cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	time_t since = time(NULL) - 7 * 86400;
+	const struct ctl_opt opts[] = { CTL_CALL('s', "since", &since, ctl_opt_since), CTL_END };
+	struct db *db = NULL;
+	char when[32];
+	int r, rc = 1;
+
+	if (ctl_options(c, argc, argv, opts) != argc)
+		return ctl_usage("usage: gatewayctl stats [--since YYYY-MM-DD|Nd]  (default 7d)\n");
+	if (ctl_open_db(c, &db) < 0)
+		goto out;
+	ctl_office_time(c, (int64_t)since, when, sizeof(when));
+	printf("Since %s (office time)\n\n", when);
+	if ((r = stats_traffic(db, since)) < 0 || (r = stats_content(db, since)) < 0 ||
+	    (r = stats_modem(db, since)) < 0) {
+		fprintf(stderr, "gatewayctl: stats failed: %s\n", gw_strerror(r));
+		goto out;
+	}
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}
