@@ -85,10 +85,11 @@ struct db_arg {
 	} v;
 };
 
-#define DB_TEXT(s) { .type = DB_ARG_TEXT, .v.text = (s) }   /* NULL text binds SQL NULL */
-#define DB_INT(n) { .type = DB_ARG_INT, .v.num = (int64_t)(n) } /* any integer type */
-#define DB_REAL(x) { .type = DB_ARG_REAL, .v.real = (double)(x) }
-#define DB_NULL { .type = DB_ARG_NULL }
+/* Values, usable in a ?: as well ("n >= 0 ? DB_INT(n) : DB_NULL"). */
+#define DB_TEXT(s) ((struct db_arg){ .type = DB_ARG_TEXT, .v.text = (s) }) /* NULL: SQL NULL */
+#define DB_INT(n) ((struct db_arg){ .type = DB_ARG_INT, .v.num = (int64_t)(n) }) /* any integer */
+#define DB_REAL(x) ((struct db_arg){ .type = DB_ARG_REAL, .v.real = (double)(x) })
+#define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
 #define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, { .type = DB_ARG_END } })
 
 /* A statement that returns no rows (INSERT, UPDATE, DELETE): prepared,

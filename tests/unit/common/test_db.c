@@ -69,6 +69,14 @@ static void test_run_binds_every_type(void **state)
 				DB_ARGS(DB_TEXT("hai"), DB_INT(small), DB_NULL, DB_TEXT(""))), 0);
 	assert_int_equal(db_run(f->db, "INSERT INTO t (name, n) VALUES (?, ?)",
 				DB_ARGS(DB_TEXT("ba"), DB_INT(INT64_C(1) << 40))), 0);
+	/* a value chosen at the call: a number or NULL */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db_run(f->db, "INSERT INTO t (name, n) VALUES (?, ?)",
+					DB_ARGS(DB_TEXT(i ? "vier" : "vijf"), i ? DB_INT(4) : DB_NULL)), 0);
+	assert_int_equal(db_row(f->db, "SELECT group_concat(name || '=' || coalesce(n, 'null'), ',')"
+				" FROM t WHERE name LIKE 'v%'", NULL, &st), 0);
+	assert_string_equal(db_col_text(st, 0), "vijf=null,vier=4");
+	sqlite3_reset(st);
 
 	assert_int_equal(db_row(f->db, "SELECT n, x, note, typeof(note) FROM t WHERE name = ?",
 				DB_ARGS(DB_TEXT("một")), &st), 0);
