@@ -452,10 +452,10 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 	}
 	if (r < 0)
 		goto out;
+	/* a job by number (one that does not exist is an error), or by code */
 	if (strncmp(rest, "viec ", 5) == 0 &&
-	    ((rest[5] >= '0' && rest[5] <= '9') || jobs_find_code_in(rq->env->db, rest + 5, &j) == 0)) {
-		if (rest[5] >= '0' && rest[5] <= '9' &&
-		    (r = jobs_get(rq->env->db, strtoll(rest + 5, NULL, 10), &j)) == GW_ERR_NOTFOUND) {
+	    ((r = jobs_find_in(rq->env->db, rest + 5, &j)) == 0 || jobs_ref_is_number(rest + 5))) {
+		if (r == GW_ERR_NOTFOUND) {
 			r = en ? buf_adds(&reply, "No such job. TB <pin> VIEC <number>")
 			       : buf_adds(&reply, "Khong co viec so do. TB <pin> VIEC <so viec>");
 			goto reply;

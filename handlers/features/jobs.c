@@ -762,3 +762,14 @@ out:
 	buf_release(&sq);
 	return r;
 }
+
+int jobs_ref_is_number(const char *norm)
+{
+	return *norm >= '0' && *norm <= '9';
+}
+
+int jobs_find_in(struct db *db, const char *norm, struct job *out)
+{
+	return jobs_ref_is_number(norm) ? jobs_get(db, strtoll(norm, NULL, 10), out)
+					: jobs_find_code_in(db, norm, out);
+}

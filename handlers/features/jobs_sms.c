@@ -266,11 +266,6 @@ out:
 	return r;
 }
 
-static int first_is_number(const char *args)
-{
-	return *args >= '0' && *args <= '9';
-}
-
 int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 {
 	struct jobs_filter f;
@@ -278,7 +273,7 @@ int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 	sqlite3_stmt *st;
 	int en = request_english(rq), r;
 
-	if (first_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
+	if (jobs_ref_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
 		return referrals_handle_apply(rq, res);
 	buf_init(&known, JOBS_SMS_TEXT_MAX);
 	buf_init(&words, 512);
@@ -446,9 +441,8 @@ int jobs_sms_close(const struct handler_req *rq, struct handler_result *res)
 	}
 	if (r < 0)
 		goto out;
-	r = first_is_number(rest) ? jobs_get(rq->env->db, strtoll(rest, NULL, 10), &j)
-				  : jobs_find_code_in(rq->env->db, rest, &j);
-	if (r == GW_ERR_NOTFOUND && first_is_number(rest)) {
+	r = jobs_find_in(rq->env->db, rest, &j);
+	if (r == GW_ERR_NOTFOUND && jobs_ref_is_number(rest)) {
 		r = en ? buf_addf(&body, "There is no job %lld.", strtoll(rest, NULL, 10))
 		       : buf_addf(&body, "Khong co viec so %lld.", strtoll(rest, NULL, 10));
 		goto reply;
