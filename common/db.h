@@ -90,7 +90,9 @@ struct db_arg {
 #define DB_INT(n) ((struct db_arg){ .type = DB_ARG_INT, .v.num = (int64_t)(n) }) /* any integer */
 #define DB_REAL(x) ((struct db_arg){ .type = DB_ARG_REAL, .v.real = (double)(x) })
 #define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
-#define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, { .type = DB_ARG_END } })
+/* The end of a list: DB_ARGS adds it; an array filled in code needs it. */
+#define DB_END ((struct db_arg){ .type = DB_ARG_END })
+#define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, DB_END })
 
 /* A statement that returns no rows (INSERT, UPDATE, DELETE): prepared,
  * bound and run. 0 or a negative GW_ERR_* (GW_ERR_EXISTS for a UNIQUE
