@@ -123,7 +123,8 @@ static json_t *canonical_value(json_t *v, enum content_col_kind kind)
 {
 	switch (kind) {
 	case CONTENT_COL_DATE: return json_is_string(v) ? json_copy(v) : json_null();
-	case CONTENT_COL_INT: return json_is_integer(v) ? json_integer(json_integer_value(v)) : json_null();
+	case CONTENT_COL_INT:
+		return json_is_integer(v) ? json_integer(json_integer_value(v)) : json_null();
 	case CONTENT_COL_BOOL: return json_boolean(json_is_true(v));
 	case CONTENT_COL_LIST: return json_is_array(v) ? json_deep_copy(v) : json_array();
 	default: return json_is_string(v) ? json_copy(v) : json_string("");
