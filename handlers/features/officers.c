@@ -7,6 +7,7 @@
 #include "common/audit.h"
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "common/pwhash.h"
 #include "handlers/core/request.h"
 #include "handlers/features/jobs_filter.h"
 
@@ -29,30 +30,10 @@ int officers_pin_valid(const char *pin)
 
 int officers_hash_pin(const char *pin, enum officers_hash_cost cost, char *out, size_t outsz)
 {
-	char hash[crypto_pwhash_STRBYTES];
-	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	int r = GW_ERR_INVAL;
-
-	if (!officers_pin_valid(pin) || outsz < sizeof(hash))
-		goto out;
-	if (sodium_init() < 0) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	if (cost == OFFICERS_HASH_MIN) {
-		ops = crypto_pwhash_OPSLIMIT_MIN;
-		mem = crypto_pwhash_MEMLIMIT_MIN;
-	}
-	if (crypto_pwhash_str_alg(hash, pin, strlen(pin), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		r = GW_ERR_NOMEM; /* the only documented failure: not enough memory */
-		goto out;
-	}
-	memcpy(out, hash, sizeof(hash));
-	r = 0;
-out:
-	sodium_memzero(hash, sizeof(hash));
-	return r;
+	if (!officers_pin_valid(pin))
+		return GW_ERR_INVAL;
+	return pwhash_make(pin, strlen(pin), cost == OFFICERS_HASH_MIN ? PWHASH_MIN : PWHASH_INTERACTIVE,
+			   out, outsz);
 }
 
 int officers_add(struct db *db, const char *phone, const char *name, const char *role,
@@ -234,9 +215,7 @@ static int set_attempts(struct db *db, int64_t id, int failed, int64_t locked_un
 
 static int pin_matches(const char *hash, const char *pin)
 {
-	if (!*hash || !officers_pin_valid(pin) || sodium_init() < 0)
-		return 0;
-	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
+	return officers_pin_valid(pin) && pwhash_check(hash, pin, strlen(pin));
 }
 
 int officers_check(struct db *db, const struct gw_settings *cfg, const char *phone,
