@@ -547,7 +547,7 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 	if (n->code && *n->code) {
 		struct job *other = malloc(sizeof(*other));
 
-		/* asked first: db_step reports a UNIQUE conflict only as GW_ERR_DB */
+		/* asked first: codes are one in any case (jobs_find), which UNIQUE does not see */
 		r = other ? jobs_find(db, n->code, other) : GW_ERR_NOMEM;
 		free(other);
 		if (r != GW_ERR_NOTFOUND) {

@@ -49,7 +49,7 @@ int officers_add(struct db *db, const char *phone, const char *name, const char 
 	buf_init(&detail, 512);
 	if ((strcmp(role, "officer") != 0 && strcmp(role, "admin") != 0) || !*name)
 		goto out;
-	/* asked first: db_step reports a UNIQUE conflict only as GW_ERR_DB */
+	/* asked first, so a taken number costs no PIN hash */
 	if ((r = officers_find(db, phone, &existing)) != GW_ERR_NOTFOUND) {
 		r = r < 0 ? r : GW_ERR_EXISTS;
 		goto out;
