@@ -47,7 +47,6 @@ static long peak_rss_kb(void)
  * offers), and n/100 more who opted out. */
 static int populate(struct db *db, long n, time_t now)
 {
-	sqlite3_stmt *c, *s;
 	char phone[32];
 	long extra = n / 100;
 	int r;
@@ -56,22 +55,13 @@ static int populate(struct db *db, long n, time_t now)
 		return r;
 	for (long i = 0; i < n + extra; i++) {
 		snprintf(phone, sizeof(phone), "+8491%07ld", i);
-		if ((r = db_prepare(db, "INSERT INTO contacts (phone, opted_out, created_at, last_seen)"
-					" VALUES (?, ?, ?3, ?3)", &c)) < 0)
-			goto fail;
-		db_bind_text(c, 1, phone);
-		sqlite3_bind_int(c, 2, i >= n);
-		sqlite3_bind_int64(c, 3, (sqlite3_int64)now);
-		if ((r = db_step(c)) < 0)
-			goto fail;
-		if ((r = db_prepare(db, "INSERT INTO subscriptions (phone, area, job_type, created_at)"
-					" VALUES (?, ?, ?, ?)", &s)) < 0)
-			goto fail;
-		db_bind_text(s, 1, phone);
-		db_bind_text(s, 2, i % 7 ? "tan lap" : "");
-		db_bind_text(s, 3, i % 7 ? "may" : "");
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
-		if ((r = db_step(s)) < 0)
+		if ((r = db_run(db, "INSERT INTO contacts (phone, opted_out, created_at, last_seen)"
+				    " VALUES (?, ?, ?3, ?3)",
+				DB_ARGS(DB_TEXT(phone), DB_INT(i >= n), DB_INT(now)))) < 0 ||
+		    (r = db_run(db, "INSERT INTO subscriptions (phone, area, job_type, created_at)"
+				    " VALUES (?, ?, ?, ?)",
+				DB_ARGS(DB_TEXT(phone), DB_TEXT(i % 7 ? "tan lap" : ""),
+					DB_TEXT(i % 7 ? "may" : ""), DB_INT(now)))) < 0)
 			goto fail;
 	}
 	return db_commit(db);

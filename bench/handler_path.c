@@ -31,6 +31,7 @@
 #include "common/store.h"
 #include "config/settings.h"
 #include "gateway/content/content.h"
+#include "gateway/daemon/inbound.h"
 #include "gateway/outbox.h"
 #include "handlers/handler.h"
 #include "handlers/understand/lexicon.h"
@@ -88,7 +89,6 @@ static double cpu_s(void)
 
 static int store_inbox(struct db *db, char **texts, int ntexts, long from, long count, time_t at)
 {
-	sqlite3_stmt *st;
 	int r;
 
 	if ((r = db_begin(db)) < 0)
@@ -97,13 +97,9 @@ static int store_inbox(struct db *db, char **texts, int ntexts, long from, long 
 		char phone[32];
 
 		snprintf(phone, sizeof(phone), "+8490%07ld", i % 5000);
-		if ((r = db_prepare(db, "INSERT INTO inbox (sender, text, sent_at, stored_at)"
-					" VALUES (?, ?, ?3, ?3)", &st)) < 0)
-			goto fail;
-		db_bind_text(st, 1, phone);
-		db_bind_text(st, 2, texts[i % ntexts]);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
-		if ((r = db_step(st)) < 0)
+		if ((r = db_run(db, "INSERT INTO inbox (sender, text, sent_at, stored_at)"
+				    " VALUES (?, ?, ?3, ?3)",
+				DB_ARGS(DB_TEXT(phone), DB_TEXT(texts[i % ntexts]), DB_INT(at)))) < 0)
 			goto fail;
 	}
 	return db_commit(db);

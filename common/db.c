@@ -216,6 +216,83 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out)
 	return r < 0 ? r : GW_ERR_NOTFOUND;
 }
 
+/* Bind args to st's parameters 1..n; n must be their number. */
+static int db_bind_args(sqlite3_stmt *st, const struct db_arg *args)
+{
+	int want = sqlite3_bind_parameter_count(st), n = 0, rc = SQLITE_OK, r = 0;
+
+	while (args && args[n].type != DB_ARG_END)
+		n++;
+	if (n != want) {
+		log_error("SQL bind: %d value(s) for %d parameter(s) (%.80s)", n, want,
+			  sqlite3_sql(st));
+		r = GW_ERR_INVAL;
+		goto out;
+	}
+	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+		const struct db_arg *a = &args[i];
+
+		if (a->type == DB_ARG_TEXT && a->v.text)
+			rc = sqlite3_bind_text(st, i + 1, a->v.text, -1, SQLITE_TRANSIENT);
+		else if (a->type == DB_ARG_INT)
+			rc = sqlite3_bind_int64(st, i + 1, a->v.num);
+		else if (a->type == DB_ARG_REAL)
+			rc = sqlite3_bind_double(st, i + 1, a->v.real);
+		else
+			rc = sqlite3_bind_null(st, i + 1);
+	}
+	if (rc != SQLITE_OK) {
+		log_error("SQL bind failed: %s (%.80s)", sqlite3_errstr(rc), sqlite3_sql(st));
+		r = db_rc(sqlite3_db_handle(st), rc);
+		r = r < 0 ? r : GW_ERR_DB;
+	}
+out:
+	return r;
+}
+
+int db_rows(struct db *db, const char *sql, const struct db_arg *args, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(db, sql, &st)) < 0 || (r = db_bind_args(st, args)) < 0)
+		goto out;
+	*out = st;
+out:
+	return r;
+}
+
+int db_row(struct db *db, const char *sql, const struct db_arg *args, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_rows(db, sql, args, &st)) < 0)
+		goto out;
+	if ((r = db_step(st)) != DB_ROW) {
+		r = r < 0 ? r : GW_ERR_NOTFOUND;
+		goto out;
+	}
+	*out = st;
+	r = 0;
+out:
+	return r;
+}
+
+int db_run(struct db *db, const char *sql, const struct db_arg *args)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_rows(db, sql, args, &st)) < 0)
+		goto out;
+	if ((r = db_step(st)) == DB_ROW) /* a row is not wanted: release the statement */
+		sqlite3_reset(st);
+	r = r < 0 ? r : 0;
+out:
+	return r;
+}
+
 int db_backup(struct db *db, const char *dest)
 {
 	sqlite3 *to = NULL;

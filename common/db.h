@@ -60,4 +60,54 @@ int db_backup(struct db *db, const char *dest) GW_WARN_UNUSED;
 /* One-value queries: the first column of the first row. */
 int db_query_int64(struct db *db, const char *sql, int64_t *out) GW_WARN_UNUSED;
 
+/* Bound statements in one call. The parameters are a DB_ARGS list, in
+ * parameter order (?1, ?2, ...), or NULL when the statement has none:
+ *
+ *   r = db_run(db, "UPDATE outbox SET text = ? WHERE id = ?",
+ *              DB_ARGS(DB_TEXT(text), DB_INT(id)));
+ *
+ *   if ((r = db_row(db, "SELECT phone FROM contacts WHERE id = ?",
+ *                   DB_ARGS(DB_INT(id)), &st)) < 0)
+ *           goto out;          (GW_ERR_NOTFOUND: no such row)
+ *   ... db_col_text(st, 0) ...
+ *   sqlite3_reset(st);
+ *
+ * The list must give every parameter the statement has, no more and no
+ * fewer: a mismatch is a programming error, logged, and GW_ERR_INVAL. */
+enum db_arg_type { DB_ARG_END, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_REAL, DB_ARG_NULL };
+
+struct db_arg {
+	enum db_arg_type type;
+	union {
+		const char *text;
+		int64_t num;
+		double real;
+	} v;
+};
+
+/* Values, usable in a ?: as well ("n >= 0 ? DB_INT(n) : DB_NULL"). */
+#define DB_TEXT(s) ((struct db_arg){ .type = DB_ARG_TEXT, .v.text = (s) }) /* NULL: SQL NULL */
+#define DB_INT(n) ((struct db_arg){ .type = DB_ARG_INT, .v.num = (int64_t)(n) }) /* any integer */
+#define DB_REAL(x) ((struct db_arg){ .type = DB_ARG_REAL, .v.real = (double)(x) })
+#define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
+/* The end of a list: DB_ARGS adds it; an array filled in code needs it. */
+#define DB_END ((struct db_arg){ .type = DB_ARG_END })
+#define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, DB_END })
+
+/* A statement that returns no rows (INSERT, UPDATE, DELETE): prepared,
+ * bound and run. 0 or a negative GW_ERR_* (GW_ERR_EXISTS for a UNIQUE
+ * conflict, as db_step). */
+int db_run(struct db *db, const char *sql, const struct db_arg *args) GW_WARN_UNUSED;
+
+/* The first row of a query: 0 with *out on it for the column reads (then
+ * sqlite3_reset(*out), or step on for more), GW_ERR_NOTFOUND when there
+ * is no row, or another negative GW_ERR_*. */
+int db_row(struct db *db, const char *sql, const struct db_arg *args,
+	   sqlite3_stmt **out) GW_WARN_UNUSED;
+
+/* A query prepared and bound, not yet stepped, for a loop:
+ * while ((r = db_step(st)) == DB_ROW) ... */
+int db_rows(struct db *db, const char *sql, const struct db_arg *args,
+	    sqlite3_stmt **out) GW_WARN_UNUSED;
+
 #endif

@@ -12,6 +12,7 @@
 #include "common/store.h"
 #include "gateway/content/content_jobs.h"
 #include "gateway/content/content_programs.h"
+#include "gateway/content/content_rows.h"
 #include "gateway/content/progress.h"
 #include "handlers/vi/textfold.h"
 
@@ -81,13 +82,6 @@ void content_record_err(char *err, size_t errsz, const struct content_opts *o, s
 	snprintf(err, errsz, "%s: %s %ld%s%s%s: %s: %s", o->source ? o->source : "input",
 		 o->unit ? o->unit : "record", n, code && *code ? " (" : "",
 		 code && *code ? code : "", code && *code ? ")" : "", field, what);
-}
-
-static const char *str_or(json_t *rec, const char *key, const char *def)
-{
-	json_t *v = json_object_get(rec, key);
-
-	return json_is_string(v) ? json_string_value(v) : def;
 }
 
 /* Every listed field must be a string (or absent when optional), valid UTF-8
@@ -205,7 +199,7 @@ out:
 static int check_program(json_t *rec, const struct content_opts *o, size_t idx, char *err,
 			 size_t errsz)
 {
-	const char *code = str_or(rec, "code", NULL), *key, *from, *until;
+	const char *code = content_rows_str(rec, "code", NULL), *key, *from, *until;
 	const char *field = NULL, *bad = NULL;
 	json_t *v;
 	int r;
@@ -226,8 +220,8 @@ static int check_program(json_t *rec, const struct content_opts *o, size_t idx, 
 	    (r = check_keywords(rec, CONTENT_PROGRAMS, o, idx, code, err, errsz)) < 0)
 		goto out;
 	v = json_object_get(rec, "needs_check");
-	from = str_or(rec, "effective_from", NULL);
-	until = str_or(rec, "effective_until", NULL);
+	from = content_rows_str(rec, "effective_from", NULL);
+	until = content_rows_str(rec, "effective_until", NULL);
 	if (!check_code(code)) {
 		field = "code";
 		bad = "must be 1-32 of A-Z, 0-9 and '-'";
@@ -257,7 +251,8 @@ static int check_job(json_t *rec, const struct content_opts *o, size_t idx, char
 		     size_t errsz)
 {
 	static const char *const ints[] = { "wage_min", "wage_max", "headcount", "age_min", "age_max" };
-	const char *code = str_or(rec, "id", NULL), *status = str_or(rec, "status", NULL);
+	const char *code = content_rows_str(rec, "id", NULL);
+	const char *status = content_rows_str(rec, "status", NULL);
 	const char *field = NULL, *bad = NULL;
 	json_t *loc = json_object_get(rec, "location"), *v;
 	int r;
@@ -279,7 +274,7 @@ static int check_job(json_t *rec, const struct content_opts *o, size_t idx, char
 		field = "id";
 		bad = "must be 1-32 of A-Z, 0-9 and '-'";
 	} else if (json_is_string(json_object_get(rec, "deadline")) &&
-		   !valid_date(str_or(rec, "deadline", ""))) {
+		   !valid_date(content_rows_str(rec, "deadline", ""))) {
 		field = "deadline";
 		bad = "must be YYYY-MM-DD";
 	} else if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
@@ -329,7 +324,7 @@ int content_validate(enum content_kind kind, json_t *records, const struct conte
 					     : check_job(rec, o, i, err, errsz);
 		if (r < 0)
 			goto out;
-		code = str_or(rec, codekey, "");
+		code = content_rows_str(rec, codekey, "");
 		if ((prev = json_object_get(seen, code))) {
 			char what[96];
 			long n = o->numbers ? o->numbers[json_integer_value(prev)]
@@ -371,7 +366,7 @@ static int sync_absent(struct db *db, enum content_kind kind, json_t *records,
 	if (!in)
 		goto out;
 	json_array_foreach(records, i, rec)
-		json_object_set_new(in, str_or(rec, codekey, ""), json_true());
+		json_object_set_new(in, content_rows_str(rec, codekey, ""), json_true());
 	r = kind == CONTENT_PROGRAMS ? content_programs_codes(db, &codes)
 				     : content_jobs_open_codes(db, &codes);
 	if (r < 0)
@@ -454,7 +449,7 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 		goto out;
 	}
 	json_array_foreach(records, i, rec) {
-		const char *code = str_or(rec, codekey, "");
+		const char *code = content_rows_str(rec, codekey, "");
 		enum content_outcome oc = CONTENT_UNCHANGED;
 
 		r = kind == CONTENT_PROGRAMS

@@ -8,29 +8,18 @@ int housekeep_purge(struct db *db, const struct gw_settings *cfg, time_t now,
 {
 	struct housekeep_counts c = { 0, 0 };
 	sqlite3_int64 cutoff = (sqlite3_int64)now - (sqlite3_int64)cfg->privacy.retain_days * 86400;
-	sqlite3_stmt *st;
 	int r;
 
 	if ((r = db_begin(db)) < 0)
 		return r;
 	/* Texts carry income, disability and hardship: blank them, keep the counts. */
-	if ((r = db_prepare(db, "UPDATE inbox SET text = '' WHERE stored_at < ? AND text <> ''",
-			    &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, cutoff);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE inbox SET text = '' WHERE stored_at < ? AND text <> ''",
+			DB_ARGS(DB_INT(cutoff)))) < 0)
 		goto out;
 	c.texts_purged = db_changes(db);
-	if ((r = db_prepare(db, "UPDATE inbox_parts SET text = '' WHERE stored_at < ? AND text <> ''"
-				" AND inbox_id IS NOT NULL", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, cutoff);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "DELETE FROM sessions WHERE expires_at < ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE inbox_parts SET text = '' WHERE stored_at < ? AND text <> ''"
+			    " AND inbox_id IS NOT NULL", DB_ARGS(DB_INT(cutoff)))) < 0 ||
+	    (r = db_run(db, "DELETE FROM sessions WHERE expires_at < ?", DB_ARGS(DB_INT(now)))) < 0)
 		goto out;
 	c.sessions_expired = db_changes(db);
 	if ((r = db_commit(db)) < 0)
@@ -61,14 +50,9 @@ int housekeep_purge_pending(struct db *db, int retain_days, time_t now, int64_t 
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT count(*) FROM inbox WHERE stored_at < ? AND text <> ''",
-			    &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM inbox WHERE stored_at < ? AND text <> ''",
+			DB_ARGS(DB_INT((int64_t)now - (int64_t)retain_days * 86400)), &st)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now - (sqlite3_int64)retain_days * 86400);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	*count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	r = 0;
@@ -80,26 +64,18 @@ int housekeep_purge_batch(struct db *db, int retain_days, time_t now, int max_ro
 			  int *purged)
 {
 	sqlite3_int64 cutoff = (sqlite3_int64)now - (sqlite3_int64)retain_days * 86400;
-	sqlite3_stmt *st;
 	int n = 0, r;
 
 	if ((r = db_begin(db)) < 0)
 		goto out;
 	/* the parts first, while their messages still say which are due */
-	if ((r = db_prepare(db, "UPDATE inbox_parts SET text = '' WHERE inbox_id IN"
-				" (SELECT id FROM inbox WHERE stored_at < ?1 AND text <> ''"
-				"  ORDER BY id LIMIT ?2) AND text <> ''", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, cutoff);
-	sqlite3_bind_int(st, 2, max_rows);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "UPDATE inbox SET text = '' WHERE id IN (SELECT id FROM inbox"
-				" WHERE stored_at < ?1 AND text <> '' ORDER BY id LIMIT ?2)", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, cutoff);
-	sqlite3_bind_int(st, 2, max_rows);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE inbox_parts SET text = '' WHERE inbox_id IN"
+			    " (SELECT id FROM inbox WHERE stored_at < ?1 AND text <> ''"
+			    "  ORDER BY id LIMIT ?2) AND text <> ''",
+			DB_ARGS(DB_INT(cutoff), DB_INT(max_rows)))) < 0 ||
+	    (r = db_run(db, "UPDATE inbox SET text = '' WHERE id IN (SELECT id FROM inbox"
+			    " WHERE stored_at < ?1 AND text <> '' ORDER BY id LIMIT ?2)",
+			DB_ARGS(DB_INT(cutoff), DB_INT(max_rows)))) < 0)
 		goto out;
 	n = db_changes(db);
 	if ((r = db_commit(db)) < 0)

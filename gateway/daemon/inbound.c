@@ -21,20 +21,10 @@ static const char warning_vi[] =
 static int mark(struct db *db, int64_t id, const char *status, const char *intent, const char *ref,
 		const char *error, time_t now)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "UPDATE inbox SET status = ?, intent = ?, ref_code = ?, error = ?,"
-				" handled_at = ? WHERE id = ?", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, status);
-	db_bind_text(st, 2, intent ? intent : "");
-	db_bind_text(st, 3, ref ? ref : "");
-	db_bind_text(st, 4, error ? error : "");
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 6, id);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "UPDATE inbox SET status = ?, intent = ?, ref_code = ?, error = ?,"
+			  " handled_at = ? WHERE id = ?",
+		      DB_ARGS(DB_TEXT(status), DB_TEXT(intent ? intent : ""), DB_TEXT(ref ? ref : ""),
+			      DB_TEXT(error ? error : ""), DB_INT(now), DB_INT(id)));
 }
 
 static int queue_one(struct db *db, const char *phone, const char *text, const char *kind,
@@ -58,15 +48,11 @@ static int rate_state(struct db *db, const char *sender, time_t now, int *count,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT (SELECT count(*) FROM inbox WHERE sender = ?1 AND stored_at > ?2"
-				"  AND status = 'handled'),"
-				" (SELECT count(*) FROM outbox WHERE phone = ?1 AND kind = 'warning'"
-				"  AND created_at > ?2)", &st)) < 0)
+	if ((r = db_row(db, "SELECT (SELECT count(*) FROM inbox WHERE sender = ?1 AND stored_at > ?2"
+			    "  AND status = 'handled'),"
+			    " (SELECT count(*) FROM outbox WHERE phone = ?1 AND kind = 'warning'"
+			    "  AND created_at > ?2)", DB_ARGS(DB_TEXT(sender), DB_INT(now - 3600)), &st)) < 0)
 		return r;
-	db_bind_text(st, 1, sender);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - 3600));
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_DB;
 	*count = sqlite3_column_int(st, 0);
 	*warned = sqlite3_column_int(st, 1);
 	sqlite3_reset(st);

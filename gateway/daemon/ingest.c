@@ -33,22 +33,14 @@ static void part_fingerprint(const struct modem_part *p, char *out, size_t outsz
 static int store_part(struct db *db, const struct modem_part *p, time_t now, int *is_new)
 {
 	char fp[MODEM_PHONE_MAX + 96];
-	sqlite3_stmt *st;
 	int r;
 
 	part_fingerprint(p, fp, sizeof(fp));
-	if ((r = db_prepare(db, "INSERT OR IGNORE INTO inbox_parts (sender, ref, total, seq, sent_at,"
-				" text, fingerprint, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, p->sender);
-	sqlite3_bind_int(st, 2, p->ref);
-	sqlite3_bind_int(st, 3, p->total < 1 ? 1 : p->total);
-	sqlite3_bind_int(st, 4, p->seq < 1 ? 1 : p->seq);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)p->sent_at);
-	db_bind_text(st, 6, p->text);
-	db_bind_text(st, 7, fp);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT OR IGNORE INTO inbox_parts (sender, ref, total, seq, sent_at,"
+			    " text, fingerprint, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(p->sender), DB_INT(p->ref), DB_INT(p->total < 1 ? 1 : p->total),
+				DB_INT(p->seq < 1 ? 1 : p->seq), DB_INT(p->sent_at), DB_TEXT(p->text),
+				DB_TEXT(fp), DB_INT(now)))) < 0)
 		return r;
 	*is_new = db_changes(db) > 0;
 	return 0;
@@ -56,19 +48,9 @@ static int store_part(struct db *db, const struct modem_part *p, time_t now, int
 
 static int store_malformed(struct db *db, const struct modem_part *p, time_t now)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "INSERT INTO inbox (sender, text, sent_at, stored_at, status, error,"
-				" handled_at) VALUES (?, ?, ?, ?4, 'skipped', 'malformed message', ?4)",
-			    &st)) < 0)
-		return r;
-	db_bind_text(st, 1, p->sender);
-	db_bind_text(st, 2, p->text);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)p->sent_at);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "INSERT INTO inbox (sender, text, sent_at, stored_at, status, error,"
+			  " handled_at) VALUES (?, ?, ?, ?4, 'skipped', 'malformed message', ?4)",
+		      DB_ARGS(DB_TEXT(p->sender), DB_TEXT(p->text), DB_INT(p->sent_at), DB_INT(now)));
 }
 
 int ingest_poll(struct link *l, time_t now, int *stored, int *seen)
@@ -142,12 +124,10 @@ static int assemble_set(struct db *db, const char *sender, int ref, int total, t
 	int64_t ids[256];
 
 	buf_init(&text, INGEST_TEXT_MAX);
-	if ((r = db_prepare(db, "SELECT id, seq, text, sent_at FROM inbox_parts WHERE inbox_id IS NULL"
-				" AND sender = ? AND ref = ? AND total = ? ORDER BY seq, id", &st)) < 0)
+	if ((r = db_rows(db, "SELECT id, seq, text, sent_at FROM inbox_parts WHERE inbox_id IS NULL"
+			     " AND sender = ? AND ref = ? AND total = ? ORDER BY seq, id",
+			 DB_ARGS(DB_TEXT(sender), DB_INT(ref), DB_INT(total)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, sender);
-	sqlite3_bind_int(st, 2, ref);
-	sqlite3_bind_int(st, 3, total);
 	while ((r = db_step(st)) == DB_ROW) {
 		int seq = sqlite3_column_int(st, 1);
 
@@ -164,26 +144,16 @@ static int assemble_set(struct db *db, const char *sender, int ref, int total, t
 	}
 	if (r < 0)
 		goto out;
-	if ((r = db_prepare(db, "INSERT INTO inbox (sender, text, parts, incomplete, sent_at, stored_at)"
-				" VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, sender);
-	db_bind_text(st, 2, text.data);
-	sqlite3_bind_int(st, 3, parts);
-	sqlite3_bind_int(st, 4, !complete);
-	sqlite3_bind_int64(st, 5, sent_at);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO inbox (sender, text, parts, incomplete, sent_at, stored_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(sender), DB_TEXT(text.data), DB_INT(parts), DB_INT(!complete),
+				DB_INT(sent_at), DB_INT(now)))) < 0)
 		goto out;
 	inbox_id = db_last_id(db);
-	for (int i = 0; i < parts; i++) {
-		if ((r = db_prepare(db, "UPDATE inbox_parts SET inbox_id = ? WHERE id = ?", &st)) < 0)
+	for (int i = 0; i < parts; i++)
+		if ((r = db_run(db, "UPDATE inbox_parts SET inbox_id = ? WHERE id = ?",
+				DB_ARGS(DB_INT(inbox_id), DB_INT(ids[i])))) < 0)
 			goto out;
-		sqlite3_bind_int64(st, 1, inbox_id);
-		sqlite3_bind_int64(st, 2, ids[i]);
-		if ((r = db_step(st)) < 0)
-			goto out;
-	}
 	if (!complete)
 		log_warn("inbound: message from %s released with %d of %d parts after timeout",
 			 log_phone(sender), parts, total);
@@ -199,13 +169,13 @@ int ingest_assemble(struct db *db, const struct gw_settings *cfg, time_t now, in
 	int nsets = 0, r, done = 0;
 	sqlite3_stmt *st;
 
-	if ((r = db_prepare(db, "SELECT sender, ref, total, count(DISTINCT seq) >= total,"
-				" min(stored_at) FROM inbox_parts WHERE inbox_id IS NULL"
-				" GROUP BY sender, ref, total"
-				" HAVING count(DISTINCT seq) >= total OR min(stored_at) <= ?"
-				" ORDER BY min(id) LIMIT 64", &st)) < 0)
+	if ((r = db_rows(db, "SELECT sender, ref, total, count(DISTINCT seq) >= total,"
+			     " min(stored_at) FROM inbox_parts WHERE inbox_id IS NULL"
+			     " GROUP BY sender, ref, total"
+			     " HAVING count(DISTINCT seq) >= total OR min(stored_at) <= ?"
+			     " ORDER BY min(id) LIMIT 64",
+			 DB_ARGS(DB_INT(now - cfg->modem.multipart_timeout_s)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - cfg->modem.multipart_timeout_s));
 	while ((r = db_step(st)) == DB_ROW) {
 		struct set *s = &sets[nsets];
 
@@ -234,17 +204,12 @@ int ingest_assemble(struct db *db, const struct gw_settings *cfg, time_t now, in
 
 int ingest_call(struct db *db, const char *number, time_t now, int *recorded)
 {
-	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "INSERT INTO inbox (sender, channel, text, sent_at, stored_at)"
-				" SELECT ?1, 'call', '', ?2, ?2 WHERE NOT EXISTS (SELECT 1 FROM inbox"
-				" WHERE sender = ?1 AND channel = 'call' AND stored_at > ?3)", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - INGEST_CALL_DEDUP_S));
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO inbox (sender, channel, text, sent_at, stored_at)"
+			    " SELECT ?1, 'call', '', ?2, ?2 WHERE NOT EXISTS (SELECT 1 FROM inbox"
+			    " WHERE sender = ?1 AND channel = 'call' AND stored_at > ?3)",
+			DB_ARGS(DB_TEXT(number), DB_INT(now), DB_INT(now - INGEST_CALL_DEDUP_S)))) < 0)
 		return r;
 	*recorded = db_changes(db) > 0;
 	return 0;

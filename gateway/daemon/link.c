@@ -18,29 +18,20 @@ void link_init(struct link *l, struct modem *m, const struct gw_settings *cfg, s
 
 static void record_connected(struct link *l, int connected)
 {
-	sqlite3_stmt *st;
-
-	if (db_prepare(l->db, "UPDATE modem_status SET connected = ?, last_contact = CASE WHEN ?1"
-			      " THEN ?2 ELSE last_contact END, updated_at = ?2 WHERE id = 1", &st) < 0)
-		return;
-	sqlite3_bind_int(st, 1, connected);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	if (db_step(st) < 0) /* the status shown is late by one update, no more */
+	if (db_run(l->db, "UPDATE modem_status SET connected = ?, last_contact = CASE WHEN ?1"
+			  " THEN ?2 ELSE last_contact END, updated_at = ?2 WHERE id = 1",
+		   DB_ARGS(DB_INT(connected), DB_INT(time(NULL)))) < 0)
+		/* the status shown is late by one update, no more */
 		log_debug("modem status: connection not recorded");
 }
 
 void link_note_error(struct link *l, const char *what, int err)
 {
 	char msg[160];
-	sqlite3_stmt *st;
 
 	snprintf(msg, sizeof(msg), "%s: %s", what, gw_strerror(err));
-	if (db_prepare(l->db, "UPDATE modem_status SET last_error = ?, last_error_at = ?,"
-			      " updated_at = ?2 WHERE id = 1", &st) < 0)
-		return;
-	db_bind_text(st, 1, msg);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	if (db_step(st) < 0)
+	if (db_run(l->db, "UPDATE modem_status SET last_error = ?, last_error_at = ?,"
+			  " updated_at = ?2 WHERE id = 1", DB_ARGS(DB_TEXT(msg), DB_INT(time(NULL)))) < 0)
 		log_debug("modem status: error not recorded");
 }
 
@@ -134,26 +125,19 @@ int64_t link_wait_ms(const struct link *l, int64_t now_ms)
 int link_refresh_status(struct link *l)
 {
 	struct modem_status ms;
-	sqlite3_stmt *st;
 	int r;
 
 	memset(&ms, 0, sizeof(ms));
 	if ((r = modem_status(l->modem, &ms)) < 0)
 		return link_result(l, r, "status");
 	link_result(l, 0, "status");
-	if ((r = db_prepare(l->db, "UPDATE modem_status SET connected = 1, signal_percent = ?,"
-				   " battery_percent = ?, network = ?, security = ?, last_contact = ?5,"
-				   " updated_at = ?5 WHERE id = 1", &st)) < 0)
-		return r;
-	if (ms.signal_percent >= 0)
-		sqlite3_bind_int(st, 1, ms.signal_percent);
-	if (ms.battery_percent >= 0)
-		sqlite3_bind_int(st, 2, ms.battery_percent);
-	db_bind_text(st, 3, ms.network);
-	db_bind_text(st, 4, ms.security);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	/* a reading the modem does not give (-1) is stored as NULL */
+	return db_run(l->db, "UPDATE modem_status SET connected = 1, signal_percent = ?,"
+			     " battery_percent = ?, network = ?, security = ?, last_contact = ?5,"
+			     " updated_at = ?5 WHERE id = 1",
+		      DB_ARGS(ms.signal_percent >= 0 ? DB_INT(ms.signal_percent) : DB_NULL,
+			      ms.battery_percent >= 0 ? DB_INT(ms.battery_percent) : DB_NULL,
+			      DB_TEXT(ms.network), DB_TEXT(ms.security), DB_INT(time(NULL))));
 }
 
 void link_close(struct link *l)

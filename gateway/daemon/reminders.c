@@ -34,13 +34,11 @@ static int due(struct db *db, int64_t tomorrow, int64_t *ids, size_t max, size_t
 	int r;
 
 	calendar_day_str(tomorrow, day);
-	if ((r = db_prepare(db, "SELECT id FROM appointments WHERE day = ? AND reminded = 0"
-				" AND status IN ('requested','confirmed')"
-				" AND phone NOT IN (SELECT phone FROM contacts WHERE opted_out = 1)"
-				" ORDER BY slot, id LIMIT ?", &st)) < 0)
+	if ((r = db_rows(db, "SELECT id FROM appointments WHERE day = ? AND reminded = 0"
+			     " AND status IN ('requested','confirmed')"
+			     " AND phone NOT IN (SELECT phone FROM contacts WHERE opted_out = 1)"
+			     " ORDER BY slot, id LIMIT ?", DB_ARGS(DB_TEXT(day), DB_INT(max)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, day);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	while ((r = db_step(st)) == DB_ROW)
 		ids[k++] = sqlite3_column_int64(st, 0);
 	if (r < 0)
@@ -56,7 +54,6 @@ static int remind(struct db *db, const struct gw_settings *cfg, int64_t id, time
 {
 	struct handler_result res;
 	struct appointment a;
-	sqlite3_stmt *st;
 	int r;
 
 	handler_result_init(&res);
@@ -65,12 +62,8 @@ static int remind(struct db *db, const struct gw_settings *cfg, int64_t id, time
 					   &res)) < 0 ||
 	    (r = outbox_queue(db, &res, 0, now)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "UPDATE appointments SET reminded = 1 WHERE id = ? AND reminded = 0",
-			    &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	r = db_run(db, "UPDATE appointments SET reminded = 1 WHERE id = ? AND reminded = 0",
+		   DB_ARGS(DB_INT(id)));
 out:
 	handler_result_release(&res);
 	return r;

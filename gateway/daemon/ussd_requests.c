@@ -51,18 +51,9 @@ long ussd_parse_balance(const char *answer)
 static int answer_request(struct db *db, int64_t id, const char *status, const char *answer,
 			  time_t now)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "UPDATE ussd_requests SET status = ?, answer = ?, answered_at = ?"
-				" WHERE id = ?", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, status);
-	db_bind_text(st, 2, answer);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 4, id);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "UPDATE ussd_requests SET status = ?, answer = ?, answered_at = ?"
+			  " WHERE id = ?",
+		      DB_ARGS(DB_TEXT(status), DB_TEXT(answer), DB_INT(now), DB_INT(id)));
 }
 
 /* Tell every administrator, at most once a day. */
@@ -71,16 +62,16 @@ static int warn_low_balance(struct db *db, long balance, long low, time_t now)
 	struct handler_result res;
 	char text[160];
 	sqlite3_stmt *st;
-	int r;
+	int told, r;
 
-	if ((r = db_prepare(db, "SELECT count(*) FROM outbox WHERE kind = 'notify'"
-				" AND text LIKE 'SIM gateway%' AND created_at > ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM outbox WHERE kind = 'notify'"
+			    " AND text LIKE 'SIM gateway%' AND created_at > ?",
+			DB_ARGS(DB_INT(now - 86400)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - 86400));
-	if ((r = db_step(st)) == DB_ROW && sqlite3_column_int(st, 0) > 0) {
-		sqlite3_reset(st);
+	told = sqlite3_column_int(st, 0) > 0;
+	sqlite3_reset(st);
+	if (told)
 		return 0;
-	}
 	snprintf(text, sizeof(text), "SIM gateway sap het tien: con %ld d (muc canh bao %ld d). Vui long nap them.",
 		 balance, low);
 	handler_result_init(&res);
@@ -115,16 +106,13 @@ static void check_balance(struct link *l, time_t now)
 {
 	const struct gw_settings *cfg = l->cfg;
 	char answer[512];
-	sqlite3_stmt *st;
 	long bal;
 	int r;
 
 	/* Record the attempt first so a failing check waits a full interval. */
-	if (db_prepare(l->db, "UPDATE modem_status SET balance_checked_at = ? WHERE id = 1", &st) == 0) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-		if (db_step(st) < 0)
-			log_debug("balance check: attempt not recorded");
-	}
+	if (db_run(l->db, "UPDATE modem_status SET balance_checked_at = ? WHERE id = 1",
+		   DB_ARGS(DB_INT(now))) < 0)
+		log_debug("balance check: attempt not recorded");
 	if ((r = modem_ussd(l->modem, cfg->modem.balance_code, USSD_TIMEOUT_MS, answer,
 			    sizeof(answer))) < 0) {
 		link_result(l, r, "balance check");
@@ -132,11 +120,9 @@ static void check_balance(struct link *l, time_t now)
 		return;
 	}
 	log_info("balance check %s: %s", cfg->modem.balance_code, answer);
-	if (db_prepare(l->db, "UPDATE modem_status SET balance = ? WHERE id = 1", &st) == 0) {
-		db_bind_text(st, 1, answer);
-		if (db_step(st) < 0)
-			log_debug("balance check: answer not recorded");
-	}
+	if (db_run(l->db, "UPDATE modem_status SET balance = ? WHERE id = 1",
+		   DB_ARGS(DB_TEXT(answer))) < 0)
+		log_debug("balance check: answer not recorded");
 	bal = ussd_parse_balance(answer);
 	if (bal >= 0 && bal < cfg->modem.balance_low)
 		warn_low_balance(l->db, bal, cfg->modem.balance_low, now);
@@ -171,16 +157,12 @@ int ussd_requests_serve(struct link *l, time_t now)
 
 int ussd_requests_file(struct db *db, const char *code, time_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
 	int r;
 
 	if (!ussd_code_valid(code))
 		return GW_ERR_INVAL;
-	if ((r = db_prepare(db, "INSERT INTO ussd_requests (code, created_at) VALUES (?, ?)", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, code);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO ussd_requests (code, created_at) VALUES (?, ?)",
+			DB_ARGS(DB_TEXT(code), DB_INT(now)))) < 0)
 		return r;
 	*id = db_last_id(db);
 	return 0;
@@ -191,11 +173,9 @@ int ussd_requests_poll(struct db *db, int64_t id, char *answer, size_t answersz,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT status, answer FROM ussd_requests WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT status, answer FROM ussd_requests WHERE id = ?",
+			DB_ARGS(DB_INT(id)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	if (strcmp(db_col_text(st, 0), "pending") == 0) {
 		*done = 0;
 		sqlite3_reset(st);
@@ -210,13 +190,6 @@ int ussd_requests_poll(struct db *db, int64_t id, char *answer, size_t answersz,
 
 int ussd_requests_expire(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "UPDATE ussd_requests SET status = 'failed', answer = 'nobody waited'"
-				" WHERE id = ? AND status = 'pending'", &st)) < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "UPDATE ussd_requests SET status = 'failed', answer = 'nobody waited'"
+			  " WHERE id = ? AND status = 'pending'", DB_ARGS(DB_INT(id)));
 }

@@ -35,20 +35,17 @@ static int import_node(struct db *db, json_t *n, size_t i, char *err, size_t err
 	static const char *const keys[8] = { "key", "parent", "kind", "arg", "label_vi",
 					     "label_en", "body_vi", "body_en" };
 	char what[48];
-	sqlite3_stmt *st;
 	int r = GW_ERR_INVAL;
 
 	snprintf(what, sizeof(what), "menu %zu", i + 1);
 	for (int k = 0; k < 8; k++)
 		if (!(f[k] = member(n, keys[k], k == 0 || k == 2 || k == 4, what, err, errsz)))
 			goto out;
-	if ((r = db_prepare(db, "INSERT INTO menu_nodes (key, parent, kind, arg, label_vi, label_en,"
-				" body_vi, body_en, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	for (int k = 0; k < 8; k++)
-		db_bind_text(st, k + 1, f[k]);
-	sqlite3_bind_int64(st, 9, json_integer_value(json_object_get(n, "position")));
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO menu_nodes (key, parent, kind, arg, label_vi, label_en,"
+			    " body_vi, body_en, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(f[0]), DB_TEXT(f[1]), DB_TEXT(f[2]), DB_TEXT(f[3]),
+				DB_TEXT(f[4]), DB_TEXT(f[5]), DB_TEXT(f[6]), DB_TEXT(f[7]),
+				DB_INT(json_integer_value(json_object_get(n, "position")))))) < 0)
 		snprintf(err, errsz, "menu %s: refused (duplicate key or unknown kind '%s')", f[0], f[2]);
 out:
 	return r < 0 ? r : 0;
@@ -59,7 +56,6 @@ static int import_category(struct db *db, json_t *c, size_t i, char *err, size_t
 	const char *key, *tvi, *ten;
 	json_t *pats = json_object_get(c, "patterns"), *p;
 	char what[48];
-	sqlite3_stmt *st;
 	size_t k;
 	int r = GW_ERR_INVAL;
 
@@ -72,14 +68,10 @@ static int import_category(struct db *db, json_t *c, size_t i, char *err, size_t
 		snprintf(err, errsz, "category %s: patterns must be a list", key);
 		goto out;
 	}
-	if ((r = db_prepare(db, "INSERT INTO program_categories (key, position, title_vi, title_en)"
-				" VALUES (?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(c, "position")));
-	db_bind_text(st, 3, tvi);
-	db_bind_text(st, 4, ten);
-	if ((r = db_step(st)) < 0) {
+	if ((r = db_run(db, "INSERT INTO program_categories (key, position, title_vi, title_en)"
+			    " VALUES (?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(key), DB_INT(json_integer_value(json_object_get(c, "position"))),
+				DB_TEXT(tvi), DB_TEXT(ten)))) < 0) {
 		snprintf(err, errsz, "category %s: duplicate key", key);
 		goto out;
 	}
@@ -89,13 +81,9 @@ static int import_category(struct db *db, json_t *c, size_t i, char *err, size_t
 			r = GW_ERR_INVAL;
 			goto out;
 		}
-		if ((r = db_prepare(db, "INSERT OR IGNORE INTO program_category_rules (category,"
-					" position, pattern) VALUES (?, ?, ?)", &st)) < 0)
-			goto out;
-		db_bind_text(st, 1, key);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
-		db_bind_text(st, 3, json_string_value(p));
-		if ((r = db_step(st)) < 0)
+		if ((r = db_run(db, "INSERT OR IGNORE INTO program_category_rules (category, position,"
+				    " pattern) VALUES (?, ?, ?)",
+				DB_ARGS(DB_TEXT(key), DB_INT(k), DB_TEXT(json_string_value(p))))) < 0)
 			goto out;
 	}
 out:
@@ -109,7 +97,6 @@ static int import_standard(struct db *db, json_t *s, size_t i, char *err, size_t
 	json_int_t msl = json_integer_value(json_object_get(s, "msl_line"));
 	json_t *md = json_object_get(s, "min_deprivations");
 	char what[48];
-	sqlite3_stmt *st;
 	int r = GW_ERR_INVAL;
 
 	snprintf(what, sizeof(what), "poverty standard %zu", i + 1);
@@ -124,18 +111,10 @@ static int import_standard(struct db *db, json_t *s, size_t i, char *err, size_t
 			 " msl_line 0 or above income_line, min_deprivations >= 1", what);
 		goto out;
 	}
-	if ((r = db_prepare(db, "INSERT INTO poverty_standards (valid_from, area, income_line,"
-				" msl_line, min_deprivations, name_vi, name_en)"
-				" VALUES (?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, from);
-	db_bind_text(st, 2, area);
-	sqlite3_bind_int64(st, 3, line);
-	sqlite3_bind_int64(st, 4, msl);
-	sqlite3_bind_int64(st, 5, md ? json_integer_value(md) : 3);
-	db_bind_text(st, 6, nvi);
-	db_bind_text(st, 7, nen);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO poverty_standards (valid_from, area, income_line, msl_line,"
+			    " min_deprivations, name_vi, name_en) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(from), DB_TEXT(area), DB_INT(line), DB_INT(msl),
+				DB_INT(md ? json_integer_value(md) : 3), DB_TEXT(nvi), DB_TEXT(nen)))) < 0)
 		snprintf(err, errsz, "%s: area must be rural or urban, once per valid_from", what);
 out:
 	return r < 0 ? r : 0;
@@ -149,7 +128,6 @@ static int import_indicator(struct db *db, const char *from, json_t *ind, size_t
 	json_t *cues = json_object_get(ind, "cues"), *c;
 	char what[64];
 	struct buf joined;
-	sqlite3_stmt *st;
 	size_t k;
 	int r = GW_ERR_INVAL;
 
@@ -167,16 +145,10 @@ static int import_indicator(struct db *db, const char *from, json_t *ind, size_t
 		if ((r = buf_addf(&joined, "%s%s", k ? "|" : "", json_string_value(c))) < 0)
 			goto out;
 	}
-	if ((r = db_prepare(db, "INSERT INTO poverty_indicators (valid_from, position, code,"
-				" question_vi, question_en, cues) VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)pos);
-	db_bind_text(st, 3, code);
-	db_bind_text(st, 4, qvi);
-	db_bind_text(st, 5, qen);
-	db_bind_text(st, 6, joined.data);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO poverty_indicators (valid_from, position, code, question_vi,"
+			    " question_en, cues) VALUES (?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(from), DB_INT(pos), DB_TEXT(code), DB_TEXT(qvi), DB_TEXT(qen),
+				DB_TEXT(joined.data)))) < 0)
 		snprintf(err, errsz, "%s: refused", what);
 out:
 	buf_release(&joined);
@@ -209,19 +181,15 @@ static int import_benefits(struct db *db, json_t *ben, char *err, size_t errsz)
 {
 	const char *cat;
 	json_t *codes, *c;
-	sqlite3_stmt *st;
 	size_t k;
 	int r = 0;
 
 	json_object_foreach(ben, cat, codes) {
 		json_array_foreach(codes, k, c) {
-			if ((r = db_prepare(db, "INSERT INTO poverty_benefits (category, position,"
-						" program_code) VALUES (?, ?, ?)", &st)) < 0)
-				return r;
-			db_bind_text(st, 1, cat);
-			sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
-			db_bind_text(st, 3, json_string_value(c));
-			if (!json_is_string(c) || (r = db_step(st)) < 0) {
+			if (!json_is_string(c) ||
+			    (r = db_run(db, "INSERT INTO poverty_benefits (category, position, program_code)"
+					    " VALUES (?, ?, ?)",
+					DB_ARGS(DB_TEXT(cat), DB_INT(k), DB_TEXT(json_string_value(c))))) < 0) {
 				snprintf(err, errsz, "poverty_benefits %s: codes must be strings, the"
 					 " category poor, near_poor, average or above", cat);
 				return r < 0 ? r : GW_ERR_INVAL;

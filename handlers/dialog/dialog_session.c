@@ -20,14 +20,11 @@ int dialog_session_load(struct db *db, const char *phone, int ussd, time_t now, 
 	json_t *s = NULL;
 	int r, old = 0;
 
-	if ((r = db_prepare(db, "SELECT state, expires_at FROM sessions WHERE phone = ? AND channel = ?",
-			    &st)) < 0)
+	if ((r = db_row(db, "SELECT state, expires_at FROM sessions WHERE phone = ? AND channel = ?",
+			DB_ARGS(DB_TEXT(phone), DB_TEXT(channel_name(ussd))), &st)) < 0 &&
+	    r != GW_ERR_NOTFOUND)
 		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, channel_name(ussd));
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if (r == DB_ROW) {
+	if (r == 0) {
 		const char *text = db_col_text(st, 0);
 
 		old = sqlite3_column_int64(st, 1) <= (sqlite3_int64)now;
@@ -50,22 +47,13 @@ out:
 
 int dialog_session_drop(struct db *db, const char *phone, int ussd)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "DELETE FROM sessions WHERE phone = ? AND channel = ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, channel_name(ussd));
-	r = db_step(st);
-out:
-	return r < 0 ? r : 0;
+	return db_run(db, "DELETE FROM sessions WHERE phone = ? AND channel = ?",
+		      DB_ARGS(DB_TEXT(phone), DB_TEXT(channel_name(ussd))));
 }
 
 int dialog_session_save(struct db *db, const char *phone, int ussd, json_t *state, time_t now,
 			int timeout_s)
 {
-	sqlite3_stmt *st;
 	char *text = NULL;
 	int r = GW_ERR_NOMEM;
 
@@ -75,23 +63,15 @@ int dialog_session_save(struct db *db, const char *phone, int ussd, json_t *stat
 		r = GW_ERR_TOOBIG;
 		goto out;
 	}
-	if ((r = db_prepare(db, "DELETE FROM sessions WHERE expires_at <= ?", &st)) < 0)
+	if ((r = db_run(db, "DELETE FROM sessions WHERE expires_at <= ?", DB_ARGS(DB_INT(now)))) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "INSERT INTO sessions (phone, channel, state, updated_at, expires_at)"
-				" VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone, channel) DO UPDATE SET"
-				" state = excluded.state, updated_at = excluded.updated_at,"
-				" expires_at = excluded.expires_at", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, channel_name(ussd));
-	db_bind_text(st, 3, text);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now + timeout_s);
-	r = db_step(st);
+	r = db_run(db, "INSERT INTO sessions (phone, channel, state, updated_at, expires_at)"
+		       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone, channel) DO UPDATE SET"
+		       " state = excluded.state, updated_at = excluded.updated_at,"
+		       " expires_at = excluded.expires_at",
+		   DB_ARGS(DB_TEXT(phone), DB_TEXT(channel_name(ussd)), DB_TEXT(text), DB_INT(now),
+			   DB_INT((int64_t)now + timeout_s)));
 out:
 	free(text);
-	return r < 0 ? r : 0;
+	return r;
 }

@@ -43,52 +43,15 @@ static void copy_cut(char *dst, size_t sz, const char *src)
 	dst[n] = '\0';
 }
 
-/* sql prepared with the texts args (NULL-terminated) bound to its first
- * parameters. */
-static int query(struct dialog *d, const char *sql, const char *const *args, sqlite3_stmt **out)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(d->rq->env->db, sql, &st)) < 0)
-		goto out;
-	for (int k = 0; args[k]; k++)
-		db_bind_text(st, k + 1, args[k]);
-	*out = st;
-out:
-	return r;
-}
-
-/* The one row of query(sql, args): 0 with *out stepped onto it (reset it
- * after reading), GW_ERR_NOTFOUND, or the error. */
-static int query_row(struct dialog *d, const char *sql, const char *const *args,
-		     sqlite3_stmt **out)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = query(d, sql, args, &st)) < 0)
-		goto out;
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
-	*out = st;
-	r = 0;
-out:
-	return r;
-}
-
 /* The node row of key; n->body must be initialised. */
 static int node_get(struct dialog *d, const char *key, struct menu_node *n)
 {
-	const char *const args[] = { key, NULL };
 	int en = request_english(d->rq);
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = query_row(d, "SELECT kind, arg, label_vi, label_en, body_vi, body_en"
-			   " FROM menu_nodes WHERE key = ?", args, &st)) < 0)
+	if ((r = db_row(d->rq->env->db, "SELECT kind, arg, label_vi, label_en, body_vi, body_en"
+			" FROM menu_nodes WHERE key = ?", DB_ARGS(DB_TEXT(key)), &st)) < 0)
 		goto out;
 	copy_cut(n->key, sizeof(n->key), key);
 	copy_cut(n->kind, sizeof(n->kind), db_col_text(st, 0));
@@ -142,16 +105,19 @@ static int menu_open(struct dialog *d, const char *key)
 /* How a row of a list query becomes an item: column 0 is its id. */
 typedef void (*menu_row_fn)(struct dialog *d, sqlite3_stmt *st, struct menu_item *item);
 
-/* Up to MENU_FETCH rows of query(sql, args) from offset o appended to
- * it[*n]; sql ends in "LIMIT ? OFFSET ?". */
+/* Up to MENU_FETCH rows of sql, the texts args (NULL-terminated) bound
+ * to its first parameters, from offset o, appended to it[*n]; sql ends in
+ * "LIMIT ? OFFSET ?". */
 static int fetch_rows(struct dialog *d, const char *sql, const char *const *args, int o,
 		      menu_row_fn row, struct menu_item *it, int *n)
 {
 	sqlite3_stmt *st;
 	int r, np;
 
-	if ((r = query(d, sql, args, &st)) < 0)
+	if ((r = db_prepare(d->rq->env->db, sql, &st)) < 0)
 		goto out;
+	for (int k = 0; args[k]; k++)
+		db_bind_text(st, k + 1, args[k]);
 	np = sqlite3_bind_parameter_count(st);
 	sqlite3_bind_int(st, np - 1, MENU_FETCH);
 	sqlite3_bind_int(st, np, o);
@@ -321,16 +287,16 @@ out:
 static int field_text(struct dialog *d, const char *code, const char *field, struct buf *title,
 		      struct buf *body)
 {
-	const char *const args[] = { code, field, NULL };
 	int en = request_english(d->rq);
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = query_row(d, "SELECT title_vi, title_en, CASE ?2"
-			   " WHEN 'summary' THEN summary_vi WHEN 'eligibility' THEN eligibility_vi"
-			   " WHEN 'how_to_apply' THEN how_to_apply_vi WHEN 'documents' THEN documents_vi"
-			   " WHEN 'office' THEN office ELSE '' END, summary_en"
-			   " FROM programs WHERE code = ?1", args, &st)) < 0)
+	if ((r = db_row(d->rq->env->db, "SELECT title_vi, title_en, CASE ?2"
+			" WHEN 'summary' THEN summary_vi WHEN 'eligibility' THEN eligibility_vi"
+			" WHEN 'how_to_apply' THEN how_to_apply_vi WHEN 'documents' THEN documents_vi"
+			" WHEN 'office' THEN office ELSE '' END, summary_en"
+			" FROM programs WHERE code = ?1", DB_ARGS(DB_TEXT(code), DB_TEXT(field)),
+			&st)) < 0)
 		goto out;
 	r = title ? buf_adds(title, en && *db_col_text(st, 1) ? db_col_text(st, 1) : db_col_text(st, 0))
 		  : 0;
@@ -348,16 +314,15 @@ out:
 
 static int job_text(struct dialog *d, const char *id, struct buf *body)
 {
-	const char *const args[] = { id, NULL };
 	sqlite3_stmt *st;
 	int r;
 
 	/* id is the decimal text of jobs.id (a list item's id or the frame's) */
-	if ((r = query_row(d, "SELECT title, employer, trim(commune || ', ' || district ||"
-			   " ', ' || province, ', '), CASE WHEN wage_text <> '' THEN wage_text"
-			   " WHEN wage_min IS NOT NULL THEN wage_min || '-' || coalesce(wage_max, wage_min)"
-			   " ELSE '' END, requirements, coalesce(deadline, ''), contact"
-			   " FROM jobs WHERE id = CAST(? AS INTEGER)", args, &st)) < 0)
+	if ((r = db_row(d->rq->env->db, "SELECT title, employer, trim(commune || ', ' || district ||"
+			" ', ' || province, ', '), CASE WHEN wage_text <> '' THEN wage_text"
+			" WHEN wage_min IS NOT NULL THEN wage_min || '-' || coalesce(wage_max, wage_min)"
+			" ELSE '' END, requirements, coalesce(deadline, ''), contact"
+			" FROM jobs WHERE id = CAST(? AS INTEGER)", DB_ARGS(DB_TEXT(id)), &st)) < 0)
 		goto out;
 	r = buf_addf(body, "%s. %s. %s: %s. %s: %s. %s: %s. %s: %s. %s: %s", db_col_text(st, 0),
 		     db_col_text(st, 1), dialog_t(d, "Noi lam", "Place"), db_col_text(st, 2),
@@ -382,11 +347,10 @@ static int render_list_title(struct dialog *d, const json_t *f, struct screen *s
 	if (!strcmp(t, "prog"))
 		r = field_text(d, fstr(f, "code"), "", &title, NULL);
 	else if (!strcmp(t, "cat")) {
-		const char *const args[] = { fstr(f, "c"), NULL };
 		sqlite3_stmt *st;
 
-		if ((r = query_row(d, "SELECT title_vi, title_en FROM program_categories WHERE key = ?",
-				   args, &st)) == 0) {
+		if ((r = db_row(d->rq->env->db, "SELECT title_vi, title_en FROM program_categories"
+				" WHERE key = ?", DB_ARGS(DB_TEXT(fstr(f, "c"))), &st)) == 0) {
 			r = buf_adds(&title, dialog_t(d, db_col_text(st, 0), db_col_text(st, 1)));
 			sqlite3_reset(st);
 		}

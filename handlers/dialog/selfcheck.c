@@ -497,14 +497,9 @@ static int program_answer(const struct handler_req *rq, struct handler_result *r
 	int r;
 
 	buf_init(&body, SELFCHECK_TEXT_MAX);
-	if ((r = db_prepare(rq->env->db, "SELECT title_vi, eligibility_vi, summary_vi FROM programs"
-				" WHERE code = ?", &st)) < 0)
+	if ((r = db_row(rq->env->db, "SELECT title_vi, eligibility_vi, summary_vi FROM programs"
+			" WHERE code = ?", DB_ARGS(DB_TEXT(code)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, code);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	r = buf_addf(&body, "%s (CS %s): %s%c%s", db_col_text(st, 0), code,
 		     *db_col_text(st, 1) ? db_col_text(st, 1) : db_col_text(st, 2), REPLY_SECTION,
 		     request_text(rq, "Tự kiểm tra hộ nghèo: nhắn KT.", "Household self-check: send KT."));

@@ -46,13 +46,9 @@ int appointments_get(struct db *db, int64_t id, struct appointment *out)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT " APPT_COLS " FROM appointments WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT " APPT_COLS " FROM appointments WHERE id = ?", DB_ARGS(DB_INT(id)),
+			&st)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	r = read_row(st, out);
 	sqlite3_reset(st);
 out:
@@ -68,11 +64,10 @@ int appointments_live(struct db *db, const char *phone, int64_t from, struct app
 	int r;
 
 	calendar_day_str(from, day);
-	if ((r = db_prepare(db, "SELECT " APPT_COLS " FROM appointments WHERE phone = ? AND day >= ?"
-				" AND status IN " LIVE " ORDER BY day, slot, id", &st)) < 0)
+	if ((r = db_rows(db, "SELECT " APPT_COLS " FROM appointments WHERE phone = ? AND day >= ?"
+			     " AND status IN " LIVE " ORDER BY day, slot, id",
+			 DB_ARGS(DB_TEXT(phone), DB_TEXT(day)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, day);
 	while (k < max && (r = db_step(st)) == DB_ROW) {
 		if ((r = read_row(st, &out[k])) < 0)
 			break;
@@ -130,15 +125,9 @@ static int live_count(struct db *db, const char *phone, int64_t today, int64_t *
 	int r;
 
 	calendar_day_str(today, day);
-	if ((r = db_prepare(db, "SELECT count(*) FROM appointments WHERE phone = ? AND day >= ?"
-				" AND status IN " LIVE, &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM appointments WHERE phone = ? AND day >= ?"
+			    " AND status IN " LIVE, DB_ARGS(DB_TEXT(phone), DB_TEXT(day)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, day);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	*count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	r = 0;
@@ -166,16 +155,10 @@ static int same_day(struct db *db, const char *phone, const char *day, int64_t e
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT count(*) FROM appointments WHERE phone = ? AND day = ?"
-				" AND status IN " LIVE " AND id <> ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM appointments WHERE phone = ? AND day = ?"
+			    " AND status IN " LIVE " AND id <> ?",
+			DB_ARGS(DB_TEXT(phone), DB_TEXT(day), DB_INT(except)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, day);
-	sqlite3_bind_int64(st, 3, except);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	*v = sqlite3_column_int64(st, 0) > 0 ? APPOINTMENTS_SAME_DAY : APPOINTMENTS_FULL;
 	sqlite3_reset(st);
 	r = 0;
@@ -191,7 +174,6 @@ int appointments_book(struct db *db, const struct gw_settings *cfg, time_t now,
 	enum appointments_verdict v;
 	int64_t today, live = 0, officer = 0;
 	int now_min, start, r;
-	sqlite3_stmt *st;
 
 	if ((r = appointments_check_slot(db, cfg, now, req->dayno, req->minute, &start, &v)) < 0)
 		goto out;
@@ -208,24 +190,18 @@ int appointments_book(struct db *db, const struct gw_settings *cfg, time_t now,
 	calendar_hhmm(start, slot);
 	/* Check and write in one statement: the capacity test and the insert
 	 * cannot be separated by another writer. */
-	if ((r = db_prepare(db, "INSERT INTO appointments (phone, officer_id, program_code, topic,"
-				" day, slot, status, reminded, created_at, updated_at)"
-				" SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'requested', 0, ?7, ?7"
-				" WHERE (SELECT count(*) FROM appointments WHERE day = ?5 AND slot = ?6"
-				"   AND status IN " LIVE ")"
-				"  < (SELECT capacity FROM calendar_settings WHERE id = 1)"
-				" AND NOT EXISTS (SELECT 1 FROM appointments WHERE phone = ?1 AND day = ?5"
-				"   AND status IN " LIVE ")", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, req->phone);
-	if (officer > 0)
-		sqlite3_bind_int64(st, 2, officer);
-	db_bind_text(st, 3, req->program_code ? req->program_code : "");
-	db_bind_text(st, 4, req->topic ? req->topic : "");
-	db_bind_text(st, 5, day);
-	db_bind_text(st, 6, slot);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO appointments (phone, officer_id, program_code, topic,"
+			    " day, slot, status, reminded, created_at, updated_at)"
+			    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'requested', 0, ?7, ?7"
+			    " WHERE (SELECT count(*) FROM appointments WHERE day = ?5 AND slot = ?6"
+			    "   AND status IN " LIVE ")"
+			    "  < (SELECT capacity FROM calendar_settings WHERE id = 1)"
+			    " AND NOT EXISTS (SELECT 1 FROM appointments WHERE phone = ?1 AND day = ?5"
+			    "   AND status IN " LIVE ")",
+			DB_ARGS(DB_TEXT(req->phone), officer > 0 ? DB_INT(officer) : DB_NULL,
+				DB_TEXT(req->program_code ? req->program_code : ""),
+				DB_TEXT(req->topic ? req->topic : ""), DB_TEXT(day), DB_TEXT(slot),
+				DB_INT(now)))) < 0)
 		goto out;
 	if (db_changes(db) == 0) { /* which condition held it back */
 		if ((r = same_day(db, req->phone, day, 0, &v)) < 0)
@@ -251,7 +227,6 @@ int appointments_move(struct db *db, const struct gw_settings *cfg, time_t now, 
 	char day[CALENDAR_DAY_LEN], slot[CALENDAR_HHMM_LEN];
 	enum appointments_verdict v;
 	struct appointment a;
-	sqlite3_stmt *st;
 	int start, r;
 
 	if ((r = appointments_get(db, id, &a)) < 0)
@@ -267,22 +242,17 @@ int appointments_move(struct db *db, const struct gw_settings *cfg, time_t now, 
 	calendar_day_str(dayno, day);
 	calendar_hhmm(start, slot);
 	/* As in booking: capacity (not counting itself) checked by the write */
-	if ((r = db_prepare(db, "UPDATE appointments SET day = ?2, slot = ?3, status = ?4,"
-				" reminded = 0, updated_at = ?5"
-				" WHERE id = ?1 AND status IN " LIVE
-				" AND (SELECT count(*) FROM appointments WHERE day = ?2 AND slot = ?3"
-				"   AND status IN " LIVE " AND id <> ?1)"
-				"  < (SELECT capacity FROM calendar_settings WHERE id = 1)"
-				" AND NOT EXISTS (SELECT 1 FROM appointments WHERE phone = ?6 AND day = ?2"
-				"   AND status IN " LIVE " AND id <> ?1)", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, day);
-	db_bind_text(st, 3, slot);
-	db_bind_text(st, 4, by_officer ? "confirmed" : "requested");
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	db_bind_text(st, 6, a.phone);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE appointments SET day = ?2, slot = ?3, status = ?4,"
+			    " reminded = 0, updated_at = ?5"
+			    " WHERE id = ?1 AND status IN " LIVE
+			    " AND (SELECT count(*) FROM appointments WHERE day = ?2 AND slot = ?3"
+			    "   AND status IN " LIVE " AND id <> ?1)"
+			    "  < (SELECT capacity FROM calendar_settings WHERE id = 1)"
+			    " AND NOT EXISTS (SELECT 1 FROM appointments WHERE phone = ?6 AND day = ?2"
+			    "   AND status IN " LIVE " AND id <> ?1)",
+			DB_ARGS(DB_INT(id), DB_TEXT(day), DB_TEXT(slot),
+				DB_TEXT(by_officer ? "confirmed" : "requested"), DB_INT(now),
+				DB_TEXT(a.phone)))) < 0)
 		goto out;
 	v = APPOINTMENTS_OK;
 	if (db_changes(db) == 0 && (r = same_day(db, a.phone, day, id, &v)) < 0)
@@ -298,7 +268,6 @@ int appointments_set_status(struct db *db, int64_t id, const char *status, int64
 			    time_t now, enum appointments_verdict *out)
 {
 	struct appointment a;
-	sqlite3_stmt *st;
 	int r;
 
 	if ((r = appointments_get(db, id, &a)) < 0)
@@ -308,16 +277,10 @@ int appointments_set_status(struct db *db, int64_t id, const char *status, int64
 		r = 0;
 		goto out;
 	}
-	if ((r = db_prepare(db, "UPDATE appointments SET status = ?2,"
-				" officer_id = coalesce(?3, officer_id), updated_at = ?4"
-				" WHERE id = ?1", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, status);
-	if (officer_id > 0)
-		sqlite3_bind_int64(st, 3, officer_id);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE appointments SET status = ?2,"
+			    " officer_id = coalesce(?3, officer_id), updated_at = ?4 WHERE id = ?1",
+			DB_ARGS(DB_INT(id), DB_TEXT(status),
+				officer_id > 0 ? DB_INT(officer_id) : DB_NULL, DB_INT(now)))) < 0)
 		goto out;
 	*out = APPOINTMENTS_OK;
 	r = 0;
@@ -374,10 +337,9 @@ static int day_load(struct db *db, const char *day, const int *starts, size_t n,
 	int r, m;
 
 	memset(load, 0, n * sizeof(*load));
-	if ((r = db_prepare(db, "SELECT slot, count(*) FROM appointments WHERE day = ?"
-				" AND status IN " LIVE " GROUP BY slot", &st)) < 0)
+	if ((r = db_rows(db, "SELECT slot, count(*) FROM appointments WHERE day = ?"
+			     " AND status IN " LIVE " GROUP BY slot", DB_ARGS(DB_TEXT(day)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, day);
 	while ((r = db_step(st)) == DB_ROW) {
 		if (calendar_parse_hhmm(db_col_text(st, 0), &m) < 0)
 			continue;

@@ -109,11 +109,8 @@ int appointments_documents(struct db *db, const char *code, struct buf *out)
 	buf_init(&plain, APPT_TEXT_MAX);
 	buf_init(&docs, APPT_TEXT_MAX);
 	if (code && *code) {
-		if ((r = db_prepare(db, "SELECT documents_vi, how_to_apply_vi FROM programs"
-					" WHERE code = ?", &st)) < 0)
-			goto out;
-		db_bind_text(st, 1, code);
-		if ((r = db_step(st)) == DB_ROW) {
+		if ((r = db_row(db, "SELECT documents_vi, how_to_apply_vi FROM programs WHERE code = ?",
+				DB_ARGS(DB_TEXT(code)), &st)) == 0) {
 			int own = *db_col_text(st, 0) != '\0';
 
 			r = reply_unaccent(db_col_text(st, own ? 0 : 1), &plain);
@@ -126,7 +123,7 @@ int appointments_documents(struct db *db, const char *code, struct buf *out)
 				r = own ? buf_add(&docs, plain.data, strcspn(plain.data, "."))
 					: docs_from_howto(plain.data, &docs);
 		}
-		if (r < 0)
+		if (r < 0 && r != GW_ERR_NOTFOUND)
 			goto out;
 	}
 	buf_rtrim(&docs);
@@ -351,16 +348,13 @@ static int contact_lang(struct db *db, const char *phone, char *lang, size_t sz)
 	int r;
 
 	gw_strlcpy(lang, "vi", sz);
-	if ((r = db_prepare(db, "SELECT lang FROM contacts WHERE phone = ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, phone);
-	if ((r = db_step(st)) == DB_ROW) {
+	if ((r = db_row(db, "SELECT lang FROM contacts WHERE phone = ?", DB_ARGS(DB_TEXT(phone)),
+			&st)) == 0) {
 		if (gw_strlcpy(lang, db_col_text(st, 0), sz) < 0)
 			gw_strlcpy(lang, "vi", sz);
 		sqlite3_reset(st);
 	}
-out:
-	return r < 0 ? r : 0;
+	return r < 0 && r != GW_ERR_NOTFOUND ? r : 0;
 }
 
 static int for_officer(enum appointments_notice kind)

@@ -85,21 +85,15 @@ time_t broadcast_finish_time(const struct gw_settings *cfg, time_t now, double s
 int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now, int64_t *id,
 		    int *recipients)
 {
-	sqlite3_stmt *st;
 	int64_t bid;
 	int n, r;
 
-	if ((r = db_prepare(db, "INSERT INTO broadcasts (created_by, job_id, text, area, job_type,"
-				" created_at) VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, spec->created_by);
-	if (spec->job_id > 0)
-		sqlite3_bind_int64(st, 2, spec->job_id);
-	db_bind_text(st, 3, spec->text);
-	db_bind_text(st, 4, spec->area ? spec->area : "");
-	db_bind_text(st, 5, spec->job_type ? spec->job_type : "");
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO broadcasts (created_by, job_id, text, area, job_type,"
+			    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(spec->created_by),
+				spec->job_id > 0 ? DB_INT(spec->job_id) : DB_NULL, DB_TEXT(spec->text),
+				DB_TEXT(spec->area ? spec->area : ""),
+				DB_TEXT(spec->job_type ? spec->job_type : ""), DB_INT(now)))) < 0)
 		return r;
 	bid = db_last_id(db);
 	/* One statement for every recipient: one pass over subscriptions,
@@ -108,33 +102,24 @@ int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now
 	 * outbox_broadcast_once index (OR IGNORE: cheaper than DISTINCT's
 	 * sort). For an offer, phones that were sent an earlier broadcast of
 	 * it are skipped: one index probe per earlier broadcast. */
-	if ((r = db_prepare(db, "INSERT OR IGNORE INTO outbox (phone, text, kind, priority,"
-				" next_attempt_at, broadcast_id, created_at)"
-				" SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"
-				" FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
-				" WHERE c.opted_out = 0"
-				"  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"
-				"  AND (s.job_type = '' OR ?6 IS NULL"
-				"   OR instr(?6, '|' || s.job_type || '|') > 0)"
-				"  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"
-				"   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"
-				"    AND id <> ?4) AND o.status <> 'cancelled'))", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, spec->text);
-	sqlite3_bind_int(st, 2, HANDLER_PRIO_BROADCAST);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 4, bid);
-	db_bind_text(st, 5, spec->places);
-	db_bind_text(st, 6, spec->types);
-	sqlite3_bind_int64(st, 7, spec->job_id > 0 ? spec->job_id : 0);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT OR IGNORE INTO outbox (phone, text, kind, priority,"
+			    " next_attempt_at, broadcast_id, created_at)"
+			    " SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"
+			    " FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
+			    " WHERE c.opted_out = 0"
+			    "  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"
+			    "  AND (s.job_type = '' OR ?6 IS NULL"
+			    "   OR instr(?6, '|' || s.job_type || '|') > 0)"
+			    "  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"
+			    "   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"
+			    "    AND id <> ?4) AND o.status <> 'cancelled'))",
+			DB_ARGS(DB_TEXT(spec->text), DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(now),
+				DB_INT(bid), DB_TEXT(spec->places), DB_TEXT(spec->types),
+				DB_INT(spec->job_id > 0 ? spec->job_id : 0)))) < 0)
 		return r;
 	n = db_changes(db);
-	if ((r = db_prepare(db, "UPDATE broadcasts SET recipients = ? WHERE id = ?", &st)) < 0)
-		return r;
-	sqlite3_bind_int(st, 1, n);
-	sqlite3_bind_int64(st, 2, bid);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE broadcasts SET recipients = ? WHERE id = ?",
+			DB_ARGS(DB_INT(n), DB_INT(bid)))) < 0)
 		return r;
 	*id = bid;
 	*recipients = n;
@@ -219,14 +204,10 @@ static int measured_rate(struct db *db, time_t now, const char *kind, double *pe
 	int64_t n, lo, hi;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT count(*), min(sent_at), max(sent_at) FROM outbox"
-				" WHERE status = 'sent' AND sent_at >= ?1 AND (?2 = '' OR kind = ?2)",
-			    &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*), min(sent_at), max(sent_at) FROM outbox"
+			    " WHERE status = 'sent' AND sent_at >= ?1 AND (?2 = '' OR kind = ?2)",
+			DB_ARGS(DB_INT(now - BROADCAST_RATE_WINDOW), DB_TEXT(kind)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - BROADCAST_RATE_WINDOW));
-	db_bind_text(st, 2, kind);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_DB;
 	n = sqlite3_column_int64(st, 0);
 	lo = sqlite3_column_int64(st, 1);
 	hi = sqlite3_column_int64(st, 2);
@@ -249,17 +230,14 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 
 	memset(&p, 0, sizeof(p));
 	p.id = id;
-	if ((r = db_prepare(db, "SELECT recipients FROM broadcasts WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT recipients FROM broadcasts WHERE id = ?", DB_ARGS(DB_INT(id)),
+			&st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	p.recipients = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
-	if ((r = db_prepare(db, "SELECT status, count(*) FROM outbox WHERE broadcast_id = ?"
-				" GROUP BY status", &st)) < 0)
+	if ((r = db_rows(db, "SELECT status, count(*) FROM outbox WHERE broadcast_id = ?"
+			     " GROUP BY status", DB_ARGS(DB_INT(id)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *s = db_col_text(st, 0);
 		int n = sqlite3_column_int(st, 1);
@@ -284,14 +262,11 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 	p.per_min = per_s * 60.0;
 	if (p.queued) {
 		/* broadcasts go in id order: everything queued up to our last row */
-		if ((r = db_prepare(db, "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')"
-					" AND priority = ?1 AND id <= (SELECT max(id) FROM outbox"
-					"  WHERE broadcast_id = ?2)", &st)) < 0)
+		if ((r = db_row(db, "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')"
+				    " AND priority = ?1 AND id <= (SELECT max(id) FROM outbox"
+				    "  WHERE broadcast_id = ?2)",
+				DB_ARGS(DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(id)), &st)) < 0)
 			return r;
-		sqlite3_bind_int(st, 1, HANDLER_PRIO_BROADCAST);
-		sqlite3_bind_int64(st, 2, id);
-		if ((r = db_step(st)) != DB_ROW)
-			return r < 0 ? r : GW_ERR_DB;
 		ahead = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 		p.eta = broadcast_finish_time(cfg, now, (double)ahead / per_s);
@@ -452,10 +427,10 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 	}
 	if (r < 0)
 		goto out;
+	/* a job by number (one that does not exist is an error), or by code */
 	if (strncmp(rest, "viec ", 5) == 0 &&
-	    ((rest[5] >= '0' && rest[5] <= '9') || jobs_find_code_in(rq->env->db, rest + 5, &j) == 0)) {
-		if (rest[5] >= '0' && rest[5] <= '9' &&
-		    (r = jobs_get(rq->env->db, strtoll(rest + 5, NULL, 10), &j)) == GW_ERR_NOTFOUND) {
+	    ((r = jobs_find_in(rq->env->db, rest + 5, &j)) == 0 || jobs_ref_is_number(rest + 5))) {
+		if (r == GW_ERR_NOTFOUND) {
 			r = en ? buf_adds(&reply, "No such job. TB <pin> VIEC <number>")
 			       : buf_adds(&reply, "Khong co viec so do. TB <pin> VIEC <so viec>");
 			goto reply;

@@ -277,10 +277,9 @@ int calendar_hours_get(struct db *db, int weekday, struct calendar_period *out, 
 	size_t k = 0;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT opens, closes FROM office_hours WHERE weekday = ?"
-				" ORDER BY opens", &st)) < 0)
+	if ((r = db_rows(db, "SELECT opens, closes FROM office_hours WHERE weekday = ? ORDER BY opens",
+			 DB_ARGS(DB_INT(weekday)), &st)) < 0)
 		goto out;
-	sqlite3_bind_int(st, 1, weekday);
 	while ((r = db_step(st)) == DB_ROW) {
 		/* rows are validated when written; a hand-edited bad one is skipped */
 		if (k == CALENDAR_MAX_PERIODS || k == max ||
@@ -324,11 +323,8 @@ int calendar_day_get(struct db *db, int64_t dayno, struct calendar_day *out)
 				    &d.nperiods)) < 0)
 		goto out;
 	d.kind = d.nperiods ? CALENDAR_OPEN : CALENDAR_NO_HOURS;
-	if ((r = db_prepare(db, "SELECT kind, note, opens, closes FROM calendar_days WHERE day = ?",
-			    &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, d.day);
-	if ((r = db_step(st)) == DB_ROW) {
+	if ((r = db_row(db, "SELECT kind, note, opens, closes FROM calendar_days WHERE day = ?",
+			DB_ARGS(DB_TEXT(d.day)), &st)) == 0) {
 		d.kind = kind_of(db_col_text(st, 0));
 		if (gw_strlcpy(d.note, db_col_text(st, 1), sizeof(d.note)) < 0)
 			d.note[0] = '\0';
@@ -336,7 +332,7 @@ int calendar_day_get(struct db *db, int64_t dayno, struct calendar_day *out)
 			    calendar_parse_hhmm(db_col_text(st, 3), &closes) == 0 && opens < closes;
 		sqlite3_reset(st);
 	}
-	if (r < 0)
+	if (r < 0 && r != GW_ERR_NOTFOUND)
 		goto out;
 	if (d.kind == CALENDAR_SPECIAL && own_hours) {
 		d.nperiods = 1;
@@ -397,13 +393,10 @@ int calendar_settings_get(struct db *db, struct calendar_settings *out)
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	if ((r = db_prepare(db, "SELECT slot_minutes, capacity, horizon_days, place,"
-				" coalesce(officer_id, 0) FROM calendar_settings WHERE id = 1", &st)) < 0)
+	if ((r = db_row(db, "SELECT slot_minutes, capacity, horizon_days, place,"
+			    " coalesce(officer_id, 0) FROM calendar_settings WHERE id = 1", NULL,
+			&st)) < 0)
 		goto out;
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	s.slot_minutes = sqlite3_column_int(st, 0);
 	s.capacity = sqlite3_column_int(st, 1);
 	s.horizon_days = sqlite3_column_int(st, 2);
@@ -419,23 +412,15 @@ out:
 
 int calendar_settings_set(struct db *db, const struct calendar_settings *s)
 {
-	sqlite3_stmt *st;
 	int r = GW_ERR_INVAL;
 
 	if (s->slot_minutes < 5 || s->slot_minutes > 240 || s->capacity < 1 || s->capacity > 100 ||
 	    s->horizon_days < 1 || s->horizon_days > 366 || !*s->place)
 		goto out;
-	if ((r = db_prepare(db, "UPDATE calendar_settings SET slot_minutes = ?, capacity = ?,"
-				" horizon_days = ?, place = ?, officer_id = ? WHERE id = 1", &st)) < 0)
-		goto out;
-	sqlite3_bind_int(st, 1, s->slot_minutes);
-	sqlite3_bind_int(st, 2, s->capacity);
-	sqlite3_bind_int(st, 3, s->horizon_days);
-	db_bind_text(st, 4, s->place);
-	if (s->officer_id > 0)
-		sqlite3_bind_int64(st, 5, s->officer_id);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	r = db_run(db, "UPDATE calendar_settings SET slot_minutes = ?, capacity = ?,"
+		       " horizon_days = ?, place = ?, officer_id = ? WHERE id = 1",
+		   DB_ARGS(DB_INT(s->slot_minutes), DB_INT(s->capacity), DB_INT(s->horizon_days),
+			   DB_TEXT(s->place), s->officer_id > 0 ? DB_INT(s->officer_id) : DB_NULL));
 out:
 	return r;
 }
@@ -444,7 +429,6 @@ int calendar_hours_set(struct db *db, int weekday, const char *spec)
 {
 	struct calendar_period p[CALENDAR_MAX_PERIODS];
 	char a[CALENDAR_HHMM_LEN], b[CALENDAR_HHMM_LEN];
-	sqlite3_stmt *st;
 	size_t n = 0;
 	int r;
 
@@ -453,21 +437,13 @@ int calendar_hours_set(struct db *db, int weekday, const char *spec)
 		r = GW_ERR_INVAL;
 		goto out;
 	}
-	if ((r = db_prepare(db, "DELETE FROM office_hours WHERE weekday = ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int(st, 1, weekday);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "DELETE FROM office_hours WHERE weekday = ?", DB_ARGS(DB_INT(weekday)))) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if ((r = db_prepare(db, "INSERT INTO office_hours (weekday, opens, closes)"
-					" VALUES (?, ?, ?)", &st)) < 0)
-			goto out;
 		calendar_hhmm(p[i].opens, a);
 		calendar_hhmm(p[i].closes, b);
-		sqlite3_bind_int(st, 1, weekday);
-		db_bind_text(st, 2, a);
-		db_bind_text(st, 3, b);
-		if ((r = db_step(st)) < 0)
+		if ((r = db_run(db, "INSERT INTO office_hours (weekday, opens, closes) VALUES (?, ?, ?)",
+				DB_ARGS(DB_INT(weekday), DB_TEXT(a), DB_TEXT(b)))) < 0)
 			goto out;
 	}
 	r = 0;
@@ -480,7 +456,6 @@ int calendar_mark_day(struct db *db, const char *day, const char *kind, const ch
 {
 	struct calendar_period p[1];
 	char a[CALENDAR_HHMM_LEN], b[CALENDAR_HHMM_LEN];
-	sqlite3_stmt *st;
 	int64_t dayno;
 	size_t n = 0;
 	int r = GW_ERR_INVAL;
@@ -492,33 +467,24 @@ int calendar_mark_day(struct db *db, const char *day, const char *kind, const ch
 	if (hours && *hours && (strcmp(kind, "special") != 0 ||
 				calendar_parse_periods(hours, p, 1, &n) < 0 || n != 1))
 		goto out;
-	if ((r = db_prepare(db, "INSERT OR REPLACE INTO calendar_days (day, kind, note, opens, closes)"
-				" VALUES (?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, day);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, note ? note : "");
 	if (n == 1) {
 		calendar_hhmm(p[0].opens, a);
 		calendar_hhmm(p[0].closes, b);
-		db_bind_text(st, 4, a);
-		db_bind_text(st, 5, b);
 	}
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	/* hours only for a special day that has its own */
+	r = db_run(db, "INSERT OR REPLACE INTO calendar_days (day, kind, note, opens, closes)"
+		       " VALUES (?, ?, ?, ?, ?)",
+		   DB_ARGS(DB_TEXT(day), DB_TEXT(kind), DB_TEXT(note ? note : ""),
+			   DB_TEXT(n == 1 ? a : NULL), DB_TEXT(n == 1 ? b : NULL)));
 out:
 	return r;
 }
 
 int calendar_unmark_day(struct db *db, const char *day)
 {
-	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "DELETE FROM calendar_days WHERE day = ?", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, day);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "DELETE FROM calendar_days WHERE day = ?", DB_ARGS(DB_TEXT(day)))) < 0)
 		goto out;
 	r = db_changes(db) > 0 ? 0 : GW_ERR_NOTFOUND;
 out:

@@ -302,11 +302,8 @@ int jobs_get(struct db *db, int64_t id, struct job *out)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT " JOB_COLS " FROM jobs WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT " JOB_COLS " FROM jobs WHERE id = ?", DB_ARGS(DB_INT(id)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	r = read_job(st, out);
 	sqlite3_reset(st);
 	return r;
@@ -322,11 +319,9 @@ int jobs_find(struct db *db, const char *ref, struct job *out)
 	id = strtoll(ref, &end, 10);
 	if (*ref && end && !*end)
 		return id > 0 ? jobs_get(db, (int64_t)id, out) : GW_ERR_NOTFOUND;
-	if ((r = db_prepare(db, "SELECT id FROM jobs WHERE upper(code) = upper(?)", &st)) < 0)
+	if ((r = db_row(db, "SELECT id FROM jobs WHERE upper(code) = upper(?)", DB_ARGS(DB_TEXT(ref)),
+			&st)) < 0)
 		return r;
-	db_bind_text(st, 1, ref);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return jobs_get(db, (int64_t)id, out);
@@ -540,7 +535,6 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 	char place[3][JOBS_FIELD_MAX];
 	struct buf code, folded;
 	int64_t next = 0, lo = 0, hi = 0;
-	sqlite3_stmt *st;
 	int r = GW_ERR_INVAL;
 
 	buf_init(&code, JOBS_CODE_MAX - 1);
@@ -553,7 +547,7 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 	if (n->code && *n->code) {
 		struct job *other = malloc(sizeof(*other));
 
-		/* asked first: db_step reports a UNIQUE conflict only as GW_ERR_DB */
+		/* asked first: codes are one in any case (jobs_find), which UNIQUE does not see */
 		r = other ? jobs_find(db, n->code, other) : GW_ERR_NOMEM;
 		free(other);
 		if (r != GW_ERR_NOTFOUND) {
@@ -573,34 +567,22 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 	    (r = buf_addch(&folded, ' ')) < 0 ||
 	    (r = textfold_ascii(&folded, n->place ? n->place : "", strlen(n->place ? n->place : ""))) < 0)
 		goto out;
-	if ((r = db_prepare(db, "INSERT INTO jobs (id, code, title, province, district, commune,"
-				" job_type, wage_min, wage_max, wage_text, requirements, contact, deadline,"
-				" folded, officer_id, created_at, updated_at)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-				"  ?16, ?16)", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, next);
-	db_bind_text(st, 2, code.data);
-	db_bind_text(st, 3, n->title);
-	db_bind_text(st, 4, place[2]);
-	db_bind_text(st, 5, place[1]);
-	db_bind_text(st, 6, place[0]);
-	db_bind_text(st, 7, n->job_type ? n->job_type : "");
-	if (lo > 0)
-		sqlite3_bind_int64(st, 8, lo);
-	if (hi > 0)
-		sqlite3_bind_int64(st, 9, hi);
-	db_bind_text(st, 10, n->wage ? n->wage : "");
-	db_bind_text(st, 11, n->requirements ? n->requirements : "");
-	db_bind_text(st, 12, n->contact ? n->contact : "");
-	db_bind_text(st, 13, n->deadline && *n->deadline ? n->deadline : NULL);
-	db_bind_text(st, 14, folded.data);
-	if (n->officer_id > 0)
-		sqlite3_bind_int64(st, 15, n->officer_id);
-	sqlite3_bind_int64(st, 16, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = audit_write(db, now, actor, "job_post", code.data, n->title)) < 0)
+	if ((r = db_run(db, "INSERT INTO jobs (id, code, title, province, district, commune,"
+			    " job_type, wage_min, wage_max, wage_text, requirements, contact, deadline,"
+			    " folded, officer_id, created_at, updated_at)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+			    "  ?16, ?16)",
+			DB_ARGS(DB_INT(next), DB_TEXT(code.data), DB_TEXT(n->title), DB_TEXT(place[2]),
+				DB_TEXT(place[1]), DB_TEXT(place[0]),
+				DB_TEXT(n->job_type ? n->job_type : ""),
+				lo > 0 ? DB_INT(lo) : DB_NULL, hi > 0 ? DB_INT(hi) : DB_NULL,
+				DB_TEXT(n->wage ? n->wage : ""),
+				DB_TEXT(n->requirements ? n->requirements : ""),
+				DB_TEXT(n->contact ? n->contact : ""),
+				DB_TEXT(n->deadline && *n->deadline ? n->deadline : NULL),
+				DB_TEXT(folded.data), n->officer_id > 0 ? DB_INT(n->officer_id) : DB_NULL,
+				DB_INT(now)))) < 0 ||
+	    (r = audit_write(db, now, actor, "job_post", code.data, n->title)) < 0)
 		goto out;
 	*id = next;
 out:
@@ -612,7 +594,6 @@ out:
 int jobs_close(struct db *db, int64_t id, const char *actor, time_t now, int *cancelled)
 {
 	struct job j;
-	sqlite3_stmt *st;
 	int n, r;
 
 	if ((r = jobs_get(db, id, &j)) < 0)
@@ -620,19 +601,12 @@ int jobs_close(struct db *db, int64_t id, const char *actor, time_t now, int *ca
 	r = GW_ERR_EXISTS;
 	if (!j.open)
 		goto out;
-	if ((r = db_prepare(db, "UPDATE jobs SET status = 'closed', updated_at = ? WHERE id = ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, id);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	/* an offer nobody can apply for any more is not advertised either */
-	if ((r = db_prepare(db, "UPDATE outbox SET status = 'cancelled', error = 'job closed'"
-				" WHERE status = 'queued' AND broadcast_id IN"
-				"  (SELECT id FROM broadcasts WHERE job_id = ?)", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE jobs SET status = 'closed', updated_at = ? WHERE id = ?",
+			DB_ARGS(DB_INT(now), DB_INT(id)))) < 0 ||
+	    /* an offer nobody can apply for any more is not advertised either */
+	    (r = db_run(db, "UPDATE outbox SET status = 'cancelled', error = 'job closed'"
+			    " WHERE status = 'queued' AND broadcast_id IN"
+			    "  (SELECT id FROM broadcasts WHERE job_id = ?)", DB_ARGS(DB_INT(id)))) < 0)
 		goto out;
 	n = db_changes(db);
 	if ((r = audit_write(db, now, actor, "job_close", j.code, j.title)) == 0)
@@ -689,11 +663,10 @@ int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
-				" AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
-				" ORDER BY created_at DESC, id DESC", &st)) < 0)
+	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
+			     " AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
+			     " ORDER BY created_at DESC, id DESC", DB_ARGS(DB_TEXT(today)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, today);
 	while ((r = db_step(st)) == DB_ROW) {
 		if (len == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -747,18 +720,25 @@ int jobs_find_code_in(struct db *db, const char *norm, struct job *out)
 	buf_init(&sq, JOBS_TEXT_MAX);
 	if ((r = jobs_filter_squash(norm, &sq)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT id FROM jobs WHERE instr(?, ' ' || lower(replace(code, '-', ' '))"
-				" || ' ') > 0 ORDER BY length(code) DESC LIMIT 1", &st)) < 0)
+	if ((r = db_row(db, "SELECT id FROM jobs WHERE instr(?, ' ' || lower(replace(code, '-', ' '))"
+			    " || ' ') > 0 ORDER BY length(code) DESC LIMIT 1", DB_ARGS(DB_TEXT(sq.data)),
+			&st)) < 0)
 		goto out;
-	db_bind_text(st, 1, sq.data);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	r = jobs_get(db, id, out);
 out:
 	buf_release(&sq);
 	return r;
+}
+
+int jobs_ref_is_number(const char *norm)
+{
+	return *norm >= '0' && *norm <= '9';
+}
+
+int jobs_find_in(struct db *db, const char *norm, struct job *out)
+{
+	return jobs_ref_is_number(norm) ? jobs_get(db, strtoll(norm, NULL, 10), out)
+					: jobs_find_code_in(db, norm, out);
 }

@@ -104,6 +104,14 @@ int jobs_match(const struct job *j, const struct jobs_filter *f);
  * JOB-VP-006"). GW_ERR_NOTFOUND when none. */
 int jobs_find_code_in(struct db *db, const char *norm, struct job *out);
 
+/* The offer an officer's command names: by number when the text starts
+ * with one ("6", "6 ..."), else by a code in it (jobs_find_code_in).
+ * GW_ERR_NOTFOUND when none. */
+int jobs_find_in(struct db *db, const char *norm, struct job *out) GW_WARN_UNUSED;
+
+/* 1 when text starts with a digit: a job named by number. */
+int jobs_ref_is_number(const char *norm);
+
 /* "|key|...|": every place of the open offers (for reading questions). */
 int jobs_known_places(struct db *db, struct buf *out);
 

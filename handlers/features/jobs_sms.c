@@ -62,11 +62,10 @@ static int home_places(struct db *db, const char *phone, struct buf *out)
 
 	if ((r = buf_addch(out, '|')) < 0)
 		return r;
-	if ((r = db_prepare(db, "SELECT commune FROM contacts WHERE phone = ?1 AND commune <> ''"
-				" UNION SELECT area FROM subscriptions WHERE phone = ?1 AND area <> ''",
-			    &st)) < 0)
+	if ((r = db_rows(db, "SELECT commune FROM contacts WHERE phone = ?1 AND commune <> ''"
+			     " UNION SELECT area FROM subscriptions WHERE phone = ?1 AND area <> ''",
+			 DB_ARGS(DB_TEXT(phone)), &st)) < 0)
 		return r;
-	db_bind_text(st, 1, phone);
 	while ((r = db_step(st)) == DB_ROW) {
 		size_t before = out->len;
 
@@ -266,19 +265,13 @@ out:
 	return r;
 }
 
-static int first_is_number(const char *args)
-{
-	return *args >= '0' && *args <= '9';
-}
-
 int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 {
 	struct jobs_filter f;
 	struct buf known, words, body;
-	sqlite3_stmt *st;
 	int en = request_english(rq), r;
 
-	if (first_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
+	if (jobs_ref_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
 		return referrals_handle_apply(rq, res);
 	buf_init(&known, JOBS_SMS_TEXT_MAX);
 	buf_init(&words, 512);
@@ -293,14 +286,11 @@ int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 
 		if (f.types && !(f.types & bit))
 			continue;
-		if ((r = db_prepare(rq->env->db, "INSERT OR IGNORE INTO subscriptions (phone, area, job_type,"
-						 " created_at) VALUES (?, ?, ?, ?)", &st)) < 0)
-			goto out;
-		db_bind_text(st, 1, rq->msg->phone);
-		db_bind_text(st, 2, f.area);
-		db_bind_text(st, 3, f.types ? jobs_filter_type_name(bit) : "");
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)rq->msg->at);
-		if ((r = db_step(st)) < 0)
+		if ((r = db_run(rq->env->db, "INSERT OR IGNORE INTO subscriptions (phone, area, job_type,"
+					     " created_at) VALUES (?, ?, ?, ?)",
+				DB_ARGS(DB_TEXT(rq->msg->phone), DB_TEXT(f.area),
+					DB_TEXT(f.types ? jobs_filter_type_name(bit) : ""),
+					DB_INT(rq->msg->at)))) < 0)
 			goto out;
 		if (!f.types)
 			break;
@@ -446,9 +436,8 @@ int jobs_sms_close(const struct handler_req *rq, struct handler_result *res)
 	}
 	if (r < 0)
 		goto out;
-	r = first_is_number(rest) ? jobs_get(rq->env->db, strtoll(rest, NULL, 10), &j)
-				  : jobs_find_code_in(rq->env->db, rest, &j);
-	if (r == GW_ERR_NOTFOUND && first_is_number(rest)) {
+	r = jobs_find_in(rq->env->db, rest, &j);
+	if (r == GW_ERR_NOTFOUND && jobs_ref_is_number(rest)) {
 		r = en ? buf_addf(&body, "There is no job %lld.", strtoll(rest, NULL, 10))
 		       : buf_addf(&body, "Khong co viec so %lld.", strtoll(rest, NULL, 10));
 		goto reply;

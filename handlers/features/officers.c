@@ -7,6 +7,7 @@
 #include "common/audit.h"
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "common/pwhash.h"
 #include "handlers/core/request.h"
 #include "handlers/features/jobs_filter.h"
 
@@ -29,30 +30,10 @@ int officers_pin_valid(const char *pin)
 
 int officers_hash_pin(const char *pin, enum officers_hash_cost cost, char *out, size_t outsz)
 {
-	char hash[crypto_pwhash_STRBYTES];
-	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	int r = GW_ERR_INVAL;
-
-	if (!officers_pin_valid(pin) || outsz < sizeof(hash))
-		goto out;
-	if (sodium_init() < 0) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	if (cost == OFFICERS_HASH_MIN) {
-		ops = crypto_pwhash_OPSLIMIT_MIN;
-		mem = crypto_pwhash_MEMLIMIT_MIN;
-	}
-	if (crypto_pwhash_str_alg(hash, pin, strlen(pin), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		r = GW_ERR_NOMEM; /* the only documented failure: not enough memory */
-		goto out;
-	}
-	memcpy(out, hash, sizeof(hash));
-	r = 0;
-out:
-	sodium_memzero(hash, sizeof(hash));
-	return r;
+	if (!officers_pin_valid(pin))
+		return GW_ERR_INVAL;
+	return pwhash_make(pin, strlen(pin), cost == OFFICERS_HASH_MIN ? PWHASH_MIN : PWHASH_INTERACTIVE,
+			   out, outsz);
 }
 
 int officers_add(struct db *db, const char *phone, const char *name, const char *role,
@@ -62,30 +43,23 @@ int officers_add(struct db *db, const char *phone, const char *name, const char 
 	char hash[OFFICERS_HASH_MAX];
 	struct officer existing;
 	struct buf detail;
-	sqlite3_stmt *st;
 	int r = GW_ERR_INVAL;
 
 	hash[0] = '\0';
 	buf_init(&detail, 512);
 	if ((strcmp(role, "officer") != 0 && strcmp(role, "admin") != 0) || !*name)
 		goto out;
-	/* asked first: db_step reports a UNIQUE conflict only as GW_ERR_DB */
+	/* asked first, so a taken number costs no PIN hash */
 	if ((r = officers_find(db, phone, &existing)) != GW_ERR_NOTFOUND) {
 		r = r < 0 ? r : GW_ERR_EXISTS;
 		goto out;
 	}
 	if ((r = officers_hash_pin(pin, cost, hash, sizeof(hash))) < 0)
 		goto out;
-	if ((r = db_prepare(db, "INSERT INTO officers (phone, name, role, commune, pin_hash, created_at)"
-				" VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, role);
-	db_bind_text(st, 4, commune ? commune : "");
-	db_bind_text(st, 5, hash);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO officers (phone, name, role, commune, pin_hash, created_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?)",
+			DB_ARGS(DB_TEXT(phone), DB_TEXT(name), DB_TEXT(role),
+				DB_TEXT(commune ? commune : ""), DB_TEXT(hash), DB_INT(now)))) < 0)
 		goto out;
 	if ((r = buf_adds(&detail, role)) < 0 || (r = buf_adds(&detail, " ")) < 0 ||
 	    (r = buf_adds(&detail, name)) < 0)
@@ -100,21 +74,13 @@ out:
 int officers_remove(struct db *db, const char *phone, const char *actor, time_t now)
 {
 	struct officer o;
-	sqlite3_stmt *st;
 	int r;
 
-	if ((r = officers_find(db, phone, &o)) < 0)
-		goto out;
-	/* jobs.officer_id has no ON DELETE action: detach the history first */
-	if ((r = db_prepare(db, "UPDATE jobs SET officer_id = NULL WHERE officer_id = ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, o.id);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "DELETE FROM officers WHERE id = ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, o.id);
-	if ((r = db_step(st)) < 0)
+	if ((r = officers_find(db, phone, &o)) < 0 ||
+	    /* jobs.officer_id has no ON DELETE action: detach the history first */
+	    (r = db_run(db, "UPDATE jobs SET officer_id = NULL WHERE officer_id = ?",
+			DB_ARGS(DB_INT(o.id)))) < 0 ||
+	    (r = db_run(db, "DELETE FROM officers WHERE id = ?", DB_ARGS(DB_INT(o.id)))) < 0)
 		goto out;
 	r = audit_write(db, now, actor, "officer_remove", phone, o.name);
 out:
@@ -145,11 +111,9 @@ int officers_find(struct db *db, const char *phone, struct officer *out)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers WHERE phone = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT " OFFICER_COLS " FROM officers WHERE phone = ?",
+			DB_ARGS(DB_TEXT(phone)), &st)) < 0)
 		return r;
-	db_bind_text(st, 1, phone);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	r = read_officer(st, out);
 	sqlite3_reset(st);
 	return r;
@@ -160,11 +124,9 @@ int officers_get(struct db *db, int64_t id, struct officer *out)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT " OFFICER_COLS " FROM officers WHERE id = ?", DB_ARGS(DB_INT(id)),
+			&st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	r = read_officer(st, out);
 	sqlite3_reset(st);
 	return r;
@@ -225,13 +187,9 @@ static int unknown_failures(struct db *db, const char *phone, time_t since, int 
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT count(*) FROM audit WHERE actor = ? AND action = 'officer_auth_fail'"
-				" AND at > ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM audit WHERE actor = ? AND action = 'officer_auth_fail'"
+			    " AND at > ?", DB_ARGS(DB_TEXT(phone), DB_INT(since)), &st)) < 0)
 		return r;
-	db_bind_text(st, 1, phone);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_DB;
 	*count = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	return 0;
@@ -242,11 +200,8 @@ static int pin_hash_of(struct db *db, int64_t id, char *out, size_t outsz)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT pin_hash FROM officers WHERE id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT pin_hash FROM officers WHERE id = ?", DB_ARGS(DB_INT(id)), &st)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
 	r = gw_strlcpy(out, db_col_text(st, 0), outsz);
 	sqlite3_reset(st);
 	return r;
@@ -254,24 +209,13 @@ static int pin_hash_of(struct db *db, int64_t id, char *out, size_t outsz)
 
 static int set_attempts(struct db *db, int64_t id, int failed, int64_t locked_until)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-			    &st)) < 0)
-		return r;
-	sqlite3_bind_int(st, 1, failed);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)locked_until);
-	sqlite3_bind_int64(st, 3, id);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+		      DB_ARGS(DB_INT(failed), DB_INT(locked_until), DB_INT(id)));
 }
 
 static int pin_matches(const char *hash, const char *pin)
 {
-	if (!*hash || !officers_pin_valid(pin) || sodium_init() < 0)
-		return 0;
-	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
+	return officers_pin_valid(pin) && pwhash_check(hash, pin, strlen(pin));
 }
 
 int officers_check(struct db *db, const struct gw_settings *cfg, const char *phone,
@@ -405,41 +349,29 @@ static int mask_stored(struct db *db, const struct handler_msg *msg, const char 
 	buf_init(&part, 64 * 1024);
 	if ((r = officers_mask_pin(msg->text, pin, &masked)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT id FROM inbox WHERE sender = ? AND stored_at = ? AND text = ?"
-				" AND status = 'new' ORDER BY id DESC LIMIT 1", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, msg->phone);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)msg->at);
-	db_bind_text(st, 3, msg->text);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : 0;
+	if ((r = db_row(db, "SELECT id FROM inbox WHERE sender = ? AND stored_at = ? AND text = ?"
+			    " AND status = 'new' ORDER BY id DESC LIMIT 1",
+			DB_ARGS(DB_TEXT(msg->phone), DB_INT(msg->at), DB_TEXT(msg->text)), &st)) < 0) {
+		r = r == GW_ERR_NOTFOUND ? 0 : r;
 		goto out;
 	}
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if ((r = db_prepare(db, "UPDATE inbox SET text = ? WHERE id = ?", &st)) < 0)
+	if ((r = db_run(db, "UPDATE inbox SET text = ? WHERE id = ?",
+			DB_ARGS(DB_TEXT(masked.data), DB_INT(id)))) < 0)
 		goto out;
-	db_bind_text(st, 1, masked.data);
-	sqlite3_bind_int64(st, 2, id);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT id, text FROM inbox_parts WHERE inbox_id = ? ORDER BY seq LIMIT 1",
-			    &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : 0;
+	if ((r = db_row(db, "SELECT id, text FROM inbox_parts WHERE inbox_id = ? ORDER BY seq LIMIT 1",
+			DB_ARGS(DB_INT(id)), &st)) < 0) {
+		r = r == GW_ERR_NOTFOUND ? 0 : r;
 		goto out;
 	}
 	part_id = sqlite3_column_int64(st, 0);
 	r = officers_mask_pin(db_col_text(st, 1), pin, &part);
 	sqlite3_reset(st);
-	if (r < 0 || (r = db_prepare(db, "UPDATE inbox_parts SET text = ? WHERE id = ?", &st)) < 0)
+	if (r < 0)
 		goto out;
-	db_bind_text(st, 1, part.data);
-	sqlite3_bind_int64(st, 2, part_id);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	r = db_run(db, "UPDATE inbox_parts SET text = ? WHERE id = ?",
+		   DB_ARGS(DB_TEXT(part.data), DB_INT(part_id)));
 out:
 	buf_release(&masked);
 	buf_release(&part);

@@ -22,11 +22,12 @@
 
 #include "common/buf.h"
 #include "common/db.h"
+#include "common/pwhash.h"
 #include "config/settings.h"
 
 #define OFFICERS_PHONE_MAX 32
 #define OFFICERS_NAME_MAX 128
-#define OFFICERS_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define OFFICERS_HASH_MAX PWHASH_MAX
 
 struct officer {
 	int64_t id;
@@ -38,9 +39,8 @@ struct officer {
 	int64_t locked_until;           /* UTC seconds; 0 = not locked */
 };
 
-/* How expensive the PIN hash is. Production uses the interactive limits
- * (about 0.1 s and 64 MiB a check); tests pass OFFICERS_HASH_MIN. The cost
- * is stored inside the hash, so verifying needs no parameter. */
+/* How expensive the PIN hash is (common/pwhash.h): production uses the
+ * interactive limits, tests pass OFFICERS_HASH_MIN. */
 enum officers_hash_cost { OFFICERS_HASH_INTERACTIVE = 0, OFFICERS_HASH_MIN = 1 };
 
 /* 1 when pin is 4 to 8 digits. */

@@ -38,14 +38,9 @@ int policy_body(struct db *db, const char *code, const char *lang, const char *a
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT title_vi, summary_vi, title_en, summary_en, how_to_apply_vi,"
-				" office FROM programs WHERE code = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT title_vi, summary_vi, title_en, summary_en, how_to_apply_vi,"
+			    " office FROM programs WHERE code = ?", DB_ARGS(DB_TEXT(code)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, code);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	/* What it is first; how to apply and where in later sections, which
 	 * the composer starts on a new page when they do not fit. */
 	if (en && *db_col_text(st, 2))

@@ -11,18 +11,14 @@ int poverty_standard_for(struct db *db, int area, const char *day, struct povert
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	if ((r = db_prepare(db, "SELECT valid_from, income_line, msl_line, min_deprivations,"
-				" name_vi, name_en,"
-				" (SELECT count(*) FROM poverty_indicators i WHERE i.valid_from = p.valid_from)"
-				" FROM poverty_standards p WHERE area = ? AND valid_from <= ?"
-				" ORDER BY valid_from DESC LIMIT 1", &st)) < 0)
+	if ((r = db_row(db, "SELECT valid_from, income_line, msl_line, min_deprivations,"
+			    " name_vi, name_en,"
+			    " (SELECT count(*) FROM poverty_indicators i WHERE i.valid_from = p.valid_from)"
+			    " FROM poverty_standards p WHERE area = ? AND valid_from <= ?"
+			    " ORDER BY valid_from DESC LIMIT 1",
+			DB_ARGS(DB_TEXT(area == POVERTY_URBAN ? "urban" : "rural"), DB_TEXT(day)),
+			&st)) < 0)
 		goto out;
-	db_bind_text(st, 1, area == POVERTY_URBAN ? "urban" : "rural");
-	db_bind_text(st, 2, day);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	gw_strlcpy(s.valid_from, db_col_text(st, 0), sizeof(s.valid_from));
 	s.area = area;
 	s.income_line = sqlite3_column_int64(st, 1);
@@ -46,14 +42,9 @@ int poverty_in_force(struct db *db, const char *day, char *out)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT max(valid_from) FROM poverty_standards WHERE valid_from <= ?",
-			    &st)) < 0)
+	if ((r = db_row(db, "SELECT max(valid_from) FROM poverty_standards WHERE valid_from <= ?",
+			DB_ARGS(DB_TEXT(day)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, day);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	r = *db_col_text(st, 0) ? gw_strlcpy(out, db_col_text(st, 0), 11) : GW_ERR_NOTFOUND;
 	sqlite3_reset(st);
 out:
@@ -85,13 +76,9 @@ int poverty_indicator_count(struct db *db, const char *valid_from, int *out)
 	sqlite3_stmt *st;
 	int r, n;
 
-	if ((r = db_prepare(db, "SELECT count(*) FROM poverty_indicators WHERE valid_from = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM poverty_indicators WHERE valid_from = ?",
+			DB_ARGS(DB_TEXT(valid_from)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, valid_from);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	*out = n > POVERTY_MAX_INDICATORS ? POVERTY_MAX_INDICATORS : n;
@@ -107,15 +94,10 @@ int poverty_question(struct db *db, const char *valid_from, int i, const char *l
 	const char *q;
 	int r;
 
-	if ((r = db_prepare(db, "SELECT question_vi, question_en FROM poverty_indicators"
-				" WHERE valid_from = ? ORDER BY position LIMIT 1 OFFSET ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT question_vi, question_en FROM poverty_indicators"
+			    " WHERE valid_from = ? ORDER BY position LIMIT 1 OFFSET ?",
+			DB_ARGS(DB_TEXT(valid_from), DB_INT(i)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, valid_from);
-	sqlite3_bind_int(st, 2, i);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_NOTFOUND;
-		goto out;
-	}
 	q = strcmp(lang, "en") == 0 && *db_col_text(st, 1) ? db_col_text(st, 1) : db_col_text(st, 0);
 	r = buf_adds(out, q);
 	sqlite3_reset(st);
@@ -141,10 +123,9 @@ int poverty_cues(struct db *db, const char *valid_from, const char *norm, unsign
 	unsigned found = 0;
 	int r, i = 0;
 
-	if ((r = db_prepare(db, "SELECT cues FROM poverty_indicators WHERE valid_from = ?"
-				" ORDER BY position LIMIT 16", &st)) < 0)
+	if ((r = db_rows(db, "SELECT cues FROM poverty_indicators WHERE valid_from = ?"
+			     " ORDER BY position LIMIT 16", DB_ARGS(DB_TEXT(valid_from)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, valid_from);
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *c = db_col_text(st, 0);
 
@@ -169,11 +150,11 @@ int poverty_benefits(struct db *db, enum poverty_class c, int max, struct buf *o
 	sqlite3_stmt *st;
 	int r, n = 0;
 
-	if ((r = db_prepare(db, "SELECT b.program_code FROM poverty_benefits b"
-				" JOIN programs p ON p.code = b.program_code"
-				" WHERE b.category = ? ORDER BY b.position, b.program_code", &st)) < 0)
+	if ((r = db_rows(db, "SELECT b.program_code FROM poverty_benefits b"
+			     " JOIN programs p ON p.code = b.program_code"
+			     " WHERE b.category = ? ORDER BY b.position, b.program_code",
+			 DB_ARGS(DB_TEXT(poverty_class_key(c))), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, poverty_class_key(c));
 	while ((r = db_step(st)) == DB_ROW && n < max &&
 	       (r = buf_addf(out, "%sCS %s", n ? ", " : "", db_col_text(st, 0))) == 0)
 		n++;

@@ -38,21 +38,16 @@ static int batch_text(struct db *db, int64_t outbox_id, int max_parts, struct bu
 
 	buf_init(&body, REFERRALS_TEXT_MAX);
 	buf_init(&item, 256);
-	if ((r = db_prepare(db, "SELECT count(*) FROM referrals WHERE notify_outbox_id = ?", &st)) < 0)
+	if ((r = db_row(db, "SELECT count(*) FROM referrals WHERE notify_outbox_id = ?",
+			DB_ARGS(DB_INT(outbox_id)), &st)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, outbox_id);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if ((r = buf_addf(&body, "UT moi (%lld):", (long long)count)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT job_id, phone FROM referrals WHERE notify_outbox_id = ?"
-				" ORDER BY job_id, id", &st)) < 0)
+	if ((r = db_rows(db, "SELECT job_id, phone FROM referrals WHERE notify_outbox_id = ?"
+			     " ORDER BY job_id, id", DB_ARGS(DB_INT(outbox_id)), &st)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, outbox_id);
 	while ((r = db_step(st)) == DB_ROW) {
 		int64_t job = sqlite3_column_int64(st, 0);
 
@@ -95,35 +90,21 @@ out:
 
 static int link_referral(struct db *db, int64_t referral, int64_t outbox_id, time_t at)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "UPDATE referrals SET officer_notified = 1, notified_at = ?,"
-				" notify_outbox_id = ? WHERE id = ?", &st)) < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
-	if (outbox_id > 0)
-		sqlite3_bind_int64(st, 2, outbox_id);
-	sqlite3_bind_int64(st, 3, referral);
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "UPDATE referrals SET officer_notified = 1, notified_at = ?,"
+			  " notify_outbox_id = ? WHERE id = ?",
+		      DB_ARGS(DB_INT(at), outbox_id > 0 ? DB_INT(outbox_id) : DB_NULL, DB_INT(referral)));
 }
 
 static int rewrite_batch(struct db *db, const struct gw_settings *cfg, int64_t outbox_id)
 {
 	struct buf text;
-	sqlite3_stmt *st;
 	int r;
 
 	buf_init(&text, REFERRALS_TEXT_MAX);
 	if ((r = batch_text(db, outbox_id, cfg->sms.max_parts, &text)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "UPDATE outbox SET text = ? WHERE id = ? AND status = 'queued'", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, text.data);
-	sqlite3_bind_int64(st, 2, outbox_id);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	r = db_run(db, "UPDATE outbox SET text = ? WHERE id = ? AND status = 'queued'",
+		   DB_ARGS(DB_TEXT(text.data), DB_INT(outbox_id)));
 out:
 	buf_release(&text);
 	return r;
@@ -143,13 +124,10 @@ static int notify(struct db *db, const struct gw_settings *cfg, const struct job
 
 	buf_init(&text, REFERRALS_TEXT_MAX);
 	/* a summary still waiting in the outbox takes this one too */
-	if ((r = db_prepare(db, "SELECT r.notify_outbox_id, r.notified_at FROM referrals r"
-				" JOIN outbox o ON o.id = r.notify_outbox_id"
-				" WHERE r.officer_id = ? AND o.status = 'queued'"
-				" ORDER BY r.notified_at DESC LIMIT 1", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, o->id);
-	if ((r = db_step(st)) == DB_ROW) {
+	if ((r = db_row(db, "SELECT r.notify_outbox_id, r.notified_at FROM referrals r"
+			    " JOIN outbox o ON o.id = r.notify_outbox_id"
+			    " WHERE r.officer_id = ? AND o.status = 'queued'"
+			    " ORDER BY r.notified_at DESC LIMIT 1", DB_ARGS(DB_INT(o->id)), &st)) == 0) {
 		pending = sqlite3_column_int64(st, 0);
 		due = (time_t)sqlite3_column_int64(st, 1);
 		sqlite3_reset(st);
@@ -159,28 +137,18 @@ static int notify(struct db *db, const struct gw_settings *cfg, const struct job
 			*how = 2;
 		goto out;
 	}
-	if (r < 0)
+	if (r != GW_ERR_NOTFOUND ||
+	    (r = db_row(db, "SELECT coalesce(max(notified_at), 0) FROM referrals WHERE officer_id = ?",
+			DB_ARGS(DB_INT(o->id)), &st)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT coalesce(max(notified_at), 0) FROM referrals WHERE officer_id = ?",
-			    &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, o->id);
-	if ((r = db_step(st)) != DB_ROW) {
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
 	last = (time_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (last && now < last + gap) {
 		due = last + gap;
-		if ((r = db_prepare(db, "INSERT INTO outbox (phone, text, kind, priority, next_attempt_at,"
-					" created_at) VALUES (?, '', 'notify', ?, ?, ?)", &st)) < 0)
-			goto out;
-		db_bind_text(st, 1, o->phone);
-		sqlite3_bind_int(st, 2, HANDLER_PRIO_NOTIFY);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)due);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-		if ((r = db_step(st)) < 0)
+		if ((r = db_run(db, "INSERT INTO outbox (phone, text, kind, priority, next_attempt_at,"
+				    " created_at) VALUES (?, '', 'notify', ?, ?, ?)",
+				DB_ARGS(DB_TEXT(o->phone), DB_INT(HANDLER_PRIO_NOTIFY), DB_INT(due),
+					DB_INT(now)))) < 0)
 			goto out;
 		pending = db_last_id(db);
 		if ((r = link_referral(db, referral, pending, due)) == 0)
@@ -207,16 +175,12 @@ int referrals_record(struct db *db, const struct gw_settings *cfg, const struct 
 {
 	struct referrals_outcome oc;
 	sqlite3_stmt *st;
-	int64_t referral;
+	int64_t referral = 0;
 	int r;
 
 	memset(&oc, 0, sizeof(oc));
-	if ((r = db_prepare(db, "SELECT id, created_at, status FROM referrals WHERE job_id = ? AND phone = ?",
-			    &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, j->id);
-	db_bind_text(st, 2, phone);
-	if ((r = db_step(st)) == DB_ROW) {
+	if ((r = db_row(db, "SELECT id, created_at, status FROM referrals WHERE job_id = ? AND phone = ?",
+			DB_ARGS(DB_INT(j->id), DB_TEXT(phone)), &st)) == 0) {
 		int withdrawn = strcmp(db_col_text(st, 2), "withdrawn") == 0;
 
 		oc.first_at = (time_t)sqlite3_column_int64(st, 1);
@@ -228,27 +192,16 @@ int referrals_record(struct db *db, const struct gw_settings *cfg, const struct 
 			goto out;
 		}
 		/* withdrawn and asked again: a new application */
-		if ((r = db_prepare(db, "UPDATE referrals SET status = 'new', created_at = ?,"
-					" officer_notified = 0, notified_at = NULL, notify_outbox_id = NULL"
-					" WHERE id = ?", &st)) < 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 2, referral);
-	} else {
-		if (r < 0)
-			goto out;
-		if ((r = db_prepare(db, "INSERT INTO referrals (job_id, phone, created_at) VALUES (?, ?, ?)",
-				    &st)) < 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, j->id);
-		db_bind_text(st, 2, phone);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-		referral = 0;
-	}
-	if ((r = db_step(st)) < 0)
-		goto out;
-	if (!referral)
+		r = db_run(db, "UPDATE referrals SET status = 'new', created_at = ?,"
+			       " officer_notified = 0, notified_at = NULL, notify_outbox_id = NULL"
+			       " WHERE id = ?", DB_ARGS(DB_INT(now), DB_INT(referral)));
+	} else if (r == GW_ERR_NOTFOUND &&
+		   (r = db_run(db, "INSERT INTO referrals (job_id, phone, created_at) VALUES (?, ?, ?)",
+			       DB_ARGS(DB_INT(j->id), DB_TEXT(phone), DB_INT(now)))) == 0) {
 		referral = db_last_id(db);
+	}
+	if (r < 0)
+		goto out;
 	r = officers_responsible(db, j->officer_id, j->places, &oc.officer);
 	if (r == GW_ERR_NOTFOUND) {
 		r = 0;
@@ -257,11 +210,8 @@ int referrals_record(struct db *db, const struct gw_settings *cfg, const struct 
 	if (r < 0)
 		goto out;
 	oc.has_officer = 1;
-	if ((r = db_prepare(db, "UPDATE referrals SET officer_id = ? WHERE id = ?", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, oc.officer.id);
-	sqlite3_bind_int64(st, 2, referral);
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "UPDATE referrals SET officer_id = ? WHERE id = ?",
+			DB_ARGS(DB_INT(oc.officer.id), DB_INT(referral)))) < 0)
 		goto out;
 	r = notify(db, cfg, j, &oc.officer, referral, phone, now, res, &oc.notice);
 out:

@@ -35,48 +35,34 @@ int lexicon_add_alias(struct db *db, const char *command, const char *alias, con
 		snprintf(err, errsz, "alias '%s' is empty or too long", alias);
 		return GW_ERR_INVAL;
 	}
-	if ((r = db_prepare(db, "SELECT command FROM command_aliases WHERE alias = ?", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, folded);
-	if ((r = db_step(st)) == DB_ROW) {
+	if ((r = db_row(db, "SELECT command FROM command_aliases WHERE alias = ?",
+			DB_ARGS(DB_TEXT(folded)), &st)) == 0) {
 		int same = strcmp(db_col_text(st, 0), command) == 0;
 
 		snprintf(err, errsz, "alias '%s' already belongs to %s", folded, db_col_text(st, 0));
 		sqlite3_reset(st);
 		return same ? 0 : GW_ERR_EXISTS;
 	}
-	if (r < 0)
+	if (r != GW_ERR_NOTFOUND)
 		return r;
-	if ((r = db_prepare(db, "SELECT 1 FROM commands WHERE name = ?", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, command);
-	if ((r = db_step(st)) != DB_ROW) {
+	if ((r = db_row(db, "SELECT 1 FROM commands WHERE name = ?", DB_ARGS(DB_TEXT(command)),
+			&st)) < 0) {
 		snprintf(err, errsz, "no command named '%s'", command);
-		return r < 0 ? r : GW_ERR_NOTFOUND;
+		return r;
 	}
 	sqlite3_reset(st);
-	if ((r = db_prepare(db, "INSERT INTO command_aliases (alias, command, lang) VALUES (?, ?, ?)",
-			    &st)) < 0)
-		return r;
-	db_bind_text(st, 1, folded);
-	db_bind_text(st, 2, command);
-	db_bind_text(st, 3, lang && *lang ? lang : "vi");
-	r = db_step(st);
-	return r < 0 ? r : 0;
+	return db_run(db, "INSERT INTO command_aliases (alias, command, lang) VALUES (?, ?, ?)",
+		      DB_ARGS(DB_TEXT(folded), DB_TEXT(command), DB_TEXT(lang && *lang ? lang : "vi")));
 }
 
 int lexicon_remove_alias(struct db *db, const char *alias)
 {
 	char folded[128];
-	sqlite3_stmt *st;
 	int r;
 
-	if ((r = lexicon_fold_alias(alias, folded, sizeof(folded))) < 0)
-		return r;
-	if ((r = db_prepare(db, "DELETE FROM command_aliases WHERE alias = ?", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, folded);
-	if ((r = db_step(st)) < 0)
+	if ((r = lexicon_fold_alias(alias, folded, sizeof(folded))) < 0 ||
+	    (r = db_run(db, "DELETE FROM command_aliases WHERE alias = ?",
+			DB_ARGS(DB_TEXT(folded)))) < 0)
 		return r;
 	return db_changes(db) ? 0 : GW_ERR_NOTFOUND;
 }
@@ -87,7 +73,6 @@ static int import_command(struct db *db, json_t *c, size_t idx, char *err, size_
 	const char *intent = json_string_value(json_object_get(c, "intent"));
 	json_t *aliases = json_object_get(c, "aliases"), *list, *a;
 	const char *lang;
-	sqlite3_stmt *st;
 	size_t i;
 	int r;
 
@@ -95,16 +80,13 @@ static int import_command(struct db *db, json_t *c, size_t idx, char *err, size_
 		snprintf(err, errsz, "command %zu: needs name, intent and aliases", idx + 1);
 		return GW_ERR_INVAL;
 	}
-	if ((r = db_prepare(db, "INSERT INTO commands (name, intent, officer_only, help_vi, help_en)"
-				" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET"
-				" intent = ?2, officer_only = ?3, help_vi = ?4, help_en = ?5", &st)) < 0)
-		return r;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, intent);
-	sqlite3_bind_int(st, 3, json_is_true(json_object_get(c, "officer")));
-	db_bind_text(st, 4, json_string_value(json_object_get(c, "help_vi")) ?: "");
-	db_bind_text(st, 5, json_string_value(json_object_get(c, "help_en")) ?: "");
-	if ((r = db_step(st)) < 0)
+	if ((r = db_run(db, "INSERT INTO commands (name, intent, officer_only, help_vi, help_en)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET"
+			    " intent = ?2, officer_only = ?3, help_vi = ?4, help_en = ?5",
+			DB_ARGS(DB_TEXT(name), DB_TEXT(intent),
+				DB_INT(json_is_true(json_object_get(c, "officer"))),
+				DB_TEXT(json_string_value(json_object_get(c, "help_vi")) ?: ""),
+				DB_TEXT(json_string_value(json_object_get(c, "help_en")) ?: "")))) < 0)
 		return r;
 	json_object_foreach(aliases, lang, list) {
 		json_array_foreach(list, i, a) {
@@ -172,7 +154,6 @@ int lexicon_add_cue(struct db *db, const char *intent, const char *cue, double w
 		    size_t errsz)
 {
 	struct buf folded;
-	sqlite3_stmt *st;
 	int r;
 
 	buf_init(&folded, 1024);
@@ -185,14 +166,9 @@ int lexicon_add_cue(struct db *db, const char *intent, const char *cue, double w
 		snprintf(err, errsz, "cue '%s' for %s is empty or too long", cue, intent);
 		goto out;
 	}
-	if ((r = db_prepare(db, "INSERT INTO intent_cues (intent, cue, weight) VALUES (?1, ?2, ?3)"
-				" ON CONFLICT (intent, cue) DO UPDATE SET weight = ?3", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, intent);
-	db_bind_text(st, 2, folded.data);
-	sqlite3_bind_double(st, 3, weight);
-	r = db_step(st);
-	r = r < 0 ? r : 0;
+	r = db_run(db, "INSERT INTO intent_cues (intent, cue, weight) VALUES (?1, ?2, ?3)"
+		       " ON CONFLICT (intent, cue) DO UPDATE SET weight = ?3",
+		   DB_ARGS(DB_TEXT(intent), DB_TEXT(folded.data), DB_REAL(weight)));
 out:
 	buf_release(&folded);
 	return r;

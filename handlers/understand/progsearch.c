@@ -5,13 +5,11 @@
 
 #include "common/buf.h"
 #include "common/gw_err.h"
-#include "handlers/vi/normalize.h"
 #include "handlers/vi/syllable.h"
 
-#define PS_MAX_WORDS 256     /* question words read (a 10-part SMS has ~250) */
+#define PS_MAX_WORDS PROGPHRASE_MAX_WORDS
 #define PS_JSON_MAX (1024 * 1024) /* a bound JSON list: the keys of a 256-word question,
                                    * the programme ids of a near-tie */
-#define PS_PHRASE_WORDS 16
 #define PS_MASK_WORDS (PS_MAX_WORDS / 64)
 #define PS_FTS_BONUS_MAX 0.5
 
@@ -21,12 +19,6 @@ static const char *const stopwords[] = {
 	"a", "ad", "ai", "anh", "bao", "cho", "chi", "co", "cua", "dau", "de", "di", "duoc",
 	"em", "gi", "hoi", "khong", "la", "luon", "minh", "muon", "nao", "nay", "nhe", "nhieu",
 	"nhu", "nhung", "oi", "ong", "the", "thi", "toi", "va", "ve", "voi", "xin",
-};
-
-struct words {
-	const char *w[PS_MAX_WORDS];
-	size_t n[PS_MAX_WORDS];
-	size_t count;
 };
 
 struct prog {
@@ -43,7 +35,7 @@ struct prog {
  * programmes that own it (with clones, hundreds share each phrase). */
 struct hit {
 	int64_t id;                 /* temp.progsearch_phrase.id */
-	size_t pos[PS_PHRASE_WORDS]; /* question words it covers */
+	size_t pos[PROGPHRASE_WORDS]; /* question words it covers */
 	size_t nw;
 	int gaps;
 	int always;                 /* the "@always" cue */
@@ -52,83 +44,13 @@ struct hit {
 };
 
 struct search {
-	struct words q;
+	struct progphrase_words q;
 	double focus[PS_MAX_WORDS]; /* weight of each question word (1, or more after a focus cue) */
 	double cover[PS_MAX_WORDS]; /* scratch: the programme being summed, per question word */
 	struct prog *p; /* np used of cap: every programme a phrase of the question names */
 	struct hit *h;  /* nh used of hcap, in id order */
 	int np, cap, nh, hcap;
 };
-
-/* Question words without punctuation (a comma does not break "vay von, ho ngheo"
- * into unrelated topics for matching purposes; phrases never span it anyway
- * in practice, and codes like "bhyt - cn" become "bhyt cn"). */
-static void split_words(const char *s, struct words *ws, int drop_punct)
-{
-	ws->count = 0;
-	while (*s && ws->count < PS_MAX_WORDS) {
-		size_t n = 0;
-		unsigned char c;
-
-		while (*s == ' ')
-			s++;
-		while (s[n] && s[n] != ' ')
-			n++;
-		if (!n)
-			break;
-		c = (unsigned char)s[0];
-		if (!drop_punct || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			ws->w[ws->count] = s;
-			ws->n[ws->count] = n;
-			ws->count++;
-		}
-		s += n;
-	}
-}
-
-static int same(const struct words *a, size_t i, const struct words *b, size_t j)
-{
-	return a->n[i] == b->n[j] && memcmp(a->w[i], b->w[j], a->n[i]) == 0;
-}
-
-/* First occurrence of phrase in q: contiguous (*gapped = 0) preferred,
- * else in order with at most PROGSEARCH_GAP_MAX words inside (*gapped =
- * how many). Positions matched go to pos[]. */
-static int find_phrase(const struct words *q, const struct words *ph, size_t *pos, int *gapped)
-{
-	for (size_t s = 0; s + ph->count <= q->count; s++) {
-		size_t k = 0;
-
-		while (k < ph->count && same(q, s + k, ph, k))
-			k++;
-		if (k == ph->count) {
-			for (k = 0; k < ph->count; k++)
-				pos[k] = s + k;
-			*gapped = 0;
-			return 1;
-		}
-	}
-	if (ph->count < 2)
-		return 0;
-	for (size_t s = 0; s < q->count; s++) {
-		size_t k = 0, i = s, gaps = 0;
-
-		if (!same(q, s, ph, 0))
-			continue;
-		while (k < ph->count && i < q->count && gaps <= PROGSEARCH_GAP_MAX) {
-			if (same(q, i, ph, k))
-				pos[k++] = i;
-			else if (k > 0)
-				gaps++;
-			i++;
-		}
-		if (k == ph->count && gaps <= PROGSEARCH_GAP_MAX) {
-			*gapped = (int)gaps;
-			return 1;
-		}
-	}
-	return 0;
-}
 
 /* A new programme at the end of s->p. */
 static struct prog *prog_add(struct search *s, const char *code, int64_t id)
@@ -153,211 +75,19 @@ out:
 	return p;
 }
 
-/* The phrases of every programme, normalised, in per-connection TEMP
- * tables: keywords are stored folded, not normalised, and normalising some
- * 300 of them (and joining codes and cues) for every question was most of
- * a search. Each distinct phrase is stored once (progsearch_phrase) with
- * its owners apart (progsearch_owner), so a phrase shared by a thousand
- * programmes is looked at once; its key (first and last word) lets a
- * question fetch only the phrases whose ends it holds close enough
- * together. The copy is rebuilt when it may be stale: another connection
- * committed (PRAGMA data_version moved: `gatewayctl import` or `keyword`),
- * or this connection changed programmes, keywords or cues (TEMP triggers
- * empty progsearch_state). A rolled-back transaction takes the TEMP
- * tables with it; they are simply made again. */
-static const char cache_schema[] =
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
-	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL,"
-	" kind INTEGER NOT NULL);"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (id INTEGER PRIMARY KEY,"
-	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_owner (phrase_id INTEGER NOT NULL,"
-	" scope TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL, weight REAL NOT NULL,"
-	" code TEXT NOT NULL, PRIMARY KEY (phrase_id, scope, pid, kind, weight)) WITHOUT ROWID;"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.progsearch_vocab"
-	" USING fts5vocab(main, 'programs_fts', 'row');"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_common (term TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL,"
-	" span INTEGER NOT NULL);"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_i AFTER INSERT ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_u AFTER UPDATE ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_d AFTER DELETE ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_i AFTER INSERT ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_u AFTER UPDATE ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_d AFTER DELETE ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_i AFTER INSERT ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_u AFTER UPDATE ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_d AFTER DELETE ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;";
-
-/* The key a phrase is found by: its first word, or its first and last
- * words. 0 for a phrase that can never match (no words, or too many), else
- * its number of words. */
-static int phrase_key(const char *phrase, struct buf *key)
-{
-	struct words ph;
-	int r = 0;
-
-	buf_reset(key);
-	ph.count = 0;
-	if (!strcmp(phrase, "@always")) {
-		ph.count = 1;
-		r = buf_adds(key, phrase);
-		goto out;
-	}
-	split_words(phrase, &ph, 1);
-	if (ph.count == 0 || ph.count > PS_PHRASE_WORDS) {
-		ph.count = 0;
-		goto out;
-	}
-	if ((r = buf_add(key, ph.w[0], ph.n[0])) == 0 && ph.count > 1 &&
-	    (r = buf_addch(key, ' ')) == 0)
-		r = buf_add(key, ph.w[ph.count - 1], ph.n[ph.count - 1]);
-out:
-	return r < 0 ? r : (int)ph.count;
-}
-
-static int add_phrase(struct db *db, sqlite3_stmt *row, const char *phrase, const char *key)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_stage (scope, code, pid, phrase, key,"
-				" weight, kind) VALUES (?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
-		goto out;
-	db_bind_text(st, 1, db_col_text(row, 1));
-	db_bind_text(st, 2, db_col_text(row, 2));
-	sqlite3_bind_int64(st, 3, sqlite3_column_int64(row, 5));
-	db_bind_text(st, 4, phrase);
-	db_bind_text(st, 5, key);
-	sqlite3_bind_double(st, 6, sqlite3_column_double(row, 4));
-	sqlite3_bind_int(st, 7, sqlite3_column_int(row, 0));
-	r = db_step(st);
-out:
-	return r < 0 ? r : 0;
-}
-
-/* Fill the cache from program_keywords (kind 0, normalised here), the
- * programme codes (kind 1) and the programme cues (kind 2); *span as for
- * cache_ready. */
-static int cache_build(struct db *db, int64_t version, int *span)
-{
-	struct buf norm, key;
-	sqlite3_stmt *st;
-	int r, words, most = 1;
-
-	buf_init(&norm, 4096);
-	buf_init(&key, 4096);
-	if ((r = db_exec(db, "DELETE FROM temp.progsearch_stage; DELETE FROM temp.progsearch_owner;"
-			     " DELETE FROM temp.progsearch_phrase; DELETE FROM temp.progsearch_state;")) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT 0, 'program', p.code, k.folded, 1.0, p.id"
-				" FROM program_keywords k JOIN programs p ON p.id = k.program_id"
-				" UNION ALL SELECT 1, 'program', code, lower(replace(code, '-', ' ')), 1.0, id"
-				" FROM programs"
-				" UNION ALL SELECT 2, substr(c.intent, 1, instr(c.intent, ':') - 1), p.code,"
-				"  c.cue, c.weight, p.id FROM intent_cues c JOIN programs p"
-				"  ON p.code = substr(c.intent, instr(c.intent, ':') + 1)"
-				"  WHERE instr(c.intent, ':') > 0", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *text = db_col_text(st, 3);
-
-		buf_reset(&norm);
-		if ((r = sqlite3_column_int(st, 0) == 0 ? normalize_text(&norm, text, strlen(text))
-							 : buf_adds(&norm, text)) < 0 ||
-		    (words = r = phrase_key(norm.data, &key)) < 0 ||
-		    (words > 0 && (r = add_phrase(db, st, norm.data, key.data)) < 0)) {
-			sqlite3_reset(st);
-			goto out;
-		}
-		if (words > most)
-			most = words;
-	}
-	if (r < 0)
-		goto out;
-	if ((r = db_exec(db, "INSERT INTO temp.progsearch_phrase (phrase, key)"
-			     " SELECT phrase, min(key) FROM temp.progsearch_stage GROUP BY phrase;"
-			     "INSERT OR IGNORE INTO temp.progsearch_owner (phrase_id, scope, code, pid, weight,"
-			     " kind)"
-			     " SELECT p.id, s.scope, s.code, s.pid, s.weight, s.kind"
-			     " FROM temp.progsearch_stage s"
-			     " JOIN temp.progsearch_phrase p ON p.phrase = s.phrase;"
-			     "DELETE FROM temp.progsearch_stage;"
-			     /* FTS5's bm25 floors the IDF of a term in half the rows or
-			      * more at 1e-6: such a term ranks nothing, but makes a
-			      * query score every programme (see fts_query) */
-			     "DELETE FROM temp.progsearch_common;"
-			     "INSERT INTO temp.progsearch_common SELECT term FROM temp.progsearch_vocab"
-			     " WHERE doc * 2 >= (SELECT count(*) FROM programs);")) < 0)
-		goto out;
-	if ((r = db_prepare(db, "INSERT INTO temp.progsearch_state (data_version, span)"
-				" VALUES (?, ?)", &st)) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, version);
-	/* the last word of a phrase of `most` words, gaps included */
-	sqlite3_bind_int(st, 2, most - 1 + PROGSEARCH_GAP_MAX);
-	if ((r = db_step(st)) < 0)
-		goto out;
-	*span = most - 1 + PROGSEARCH_GAP_MAX;
-	r = 0;
-out:
-	buf_release(&norm);
-	buf_release(&key);
-	return r;
-}
-
-/* Make sure the cache exists and is current; *span: how many words after
- * a phrase's first word its last one can be. */
-static int cache_ready(struct db *db, int *span)
-{
-	sqlite3_stmt *st;
-	int64_t have = 0, version = 0;
-	int r, fresh = 0;
-
-	if ((r = db_query_int64(db, "SELECT count(*) FROM temp.sqlite_master"
-				    " WHERE name = 'progsearch_state'", &have)) < 0)
-		goto out;
-	if (!have && (r = db_exec(db, cache_schema)) < 0)
-		goto out;
-	if ((r = db_query_int64(db, "PRAGMA data_version", &version)) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT data_version, span FROM temp.progsearch_state", &st)) < 0)
-		goto out;
-	if ((r = db_step(st)) == DB_ROW) {
-		fresh = sqlite3_column_int64(st, 0) == version;
-		*span = sqlite3_column_int(st, 1);
-		sqlite3_reset(st);
-	}
-	if (r < 0 || fresh)
-		goto out;
-	r = cache_build(db, version, span);
-out:
-	return r < 0 ? r : 0;
-}
-
 /* A code typed as the whole question ("CS VAY-NGHEO") is the surest sign;
  * an acronym code ("bhyt") inside a question is worth a two-word phrase;
  * a code made of ordinary words ("ho ngheo", "thoat ngheo") is just words. */
 static double code_weight(const struct search *s, const char *code)
 {
-	struct words cw;
+	struct progphrase_words cw;
 	int acronym = 0;
 
-	split_words(code, &cw, 1);
+	progphrase_split(code, &cw);
 	if (cw.count == s->q.count) {
 		size_t k = 0;
 
-		while (k < cw.count && same(&cw, k, &s->q, k))
+		while (k < cw.count && progphrase_same(&cw, k, &s->q, k))
 			k++;
 		if (k == cw.count)
 			return PROGSEARCH_CODE_WEIGHT;
@@ -365,48 +95,6 @@ static double code_weight(const struct search *s, const char *code)
 	for (size_t k = 0; k < cw.count; k++)
 		acronym |= !syllable_valid(cw.w[k], cw.n[k]);
 	return acronym ? PROGSEARCH_ACRONYM_WEIGHT : 1.0;
-}
-
-/* w as the inside of a JSON string. */
-static int json_chars(struct buf *out, const char *w, size_t n)
-{
-	int r = 0;
-
-	for (size_t k = 0; k < n && r == 0; k++) {
-		unsigned char c = (unsigned char)w[k];
-
-		if (c == '"' || c == '\\')
-			r = buf_addch(out, '\\');
-		if (r == 0)
-			r = c < 0x20 ? buf_addch(out, ' ') : buf_addch(out, (char)c);
-	}
-	return r;
-}
-
-/* ,"first" or ,"first last" */
-static int json_key(struct buf *out, const struct words *q, size_t first, size_t last)
-{
-	int r;
-
-	if ((r = buf_adds(out, ",\"")) < 0 || (r = json_chars(out, q->w[first], q->n[first])) < 0 ||
-	    (last != first && ((r = buf_addch(out, ' ')) < 0 ||
-			       (r = json_chars(out, q->w[last], q->n[last])) < 0)))
-		goto out;
-	r = buf_addch(out, '"');
-out:
-	return r;
-}
-
-/* The keys a phrase in the question can have, as a JSON array: every word,
- * and every word with each one up to span words after it. */
-static int keys_json(const struct words *q, int span, struct buf *out)
-{
-	int r = buf_adds(out, "[\"@always\"");
-
-	for (size_t i = 0; i < q->count && r == 0; i++)
-		for (size_t j = i; j < q->count && j <= i + (size_t)span && r == 0; j++)
-			r = json_key(out, q, i, j);
-	return r == 0 ? buf_addch(out, ']') : r;
 }
 
 /* Value every distinct phrase whose key the question holds: s->h. */
@@ -417,23 +105,22 @@ static int match_phrases(struct search *s, struct db *db, int span)
 	int r;
 
 	buf_init(&keys, PS_JSON_MAX);
-	if ((r = keys_json(&s->q, span, &keys)) < 0)
+	if ((r = progphrase_keys(&s->q, span, &keys)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT id, phrase FROM temp.progsearch_phrase"
-				" WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id", &st)) < 0)
+	if ((r = db_rows(db, "SELECT id, phrase FROM temp.progsearch_phrase"
+			     " WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id",
+			 DB_ARGS(DB_TEXT(keys.data)), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, keys.data);
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *text = db_col_text(st, 1);
-		struct words ph;
+		struct progphrase_words ph;
 		struct hit h;
 		double len;
 
 		memset(&h, 0, sizeof(h));
 		h.always = !strcmp(text, "@always");
-		split_words(text, &ph, 1);
-		if (!h.always && (ph.count == 0 || ph.count > PS_PHRASE_WORDS ||
-				  !find_phrase(&s->q, &ph, h.pos, &h.gaps)))
+		progphrase_split(text, &ph);
+		if (!h.always && !progphrase_find(&s->q, &ph, h.pos, &h.gaps))
 			continue;
 		h.id = sqlite3_column_int64(st, 0);
 		h.nw = h.always ? 0 : ph.count;
@@ -499,12 +186,11 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 		r = buf_addf(&ids, "%c%lld", i ? ',' : '[', (long long)s->h[i].id);
 	if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT code, phrase_id, weight, kind, pid FROM temp.progsearch_owner"
-				" WHERE phrase_id IN (SELECT value FROM json_each(?1))"
-				" AND scope IN ('program', ?2) ORDER BY pid", &st)) < 0)
+	if ((r = db_rows(db, "SELECT code, phrase_id, weight, kind, pid FROM temp.progsearch_owner"
+			     " WHERE phrase_id IN (SELECT value FROM json_each(?1))"
+			     " AND scope IN ('program', ?2) ORDER BY pid",
+			 DB_ARGS(DB_TEXT(ids.data), DB_TEXT(scope ? scope : "program")), &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, ids.data);
-	db_bind_text(st, 2, scope ? scope : "program");
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *code = db_col_text(st, 0);
 		int64_t id = sqlite3_column_int64(st, 1);
@@ -551,7 +237,7 @@ static int score_phrases(struct search *s, struct db *db, const char *scope)
 {
 	int span = PROGSEARCH_GAP_MAX, r;
 
-	if ((r = cache_ready(db, &span)) < 0 || (r = match_phrases(s, db, span)) < 0)
+	if ((r = progphrase_cache_ready(db, &span)) < 0 || (r = match_phrases(s, db, span)) < 0)
 		return r;
 	return score_owners(s, db, scope);
 }
@@ -565,7 +251,7 @@ static int is_stopword(const char *w, size_t n)
 }
 
 /* Content words as a JSON array of FTS5 terms (letters and digits). */
-static int fts_terms(const struct words *q, struct buf *out)
+static int fts_terms(const struct progphrase_words *q, struct buf *out)
 {
 	int r = buf_addch(out, '[');
 
@@ -591,7 +277,7 @@ static int fts_terms(const struct words *q, struct buf *out)
 /* The content words as an FTS5 OR query of quoted terms (no operators from
  * users); with !all, without the terms found in half the programmes or
  * more (*dropped: whether there were any). */
-static int fts_query(const struct words *q, struct db *db, int all, struct buf *out, int *dropped)
+static int fts_query(const struct progphrase_words *q, struct db *db, int all, struct buf *out, int *dropped)
 {
 	struct buf terms;
 	sqlite3_stmt *st;
@@ -602,11 +288,10 @@ static int fts_query(const struct words *q, struct db *db, int all, struct buf *
 	*dropped = 0;
 	if ((r = fts_terms(q, &terms)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT value, ?2 OR value NOT IN (SELECT term FROM temp.progsearch_common)"
-				" FROM json_each(?1) ORDER BY key", &st)) < 0)
+	if ((r = db_rows(db, "SELECT value, ?2 OR value NOT IN (SELECT term FROM temp.progsearch_common)"
+			     " FROM json_each(?1) ORDER BY key", DB_ARGS(DB_TEXT(terms.data), DB_INT(all)),
+			 &st)) < 0)
 		goto out;
-	db_bind_text(st, 1, terms.data);
-	sqlite3_bind_int(st, 2, all);
 	while ((r = db_step(st)) == DB_ROW) {
 		if (!sqlite3_column_int(st, 1)) {
 			*dropped = 1;
@@ -637,21 +322,19 @@ static int fts_top(struct search *s, struct db *db, const char *fq, const char *
 		/* "+rowid": filtered after FTS5's single pass, so bm25 is computed
 		 * for these rows only; as an FTS5 constraint the IN list would run
 		 * the whole query (IDF included) once per id. */
-		r = db_prepare(db, "SELECT rowid, NULL FROM programs_fts WHERE programs_fts MATCH ?1"
-				   " AND +rowid IN (SELECT value FROM json_each(?2))"
-				   " ORDER BY bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) LIMIT 3", &st);
+		r = db_rows(db, "SELECT rowid, NULL FROM programs_fts WHERE programs_fts MATCH ?1"
+				" AND +rowid IN (SELECT value FROM json_each(?2))"
+				" ORDER BY bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) LIMIT 3",
+			    DB_ARGS(DB_TEXT(fq), DB_TEXT(ids)), &st);
 	else
 		/* Ranked inside FTS5, joined after the LIMIT: joining first looked
 		 * up every matching programme's row (thousands of pages) to keep three. */
-		r = db_prepare(db, "SELECT f.id, p.code FROM (SELECT rowid AS id,"
-				   "  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
-				   "  WHERE programs_fts MATCH ?1 ORDER BY rank LIMIT 3) f"
-				   " JOIN programs p ON p.id = f.id ORDER BY f.rank", &st);
+		r = db_rows(db, "SELECT f.id, p.code FROM (SELECT rowid AS id,"
+				"  bm25(programs_fts, 10.0, 5.0, 8.0, 2.0, 1.0) AS rank FROM programs_fts"
+				"  WHERE programs_fts MATCH ?1 ORDER BY rank LIMIT 3) f"
+				" JOIN programs p ON p.id = f.id ORDER BY f.rank", DB_ARGS(DB_TEXT(fq)), &st);
 	if (r < 0)
 		return r;
-	db_bind_text(st, 1, fq);
-	if (ids)
-		db_bind_text(st, 2, ids);
 	while ((r = db_step(st)) == DB_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int at = 0;
@@ -732,18 +415,16 @@ static int find_focus(struct search *s, struct db *db, const char *scope)
 
 	if (!scope)
 		return 0;
-	if ((r = db_prepare(db, "SELECT cue, weight FROM intent_cues WHERE intent = ?1 || ':@focus'",
-			    &st)) < 0)
+	if ((r = db_rows(db, "SELECT cue, weight FROM intent_cues WHERE intent = ?1 || ':@focus'",
+			 DB_ARGS(DB_TEXT(scope)), &st)) < 0)
 		return r;
-	db_bind_text(st, 1, scope);
 	while ((r = db_step(st)) == DB_ROW) {
-		struct words ph;
-		size_t pos[PS_PHRASE_WORDS];
+		struct progphrase_words ph;
+		size_t pos[PROGPHRASE_WORDS];
 		int gaps = 1;
 
-		split_words(db_col_text(st, 0), &ph, 1);
-		if (ph.count == 0 || ph.count > PS_PHRASE_WORDS || !find_phrase(&s->q, &ph, pos, &gaps) ||
-		    gaps || pos[ph.count - 1] + 1 >= best)
+		progphrase_split(db_col_text(st, 0), &ph);
+		if (!progphrase_find(&s->q, &ph, pos, &gaps) || gaps || pos[ph.count - 1] + 1 >= best)
 			continue;
 		best = pos[ph.count - 1] + 1;
 		mult = sqlite3_column_double(st, 1);
@@ -780,7 +461,7 @@ static int search_run(struct search *s, struct db *db, const char *norm, const c
 	double first = 0, second = 0;
 	int r;
 
-	split_words(norm, &s->q, 1);
+	progphrase_split(norm, &s->q);
 	for (size_t k = 0; k < PS_MAX_WORDS; k++)
 		s->focus[k] = 1.0;
 	if ((r = find_focus(s, db, scope)) < 0 || (r = score_phrases(s, db, scope)) < 0)

@@ -34,7 +34,7 @@
  *
  * Every programme a phrase names is scored, however many there are: the
  * phrases are cached per connection, each distinct one once, and looked
- * up by their first and last words.
+ * up by their first and last words (progphrase.h).
  *
  * The runner-up is reported as "also" when the question names it too:
  * it covers words the winner does not and scores PROGSEARCH_ALSO_MIN.
@@ -44,9 +44,10 @@
 
 #include "common/buf.h"
 #include "common/db.h"
+#include "handlers/understand/progphrase.h"
 
 #define PROGSEARCH_CODE_MAX 33
-#define PROGSEARCH_GAP_MAX 5
+#define PROGSEARCH_GAP_MAX PROGPHRASE_GAP_MAX
 #define PROGSEARCH_GAPPED 0.6
 #define PROGSEARCH_CODE_WEIGHT 5.0    /* the question is the code itself */
 #define PROGSEARCH_ACRONYM_WEIGHT 2.0 /* an acronym code inside a question */

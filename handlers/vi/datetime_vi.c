@@ -114,13 +114,79 @@ static int shift_hour(int h, int part)
 	}
 }
 
+/* Days from today to the weekday k names ("thu 6", "thu 6 tuan sau"), or
+ * negative for one already past ("thu 6 tuan truoc"). */
+static long weekday_delta(const struct ctx *c, const struct datetime_vi_scan_cand *k,
+			  const struct picked *pk)
+{
+	int wd_now = weekday_of_days(pk->today), ok;
+	long delta = (k->wday - wd_now + 7) % 7;
+
+	if (k->week == DATETIME_VI_SCAN_WEEK_PLAIN && delta == 0) {
+		/* today's weekday is today while the time asked is still ahead */
+		if (pk->has_time)
+			ok = pk->hour * 60 + pk->minute >= pk->now_min;
+		else if (pk->part)
+			ok = c->now->hour < part_end_hour(pk->part);
+		else
+			ok = c->now->hour < 11;
+		delta = ok ? 0 : 7;
+	} else if (k->week == DATETIME_VI_SCAN_WEEK_COMING && delta == 0) {
+		delta = 7;
+	} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS || k->week == DATETIME_VI_SCAN_WEEK_NEXT) {
+		/* Monday-started weeks: 0 = Monday .. 6 = Sunday */
+		delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 +
+			(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0);
+	} else if (k->week == DATETIME_VI_SCAN_WEEK_LAST) {
+		delta = -1;
+	}
+	return delta;
+}
+
+/* The calendar date a DATE candidate names: the month and year it leaves
+ * out are the nearest ones that make sense. */
+static void date_of(const struct ctx *c, const struct datetime_vi_scan_cand *k,
+		    const struct picked *pk, long *year, long *month)
+{
+	const struct datetime_vi_now *now = c->now;
+	long y = now->year, m = now->month;
+
+	if (k->m == 0 && !k->m_rel) { /* day only: this month or the next */
+		if (k->d < now->day && ++m > 12) {
+			m = 1;
+			y++;
+		}
+	} else if (k->m_rel) {
+		m += k->m_off;
+		if (m > 12) {
+			m = 1;
+			y++;
+		}
+	} else {
+		m = k->m;
+		if (k->y)
+			y = k->y;
+		else if (k->y_rel)
+			y += k->y_off;
+		else if (days_from_civil(y - 1, m, k->d) >= pk->today - 7)
+			y--; /* "30/12" on 2 January: a week-old date, not next year's */
+		else if (days_from_civil(y, m, k->d) < pk->today - 7)
+			y++; /* long gone this year: they mean next year */
+	}
+	if (k->y)
+		y = k->y;
+	else if (k->y_rel && (k->m == 0 || k->m_rel))
+		y = now->year + k->y_off;
+	*year = y;
+	*month = m;
+}
+
 /* The day a candidate names, as days since epoch; *why on failure. */
 static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *k,
 		       const struct picked *pk, long *day, const char **why)
 {
-	const struct datetime_vi_now *now = c->now;
-	int wd_now = weekday_of_days(pk->today), r = GW_ERR_INVAL;
-	long y = now->year, m = now->month, delta;
+	long y, m, delta;
+	int r = GW_ERR_INVAL;
 
 	switch (k->kind) {
 	case DATETIME_VI_SCAN_REL:
@@ -128,28 +194,7 @@ static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *
 		r = 0;
 		break;
 	case DATETIME_VI_SCAN_WDAY:
-		delta = (k->wday - wd_now + 7) % 7;
-		if (k->week == DATETIME_VI_SCAN_WEEK_PLAIN && delta == 0) {
-			int ok;
-
-			if (pk->has_time)
-				ok = pk->hour * 60 + pk->minute >= pk->now_min;
-			else if (pk->part)
-				ok = now->hour < part_end_hour(pk->part);
-			else
-				ok = now->hour < 11;
-			delta = ok ? 0 : 7;
-		} else if (k->week == DATETIME_VI_SCAN_WEEK_COMING && delta == 0) {
-			delta = 7;
-		} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS ||
-			   k->week == DATETIME_VI_SCAN_WEEK_NEXT) {
-			/* Monday-started weeks: 0 = Monday .. 6 = Sunday */
-			delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 +
-				(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0);
-		} else if (k->week == DATETIME_VI_SCAN_WEEK_LAST) {
-			delta = -1;
-		}
-		if (delta < 0) {
+		if ((delta = weekday_delta(c, k, pk)) < 0) {
 			*why = "date in the past";
 			break;
 		}
@@ -157,32 +202,7 @@ static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *
 		r = 0;
 		break;
 	case DATETIME_VI_SCAN_DATE:
-		if (k->m == 0 && !k->m_rel) { /* day only: this month or the next */
-			if (k->d < now->day && ++m > 12) {
-				m = 1;
-				y++;
-			}
-		} else if (k->m_rel) {
-			m += k->m_off;
-			if (m > 12) {
-				m = 1;
-				y++;
-			}
-		} else {
-			m = k->m;
-			if (k->y)
-				y = k->y;
-			else if (k->y_rel)
-				y += k->y_off;
-			else if (days_from_civil(y - 1, m, k->d) >= pk->today - 7)
-				y--; /* "30/12" on 2 January: a week-old date, not next year's */
-			else if (days_from_civil(y, m, k->d) < pk->today - 7)
-				y++; /* long gone this year: they mean next year */
-		}
-		if (k->y)
-			y = k->y;
-		else if (k->y_rel && (k->m == 0 || k->m_rel))
-			y = now->year + k->y_off;
+		date_of(c, k, pk, &y, &m);
 		if (!datetime_vi_valid_date((int)y, (int)m, k->d)) {
 			*why = "impossible date";
 			break;
@@ -201,107 +221,166 @@ static int valid_now(const struct datetime_vi_now *now)
 	       now->hour >= 0 && now->hour <= 23 && now->minute >= 0 && now->minute <= 59;
 }
 
-static void span_add(size_t *first, size_t *last, const struct datetime_vi_scan_cand *k)
+/* The tokens the resolved candidates cover: [first, last). */
+struct span {
+	size_t first, last;
+};
+
+static void span_add(struct span *sp, const struct datetime_vi_scan_cand *k)
 {
-	if (k->first < *first)
-		*first = k->first;
-	if (k->last + 1 > *last)
-		*last = k->last + 1;
+	if (k->first < sp->first)
+		sp->first = k->first;
+	if (k->last + 1 > sp->last)
+		sp->last = k->last + 1;
+}
+
+/* The candidates that decide: the first time, the first part of day, and
+ * the date (the first written date, else the first relative day or
+ * weekday). A candidate the scan found unusable fails the whole text. */
+struct chosen {
+	const struct datetime_vi_scan_cand *tm, *pt, *dt;
+};
+
+static int choose(const struct datetime_vi_scan_cand *cs, size_t nc, struct chosen *ch,
+		  const char **why)
+{
+	int r = 0;
+
+	memset(ch, 0, sizeof(*ch));
+	for (size_t i = 0; i < nc; i++) {
+		if (cs[i].err) {
+			*why = cs[i].err;
+			r = GW_ERR_INVAL;
+			goto out;
+		}
+		if (cs[i].kind == DATETIME_VI_SCAN_TIME && !ch->tm)
+			ch->tm = &cs[i];
+		if (cs[i].kind == DATETIME_VI_SCAN_PART && !ch->pt)
+			ch->pt = &cs[i];
+		if (cs[i].kind == DATETIME_VI_SCAN_DATE &&
+		    (!ch->dt || ch->dt->kind != DATETIME_VI_SCAN_DATE))
+			ch->dt = &cs[i];
+		if ((cs[i].kind == DATETIME_VI_SCAN_REL || cs[i].kind == DATETIME_VI_SCAN_WDAY) &&
+		    !ch->dt)
+			ch->dt = &cs[i];
+	}
+out:
+	return r;
+}
+
+/* The time of day into pk: the part of day (a time's own part word wins)
+ * and the hour it shifts ("3 gio chieu" is 15:00). */
+static void pick_time(const struct chosen *ch, struct picked *pk, struct span *sp)
+{
+	if (ch->pt) {
+		pk->part = ch->pt->part;
+		span_add(sp, ch->pt);
+	}
+	if (ch->tm) {
+		if (ch->tm->part)
+			pk->part = ch->tm->part;
+		pk->has_time = 1;
+		pk->hour = shift_hour(ch->tm->hour, pk->part);
+		pk->minute = ch->tm->minute;
+		span_add(sp, ch->tm);
+	}
+}
+
+/* A weekday or day word beside the date must name the same day ("thu 4
+ * (3/12)"); a candidate of the date's own kind beside it is a list ("thu
+ * 2, thu 4"), where the first wins. */
+static int check_companions(const struct ctx *c, const struct datetime_vi_scan_cand *cs,
+			    size_t nc, const struct datetime_vi_scan_cand *dt,
+			    const struct picked *pk, long day, struct span *sp, const char **why)
+{
+	int r = GW_ERR_INVAL;
+
+	for (size_t i = 0; i < nc; i++) {
+		const struct datetime_vi_scan_cand *q = &cs[i];
+		long qday;
+
+		if (q == dt || q->kind == DATETIME_VI_SCAN_TIME || q->kind == DATETIME_VI_SCAN_PART ||
+		    q->kind == dt->kind || !datetime_vi_scan_adjacent(c->s, c->t, c->n, dt, q))
+			continue;
+		if (q->kind == DATETIME_VI_SCAN_WDAY && weekday_of_days(day) != q->wday) {
+			*why = "weekday does not match date";
+			goto out;
+		}
+		if (q->kind != DATETIME_VI_SCAN_WDAY) {
+			if (resolve_day(c, q, pk, &qday, why) < 0)
+				goto out;
+			if (qday != day) {
+				*why = "conflicting dates";
+				goto out;
+			}
+		}
+		span_add(sp, q);
+	}
+	r = 0;
+out:
+	return r;
+}
+
+/* The date into res: resolved, agreeing with its companions, not past. */
+static int resolve_date(const struct ctx *c, const struct datetime_vi_scan_cand *cs, size_t nc,
+			const struct datetime_vi_scan_cand *dt, const struct picked *pk,
+			struct span *sp, struct datetime_vi *res, const char **why)
+{
+	long day = 0;
+	int r;
+
+	if ((r = resolve_day(c, dt, pk, &day, why)) < 0)
+		goto out;
+	span_add(sp, dt);
+	if ((r = check_companions(c, cs, nc, dt, pk, day, sp, why)) < 0)
+		goto out;
+	r = GW_ERR_INVAL;
+	if (day < pk->today) {
+		*why = "date in the past";
+		goto out;
+	}
+	if (day == pk->today && pk->has_time && pk->hour * 60 + pk->minute < pk->now_min) {
+		*why = "time in the past";
+		goto out;
+	}
+	res->has_date = 1;
+	civil_from_days(day, &res->year, &res->month, &res->day);
+	res->weekday = weekday_of_days(day);
+	r = 0;
+out:
+	return r;
 }
 
 static int resolve(const struct ctx *c, const struct datetime_vi_scan_cand *cs, size_t nc,
 		   struct datetime_vi *res, const char **why)
 {
-	const struct datetime_vi_scan_cand *tm = NULL, *pt = NULL, *dt = NULL;
+	struct chosen ch;
 	struct picked pk;
-	size_t first = (size_t)-1, last = 0;
-	long day = 0;
-	int r = GW_ERR_INVAL;
+	struct span sp = { (size_t)-1, 0 };
+	int r;
 
 	memset(&pk, 0, sizeof pk);
 	memset(res, 0, sizeof *res);
 	pk.today = days_from_civil(c->now->year, c->now->month, c->now->day);
 	pk.now_min = c->now->hour * 60 + c->now->minute;
-	for (size_t i = 0; i < nc; i++) {
-		if (cs[i].err) {
-			*why = cs[i].err;
-			goto out;
-		}
-		if (cs[i].kind == DATETIME_VI_SCAN_TIME && !tm)
-			tm = &cs[i];
-		if (cs[i].kind == DATETIME_VI_SCAN_PART && !pt)
-			pt = &cs[i];
-		if (cs[i].kind == DATETIME_VI_SCAN_DATE && (!dt || dt->kind != DATETIME_VI_SCAN_DATE))
-			dt = &cs[i];
-		if ((cs[i].kind == DATETIME_VI_SCAN_REL || cs[i].kind == DATETIME_VI_SCAN_WDAY) &&
-		    !dt)
-			dt = &cs[i];
-	}
-	if (pt) {
-		pk.part = pt->part;
-		span_add(&first, &last, pt);
-	}
-	if (tm) {
-		if (tm->part)
-			pk.part = tm->part;
-		pk.has_time = 1;
-		pk.hour = shift_hour(tm->hour, pk.part);
-		pk.minute = tm->minute;
-		span_add(&first, &last, tm);
-	}
-	if (dt) {
-		if ((r = resolve_day(c, dt, &pk, &day, why)) < 0)
-			goto out;
-		r = GW_ERR_INVAL;
-		span_add(&first, &last, dt);
-		/* a weekday or day word beside the date must name the same day */
-		for (size_t i = 0; i < nc; i++) {
-			const struct datetime_vi_scan_cand *q = &cs[i];
-			long qday;
-
-			/* same kind side by side is a list ("thu 2, thu 4"): first wins */
-			if (q == dt || q->kind == DATETIME_VI_SCAN_TIME ||
-			    q->kind == DATETIME_VI_SCAN_PART || q->kind == dt->kind ||
-			    !datetime_vi_scan_adjacent(c->s, c->t, c->n, dt, q))
-				continue;
-			if (q->kind == DATETIME_VI_SCAN_WDAY && weekday_of_days(day) != q->wday) {
-				*why = "weekday does not match date";
-				goto out;
-			}
-			if (q->kind != DATETIME_VI_SCAN_WDAY) {
-				if (resolve_day(c, q, &pk, &qday, why) < 0)
-					goto out;
-				if (qday != day) {
-					*why = "conflicting dates";
-					goto out;
-				}
-			}
-			span_add(&first, &last, q);
-		}
-		if (day < pk.today) {
-			*why = "date in the past";
-			goto out;
-		}
-		if (day == pk.today && pk.has_time && pk.hour * 60 + pk.minute < pk.now_min) {
-			*why = "time in the past";
-			goto out;
-		}
-		res->has_date = 1;
-		civil_from_days(day, &res->year, &res->month, &res->day);
-		res->weekday = weekday_of_days(day);
-	}
+	if ((r = choose(cs, nc, &ch, why)) < 0)
+		goto out;
+	pick_time(&ch, &pk, &sp);
+	if (ch.dt && (r = resolve_date(c, cs, nc, ch.dt, &pk, &sp, res, why)) < 0)
+		goto out;
 	if (pk.has_time) {
 		res->has_time = 1;
 		res->hour = pk.hour;
 		res->minute = pk.minute;
 	}
 	res->part_of_day = pk.part == DATETIME_VI_SCAN_NIGHT ? DATETIME_VI_PART_EVENING : pk.part;
-	if (last) {
-		if (first > 0 && (vitok_is_word(&c->t[first - 1], c->s, "vao") ||
-				  vitok_is_word(&c->t[first - 1], c->s, "luc")))
-			first--;
-		res->span_start = c->t[first].start;
-		res->span_end = c->t[last - 1].end;
+	if (sp.last) {
+		/* "vao" / "luc" just before belongs to it ("vao thu 6") */
+		if (sp.first > 0 && (vitok_is_word(&c->t[sp.first - 1], c->s, "vao") ||
+				     vitok_is_word(&c->t[sp.first - 1], c->s, "luc")))
+			sp.first--;
+		res->span_start = c->t[sp.first].start;
+		res->span_end = c->t[sp.last - 1].end;
 	}
 	r = 0;
 out:

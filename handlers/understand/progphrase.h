@@ -1,0 +1,69 @@
+/* progphrase.h - the phrases programme search looks for (progsearch.h).
+ *
+ * Words: a question and a phrase, both normalised text, are compared word
+ * by word; a "word" that starts with punctuation is left out, so a comma
+ * does not break "vay von, ho ngheo" apart and "bhyt - cn" reads "bhyt cn".
+ * A phrase is found in a question contiguous, or, two words or more, in
+ * order with up to PROGPHRASE_GAP_MAX other words inside.
+ *
+ * The cache: normalising some 300 keywords (and joining codes and cues)
+ * for every question was most of a search, so the phrases of every
+ * programme live, normalised, in per-connection TEMP tables:
+ *
+ *   temp.progsearch_phrase (id, phrase, key): each distinct phrase once,
+ *     found by its key, its first word or its first and last words;
+ *   temp.progsearch_owner (phrase_id, scope, pid, kind, weight, code): who
+ *     owns it: kind 0 a keyword ("program" scope), 1 a programme code, 2 a
+ *     cue of intent "<scope>:CODE" with its weight;
+ *   temp.progsearch_common (term): FTS5 terms found in half the programmes
+ *     or more, which bm25 does not weigh.
+ *
+ * So a phrase shared by a thousand programmes is looked at once. The copy
+ * is rebuilt when it may be stale: another connection committed (PRAGMA
+ * data_version moved: `gatewayctl import` or `keyword`), or this
+ * connection changed programmes, keywords or cues (TEMP triggers). A
+ * rolled-back transaction takes the TEMP tables with it; they are simply
+ * made again.
+ */
+#ifndef GW_PROGPHRASE_H
+#define GW_PROGPHRASE_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+
+#define PROGPHRASE_MAX_WORDS 256 /* question words read (a 10-part SMS has ~250) */
+#define PROGPHRASE_WORDS 16      /* a longer phrase is never looked for */
+#define PROGPHRASE_GAP_MAX 5     /* other words inside a phrase found loosely */
+
+struct progphrase_words {
+	const char *w[PROGPHRASE_MAX_WORDS];
+	size_t n[PROGPHRASE_MAX_WORDS];
+	size_t count;
+};
+
+/* The words of s (normalised text), into ws. */
+void progphrase_split(const char *s, struct progphrase_words *ws);
+
+/* 1 when word i of a is word j of b. */
+int progphrase_same(const struct progphrase_words *a, size_t i, const struct progphrase_words *b,
+		    size_t j);
+
+/* 1 when phrase ph (1 to PROGPHRASE_WORDS words) is in q: its first
+ * occurrence, contiguous (*gapped = 0) preferred, else in order with at
+ * most PROGPHRASE_GAP_MAX words inside (*gapped = how many); the words
+ * of q it covers in pos[0..ph->count). 0 when not found. */
+int progphrase_find(const struct progphrase_words *q, const struct progphrase_words *ph,
+		    size_t *pos, int *gapped);
+
+/* Make sure the cache exists and is current; *span: how many words after
+ * a phrase's first word its last one can be. */
+int progphrase_cache_ready(struct db *db, int *span) GW_WARN_UNUSED;
+
+/* The keys a phrase in q can have, as a JSON array for json_each(): every
+ * word, and every word with each one up to span words after it, and
+ * "@always" (the cue every question holds). */
+int progphrase_keys(const struct progphrase_words *q, int span, struct buf *out) GW_WARN_UNUSED;
+
+#endif
