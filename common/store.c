@@ -130,7 +130,7 @@ static const char *const migrations[] = {
 	"  note TEXT NOT NULL DEFAULT '',"
 	/* a special day's own hours ("07:30"-"11:30"); NULL: the weekday's */
 	"  opens TEXT, closes TEXT);"
-	/* One row: how appointments are cut into slots (handlers/calendar.h) */
+	/* One row: how appointments are cut into slots (handlers/features/calendar.h) */
 	"CREATE TABLE calendar_settings ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  slot_minutes INTEGER NOT NULL DEFAULT 30 CHECK (slot_minutes BETWEEN 5 AND 240),"
@@ -226,7 +226,7 @@ static const char *const migrations[] = {
 	"  state TEXT NOT NULL,"
 	"  updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (phone, channel));"
-	/* Menus as data (handlers/menu.h): a tree of screens by key; the
+	/* Menus as data (handlers/dialog/menu.h): a tree of screens by key; the
 	 * dynamic lists (categories, programs, jobs) come from the tables. */
 	"CREATE TABLE menu_nodes ("
 	"  key TEXT PRIMARY KEY,"
@@ -255,7 +255,7 @@ static const char *const migrations[] = {
 	"        JOIN program_categories c ON c.key = r.category"
 	"        WHERE p.code GLOB r.pattern ORDER BY c.position, r.position LIMIT 1) END AS category"
 	"  FROM programs p;"
-	/* The poverty standard as data (handlers/poverty.h): the row with the
+	/* The poverty standard as data (handlers/features/poverty.h): the row with the
 	 * latest valid_from not after the day asked applies. */
 	"CREATE TABLE poverty_standards ("
 	"  valid_from TEXT NOT NULL,"
@@ -302,7 +302,7 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','answered','failed')),"
 	"  answer TEXT NOT NULL DEFAULT '',"
 	"  created_at INTEGER NOT NULL, answered_at INTEGER);"
-	/* Web console logins (gateway/web_session.h): only a hash of the
+	/* Web console logins (gateway/web/web_session.h): only a hash of the
 	 * cookie's token is kept, so a copy of the database opens no session. */
 	"CREATE TABLE web_sessions ("
 	"  id INTEGER PRIMARY KEY,"
@@ -317,6 +317,13 @@ static const char *const migrations[] = {
 	 * reference (modem_resume), instead of the whole message again. */
 	"ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE outbox ADD COLUMN concat_ref INTEGER NOT NULL DEFAULT 0;",
+	/* 2 -> 3: delivery reports, from whichever transport sent the row
+	 * (gateway/outbox.h): the latest state, when, and the network's own
+	 * words; a report also settles a row left sent_unknown. */
+	"ALTER TABLE outbox ADD COLUMN dlr TEXT NOT NULL DEFAULT ''"
+	"  CHECK (dlr IN ('','submitted','buffered','delivered','failed'));"
+	"ALTER TABLE outbox ADD COLUMN dlr_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN dlr_detail TEXT NOT NULL DEFAULT '';",
 };
 
 int store_schema_version(void)

@@ -45,15 +45,17 @@ int modem_delete_part(struct modem *m, const struct modem_part *p)
 
 int modem_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out)
 {
-	return modem_send_resume(m, phone, text, NULL, out);
+	struct modem_send_req req = { 0, 0, { 0, 0 } };
+
+	return modem_send_with(m, phone, text, &req, out);
 }
 
-int modem_send_resume(struct modem *m, const char *phone, const char *text,
-		      const struct modem_resume *from, struct modem_sent *out)
+int modem_send_with(struct modem *m, const char *phone, const char *text,
+		    const struct modem_send_req *req, struct modem_sent *out)
 {
-	if (!phone || !text || !out || (from && (from->parts_done < 0 || from->ref < 0)))
+	if (!phone || !text || !req || !out || req->from.parts_done < 0 || req->from.ref < 0)
 		return GW_ERR_INVAL;
-	return MODEM_OP(m, send) ? m->ops->send(m, phone, text, from, out) : GW_ERR_UNSUPPORTED;
+	return MODEM_OP(m, send) ? m->ops->send(m, phone, text, req, out) : GW_ERR_UNSUPPORTED;
 }
 
 int modem_status(struct modem *m, struct modem_status *out)

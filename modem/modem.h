@@ -58,6 +58,14 @@ struct modem_resume {
 	int ref;             /* their concatenation reference (0: none yet) */
 };
 
+/* What the sender says about one message besides its text. */
+struct modem_send_req {
+	int64_t id;               /* its outbox row (0: none): a transport that reports on
+				   * the message later quotes it (Kannel's dlr-url) */
+	int report;               /* ask the network for a delivery report */
+	struct modem_resume from; /* where an earlier attempt stopped ({0, 0}: nothing sent) */
+};
+
 struct modem_status {
 	int connected;
 	int signal_percent;  /* -1 unknown */
@@ -96,12 +104,13 @@ struct modem_ops {
 	 * removed once all of its parts were deleted. */
 	int (*delete_part)(struct modem *m, const struct modem_part *p);
 	/* Send text (UTF-8) to phone: GSM-7 when possible, UCS-2 otherwise,
-	 * concatenated with one reference when long; from (may be NULL) says
-	 * which parts went out already. *out is written on success and on
-	 * every failure once the text was encoded: parts and ref then say
-	 * where to resume (network_error = the +CMS code of a refusal). */
+	 * concatenated with one reference when long; req->from says which
+	 * parts went out already (req is never NULL here). *out is written on
+	 * success and on every failure once the text was encoded: parts and
+	 * ref then say where to resume (network_error = the +CMS code of a
+	 * refusal). */
 	int (*send)(struct modem *m, const char *phone, const char *text,
-		    const struct modem_resume *from, struct modem_sent *out);
+		    const struct modem_send_req *req, struct modem_sent *out);
 	int (*status)(struct modem *m, struct modem_status *out);
 	/* Originate USSD (e.g. "*101#") and wait up to timeout_ms for the answer. */
 	int (*ussd)(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
@@ -143,9 +152,10 @@ void modem_destroy(struct modem *m);
 int modem_read_pending(struct modem *m, struct modem_part **parts, size_t *n);
 int modem_delete_part(struct modem *m, const struct modem_part *p);
 int modem_send(struct modem *m, const char *phone, const char *text, struct modem_sent *out);
-/* The same, going on where an earlier attempt stopped (see modem_resume). */
-int modem_send_resume(struct modem *m, const char *phone, const char *text,
-		      const struct modem_resume *from, struct modem_sent *out);
+/* The same with what the sender knows of the message (see modem_send_req):
+ * its outbox row, whether to ask for a report, where to resume. */
+int modem_send_with(struct modem *m, const char *phone, const char *text,
+		    const struct modem_send_req *req, struct modem_sent *out);
 int modem_status(struct modem *m, struct modem_status *out);
 int modem_ussd(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
 int modem_poll_events(struct modem *m, struct modem_event *ev, size_t max, size_t *n);

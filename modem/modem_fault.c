@@ -291,19 +291,19 @@ static int x_delete_part(struct modem *m, const struct modem_part *part)
 }
 
 static int x_send(struct modem *m, const char *phone, const char *text,
-		  const struct modem_resume *from, struct modem_sent *out)
+		  const struct modem_send_req *req, struct modem_sent *out)
 {
 	struct fault_priv *p = m->priv;
 	int cms = 0, parts = 0, ucs2 = 0, r = check(m, OP_SEND, &cms);
 
 	if (r == 0)
-		return modem_send_resume(p->inner, phone, text, from, out);
+		return modem_send_with(p->inner, phone, text, req, out);
 	if (cms) {
 		/* As a real refusal of the next part: nothing more went out. */
 		(void)modem_text_parts(text, &parts, &ucs2);
-		out->parts = from ? from->parts_done : 0;
+		out->parts = req->from.parts_done;
 		out->total = parts;
-		out->ref = from ? from->ref : 0;
+		out->ref = req->from.ref;
 		out->ucs2 = ucs2;
 		out->network_error = cms;
 	}

@@ -224,6 +224,7 @@ static int mark(struct db *db, const struct sender_row *row)
  * got through; the modem's result. */
 static int send_row(struct link *l, const struct sender_row *row, struct modem_sent *ms)
 {
+	struct modem_send_req req = { .id = row->id, .from = row->from };
 	int r;
 
 	memset(ms, 0, sizeof(*ms));
@@ -231,7 +232,7 @@ static int send_row(struct link *l, const struct sender_row *row, struct modem_s
 	if (row->from.parts_done > 0)
 		log_info("outbox %lld: resuming after part %d (reference %d)", (long long)row->id,
 			 row->from.parts_done, row->from.ref);
-	r = modem_send_resume(l->modem, row->phone, row->text, &row->from, ms);
+	r = modem_send_with(l->modem, row->phone, row->text, &req, ms);
 	crashpoint("send-returned"); /* sent, not yet recorded */
 	link_result(l, r, "send");
 	return r;

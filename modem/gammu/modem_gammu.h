@@ -84,6 +84,6 @@ int modem_gammu_ucs2_field(char *dst, size_t dstsz, const unsigned char *src, si
 int modem_gammu_read_pending(struct modem *m, struct modem_part **parts, size_t *n);
 int modem_gammu_delete_part(struct modem *m, const struct modem_part *mp);
 int modem_gammu_send(struct modem *m, const char *phone, const char *text,
-		     const struct modem_resume *from, struct modem_sent *out);
+		     const struct modem_send_req *req, struct modem_sent *out);
 
 #endif

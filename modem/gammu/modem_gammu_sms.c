@@ -382,8 +382,9 @@ static int wait_send(struct gammu_priv *p)
 }
 
 int modem_gammu_send(struct modem *m, const char *phone, const char *text,
-		     const struct modem_resume *from, struct modem_sent *out)
+		     const struct modem_send_req *req, struct modem_sent *out)
 {
+	const struct modem_resume *from = &req->from;
 	struct gammu_priv *p = m->priv;
 	GSM_MultiSMSMessage *sms = NULL;
 	unsigned char number[(GSM_MAX_NUMBER_LENGTH + 1) * 2];

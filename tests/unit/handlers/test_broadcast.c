@@ -54,12 +54,12 @@ static void f_close(struct modem *m)
 }
 
 static int f_send(struct modem *m, const char *phone, const char *text,
-		  const struct modem_resume *from, struct modem_sent *out)
+		  const struct modem_send_req *req, struct modem_sent *out)
 {
 	struct fake_modem *fm = m->priv;
 
 	(void)text;
-	(void)from;
+	(void)req;
 	if (fm->sent < 64)
 		snprintf(fm->phones[fm->sent], sizeof(fm->phones[0]), "%s", phone);
 	fm->sent++;

@@ -44,13 +44,13 @@ static int f_read(struct modem *m, struct modem_part **p, size_t *n)
 	return 0;
 }
 static int f_delete(struct modem *m, const struct modem_part *p) { (void)m; (void)p; fk.calls++; return 0; }
-static int f_send(struct modem *m, const char *ph, const char *t, const struct modem_resume *from,
+static int f_send(struct modem *m, const char *ph, const char *t, const struct modem_send_req *req,
 		  struct modem_sent *o)
 {
 	(void)m;
 	(void)ph;
 	(void)t;
-	(void)from;
+	(void)req;
 	fk.calls++;
 	fk.sends++;
 	o->parts = 1;

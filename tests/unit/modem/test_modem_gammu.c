@@ -588,7 +588,8 @@ static void test_send_resume_after_refused_part(void **state)
 {
 	struct fx *f = *state;
 	struct modem_sent sent;
-	struct modem_resume from;
+	struct modem_send_req req = { 0, 0, { 0, 0 } };
+	struct modem_resume *from = &req.from;
 	int ref, i;
 
 	ncap = 0;
@@ -604,11 +605,11 @@ static void test_send_resume_after_refused_part(void **state)
 
 	send_mode = SEND_REAL;
 	ncap = 0;
-	from.parts_done = sent.parts;
-	from.ref = sent.ref;
+	from->parts_done = sent.parts;
+	from->ref = sent.ref;
 	ref = sent.ref;
 	memset(&sent, 0, sizeof(sent));
-	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), 0);
+	assert_int_equal(modem_send_with(f->m, "+84901234567", VI2, &req, &sent), 0);
 	assert_int_equal(ncap, 2);
 	for (i = 0; i < ncap; i++) {
 		assert_int_equal(cap[i].UDH.Text[3], ref);
@@ -621,13 +622,13 @@ static void test_send_resume_after_refused_part(void **state)
 
 	/* Everything accepted already: nothing left to send. */
 	ncap = 0;
-	from.parts_done = 3;
-	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), 0);
+	from->parts_done = 3;
+	assert_int_equal(modem_send_with(f->m, "+84901234567", VI2, &req, &sent), 0);
 	assert_int_equal(ncap, 0);
 	assert_int_equal(sent.parts, 3);
 	/* A nonsense cursor is refused, not trusted. */
-	from.parts_done = -1;
-	assert_int_equal(modem_send_resume(f->m, "+84901234567", VI2, &from, &sent), GW_ERR_INVAL);
+	from->parts_done = -1;
+	assert_int_equal(modem_send_with(f->m, "+84901234567", VI2, &req, &sent), GW_ERR_INVAL);
 }
 
 static void test_send_async_confirmation(void **state)
