@@ -191,7 +191,7 @@ static int officer_passwd(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_open_db(c, &db) < 0)
 		goto out;
-	r = web_auth_set_password(db, phone, pw, WEB_HASH_INTERACTIVE, c->actor);
+	r = web_auth_set_password(db, phone, pw, PWHASH_INTERACTIVE, c->actor);
 	if (r == GW_ERR_NOTFOUND) {
 		fprintf(stderr, "gatewayctl: %s is not a registered officer (gatewayctl officer add)\n", phone);
 		goto out;

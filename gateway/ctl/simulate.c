@@ -5,31 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/gw_err.h"
 #include "gateway/ctl/ctl.h"
 #include "handlers/core/reply.h"
 #include "handlers/handler.h"
 #include "handlers/vi/textfold.h"
-
-/* "YYYY-MM-DD HH:MM" in office local time -> UTC. */
-static int parse_at(const char *s, int utc_offset_min, time_t *out)
-{
-	struct tm tm;
-	int y, mo, d, h, mi;
-	char extra;
-
-	if (sscanf(s, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &d, &h, &mi, &extra) != 5 || mo < 1 ||
-	    mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
-		return GW_ERR_INVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	*out = timegm(&tm) - (time_t)utc_offset_min * 60;
-	return 0;
-}
 
 static int print_result(const struct handler_result *res, const char *phone, int as_json)
 {
@@ -108,7 +89,7 @@ int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
 	handler_result_init(&res);
 	if ((first = ctl_options(c, argc, argv, opts)) < 0)
 		return ctl_usage(usage);
-	if (at_text && parse_at(at_text, c->cfg.office.utc_offset_min, &at) < 0) {
+	if (at_text && gw_parse_local(at_text, c->cfg.office.utc_offset_min, &at) < 0) {
 		fprintf(stderr, "gatewayctl: --at wants 'YYYY-MM-DD HH:MM', got '%s'\n", at_text);
 		return 2;
 	}

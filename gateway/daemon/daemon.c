@@ -102,7 +102,7 @@ static void pace_limits(const struct daemon *d, struct readpace_limits *lim)
 }
 
 /* Reading the modem's messages holds the one thread and the modem, so while
- * connected the next read waits for readpace (gateway/readpace.h): the poll
+ * connected the next read waits for readpace (gateway/daemon/readpace.h): the poll
  * interval after the end of the last read, longer while the outbox drains.
  * A backlog already read is answered in between, one batch per turn, and a
  * read slower than the interval does not follow itself back to back.

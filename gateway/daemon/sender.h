@@ -8,7 +8,7 @@
  * Temporary failures retry with exponential backoff up to
  * modem.send_attempts; permanent ones fail at once with the error kept.
  *
- * Broadcast rows follow handlers/broadcast.h: during the quiet hours they
+ * Broadcast rows follow handlers/features/broadcast.h: during the quiet hours they
  * are held (next_attempt_at moved to the end of the quiet hours; replies
  * and notices still go); a number that already got broadcast.daily_cap
  * broadcast messages this office day has the row deferred to the next

@@ -6,7 +6,7 @@
  * (ussd_form.h) sessionId, serviceCode, phoneNumber and text (every input
  * of the session joined by '*'); the answer is text/plain, "CON <screen>"
  * (show and wait) or "END <screen>" (show and close). The screens come
- * from the conversation engine (handlers/dialog.h); SMS it produces (long
+ * from the conversation engine (handlers/dialog/dialog.h); SMS it produces (long
  * content, command replies) are queued in the normal outbox, in the same
  * transaction as the session.
  *

@@ -22,12 +22,12 @@ struct limit_slot {
 };
 
 struct web_auth {
-	enum web_hash_cost cost;
-	char dummy[WEB_HASH_MAX]; /* checked for unknown numbers; "" until first needed */
+	enum pwhash_cost cost;
+	char dummy[PWHASH_MAX]; /* checked for unknown numbers; "" until first needed */
 	struct limit_slot slots[LIMIT_SLOTS];
 };
 
-int web_auth_create(struct web_auth **out, enum web_hash_cost cost)
+int web_auth_create(struct web_auth **out, enum pwhash_cost cost)
 {
 	struct web_auth *a = calloc(1, sizeof(*a));
 	int r = GW_ERR_NOMEM;
@@ -63,32 +63,10 @@ int web_auth_password_ok(const char *pw)
 	return 1;
 }
 
-int web_auth_hash(const char *pw, enum web_hash_cost cost, char *out, size_t outsz)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	int r = GW_ERR_IO;
-
-	if (sodium_init() < 0)
-		goto out;
-	if (cost == WEB_HASH_MIN) {
-		ops = crypto_pwhash_OPSLIMIT_MIN;
-		mem = crypto_pwhash_MEMLIMIT_MIN;
-	}
-	r = GW_ERR_NOMEM; /* what crypto_pwhash fails for, in practice */
-	if (crypto_pwhash_str_alg(hash, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		goto out;
-	r = gw_strlcpy(out, hash, outsz);
-out:
-	sodium_memzero(hash, sizeof(hash));
-	return r;
-}
-
 int web_auth_set_password(struct db *db, const char *phone, const char *pw,
-			  enum web_hash_cost cost, const char *actor)
+			  enum pwhash_cost cost, const char *actor)
 {
-	char hash[WEB_HASH_MAX];
+	char hash[PWHASH_MAX];
 	sqlite3_stmt *st;
 	int64_t id;
 	int r = GW_ERR_INVAL;
@@ -96,7 +74,7 @@ int web_auth_set_password(struct db *db, const char *phone, const char *pw,
 	hash[0] = '\0';
 	if (!web_auth_password_ok(pw))
 		goto out;
-	if ((r = web_auth_hash(pw, cost, hash, sizeof(hash))) < 0 || (r = db_begin(db)) < 0)
+	if ((r = pwhash_make(pw, strlen(pw), cost, hash, sizeof(hash))) < 0 || (r = db_begin(db)) < 0)
 		goto out;
 	if ((r = db_prepare(db, "SELECT id FROM officers WHERE phone = ?", &st)) < 0)
 		goto out;
@@ -213,7 +191,7 @@ static void audit_login(struct db *db, const char *phone, const char *address, c
 int web_auth_login(struct web_auth *a, struct db *db, const char *phone_in, const char *pw,
 		   const char *address, time_t now, int64_t *officer_id, int *retry_after)
 {
-	char phone[32], hash[WEB_HASH_MAX], pkey[LIMIT_KEY_MAX], akey[LIMIT_KEY_MAX];
+	char phone[32], hash[PWHASH_MAX], pkey[LIMIT_KEY_MAX], akey[LIMIT_KEY_MAX];
 	int64_t id = 0;
 	int wait, known, r;
 
@@ -238,11 +216,11 @@ int web_auth_login(struct web_auth *a, struct db *db, const char *phone_in, cons
 	known = r == 0;
 	if (!known) {
 		/* the same work as a real check, against a hash of nothing */
-		if (!a->dummy[0] && (r = web_auth_hash("-", a->cost, a->dummy, sizeof(a->dummy))) < 0)
+		if (!a->dummy[0] && (r = pwhash_make("-", 1, a->cost, a->dummy, sizeof(a->dummy))) < 0)
 			goto out;
 		gw_strlcpy(hash, a->dummy, sizeof(hash));
 	}
-	if (crypto_pwhash_str_verify(hash, pw ? pw : "", pw ? strlen(pw) : 0) != 0 || !known) {
+	if (!pwhash_check(hash, pw ? pw : "", pw ? strlen(pw) : 0) || !known) {
 		count_failure(a, pkey, now);
 		count_failure(a, akey, now);
 		audit_login(db, phone, address, "web_login_fail",

@@ -26,28 +26,23 @@
 #include <time.h>
 
 #include "common/db.h"
+#include "common/pwhash.h"
 
 #define WEB_PASSWORD_MIN 8
 #define WEB_PASSWORD_MAX 128
-#define WEB_HASH_MAX 128           /* crypto_pwhash_STRBYTES */
 #define WEB_LOGIN_MAX_FAILS 5
 #define WEB_LOGIN_MAX_FAILS_ADDR 20
 #define WEB_LOGIN_WINDOW_S (15 * 60)
 
-/* Production uses the interactive limits; unit tests the minimum. */
-enum web_hash_cost { WEB_HASH_INTERACTIVE = 0, WEB_HASH_MIN = 1 };
 
 struct web_auth;
 
-int web_auth_create(struct web_auth **out, enum web_hash_cost cost);
+int web_auth_create(struct web_auth **out, enum pwhash_cost cost);
 void web_auth_destroy(struct web_auth *a);
 
 /* 1 when pw is WEB_PASSWORD_MIN..WEB_PASSWORD_MAX bytes of valid UTF-8
  * without control characters. */
 int web_auth_password_ok(const char *pw);
-
-/* The Argon2id string of pw into out (at least WEB_HASH_MAX bytes). */
-int web_auth_hash(const char *pw, enum web_hash_cost cost, char *out, size_t outsz);
 
 /* Set the web password of the officer with this (normalised) phone, end
  * their sessions, audit it as actor: one transaction of its own, the slow
@@ -55,7 +50,7 @@ int web_auth_hash(const char *pw, enum web_hash_cost cost, char *out, size_t out
  * GW_ERR_NOTFOUND: not registered; GW_ERR_INVAL: the password is not
  * acceptable. */
 int web_auth_set_password(struct db *db, const char *phone, const char *pw,
-			  enum web_hash_cost cost, const char *actor);
+			  enum pwhash_cost cost, const char *actor);
 
 /* Check a login. phone is as typed (normalised here), address the
  * client's. 0 with *officer_id on success; GW_ERR_AUTH for a wrong number

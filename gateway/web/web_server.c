@@ -408,7 +408,7 @@ int web_server_start(struct web_server **out, const struct gw_settings *cfg,
 	if ((r = store_open(&w->db, cfg->database.path, busy)) < 0 ||
 	    (r = web_scope_register(w->db)) < 0 ||
 	    (r = store_open(&w->scratch, ":memory:", busy)) < 0 ||
-	    (r = web_auth_create(&w->auth, WEB_HASH_INTERACTIVE)) < 0 ||
+	    (r = web_auth_create(&w->auth, PWHASH_INTERACTIVE)) < 0 ||
 	    (r = http_listen_start(w->http, on_request, w)) < 0)
 		goto out;
 	v6 = http_listen_v6(w->http);

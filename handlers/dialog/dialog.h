@@ -1,6 +1,6 @@
 /* dialog.h - conversations: numbered menus and multi-step dialogs.
  *
- * One engine serves USSD (gateway/ussd_http.c), numbered SMS menus and
+ * One engine serves USSD (gateway/ussd/ussd_http.c), numbered SMS menus and
  * `gatewayctl simulate`. A conversation is a stack of screens ("frames")
  * kept per phone and channel in the sessions table, so it survives a
  * daemon restart:

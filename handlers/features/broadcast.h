@@ -5,7 +5,7 @@
  * inside the caller's transaction: 100,000 recipients take about a second
  * and either all are queued or none. Contacts that opted out (HUY/STOP)
  * are never selected, and the sender checks again before each message
- * (gateway/sender.c). The outbox_broadcast_once index keeps one message
+ * (gateway/daemon/sender.c). The outbox_broadcast_once index keeps one message
  * per broadcast and phone; an offer already broadcast to a phone is not
  * sent to it again by a later broadcast of the same offer.
  *

@@ -1,5 +1,5 @@
-/* libFuzzer target: gateway/csv.c and the CSV -> record conversion of
- * gateway/content_io.c, then the one validation (content_validate), on
+/* libFuzzer target: gateway/content/csv.c and the CSV -> record conversion of
+ * gateway/content/content_io.c, then the one validation (content_validate), on
  * arbitrary bytes. Whatever the input, the reader must return a row, the
  * end or an error naming a line, never read out of bounds or leak; and
  * what the writer writes must read back as the same fields.

@@ -1,5 +1,5 @@
 /* fuzz_json.c - libFuzzer target for the JSON content importer
- * (gateway/content.c: content_load_json, content_validate, content_apply)
+ * (gateway/content/content.c: content_load_json, content_validate, content_apply)
  * into a temporary SQLite database built once like `gatewayctl init` +
  * `import programs` + `import jobs`.
  *

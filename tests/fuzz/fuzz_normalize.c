@@ -9,8 +9,8 @@
  *
  * Build and run (clang, from the top of the tree):
  *   mkdir -p build/fuzz && clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *     -std=c11 -D_GNU_SOURCE tests/fuzz/fuzz_normalize.c handlers/normalize.c \
- *     handlers/syllable.c handlers/textfold.c common/buf.c common/gw_err.c \
+ *     -std=c11 -D_GNU_SOURCE tests/fuzz/fuzz_normalize.c handlers/vi/normalize.c \
+ *     handlers/vi/syllable.c handlers/vi/textfold.c common/buf.c common/gw_err.c \
  *     -lutf8proc -o build/fuzz/fuzz_normalize
  *   mkdir -p build/fuzz/corpus-normalize
  *   build/fuzz/fuzz_normalize -max_total_time=60 build/fuzz/corpus-normalize \

@@ -1,7 +1,7 @@
 """New-message indications on the simulated AT modem (tests/modemsim,
 libgammu's real `at` driver): gatewayd asks for AT+CNMI, and a +CMTI that
 arrives while a broadcast drains makes it read the modem at once, instead
-of waiting for the read pace (gateway/readpace.h).
+of waiting for the read pace (gateway/daemon/readpace.h).
 
 The poll interval is set to 10 minutes, so without the indication the
 question could not be read before the broadcast ends: the check is on

@@ -2,7 +2,7 @@
 # Jobs end to end: the real (sanitized) gatewayd --once on libgammu's dummy
 # phone. Messages go in through tools/inject_sms.py; what went out is read
 # from the outbox and from the send-capture shim (tools/read_sent.py).
-# The clock of the sender is set with GW_FAKE_NOW (gateway/sender.h), so
+# The clock of the sender is set with GW_FAKE_NOW (gateway/daemon/sender.h), so
 # quiet hours are crossed without waiting.
 . "$(dirname "$0")/lib.sh"
 CONF="$WORK/gw.conf"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Authentication campaign: officer and administrator SMS commands
-(VIECMOI, DONG, TB, XN, DOI; handlers/officers.c checks the PIN) from
+(VIECMOI, DONG, TB, XN, DOI; handlers/features/officers.c checks the PIN) from
 unregistered numbers, with wrong PINs, replayed, or carrying SQL and
 format-string payloads, must be refused and audited and change nothing.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """USSD load: --concurrency sessions at once (100) send --requests requests
-(10,000) to the daemon's USSD callback (gateway/ussd_http.c), as an
+(10,000) to the daemon's USSD callback (gateway/ussd/ussd_http.c), as an
 aggregator would. Every request must be answered (200 with "CON "/"END ")
 or cleanly refused (the connection closed at once or an HTTP 503, or the
 gateway's "END ... he thong dang ban" when the database is busy) - never

@@ -1,6 +1,6 @@
 /* Appointments: a day at a time, slot by slot, with the days around it.
  *
- * Confirm, decline, cancel and move use handlers/appointments.h, the same
+ * Confirm, decline, cancel and move use handlers/features/appointments.h, the same
  * rules as SMS and gatewayctl (open days, slots, capacity, one live
  * appointment a day per household); the household's notice is queued in
  * the outbox in the same transaction as the change and its audit row, and

@@ -2,7 +2,7 @@
  * how far ahead households may book, and dated holidays, closed and
  * special days. Everyone reads it; administrators change it (one office
  * for the whole gateway). Each change is one transaction with its audit
- * row, through handlers/calendar.h (which validates it). */
+ * row, through handlers/features/calendar.h (which validates it). */
 #include <string.h>
 
 #include "common/audit.h"

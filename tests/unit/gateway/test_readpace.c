@@ -1,4 +1,4 @@
-/* Unit tests: gateway/readpace.h - when the modem's messages are read next. */
+/* Unit tests: gateway/daemon/readpace.h - when the modem's messages are read next. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

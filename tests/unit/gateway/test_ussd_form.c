@@ -1,4 +1,4 @@
-/* test_ussd_form.c - the USSD callback's form parser (gateway/ussd_form.h):
+/* test_ussd_form.c - the USSD callback's form parser (gateway/ussd/ussd_form.h):
  * decoding, the fields it knows, and what it refuses. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -43,7 +43,7 @@ static int setup(void **state)
 				      "cli:test", NOW), 0);
 	assert_int_equal(officers_add(f->db, TL, "Cường", "officer", "Tân Lập", "1234", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
-	assert_int_equal(web_auth_create(&f->auth, WEB_HASH_MIN), 0);
+	assert_int_equal(web_auth_create(&f->auth, PWHASH_MIN), 0);
 	*state = f;
 	return 0;
 }
@@ -101,13 +101,13 @@ static void test_passwords(void **state)
 	assert_false(web_auth_password_ok("with\nnewline-inside"));
 	assert_false(web_auth_password_ok("\xff\xfe not utf-8 at all"));
 	assert_true(web_auth_password_ok("mật khẩu dài đủ"));
-	assert_int_equal(web_auth_set_password(f->db, "+84900000000", "long-enough-1", WEB_HASH_MIN, "cli:t"),
+	assert_int_equal(web_auth_set_password(f->db, "+84900000000", "long-enough-1", PWHASH_MIN, "cli:t"),
 			 GW_ERR_NOTFOUND);
-	assert_int_equal(web_auth_set_password(f->db, TK, "short", WEB_HASH_MIN, "cli:t"), GW_ERR_INVAL);
+	assert_int_equal(web_auth_set_password(f->db, TK, "short", PWHASH_MIN, "cli:t"), GW_ERR_INVAL);
 	/* no password yet: no login */
 	assert_int_equal(web_auth_login(f->auth, f->db, "0911000001", "anything-at-all", "10.0.0.1", NOW, &id,
 					&wait), GW_ERR_AUTH);
-	assert_int_equal(web_auth_set_password(f->db, TK, "mật khẩu dài đủ", WEB_HASH_MIN, "cli:t"), 0);
+	assert_int_equal(web_auth_set_password(f->db, TK, "mật khẩu dài đủ", PWHASH_MIN, "cli:t"), 0);
 	{
 		sqlite3_stmt *st;
 
@@ -133,7 +133,7 @@ static void test_rate_limits(void **state)
 	int64_t id = 0;
 	int wait = 0;
 
-	assert_int_equal(web_auth_set_password(f->db, TK, "good-password", WEB_HASH_MIN, "cli:t"), 0);
+	assert_int_equal(web_auth_set_password(f->db, TK, "good-password", PWHASH_MIN, "cli:t"), 0);
 	for (int i = 0; i < WEB_LOGIN_MAX_FAILS; i++)
 		assert_int_equal(web_auth_login(f->auth, f->db, TK, "bad-password", "10.0.0.1", NOW + i, &id, &wait),
 				 GW_ERR_AUTH);
@@ -187,7 +187,7 @@ static void test_sessions(void **state)
 	assert_int_equal(web_session_lookup(f->db, tok2, NOW + 5001, &who, got), GW_ERR_NOTFOUND);
 	/* a new password ends every session */
 	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW, 60, tok, csrf), 0);
-	assert_int_equal(web_auth_set_password(f->db, TK, "another-password", WEB_HASH_MIN, "cli:t"), 0);
+	assert_int_equal(web_auth_set_password(f->db, TK, "another-password", PWHASH_MIN, "cli:t"), 0);
 	assert_int_equal(web_session_lookup(f->db, tok, NOW + 1, &who, got), GW_ERR_NOTFOUND);
 	/* and removing the officer too */
 	assert_int_equal(web_session_create(f->db, tk, "127.0.0.1", NOW, 60, tok, csrf), 0);
