@@ -1,18 +1,16 @@
 #include "gateway/ussd/ussd_http.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "common/store.h"
+#include "gateway/http/http_allow.h"
 #include "gateway/http/http_body.h"
 #include "gateway/http/http_listen.h"
 #include "gateway/outbox.h"
@@ -57,38 +55,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 out:
 	buf_release(&b);
 	return ret;
-}
-
-/* 1 when the client's address is in ussd.allow (or the list is empty). */
-static int client_allowed(const struct ussd_http *u, struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci;
-	const char *list = u->cfg.ussd.allow;
-	char host[NI_MAXHOST];
-	socklen_t slen;
-	int ok = 0;
-
-	if (!*list) {
-		ok = 1;
-		goto out;
-	}
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
-		goto out;
-	slen = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						       : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, slen, host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
-		goto out;
-	while (*list && !ok) {
-		size_t n;
-
-		list += strspn(list, " ,");
-		n = strcspn(list, ", ");
-		ok = n && strlen(host) == n && !strncasecmp(list, host, n);
-		list += n;
-	}
-out:
-	return ok;
 }
 
 /* Equal secrets, in time independent of where they differ. */
@@ -217,7 +183,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		goto out;
 	}
 	/* First call: headers only. */
-	if (!client_allowed(u, c)) {
+	if (!http_client_allowed(c, u->cfg.ussd.allow)) {
 		ret = respond(c, MHD_HTTP_FORBIDDEN, "forbidden");
 	} else if (strcmp(url, u->cfg.ussd.path) != 0) {
 		ret = respond(c, MHD_HTTP_NOT_FOUND, "not found");
