@@ -324,6 +324,11 @@ static const char *const migrations[] = {
 	"  CHECK (dlr IN ('','submitted','buffered','delivered','failed'));"
 	"ALTER TABLE outbox ADD COLUMN dlr_at INTEGER;"
 	"ALTER TABLE outbox ADD COLUMN dlr_detail TEXT NOT NULL DEFAULT '';",
+	/* 3 -> 4: messages that came through Kannel (gateway/kannel/) carry
+	 * its message id (%I); smsbox repeats a request after a timeout or a
+	 * crash, and the unique id stores and answers it once. */
+	"ALTER TABLE inbox ADD COLUMN external_id TEXT;"
+	"CREATE UNIQUE INDEX inbox_external ON inbox(external_id) WHERE external_id IS NOT NULL;",
 };
 
 int store_schema_version(void)

@@ -129,8 +129,9 @@ static void test_newer_schema_refused(void **state)
 }
 
 /* A database of schema version 1 (as released) opens, gains every later
- * migration (2: the resume columns, 3: delivery reports) and keeps its
- * queued messages. Later migrations undo their part below. */
+ * migration (2: the resume columns, 3: delivery reports, 4: Kannel's
+ * message ids on the inbox) and keeps its queued messages. Later
+ * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -139,7 +140,9 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
-	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN dlr_detail;"
+	assert_int_equal(db_exec(f->db, "DROP INDEX inbox_external;"
+					"ALTER TABLE inbox DROP COLUMN external_id;"
+					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
 					"ALTER TABLE outbox DROP COLUMN dlr;"
 					"ALTER TABLE outbox DROP COLUMN parts_done;"
@@ -152,6 +155,12 @@ static void test_migrate_from_version_1(void **state)
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
 					" AND dlr_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	/* version 4: one row per external id, any number without one */
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'a', 1, 1, 'k1'), ('+849', 'b', 1, 1, NULL),"
+					" ('+849', 'c', 1, 1, NULL)"), 0);
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'd', 1, 1, 'k1')"), GW_ERR_EXISTS);
 	db_close(again);
 }
 
