@@ -20,6 +20,7 @@
 	{ name, SETTING_BOOL, 0, 1, NULL, def, OFF(field), help }
 
 const struct setting_def settings_table[] = {
+	S("transport", transport, "modem|kannel", "modem", "how messages come and go: \"modem\" (libgammu, the modem group) or \"kannel\" (bearerbox + smsbox, the kannel group)"),
 	S("modem.model", modem.model, NULL, "dummy", "libgammu model: \"dummy\", \"at\" or \"\" to autodetect"),
 	S("modem.connection", modem.connection, NULL, "none", "libgammu connection: \"none\" for dummy, \"at\" for a USB modem"),
 	S("modem.device", modem.device, NULL, "var/modem", "device node, or the folder acting as a phone for dummy"),
@@ -72,6 +73,17 @@ const struct setting_def settings_table[] = {
 	S("web.listen", web.listen, NULL, "127.0.0.1", "address to listen on (loopback unless configured)"),
 	I("web.port", web.port, 1, 65535, "8081", "TCP port"),
 	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
+	S("kannel.listen", kannel.listen, NULL, "127.0.0.1", "address smsbox calls: /kannel/mo and /kannel/dlr"),
+	I("kannel.port", kannel.port, 1, 65535, "8082", "TCP port of that endpoint"),
+	S("kannel.callback_url", kannel.callback_url, NULL, "", "how smsbox reaches the endpoint, for delivery reports (empty: http://listen:port)"),
+	S("kannel.sendsms_url", kannel.sendsms_url, NULL, "http://127.0.0.1:13013/cgi-bin/sendsms", "smsbox's sendsms interface"),
+	S("kannel.username", kannel.username, NULL, "gw", "a sendsms-user of smsbox"),
+	S("kannel.password", kannel.password, NULL, "", "its password (needed with transport = \"kannel\")"),
+	S("kannel.from", kannel.from, NULL, "", "short code or sender name of the answers (empty: smsbox's global-sender)"),
+	I("kannel.dlr_mask", kannel.dlr_mask, 0, 31, "31", "delivery reports asked for (Kannel's dlr-mask; 0: none)"),
+	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
+	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
+	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -261,6 +273,19 @@ static int apply_group(struct gw_settings *s, const config_setting_t *grp, const
 	return r;
 }
 
+/* What a single row of the table cannot say. */
+static int check_together(const struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	int r = 0;
+
+	if (!strcmp(s->transport, "kannel") && !*s->kannel.password) {
+		snprintf(err, errsz, "%s: kannel.password: must be set when transport = \"kannel\""
+			 " (the password of smsbox's sendsms-user)", path);
+		r = GW_ERR_CONFIG;
+	}
+	return r;
+}
+
 /* libconfig 1.5 follows `@include "file"` lines, and on one naming a
  * directory its scanner calls exit() (hyperrealm/libconfig#292): a SIGHUP
  * reload would kill the daemon instead of being refused, and an include of
@@ -312,7 +337,8 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 			 config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0)
+	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0 ||
+	    (r = check_together(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;
 	r = 0;

@@ -14,6 +14,7 @@
 #define SETTINGS_STR_MAX 256
 
 struct gw_settings {
+	char transport[SETTINGS_STR_MAX]; /* "modem" (libgammu) or "kannel" */
 	struct {
 		char model[SETTINGS_STR_MAX];
 		char connection[SETTINGS_STR_MAX];
@@ -90,6 +91,19 @@ struct gw_settings {
 		int port;
 		int session_minutes;
 	} web;
+	struct {
+		char listen[SETTINGS_STR_MAX];       /* our /kannel/mo and /kannel/dlr */
+		int port;
+		char callback_url[SETTINGS_STR_MAX]; /* how smsbox reaches us ("": listen:port) */
+		char sendsms_url[SETTINGS_STR_MAX];
+		char username[SETTINGS_STR_MAX];
+		char password[SETTINGS_STR_MAX];
+		char from[SETTINGS_STR_MAX];
+		int dlr_mask;
+		char allow[SETTINGS_STR_MAX];
+		int max_body;
+		int timeout_s;
+	} kannel;
 };
 
 enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL, SETTING_TIME /* "HH:MM" */ };
@@ -112,7 +126,9 @@ void settings_defaults(struct gw_settings *s);
 
 /* Load path over the defaults. On error returns GW_ERR_CONFIG (or
  * GW_ERR_IO) and writes "file:line: key: problem" into err (size errsz);
- * s is then left untouched. */
+ * s is then left untouched. Settings that only mean something together
+ * are checked too (transport = "kannel" needs kannel.password): then the
+ * message is "file: key: problem". */
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz);
 
 /* Minutes after midnight of a validated "HH:MM" setting value. */
