@@ -18,6 +18,7 @@
 #include "gateway/daemon/readpace.h"
 #include "gateway/daemon/reminders.h"
 #include "gateway/daemon/sender.h"
+#include "gateway/daemon/transport.h"
 #include "gateway/daemon/ussd_requests.h"
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
@@ -30,7 +31,8 @@ struct daemon {
 	const struct daemon_opts *opts;
 	struct gw_settings *cfg;
 	struct db *db;
-	struct modem *modem;
+	struct transport transport;
+	struct modem *modem;     /* transport.modem */
 	struct link link;
 	struct evloop *loop;
 	int send_timer;
@@ -212,6 +214,15 @@ static int64_t watchdog_timer(struct evloop *loop, void *arg)
 	return notify_watchdog_interval_ms(&d->notify);
 }
 
+/* Kannel's endpoint stored a message: answer it now, not at the next poll. */
+static void on_wake(struct evloop *loop, int fd, void *arg)
+{
+	struct daemon *d = arg;
+
+	transport_drain_wake(&d->transport);
+	evloop_wake_timer(d->loop, d->modem_timer);
+}
+
 static void on_stop(struct evloop *loop, int signo, void *arg)
 {
 	struct daemon *d = arg;
@@ -243,8 +254,13 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	}
 	/* What the open modem and database were built from stays until restart. */
 	if (strcmp(fresh.modem.device, d->cfg->modem.device) != 0 ||
-	    strcmp(fresh.database.path, d->cfg->database.path) != 0)
-		log_warn("reload: modem.device and database.path change only on restart");
+	    strcmp(fresh.database.path, d->cfg->database.path) != 0 ||
+	    strcmp(fresh.transport, d->cfg->transport) != 0 ||
+	    memcmp(&fresh.kannel, &d->cfg->kannel, sizeof(fresh.kannel)) != 0)
+		log_warn("reload: transport, the kannel group, modem.device and database.path"
+			 " change only on restart");
+	memcpy(fresh.transport, d->cfg->transport, sizeof(fresh.transport));
+	fresh.kannel = d->cfg->kannel;
 	memcpy(fresh.modem.model, d->cfg->modem.model, sizeof(fresh.modem.model));
 	memcpy(fresh.modem.connection, d->cfg->modem.connection, sizeof(fresh.modem.connection));
 	memcpy(fresh.modem.device, d->cfg->modem.device, sizeof(fresh.modem.device));
@@ -254,32 +270,6 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	apply_logging(d->cfg);
 	log_notice("configuration reloaded from %s", d->opts->config_path);
 	notify_ready(&d->notify, "configuration reloaded; answering");
-}
-
-static int make_modem(const struct gw_settings *cfg, struct modem **out)
-{
-	struct modem_config mc;
-	struct modem *m = NULL, *wrapped = NULL;
-	int r;
-
-	memset(&mc, 0, sizeof(mc));
-	mc.model = cfg->modem.model;
-	mc.connection = cfg->modem.connection;
-	mc.device = cfg->modem.device;
-	mc.pin = cfg->modem.pin;
-	mc.send_delay_ms = cfg->modem.send_delay_ms;
-	if ((r = modem_gammu_create(&m, &mc)) < 0)
-		return r;
-	if (*cfg->modem.fault_file) {
-		if ((r = modem_fault_create(&wrapped, m, cfg->modem.fault_file)) < 0) {
-			modem_destroy(m);
-			return r;
-		}
-		log_warn("modem: fault injection enabled from %s (test only)", cfg->modem.fault_file);
-		m = wrapped;
-	}
-	*out = m;
-	return 0;
 }
 
 /* --once: everything pending, then exit. */
@@ -327,10 +317,11 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	}
 	if ((r = sender_recover(d.db, &recovered)) < 0)
 		goto out;
-	if ((r = make_modem(cfg, &d.modem)) < 0) {
-		log_error("cannot set up the modem: %s", gw_strerror(r));
+	if ((r = transport_create(&d.transport, cfg)) < 0) {
+		log_error("cannot set up the %s transport: %s", cfg->transport, gw_strerror(r));
 		goto out;
 	}
+	d.modem = d.transport.modem;
 	link_init(&d.link, d.modem, cfg, d.db);
 	if ((r = evloop_create(&d.loop)) < 0)
 		goto out;
@@ -351,6 +342,11 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	if (notify_watchdog_interval_ms(&d.notify) > 0 &&
 	    (r = evloop_add_timer(d.loop, "watchdog", 0, watchdog_timer, &d)) < 0)
 		goto out;
+	/* Kannel: messages come only through this endpoint, so no start without it. */
+	if ((d.transport.wake_fd >= 0 &&
+	     (r = evloop_add_fd(d.loop, d.transport.wake_fd, on_wake, &d)) < 0) ||
+	    (r = transport_listen(&d.transport, cfg)) < 0)
+		goto out;
 	signal(SIGPIPE, SIG_IGN);
 	/* USSD is an extra channel: a port in use must not stop SMS work. */
 	if (cfg->ussd.enabled && ussd_http_start(&d.ussd, cfg) < 0)
@@ -358,18 +354,17 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	/* So is the web console: it only queues outbox rows, never the modem. */
 	if (cfg->web.enabled && web_server_start(&d.web, cfg, web_pages_routes, web_pages_nroutes) < 0)
 		log_error("web: console not started; SMS goes on without it");
-	log_notice("gatewayd %s running: modem %s, database %s", GW_VERSION, cfg->modem.device,
-		   cfg->database.path);
+	log_notice("gatewayd %s running: %s %s, database %s", GW_VERSION, cfg->transport,
+		   transport_where(cfg), cfg->database.path);
 	notify_ready(&d.notify, "started; connecting to the modem");
 	r = evloop_run(d.loop);
 	log_notice("gatewayd stopped");
 out:
 	ussd_http_stop(d.ussd); /* first: its thread holds its own database connection */
 	web_server_stop(d.web);  /* likewise */
-	if (d.modem) {
+	if (d.modem)
 		link_close(&d.link);
-		modem_destroy(d.modem);
-	}
+	transport_destroy(&d.transport); /* stops Kannel's endpoint first */
 	evloop_destroy(d.loop);
 	db_close(d.db);
 	return r;

@@ -7,6 +7,7 @@
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "gateway/daemon/evloop.h"
+#include "gateway/daemon/transport.h"
 
 void link_init(struct link *l, struct modem *m, const struct gw_settings *cfg, struct db *db)
 {
@@ -60,7 +61,8 @@ int link_ready(struct link *l, int64_t now_ms)
 			log_error("modem: the SIM needs a PIN (set modem.pin) or is missing");
 			l->security_blocked = 1;
 		} else if (r != GW_ERR_SECURITY) {
-			log_warn("modem: cannot connect to %s: %s", l->cfg->modem.device, gw_strerror(r));
+			log_warn("modem: cannot connect to %s: %s", transport_where(l->cfg),
+				 gw_strerror(r));
 		}
 		link_note_error(l, "connect", r);
 		modem_close(l->modem);
@@ -70,7 +72,7 @@ int link_ready(struct link *l, int64_t now_ms)
 	if (l->attempts)
 		log_notice("modem: connected again after %d failed attempts", l->attempts);
 	else
-		log_info("modem: connected (%s)", l->cfg->modem.device);
+		log_info("modem: connected (%s)", transport_where(l->cfg));
 	l->connected = 1;
 	l->attempts = 0;
 	l->timeouts = 0;

@@ -30,7 +30,8 @@
 
 #include "gateway/daemon/link.h"
 
-/* Rows left 'sending' by a crash become 'sent_unknown'. */
+/* Rows left 'sending' by a crash become 'sent_unknown', or 'sent' when a
+ * delivery report for them came in meanwhile. */
 int sender_recover(struct db *db, int *recovered);
 
 /* Send the best due message. *sent = 1 when a row was attempted (or

@@ -712,6 +712,7 @@ class RecordingApp:
 
     def __init__(self, respond=None, port=0):
         self.requests = []
+        self.conns = set()  # open (kept-alive) client connections
         self.cond = threading.Condition()
         self.respond = respond or (lambda req: (200, "ok"))
         app = self
@@ -721,6 +722,16 @@ class RecordingApp:
 
             def log_message(self, *a):
                 pass
+
+            def setup(self):
+                super().setup()
+                with app.cond:
+                    app.conns.add(self.connection)
+
+            def finish(self):
+                with app.cond:
+                    app.conns.discard(self.connection)
+                super().finish()
 
             def _any(self):
                 n = int(self.headers.get("Content-Length") or 0)
@@ -773,8 +784,17 @@ class RecordingApp:
                 self.cond.wait(left)
 
     def close(self):
+        """Stop listening and cut the kept-alive connections too, as a
+        process that dies would."""
         self.server.shutdown()
         self.server.server_close()
+        with self.cond:
+            conns = list(self.conns)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def text_of(args):
