@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/gw_err.h"
 #include "common/log.h"
@@ -18,6 +19,8 @@ struct db {
 	char *path;
 	struct db_cached cache[DB_CACHE_SIZE];
 	int ncache;
+	int busy_timeout_ms;
+	struct timespec busy_since; /* first retry of the current wait */
 };
 
 static int db_rc(sqlite3 *h, int rc)
@@ -44,6 +47,28 @@ static int db_rc(sqlite3 *h, int rc)
 	return GW_ERR_DB;
 }
 
+/* Waiting for another connection's write lock: even 1 ms steps. The
+ * daemon's threads (sender, Kannel's and USSD's HTTP threads) hold it for
+ * a millisecond or so a transaction; SQLite's own busy_timeout sleeps up
+ * to 100 ms a step, so a waiter slept far past the lock's release and a
+ * burst of requests queued up behind it. */
+static int busy_wait(void *arg, int count)
+{
+	struct db *db = arg;
+	struct timespec now, step = { 0, 1000000 };
+	int64_t waited;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		db->busy_since = now;
+	waited = (int64_t)(now.tv_sec - db->busy_since.tv_sec) * 1000 +
+		 (now.tv_nsec - db->busy_since.tv_nsec) / 1000000;
+	if (waited >= db->busy_timeout_ms)
+		return 0;
+	nanosleep(&step, NULL);
+	return 1;
+}
+
 int db_open(struct db **out, const char *path, int busy_timeout_ms)
 {
 	struct db *db = calloc(1, sizeof(*db));
@@ -58,7 +83,8 @@ int db_open(struct db **out, const char *path, int busy_timeout_ms)
 		r = GW_ERR_IO;
 		goto out;
 	}
-	sqlite3_busy_timeout(db->h, busy_timeout_ms);
+	db->busy_timeout_ms = busy_timeout_ms;
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
 	if ((r = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 			     " PRAGMA synchronous=NORMAL;")) < 0)
