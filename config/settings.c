@@ -84,6 +84,7 @@ const struct setting_def settings_table[] = {
 	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
 	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
 	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
+	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 

@@ -103,6 +103,7 @@ struct gw_settings {
 		char allow[SETTINGS_STR_MAX];
 		int max_body;
 		int timeout_s;
+		int resend_unknown_after_s;
 	} kannel;
 };
 

@@ -20,6 +20,7 @@
 #include "gateway/daemon/sender.h"
 #include "gateway/daemon/transport.h"
 #include "gateway/daemon/ussd_requests.h"
+#include "gateway/kannel/kannel_doubt.h"
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_server.h"
@@ -43,6 +44,7 @@ struct daemon {
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
 	struct readpace pace; /* when the modem's messages are read next */
+	time_t started;
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. A
@@ -193,6 +195,18 @@ static int64_t housekeep_timer(struct evloop *loop, void *arg)
 	return 60 * 1000;
 }
 
+/* Kannel: answers left in doubt by a crash, sent again once the delivery
+ * reports of later ones show theirs never came (kannel_doubt.h). */
+static int64_t doubt_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+	int resent = 0;
+
+	if (kannel_doubt_resend(d->db, d->cfg, d->started, time(NULL), &resent) == 0 && resent)
+		evloop_wake_timer(d->loop, d->send_timer);
+	return 1000;
+}
+
 /* Day-before appointment reminders; GW_FAKE_NOW moves this clock in tests. */
 static int64_t reminder_timer(struct evloop *loop, void *arg)
 {
@@ -305,6 +319,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	int recovered = 0, r;
 
 	memset(&d, 0, sizeof(d));
+	d.started = time(NULL);
 	d.opts = opts;
 	d.cfg = cfg;
 	d.told_connected = -1;
@@ -344,7 +359,8 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 		goto out;
 	/* Kannel: messages come only through this endpoint, so no start without it. */
 	if ((d.transport.wake_fd >= 0 &&
-	     (r = evloop_add_fd(d.loop, d.transport.wake_fd, on_wake, &d)) < 0) ||
+	     ((r = evloop_add_fd(d.loop, d.transport.wake_fd, on_wake, &d)) < 0 ||
+	      (r = evloop_add_timer(d.loop, "doubt", 1000, doubt_timer, &d)) < 0)) ||
 	    (r = transport_listen(&d.transport, cfg)) < 0)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
