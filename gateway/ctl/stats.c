@@ -5,6 +5,7 @@
 
 #include "common/gw_err.h"
 #include "gateway/ctl/ctl.h"
+#include "gateway/outbox.h"
 
 /* A "label  count" listing: a heading, then the rows of sql (label,
  * count; its one parameter is the start of the period), or `none`. */
@@ -70,6 +71,7 @@ static int stats_traffic(struct db *db, time_t since)
 		  "SELECT kind, count(*) FROM outbox WHERE status = 'sent'"
 		  " AND sent_at >= ? GROUP BY kind ORDER BY 2 DESC", "nothing sent" },
 	};
+	struct outbox_dlr_counts d;
 	sqlite3_stmt *st;
 	int r;
 
@@ -92,6 +94,12 @@ static int stats_traffic(struct db *db, time_t since)
 	printf("  %-28s %8lld\n", "failed to send", (long long)sqlite3_column_int64(st, 5));
 	printf("  %-28s %8lld\n", "waiting in the queue now", (long long)sqlite3_column_int64(st, 6));
 	sqlite3_reset(st);
+	if ((r = outbox_dlr_counts(db, since, &d)) < 0)
+		goto out;
+	printf("  %-28s %7.1f%%  delivered, %.1f %% failed, %.1f %% pending, %.1f %% no report\n",
+	       "delivery reports", outbox_dlr_percent(d.delivered, d.sent),
+	       outbox_dlr_percent(d.failed, d.sent),
+	       outbox_dlr_percent(d.buffered + d.submitted, d.sent), outbox_dlr_percent(d.none, d.sent));
 	r = print_listings(db, since, "    ", by_kind, 1);
 out:
 	return r;

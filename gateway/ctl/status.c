@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "gateway/ctl/ctl.h"
+#include "gateway/outbox.h"
 
 static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 {
@@ -12,6 +13,24 @@ static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 		return;
 	}
 	printf("%-16s %lld s ago\n", label, (long long)(now - sqlite3_column_int64(st, col)));
+}
+
+/* Of the messages sent in the last day, what the delivery reports say. */
+static int print_reports(struct db *db, time_t now)
+{
+	struct outbox_dlr_counts d;
+	int r;
+
+	if ((r = outbox_dlr_counts(db, now - 86400, &d)) < 0)
+		return r;
+	printf("\nDelivery reports (messages sent in the last day: %lld)\n", d.sent);
+	printf("%-16s %9lld %9.1f %%\n", "delivered", d.delivered,
+	       outbox_dlr_percent(d.delivered, d.sent));
+	printf("%-16s %9lld %9.1f %%\n", "failed", d.failed, outbox_dlr_percent(d.failed, d.sent));
+	printf("%-16s %9lld %9.1f %%\n", "pending", d.buffered + d.submitted,
+	       outbox_dlr_percent(d.buffered + d.submitted, d.sent));
+	printf("%-16s %9lld %9.1f %%\n", "no report", d.none, outbox_dlr_percent(d.none, d.sent));
+	return 0;
 }
 
 int ctl_cmd_status(struct ctl *c, int argc, char **argv)
@@ -73,6 +92,8 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	printf("%-16s %9d %10d\n", "sent", sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
 	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 4));
 	sqlite3_reset(st);
+	if (print_reports(db, now) < 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);

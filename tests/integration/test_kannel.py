@@ -67,6 +67,12 @@ def endpoint_checks():
             check("delivery reports recorded; a late 'submitted' does not undo 'delivered'",
                   r1[0] == 200 and r8[0] == 200 and row[0][0] == "delivered" and
                   "DELIVRD" in row[0][1] and row[0][2] == 1796614558, (r1, r8, row))
+        status = g.ctl("status").stdout
+        stats = g.ctl("stats").stdout
+        check("gatewayctl status and stats show what the reports say",
+              "Delivery reports (messages sent in the last day: 1)" in status and
+              "delivered                1     100.0 %" in status and
+              "100.0%  delivered, 0.0 % failed" in stats, status + stats)
         st = g.dlr(987654, 1)
         check("a report for a row we do not have: 200 (a retry would not find it)",
               st[0] == 200, st)

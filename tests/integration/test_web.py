@@ -8,6 +8,7 @@ and requests that are too big or malformed."""
 import http.client
 import os
 import re
+import sqlite3
 import socket
 import sys
 import time
@@ -344,6 +345,18 @@ def run(gw, days):
                          (msg[0],))[0][0] == 1, s)
     s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "x" * 2000})
     check("an answer over the SMS budget refused (400)", s == 400, s)
+    gwtest.wait_for(lambda: q(gw, "SELECT count(*) FROM outbox WHERE inbox_id = ? AND status"
+                                  " IN ('queued', 'sending')", (msg[0],))[0][0] == 0)
+    con = sqlite3.connect(gw.db_path, timeout=10)  # as the Kannel endpoint records a report
+    con.execute("UPDATE outbox SET dlr = 'delivered', dlr_at = 1, dlr_detail = 'id:9 stat:DELIVRD'"
+                " WHERE inbox_id = ?", (msg[0],))
+    con.commit()
+    con.close()
+    s, _, html, _, _ = tk.get("/inbox/%d" % msg[0])
+    _, _, listing, _, _ = tk.get("/inbox")
+    check("the delivery report is shown on the message and in the inbox",
+          s == 200 and "sent · delivered" in html and "stat:DELIVRD" in html and
+          "sent · delivered" in listing, html[-1500:])
     hh = webseed.HOUSEHOLDS[0][0]
     s, _, _, _, _ = tk.post("/contacts/" + hh.lstrip("+"), {"action": "optout"})
     check("opt-out recorded for a household that asked", s == 303 and
@@ -390,7 +403,6 @@ def run(gw, days):
     check("GET with a body refused (400)", s == 400, s)
 
     # --- expiry, logout, rate limit
-    import sqlite3
     db = sqlite3.connect(gw.db_path, timeout=10)
     db.execute("UPDATE web_sessions SET expires_at = 1 WHERE officer_id = (SELECT id FROM officers WHERE phone = ?)",
                (tk_phone,))

@@ -44,7 +44,8 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT i.id, i.sender, i.stored_at, i.text, i.intent, i.ref_code, i.status,"
 				    " coalesce((SELECT o.text FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), ''),"
-				    " coalesce((SELECT o.status FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), '')"
+				    " coalesce((SELECT o.status || CASE WHEN o.dlr <> '' THEN ' · ' || o.dlr ELSE '' END"
+				    "  FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), '')"
 				    " FROM inbox i WHERE " WEB_SCOPE_PHONE("i.sender")
 				    " AND (?4 = '' OR i.sender LIKE '%' || ?4 || '%' OR i.text LIKE '%' || ?4 || '%')"
 				    " AND (?5 = '' OR i.intent = ?5)"
@@ -119,8 +120,9 @@ out_reset:
 	sqlite3_reset(st);
 	if (r < 0)
 		goto out;
-	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at FROM outbox"
-				    " WHERE inbox_id = ? ORDER BY id", &st)) < 0)
+	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at,"
+				    " CASE WHEN dlr <> '' THEN ' · ' || dlr ELSE '' END, dlr_detail"
+				    " FROM outbox WHERE inbox_id = ? ORDER BY id", &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	if ((r = web_h(b, "<h2>%s</h2>", web_t(rq, "Đã trả lời", "Replies"))) < 0)
@@ -128,9 +130,11 @@ out_reset:
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 6) ? sqlite3_column_int64(st, 6)
 							      : sqlite3_column_int64(st, 5), when, sizeof(when));
-		if ((r = web_h(b, "<div class=\"sms reply\">%s<span class=\"meta\">%s · %s · %s · %d SMS %s</span></div>",
-			       db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), when,
-			       sqlite3_column_int(st, 3), db_col_text(st, 4))) < 0)
+		/* the delivery report and the network's own words, when one came */
+		if ((r = web_h(b, "<div class=\"sms reply\">%s<span class=\"meta\">%s · %s%s · %s · %d SMS %s"
+				  " <span class=\"muted\">%s</span></span></div>",
+			       db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 7),
+			       when, sqlite3_column_int(st, 3), db_col_text(st, 4), db_col_text(st, 8))) < 0)
 			break;
 		n++;
 	}
