@@ -21,6 +21,13 @@ struct db {
 	int ncache;
 	int busy_timeout_ms;
 	struct timespec busy_since; /* first retry of the current wait */
+	struct db_memo {
+		const void *key;
+		int64_t version;
+		void *value;
+		void (*release)(void *);
+	} memo[DB_MEMO_MAX];
+	int nmemo;
 };
 
 static int db_rc(sqlite3 *h, int rc)
@@ -97,10 +104,49 @@ out:
 	return r;
 }
 
+void *db_memo(struct db *db, const void *key, int64_t version)
+{
+	for (int i = 0; i < db->nmemo; i++) {
+		struct db_memo *m = &db->memo[i];
+
+		if (m->key != key)
+			continue;
+		if (m->version == version)
+			return m->value;
+		m->release(m->value);
+		memmove(m, m + 1, sizeof(*m) * (size_t)(db->nmemo - 1 - i));
+		db->nmemo--;
+		break;
+	}
+	return NULL;
+}
+
+void db_memo_keep(struct db *db, const void *key, int64_t version, void *value,
+		  void (*release)(void *))
+{
+	struct db_memo *m = NULL;
+
+	for (int i = 0; i < db->nmemo && !m; i++)
+		if (db->memo[i].key == key)
+			m = &db->memo[i];
+	if (!m && db->nmemo == DB_MEMO_MAX) { /* the oldest makes room */
+		db->memo[0].release(db->memo[0].value);
+		memmove(db->memo, db->memo + 1, sizeof(db->memo[0]) * (DB_MEMO_MAX - 1));
+		db->nmemo--;
+	}
+	if (m)
+		m->release(m->value);
+	else
+		m = &db->memo[db->nmemo++];
+	*m = (struct db_memo){ key, version, value, release };
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < db->nmemo; i++)
+		db->memo[i].release(db->memo[i].value);
 	for (int i = 0; i < db->ncache; i++)
 		sqlite3_finalize(db->cache[i].st);
 	if (db->h)

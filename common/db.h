@@ -52,6 +52,27 @@ void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Column text as a C string, "" for NULL. */
 const char *db_col_text(sqlite3_stmt *st, int col);
 
+/* Memos: what a module builds from the database's content and keeps for
+ * the next message on the same connection (the intent cues, the command
+ * aliases, the open job offers, each parsed once). A memo is filed under
+ * a key (the address of a static object of the module) with the content
+ * version it was built from (store_content_version()); asked for with
+ * another version it is released and NULL returned, so the module builds
+ * it again. A connection keeps at most DB_MEMO_MAX (the oldest goes
+ * first); db_close releases them. A value is valid until the next
+ * db_memo or db_memo_keep call on the connection: use it, do not keep
+ * it. One thread per connection, as for everything else here. */
+#define DB_MEMO_MAX 8
+
+/* The value kept for key at version, or NULL. */
+void *db_memo(struct db *db, const void *key, int64_t version);
+
+/* Keep value for key at version, the connection's from now on (replacing
+ * and releasing an older one under key, or the oldest memo when
+ * DB_MEMO_MAX are kept); release frees it. */
+void db_memo_keep(struct db *db, const void *key, int64_t version, void *value,
+		  void (*release)(void *));
+
 /* A consistent copy of the live database into the new file dest (SQLite's
  * online backup API, all pages in one step so writers elsewhere never make
  * it restart), left in rollback-journal mode: one self-contained file. */

@@ -7,6 +7,7 @@
 
 #include "common/audit.h"
 #include "common/gw_err.h"
+#include "common/store.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/vi/textfold.h"
@@ -656,39 +657,89 @@ out:
 	return r;
 }
 
-int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
+/* Every open offer, parsed (places, types, labels), newest first: read
+ * once per content version (db_memo) instead of for every job question. */
+struct open_jobs {
+	struct job *v;
+	size_t n;
+};
+
+static const char open_jobs_memo = 0; /* its address is the memo's key */
+
+static void open_jobs_release(void *p)
 {
-	struct job *v = NULL, *grown;
-	size_t len = 0, cap = 0;
+	struct open_jobs *o = p;
+
+	if (o)
+		free(o->v);
+	free(o);
+}
+
+/* All open offers of the current content, read when needed. */
+static int open_jobs(struct db *db, const struct open_jobs **out)
+{
+	struct open_jobs *o = NULL;
+	struct job *grown;
+	int64_t version = 0;
+	size_t cap = 0;
 	sqlite3_stmt *st;
 	int r;
 
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (*out = db_memo(db, &open_jobs_memo, version)))
+		goto out;
+	if (!(o = calloc(1, sizeof(*o)))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
 	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
-			     " AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
-			     " ORDER BY created_at DESC, id DESC", DB_ARGS(DB_TEXT(today)), &st)) < 0)
+			     " ORDER BY created_at DESC, id DESC", NULL, &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 16;
-			if (!(grown = realloc(v, cap * sizeof(*v)))) {
+		if (o->n == cap) {
+			if (!(grown = realloc(o->v, (cap ? 2 * cap : 16) * sizeof(*o->v)))) {
 				r = GW_ERR_NOMEM;
 				break;
 			}
-			v = grown;
+			o->v = grown;
+			cap = cap ? 2 * cap : 16;
 		}
-		if ((r = read_job(st, &v[len])) < 0)
+		if ((r = read_job(st, &o->v[o->n])) < 0)
 			break;
-		len++;
+		o->n++;
 	}
 	if (r == DB_ROW || r < 0) {
 		sqlite3_reset(st);
 		r = r < 0 ? r : GW_ERR_DB;
 		goto out;
 	}
+	db_memo_keep(db, &open_jobs_memo, version, o, open_jobs_release);
+	*out = o;
+	o = NULL;
+out:
+	open_jobs_release(o);
+	return r;
+}
+
+int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
+{
+	const struct open_jobs *all = NULL;
+	struct job *v = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = open_jobs(db, &all)) < 0)
+		goto out;
+	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (!*all->v[i].deadline || strcmp(all->v[i].deadline, today) >= 0)
+			v[len++] = all->v[i];
 	*out = v;
 	*n = len;
 	v = NULL;
-	r = 0;
 out:
 	free(v);
 	return r;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/gw_err.h"
+#include "common/store.h"
 #include "handlers/vi/normalize.h"
 
 void progphrase_split(const char *s, struct progphrase_words *ws)
@@ -74,8 +75,8 @@ int progphrase_find(const struct progphrase_words *q, const struct progphrase_wo
 	return 0;
 }
 
-/* The TEMP tables and the triggers that empty progsearch_state when this
- * connection changes what the copy was made from. */
+/* The TEMP tables; progsearch_state says which content version
+ * (store_content_version) they were filled from. */
 static const char cache_schema[] =
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
 	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL,"
@@ -89,26 +90,8 @@ static const char cache_schema[] =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.progsearch_vocab"
 	" USING fts5vocab(main, 'programs_fts', 'row');"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_common (term TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (data_version INTEGER NOT NULL,"
-	" span INTEGER NOT NULL);"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_i AFTER INSERT ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_u AFTER UPDATE ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_p_d AFTER DELETE ON main.programs"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_i AFTER INSERT ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_u AFTER UPDATE ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_k_d AFTER DELETE ON main.program_keywords"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_i AFTER INSERT ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_u AFTER UPDATE ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;"
-	"CREATE TEMP TRIGGER IF NOT EXISTS progsearch_c_d AFTER DELETE ON main.intent_cues"
-	" BEGIN DELETE FROM progsearch_state; END;";
+	"CREATE TEMP TABLE IF NOT EXISTS progsearch_state (version INTEGER NOT NULL,"
+	" span INTEGER NOT NULL);";
 
 /* The key a phrase is found by: its first word, or its first and last
  * words. 0 for a phrase that can never match (no words, or too many), else
@@ -202,7 +185,7 @@ static int cache_build(struct db *db, int64_t version, int *span)
 			     " WHERE doc * 2 >= (SELECT count(*) FROM programs);")) < 0)
 		goto out;
 	/* the last word of a phrase of `most` words, gaps included */
-	if ((r = db_run(db, "INSERT INTO temp.progsearch_state (data_version, span) VALUES (?, ?)",
+	if ((r = db_run(db, "INSERT INTO temp.progsearch_state (version, span) VALUES (?, ?)",
 			DB_ARGS(DB_INT(version), DB_INT(most - 1 + PROGPHRASE_GAP_MAX)))) < 0)
 		goto out;
 	*span = most - 1 + PROGPHRASE_GAP_MAX;
@@ -224,9 +207,9 @@ int progphrase_cache_ready(struct db *db, int *span)
 		goto out;
 	if (!have && (r = db_exec(db, cache_schema)) < 0)
 		goto out;
-	if ((r = db_query_int64(db, "PRAGMA data_version", &version)) < 0)
+	if ((r = store_content_version(db, &version)) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT data_version, span FROM temp.progsearch_state", &st)) < 0)
+	if ((r = db_prepare(db, "SELECT version, span FROM temp.progsearch_state", &st)) < 0)
 		goto out;
 	if ((r = db_step(st)) == DB_ROW) {
 		fresh = sqlite3_column_int64(st, 0) == version;

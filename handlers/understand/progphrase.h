@@ -19,11 +19,13 @@
  *     or more, which bm25 does not weigh.
  *
  * So a phrase shared by a thousand programmes is looked at once. The copy
- * is rebuilt when it may be stale: another connection committed (PRAGMA
- * data_version moved: `gatewayctl import` or `keyword`), or this
- * connection changed programmes, keywords or cues (TEMP triggers). A
- * rolled-back transaction takes the TEMP tables with it; they are simply
- * made again.
+ * is rebuilt when programmes, keywords or cues were written since, by any
+ * connection (store_content_version() moved: `gatewayctl import` or
+ * `keyword`, an officer's SMS); not when another thread merely stored a
+ * message (PRAGMA data_version, the test this used, moved with every
+ * message the Kannel or USSD thread committed, and the copy was rebuilt
+ * for nearly every answer). A rolled-back transaction takes the TEMP
+ * tables with it; they are simply made again.
  */
 #ifndef GW_PROGPHRASE_H
 #define GW_PROGPHRASE_H

@@ -130,7 +130,8 @@ static void test_newer_schema_refused(void **state)
 
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: Kannel's
- * message ids on the inbox) and keeps its queued messages. Later
+ * message ids on the inbox, 5: the content version) and keeps its queued
+ * messages. Later
  * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
@@ -140,7 +141,16 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
-	assert_int_equal(db_exec(f->db, "DROP INDEX inbox_external;"
+	/* 5: the content version and its triggers */
+	for (const char *t = "pkcmaj"; *t; t++)
+		for (const char *o = "iud"; *o; o++) {
+			char sql[64];
+
+			snprintf(sql, sizeof(sql), "DROP TRIGGER content_%c_%c", *t, *o);
+			assert_int_equal(db_exec(f->db, sql), 0);
+		}
+	assert_int_equal(db_exec(f->db, "DROP TABLE content_version;"
+					"DROP INDEX inbox_external;"
 					"ALTER TABLE inbox DROP COLUMN external_id;"
 					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
@@ -161,6 +171,15 @@ static void test_migrate_from_version_1(void **state)
 					" ('+849', 'c', 1, 1, NULL)"), 0);
 	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
 					" external_id) VALUES ('+849', 'd', 1, 1, 'k1')"), GW_ERR_EXISTS);
+	/* version 5: writing the content moves its version, a message does not */
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_exec(again, "INSERT INTO jobs (code, title, created_at, updated_at)"
+					" VALUES ('J-1', 't', 1, 1); UPDATE jobs SET title = 'u';"
+					" DELETE FROM jobs; INSERT INTO inbox (sender, text, sent_at,"
+					" stored_at) VALUES ('+849', 'e', 1, 1)"), 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 3);
 	db_close(again);
 }
 
