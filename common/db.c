@@ -1,5 +1,6 @@
 #include "common/db.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -90,6 +91,12 @@ int db_open(struct db **out, const char *path, int busy_timeout_ms)
 		r = GW_ERR_IO;
 		goto out;
 	}
+	/* The outbox's CHECK (x IN (...)) lists make SQLite open and close
+	 * three temporary b-trees for every INSERT; freeing their page cache
+	 * at the top of the heap made glibc give it back to the kernel each
+	 * time (brk, a TLB flush on every core): 40 % of the handler path's
+	 * time. Keep up to 4 MiB of freed heap instead (process-wide). */
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
 	db->busy_timeout_ms = busy_timeout_ms;
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
@@ -241,6 +248,29 @@ void db_rollback(struct db *db)
 int db_in_tx(struct db *db)
 {
 	return !sqlite3_get_autocommit(db->h);
+}
+
+int db_unit_begin(struct db *db)
+{
+	return db_run(db, "SAVEPOINT unit", NULL);
+}
+
+int db_unit_keep(struct db *db)
+{
+	return db_run(db, "RELEASE unit", NULL);
+}
+
+void db_unit_undo(struct db *db)
+{
+	/* ROLLBACK TO leaves the savepoint open: RELEASE closes it */
+	if (db_run(db, "ROLLBACK TO unit", NULL) < 0 || db_run(db, "RELEASE unit", NULL) < 0)
+		log_warn("database: a unit of work could not be undone: %s", sqlite3_errmsg(db->h));
+}
+
+int db_table_exists(struct db *db, const char *schema, const char *table)
+{
+	return sqlite3_table_column_metadata(db->h, schema, table, NULL, NULL, NULL, NULL, NULL,
+					     NULL) == SQLITE_OK;
 }
 
 int64_t db_last_id(struct db *db)

@@ -43,6 +43,18 @@ int db_commit(struct db *db) GW_WARN_UNUSED;
 void db_rollback(struct db *db); /* safe when no transaction is open */
 int db_in_tx(struct db *db);
 
+/* One unit of work among several committed in one transaction (inside
+ * db_begin/db_commit): db_unit_begin marks its start, db_unit_keep keeps
+ * it, db_unit_undo takes back what it did and nothing else (SAVEPOINT,
+ * RELEASE, ROLLBACK TO). Units do not nest. */
+int db_unit_begin(struct db *db) GW_WARN_UNUSED;
+int db_unit_keep(struct db *db) GW_WARN_UNUSED;
+void db_unit_undo(struct db *db);
+
+/* 1 when table exists in schema ("main", "temp"), else 0: from SQLite's
+ * schema in memory, without a query. */
+int db_table_exists(struct db *db, const char *schema, const char *table);
+
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);

@@ -1,6 +1,6 @@
 /* Unit tests: common/db's bound-statement helpers (db_run, db_row,
- * db_rows), its memos and its wait for a locked database, on a real
- * SQLite file. */
+ * db_rows), its memos, units of work (savepoints) and its wait for a
+ * locked database, on a real SQLite file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -246,6 +246,32 @@ static void test_busy_wait(void **state)
 	db_close(other);
 }
 
+/* Units of work in one transaction: an undone unit takes back its own
+ * rows only, kept units before and after it are committed together. */
+static void test_units(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = 0;
+
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('a')", NULL), 0);
+	assert_int_equal(db_unit_keep(f->db), 0);
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('b')", NULL), 0);
+	assert_int_equal(db_run(f->db, "UPDATE t SET n = 1 WHERE name = 'a'", NULL), 0);
+	db_unit_undo(f->db);
+	assert_true(db_in_tx(f->db)); /* the batch goes on */
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('c')", NULL), 0);
+	assert_int_equal(db_unit_keep(f->db), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(db_query_int64(f->db, "SELECT group_concat(name || coalesce(n, ''), ',')"
+					      " = 'a,c' FROM (SELECT * FROM t ORDER BY name)", &n), 0);
+	assert_int_equal(n, 1);
+	assert_all_released(f->db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rows_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
