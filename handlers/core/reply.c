@@ -32,8 +32,20 @@ static const struct {
 	{ "\xc2\xa0", " " },       /* no-break space */
 };
 
+/* Counts reply_parts is sure of, far from the encoder's limits (50 parts,
+ * 5000 septets): what a job list or a notice measures line by line. */
+#define REPLY_SURE_PARTS_MAX 10
+
 int reply_measure(const char *text, int *parts, int *ucs2)
 {
+	int n = 0;
+
+	if (textfold_utf8_valid(text, strlen(text)) && reply_parts(text, &n) == 0 &&
+	    n <= REPLY_SURE_PARTS_MAX) {
+		*parts = n;
+		*ucs2 = !modem_text_is_gsm7(text);
+		return 0;
+	}
 	return modem_text_parts(text, parts, ucs2);
 }
 
@@ -121,13 +133,45 @@ static int parts_for(size_t n, size_t single, size_t multi)
 	return n <= single ? 1 : (int)((n + multi - 1) / multi);
 }
 
+/* Septets of one GSM-7 character starting at p: 2 for the extension table's. */
+static size_t septets_of(const unsigned char *p)
+{
+	return (*p && strchr("^{}\\[~]|", *p)) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2
+													: 1;
+}
+
+/* Parts of GSM-7 text over 160 septets as libgammu splits it: as many
+ * characters as fit in 153 septets a part, an escape pair never split
+ * (checked against GSM_EncodeMultiPartSMS on 30,000 texts dense with
+ * extension characters). */
+static int gsm7_split(const char *text)
+{
+	size_t used = 0;
+	int parts = 1;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		size_t cost;
+
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		cost = septets_of(p);
+		if (used + cost > 153) {
+			parts++;
+			used = 0;
+		}
+		used += cost;
+	}
+	return parts;
+}
+
 /* The encoder (modem_text_parts) is exact but costly: libgammu builds the
  * whole multipart message, and asks the time zone, for every count, and a
- * page is found by trying many lengths. Most counts are certain without
+ * page is found by trying many lengths. The counts are certain without
  * it: UCS-2 text of BMP characters takes 70 units in one part, else 67 a
- * part; GSM-7 text takes 160 septets in one part, else 153 a part, with at
+ * part; GSM-7 text takes 160 septets in one part, else 153 a part with at
  * most one septet lost at each part boundary (an escape pair is never
- * split). Only when that leaves two answers is the encoder asked. */
+ * split: gsm7_split walks it when that matters). Only UCS-2 text beyond
+ * the BMP (a surrogate pair may not be split) goes to the encoder. */
 int reply_parts(const char *text, int *parts)
 {
 	size_t chars = 0, units = 0, septets = 0;
@@ -138,14 +182,14 @@ int reply_parts(const char *text, int *parts)
 			continue;
 		chars++;
 		units += *p >= 0xF0 ? 2 : 1;
-		septets += strchr("^{}\\[~]|", *p) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2 : 1;
+		septets += septets_of(p);
 	}
 	if (!modem_text_is_gsm7(text)) {
 		n = units == chars ? parts_for(units, 70, 67) : 0;
 	} else {
 		lo = parts_for(septets, 160, 153);
 		hi = septets <= 160 ? 1 : parts_for(septets + (size_t)lo - 1, 160, 153);
-		n = lo == hi ? lo : 0;
+		n = lo == hi ? lo : gsm7_split(text);
 	}
 	if (!n && (r = modem_text_parts(text, &n, &ucs2)) < 0)
 		goto out;
@@ -154,17 +198,25 @@ out:
 	return r;
 }
 
-/* The counts of one character c[0..len) (NUL-terminated copy in one[]). */
+/* The counts of one character c[0..len). */
 static void count_char(const char *c, size_t len, struct tally *t)
 {
-	char one[8] = { 0 };
 	const unsigned char *p = (const unsigned char *)c;
+	char one[8] = { 0 };
 
-	memcpy(one, c, len < sizeof(one) - 1 ? len : sizeof(one) - 1);
 	t->chars++;
+	if (len == 1) {
+		t->units++;
+		t->septets += *p && strchr("^{}\\[~]|", *p) ? 2 : 1;
+		/* printable ASCII but the backtick, line breaks and the form feed
+		 * are GSM-7 (the encoder's table); other control characters not */
+		t->non_gsm += !((*p >= 0x20 && *p < 0x7F && *p != '`') || *p == '\n' || *p == '\r' ||
+				*p == '\f');
+		return;
+	}
+	memcpy(one, c, len < sizeof(one) - 1 ? len : sizeof(one) - 1);
 	t->units += *p >= 0xF0 ? 2 : 1;
-	t->septets += (*p && strchr("^{}\\[~]|", *p)) || (len == 3 && p[0] == 0xE2 && p[1] == 0x82 &&
-							p[2] == 0xAC) ? 2 : 1;
+	t->septets += septets_of((const unsigned char *)one);
 	t->non_gsm += !modem_text_is_gsm7(one);
 }
 

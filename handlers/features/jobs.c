@@ -616,47 +616,6 @@ out:
 	return r;
 }
 
-int jobs_known_places(struct db *db, struct buf *out)
-{
-	sqlite3_stmt *st;
-	struct buf one;
-	int r;
-
-	buf_init(&one, JOBS_TEXT_MAX);
-	if ((r = buf_addch(out, '|')) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT province, district, commune, industrial_zone FROM jobs"
-				" WHERE status = 'open'", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *p;
-
-		buf_reset(&one);
-		if ((r = jobs_filter_places(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-					    db_col_text(st, 3), &one)) < 0)
-			break;
-		for (p = one.data + 1; *p && r == 0;) {
-			size_t n = strcspn(p, "|");
-			struct buf needle;
-
-			buf_init(&needle, JOBS_TEXT_MAX);
-			if ((r = buf_addch(&needle, '|')) == 0 && (r = buf_add(&needle, p, n + 1)) == 0 &&
-			    !strstr(out->data, needle.data))
-				r = buf_add(out, p, n + 1);
-			buf_release(&needle);
-			p += n + 1;
-		}
-		if (r < 0)
-			break;
-	}
-	if (r == DB_ROW)
-		sqlite3_reset(st);
-	r = r < 0 ? r : 0;
-out:
-	buf_release(&one);
-	return r;
-}
-
 /* Every open offer, parsed (places, types, labels), newest first: read
  * once per content version (db_memo) instead of for every job question. */
 struct open_jobs {
@@ -740,6 +699,50 @@ int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
 	*out = v;
 	*n = len;
 	v = NULL;
+out:
+	free(v);
+	return r;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = (*(const struct job *const *)a)->id, y = (*(const struct job *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* From the parsed offers (their places as matched, in id order: the order
+ * of the table), not from the table again for every job question. */
+int jobs_known_places(struct db *db, struct buf *out)
+{
+	const struct open_jobs *all = NULL;
+	const struct job **v = NULL;
+	int r;
+
+	if ((r = open_jobs(db, &all)) < 0 || (r = buf_addch(out, '|')) < 0)
+		goto out;
+	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < all->n; i++)
+		v[i] = &all->v[i];
+	qsort(v, all->n, sizeof(*v), by_id);
+	for (size_t i = 0; i < all->n && r == 0; i++) {
+		for (const char *p = v[i]->places + (*v[i]->places == '|'); *p && r == 0;) {
+			size_t n = strcspn(p, "|");
+			struct buf needle;
+
+			if (p[n] != '|') /* cut off in the offer's own list: not a place */
+				break;
+			buf_init(&needle, JOBS_TEXT_MAX);
+			if ((r = buf_addch(&needle, '|')) == 0 && (r = buf_add(&needle, p, n + 1)) == 0 &&
+			    !strstr(out->data, needle.data))
+				r = buf_add(out, p, n + 1);
+			buf_release(&needle);
+			p += n + 1;
+		}
+	}
 out:
 	free(v);
 	return r;

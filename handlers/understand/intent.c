@@ -35,9 +35,17 @@ static void split_words(const char *s, struct words *ws)
 	}
 }
 
-static int word_is(const struct words *ws, size_t i, const char *lit, size_t n)
+/* A cue's words, split once (a cue is at most INTENT_CUE_WORDS long). */
+struct pattern {
+	const char *w[INTENT_CUE_WORDS];
+	size_t n[INTENT_CUE_WORDS];
+	size_t count;
+	int anchored; /* "^ ...": only at the start of the text */
+};
+
+static int word_is(const struct pattern *p, size_t i, const char *lit, size_t n)
 {
-	return ws->n[i] == n && memcmp(ws->w[i], lit, n) == 0;
+	return p->n[i] == n && memcmp(p->w[i], lit, n) == 0;
 }
 
 static int is_number(const struct words *ws, size_t i)
@@ -48,7 +56,7 @@ static int is_number(const struct words *ws, size_t i)
 /* Does pattern p[pi..] match text words from ti? Gaps backtrack; a pattern
  * is at most INTENT_CUE_WORDS long and a gap at most INTENT_GAP_MAX, so this
  * stays small. */
-static int match_from(const struct words *p, size_t pi, const struct words *t, size_t ti)
+static int match_from(const struct pattern *p, size_t pi, const struct words *t, size_t ti)
 {
 	if (pi == p->count)
 		return 1;
@@ -70,37 +78,55 @@ static int match_from(const struct words *p, size_t pi, const struct words *t, s
 	return match_from(p, pi + 1, t, ti + 1);
 }
 
-static int cue_matches(const char *cue, const char *cue_intent, const struct words *t,
-		       const struct intent_features *f)
+/* Split a word cue into p; 0 when it can never match (no words, too many). */
+static int pattern_of(const char *cue, struct pattern *p)
 {
-	struct words p;
+	size_t words = 0;
 
-	if (cue[0] == '@') {
-		if (!strcmp(cue, "@command"))
-			return f->command_intent && !strcmp(f->command_intent, cue_intent);
-		if (!strcmp(cue, "@program"))
-			return f->names_program;
-		if (!strcmp(cue, "@program+"))
-			return f->program_strong;
-		if (!strcmp(cue, "@english"))
-			return f->english;
-		return 0; /* "@min" and features this build does not know */
-	}
-	split_words(cue, &p);
-	if (p.count == 0 || p.count > INTENT_CUE_WORDS)
-		return 0;
-	if (word_is(&p, 0, "^", 1)) {
-		struct words rest = p;
+	p->count = 0;
+	p->anchored = 0;
+	while (*cue) {
+		size_t n = 0;
 
-		rest.count = 0;
-		for (size_t i = 1; i < p.count; i++) {
-			rest.w[rest.count] = p.w[i];
-			rest.n[rest.count++] = p.n[i];
+		while (*cue == ' ')
+			cue++;
+		while (cue[n] && cue[n] != ' ')
+			n++;
+		if (!n)
+			break;
+		if (++words > INTENT_CUE_WORDS)
+			return 0;
+		if (words == 1 && n == 1 && *cue == '^') {
+			p->anchored = 1;
+		} else {
+			p->w[p->count] = cue;
+			p->n[p->count++] = n;
 		}
-		return match_from(&rest, 0, t, 0);
+		cue += n;
 	}
+	return words > 0;
+}
+
+/* A cue that names a feature ("@program") rather than words. */
+static int feature_matches(const char *cue, const char *cue_intent, const struct intent_features *f)
+{
+	if (!strcmp(cue, "@command"))
+		return f->command_intent && !strcmp(f->command_intent, cue_intent);
+	if (!strcmp(cue, "@program"))
+		return f->names_program;
+	if (!strcmp(cue, "@program+"))
+		return f->program_strong;
+	if (!strcmp(cue, "@english"))
+		return f->english;
+	return 0; /* "@min" and features this build does not know */
+}
+
+static int pattern_matches(const struct pattern *p, const struct words *t)
+{
+	if (p->anchored)
+		return match_from(p, 0, t, 0);
 	for (size_t ti = 0; ti < t->count; ti++)
-		if (match_from(&p, 0, t, ti))
+		if (match_from(p, 0, t, ti))
 			return 1;
 	return 0;
 }
@@ -108,13 +134,16 @@ static int cue_matches(const char *cue, const char *cue_intent, const struct wor
 int intent_cue_matches(const char *cue, const char *cue_intent, const char *norm,
 		       const struct intent_features *f)
 {
-	struct words *t = malloc(sizeof(*t));
-	int r;
+	struct words *t = NULL;
+	struct pattern p;
+	int r = 0;
 
-	if (!t)
+	if (cue[0] == '@')
+		return feature_matches(cue, cue_intent, f);
+	if (!pattern_of(cue, &p) || !(t = malloc(sizeof(*t))))
 		return 0;
 	split_words(norm, t);
-	r = cue_matches(cue, cue_intent, t, f);
+	r = pattern_matches(&p, t);
 	free(t);
 	return r;
 }
@@ -144,6 +173,8 @@ struct cue_row {
 	char intent[INTENT_NAME_MAX];
 	char *cue;
 	double weight;
+	struct pattern p; /* split once (p.count 0: a feature, or a cue that never matches) */
+	int usable;       /* a word cue that can match */
 };
 
 struct cue_list {
@@ -199,6 +230,7 @@ static int cues_read(struct db *db, struct cue_list *l)
 			break;
 		}
 		row->weight = sqlite3_column_double(st, 2);
+		row->usable = row->cue[0] != '@' && pattern_of(row->cue, &row->p);
 		l->n++;
 	}
 	if (r == DB_ROW)
@@ -254,7 +286,8 @@ static int score_all(struct db *db, const char *norm, const struct intent_featur
 		const struct cue_row *c = &l->row[i];
 		double *s;
 
-		if (!cue_matches(c->cue, c->intent, t, f))
+		if (c->cue[0] == '@' ? !feature_matches(c->cue, c->intent, f)
+				     : !c->usable || !pattern_matches(&c->p, t))
 			continue;
 		if ((s = slot(ty, c->intent)))
 			*s += c->weight;
