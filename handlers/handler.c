@@ -73,6 +73,10 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	 * an officer's number is checked for one, before it is stored for good. */
 	if (!rq.route.officer_only && (r = officers_forget_stray_pin(env->db, msg)) < 0)
 		goto out;
+	/* A slot offered instead of the time asked waits for this message:
+	 * "CO" takes it; anything else drops the offer and goes on. */
+	if ((r = appointments_offer_reply(&rq, res, &taken)) < 0 || taken)
+		goto out;
 	/* An open SMS menu or self-check takes its answers ("1", "0", "00",
 	 * an income, "khong") and MENU opens one, before the table below:
 	 * dialog.h says exactly which messages it takes. */
