@@ -144,13 +144,19 @@ $(FUZZ_REPLAY): $(TOBJ_DIR)/unit/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuz
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -MF $@.d \
 		-DFUZZ_NAME=\"$*\" -o $@ tests/fuzz/replay.c $< $(TLIB_A) $(CMOCKA_LIBS) $(LINK_LIBS)
 
+# The understanding measured on the labelled message sets (tests/accuracy/).
+$(TOBJ_DIR)/bin/accuracy: tests/accuracy/accuracy.c $(TLIB_A) | pkgcheck
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(TLIB_A) \
+		$(LINK_LIBS)
+
 # The send-capture shim (LD_PRELOAD): tests and benchmarks see what reached libgammu.
 $(TOBJ_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
 
 TEST_BINS := $(TOBJ_DIR)/bin/gatewayd $(TOBJ_DIR)/bin/gatewayctl $(UNIT_BIN) \
-	$(TOBJ_DIR)/lib/sendcapture.so $(FUZZ_REPLAY)
+	$(TOBJ_DIR)/lib/sendcapture.so $(FUZZ_REPLAY) $(TOBJ_DIR)/bin/accuracy
 
 test-bins: $(TEST_BINS)
 
