@@ -26,6 +26,8 @@ static const struct {
 } dispatch[] = {
 	{ "policy", policy_handle },
 	{ "help", commands_help },
+	{ "noise", commands_noise },
+	{ "unknown", commands_unknown },
 	{ "stop", commands_stop },
 	{ "start", commands_start },
 	{ "preference", commands_preference },

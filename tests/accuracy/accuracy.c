@@ -12,17 +12,19 @@
  *   job offer   rows whose expected value is a job id: the application's
  *               job (job_apply), or among the offers listed (job_list)
  *   job filters job_list rows labelled key=value: place/area/country,
- *               type, gender, age as read (simulate --json "filters"); a
- *               key the gateway has no filter for (shuttle) is a miss
+ *               type (each kind labelled among those read), gender, age
+ *               as read (simulate --json "filters"); a key the gateway
+ *               has no filter for (shuttle, wage) is a miss
  *   action      appointment rows: book / move / cancel / list
  *   dates       appointment rows: date and time both as labelled (empty =
  *               none), with the intent right
  * The old set has no date columns: --dates FILE (text, action, date, time)
  * gives them. --min intent=0.95,program=0.9,job=0.88,dates=0.9 makes the
  * exit status 1 when a share is below its minimum. -v prints each miss
- * with the reply.
+ * with the reply; -x also the cues that fired and the programme scores
+ * (intent_explain, progsearch_explain), to trace a miss to its data.
  *
- * Usage: accuracy [-v] --at 'YYYY-MM-DD HH:MM' [--dates FILE] [--min SPEC]
+ * Usage: accuracy [-v] [-x] --at 'YYYY-MM-DD HH:MM' [--dates FILE] [--min SPEC]
  *                 [--data DIR] SET.tsv
  */
 #include <errno.h>
@@ -43,7 +45,10 @@
 #include "handlers/dialog/dialog_data.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/handler.h"
+#include "handlers/understand/intent.h"
 #include "handlers/understand/lexicon.h"
+#include "handlers/understand/progsearch.h"
+#include "handlers/vi/normalize.h"
 #include "handlers/vi/textfold.h"
 
 #define LINE_MAX_LEN 8192
@@ -72,7 +77,7 @@ struct report {
 
 struct opts {
 	const char *set, *at, *dates, *min, *data;
-	int verbose;
+	int verbose, explain;
 };
 
 /* ---- reading sets ---- */
@@ -248,7 +253,10 @@ static void folded(const char *s, char *out, size_t sz)
 	buf_release(&b);
 }
 
-/* The type bits of a label value ("lam tai nha/ban thoi gian": any). */
+/* Does the label's type ("lam tai nha/ban thoi gian": any of them) agree
+ * with the types read? Every kind of work it names must have been read;
+ * more read from the sender's words ("cong nhan may": may and cong nhan)
+ * still agree. */
 static int type_agrees(const char *label, const char *ours)
 {
 	unsigned got = 0;
@@ -267,7 +275,7 @@ static int type_agrees(const char *label, const char *ours)
 
 		snprintf(w, sizeof(w), "%.*s", (int)k, p);
 		want = jobs_filter_type_named(w);
-		if ((want && want == got) || (!want && !strcmp(w, ours)))
+		if ((want && (want & got) == want) || (!want && !strcmp(w, ours)))
 			return 1;
 		p += k + (p[k] == '/');
 	}
@@ -322,12 +330,38 @@ static int job_listed(json_t *extra, const char *id)
 	return 0;
 }
 
-static void miss(const struct opts *o, const char *what, const char *want, const char *got,
-		 const char *text, const struct handler_result *res)
+/* The cues and programme scores behind the answer to text. */
+static void explain(struct db *db, const char *text)
+{
+	struct intent_features f;
+	struct progsearch_hit hit;
+	struct buf norm, why;
+
+	memset(&f, 0, sizeof(f));
+	buf_init(&norm, 4 * NORMALIZE_INPUT_MAX);
+	buf_init(&why, 16384);
+	if (normalize_text(&norm, text, strlen(text)) == 0) {
+		f.english = normalize_is_english(norm.data);
+		if (progsearch_named(db, norm.data, NULL, &hit) == 0) {
+			f.names_program = hit.named;
+			f.program_strong = hit.covered >= PROGSEARCH_STRONG;
+		}
+		if (intent_explain(db, norm.data, &f, &why) == 0 &&
+		    progsearch_explain(db, norm.data, NULL, &why) == 0)
+			printf("       norm: %s\n%s", norm.data, why.data);
+	}
+	buf_release(&norm);
+	buf_release(&why);
+}
+
+static void miss(struct db *db, const struct opts *o, const char *what, const char *want,
+		 const char *got, const char *text, const struct handler_result *res)
 {
 	printf("  miss %-8s want %-22s got %-22s | %s\n", what, want, got, text);
-	if (o->verbose && res->nout)
+	if ((o->verbose || o->explain) && res->nout)
 		printf("       reply: %.200s\n", res->out[0].text);
+	if (o->explain)
+		explain(db, text);
 }
 
 static void score_row(struct db *db, const struct opts *o, const struct row *r,
@@ -347,7 +381,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 	rp->intent.ok += !strcmp(want, got);
 	rp->confusion[intent_slot(rp, want)][intent_slot(rp, got)]++;
 	if (strcmp(want, got))
-		miss(o, "intent", want, got, text, res);
+		miss(db, o, "intent", want, got, text, res);
 	for (size_t i = 0; i < res->nout; i++)
 		if (reply_measure(res->out[i].text, &parts, &ucs2) == 0 && parts > 3)
 			rp->over_budget++;
@@ -356,7 +390,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 		if (one_of(exp, res->ref))
 			rp->program.ok++;
 		else
-			miss(o, "program", exp, *res->ref ? res->ref : "-", text, res);
+			miss(db, o, "program", exp, *res->ref ? res->ref : "-", text, res);
 	}
 	if (!strncmp(exp, "JOB-", 4)) {
 		int ok = !strcmp(want, "job_apply") ? !strcmp(exp, res->ref)
@@ -365,7 +399,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 		rp->job.n++;
 		rp->job.ok += ok;
 		if (!ok)
-			miss(o, "job", exp, *res->ref ? res->ref : "-", text, res);
+			miss(db, o, "job", exp, *res->ref ? res->ref : "-", text, res);
 	} else if (!strcmp(want, "job_list")) {
 		int ok = !strcmp(got, "job_list") &&
 			 filters_agree(exp, res->extra ? json_object_get(res->extra, "filters") : NULL);
@@ -375,7 +409,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 		rp->filters.n++;
 		rp->filters.ok += ok;
 		if (!ok)
-			miss(o, "filters", *exp ? exp : "-", f ? f : "-", text, res);
+			miss(db, o, "filters", *exp ? exp : "-", f ? f : "-", text, res);
 		free(f);
 	}
 	if (strcmp(want, "appointment") != 0)
@@ -390,7 +424,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 		if (!strcmp(jstr(res->extra, "action"), act))
 			rp->action.ok++;
 		else
-			miss(o, "action", act, jstr(res->extra, "action"), text, res);
+			miss(db, o, "action", act, jstr(res->extra, "action"), text, res);
 		rp->dates.n++;
 		rp->dates.ok += ok;
 		snprintf(wd, sizeof(wd), "%s %s", *FIELD(d, C_DATE) ? FIELD(d, C_DATE) : "-",
@@ -398,7 +432,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 		snprintf(gd, sizeof(gd), "%s %s", *jstr(res->extra, "date") ? jstr(res->extra, "date") : "-",
 			 *jstr(res->extra, "time") ? jstr(res->extra, "time") : "-");
 		if (!ok)
-			miss(o, "when", wd, gd, text, res);
+			miss(db, o, "when", wd, gd, text, res);
 	}
 }
 
@@ -473,6 +507,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 		if (!strcmp(argv[i], "-v"))
 			o->verbose = 1;
+		else if (!strcmp(argv[i], "-x"))
+			o->explain = 1;
 		else if (!strcmp(argv[i], "--at"))
 			dst = &o->at;
 		else if (!strcmp(argv[i], "--dates"))
@@ -507,7 +543,7 @@ int main(int argc, char **argv)
 	log_setup("accuracy", LOG_LVL_ERROR, 0, 0);
 	settings_defaults(&cfg);
 	if (parse_args(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: accuracy [-v] --at 'YYYY-MM-DD HH:MM' [--dates FILE]"
+		fprintf(stderr, "usage: accuracy [-v] [-x] --at 'YYYY-MM-DD HH:MM' [--dates FILE]"
 				" [--min SPEC] [--data DIR] SET.tsv\n");
 		return 2;
 	}

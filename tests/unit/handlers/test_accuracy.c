@@ -123,7 +123,7 @@ static int code_matches(const char *expected, const char *got)
 static void explain(struct db *db, const char *text)
 {
 	struct buf norm, why;
-	struct intent_features f = { NULL, 0, 0, 0 };
+	struct intent_features f = { .command_intent = NULL };
 	struct progsearch_hit hit;
 
 	buf_init(&norm, 4 * NORMALIZE_INPUT_MAX);
