@@ -389,6 +389,35 @@ out:
 	return r;
 }
 
+/* A time without a day ("luc 3 gio chieu", "10h45") is its next
+ * occurrence within office hours: today while it is still ahead, else the
+ * next open day that has it. When no day has it (19:00) it is the next
+ * such clock time, which the booking then refuses as off hours. */
+static int day_of_time(struct ctx *c, struct datetime_vi *when)
+{
+	int minute = when->hour * 60 + when->minute, r;
+	struct calendar_settings cs;
+	struct calendar_day d;
+	int64_t day = c->today + (minute < c->now_min);
+
+	if ((r = calendar_settings_get(c->db, &cs)) < 0)
+		goto out;
+	for (int64_t k = c->today; k <= c->today + cs.horizon_days; k++) {
+		if ((r = calendar_day_get(c->db, k, &d)) < 0)
+			goto out;
+		if (!calendar_is_open(&d) || calendar_slot_of(&d, cs.slot_minutes, minute) < 0 ||
+		    (k == c->today && minute < c->now_min + APPOINTMENTS_LEAD_MIN))
+			continue;
+		day = k;
+		break;
+	}
+	calendar_date(day, &when->year, &when->month, &when->day);
+	when->weekday = calendar_weekday(day);
+	when->has_date = 1;
+out:
+	return r;
+}
+
 /* Move appointment id to (dayno, minute), a slot start, and tell the
  * household and the officer; lunar: the new day was given as a lunar one. */
 static int move_to(struct ctx *c, int64_t id, int64_t dayno, int minute, int lunar, int part)
@@ -422,7 +451,9 @@ out:
 	return r;
 }
 
-static int do_move(struct ctx *c, const struct appointments_ask *a)
+/* do_move; a time alone (understood as its appointment's day, or with
+ * none as its next occurrence) is written back into a->when for the facts. */
+static int do_move(struct ctx *c, struct appointments_ask *a)
 {
 	enum appointments_verdict v = APPOINTMENTS_OK;
 	struct appointments_ask wish = *a;
@@ -437,6 +468,9 @@ static int do_move(struct ctx *c, const struct appointments_ask *a)
 	if ((r = pick_live(c, a, &appt, &n)) < 0)
 		goto out;
 	if (n == 0) { /* nothing to move: say so, whatever day was named */
+		if (!a->when.has_date && a->when.has_time && !a->date_error &&
+		    (r = day_of_time(c, &a->when)) < 0)
+			goto out;
 		wish.when.has_date = 0;
 		r = do_list(c, &wish);
 		goto out;
@@ -448,6 +482,7 @@ static int do_move(struct ctx *c, const struct appointments_ask *a)
 		calendar_date(dayno, &wish.when.year, &wish.when.month, &wish.when.day);
 		wish.when.has_date = 1;
 		wish.when.lunar = appt.lunar;
+		a->when = wish.when;
 	}
 	if (wish.date_error || !wish.when.has_date) {
 		target_without_date(c, &wish, &dayno, &minute);
@@ -490,35 +525,6 @@ static void ctx_init(struct ctx *c, const struct handler_req *rq, struct handler
 	c->now = rq->msg->at;
 	c->english = request_english(rq);
 	calendar_local_day(c->now, c->cfg->office.utc_offset_min, &c->today, &c->now_min);
-}
-
-/* A time without a day ("luc 3 gio chieu", "10h45") is its next
- * occurrence within office hours: today while it is still ahead, else the
- * next open day that has it. When no day has it (19:00) it is the next
- * such clock time, which the booking then refuses as off hours. */
-static int day_of_time(struct ctx *c, struct datetime_vi *when)
-{
-	int minute = when->hour * 60 + when->minute, r;
-	struct calendar_settings cs;
-	struct calendar_day d;
-	int64_t day = c->today + (minute < c->now_min);
-
-	if ((r = calendar_settings_get(c->db, &cs)) < 0)
-		goto out;
-	for (int64_t k = c->today; k <= c->today + cs.horizon_days; k++) {
-		if ((r = calendar_day_get(c->db, k, &d)) < 0)
-			goto out;
-		if (!calendar_is_open(&d) || calendar_slot_of(&d, cs.slot_minutes, minute) < 0 ||
-		    (k == c->today && minute < c->now_min + APPOINTMENTS_LEAD_MIN))
-			continue;
-		day = k;
-		break;
-	}
-	calendar_date(day, &when->year, &when->month, &when->day);
-	when->weekday = calendar_weekday(day);
-	when->has_date = 1;
-out:
-	return r;
 }
 
 int appointments_handle(const struct handler_req *rq, struct handler_result *res)

@@ -20,7 +20,8 @@
  *               none), with the intent right
  * The old set has no date columns: --dates FILE (text, action, date, time)
  * gives them. --min intent=0.95,program=0.9,job=0.88,dates=0.9 makes the
- * exit status 1 when a share is below its minimum. -v prints each miss
+ * exit status 1 when a share is below its minimum, or a reply is longer
+ * than sms.max_parts. -v prints each miss
  * with the reply; -x also the cues that fired and the programme scores
  * (intent_explain, progsearch_explain), to trace a miss to its data.
  *
@@ -69,7 +70,7 @@ struct score {
 
 struct report {
 	struct score intent, program, job, filters, action, dates;
-	int over_budget;
+	int over_budget, max_parts; /* replies longer than sms.max_parts */
 	char names[MAX_INTENTS][32];
 	int nnames;
 	int confusion[MAX_INTENTS][MAX_INTENTS];
@@ -383,7 +384,7 @@ static void score_row(struct db *db, const struct opts *o, const struct row *r,
 	if (strcmp(want, got))
 		miss(db, o, "intent", want, got, text, res);
 	for (size_t i = 0; i < res->nout; i++)
-		if (reply_measure(res->out[i].text, &parts, &ucs2) == 0 && parts > 3)
+		if (reply_measure(res->out[i].text, &parts, &ucs2) == 0 && parts > rp->max_parts)
 			rp->over_budget++;
 	if (names_programs(db, exp)) {
 		rp->program.n++;
@@ -485,7 +486,7 @@ static void print_report(const struct opts *o, int n, const struct report *rp)
 	line("job filters", &rp->filters);
 	line("appointment action", &rp->action);
 	line("dates and times", &rp->dates);
-	printf("%-26s %4d\n", "replies over 3 parts", rp->over_budget);
+	printf("%-26s %4d\n", "replies over sms.max_parts", rp->over_budget);
 	printf("confusion (rows: label, columns: answer)\n%-12s", "");
 	for (int j = 0; j < rp->nnames; j++)
 		printf(" %6.6s", rp->names[j]);
@@ -552,6 +553,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (!mkdtemp(dir) || !(db = open_db(dir, o.data)))
 		goto out;
+	rp.max_parts = cfg.sms.max_parts;
 	for (int i = 0; i < n; i++)
 		noise |= !strcmp(FIELD(&rows[i], C_INTENT), "noise");
 	for (int i = 0; i < n; i++) {
@@ -576,7 +578,7 @@ int main(int argc, char **argv)
 		handler_result_release(&res);
 	}
 	print_report(&o, n, &rp);
-	rc = below_min(o.min, &rp);
+	rc = below_min(o.min, &rp) || (o.min && rp.over_budget);
 out:
 	db_close(db);
 	for (const char *const *s = (const char *const[]){ "gw.db", "gw.db-wal", "gw.db-shm", NULL };
