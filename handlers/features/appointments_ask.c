@@ -33,6 +33,7 @@ static int has_any(const char *text, const char *const *phrases)
 }
 
 static const char *const cancel_cues[] = { "huy hen", "huy lich", "huy lich hen", "bo hen",
+					   "bo cai hen", "khoi hen", "thoi hen", "huy cai hen",
 					   "cancel", NULL };
 static const char *const move_cues[] = { "doi hen", "doi lich", "doi sang", "doi ngay", "doi gio",
 					 "doi lai", "chuyen lich", "chuyen hen", "chuyen sang",
@@ -44,7 +45,9 @@ static const char *const list_cues[] = { "xac nhan hen", "xac nhan lich", "lich 
 					 "lich cua toi", "lich cua em", "xem lich", "kiem tra lich",
 					 "xem hen", "chua thay", "chua co ai", "dat lich roi",
 					 "dat hen roi", "da dat lich", "da dat hen", "my appointment",
-					 "my appointments", NULL };
+					 "my appointments", "co hen ngay nao", "hen ngay nao",
+					 "co hen luc may gio", "hen luc may gio", "lich hen cua minh",
+					 "lich hen cua em", "lich hen cua toi", NULL };
 
 static enum appointments_action action_of(const char *command, const char *args)
 {
@@ -56,7 +59,8 @@ static enum appointments_action action_of(const char *command, const char *args)
 	else if (strcmp(command, "DOI HEN") == 0)
 		a = APPOINTMENTS_MOVE;
 	else if (*command) /* HEN and its aliases: alone (or "xem") it lists */
-		a = *args == '\0' || (strlen(args) < 12 && has_any(args, show_words))
+		a = *args == '\0' || (strlen(args) < 12 && has_any(args, show_words)) ||
+		    !strncmp(args, "cua ", 4) /* "lich hen cua minh" */
 			? APPOINTMENTS_LIST : APPOINTMENTS_BOOK;
 	else if (has_any(args, cancel_cues))
 		a = APPOINTMENTS_CANCEL;
@@ -161,6 +165,32 @@ static void keep_topic(const char *text, size_t from, size_t to, char *topic, si
 	topic[n] = '\0';
 }
 
+/* A move names the old day, then the new one after "sang", "qua" or
+ * "den" ("doi hen tu mai sang thu 6", "DOI HEN 10/12 sang 14/12 9h30"):
+ * when the words after such a connective hold a date of their own, and
+ * the date read from the whole text comes before it, they are the new
+ * day. 1 and *w (spans in text) when they are. */
+static int moved_to(const char *text, const struct datetime_vi_now *now, struct datetime_vi *w)
+{
+	static const char *const links[] = { "sang", "qua", "den", NULL };
+	struct datetime_vi tail;
+	const char *why = NULL;
+
+	for (const char *const *l = links; *l; l++)
+		for (const char *p = find_phrase(text, *l); p; p = find_phrase(p + 1, *l)) {
+			size_t at = (size_t)(p - text) + strlen(*l);
+
+			if (!w->has_date || w->span_start >= at ||
+			    datetime_vi_parse(text + at, now, &tail, &why) < 0 || !tail.has_date)
+				continue;
+			tail.span_start += at;
+			tail.span_end += at;
+			*w = tail;
+			return 1;
+		}
+	return 0;
+}
+
 int appointments_understand(const char *command, const char *args,
 			    const struct datetime_vi_now *now, struct appointments_ask *out)
 {
@@ -182,6 +212,8 @@ int appointments_understand(const char *command, const char *args,
 	} else if (r < 0) {
 		goto out;
 	}
+	if (a.action == APPOINTMENTS_MOVE && !a.date_error)
+		moved_to(text.data, now, &a.when);
 	from = a.when.span_start;
 	to = a.when.span_end;
 	if (!a.when.has_date && (week = find_phrase(text.data, "tuan sau")) == NULL)

@@ -475,7 +475,7 @@ static const char *const area_markers[] = { "o", "tai", "xa", "huyen", "phuong",
 /* Words that end a place named after a marker ("o dai loan co khong"). */
 static const char *const area_stops[] = { "co", "khong", "nao", "gi", "a", "nhe", "vay", "ha",
 					  "di", "lam", "viec", "tuyen", "cho", "de", "thi", "ma",
-					  "nua", "luon", "duoc", "nha", NULL };
+					  "nua", "luon", "duoc", "nha", "dau", NULL };
 
 /* Countries households name for work abroad, as the offers' place keys
  * ("Lam viec tai Nhat Ban"). A short name counts only after a verb of
@@ -514,7 +514,8 @@ static int area_after_marker(struct toks *t, struct jobs_filter *f)
 	buf_init(&b, sizeof(f->area) - 1);
 	for (int i = 0; i + 1 < t->n && !b.len && r == 0; i++) {
 		/* "tai nha", "o nha": at home, not a place */
-		if (t->used[i] || !in_words(t->w[i], area_markers) || !strcmp(t->w[i + 1], "nha"))
+		if (t->used[i] || !in_words(t->w[i], area_markers) || !strcmp(t->w[i + 1], "nha") ||
+		    !strcmp(t->w[i + 1], "dau")) /* "o dau": where, no place */
 			continue;
 		for (int j = i + 1; j < t->n && j <= i + 4 && !t->used[j] && !is_number(t->w[j]) &&
 				    !in_words(t->w[j], area_stops); j++) {

@@ -8,6 +8,8 @@
 #include "handlers/core/handler_result.h"
 #include "handlers/core/reply.h"
 #include "handlers/core/request.h"
+#include "handlers/vi/numword_vi.h"
+#include "handlers/vi/vitok.h"
 
 #define REFERRALS_TEXT_MAX 4096
 #define REFERRALS_CHOICES 4 /* offers named when a text fits several */
@@ -220,49 +222,38 @@ out:
 	return r;
 }
 
-/* A job number in the text: right after the command, or after "so" /
- * "viec" / "job" ("ung tuyen viec so 6"); not an age or an amount. */
+/* A job number in the text: right after the command, or after "so",
+ * "viec", "job", "vp" or "#" ("ung tuyen viec so 6", "ut vp005"), in
+ * digits or, after "so"/"viec", in words ("viec so muoi ba"); not an age
+ * or an amount. */
 static int64_t number_in(const char *norm)
 {
 	static const char *const units[] = { "tuoi", "t", "tr", "trieu", "k", "nghin", "nam", NULL };
-	const char *p = norm, *prev = "";
-	size_t prevlen = 0;
-	int first = 1;
+	static const char *const before[] = { "so", "viec", "job", "vp", "#", NULL };
+	struct vitok *t = NULL;
+	size_t n = 0, len = 0;
+	int64_t found = 0;
+	int v = 0;
 
-	while (*p) {
-		size_t n = 0;
-		int digits = 1;
+	if (vitok_split(norm, strlen(norm), &t, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		int after = 0, unit = 0;
 
-		while (*p == ' ')
-			p++;
-		for (; p[n] && p[n] != ' '; n++)
-			if (p[n] < '0' || p[n] > '9')
-				digits = 0;
-		if (!n)
-			break;
-		if (digits && n <= 9) {
-			const char *q = p + n;
-			size_t un = 0;
-			int unit = 0;
-
-			while (*q == ' ')
-				q++;
-			while (q[un] && q[un] != ' ')
-				un++;
-			for (const char *const *u = units; *u && !unit; u++)
-				unit = un == strlen(*u) && strncmp(q, *u, un) == 0;
-			if (!unit && (first || (prevlen == 2 && strncmp(prev, "so", 2) == 0) ||
-				      (prevlen == 4 && strncmp(prev, "viec", 4) == 0) ||
-				      (prevlen == 3 && strncmp(prev, "job", 3) == 0) ||
-				      (prevlen == 1 && *prev == '#')))
-				return strtoll(p, NULL, 10);
-		}
-		prev = p;
-		prevlen = n;
-		first = 0;
-		p += n;
+		for (const char *const *b = before; *b && i > 0 && !after; b++)
+			after = vitok_is_word(&t[i - 1], norm, *b) ||
+				(**b == '#' && vitok_is_punct_in(&t[i - 1], norm, "#"));
+		for (const char *const *u = units; *u && i + 1 < n && !unit; u++)
+			unit = vitok_is_word(&t[i + 1], norm, *u);
+		if (t[i].kind == VITOK_NUM && t[i].val > 0 && !unit && (i == 0 || after))
+			found = t[i].val;
+		else if (t[i].kind == VITOK_WORD && i > 0 && (vitok_is_word(&t[i - 1], norm, "so") ||
+							       vitok_is_word(&t[i - 1], norm, "viec")) &&
+			 numword_vi_read(norm, t, n, i, &v, &len))
+			found = v;
 	}
-	return 0;
+	free(t);
+	return found;
 }
 
 /* Words that say nothing about which offer: who asks, and how. */

@@ -518,6 +518,15 @@ int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
 		for (size_t i = 0; i < nc; i++)
 			if (cs[i].kind == DATETIME_VI_SCAN_DATE && !cs[i].y)
 				cs[i].cal = DATETIME_VI_SCAN_LUNAR;
+	/* "ra gieng, mung 6": a day alone is in the first lunar month */
+	if (datetime_vi_scan_new_year(c.s, c.t, c.n))
+		for (size_t i = 0; i < nc; i++)
+			if (cs[i].kind == DATETIME_VI_SCAN_DATE && cs[i].m == 0 && !cs[i].m_rel &&
+			    !cs[i].y) {
+				cs[i].m = 1;
+				if (cs[i].cal == DATETIME_VI_SCAN_SOLAR)
+					cs[i].cal = DATETIME_VI_SCAN_LUNAR_WORD;
+			}
 	if ((r = resolve(&c, cs, nc, &res, &reason)) < 0)
 		goto out;
 	*out = res;

@@ -20,7 +20,9 @@
  *             such day on or after the arrival; "ram", "tet" and the month
  *             names gieng / chap are lunar without the marker too, unless
  *             a weekday beside the date fits only the solar reading; "thang
- *             mot" is January, or in the lunar year the eleventh month
+ *             mot" is January, or in the lunar year the eleventh month; a
+ *             day without a month next to "tet" / "ra gieng" is in the
+ *             first lunar month
  *   times     8h  8h30  8h30p  8g30  8 gio  8 gio 30 [phut]  8 gio ruoi
  *             8 gio kem 15  14:30  luc 8  3 tieng chieu  each optionally
  *             followed by [buoi] sang / trua / chieu / toi / dem;

@@ -40,6 +40,7 @@ static const char *const *const w_sang_before = datetime_vi_words_sang_before;
 static const char *const *const w_chieu_after = datetime_vi_words_chieu_after;
 static const char *const *const w_chieu_before = datetime_vi_words_chieu_before;
 static const char *const *const w_gap = datetime_vi_words_gap;
+static const char *const w_week_fill[] = { "nhe", "nha", "a", "vao", "ngay", NULL };
 
 /* ---- tokens ---- */
 
@@ -259,7 +260,9 @@ static size_t month_after(const struct ctx *c, size_t i, struct datetime_vi_scan
 		k->cal = DATETIME_VI_SCAN_LUNAR_WORD;
 	} else if (w_is(c, i + 1, "tu")) { /* thang tu: April */
 		k->m = 4;
-	} else if (numword_vi_read(c->s, c->t, c->n, i + 1, &v, &len) && v >= 1 && v <= 12) {
+	} else if (numword_vi_read(c->s, c->t, c->n, i + 1, &v, &len) &&
+		   (v <= 12 || numword_vi_read(c->s, c->t, i + 2, i + 1, &v, &len)) && v >= 1 &&
+		   v <= 12) { /* "thang hai tu ...": February, then "tu" */
 		k->m = v;
 		k->m_mot = len == 1 && v == 1; /* "thang mot" */
 	} else {
@@ -492,6 +495,9 @@ static size_t m_weekday(const struct ctx *c, size_t i, struct datetime_vi_scan_c
 			pre = DATETIME_VI_SCAN_WEEK_AFTER; /* "tuan sau nua" */
 			j++;
 		}
+		/* "tuan sau nhe, thu ba": a particle or a comma between */
+		for (int f = 0; f < 2 && (p_in(c, j, ",.;") || w_in(c, j, w_week_fill)); f++)
+			j++;
 	}
 	if ((wd = weekday_at(c, j, &len)) < 0)
 		return 0;
@@ -548,8 +554,11 @@ static size_t m_time(const struct ctx *c, size_t i, struct datetime_vi_scan_cand
 	spaced_gio = w_is(c, e, "gio") || (w_is(c, e, "h") && !glued(c, e)) ||
 		     (w_is(c, e, "tieng") && (prefixed || part_of(c, e + 1) ||
 					     (w_is(c, e + 1, "buoi") && part_of(c, e + 2))));
-	if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2) &&
-	    c->t[e + 1].ndig == 2) {
+	if (w_is(c, e, "ruoi") && h >= 1 && h <= 12 && (prefixed || part_of(c, e + 1))) {
+		mi = 30; /* "7 ruoi sang": the half hour, "gio" left unsaid */
+		e++;
+	} else if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2) &&
+		   c->t[e + 1].ndig == 2) {
 		mi = (int)c->t[e + 1].val;
 		e += 2;
 		if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2))
@@ -729,6 +738,16 @@ int datetime_vi_scan_lunar_said(const char *s, const struct vitok *t, size_t n)
 		if (lunar_marker(&c, i))
 			return 1;
 	}
+	return 0;
+}
+
+int datetime_vi_scan_new_year(const char *s, const struct vitok *t, size_t n)
+{
+	struct ctx c = { s, t, n, 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (w_is(&c, i, "tet") || w_is(&c, i, "gieng"))
+			return 1;
 	return 0;
 }
 

@@ -81,6 +81,11 @@ size_t datetime_vi_scan(const char *s, const struct vitok *t, size_t n,
  * "(AL)", "lich am"), not only next to one. */
 int datetime_vi_scan_lunar_said(const char *s, const struct vitok *t, size_t n);
 
+/* 1 when the text speaks of the lunar new year ("tet", "ra gieng"): a day
+ * without its month is then in the first lunar month ("ra gieng, mung 6
+ * am"). */
+int datetime_vi_scan_new_year(const char *s, const struct vitok *t, size_t n);
+
 /* 1 when at most three tokens, each punctuation or a connector word
  * ("ngay", "la", "tuc", "vao", ...), stand between candidates a and b of
  * one scan of t[0..n), as in "thu 4 (3/12)" or "mai, ngay 3/12": then

@@ -36,7 +36,7 @@ const char *const datetime_vi_words_name_before_mai[] = {
 	"chi", "co", "em", "anh", "ba", "ong", "di", "thim", "ban", "ten", "hoa", "be",
 	"chau", "cu", "bac", "me", "ma", "thi", "van", "ngoc", "thanh", "xuan", "tuyet",
 	"dao", "nguyen", "tran", "le", "pham", "hoang", "vu", "vo", "dang", "bui", "ly",
-	"mai", "cay", "canh", NULL
+	"mai", "cay", "canh", "la", NULL
 };
 
 /* Verbs of coming before a clause-final "mot" (mốt): "qua mot", "hen mot". */

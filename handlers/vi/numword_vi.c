@@ -59,6 +59,13 @@ int numword_vi_read(const char *s, const struct vitok *t, size_t n, size_t i, in
 		if (v >= 2 && is_word(s, t, n, j, "muoi")) { /* "hai muoi" */
 			v *= 10;
 			j++;
+		} else if (v >= 2 && (is_word(s, t, n, j, "mot") || is_word(s, t, n, j, "tu") ||
+				      is_word(s, t, n, j, "lam")) &&
+			   !(j + 1 < n && t[j + 1].kind == VITOK_NUM) &&
+			   unit_of(s, t, n, j + 1, 0) < 0) {
+			/* "hai tu" (24), "ba mot" (31): the ten left unsaid; not
+			 * "ngay hai tu 8h" (from 8 o'clock) */
+			v *= 10;
 		} else {
 			goto done;
 		}

@@ -6,7 +6,8 @@
  *   units   khong 0, mot 1, hai 2, ba 3, bon 4, nam 5, sau 6, bay 7, tam 8,
  *           chin 9 ("tu" 4, "lam" 5 and "mot" 1 only after a ten:
  *           "hai muoi tu" 24, "muoi lam" 15, "hai muoi mot" 21)
- *   tens    muoi 10, "muoi hai" 12, "hai muoi" 20, "ba muoi mot" 31
+ *   tens    muoi 10, "muoi hai" 12, "hai muoi" 20, "ba muoi mot" 31, and
+ *           the ten left unsaid before mot/tu/lam: "hai tu" 24, "ba mot" 31
  *
  * Most of these words are also ordinary words (ba = father, nam = year,
  * sau = after, bay gio = now, mot = one or mốt = the day after tomorrow),
