@@ -1,12 +1,12 @@
 /* appointments_offer.c - see appointments_offer.h. */
 #include "handlers/features/appointments_offer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/gw_err.h"
 #include "handlers/features/calendar.h"
-
-#define WORD_MAX 16
+#include "handlers/vi/vitok.h"
 
 int appointments_offer_save(struct db *db, const char *phone, const struct appointments_offer *o,
 			    time_t now)
@@ -69,10 +69,10 @@ int appointments_offer_drop(struct db *db, const char *phone)
 	return db_run(db, "DELETE FROM appointment_offers WHERE phone = ?", DB_ARGS(DB_TEXT(phone)));
 }
 
-static int word_in(const char *w, size_t n, const char *const *list)
+static int word_of(const struct vitok *t, const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+		if (vitok_is_word(t, s, *list))
 			return 1;
 	return 0;
 }
@@ -85,29 +85,24 @@ enum appointments_answer appointments_offer_answer(const char *norm)
 	static const char *const no[] = { "khong", "thoi", "no", NULL };
 	static const char *const particles[] = { "a", "nhe", "nha", "nhen", "em", "anh", "chi",
 						 "ad", "oi", "vay", "roi", "di", "ha", "ban", "can", "bo",
-						 "xa", "!", ".", "?", ",", NULL };
+						 "xa", NULL };
 	int yeses = 0, noes = 0, other = 0;
-	const char *p = norm;
+	struct vitok *t = NULL;
+	size_t n = 0;
 
-	while (*p) {
-		size_t n = 0;
-
-		while (*p == ' ')
-			p++;
-		while (p[n] && p[n] != ' ')
-			n++;
-		if (!n)
-			break;
-		if (n > WORD_MAX)
-			other++;
-		else if (word_in(p, n, no))
+	if (vitok_split(norm, strlen(norm), &t, &n) < 0)
+		return APPOINTMENTS_ANSWER_OTHER;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].kind == VITOK_PUNCT) /* "co a!", "ok 👍" */
+			continue;
+		if (word_of(&t[i], norm, no))
 			noes++;
-		else if (word_in(p, n, yes))
+		else if (word_of(&t[i], norm, yes))
 			yeses++;
-		else if (!word_in(p, n, particles))
+		else if (!word_of(&t[i], norm, particles))
 			other++;
-		p += n;
 	}
+	free(t);
 	if (other || (!yeses && !noes))
 		return APPOINTMENTS_ANSWER_OTHER;
 	return noes ? APPOINTMENTS_ANSWER_NO : APPOINTMENTS_ANSWER_YES;

@@ -7,7 +7,8 @@
  *   sms_done(&s);
  *
  * The message is handled in its own transaction (committed), as the
- * pipeline does. Include after <cmocka.h>.
+ * pipeline does. sms_fx_open/sms_fx_close make a cmocka setup and
+ * teardown around a fresh database. Include after <cmocka.h>.
  */
 #ifndef GW_TEST_SMS_H
 #define GW_TEST_SMS_H
@@ -18,10 +19,44 @@
 
 #include <jansson.h>
 
+#include "tests/unit/fixture.h"
+
 #include "common/db.h"
 #include "config/settings.h"
 #include "handlers/features/calendar.h"
 #include "handlers/handler.h"
+
+/* A test's state: a fresh database with the shipped data, the default
+ * settings, and a counter for new phones. */
+struct sms_fx {
+	struct fixture fx;
+	struct db *db;
+	struct gw_settings cfg;
+	int phones;
+};
+
+/* For a cmocka setup: *state gets a new sms_fx (name: the folder's prefix;
+ * load: FIXTURE_* as fixture_open). */
+static inline int sms_fx_open(void **state, const char *name, unsigned load)
+{
+	struct sms_fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->db = fixture_open(&f->fx, name, 5000, load);
+	settings_defaults(&f->cfg);
+	*state = f;
+	return 0;
+}
+
+static inline int sms_fx_close(void **state)
+{
+	struct sms_fx *f = *state;
+
+	fixture_close(&f->fx, f->db);
+	free(f);
+	return 0;
+}
 
 struct sms {
 	struct handler_result res;

@@ -27,32 +27,17 @@
 #define HOUSEHOLD "+84912000001"
 #define NOW sms_at(2026, 12, 7, 9, 0)
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-	struct gw_settings cfg;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwasked", 5000, FIXTURE_LEXICON | FIXTURE_PROGRAMS);
-	settings_defaults(&f->cfg);
-	*state = f;
-	return 0;
+	return sms_fx_open(state, "gwasked", FIXTURE_LEXICON | FIXTURE_PROGRAMS);
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
+	return sms_fx_close(state);
 }
 
-static int64_t count(struct fx *f, const char *sql)
+static int64_t count(struct sms_fx *f, const char *sql)
 {
 	int64_t n = -1;
 
@@ -61,7 +46,7 @@ static int64_t count(struct fx *f, const char *sql)
 }
 
 /* Send text, check the outcome and that the reply holds want. */
-static void expect(struct fx *f, const char *text, const char *outcome, const char *want)
+static void expect(struct sms_fx *f, const char *text, const char *outcome, const char *want)
 {
 	struct sms s;
 
@@ -77,7 +62,7 @@ static void expect(struct fx *f, const char *text, const char *outcome, const ch
 /* The example: 2:30 pm tomorrow in words was booked at 13:30. */
 static void test_time_in_words(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 
 	expect(f, "hen gap can bo hai gio ruoi chieu mai", "booked", "T3 8/12 14h30");
 	assert_int_equal(count(f, "SELECT count(*) FROM appointments WHERE day = '2026-12-08'"
@@ -88,7 +73,7 @@ static void test_time_in_words(void **state)
 /* A time without a day: today while it is ahead, else the next open day. */
 static void test_time_without_day(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 
 	expect(f, "hen ba gio ruoi chieu", "booked", "T2 7/12 15h30");
 	expect(f, "HEN 8 gio", "booked", "T3 8/12 8h00"); /* 8:00 has passed today */
@@ -99,7 +84,7 @@ static void test_time_without_day(void **state)
 /* 10h45 is no slot: offered 10h30, booked only after CO. */
 static void test_offer_then_yes(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 
 	expect(f, "hen 11 gio kem 15", "offered", "10h45 khong co, T2 7/12 10h30 duoc khong? Tra loi CO");
@@ -116,7 +101,7 @@ static void test_offer_then_yes(void **state)
 
 static void test_offer_then_no(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 
 	expect(f, "HEN 10h45", "offered", "10h30 duoc khong");
@@ -130,7 +115,7 @@ static void test_offer_then_no(void **state)
 /* The offer waits for the very next message only, and for a day at most. */
 static void test_offer_expires(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 
 	expect(f, "HEN 10h45", "offered", "duoc khong");
@@ -148,7 +133,7 @@ static void test_offer_expires(void **state)
 
 static void test_offer_move(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 
 	expect(f, "HEN mai 8h", "booked", "T3 8/12 8h00");
@@ -177,7 +162,7 @@ static void test_answers(void **state)
 /* A lunar date is booked on its solar day, and shown both ways. */
 static void test_lunar(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct appointment a;
 	struct buf t;
 

@@ -23,39 +23,22 @@
 
 #define NOW sms_at(2026, 12, 7, 9, 0)
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-	struct gw_settings cfg;
-	int n; /* phones used */
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwunder", 5000,
-			     FIXTURE_LEXICON | FIXTURE_PROGRAMS | FIXTURE_JOBS | FIXTURE_DIALOGS);
-	settings_defaults(&f->cfg);
-	*state = f;
-	return 0;
+	return sms_fx_open(state, "gwunder", FIXTURE_LEXICON | FIXTURE_PROGRAMS | FIXTURE_JOBS | FIXTURE_DIALOGS);
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
+	return sms_fx_close(state);
 }
 
 /* text from a new phone; the caller checks and releases s. */
-static void ask(struct fx *f, const char *text, struct sms *s)
+static void ask(struct sms_fx *f, const char *text, struct sms *s)
 {
 	char phone[32];
 
-	snprintf(phone, sizeof(phone), "+8491200%04d", ++f->n);
+	snprintf(phone, sizeof(phone), "+8491200%04d", ++f->phones);
 	sms_send(f->db, &f->cfg, phone, text, NOW, s);
 }
 
@@ -67,7 +50,7 @@ static int parts_of(const char *text, int *ucs2)
 	return parts;
 }
 
-static int64_t count(struct fx *f, const char *sql)
+static int64_t count(struct sms_fx *f, const char *sql)
 {
 	int64_t n = -1;
 
@@ -91,7 +74,7 @@ static void test_noise(void **state)
 		"[VCB] Ma OTP cua ban la 458912. Khong chia se ma nay",
 		"xsmb hom nay ve con gi",
 	};
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 	char help[2048];
 	int ucs2 = 1;
@@ -116,7 +99,7 @@ static void test_noise(void **state)
 
 static void test_help_one_part(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 	int ucs2 = 1;
 
@@ -158,7 +141,7 @@ static void test_routes(void **state)
 		/* a real question outside every programme */
 		{ "lam can cuoc cong dan o dau", "unknown", "" },
 	};
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -178,7 +161,7 @@ static void test_routes(void **state)
  * paged like CS VAY-VIEC-LAM. */
 static void test_long_answer_paged(void **state)
 {
-	struct fx *f = *state;
+	struct sms_fx *f = *state;
 	struct sms s;
 	int ucs2 = 1;
 
