@@ -324,6 +324,20 @@ static const char *const migrations[] = {
 	"  CHECK (dlr IN ('','submitted','buffered','delivered','failed'));"
 	"ALTER TABLE outbox ADD COLUMN dlr_at INTEGER;"
 	"ALTER TABLE outbox ADD COLUMN dlr_detail TEXT NOT NULL DEFAULT '';",
+	/* 3 -> 4: an appointment asked for by a lunar date shows it too; a
+	 * slot offered instead of the time asked ("10h45 khong co, 10h30
+	 * duoc khong?") waits here, one a phone, for the household's CO
+	 * (handlers/features/appointments_offer.h). */
+	"ALTER TABLE appointments ADD COLUMN lunar INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE appointment_offers ("
+	"  phone TEXT PRIMARY KEY,"
+	"  action TEXT NOT NULL CHECK (action IN ('book','move')),"
+	"  appointment_id INTEGER,"
+	"  day TEXT NOT NULL, slot TEXT NOT NULL,"
+	"  program_code TEXT NOT NULL DEFAULT '',"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  lunar INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 int store_schema_version(void)

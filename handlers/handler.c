@@ -26,6 +26,8 @@ static const struct {
 } dispatch[] = {
 	{ "policy", policy_handle },
 	{ "help", commands_help },
+	{ "noise", commands_noise },
+	{ "unknown", commands_unknown },
 	{ "stop", commands_stop },
 	{ "start", commands_start },
 	{ "preference", commands_preference },
@@ -72,6 +74,10 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	/* Officer commands mask their PIN when authorised; anything else from
 	 * an officer's number is checked for one, before it is stored for good. */
 	if (!rq.route.officer_only && (r = officers_forget_stray_pin(env->db, msg)) < 0)
+		goto out;
+	/* A slot offered instead of the time asked waits for this message:
+	 * "CO" takes it; anything else drops the offer and goes on. */
+	if ((r = appointments_offer_reply(&rq, res, &taken)) < 0 || taken)
 		goto out;
 	/* An open SMS menu or self-check takes its answers ("1", "0", "00",
 	 * an income, "khong") and MENU opens one, before the table below:

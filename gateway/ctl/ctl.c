@@ -134,11 +134,11 @@ out:
 
 void ctl_office_time(const struct ctl *c, int64_t t, char *out, size_t outsz)
 {
-	time_t local = (time_t)(t + (int64_t)c->cfg.office.utc_offset_min * 60);
+	time_t local = (time_t)(t + (c->utc ? 0 : (int64_t)c->cfg.office.utc_offset_min * 60));
 	struct tm tm;
 
 	gmtime_r(&local, &tm);
-	if (strftime(out, outsz, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (strftime(out, outsz, c->utc ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(out, outsz, "-");
 }
 

@@ -42,11 +42,12 @@ static const struct subcommand subcommands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: gatewayctl [-c FILE] [--root DIR] COMMAND [ARGS]\n"
+	fprintf(f, "Usage: gatewayctl [-c FILE] [--root DIR] [--utc] COMMAND [ARGS]\n"
 		   "Administer the SMS gateway.\n\n"
 		   "  -c, --config FILE  configuration file (same default as gatewayd)\n"
 		   "      --root DIR     the installation under DIR: its configuration, data\n"
 		   "                     and database.path (package scripts, $DPKG_ROOT)\n"
+		   "      --utc          show times (and log) in UTC, said so; default office time\n"
 		   "  -h, --help         this help\n"
 		   "  -V, --version      print the version\n\nCommands:\n");
 	for (const struct subcommand *s = subcommands; s->name; s++)
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -90,6 +92,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'U': c.utc = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayctl %s\n", GW_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -115,6 +118,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_setup("gatewayctl", LOG_LVL_WARNING, 0, c.cfg.log.mask_numbers);
+	log_set_clock(c.cfg.office.utc_offset_min, c.utc);
 	/* the audit log names the person: under sudo, who ran sudo too */
 	if (sudo_user && *sudo_user && (!pw || strcmp(sudo_user, pw->pw_name) != 0))
 		snprintf(actor, sizeof(actor), "cli:%s (sudo %s)", pw ? pw->pw_name : "unknown",

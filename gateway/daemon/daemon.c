@@ -221,12 +221,13 @@ static void on_stop(struct evloop *loop, int signo, void *arg)
 	evloop_stop(loop);
 }
 
-static void apply_logging(const struct gw_settings *cfg)
+static void apply_logging(const struct gw_settings *cfg, const struct daemon_opts *opts)
 {
 	int level = log_level_parse(cfg->log.level);
 
 	log_setup("gatewayd", level < 0 ? LOG_LVL_INFO : level, cfg->log.syslog,
 		  cfg->log.mask_numbers);
+	log_set_clock(cfg->office.utc_offset_min, opts->utc);
 }
 
 static void on_reload(struct evloop *loop, int signo, void *arg)
@@ -251,7 +252,7 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	memcpy(fresh.modem.fault_file, d->cfg->modem.fault_file, sizeof(fresh.modem.fault_file));
 	memcpy(fresh.database.path, d->cfg->database.path, sizeof(fresh.database.path));
 	*d->cfg = fresh;
-	apply_logging(d->cfg);
+	apply_logging(d->cfg, d->opts);
 	log_notice("configuration reloaded from %s", d->opts->config_path);
 	notify_ready(&d->notify, "configuration reloaded; answering");
 }
@@ -320,7 +321,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.told_connected = -1;
 	readpace_init(&d.pace);
 	notify_init(&d.notify);
-	apply_logging(cfg);
+	apply_logging(cfg, opts);
 	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;

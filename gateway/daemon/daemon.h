@@ -23,6 +23,7 @@
 struct daemon_opts {
 	const char *config_path;
 	int once;      /* process everything pending, then exit */
+	int utc;       /* log lines in UTC (said), not office time */
 };
 
 /* Run the daemon with settings already loaded from opts->config_path.

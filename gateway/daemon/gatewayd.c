@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"  -n, --check         check the configuration and exit (0 = OK)\n"
 		"  -f, --foreground    stay in the foreground (log to stderr)\n"
 		"      --once          process everything pending, then exit\n"
+		"      --utc           log lines in UTC (said in each line), not office time\n"
 		"  -p, --pidfile FILE  write the process id to FILE (and lock it)\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n",
@@ -90,12 +91,13 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "once", no_argument, NULL, 'O' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon_opts opts = { NULL, 0 };
+	struct daemon_opts opts = { .config_path = NULL };
 	struct gw_settings cfg;
 	char config_path[PATH_MAX], err[512];
 	const char *pidfile = NULL;
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
 		case 'n': check = 1; break;
 		case 'f': foreground = 1; break;
 		case 'O': opts.once = 1; foreground = 1; break;
+		case 'U': opts.utc = 1; break;
 		case 'p': pidfile = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayd %s\n", GW_VERSION); return 0;

@@ -307,6 +307,21 @@ static int count_pages(const char *body, const struct reply_opts *o, int *pages)
 	return r == GW_ERR_NOTFOUND ? 0 : r;
 }
 
+/* *whole = 1 when body, sections rendered, fits the budget in one page. */
+static int fits_whole(const char *body, const struct reply_opts *o, int *whole)
+{
+	struct pager pg = { body, strlen(body), o, { 0 } };
+	int r;
+
+	buf_init(&pg.cand, REPLY_BODY_MAX);
+	r = fits(&pg, 0, pg.n, "");
+	buf_release(&pg.cand);
+	if (r < 0)
+		return r;
+	*whole = r;
+	return 0;
+}
+
 int reply_page(const char *body, const struct reply_opts *opts, int page, struct buf *out,
 	       int *pages)
 {
@@ -325,16 +340,26 @@ int reply_page(const char *body, const struct reply_opts *opts, int page, struct
 	if (o.unaccented || strcmp(mode, "never") == 0) {
 		chosen = plain.data;
 	} else if (strcmp(mode, "auto") == 0 && textfold_has_non_ascii(body)) {
-		int accented = 0, unaccented = 0;
+		int accented = 0, unaccented = 0, whole = 0;
 
-		/* an unaccented answer that needs fewer pages is cheaper: use it */
-		if ((r = count_pages(body, &o, &accented)) < 0)
-			goto out;
-		if (accented > 1) {
-			if ((r = count_pages(plain.data, &o, &unaccented)) < 0)
+		/* An unaccented answer that needs fewer pages is cheaper: use it.
+		 * Without paging the one page is cut: the accented form (70
+		 * characters a part, not 160) goes only when it is sent whole,
+		 * never when it would drop what the unaccented one says. */
+		if (!o.more_cmd) {
+			if ((r = fits_whole(body, &o, &whole)) < 0)
 				goto out;
-			if (unaccented < accented)
+			if (!whole)
 				chosen = plain.data;
+		} else {
+			if ((r = count_pages(body, &o, &accented)) < 0)
+				goto out;
+			if (accented > 1) {
+				if ((r = count_pages(plain.data, &o, &unaccented)) < 0)
+					goto out;
+				if (unaccented < accented)
+					chosen = plain.data;
+			}
 		}
 	}
 	r = paginate(chosen, &o, page, &tmp, &np);

@@ -17,7 +17,8 @@
  * it has any); "never" or a contact who chose KHONG DAU gets it without
  * diacritics (and with typographic dashes, quotes and signs made ASCII, so
  * it stays GSM-7); "auto" sends the accented text unless the unaccented one
- * needs fewer pages.
+ * needs fewer pages, and, without paging, unless the accented one would be
+ * cut: the choice never drops what the other form would have sent.
  */
 #ifndef GW_REPLY_H
 #define GW_REPLY_H

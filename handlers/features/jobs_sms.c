@@ -271,7 +271,9 @@ int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 	struct buf known, words, body;
 	int en = request_english(rq), r;
 
-	if (jobs_ref_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
+	/* DK VIEC 6, "dang ky viec so 6": apply for offer 6 */
+	if (jobs_ref_is_number(rq->args) ||
+	    (!strncmp(rq->args, "so ", 3) && jobs_ref_is_number(rq->args + 3)))
 		return referrals_handle_apply(rq, res);
 	buf_init(&known, JOBS_SMS_TEXT_MAX);
 	buf_init(&words, 512);

@@ -95,6 +95,8 @@ static void test_schema_version_and_pragmas(void **state)
 	assert_int_equal(store_open(&again, f->fx.path, 1000), 0);
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM audit", &v), 0);
 	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM appointment_offers", &v), 0);
+	assert_int_equal(db_exec(again, "SELECT lunar FROM appointments"), 0);
 	db_close(again);
 }
 
@@ -129,8 +131,9 @@ static void test_newer_schema_refused(void **state)
 }
 
 /* A database of schema version 1 (as released) opens, gains every later
- * migration (2: the resume columns, 3: delivery reports) and keeps its
- * queued messages. Later migrations undo their part below. */
+ * migration (2: the resume columns, 3: delivery reports, 4: lunar
+ * appointments and offered slots) and keeps its queued messages. Later
+ * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -139,7 +142,9 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
-	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN dlr_detail;"
+	assert_int_equal(db_exec(f->db, "DROP TABLE appointment_offers;"
+					"ALTER TABLE appointments DROP COLUMN lunar;"
+					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
 					"ALTER TABLE outbox DROP COLUMN dlr;"
 					"ALTER TABLE outbox DROP COLUMN parts_done;"

@@ -189,6 +189,35 @@ static void test_diacritics_modes(void **state)
 	buf_release(&out);
 }
 
+/* Without paging a cut answer goes unaccented: 3 accented parts hold less
+ * than 3 unaccented ones, and "auto" must never drop what the other form
+ * would have sent (issue 20: "toi muon vay von lam an" lost most of it). */
+static void test_auto_never_drops_content(void **state)
+{
+	struct reply_opts o = opts(1, "auto", NULL);
+	struct buf out, plain;
+	int pages = 0, ucs2 = 1;
+	size_t shown;
+	(void)state;
+
+	buf_init(&out, 4096);
+	buf_init(&plain, 4096);
+	assert_int_equal(reply_unaccent(accented, &plain), 0);
+	page_of(accented, &o, 1, &out, &pages);
+	assert_int_equal(parts_of(out.data, &ucs2), 1);
+	assert_false(ucs2);
+	/* everything before the cut ("..") is the unaccented text itself */
+	shown = strlen(out.data) - 2;
+	assert_string_equal(out.data + shown, "..");
+	assert_int_equal(strncmp(out.data, plain.data, shown), 0);
+	assert_true(shown > 100); /* a GSM-7 part, not 70 UCS-2 characters */
+	/* a short accented answer still goes accented */
+	page_of("Đã chuyển sang tin có dấu.", &o, 1, &out, &pages);
+	assert_string_equal(out.data, "Đã chuyển sang tin có dấu.");
+	buf_release(&out);
+	buf_release(&plain);
+}
+
 static void test_long_word_cut_at_char(void **state)
 {
 	struct reply_opts o = opts(1, "always", "X");
@@ -285,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_gsm7_and_ucs2_budgets),
 		cmocka_unit_test(test_paging_hint_and_words),
 		cmocka_unit_test(test_diacritics_modes),
+		cmocka_unit_test(test_auto_never_drops_content),
 		cmocka_unit_test(test_long_word_cut_at_char),
 		cmocka_unit_test(test_sections_start_pages),
 		cmocka_unit_test(test_parts_shortcut_is_exact),
