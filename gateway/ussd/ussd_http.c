@@ -12,7 +12,6 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "gateway/http/http_body.h"
 #include "gateway/http/http_listen.h"
 #include "gateway/outbox.h"
@@ -263,7 +262,7 @@ int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 	busy = cfg->database.busy_timeout_ms;
 	if (busy > cfg->ussd.timeout_s * 1000)
 		busy = cfg->ussd.timeout_s * 1000;
-	if ((r = store_open(&u->db, cfg->database.path, busy)) < 0 ||
+	if ((r = handler_store_open(&u->db, cfg->database.path, busy)) < 0 ||
 	    (r = http_listen_start(u->http, on_request, u)) < 0)
 		goto out;
 	log_notice("ussd: callback on http://%s:%d%s%s%s", cfg->ussd.listen, cfg->ussd.port,

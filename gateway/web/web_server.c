@@ -21,6 +21,7 @@
 #include "gateway/web/web_request.h"
 #include "gateway/web/web_scope.h"
 #include "gateway/web/web_session.h"
+#include "handlers/handler.h"
 #include "handlers/vi/textfold.h"
 
 #define WEB_CONNECTIONS 64
@@ -207,7 +208,7 @@ static int load_session(struct web_server *w, struct MHD_Connection *c, struct w
 	gw_strlcpy(rq->session_token, tok, sizeof(rq->session_token));
 	r = web_session_lookup(w->db, tok, rq->now, &officer, rq->csrf);
 	if (r == 0)
-		r = web_scope_account(w->db, officer, &rq->acct);
+		r = scope_account_load(w->db, officer, &rq->acct);
 	if (r == GW_ERR_NOTFOUND) {
 		rq->csrf[0] = '\0';
 		return 0;
@@ -405,8 +406,7 @@ int web_server_start(struct web_server **out, const struct gw_settings *cfg,
 	/* a page never waits for the database longer than a person would */
 	busy = cfg->database.busy_timeout_ms < WEB_DB_WAIT_MS ? cfg->database.busy_timeout_ms
 							       : WEB_DB_WAIT_MS;
-	if ((r = store_open(&w->db, cfg->database.path, busy)) < 0 ||
-	    (r = web_scope_register(w->db)) < 0 ||
+	if ((r = handler_store_open(&w->db, cfg->database.path, busy)) < 0 ||
 	    (r = store_open(&w->scratch, ":memory:", busy)) < 0 ||
 	    (r = web_auth_create(&w->auth, PWHASH_INTERACTIVE)) < 0 ||
 	    (r = http_listen_start(w->http, on_request, w)) < 0)

@@ -132,34 +132,51 @@ int officers_get(struct db *db, int64_t id, struct officer *out)
 	return r;
 }
 
+/* *here = 1 when o's commune is among places ("|tan lap|song lo|"); key is
+ * scratch. */
+static int officer_of(const struct officer *o, const char *places, struct buf *key, int *here)
+{
+	int r = 0;
+
+	*here = 0;
+	buf_reset(key);
+	if (*o->commune && places && (r = buf_addch(key, '|')) == 0 &&
+	    (r = jobs_filter_place_key(o->commune, key)) == 0 && (r = buf_addch(key, '|')) == 0)
+		*here = key->len > 2 && strstr(places, key->data) != NULL;
+	return r;
+}
+
 int officers_responsible(struct db *db, int64_t job_officer_id, const char *places,
 			 struct officer *out)
 {
 	struct officer best, o;
 	struct buf key;
 	sqlite3_stmt *st;
-	int best_rank = 0, r;
+	int best_rank = 0, here = 0, r;
 
-	if (job_officer_id > 0 && (r = officers_get(db, job_officer_id, out)) != GW_ERR_NOTFOUND)
-		return r;
-	/* Officers are few: compare their communes folded, as the places are.
-	 * Rank: an officer of the commune, an admin of it, any admin. */
 	buf_init(&key, 512);
 	memset(&best, 0, sizeof(best));
+	/* the poster, while the offer lies in their commune (an offer placed
+	 * elsewhere must not hand its applicants' numbers to them) */
+	if (job_officer_id > 0 && (r = officers_get(db, job_officer_id, &o)) != GW_ERR_NOTFOUND) {
+		if (r < 0 || (r = officer_of(&o, places, &key, &here)) < 0)
+			goto out;
+		if (here || strcmp(o.role, "admin") == 0) {
+			*out = o;
+			goto out;
+		}
+	}
+	/* Officers are few: compare their communes folded, as the places are.
+	 * Rank: an officer of the commune, an admin of it, any admin. */
 	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers ORDER BY id", &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		int admin, here = 0, rank;
+		int admin, rank;
 
 		if ((r = read_officer(st, &o)) < 0)
 			break;
-		buf_reset(&key);
-		if (*o.commune && places) {
-			if ((r = buf_addch(&key, '|')) < 0 || (r = jobs_filter_place_key(o.commune, &key)) < 0 ||
-			    (r = buf_addch(&key, '|')) < 0)
-				break;
-			here = key.len > 2 && strstr(places, key.data) != NULL;
-		}
+		if ((r = officer_of(&o, places, &key, &here)) < 0)
+			break;
 		admin = strcmp(o.role, "admin") == 0;
 		rank = here ? (admin ? 2 : 3) : admin ? 1 : 0;
 		if (rank > best_rank) {

@@ -63,9 +63,11 @@ int officers_remove(struct db *db, const char *phone, const char *actor, time_t 
 int officers_find(struct db *db, const char *phone, struct officer *out);
 int officers_get(struct db *db, int64_t id, struct officer *out);
 
-/* The officer to tell about a job's applicants: the one who posted it,
- * else one whose commune is among the job's places ("|tan lap|song lo|",
- * see jobs.h), else the first administrator. GW_ERR_NOTFOUND if none. */
+/* The officer to tell about a job's applicants: the one who posted it
+ * (while the offer lies in their commune, or they are an administrator:
+ * scope.h), else one whose commune is among the job's places ("|tan
+ * lap|song lo|", see jobs.h), else the first administrator.
+ * GW_ERR_NOTFOUND if none. */
 int officers_responsible(struct db *db, int64_t job_officer_id, const char *places,
 			 struct officer *out);
 

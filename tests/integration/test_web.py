@@ -267,10 +267,30 @@ def run(gw, days):
           q(gw, "SELECT status FROM appointments WHERE id = ?", (other_appt,))[0][0] == "requested", s)
     tl_phone_household = webseed.HOUSEHOLDS[1][0]
     other_msg = q(gw, "SELECT id FROM inbox WHERE sender = ? LIMIT 1", (tl_phone_household,))[0][0]
-    s, _, _, _, _ = tk.get("/inbox/%d" % other_msg)
-    check("officer refused another commune's message (403)", s == 403, s)
-    s, _, _, _, _ = tk.get("/contacts/" + tl_phone_household.lstrip("+"))
-    check("officer refused another commune's household (403)", s == 403, s)
+    def page_of(path):  # the body, without the language link that echoes the path asked
+        st, _, html, _, _ = tk.get(path)
+        return st, html.replace(urllib.parse.quote(path, safe=""), "PATH")
+    s, other_html = page_of("/inbox/%d" % other_msg)
+    s2, none_html = page_of("/inbox/999999")
+    check("another commune's message is the same 404 as none at all", s == 404 and s2 == 404 and
+          other_html == none_html, (s, s2))
+    s, other_html = page_of("/contacts/" + tl_phone_household.lstrip("+"))
+    s2, none_html = page_of("/contacts/84909999999")
+    check("another commune's household is the same 404 as a number nobody knows", s == 404 and s2 == 404
+          and other_html == none_html, (s, s2, other_html[-600:], none_html[-600:]))
+    check("those refusals audited", q(gw, "SELECT count(*) FROM audit WHERE action = 'scope_refused'"
+                                          " AND actor = ?", ("web:" + tk_phone,))[0][0] >= 2)
+    s, _, _, _, _ = tk.post("/jobs/new", {"title": "Viec o xa khac", "commune": "Tân Lập", "district": "Sông Lô",
+                                          "province": "Phú Thọ", "deadline": "2030-12-31"})
+    check("officer may not post an offer in another commune (403)", s == 403 and
+          q(gw, "SELECT count(*) FROM jobs WHERE title = 'Viec o xa khac'")[0][0] == 0, s)
+    s, _, _, _, _ = tk.post("/jobs/1", {"title": "Viec chuyen xa", "commune": "Tân Lập", "deadline": "2030-12-31"})
+    check("nor move one of theirs into another commune (403)", s == 403 and
+          q(gw, "SELECT commune FROM jobs WHERE id = 1")[0][0] != "Tân Lập", s)
+    s, _, _, _, _ = tk.get("/jobs/1/broadcast?area=tan+lap")
+    s2, _, _, _, _ = tk.post("/jobs/1/broadcast", {"area": "Tân Lập", "type": ""})
+    check("nor aim a broadcast at another commune (403)", s == 403 and s2 == 403 and
+          q(gw, "SELECT count(*) FROM broadcasts")[0][0] == 0, (s, s2))
     s, _, html, _, _ = tk.get("/inbox")
     check("officer's inbox lists their households only", tl_phone_household.lstrip("+") not in html
           and webseed.HOUSEHOLDS[0][0].lstrip("+") in html)

@@ -1,5 +1,5 @@
-/* Unit tests: web console accounts and sessions (web_auth, web_session) and
- * who sees what (web_scope), on a real SQLite file with the sample jobs.
+/* Unit tests: web console accounts and sessions (web_auth, web_session),
+ * on a real SQLite file (who sees what: tests/unit/handlers/test_scope.c).
  * Hashes use the minimum Argon2id cost to keep the tests quick. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,6 @@
 #include "common/db.h"
 #include "common/gw_err.h"
 #include "gateway/web/web_auth.h"
-#include "gateway/web/web_scope.h"
 #include "gateway/web/web_session.h"
 #include "handlers/features/officers.h"
 
@@ -35,7 +34,6 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	f->db = fixture_open(&f->fx, "gwweb", 1000, 0);
-	assert_int_equal(web_scope_register(f->db), 0);
 	fixture_load(f->db, FIXTURE_JOBS);
 	assert_int_equal(officers_add(f->db, ADMIN, "Quản trị", "admin", "", "9876", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
@@ -195,63 +193,6 @@ static void test_sessions(void **state)
 	assert_int_equal(web_session_lookup(f->db, tok, NOW + 1, &who, got), GW_ERR_NOTFOUND);
 }
 
-static void test_scope(void **state)
-{
-	struct fx *f = *state;
-	struct web_account admin, tk, tl;
-	sqlite3_stmt *st;
-	int64_t appt;
-
-	assert_int_equal(web_scope_account(f->db, officer_id(f, ADMIN), &admin), 0);
-	assert_int_equal(web_scope_account(f->db, officer_id(f, TK), &tk), 0);
-	assert_int_equal(web_scope_account(f->db, officer_id(f, TL), &tl), 0);
-	assert_true(admin.admin);
-	assert_false(tk.admin);
-	assert_string_equal(tk.commune_key, "thien ke"); /* folded, "xã" dropped */
-	assert_int_equal(web_scope_account(f->db, 999, &tk), GW_ERR_NOTFOUND);
-	assert_int_equal(web_scope_account(f->db, officer_id(f, TK), &tk), 0);
-	/* jobs by place */
-	assert_int_equal(web_scope_job(f->db, &tk, 1), 0);
-	assert_int_equal(web_scope_job(f->db, &tk, 6), GW_ERR_AUTH);
-	assert_int_equal(web_scope_job(f->db, &tl, 6), 0);
-	assert_int_equal(web_scope_job(f->db, &tl, 7), 0);
-	assert_int_equal(web_scope_job(f->db, &tl, 1), GW_ERR_AUTH);
-	assert_int_equal(web_scope_job(f->db, &admin, 6), 0);
-	assert_int_equal(web_scope_job(f->db, &admin, 9999), GW_ERR_NOTFOUND);
-	/* households: by the contact's commune, a referral, an appointment */
-	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES"
-				 " ('+84900000001', 'Thiện Kế', 0, 0), ('+84900000002', '', 0, 0),"
-				 " ('+84900000003', '', 0, 0);"
-				 "INSERT INTO referrals (job_id, phone, created_at) VALUES (6, '+84900000002', 0);"
-				 "INSERT INTO inbox (sender, text, sent_at, stored_at) VALUES ('+84900000001', 'x', 0, 0),"
-				 " ('+84900000002', 'y', 0, 0);"), 0);
-	assert_int_equal(web_scope_phone(f->db, &tk, "+84900000001"), 0);
-	assert_int_equal(web_scope_phone(f->db, &tk, "+84900000002"), GW_ERR_AUTH);
-	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000002"), 0);
-	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000003"), GW_ERR_AUTH);
-	assert_int_equal(web_scope_phone(f->db, &admin, "+84900000003"), 0);
-	assert_int_equal(web_scope_phone(f->db, &admin, "+84900009999"), GW_ERR_NOTFOUND);
-	assert_int_equal(web_scope_inbox(f->db, &tk, 1), 0);
-	assert_int_equal(web_scope_inbox(f->db, &tk, 2), GW_ERR_AUTH);
-	assert_int_equal(web_scope_inbox(f->db, &tl, 2), 0);
-	assert_int_equal(web_scope_inbox(f->db, &tl, 99), GW_ERR_NOTFOUND);
-	/* appointments: assigned to Tân Lập's officer */
-	assert_int_equal(db_prepare(f->db, "INSERT INTO appointments (phone, officer_id, day, slot, created_at,"
-					   " updated_at) VALUES ('+84900000003', ?, '2027-01-20', '08:00', 0, 0)", &st), 0);
-	sqlite3_bind_int64(st, 1, tl.id);
-	assert_int_equal(db_step(st), DB_DONE);
-	appt = db_last_id(f->db);
-	assert_int_equal(web_scope_appointment(f->db, &tl, appt), 0);
-	assert_int_equal(web_scope_appointment(f->db, &tk, appt), GW_ERR_AUTH);
-	assert_int_equal(web_scope_appointment(f->db, &admin, appt), 0);
-	assert_int_equal(web_scope_phone(f->db, &tl, "+84900000003"), 0); /* now theirs */
-	/* an officer without a commune sees only what is assigned to them */
-	assert_int_equal(db_exec(f->db, "UPDATE officers SET commune = '' WHERE phone = '" TL "'"), 0);
-	assert_int_equal(web_scope_account(f->db, tl.id, &tl), 0);
-	assert_int_equal(web_scope_job(f->db, &tl, 6), GW_ERR_AUTH);
-	assert_int_equal(web_scope_appointment(f->db, &tl, appt), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,7 +200,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_passwords, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,7 +200,7 @@ static void test_sms_post_and_close(void **state)
 				  " AND actor = '" OFFICER "' AND target = 'JOB-SMS-016'"), 1);
 
 	/* SQL and printf metacharacters are only text */
-	sms(f, OFFICER, "VIECMOI 1234 %s%n%x' OR '1'='1 --; Tan Lap') OR 1=1 --; 5tr", &res);
+	sms(f, OFFICER, "VIECMOI 1234 %s%n%x' OR '1'='1 --; Tan Lap, Song Lo') OR 1=1 --; 5tr", &res);
 	handler_result_release(&res);
 	assert_int_equal(jobs_get(f->db, 17, &j), 0);
 	assert_string_equal(j.title, "%s%n%x' OR '1'='1 --");
