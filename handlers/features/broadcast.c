@@ -95,9 +95,9 @@ time_t broadcast_finish_time(const struct gw_settings *cfg, time_t now, double s
 	"   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"             \
 	"    AND id <> ?4) AND o.status <> 'cancelled'))" audience
 
-/* A household of the commune ?8: its contact says so, or it subscribed to
- * the commune's news by name (scope.h). */
-#define AUDIENCE_TEST "  AND (s.area = ?8 OR gw_place_key(c.commune) = ?8)"
+/* A household of the commune ?8 (scope.h), or one that subscribed to the
+ * commune's news by name. */
+#define AUDIENCE_TEST "  AND (s.area = ?8 OR " SCOPE_HOUSEHOLD("s.phone", "?8") ")"
 #define ANYONE "  AND ?8 = ''"
 
 int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now, int64_t *id,

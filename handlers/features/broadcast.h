@@ -15,7 +15,8 @@
  * (jobs.h); a notice ("TB <pin> tan lap: ...") targets what it names, and
  * a notice naming nothing reaches every subscriber. An officer's broadcast
  * (offer or notice) reaches only the households of their commune (a
- * contact of the commune, or a subscription to it by name) and may name no
+ * contact of the commune, one who applied to a job there: SCOPE_HOUSEHOLD,
+ * or a subscription to the commune by name) and may name no
  * other area ("Tu choi: Tan Lap khong thuoc xa ban."); an administrator's
  * reaches anyone (handlers/features/scope.h).
  *

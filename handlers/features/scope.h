@@ -81,6 +81,15 @@ struct scope_account {
 	"(?1 OR " b ".created_by = (SELECT phone FROM officers WHERE id = ?2) OR " b ".job_id" \
 	" IN (SELECT j.id FROM jobs j WHERE " SCOPE_JOB("j") "))"
 
+/* The households of the commune whose key is the SQL expression key (a
+ * parameter): its contacts, and those who applied to one of its jobs. What
+ * an officer's broadcast may reach (broadcast.h); needs no account bound. */
+#define SCOPE_HOUSEHOLD(p, key)                                                              \
+	"(" p " IN (SELECT phone FROM contacts WHERE gw_place_key(commune) = " key ") OR " p     \
+	" IN (SELECT r.phone FROM referrals r JOIN jobs j ON j.id = r.job_id WHERE"             \
+	" instr(gw_job_places(j.province, j.district, j.commune, j.industrial_zone), '|' || " key \
+	" || '|') > 0))"
+
 /* Add gw_place_key() and gw_job_places() to db's connection. */
 int scope_register(struct db *db) GW_WARN_UNUSED;
 

@@ -41,8 +41,8 @@ import soaklib as S  # noqa: E402
 from soaklib import check, figure  # noqa: E402
 import gwtest  # noqa: E402
 
-OFFICER, OFFICER_PIN = "+84911000001", "2468"
-ADMIN, ADMIN_PIN = "+84911000002", "97531"
+OFFICER, OFFICER_PIN = "+84911000001", "246813"
+ADMIN, ADMIN_PIN = "+84911000002", "975310"
 H1, H2 = "+84912000001", "+84912000002"
 MAX_FAILURES = 5
 REFUSAL = re.compile(r"^(Tu choi|Sai PIN|So nay tam khoa|Refused|Wrong PIN|This number is locked)")
@@ -79,18 +79,18 @@ def attacks(short):
         (s1, "XN %s 1" % OFFICER_PIN, "refused"),
         (s1, "DOI %s 1 20/12 9h" % OFFICER_PIN, "refused"),
         # injections from an unregistered number
-        (s2, "VIECMOI 2468'; DROP TABLE jobs;-- x; Tan Lap; 5tr; 30/6/2027", "refused"),
-        (s2, "TB 2468 %s%s%s%s%n%n%x%p hello", "refused"),
+        (s2, "VIECMOI 246813'; DROP TABLE jobs;-- x; Tan Lap; 5tr; 30/6/2027", "refused"),
+        (s2, "TB 246813 %s%s%s%s%n%n%x%p hello", "refused"),
         (s2, "DONG 1 OR 1=1", "any"),
         (s2, "XN ' OR '1'='1 1", "any"),
-        (s2, "DONG 2468; DELETE FROM officers; 1", "refused"),
+        (s2, "DONG 246813; DELETE FROM officers; 1", "refused"),
         (s2, "TB %n%n%n%n%n%n%n%n", "any"),
         (s2, "VIECMOI %99999999d %s", "any"),
         (s3, "DONG \uff12\uff14\uff16\uff18 1", "any"),     # full-width digits
-        (s3, "TB 2468 " + "Tan Lap: " + "A" * 500, "refused"),  # four parts
-        (s3, "tb 2468 viec 1", "refused"),
-        (s3, "Thong bao 2468 VIEC 2", "refused"),
-        (s3, "DOI 2468 1 32/13 25h", "refused"),
+        (s3, "TB 246813 " + "Tan Lap: " + "A" * 500, "refused"),  # four parts
+        (s3, "tb 246813 viec 1", "refused"),
+        (s3, "Thong bao 246813 VIEC 2", "refused"),
+        (s3, "DOI 246813 1 32/13 25h", "refused"),
         # the administrator's number, wrong PINs below the lock-out
         (ADMIN, "DONG '); DROP TABLE officers;-- 1", "any"),
         (ADMIN, "TB %s%s%s%x%x 13579 hop dan", "any"),

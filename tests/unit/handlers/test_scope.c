@@ -42,13 +42,13 @@ static int setup(void **state)
 	f->db = fixture_open(&f->fx, "gwscope", 1000, FIXTURE_LEXICON | FIXTURE_JOBS);
 	settings_defaults(&f->cfg);
 	/* TL first: the first officer is the duty officer new requests go to */
-	assert_int_equal(officers_add(f->db, TL, "Cường", "officer", "Tân Lập", "1234", OFFICERS_HASH_MIN,
+	assert_int_equal(officers_add(f->db, TL, "Cường", "officer", "Tân Lập", "123456", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
 	assert_int_equal(officers_add(f->db, ADMIN, "Quản trị", "admin", "", "987654", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
-	assert_int_equal(officers_add(f->db, TK, "Bình", "officer", "xã Thiện Kế", "1234", OFFICERS_HASH_MIN,
+	assert_int_equal(officers_add(f->db, TK, "Bình", "officer", "xã Thiện Kế", "123456", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
-	assert_int_equal(officers_add(f->db, TL2, "Dung", "officer", "xã Tân Lập", "1234", OFFICERS_HASH_MIN,
+	assert_int_equal(officers_add(f->db, TL2, "Dung", "officer", "xã Tân Lập", "123456", OFFICERS_HASH_MIN,
 				      "cli:test", NOW), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES"
 				 " ('" HH_TL "', 'Tân Lập', 0, 0), ('" HH_TK "', 'Thiện Kế', 0, 0)"), 0);
@@ -215,13 +215,13 @@ static void test_sms_appointments(void **state)
 	assert_int_equal(a.officer_id, tl_id);
 	/* Thiện Kế's officer may not confirm, move or decline it; nothing of it
 	 * is shown (not the household's number), nobody is told */
-	sms(f, TK, "XN 1234 1", reply, sizeof(reply), &notices);
+	sms(f, TK, "XN 123456 1", reply, sizeof(reply), &notices);
 	assert_string_equal(reply, "Hen #1 khong thuoc xa ban.");
 	assert_int_equal(notices, 0);
-	sms(f, TK, "DOI 1234 1 17/12 9h", reply, sizeof(reply), &notices);
+	sms(f, TK, "DOI 123456 1 17/12 9h", reply, sizeof(reply), &notices);
 	assert_string_equal(reply, "Hen #1 khong thuoc xa ban.");
 	assert_int_equal(notices, 0);
-	sms(f, TK, "XN 1234 1 khong", reply, sizeof(reply), &notices);
+	sms(f, TK, "XN 123456 1 khong", reply, sizeof(reply), &notices);
 	assert_string_equal(reply, "Hen #1 khong thuoc xa ban.");
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
 	assert_string_equal(a.status, "requested");
@@ -230,7 +230,7 @@ static void test_sms_appointments(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
 				  "' AND target = 'appointment #1'"), 3);
 	/* another officer of Tân Lập may take it over */
-	sms(f, TL2, "XN 1234 1", reply, sizeof(reply), &notices);
+	sms(f, TL2, "XN 123456 1", reply, sizeof(reply), &notices);
 	assert_non_null(strstr(reply, "Da xac nhan hen #1"));
 	assert_int_equal(notices, 1);
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
@@ -239,7 +239,7 @@ static void test_sms_appointments(void **state)
 	 * Kế's officer may answer it (their household), but it stays with the
 	 * officer who holds it */
 	sms(f, HH_TK, "HEN 16/12 9h vay von", reply, sizeof(reply), &notices);
-	sms(f, TK, "XN 1234 2", reply, sizeof(reply), &notices);
+	sms(f, TK, "XN 123456 2", reply, sizeof(reply), &notices);
 	assert_non_null(strstr(reply, "Da xac nhan hen #2"));
 	assert_int_equal(appointments_get(f->db, 2, &a), 0);
 	assert_string_equal(a.status, "confirmed");
@@ -258,19 +258,19 @@ static void test_sms_jobs(void **state)
 	int notices = 0;
 
 	/* DONG: another commune's job is refused, whoever posted it */
-	sms(f, TK, "DONG 1234 6", reply, sizeof(reply), &notices);
+	sms(f, TK, "DONG 123456 6", reply, sizeof(reply), &notices);
 	assert_string_equal(reply, "Viec so 6 khong thuoc xa ban.");
 	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE id = 6 AND status = 'open'"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
 				  "' AND target = 'job JOB-VP-006'"), 1);
-	sms(f, TL, "DONG 1234 6", reply, sizeof(reply), &notices);
+	sms(f, TL, "DONG 123456 6", reply, sizeof(reply), &notices);
 	assert_non_null(strstr(reply, "Da dong viec so 6"));
 	/* VIECMOI: only in the officer's own commune */
-	sms(f, TK, "VIECMOI 1234 Cong nhan may; Tan Lap, Song Lo; 6tr; 30/6/2027", reply, sizeof(reply),
+	sms(f, TK, "VIECMOI 123456 Cong nhan may; Tan Lap, Song Lo; 6tr; 30/6/2027", reply, sizeof(reply),
 	    &notices);
 	assert_string_equal(reply, "Tu choi: 'Tan Lap' khong thuoc xa ban (Thien Ke).");
 	assert_int_equal(count(f, "SELECT count(*) FROM jobs"), 15);
-	sms(f, TK, "VIECMOI 1234 Cong nhan may; Thien Ke, Binh Xuyen; 6tr; 30/6/2027", reply, sizeof(reply),
+	sms(f, TK, "VIECMOI 123456 Cong nhan may; Thien Ke, Binh Xuyen; 6tr; 30/6/2027", reply, sizeof(reply),
 	    &notices);
 	assert_non_null(strstr(reply, "Da dang viec so 16"));
 	/* an administrator posts anywhere */
