@@ -360,8 +360,9 @@ def run(gw, days):
             (webseed.HOUSEHOLDS[0][0],))[0]
     s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "Chao ban, mai 8h mang CCCD den UBND xa."})
     check("answer by hand queued as a reply to that message",
-          s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE inbox_id = ? AND kind = 'reply' AND status = 'queued'",
-                         (msg[0],))[0][0] == 1, s)
+          # queued, or already sent by the running daemon
+          s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE inbox_id = ? AND kind = 'reply' AND text ="
+                             " 'Chao ban, mai 8h mang CCCD den UBND xa.'", (msg[0],))[0][0] == 1, s)
     s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "x" * 2000})
     check("an answer over the SMS budget refused (400)", s == 400, s)
     hh = webseed.HOUSEHOLDS[0][0]
