@@ -16,9 +16,7 @@ real loopback sockets, on the sanitized build: the findings of issue 16.
 Loopback has every 127.0.0.0/8 address, so "other clients" are real
 sockets bound to other source addresses. Waits are bounded polls; the one
 figure (time to answer under load) is printed, not asserted on."""
-import http.client
 import os
-import socket
 import sys
 import time
 import urllib.parse
@@ -27,77 +25,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gwtest  # noqa: E402
 import webseed  # noqa: E402
 from gwtest import check  # noqa: E402
+from httpabuse import (chunked_flood, close_all, closed_by_server, connect, login, rss_kb,  # noqa: E402
+                       slow_clients, timed_get, up)
 
 SLOW = 64
 
 
 def figure(name, value):
     print("FIGURE %s: %s" % (name, value), flush=True)
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def connect(port, source="127.0.0.1", timeout=10):
-    return socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
-
-
-def slow_clients(port, sources, path="/login"):
-    """One connection per source, each with a request line and a header
-    but no end of headers: what a slow-loris client holds."""
-    out = []
-    for src in sources:
-        s = connect(port, src)
-        try:
-            s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n" % path).encode())
-        except OSError:
-            pass
-        out.append(s)
-    return out
-
-
-def closed_by_server(s, wait=0.0):
-    """1 when the server has closed s (EOF or reset), 0 when it is open."""
-    s.settimeout(wait)
-    try:
-        return 1 if s.recv(1) == b"" else 0
-    except (socket.timeout, BlockingIOError):
-        return 0
-    except OSError:
-        return 1
-
-
-def wait_closed(s, limit):
-    """Wait (bounded) until the server closes s; True when it did."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if closed_by_server(s, 0.2):
-            return True
-    return False
-
-
-def timed_get(port, source, path="/login"):
-    """A real request from source: (status or the error, seconds)."""
-    t0 = time.monotonic()
-    try:
-        s = connect(port, source, timeout=15)
-        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path).encode())
-        data = b""
-        while b"\r\n" not in data:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        s.close()
-        status = int(data.split(b" ")[1]) if data.startswith(b"HTTP/1.") else "no answer"
-    except OSError as e:
-        status = repr(e)
-    return status, time.monotonic() - t0
 
 
 def ussd_post(port, source, fields):
@@ -116,11 +51,6 @@ def ussd_post(port, source, fields):
         pass
     s.close()
     return data.decode("latin-1")
-
-
-def close_all(socks):
-    for s in socks:
-        s.close()
 
 
 def hold_checks(g, web, ussd):
@@ -151,19 +81,7 @@ def hold_checks(g, web, ussd):
 def chunked_checks(web):
     """64 MB of chunked body: the old server read and dropped all of it
     before its 413; now it stops reading past 8 times the cap."""
-    s = connect(web, "127.0.0.4", timeout=15)
-    s.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-              b"Transfer-Encoding: chunked\r\n\r\n")
-    chunk = b"%x\r\n" % (64 * 1024) + b"a" * (64 * 1024) + b"\r\n"
-    sent = 0
-    cut = False
-    try:
-        while sent < 64 * 1024 * 1024:
-            s.sendall(chunk)
-            sent += 64 * 1024
-    except OSError:
-        cut = True
-    s.close()
+    sent, cut = chunked_flood(web, "127.0.0.4")
     check("web: a chunked body far over the cap is cut off (after %d kB), not drained" % (sent // 1024),
           cut and sent < 16 * 1024 * 1024, sent)
 
@@ -198,33 +116,7 @@ def allow_checks(ussd):
 
 
 def web_login(port, source, phone, pw, xff=None):
-    s, _, html, sc, _ = _req(port, source, "GET", "/login")
-    csrf = html.split('name="csrf" value="')[1][:64] if 'name="csrf" value="' in html else ""
-    h = {"X-Forwarded-For": xff} if xff else {}
-    st, _, _, _, _ = _req(port, source, "POST", "/login", {"phone": phone, "password": pw, "csrf": csrf},
-                          cookies={"gw_pre": sc.get("gw_pre", "")}, headers=h)
-    return st
-
-
-def _req(port, source, method, path, fields=None, cookies=None, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
-    h = dict(headers or {})
-    if cookies:
-        h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-    body = None
-    if fields is not None:
-        body = urllib.parse.urlencode(fields)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    text = r.read().decode("utf-8", "replace")
-    sc = {}
-    for k, v in r.getheaders():
-        if k.lower() == "set-cookie":
-            n, _, rest = v.partition("=")
-            sc[n] = rest.split(";")[0]
-    c.close()
-    return r.status, None, text, sc, None
+    return login(port, source, phone, pw, xff)[0]
 
 
 def proxy_checks(web):
@@ -248,14 +140,6 @@ def start(extra):
     webseed.setup_accounts(g)
     g.start()
     return g
-
-
-def up(port):
-    try:
-        connect(port, timeout=0.5).close()
-        return True
-    except OSError:
-        return False
 
 
 def main():
