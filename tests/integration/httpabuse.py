@@ -99,26 +99,35 @@ def chunked_flood(port, source, total=64 * 1024 * 1024):
     return sent, cut
 
 
-def request(port, source, method, path, fields=None, cookies=None, headers=None):
-    """(status, body, cookies set) of one request from source."""
+def exchange(port, source, method, path, fields=None, cookies=None, headers=None, raw_body=None):
+    """One request from source: (status, headers (lower-case names), body,
+    cookies set {name: value}, Set-Cookie headers as sent)."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
     h = dict(headers or {})
     if cookies:
         h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-    body = None
+    data = raw_body
     if fields is not None:
-        body = urllib.parse.urlencode(fields)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=body, headers=h)
+        data = urllib.parse.urlencode(fields)
+        h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    c.request(method, path, body=data, headers=h)
     r = c.getresponse()
     text = r.read().decode("utf-8", "replace")
-    sc = {}
+    sc, raw = {}, []
     for k, v in r.getheaders():
         if k.lower() == "set-cookie":
+            raw.append(v)
             n, _, rest = v.partition("=")
             sc[n] = rest.split(";")[0]
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
     c.close()
-    return r.status, text, sc
+    return r.status, hdrs, text, sc, raw
+
+
+def request(port, source, method, path, fields=None, cookies=None, headers=None):
+    """(status, body, cookies set) of one request from source."""
+    st, _, text, sc, _ = exchange(port, source, method, path, fields, cookies, headers)
+    return st, text, sc
 
 
 def csrf_of(html):

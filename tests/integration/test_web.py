@@ -5,7 +5,6 @@ expiry, rate limit), CSRF, who sees which commune, HTML escaping, every
 page, the changes (program edit and revert, job post and close, referral
 status, broadcast, appointment confirm and move, inbox answer, opt-out),
 and requests that are too big or malformed."""
-import http.client
 import os
 import re
 import socket
@@ -15,6 +14,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gwtest  # noqa: E402
+import httpabuse  # noqa: E402
 import webseed  # noqa: E402
 from gwtest import check  # noqa: E402
 
@@ -22,27 +22,7 @@ PORT = webseed.free_port()
 
 
 def req(method, path, body=None, cookies=None, headers=None, raw_body=None):
-    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    h = dict(headers or {})
-    if cookies:
-        h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-    data = raw_body
-    if body is not None:
-        data = urllib.parse.urlencode(body)
-        h.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read().decode("utf-8", "replace")
-    setc = {}
-    raw_cookies = []
-    for k, v in r.getheaders():
-        if k.lower() == "set-cookie":
-            raw_cookies.append(v)
-            n, _, rest = v.partition("=")
-            setc[n] = rest.split(";")[0]
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hdrs, text, setc, raw_cookies
+    return httpabuse.exchange(PORT, "127.0.0.1", method, path, body, cookies, headers, raw_body)
 
 
 def csrf_of(html):

@@ -30,7 +30,6 @@ broadcast by Tan Lap's officer. Then the attacks; then the checks:
   auth_campaign.py            # every attack
   auth_campaign.py --short    # a subset for make test
 """
-import argparse
 import datetime
 import hashlib
 import os
@@ -147,16 +146,7 @@ def settle(g, n_inbox):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--short", action="store_true")
-    ap.add_argument("--build", choices=("opt", "san"), default="opt")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    work = S.make_workdir("gw-auth-")
-    gwtest.GATEWAYD, gwtest.GATEWAYCTL = S.private_bins(args.build, os.path.join(work, "bin"))
-    print("auth campaign (%s), %s build" % ("short" if args.short else "full", args.build),
-          flush=True)
-    t0 = time.monotonic()
+    args, work, t0 = S.gateway_campaign(__doc__, "gw-auth-", "auth campaign")
     g = gwtest.Gateway("sms = { rate_limit_per_hour = 1000; };\n"
                        "officers = { max_pin_failures = %d; lockout_minutes = 30; };"
                        % MAX_FAILURES)

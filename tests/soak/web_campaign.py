@@ -24,7 +24,6 @@ an administrator, an officer of Thien Ke and one of Tan Lap.
   web_campaign.py            # the long flood
   web_campaign.py --short    # for make test
 """
-import argparse
 import hashlib
 import os
 import sys
@@ -157,15 +156,7 @@ def heavy_work(g, web, tally):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--short", action="store_true")
-    ap.add_argument("--build", choices=("opt", "san"), default="opt")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    work = S.make_workdir("gw-web-")
-    gwtest.GATEWAYD, gwtest.GATEWAYCTL = S.private_bins(args.build, os.path.join(work, "bin"))
-    print("web campaign (%s), %s build" % ("short" if args.short else "full", args.build), flush=True)
-    t0 = time.monotonic()
+    args, work, t0 = S.gateway_campaign(__doc__, "gw-web-", "web campaign")
     web, ussd = webseed.free_port(), webseed.free_port()
     g = gwtest.Gateway(webseed.web_conf(web) + '\nussd = { enabled = true; listen = "127.0.0.1";'
                        ' port = %d; path = "/ussd"; timeout = 30; };' % ussd)

@@ -106,6 +106,16 @@ static inline struct db *fixture_open(struct fixture *fx, const char *name, int 
 	return db;
 }
 
+/* The one number a query gives ("SELECT count(*) ..."); fails the test
+ * when there is none. */
+static inline int64_t fixture_int(struct db *db, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(db_query_int64(db, sql, &n), 0);
+	return n;
+}
+
 /* Close db and remove the folder with everything in it. */
 static inline void fixture_close(struct fixture *fx, struct db *db)
 {

@@ -125,12 +125,15 @@ static void test_passwords(void **state)
 					&wait), GW_ERR_AUTH);
 }
 
-static int64_t count(struct fx *f, const char *sql)
+/* n wrong passwords for phone from address, from time at on. */
+static void wrong_logins(struct fx *f, const char *phone, const char *address, int n, time_t at)
 {
-	int64_t n = -1;
+	int64_t id = 0;
+	int wait = 0;
 
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
+	for (int i = 0; i < n; i++)
+		assert_int_equal(web_auth_login(f->auth, f->db, phone, "bad-password", address, at + i, &id, &wait),
+				 GW_ERR_AUTH);
 }
 
 static void test_rate_limits(void **state)
@@ -140,9 +143,7 @@ static void test_rate_limits(void **state)
 	int wait = 0;
 
 	assert_int_equal(web_auth_set_password(f->db, TK, "good-password", PWHASH_MIN, "cli:t"), 0);
-	for (int i = 0; i < WEB_LOGIN_MAX_FAILS; i++)
-		assert_int_equal(web_auth_login(f->auth, f->db, TK, "bad-password", "10.0.0.1", NOW + i, &id, &wait),
-				 GW_ERR_AUTH);
+	wrong_logins(f, TK, "10.0.0.1", WEB_LOGIN_MAX_FAILS, NOW);
 	/* locked from that address: even the right password is refused, with
 	 * how long to wait */
 	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.0.0.1", NOW + 10, &id, &wait),
@@ -164,8 +165,8 @@ static void test_rate_limits(void **state)
 	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.9.9.9", NOW + 2001, &id, &wait),
 			 GW_ERR_BUSY);
 	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.9.9.8", NOW + 2001, &id, &wait), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'web_login_locked'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'web_login_locked'"), 2);
 }
 
 /* Issue 16: the lock-out was a 256-slot table in memory; 280 failed logins
@@ -178,9 +179,7 @@ static void test_locks_survive_floods_and_restarts(void **state)
 	int wait = 0;
 
 	assert_int_equal(web_auth_set_password(f->db, TK, "good-password", PWHASH_MIN, "cli:t"), 0);
-	for (int i = 0; i < WEB_LOGIN_MAX_FAILS; i++)
-		assert_int_equal(web_auth_login(f->auth, f->db, TK, "bad-password", "10.0.0.1", NOW + i, &id, &wait),
-				 GW_ERR_AUTH);
+	wrong_logins(f, TK, "10.0.0.1", WEB_LOGIN_MAX_FAILS, NOW);
 	for (int a = 0; a < 14; a++) {
 		for (int i = 0; i < 20; i++) {
 			char phone[32], addr[32];
@@ -198,9 +197,7 @@ static void test_locks_survive_floods_and_restarts(void **state)
 	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.0.0.1", NOW + 41, &id, &wait),
 			 GW_ERR_BUSY);
 	/* the next lock of the same key lasts twice as long */
-	for (int i = 0; i < WEB_LOGIN_MAX_FAILS; i++)
-		assert_int_equal(web_auth_login(f->auth, f->db, TK, "bad-password", "10.0.0.1",
-						NOW + WEB_LOGIN_LOCK_S + 100 + i, &id, &wait), GW_ERR_AUTH);
+	wrong_logins(f, TK, "10.0.0.1", WEB_LOGIN_MAX_FAILS, NOW + WEB_LOGIN_LOCK_S + 100);
 	assert_int_equal(web_auth_login(f->auth, f->db, TK, "good-password", "10.0.0.1",
 					NOW + WEB_LOGIN_LOCK_S + 200, &id, &wait), GW_ERR_BUSY);
 	assert_true(wait > WEB_LOGIN_LOCK_S && wait <= 2 * WEB_LOGIN_LOCK_S);
@@ -216,9 +213,9 @@ static void test_locks_survive_floods_and_restarts(void **state)
 			 GW_ERR_BUSY);
 	/* every lock is told to the administrators, queued in the outbox (a
 	 * few an hour at most) */
-	assert_true(count(f, "SELECT count(*) FROM outbox WHERE phone = '" ADMIN "' AND kind = 'warning'"
+	assert_true(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE phone = '" ADMIN "' AND kind = 'warning'"
 			     " AND text LIKE 'Canh bao: dang nhap web bi khoa%'") >= 3);
-	assert_true(count(f, "SELECT count(*) FROM outbox WHERE kind = 'warning'") <= OFFICERS_ALERTS_PER_HOUR * 2);
+	assert_true(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'warning'") <= OFFICERS_ALERTS_PER_HOUR * 2);
 }
 
 static void test_sessions(void **state)

@@ -119,13 +119,26 @@ static void test_preview(void **state)
  * every page) and held the console for everyone. The preview now pages
  * once, counts at most WEB_PREVIEW_PAGES_COUNT_MAX pages and refuses an
  * answer over WEB_PREVIEW_INPUT_MAX bytes. */
+/* The preview of a program whose summary is summary (p to release). */
+static void preview_of(struct db *scratch, const struct gw_settings *cfg, const char *summary,
+		       struct web_preview *p)
+{
+	struct web_form f;
+	json_t *rec = NULL;
+
+	form_of(&f, summary);
+	assert_int_equal(web_preview_record(&f, &rec), 0);
+	web_preview_init(p);
+	assert_int_equal(web_preview_program(scratch, cfg, rec, "vi", p), 0);
+	json_decref(rec);
+	web_form_release(&f);
+}
+
 static void test_preview_bounded(void **state)
 {
 	struct gw_settings cfg;
 	struct web_preview p;
-	struct web_form f;
 	struct db *scratch = NULL;
-	json_t *rec = NULL;
 	struct buf big;
 
 	settings_defaults(&cfg);
@@ -133,30 +146,20 @@ static void test_preview_bounded(void **state)
 	buf_init(&big, 64 * 1024);
 	while (big.len < 30 * 1024)
 		assert_int_equal(buf_adds(&big, "Hộ nghèo được vay vốn ưu đãi tại ngân hàng chính sách xã hội. "), 0);
-	form_of(&f, big.data);
-	assert_int_equal(web_preview_record(&f, &rec), 0);
-	web_preview_init(&p);
-	assert_int_equal(web_preview_program(scratch, &cfg, rec, "vi", &p), 0);
+	preview_of(scratch, &cfg, big.data, &p);
 	assert_string_equal(p.error, "");
 	assert_int_equal(p.accented.pages, WEB_PREVIEW_PAGES_COUNT_MAX);
 	assert_true(p.accented.more);
 	assert_int_equal(p.accented.shown, WEB_PREVIEW_PAGES_MAX);
 	assert_non_null(strstr(p.accented.page[WEB_PREVIEW_PAGES_MAX - 1].text, ">Tiep: CS TEST-1 13"));
 	web_preview_release(&p);
-	json_decref(rec);
-	web_form_release(&f);
 	/* 40 KB: not previewed at all, and said why */
 	while (big.len < 40 * 1024)
 		assert_int_equal(buf_adds(&big, "Hộ nghèo được vay vốn ưu đãi tại ngân hàng chính sách xã hội. "), 0);
-	form_of(&f, big.data);
-	assert_int_equal(web_preview_record(&f, &rec), 0);
-	web_preview_init(&p);
-	assert_int_equal(web_preview_program(scratch, &cfg, rec, "vi", &p), 0);
+	preview_of(scratch, &cfg, big.data, &p);
 	assert_non_null(strstr(p.error, "too long to preview"));
 	assert_int_equal(p.accented.pages, 0);
 	web_preview_release(&p);
-	json_decref(rec);
-	web_form_release(&f);
 	buf_release(&big);
 	db_close(scratch);
 }

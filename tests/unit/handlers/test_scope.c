@@ -75,14 +75,6 @@ static struct scope_account account(struct fx *f, const char *phone)
 	return a;
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
-}
-
 static void test_verdicts(void **state)
 {
 	struct fx *f = *state;
@@ -227,7 +219,7 @@ static void test_sms_appointments(void **state)
 	assert_string_equal(a.status, "requested");
 	assert_string_equal(a.day, "2025-12-15");
 	assert_int_equal(a.officer_id, tl_id);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
 				  "' AND target = 'appointment #1'"), 3);
 	/* another officer of Tân Lập may take it over */
 	sms(f, TL2, "XN 123456 1", reply, sizeof(reply), &notices);
@@ -260,8 +252,8 @@ static void test_sms_jobs(void **state)
 	/* DONG: another commune's job is refused, whoever posted it */
 	sms(f, TK, "DONG 123456 6", reply, sizeof(reply), &notices);
 	assert_string_equal(reply, "Viec so 6 khong thuoc xa ban.");
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE id = 6 AND status = 'open'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE id = 6 AND status = 'open'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND actor = '" TK
 				  "' AND target = 'job JOB-VP-006'"), 1);
 	sms(f, TL, "DONG 123456 6", reply, sizeof(reply), &notices);
 	assert_non_null(strstr(reply, "Da dong viec so 6"));
@@ -269,7 +261,7 @@ static void test_sms_jobs(void **state)
 	sms(f, TK, "VIECMOI 123456 Cong nhan may; Tan Lap, Song Lo; 6tr; 30/6/2027", reply, sizeof(reply),
 	    &notices);
 	assert_string_equal(reply, "Tu choi: 'Tan Lap' khong thuoc xa ban (Thien Ke).");
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs"), 15);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs"), 15);
 	sms(f, TK, "VIECMOI 123456 Cong nhan may; Thien Ke, Binh Xuyen; 6tr; 30/6/2027", reply, sizeof(reply),
 	    &notices);
 	assert_non_null(strstr(reply, "Da dang viec so 16"));
