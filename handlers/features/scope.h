@@ -21,7 +21,9 @@
  * An officer without a commune acts on nothing but the appointments
  * assigned to them. gatewayctl is run by an administrator on the box
  * itself: it is administrator scope (it checks only that a job handed to
- * an officer lies in that officer's commune).
+ * an officer lies in that officer's commune). The USSD callback has no
+ * officer commands of its own; whatever a USSD screen runs goes through
+ * the same handlers, so the same checks.
  *
  * Lists filter in SQL with the fragments below and single objects are
  * checked with the same text. A statement using a fragment binds the
