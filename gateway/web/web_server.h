@@ -3,7 +3,10 @@
  *
  * Settings (web.*): enabled, listen (numeric address, loopback by default:
  * open it to the office network deliberately), port (8081),
- * session_minutes. What is served is described in pages/web_pages.h; who may see
+ * session_minutes, timeout (seconds from connecting to the answer;
+ * gateway/http/http_listen.h says what else a client may hold),
+ * trusted_proxy (the reverse proxy whose X-Forwarded-For names the client,
+ * for the login limits and the audit). What is served is described in pages/web_pages.h; who may see
  * what in handlers/features/scope.h; logins in web_auth.h and web_session.h.
  *
  * Threads: libmicrohttpd runs its own polling thread (all requests on it,
