@@ -338,6 +338,20 @@ static const char *const migrations[] = {
 	"  topic TEXT NOT NULL DEFAULT '',"
 	"  lunar INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL);",
+	/* 4 -> 5: failed logins counted where a restart or a flood of other
+	 * keys cannot reset them (common/lockout.h); SMS PIN locks that grow
+	 * (pin_locks in a row) and whether a PIN is shorter than the 6 digits
+	 * new PINs need (NULL: set before that rule, length unknown). */
+	"CREATE TABLE lockouts ("
+	"  key TEXT PRIMARY KEY,"
+	"  fails INTEGER NOT NULL DEFAULT 0,"
+	"  window_start INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  locks INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX lockouts_updated ON lockouts(updated_at);"
+	"ALTER TABLE officers ADD COLUMN pin_locks INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE officers ADD COLUMN pin_short INTEGER;",
 };
 
 int store_schema_version(void)

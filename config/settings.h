@@ -65,6 +65,7 @@ struct gw_settings {
 	struct {
 		int max_pin_failures;
 		int lockout_minutes;
+		int lockout_max_minutes;
 	} officers;
 	struct {
 		int reminder_hour;
@@ -89,6 +90,8 @@ struct gw_settings {
 		char listen[SETTINGS_STR_MAX];
 		int port;
 		int session_minutes;
+		char trusted_proxy[SETTINGS_STR_MAX];
+		int timeout_s;
 	} web;
 };
 

@@ -5,6 +5,7 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "common/store.h"
 #include "handlers/core/commands.h"
 #include "handlers/core/contacts.h"
 #include "handlers/core/request.h"
@@ -16,6 +17,7 @@
 #include "handlers/features/officers.h"
 #include "handlers/features/policy.h"
 #include "handlers/features/referrals.h"
+#include "handlers/features/scope.h"
 #include "handlers/understand/router.h"
 #include "handlers/vi/normalize.h"
 
@@ -43,6 +45,20 @@ static const struct {
 	{ "officer_confirm", appointments_officer_confirm },
 	{ "officer_move", appointments_officer_move },
 };
+
+int handler_store_open(struct db **out, const char *path, int busy_timeout_ms)
+{
+	struct db *db = NULL;
+	int r;
+
+	if ((r = store_open(&db, path, busy_timeout_ms)) < 0 || (r = scope_register(db)) < 0)
+		goto out;
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return r;
+}
 
 /* A conversation runs a command (a menu's "Ung tuyen", a prompt's HEN) as
  * if the phone had sent it: the whole path below, given to the dialog

@@ -8,7 +8,6 @@
 #include "common/clock.h"
 #include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "gateway/daemon/evloop.h"
 #include "gateway/daemon/housekeep.h"
 #include "gateway/daemon/inbound.h"
@@ -22,6 +21,7 @@
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_server.h"
+#include "handlers/handler.h"
 #include "modem/modem.h"
 
 #define DAEMON_ONCE_MAX_ROUNDS 10000
@@ -322,7 +322,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	readpace_init(&d.pace);
 	notify_init(&d.notify);
 	apply_logging(cfg, opts);
-	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
+	if ((r = handler_store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/gw_err.h"
+#include "handlers/features/scope.h"
 
 #define LIVE "('requested','confirmed')"
 
@@ -275,7 +276,7 @@ int appointments_set_status(struct db *db, int64_t id, const char *status, int64
 			    time_t now, enum appointments_verdict *out)
 {
 	struct appointment a;
-	int r;
+	int take = 0, r;
 
 	if ((r = appointments_get(db, id, &a)) < 0)
 		goto out;
@@ -284,6 +285,11 @@ int appointments_set_status(struct db *db, int64_t id, const char *status, int64
 		r = 0;
 		goto out;
 	}
+	/* who answers is audited; who holds it changes only within a commune */
+	if (officer_id > 0 && (r = scope_may_reassign(db, a.officer_id, officer_id, &take)) < 0)
+		goto out;
+	if (!take)
+		officer_id = 0;
 	if ((r = db_run(db, "UPDATE appointments SET status = ?2,"
 			    " officer_id = coalesce(?3, officer_id), updated_at = ?4 WHERE id = ?1",
 			DB_ARGS(DB_INT(id), DB_TEXT(status),

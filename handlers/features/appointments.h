@@ -112,8 +112,11 @@ int appointments_move(struct db *db, const struct gw_settings *cfg, time_t now, 
 int appointments_set_lunar(struct db *db, int64_t id, int lunar);
 
 /* Set status ("confirmed", "cancelled", "declined", "done") of a live
- * appointment; officer_id > 0 records who confirmed. APPOINTMENTS_NOT_LIVE
- * when it is no longer live (confirming a confirmed one is OK). */
+ * appointment; officer_id > 0 is who answered: the appointment becomes
+ * theirs when nobody held it or its officer is of their commune, else it
+ * stays with its officer (scope_may_reassign: never handed to another
+ * commune's officer, nor to an administrator). APPOINTMENTS_NOT_LIVE when
+ * it is no longer live (confirming a confirmed one is OK). */
 int appointments_set_status(struct db *db, int64_t id, const char *status, int64_t officer_id,
 			    time_t now, enum appointments_verdict *out);
 

@@ -13,6 +13,7 @@
 #include "handlers/features/jobs.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
+#include "handlers/features/scope.h"
 #include "handlers/vi/textfold.h"
 
 #define BROADCAST_TEXT_MAX (16 * 1024)
@@ -82,6 +83,23 @@ time_t broadcast_finish_time(const struct gw_settings *cfg, time_t now, double s
 	return t;
 }
 
+#define QUEUE_SQL(audience)                                                              \
+	"INSERT OR IGNORE INTO outbox (phone, text, kind, priority, next_attempt_at,"     \
+	" broadcast_id, created_at)"                                                       \
+	" SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"                                 \
+	" FROM subscriptions s JOIN contacts c ON c.phone = s.phone"                       \
+	" WHERE c.opted_out = 0"                                                           \
+	"  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"         \
+	"  AND (s.job_type = '' OR ?6 IS NULL OR instr(?6, '|' || s.job_type || '|') > 0)" \
+	"  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"      \
+	"   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"             \
+	"    AND id <> ?4) AND o.status <> 'cancelled'))" audience
+
+/* A household of the commune ?8 (scope.h), or one that subscribed to the
+ * commune's news by name. */
+#define AUDIENCE_TEST "  AND (s.area = ?8 OR " SCOPE_HOUSEHOLD("s.phone", "?8") ")"
+#define ANYONE "  AND ?8 = ''"
+
 int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now, int64_t *id,
 		    int *recipients)
 {
@@ -101,21 +119,14 @@ int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now
 	 * several matching subscriptions is queued once by the
 	 * outbox_broadcast_once index (OR IGNORE: cheaper than DISTINCT's
 	 * sort). For an offer, phones that were sent an earlier broadcast of
-	 * it are skipped: one index probe per earlier broadcast. */
-	if ((r = db_run(db, "INSERT OR IGNORE INTO outbox (phone, text, kind, priority,"
-			    " next_attempt_at, broadcast_id, created_at)"
-			    " SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"
-			    " FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
-			    " WHERE c.opted_out = 0"
-			    "  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"
-			    "  AND (s.job_type = '' OR ?6 IS NULL"
-			    "   OR instr(?6, '|' || s.job_type || '|') > 0)"
-			    "  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"
-			    "   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"
-			    "    AND id <> ?4) AND o.status <> 'cancelled'))",
+	 * it are skipped: one index probe per earlier broadcast. An officer's
+	 * broadcast has its own statement, so that an administrator's never
+	 * pays for (nor needs) the commune test. */
+	if ((r = db_run(db, spec->audience ? QUEUE_SQL(AUDIENCE_TEST) : QUEUE_SQL(ANYONE),
 			DB_ARGS(DB_TEXT(spec->text), DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(now),
 				DB_INT(bid), DB_TEXT(spec->places), DB_TEXT(spec->types),
-				DB_INT(spec->job_id > 0 ? spec->job_id : 0)))) < 0)
+				DB_INT(spec->job_id > 0 ? spec->job_id : 0),
+				DB_TEXT(spec->audience ? spec->audience : "")))) < 0)
 		return r;
 	n = db_changes(db);
 	if ((r = db_run(db, "UPDATE broadcasts SET recipients = ? WHERE id = ?",
@@ -137,8 +148,8 @@ static int wrap_key(const char *key, struct buf *out)
 }
 
 int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t job_id,
-			const char *area, const char *type, const char *created_by, time_t now,
-			int64_t *id, int *recipients)
+			const char *area, const char *type, const struct scope_account *who,
+			const char *created_by, time_t now, int64_t *id, int *recipients)
 {
 	struct broadcast_spec spec;
 	struct buf text, places, types, akey, tnames;
@@ -153,6 +164,8 @@ int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t jo
 	buf_init(&akey, 256);
 	buf_init(&tnames, 512);
 	if (!j || (r = jobs_get(db, job_id, j)) < 0)
+		goto out;
+	if (who && ((r = scope_job(db, who, job_id)) < 0 || (r = scope_area(who, area)) < 0))
 		goto out;
 	jobs_office_date(cfg, now, today);
 	r = GW_ERR_INVAL;
@@ -186,6 +199,7 @@ int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t jo
 	spec.job_type = tnames.data;
 	spec.places = places.data;
 	spec.types = types.data;
+	spec.audience = who ? scope_audience(who) : NULL;
 	r = broadcast_queue(db, &spec, now, id, recipients);
 out:
 	free(j);
@@ -342,8 +356,30 @@ static int notice_target(const char *body, struct buf *area, unsigned *types, co
 	return r;
 }
 
-static int queue_notice(const struct handler_req *rq, const char *body, int64_t *id, int *n,
-			struct buf *reply)
+/* The refusal of a broadcast outside the officer's commune, audited. */
+static int refuse(const struct handler_req *rq, const struct scope_account *who, const char *what,
+		  struct buf *reply)
+{
+	struct buf label;
+	int en = request_english(rq), r;
+
+	buf_init(&label, 256);
+	if ((r = scope_audit_refusal(rq->env->db, rq->msg->at, rq->msg->phone, rq->route.command, what,
+				     who)) < 0 || (r = scope_commune_label(who, &label)) < 0)
+		goto out;
+	if (!*who->commune_key)
+		r = buf_adds(reply, en ? "Refused: your number has no commune; ask an administrator."
+				       : "Tu choi: so cua ban chua gan xa nao; nho quan tri.");
+	else
+		r = en ? buf_addf(reply, "Refused: %s is not in your commune (%s).", what, label.data)
+		       : buf_addf(reply, "Tu choi: %s khong thuoc xa ban (%s).", what, label.data);
+out:
+	buf_release(&label);
+	return r;
+}
+
+static int queue_notice(const struct handler_req *rq, const struct scope_account *who,
+			const char *body, int64_t *id, int *n, struct buf *reply)
 {
 	struct broadcast_spec spec;
 	struct buf area, places, tnames, typeset, text, plain;
@@ -358,6 +394,13 @@ static int queue_notice(const struct handler_req *rq, const char *body, int64_t 
 	buf_init(&text, BROADCAST_TEXT_MAX);
 	buf_init(&plain, BROADCAST_TEXT_MAX);
 	if ((r = notice_target(body, &area, &types, &msg)) < 0 || (r = jobs_ascii(msg, &plain)) < 0)
+		goto out;
+	*id = 0;
+	if ((r = scope_area(who, area.data)) == GW_ERR_AUTH) {
+		r = refuse(rq, who, area.len ? area.data : "TB", reply);
+		goto out;
+	}
+	if (r < 0)
 		goto out;
 	buf_rtrim(&plain);
 	for (p = plain.data; *p == ' '; p++)
@@ -390,10 +433,11 @@ static int queue_notice(const struct handler_req *rq, const char *body, int64_t 
 	memset(&spec, 0, sizeof(spec));
 	spec.created_by = rq->msg->phone;
 	spec.text = text.data;
-	spec.area = area.data;
+	spec.area = area.len || !scope_audience(who) ? area.data : scope_audience(who);
 	spec.job_type = tnames.data;
 	spec.places = area.len ? places.data : NULL;
 	spec.types = types ? typeset.data : NULL;
+	spec.audience = scope_audience(who);
 	r = broadcast_queue(rq->env->db, &spec, rq->msg->at, id, n);
 out:
 	buf_release(&area);
@@ -408,6 +452,7 @@ out:
 int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 {
 	struct broadcast_progress p;
+	struct scope_account who;
 	struct officer o;
 	struct job j;
 	struct buf reply, detail, target;
@@ -425,7 +470,7 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 		r = 0;
 		goto out;
 	}
-	if (r < 0)
+	if (r < 0 || (r = scope_account_of(&o, &who)) < 0)
 		goto out;
 	/* a job by number (one that does not exist is an error), or by code */
 	if (strncmp(rest, "viec ", 5) == 0 &&
@@ -438,8 +483,16 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 		if (r < 0)
 			goto out;
 		request_set_intent(res, "officer_broadcast", j.code);
-		r = broadcast_queue_job(rq->env->db, rq->env->cfg, j.id, "", "", rq->msg->phone,
+		r = broadcast_queue_job(rq->env->db, rq->env->cfg, j.id, "", "", &who, rq->msg->phone,
 					rq->msg->at, &id, &n);
+		if (r == GW_ERR_AUTH) {
+			if ((r = buf_addf(&target, "job %s", j.code)) == 0 &&
+			    (r = scope_audit_refusal(rq->env->db, rq->msg->at, rq->msg->phone,
+						     rq->route.command, target.data, &who)) == 0)
+				r = en ? buf_addf(&reply, "Job %lld is not in your commune.", (long long)j.id)
+				       : buf_addf(&reply, "Viec so %lld khong thuoc xa ban.", (long long)j.id);
+			goto reply;
+		}
 		if (r == GW_ERR_INVAL) {
 			r = en ? buf_addf(&reply, "Job %lld is closed: not broadcast.", (long long)j.id)
 			       : buf_addf(&reply, "Viec so %lld da dong/het han: khong gui.", (long long)j.id);
@@ -449,7 +502,7 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 			r = buf_addf(&detail, "job %s: %d recipients", j.code, n);
 	} else {
 		body = officers_after_pin(rq->msg->text, pin);
-		r = queue_notice(rq, body ? body : "", &id, &n, &reply);
+		r = queue_notice(rq, &who, body ? body : "", &id, &n, &reply);
 		if (r == 0 && !id)
 			goto reply;
 		if (r == 0)

@@ -13,7 +13,12 @@
  * is empty or among the target places, and its type is empty or among the
  * target types. An offer's targets are its places and derived types
  * (jobs.h); a notice ("TB <pin> tan lap: ...") targets what it names, and
- * a notice naming nothing reaches every subscriber.
+ * a notice naming nothing reaches every subscriber. An officer's broadcast
+ * (offer or notice) reaches only the households of their commune (a
+ * contact of the commune, one who applied to a job there: SCOPE_HOUSEHOLD,
+ * or a subscription to the commune by name) and may name no
+ * other area ("Tu choi: Tan Lap khong thuoc xa ban."); an administrator's
+ * reaches anyone (handlers/features/scope.h).
  *
  * Rules for sending (applied by the sender, defined here so the ETA and
  * the sender agree): nothing during broadcast.quiet_start..quiet_end in
@@ -56,6 +61,7 @@ struct broadcast_spec {
 	const char *job_type;   /* recorded target, "" = any */
 	const char *places;     /* "|key|...|" subscription areas that match; NULL = any */
 	const char *types;      /* "|may|kho|" subscription types that match; NULL = any */
+	const char *audience;   /* commune key: only its households (scope.h); NULL = any */
 };
 
 /* Queue spec in the caller's transaction. *id: the broadcast, *recipients:
@@ -64,11 +70,15 @@ int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now
 		    int *recipients);
 
 /* Queue offer job_id (current) to its matching subscribers; area/type
- * ("" = the offer's own) narrow the target. GW_ERR_NOTFOUND for no such
- * offer, GW_ERR_INVAL for a closed one. */
+ * ("" = the offer's own) narrow the target. who is the account
+ * broadcasting (scope.h; NULL: gatewayctl, administrator scope): an
+ * officer broadcasts only an offer of their commune, to no other area, and
+ * it reaches only the commune's households. GW_ERR_NOTFOUND for no such
+ * offer, GW_ERR_INVAL for a closed one, GW_ERR_AUTH outside who's scope. */
+struct scope_account;
 int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t job_id,
-			const char *area, const char *type, const char *created_by, time_t now,
-			int64_t *id, int *recipients);
+			const char *area, const char *type, const struct scope_account *who,
+			const char *created_by, time_t now, int64_t *id, int *recipients);
 
 struct broadcast_progress {
 	int64_t id;

@@ -93,6 +93,9 @@ def content_checks():
     ok("import sample programs", ctl(conf, "import", "programs", TOP + "/data/programs.json"),
        "30 added")
     ok("import sample jobs", ctl(conf, "import", "jobs", TOP + "/data/jobs.json"), "15 added")
+    # a formula where a spreadsheet would run it (issue 16): written inert, read back as it was
+    ok("a job titled like a formula", ctl(conf, "job", "add", "--title", '=HYPERLINK("http://x","ok")',
+                                          "--place", "Tan Lap", "--contact", "+84912345678"), "added job 16")
     f = {k: os.path.join(WORK, k) for k in ("p.json", "p.csv", "j.json", "j.csv", "p2.json",
                                             "j2.json", "p3.csv")}
     ok("export programs json", ctl(conf, "export", "programs", "-o", f["p.json"]))
@@ -113,7 +116,11 @@ def content_checks():
                                   for r, p in zip(rows, progs)), "%d rows" % len(rows))
 
     ok("CSV import into a fresh database", ctl(conf2, "import", "programs", f["p.csv"]), "30 added")
-    ok("jobs CSV import into a fresh database", ctl(conf2, "import", "jobs", f["j.csv"]), "15 added")
+    jraw = read(f["j.csv"], "rb").decode("utf-8-sig")
+    check("CSV export writes formula-like cells inert (OWASP: a quote in front)",
+          "\"'=HYPERLINK(\"\"http://x\"\"" in jraw and "\"'+84912345678\"" in jraw and
+          not re.search(r'(^|,)"[=+@-]', jraw, re.M), jraw[-400:])
+    ok("jobs CSV import into a fresh database", ctl(conf2, "import", "jobs", f["j.csv"]), "16 added")
     ctl(conf2, "export", "programs", "-o", f["p2.json"])
     ctl(conf2, "export", "jobs", "-o", f["j2.json"])
     check("CSV round trip gives identical programs", read(f["p.json"]) == read(f["p2.json"]))

@@ -7,7 +7,10 @@ for make test, on the sanitized build ($GW_BUILD):
           asking for its PIN, garbage bytes: recovery, CPU, delivery
   flood   1,000 messages from one number; other households' latency
   ussd    20 concurrent USSD sessions, 600 requests
-  auth    officer commands from strangers, wrong PINs, replays, payloads
+  auth    officer commands from strangers, wrong PINs, replays, payloads,
+          another commune's officer
+  web     cross-commune requests in the web console, a login flood, slow
+          clients on both HTTP servers, a 40 KB preview, a chunked flood
 
 The two AT-modem campaigns spend their time in libgammu's fixed sleeps, so
 they run side by side with USSD and authentication; the flood, which
@@ -34,6 +37,7 @@ STAGES = [
         [("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
                    "--build", "san"]),
          ("auth", ["auth_campaign.py", "--short", "--build", "san"])],
+        [("web", ["web_campaign.py", "--short", "--build", "san"])],
     ],
     [
         [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5",

@@ -358,6 +358,24 @@ def cleanup(path, keep):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def gateway_campaign(doc, prefix, title):
+    """The start of a campaign on the gatewayd test harness (tests/
+    integration/gwtest.py): --short, --build opt|san, --keep; the work
+    folder with private copies of the binaries, put into gwtest. Returns
+    (args, work, t0)."""
+    import argparse
+    import gwtest
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--short", action="store_true")
+    ap.add_argument("--build", choices=("opt", "san"), default="opt")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    work = make_workdir(prefix)
+    gwtest.GATEWAYD, gwtest.GATEWAYCTL = private_bins(args.build, os.path.join(work, "bin"))
+    print("%s (%s), %s build" % (title, "short" if args.short else "full", args.build), flush=True)
+    return args, work, time.monotonic()
+
+
 def run_campaign(name, g, body, work, keep, t0):
     """Run body() against the gatewayd test harness g (tests/integration/
     gwtest.py), then stop it, keep its folder if asked or if a check failed,

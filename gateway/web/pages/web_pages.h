@@ -2,7 +2,8 @@
  *
  * Every page is a web_page_fn (web_request.h): web_server.c has already
  * checked the session, the CSRF token of a POST and the role the route
- * needs; the page checks the commune (web_scope.h) of what it touches.
+ * needs; the page checks the commune of what it touches (handlers/features/
+ * scope.h, answered by web_scope.h).
  * Forms post back and redirect (303) to a page that shows the outcome
  * (?ok=KEY, web_html.h), so a reload never sends a form twice. Every
  * change is one transaction with its audit row (actor "web:<phone>").

@@ -208,10 +208,10 @@ static int open_referrals(struct web_req *rq, struct buf *b)
 
 	if ((r = db_prepare(rq->db, "SELECT r.id, r.phone, r.status, r.created_at, j.id, j.title"
 				    " FROM referrals r JOIN jobs j ON j.id = r.job_id"
-				    " WHERE r.status IN ('new', 'contacted') AND " WEB_SCOPE_JOB("j")
+				    " WHERE r.status IN ('new', 'contacted') AND " SCOPE_JOB("j")
 				    " ORDER BY r.created_at DESC LIMIT ?4", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	sqlite3_bind_int(st, 4, LIST_MAX);
 	if ((r = web_h(b, "<section class=\"card\" id=\"referrals\"><h2>%s</h2><ul class=\"plain\">",
 		       web_t(rq, "Người ứng tuyển đang chờ", "Open referrals"))) < 0)
@@ -244,10 +244,10 @@ static int todays_appointments(struct web_req *rq, struct buf *b, const char *to
 
 	if ((r = db_prepare(rq->db, "SELECT a.id, a.slot, a.status, a.phone, a.topic, a.program_code"
 				    " FROM appointments a WHERE a.day = ?4"
-				    " AND a.status IN ('requested', 'confirmed') AND " WEB_SCOPE_APPT("a")
+				    " AND a.status IN ('requested', 'confirmed') AND " SCOPE_APPT("a")
 				    " ORDER BY a.slot, a.id", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, today);
 	if ((r = web_h(b, "<section class=\"card\" id=\"appointments\"><h2>%s</h2><ul class=\"plain\">",
 		       web_t(rq, "Lịch hẹn hôm nay", "Today's appointments"))) < 0)

@@ -132,8 +132,8 @@ static void test_newer_schema_refused(void **state)
 
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
- * appointments and offered slots) and keeps its queued messages. Later
- * migrations undo their part below. */
+ * appointments and offered slots, 5: lock-outs) and keeps its queued
+ * messages and officers. Later migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -142,7 +142,12 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
-	assert_int_equal(db_exec(f->db, "DROP TABLE appointment_offers;"
+	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
+					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
+	assert_int_equal(db_exec(f->db, "DROP TABLE lockouts;"
+					"ALTER TABLE officers DROP COLUMN pin_short;"
+					"ALTER TABLE officers DROP COLUMN pin_locks;"
+					"DROP TABLE appointment_offers;"
 					"ALTER TABLE appointments DROP COLUMN lunar;"
 					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
@@ -157,6 +162,12 @@ static void test_migrate_from_version_1(void **state)
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
 					" AND dlr_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	/* an officer from before the 6-digit rule: PIN length unknown */
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM officers WHERE pin_locks = 0"
+					" AND pin_short IS NULL", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM lockouts", &v), 0);
+	assert_int_equal(v, 0);
 	db_close(again);
 }
 

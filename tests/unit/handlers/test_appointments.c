@@ -556,7 +556,7 @@ static void test_sms_officer(void **state)
 	struct sms s;
 	int64_t n = 0;
 
-	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "", "1234",
+	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "", "123456",
 				      OFFICERS_HASH_MIN, "test", NOW), 0);
 	send_sms(f, HOUSEHOLD, "HEN 15/12 8h vay von ho ngheo", NOW, &s);
 	assert_non_null(strstr(s.reply, "gap Nguyen Van An"));
@@ -574,7 +574,7 @@ static void test_sms_officer(void **state)
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
 	assert_string_equal(a.status, "requested");
 
-	send_sms(f, OFFICER, "XN 1234 1", NOW, &s);
+	send_sms(f, OFFICER, "XN 123456 1", NOW, &s);
 	assert_string_equal(sms_extra(&s, "outcome"), "confirmed");
 	assert_non_null(strstr(s.reply, "Da xac nhan hen #1"));
 	o = sms_to(&s, HOUSEHOLD, "notify");
@@ -585,11 +585,11 @@ static void test_sms_officer(void **state)
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
 	assert_string_equal(a.status, "confirmed");
 
-	send_sms(f, OFFICER, "XN 1234 1", NOW, &s); /* again: no second notice */
+	send_sms(f, OFFICER, "XN 123456 1", NOW, &s); /* again: no second notice */
 	assert_null(sms_to(&s, HOUSEHOLD, "notify"));
 	sms_done(&s);
 
-	send_sms(f, OFFICER, "DOI 1234 1 17/12 9h", NOW, &s);
+	send_sms(f, OFFICER, "DOI 123456 1 17/12 9h", NOW, &s);
 	assert_string_equal(s.res.intent, "officer_move");
 	assert_string_equal(sms_extra(&s, "outcome"), "moved");
 	assert_string_equal(sms_extra(&s, "date"), "2025-12-17");
@@ -598,16 +598,16 @@ static void test_sms_officer(void **state)
 	assert_non_null(strstr(o->text, "da doi sang T4 17/12 9h00"));
 	sms_done(&s);
 
-	send_sms(f, OFFICER, "DOI 1234 1 14/12 9h", NOW, &s); /* a Sunday */
+	send_sms(f, OFFICER, "DOI 123456 1 14/12 9h", NOW, &s); /* a Sunday */
 	assert_string_equal(sms_extra(&s, "outcome"), "closed");
 	assert_non_null(strstr(s.reply, "Nhan: DOI <pin> 1 "));
 	sms_done(&s);
 
-	send_sms(f, OFFICER, "XN 1234 7", NOW, &s);
+	send_sms(f, OFFICER, "XN 123456 7", NOW, &s);
 	assert_string_equal(sms_extra(&s, "outcome"), "not_found");
 	sms_done(&s);
 
-	send_sms(f, OFFICER, "XN 1234 1 khong", NOW, &s);
+	send_sms(f, OFFICER, "XN 123456 1 khong", NOW, &s);
 	assert_string_equal(sms_extra(&s, "action"), "decline");
 	o = sms_to(&s, HOUSEHOLD, "notify");
 	assert_non_null(o);
@@ -619,7 +619,7 @@ static void test_sms_officer(void **state)
 				     " AND actor = '" OFFICER "'", &n), 0);
 	assert_int_equal(n, 3);
 	/* the PIN never reaches the audit log */
-	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE detail LIKE '%1234%'",
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE detail LIKE '%123456%'",
 				     &n), 0);
 	assert_int_equal(n, 0);
 }

@@ -23,7 +23,7 @@
 #include "handlers/handler.h"
 
 #define A "+84913000001" /* may, tan lap */
-#define B "+84913000002" /* everything */
+#define B "+84913000002" /* everything; lives in Tan Lap */
 #define C "+84913000003" /* xkld, song lo */
 #define D "+84913000004" /* may, opted out */
 #define E "+84913000005" /* hai phong */
@@ -109,11 +109,11 @@ static int setup(void **state)
 	settings_defaults(&f->cfg);
 	exec(f, "INSERT INTO contacts (phone, opted_out, created_at, last_seen) VALUES"
 		" ('" A "', 0, 1, 1), ('" B "', 0, 1, 1), ('" C "', 0, 1, 1), ('" D "', 1, 1, 1),"
-		" ('" E "', 0, 1, 1);"
+		" ('" E "', 0, 1, 1); UPDATE contacts SET commune = 'xã Tân Lập' WHERE phone = '" B "';"
 		"INSERT INTO subscriptions (phone, area, job_type, created_at) VALUES"
 		" ('" A "', 'tan lap', 'may', 1), ('" B "', '', '', 1), ('" C "', 'song lo', 'xkld', 1),"
 		" ('" D "', '', 'may', 1), ('" E "', 'hai phong', '', 1), ('" A "', '', 'may', 1)");
-	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "1234",
+	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "123456",
 				      OFFICERS_HASH_MIN, "test", 1), 0);
 	f->modem.ops = &fake_ops;
 	f->modem.priv = &f->fm;
@@ -138,14 +138,14 @@ static int queue_job(struct fx *f, int64_t job, time_t now, int64_t *id)
 	int n = -1;
 
 	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(broadcast_queue_job(f->db, &f->cfg, job, "", "", "test", now, id, &n), 0);
+	assert_int_equal(broadcast_queue_job(f->db, &f->cfg, job, "", "", NULL, "test", now, id, &n), 0);
 	assert_int_equal(db_commit(f->db), 0);
 	return n;
 }
 
 static int queue_notice(struct fx *f, const char *places, const char *types, time_t now)
 {
-	struct broadcast_spec s = { "test", 0, "TB: hop dan", "", "", places, types };
+	struct broadcast_spec s = { "test", 0, "TB: hop dan", "", "", places, types, NULL };
 	int64_t id = 0;
 	int n = -1;
 
@@ -207,9 +207,9 @@ static void test_who_gets_it(void **state)
 	{
 		int n = 0;
 
-		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 7, "", "", "t", now, &id, &n),
+		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 7, "", "", NULL, "t", now, &id, &n),
 				 GW_ERR_INVAL);
-		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 99, "", "", "t", now, &id, &n),
+		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 99, "", "", NULL, "t", now, &id, &n),
 				 GW_ERR_NOTFOUND);
 	}
 	db_rollback(f->db);
@@ -361,24 +361,26 @@ static void test_tb_command(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	char longer[1200];
 
-	sim(f, "+84911000001", "TB 1234 VIEC 6", now, &res);
+	sim(f, "+84911000001", "TB 123456 VIEC 6", now, &res);
 	assert_string_equal(res.intent, "officer_broadcast");
 	assert_string_equal(res.ref, "JOB-VP-006");
 	assert_non_null(strstr(res.out[0].text, "TB so 1: xep 2, da gui 0, loi 0, con 2, xong ~10:00"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 1 AND text LIKE"
 				  " 'Viec moi: 6. CN may - Tan Lap - 6-9tr. Han 30/06. Nhan UT 6%'"), 2);
-	sim(f, "+84911000001", "TB 1234 tân lập: Họp dân lúc 8h sáng mai", now, &res);
+	sim(f, "+84911000001", "TB 123456 tân lập: Họp dân lúc 8h sáng mai", now, &res);
 	assert_non_null(strstr(res.out[0].text, "TB so 2: xep 2"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 2 AND text ="
 				  " 'TB: Hop dan luc 8h sang mai HUY: ngung nhan tin'"), 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE id = 2 AND area = 'tan lap'"), 1);
-	sim(f, "+84911000001", "TB 1234 xkld: Hội thảo XKLĐ", now, &res);
-	assert_non_null(strstr(res.out[0].text, "TB so 3: xep 3"));
+	/* an officer's notice reaches their commune's households only: B (C
+	 * and E want xkld news too, but live elsewhere) */
+	sim(f, "+84911000001", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
+	assert_non_null(strstr(res.out[0].text, "TB so 3: xep 1"));
 	handler_result_release(&res);
 	memset(longer, 'a', sizeof(longer) - 1);
-	memcpy(longer, "TB 1234 ", 8);
+	memcpy(longer, "TB 123456 ", 10);
 	for (size_t i = 20; i < sizeof(longer) - 1; i += 10)
 		longer[i] = ' ';
 	longer[sizeof(longer) - 1] = '\0';
@@ -387,10 +389,44 @@ static void test_tb_command(void **state)
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'broadcast'"), 3);
-	sim(f, "+84919999999", "TB 1234 VIEC 6", now, &res); /* not an officer */
+	sim(f, "+84919999999", "TB 123456 VIEC 6", now, &res); /* not an officer */
 	assert_non_null(strstr(res.out[0].text, "chua dang ky can bo"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
+}
+
+/* Finding of issue 16: TB by an officer of another commune went to Tan
+ * Lap's subscribers. Now refused, told, audited, nothing queued; an
+ * administrator still reaches anyone. */
+static void test_tb_scope(void **state)
+{
+	struct fx *f = *state;
+	struct handler_result res;
+	time_t now = office(2027, 1, 15, 10, 0);
+
+	assert_int_equal(officers_add(f->db, "+84911000002", "Binh", "officer", "Thiện Kế", "123456",
+				      OFFICERS_HASH_MIN, "test", 1), 0);
+	assert_int_equal(officers_add(f->db, "+84911000003", "Quan tri", "admin", "", "123456",
+				      OFFICERS_HASH_MIN, "test", 1), 0);
+	sim(f, "+84911000002", "TB 123456 VIEC 6", now, &res);
+	assert_string_equal(res.out[0].text, "Viec so 6 khong thuoc xa ban.");
+	handler_result_release(&res);
+	sim(f, "+84911000002", "TB 123456 Tan Lap: hop dan 8h", now, &res);
+	assert_string_equal(res.out[0].text, "Tu choi: tan lap khong thuoc xa ban (Thien Ke).");
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND"
+				  " actor = '+84911000002'"), 2);
+	/* their own notice: nobody of Thien Ke subscribed, so nobody at all */
+	sim(f, "+84911000002", "TB 123456 hop dan 8h", now, &res);
+	assert_non_null(strstr(res.out[0].text, "khong co nguoi dang ky phu hop"));
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE area = 'thien ke'"), 1);
+	/* the administrator's notice reaches every subscriber who wants it */
+	sim(f, "+84911000003", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
+	assert_non_null(strstr(res.out[0].text, "xep 3"));
+	handler_result_release(&res);
 }
 
 int main(void)
@@ -403,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sender_fake_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_cap_and_opt_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tb_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tb_scope, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
