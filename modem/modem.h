@@ -166,6 +166,13 @@ int modem_hangup(struct modem *m);
  * network, temporary failure). */
 int modem_cms_permanent(int cms);
 
+/* 1 when a +CMS ERROR code says the network refuses our SIM rather than
+ * this message (barring, no SMS subscription, transfer rejected: what an
+ * operator does to a number it takes for a spammer): every message from
+ * it would fail the same way, so the SIM leaves routing for a while. All
+ * such codes are also permanent for the message. */
+int modem_cms_sim_barred(int cms);
+
 /* Exponential backoff: min_ms doubled per failed attempt (attempt >= 1),
  * capped at max_ms. */
 int modem_reconnect_delay_ms(int attempt, int min_ms, int max_ms);

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "config/settings.h"
 #include "gateway/daemon/daemon.h"
+#include "gateway/daemon/worker.h"
 #include "gateway/paths.h"
 
 static void usage(FILE *f)
@@ -31,7 +32,9 @@ static void usage(FILE *f)
 		"      --once          process everything pending, then exit\n"
 		"  -p, --pidfile FILE  write the process id to FILE (and lock it)\n"
 		"  -h, --help          this help\n"
-		"  -V, --version       print the version\n",
+		"  -V, --version       print the version\n"
+		"Each modem is served by a worker process of its own: gatewayd starts\n"
+		"itself again with --worker NAME (internal; see gatewayd(8)).\n",
 		GW_SYSCONFDIR);
 }
 
@@ -93,13 +96,16 @@ int main(int argc, char **argv)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		/* internal: a modem's worker process (gateway/daemon/supervise.h) */
+		{ "worker", required_argument, NULL, 'W' },
+		{ "worker-syslog", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon_opts opts = { NULL, 0 };
 	struct gw_settings cfg;
 	char config_path[PATH_MAX], err[512];
-	const char *pidfile = NULL;
-	int check = 0, foreground = 0, c, r;
+	const char *pidfile = NULL, *worker = NULL;
+	int check = 0, foreground = 0, worker_syslog = 0, c, r;
 
 	/* glibc re-reads /etc/localtime on every localtime() unless TZ is set;
 	 * libgammu calls it for every SMS part it encodes. */
@@ -113,6 +119,8 @@ int main(int argc, char **argv)
 		case 'p': pidfile = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayd %s\n", GW_VERSION); return 0;
+		case 'W': worker = optarg; break;
+		case 'S': worker_syslog = 1; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -121,6 +129,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (worker) /* fd 3: the socket to the main process */
+		return opts.config_path && worker_run(opts.config_path, worker, 3, worker_syslog) == 0
+			       ? 0 : 1;
 	if (!opts.config_path) {
 		if (paths_default_config(config_path, sizeof(config_path)) < 0) {
 			fprintf(stderr, "gatewayd: no configuration file found\n");
