@@ -119,6 +119,15 @@ def proc_cpu_s(pid):
         return None
 
 
+def children(pid):
+    """The live child processes of pid (gatewayd's modem workers)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
 class ModemSim:
     """The AT modem simulator as a child process, driven over its control socket."""
 
@@ -314,7 +323,13 @@ class Gateway:
         return rc
 
     def cpu_s(self):
-        return proc_cpu_s(self.proc.pid) if self.proc else None
+        """The daemon's CPU seconds: the main process and its modem workers."""
+        if not self.proc:
+            return None
+        total = proc_cpu_s(self.proc.pid)
+        for kid in children(self.proc.pid):
+            total = (total or 0) + (proc_cpu_s(kid) or 0)
+        return total
 
     def q(self, sql, args=()):
         for attempt in range(100):
