@@ -128,6 +128,14 @@ def children(pid):
         return []
 
 
+def daemon_cpu_s(pid):
+    """gatewayd's CPU seconds: the main process and its modem workers."""
+    total = proc_cpu_s(pid)
+    for kid in children(pid):
+        total = (total or 0) + (proc_cpu_s(kid) or 0)
+    return total
+
+
 class ModemSim:
     """The AT modem simulator as a child process, driven over its control socket."""
 
@@ -323,13 +331,7 @@ class Gateway:
         return rc
 
     def cpu_s(self):
-        """The daemon's CPU seconds: the main process and its modem workers."""
-        if not self.proc:
-            return None
-        total = proc_cpu_s(self.proc.pid)
-        for kid in children(self.proc.pid):
-            total = (total or 0) + (proc_cpu_s(kid) or 0)
-        return total
+        return daemon_cpu_s(self.proc.pid) if self.proc else None
 
     def q(self, sql, args=()):
         for attempt in range(100):
