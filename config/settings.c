@@ -57,7 +57,7 @@ const struct setting_def settings_modem_table[] = {
 	MI("same_text_per_hour", same_text_per_hour, 0, 100000, "10", "identical messages this SIM may send in an hour (0: no limit)"),
 	MI("same_text_per_day", same_text_per_day, 0, 1000000, "100", "identical messages this SIM may send in 24 hours (0: no limit)"),
 	MI("per_day", per_day, 0, 1000000, "0", "messages this SIM may send per office day, any text (0: no limit)"),
-	MI("recheck_interval", recheck_interval_s, 60, 86400, "900", "seconds before a barred or out-of-credit SIM is tried again"),
+	MI("recheck_interval", recheck_interval_s, 5, 86400, "900", "seconds before a barred or out-of-credit SIM is tried again"),
 	MI("stall_after", stall_after_s, 2, 3600, "30", "seconds one modem call may last before routing passes this modem over"),
 	MS("fault_file", fault_file, "", "test only: file of injected modem faults (empty: off)"),
 	MI("send_delay_ms", send_delay_ms, 0, 60000, "0", "test/bench only: simulated time per sent part"),
