@@ -14,11 +14,14 @@ household's question is answered through the other SIM; status lists both."""
 import collections
 import os
 import signal
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "soak"))
+sys.dont_write_bytecode = True
 from gwtest import Gateway, check, finish, wait_for  # noqa: E402
+from soaklib import children  # noqa: E402
 
 VIETTEL = ("sim-viettel", 'operators = "viettel";')
 VINA = ("sim-vina", 'operators = "vinaphone,mobifone";')
@@ -202,14 +205,6 @@ def test_broadcast_limits():
               all(sent[p] == 1 for p in phones), [p for p in phones if sent[p] != 1])
     finally:
         g.close()
-
-
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
 
 
 def cmdline(pid):

@@ -217,6 +217,19 @@ static void test_who_gets_it(void **state)
 	db_rollback(f->db);
 }
 
+/* n more subscribers to everything (+84914000000 ...) */
+static void subscribers(struct fx *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
+			 " VALUES ('+84914%06d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
+			 " VALUES ('+84914%06d', 1)", i, i);
+		exec(f, sql);
+	}
+}
+
 static void test_progress(void **state)
 {
 	struct fx *f = *state;
@@ -225,14 +238,7 @@ static void test_progress(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	int64_t id = 0;
 
-	for (int i = 0; i < 40; i++) {
-		char sql[256];
-
-		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
-			 " VALUES ('+849140000%02d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
-			 " VALUES ('+849140000%02d', 1)", i, i);
-		exec(f, sql);
-	}
+	subscribers(f, 40);
 	assert_int_equal(queue_job(f, 6, now, &id), 42);
 	/* 11 sent 3 s apart, one failed: 20 a minute measured */
 	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 1800000000 + 3 * (id - 1) WHERE id <= 11");
@@ -278,14 +284,7 @@ static void test_progress_limits(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	int64_t id = 0;
 
-	for (int i = 0; i < 300; i++) {
-		char sql[256];
-
-		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
-			 " VALUES ('+84914%06d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
-			 " VALUES ('+84914%06d', 1)", i, i);
-		exec(f, sql);
-	}
+	subscribers(f, 300);
 	assert_int_equal(queue_job(f, 6, now, &id), 302);
 	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 0 WHERE id > 30");
 	/* defaults, one SIM: 3 in 5 min, 10 an hour: the 30th goes 2 h in */
