@@ -62,6 +62,9 @@ int link_register(struct link *l)
 	gw_strlcpy(l->hold, db_col_text(st, 0), sizeof(l->hold));
 	l->hold_until = (time_t)sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
+	/* no balance check any more: nothing would ever lift a credit hold */
+	if (strcmp(l->hold, LINK_HOLD_CREDIT) == 0 && (!*l->ms->balance_code || !l->ms->balance_min))
+		link_hold(l, "", 0);
 	return 0;
 }
 

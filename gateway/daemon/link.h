@@ -55,7 +55,8 @@ void link_init(struct link *l, struct modem *m, const struct gw_modem_settings *
 int link_register_all(struct db *db, const struct gw_settings *cfg);
 
 /* This modem's operators and limits into its row again (after SIGHUP),
- * and its hold as the row has it (a restarted worker keeps it). */
+ * and its hold as the row has it (a restarted worker keeps it; a credit
+ * hold with no balance check left to lift it is dropped). */
 int link_register(struct link *l);
 
 /* 1 when connected (opening it if a retry is due), 0 when not. */
