@@ -235,6 +235,16 @@ static int64_t ussd_timer(struct evloop *loop, void *arg)
 	return 1000;
 }
 
+/* Between modem calls: say so, for the other modems' routing (a call that
+ * hangs keeps this timer from running, and the promise lapses). */
+static int64_t alive_timer(struct evloop *loop, void *arg)
+{
+	struct wproc *p = arg;
+
+	link_alive(&p->w.link, time(NULL));
+	return (int64_t)p->w.ms->stall_after_s * 1000 / 3;
+}
+
 /* The main process: new replies to send, or it has gone away. */
 static void on_parent(struct evloop *loop, int fd, void *arg)
 {
@@ -316,6 +326,7 @@ static int add_timers(struct wproc *p)
 	    (r = p->send_timer = evloop_add_timer(p->loop, "send", 0, send_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "status", 0, status_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "ussd", 1000, ussd_timer, p)) < 0 ||
+	    (r = evloop_add_timer(p->loop, "alive", 1000, alive_timer, p)) < 0 ||
 	    (r = evloop_add_fd(p->loop, p->w.parent_fd, on_parent, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGTERM, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGINT, on_stop, p)) < 0 ||
