@@ -27,7 +27,10 @@
 #define SUPERVISE_BACKOFF_MIN_MS 1000
 #define SUPERVISE_BACKOFF_MAX_MS 60000
 #define SUPERVISE_STABLE_MS 60000
-#define SUPERVISE_STOP_MS 70000 /* longer than one libgammu call may block */
+/* Within systemd's TimeoutStopSec (30 s): a worker still in a hung modem
+ * call then is killed by us, and what it was sending settled sent_unknown,
+ * before systemd kills everything. */
+#define SUPERVISE_STOP_MS 25000
 
 struct supervise_child {
 	char name[SETTINGS_NAME_MAX];
