@@ -216,8 +216,11 @@ static int stats_modem(const struct ctl *c, struct db *db, time_t since)
 	if ((r = print_listings(db, since, "    ", failures,
 				sizeof(failures) / sizeof(failures[0]))) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT last_error, sent_parts FROM modem_status WHERE id = 1",
-			    &st)) < 0 || (r = db_step(st)) != DB_ROW) {
+	/* every modem's; the latest error of any of them */
+	if ((r = db_prepare(db, "SELECT coalesce((SELECT name || ': ' || last_error FROM modem_status"
+				" WHERE last_error <> '' ORDER BY last_error_at DESC LIMIT 1), ''),"
+				" coalesce(sum(sent_parts), 0) FROM modem_status", &st)) < 0 ||
+	    (r = db_step(st)) != DB_ROW) {
 		r = r < 0 ? r : GW_ERR_DB;
 		goto out;
 	}

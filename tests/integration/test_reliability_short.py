@@ -3,6 +3,8 @@ for make test, on the sanitized build ($GW_BUILD):
 
   crash   30 inbound messages from 10 senders on the simulated AT modem,
           gatewayd killed with SIGKILL 5 times at random moments
+  crash2  the same over two simulated modems (a Viettel and a VinaPhone
+          SIM, one worker process each), questions written to either
   fault   vanish/appear, ERROR to everything, temporary +CMS ERROR, the SIM
           asking for its PIN, garbage bytes: recovery, CPU, delivery
   flood   1,000 messages from one number; other households' latency
@@ -33,6 +35,8 @@ STAGES = [
     [
         [("crash", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
                     "--build", "san"])],
+        [("crash2", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
+                     "--build", "san", "--modems", "2"])],
         [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
         [("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
                    "--build", "san"]),
