@@ -11,15 +11,15 @@
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "common/store.h"
-#include "gateway/http/http_allow.h"
 #include "gateway/http/http_body.h"
 #include "gateway/http/http_listen.h"
 #include "gateway/kannel/kannel_req.h"
 #include "gateway/kannel/kannel_store.h"
 
-/* smsbox keeps up to max-pending-requests (512) requests open to us. */
+/* smsbox keeps up to max-pending-requests (512) requests open to us, all
+ * from its one address. */
 #define KANNEL_HTTP_CONNECTIONS 1024
-#define KANNEL_HTTP_PER_IP 1024
+#define KANNEL_HTTP_PER_IP 1000
 #define KANNEL_HTTP_MEMORY (64 * 1024) /* headers and URL of one request */
 #define KANNEL_HTTP_DRAIN_FACTOR 4
 
@@ -202,10 +202,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		      : is_mo(url) ? serve_mo(k, c, q) : serve_dlr(k, c);
 		goto out;
 	}
-	/* First call: headers only. */
-	if (!http_client_allowed(c, k->cfg.kannel.allow)) {
-		ret = respond(c, MHD_HTTP_FORBIDDEN, "forbidden");
-	} else if (!is_mo(url) && strcmp(url, "/kannel/dlr") != 0) {
+	/* First call: headers only (the allow-list was applied at accept). */
+	if (!is_mo(url) && strcmp(url, "/kannel/dlr") != 0) {
 		ret = respond(c, MHD_HTTP_NOT_FOUND, "not found");
 	} else if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
 		ret = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and POST");
@@ -216,7 +214,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (http_body_refused(declared, (size_t)k->cfg.kannel.max_body,
 				      KANNEL_HTTP_DRAIN_FACTOR))
 			ret = respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-		else if (http_body_new(&q, (size_t)k->cfg.kannel.max_body, declared) < 0)
+		else if (http_body_new(&q, (size_t)k->cfg.kannel.max_body, KANNEL_HTTP_DRAIN_FACTOR,
+				       declared) < 0)
 			ret = MHD_NO;
 		else
 			*con_cls = q;
@@ -243,9 +242,11 @@ int kannel_http_start(struct kannel_http **out, const struct gw_settings *cfg,
 		.listen = k->cfg.kannel.listen,
 		.port = cfg->kannel.port,
 		.timeout_s = (unsigned)cfg->kannel.timeout_s,
+		.deadline_s = (unsigned)cfg->kannel.timeout_s,
 		.connections = KANNEL_HTTP_CONNECTIONS,
 		.per_ip = KANNEL_HTTP_PER_IP,
 		.memory = KANNEL_HTTP_MEMORY,
+		.allow = k->cfg.kannel.allow,
 	};
 	if ((r = http_listen_new(&k->http, &spec)) < 0)
 		goto out;

@@ -9,11 +9,12 @@
  *        or a report for a row we do not have (logged; a retry would not
  *        find it either)
  *   400  the request can never be stored (no sender, no outbox id, ...)
- *   403  client not in kannel.allow
  *   404  another path; 405 another method (Allow: GET, POST)
  *   413  body over kannel.max_body
  *   503  the database could not take it now (locked past kannel.timeout,
  *        disk full): smsbox retries (http-request-retry)
+ * A client not in kannel.allow is closed at accept, unanswered (as the
+ * other servers, gateway/http/http_listen.h).
  * smsbox counts only 200 and 202 as success, and retries everything else
  * with the same %I.
  *

@@ -189,7 +189,7 @@ def main():
         check("bearerbox, smsbox and the fake SMSC are up", kl.wait_until(k.smsc_online), k.dir)
         g.start()
         check("gatewayd's link to sendsms is up",
-              wait_for(lambda: g.q1("SELECT connected FROM modem_status") == 1, 30),
+              wait_for(lambda: g.q1("SELECT connected FROM modem_status WHERE name = 'kannel'") == 1, 30),
               g.daemon_log()[-1000:])
         t = time.monotonic()
         done_when(g, k, fake)
