@@ -189,6 +189,8 @@ struct cue_list {
 	struct cue_row *row;
 	size_t n;
 	double min_score;
+	struct cue_row *need; /* "need:INTENT" rows, intent without "need:", by intent */
+	size_t nneed;
 };
 
 static const char cues_memo = 0; /* its address is the memo's key */
@@ -199,38 +201,43 @@ static void cues_release(void *p)
 
 	for (size_t i = 0; l && i < l->n; i++)
 		free(l->row[i].cue);
-	if (l)
+	for (size_t i = 0; l && i < l->nneed; i++)
+		free(l->need[i].cue);
+	if (l) {
 		free(l->row);
+		free(l->need);
+	}
 	free(l);
 }
 
-static int cues_read(struct db *db, struct cue_list *l)
+/* Rows of sql (intent, cue, weight) into *rows; with min_score, the
+ * unknown intent's "@min" row sets it instead. */
+static int rows_read(struct db *db, const char *sql, struct cue_row **rows, size_t *n,
+		     double *min_score)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int r;
 
-	l->min_score = INTENT_MIN_DEFAULT;
-	if ((r = db_prepare(db, "SELECT intent, cue, weight FROM intent_cues"
-				" WHERE instr(intent, ':') = 0 ORDER BY id", &st)) < 0)
+	if ((r = db_prepare(db, sql, &st)) < 0)
 		return r;
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *intent = db_col_text(st, 0), *cue = db_col_text(st, 1);
 		struct cue_row *row;
 
-		if (!strcmp(intent, "unknown") && !strcmp(cue, "@min")) {
-			l->min_score = sqlite3_column_double(st, 2);
+		if (min_score && !strcmp(intent, "unknown") && !strcmp(cue, "@min")) {
+			*min_score = sqlite3_column_double(st, 2);
 			continue;
 		}
-		if (l->n == cap) {
+		if (*n == cap) {
 			cap = cap ? 2 * cap : 256;
-			if (!(row = realloc(l->row, cap * sizeof(*row)))) {
+			if (!(row = realloc(*rows, cap * sizeof(*row)))) {
 				r = GW_ERR_NOMEM;
 				break;
 			}
-			l->row = row;
+			*rows = row;
 		}
-		row = &l->row[l->n];
+		row = &(*rows)[*n];
 		if (gw_strlcpy(row->intent, intent, sizeof(row->intent)) < 0)
 			continue; /* no intent has a name that long */
 		if (!(row->cue = strdup(cue))) {
@@ -239,11 +246,25 @@ static int cues_read(struct db *db, struct cue_list *l)
 		}
 		row->weight = sqlite3_column_double(st, 2);
 		row->usable = row->cue[0] != '@' && pattern_of(row->cue, &row->p);
-		l->n++;
+		(*n)++;
 	}
 	if (r == DB_ROW)
 		sqlite3_reset(st);
 	return r < 0 ? r : 0;
+}
+
+static int cues_read(struct db *db, struct cue_list *l)
+{
+	int r;
+
+	l->min_score = INTENT_MIN_DEFAULT;
+	if ((r = rows_read(db, "SELECT intent, cue, weight FROM intent_cues"
+			       " WHERE instr(intent, ':') = 0 ORDER BY id", &l->row, &l->n,
+			   &l->min_score)) < 0)
+		return r;
+	return rows_read(db, "SELECT substr(intent, 6), cue, 0 FROM intent_cues"
+			     " WHERE intent LIKE 'need:%' ORDER BY intent, id", &l->need, &l->nneed,
+			 NULL);
 }
 
 /* The cue list of the current content, read when needed. */
@@ -274,43 +295,35 @@ out:
 	return r;
 }
 
-/* Does one cue (words or a feature) match? */
-static int cue_matches(const char *cue, const char *cue_intent, const struct words *t,
+/* Does cue row c match? */
+static int row_matches(const struct cue_row *c, const struct words *t,
 		       const struct intent_features *f)
 {
-	struct pattern p;
-
-	if (cue[0] == '@')
-		return feature_matches(cue, cue_intent, f);
-	return pattern_of(cue, &p) && pattern_matches(&p, t);
+	return c->cue[0] == '@' ? feature_matches(c->cue, c->intent, f)
+				: c->usable && pattern_matches(&c->p, t);
 }
 
 /* Bar every intent that has "need:" rows none of which match. */
-static int check_needs(struct db *db, const struct words *t, const struct intent_features *f,
-		       struct tally *ty, struct buf *why)
+static int check_needs(const struct cue_list *l, const struct words *t,
+		       const struct intent_features *f, struct tally *ty, struct buf *why)
 {
 	char need[INTENT_MAX_INTENTS][INTENT_NAME_MAX];
 	int met[INTENT_MAX_INTENTS], n = 0, r;
-	sqlite3_stmt *st;
 
-	if ((r = db_prepare(db, "SELECT substr(intent, 6), cue FROM intent_cues"
-				" WHERE intent LIKE 'need:%' ORDER BY intent, id", &st)) < 0)
-		return r;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *intent = db_col_text(st, 0);
+	for (size_t i = 0; i < l->nneed; i++) {
+		const struct cue_row *c = &l->need[i];
 		int k = 0;
 
-		while (k < n && strcmp(need[k], intent))
+		while (k < n && strcmp(need[k], c->intent))
 			k++;
 		if (k == n) {
-			if (n == INTENT_MAX_INTENTS || gw_strlcpy(need[n], intent, INTENT_NAME_MAX) < 0)
+			if (n == INTENT_MAX_INTENTS)
 				continue;
+			memcpy(need[n], c->intent, sizeof(need[n]));
 			met[n++] = 0;
 		}
-		met[k] |= cue_matches(db_col_text(st, 1), intent, t, f);
+		met[k] |= row_matches(c, t, f);
 	}
-	if (r < 0)
-		return r;
 	for (int k = 0; k < n; k++) {
 		double *s;
 
@@ -344,8 +357,7 @@ static int score_all(struct db *db, const char *norm, const struct intent_featur
 		const struct cue_row *c = &l->row[i];
 		double *s;
 
-		if (c->cue[0] == '@' ? !feature_matches(c->cue, c->intent, f)
-				     : !c->usable || !pattern_matches(&c->p, t))
+		if (!row_matches(c, t, f))
 			continue;
 		if ((s = slot(ty, c->intent)))
 			*s += c->weight;
@@ -353,7 +365,7 @@ static int score_all(struct db *db, const char *norm, const struct intent_featur
 			goto out;
 	}
 	if (r >= 0)
-		r = check_needs(db, t, f, ty, why);
+		r = check_needs(l, t, f, ty, why);
 out:
 	free(t);
 	return r < 0 ? r : 0;
