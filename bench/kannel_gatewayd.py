@@ -49,6 +49,15 @@ def questions():
     return out
 
 
+def with_children(pid):
+    """pid and its child processes (gatewayd's workers: the Kannel link)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [pid] + [int(x) for x in f.read().split()]
+    except OSError:
+        return [pid]
+
+
 def run_rate(fake, texts, rate, seconds, base, drain=30.0):
     """Offer rate/s for seconds from numbers base+i; the step's figures."""
     n = int(rate * seconds)
@@ -130,7 +139,7 @@ def main():
         for rate in rates:
             meter = CpuMeter({"bearerbox": lambda: k.members("bearerbox"),
                               "smsbox": lambda: k.members("smsbox"),
-                              "gatewayd": lambda: [g.proc.pid]})
+                              "gatewayd": lambda: with_children(g.proc.pid)})
             meter.start()
             res = run_rate(fake, texts, rate, seconds, base)
             res["cpu_pct"] = meter.stop()

@@ -111,6 +111,7 @@ const struct setting_def settings_table[] = {
 	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
 	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
 	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
+	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms at once (a worker process each)"),
 	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -321,6 +322,11 @@ int settings_kannel(const struct gw_settings *s)
 	return strcmp(s->transport, "kannel") == 0;
 }
 
+int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms)
+{
+	return settings_kannel(s) && ms == &s->modems[0];
+}
+
 /* What a single row of the table cannot say. With transport = "kannel" the
  * one link is Kannel's sendsms: modem entry "kannel" (pacing and retry keys
  * from a modem group when one is given), which a worker opens as Kannel's
@@ -353,6 +359,15 @@ static int check_together(struct gw_settings *s, const char *path, char *err, si
 		k->per_day = 0;
 		k->balance_min = 0;
 		k->balance_code[0] = '\0';
+		/* sendsms answers one request at a time on a connection, in
+		 * about 10 ms with delivery reports: several senders side by
+		 * side, "kannel", "kannel-2", ... (only the first serves smsbox's
+		 * calls) */
+		for (int i = 1; i < s->kannel.senders; i++) {
+			s->modems[i] = *k;
+			snprintf(s->modems[i].name, sizeof(s->modems[i].name), "kannel-%d", i + 1);
+		}
+		s->nmodems = s->kannel.senders;
 	}
 	return r;
 }

@@ -125,6 +125,7 @@ struct gw_settings {
 		int max_body;
 		int timeout_s;
 		int resend_unknown_after_s;
+		int senders;                /* workers handing answers to sendsms */
 	} kannel;
 };
 
@@ -164,9 +165,11 @@ const struct gw_modem_settings *settings_modem(const struct gw_settings *s, cons
 /* 1 when list ("viettel,vinaphone") names op, compared without case. */
 int settings_operator_listed(const char *list, const char *op);
 
-/* 1 with transport = "kannel": then modems[0], named "kannel", is the link
- * to Kannel's sendsms (nmodems 1), not a modem. */
+/* 1 with transport = "kannel": then modems[0..kannel.senders), named
+ * "kannel", "kannel-2", ..., are links to Kannel's sendsms, not modems;
+ * the first also serves smsbox's calls (settings_kannel_endpoint). */
 int settings_kannel(const struct gw_settings *s);
+int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms);
 
 /* Write every setting as "name = value" to a stream (FILE *). */
 void settings_dump(const struct gw_settings *s, void *stream);

@@ -364,7 +364,7 @@ static int add_timers(struct wproc *p)
 	    (r = evloop_on_signal(p->loop, SIGINT, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGHUP, on_reload, p)) < 0)
 		return r;
-	if (settings_kannel(&p->cfg) &&
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
 	    (r = evloop_add_timer(p->loop, "doubt", 1000, doubt_timer, p)) < 0)
 		return r;
 	return 0;
@@ -412,7 +412,8 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 		goto out;
 	/* Kannel: messages come only through this endpoint; without it the
 	 * worker stops, and is started again after the backoff. */
-	if (settings_kannel(&p->cfg) && (r = kannel_http_start(&p->kannel, &p->cfg, on_mo, p)) < 0)
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	    (r = kannel_http_start(&p->kannel, &p->cfg, on_mo, p)) < 0)
 		goto out;
 	log_info("modem %s: worker running (%s)", ms->name, ms->device);
 	r = evloop_run(p->loop);

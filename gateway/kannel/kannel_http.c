@@ -250,11 +250,12 @@ int kannel_http_start(struct kannel_http **out, const struct gw_settings *cfg,
 	};
 	if ((r = http_listen_new(&k->http, &spec)) < 0)
 		goto out;
-	/* A request never waits for the database longer than smsbox waits for
-	 * us: past that it is a 503, and smsbox asks again. */
+	/* A request waits for the database half of kannel.timeout at most:
+	 * then it is a 503, well before the deadline closes the connection
+	 * unanswered, and smsbox asks again. */
 	busy = cfg->database.busy_timeout_ms;
-	if (busy > cfg->kannel.timeout_s * 1000)
-		busy = cfg->kannel.timeout_s * 1000;
+	if (busy > cfg->kannel.timeout_s * 500)
+		busy = cfg->kannel.timeout_s * 500;
 	if ((r = store_open(&k->db, cfg->database.path, busy)) < 0 ||
 	    (r = http_listen_start(k->http, on_request, k)) < 0)
 		goto out;

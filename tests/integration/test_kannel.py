@@ -191,6 +191,42 @@ def sendsms_checks():
         app.close()
 
 
+def senders_checks():
+    """kannel.senders workers hand answers to sendsms side by side: the
+    stand-in holds each request until another arrives beside it (or 1.5 s,
+    under the 2 s kannel.timeout) and counts how many it held at once."""
+    lock = threading.Condition()
+    state = {"now": 0, "most": 0}
+
+    def answer(req):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+            lock.notify_all()
+            lock.wait_for(lambda: state["most"] >= 3, 1.5)
+            state["now"] -= 1
+        return 202, "0: Accepted for delivery"
+
+    app = sendsms_stand_in(answer)
+    g = KannelGateway(app.port, kannel_extra="senders = 3;")
+    try:
+        g.start()
+        check("kannel.senders = 3: workers kannel, kannel-2, kannel-3 come up",
+              wait_for(lambda: g.q1("SELECT count(*) FROM modem_status WHERE connected = 1"
+                                    " AND name IN ('kannel', 'kannel-2', 'kannel-3')") == 3, 30),
+              g.q("SELECT name, connected FROM modem_status"))
+        for i in range(6):
+            g.mo("+8490300000%d" % i, "HD", "c-%d" % i)
+        done = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE status = 'sent'") == 6,
+                        60)
+        check("... three answers were at sendsms at once, each sent once",
+              done and state["most"] >= 3 and len(sends(app)) == 6,
+              (state, g.q("SELECT phone, status, modem FROM outbox")))
+    finally:
+        g.close()
+        app.close()
+
+
 def test_config_refused():
     g = KannelGateway(kl.free_port())
     try:
@@ -212,4 +248,5 @@ if __name__ == "__main__":
     test_config_refused()
     endpoint_checks()
     sendsms_checks()
+    senders_checks()
     finish()
