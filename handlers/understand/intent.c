@@ -39,13 +39,22 @@ static void split_words(const char *s, struct words *ws)
 struct pattern {
 	const char *w[INTENT_CUE_WORDS];
 	size_t n[INTENT_CUE_WORDS];
+	unsigned char kind[INTENT_CUE_WORDS]; /* PAT_*: what each word is, found once */
 	size_t count;
 	int anchored; /* "^ ...": only at the start of the text */
 };
 
-static int word_is(const struct pattern *p, size_t i, const char *lit, size_t n)
+enum { PAT_WORD, PAT_END /* $ */, PAT_GAP /* ... */, PAT_NUMBER /* # */ };
+
+static int kind_of(const char *w, size_t n)
 {
-	return p->n[i] == n && memcmp(p->w[i], lit, n) == 0;
+	if (n == 1 && *w == '$')
+		return PAT_END;
+	if (n == 3 && memcmp(w, "...", 3) == 0)
+		return PAT_GAP;
+	if (n == 1 && *w == '#')
+		return PAT_NUMBER;
+	return PAT_WORD;
 }
 
 static int is_number(const struct words *ws, size_t i)
@@ -60,10 +69,10 @@ static int match_from(const struct pattern *p, size_t pi, const struct words *t,
 {
 	if (pi == p->count)
 		return 1;
-	if (word_is(p, pi, "$", 1))
+	if (p->kind[pi] == PAT_END)
 		return ti == t->count || (ti < t->count && !(t->w[ti][0] & 0x80) &&
 					  (t->w[ti][0] < 'a' || t->w[ti][0] > 'z') && !is_number(t, ti));
-	if (word_is(p, pi, "...", 3)) {
+	if (p->kind[pi] == PAT_GAP) {
 		for (size_t gap = 0; gap <= INTENT_GAP_MAX && ti + gap <= t->count; gap++)
 			if (match_from(p, pi + 1, t, ti + gap))
 				return 1;
@@ -71,7 +80,7 @@ static int match_from(const struct pattern *p, size_t pi, const struct words *t,
 	}
 	if (ti >= t->count)
 		return 0;
-	if (word_is(p, pi, "#", 1))
+	if (p->kind[pi] == PAT_NUMBER)
 		return is_number(t, ti) && match_from(p, pi + 1, t, ti + 1);
 	if (p->n[pi] != t->n[ti] || memcmp(p->w[pi], t->w[ti], p->n[pi]) != 0)
 		return 0;
@@ -100,6 +109,7 @@ static int pattern_of(const char *cue, struct pattern *p)
 			p->anchored = 1;
 		} else {
 			p->w[p->count] = cue;
+			p->kind[p->count] = (unsigned char)kind_of(cue, n);
 			p->n[p->count++] = n;
 		}
 		cue += n;
@@ -129,10 +139,14 @@ static int feature_matches(const char *cue, const char *cue_intent, const struct
 
 static int pattern_matches(const struct pattern *p, const struct words *t)
 {
+	int word = p->count && p->kind[0] == PAT_WORD;
+
 	if (p->anchored)
 		return match_from(p, 0, t, 0);
 	for (size_t ti = 0; ti < t->count; ti++)
-		if (match_from(p, 0, t, ti))
+		/* most cues start with a word: the text's must be it to go on */
+		if ((!word || (t->n[ti] == p->n[0] && t->w[ti][0] == p->w[0][0])) &&
+		    match_from(p, 0, t, ti))
 			return 1;
 	return 0;
 }
