@@ -33,20 +33,8 @@ sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 import benchlib  # noqa: E402
 import kannellib as kl  # noqa: E402
 from kannel_hops import CpuMeter, lat_summary  # noqa: E402
-from kannelgw import KannelGateway  # noqa: E402
+from kannelgw import KannelGateway, questions  # noqa: E402
 
-INTENTS = ("policy", "eligibility", "help", "job_list", "unknown")
-
-
-def questions():
-    out = []
-    with open(os.path.join(TOP, "tests", "fixtures", "messages-dev.tsv"), encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            text, intent = line.rstrip("\n").split("\t")[:2]
-            if intent in INTENTS and text.strip() and "\n" not in text:
-                out.append(text)
-    return out
 
 
 def with_children(pid):

@@ -160,6 +160,26 @@ void db_memo_keep(struct db *db, const void *key, int64_t version, void *value,
 	*m = (struct db_memo){ key, version, value, release };
 }
 
+int db_memo_get(struct db *db, const void *key, int64_t version, size_t size,
+		int (*build)(struct db *, void *), void (*release)(void *), const void **out)
+{
+	void *v = db_memo(db, key, version);
+	int r = 0;
+
+	if (v)
+		goto done;
+	if (!(v = calloc(1, size)))
+		return GW_ERR_NOMEM;
+	if ((r = build(db, v)) < 0) {
+		release(v);
+		return r;
+	}
+	db_memo_keep(db, key, version, v, release);
+done:
+	*out = v;
+	return 0;
+}
+
 void db_close(struct db *db)
 {
 	if (!db)

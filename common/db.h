@@ -18,6 +18,7 @@
 #define GW_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/gw_err.h"
@@ -84,6 +85,13 @@ void *db_memo(struct db *db, const void *key, int64_t version);
  * DB_MEMO_MAX are kept); release frees it. */
 void db_memo_keep(struct db *db, const void *key, int64_t version, void *value,
 		  void (*release)(void *));
+
+/* The memo for key at version, or one built now: a zeroed value of size
+ * bytes filled by build(db, value) and kept (release frees it, also when
+ * build fails). *out on success; valid as db_memo's. */
+int db_memo_get(struct db *db, const void *key, int64_t version, size_t size,
+		int (*build)(struct db *, void *), void (*release)(void *),
+		const void **out) GW_WARN_UNUSED;
 
 /* A consistent copy of the live database into the new file dest (SQLite's
  * online backup API, all pages in one step so writers elsewhere never make

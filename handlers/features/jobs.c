@@ -638,26 +638,17 @@ static void open_jobs_release(void *p)
 	free(o);
 }
 
-/* All open offers of the current content, read when needed. */
-static int open_jobs(struct db *db, const struct open_jobs **out)
+static int open_jobs_read(struct db *db, void *value)
 {
-	struct open_jobs *o = NULL;
+	struct open_jobs *o = value;
 	struct job *grown;
-	int64_t version = 0;
 	size_t cap = 0;
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = store_content_version(db, &version)) < 0 ||
-	    (*out = db_memo(db, &open_jobs_memo, version)))
-		goto out;
-	if (!(o = calloc(1, sizeof(*o)))) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
 	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
 			     " ORDER BY created_at DESC, id DESC", NULL, &st)) < 0)
-		goto out;
+		return r;
 	while ((r = db_step(st)) == DB_ROW) {
 		if (o->n == cap) {
 			if (!(grown = realloc(o->v, (cap ? 2 * cap : 16) * sizeof(*o->v)))) {
@@ -673,15 +664,24 @@ static int open_jobs(struct db *db, const struct open_jobs **out)
 	}
 	if (r == DB_ROW || r < 0) {
 		sqlite3_reset(st);
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
+		return r < 0 ? r : GW_ERR_DB;
 	}
-	db_memo_keep(db, &open_jobs_memo, version, o, open_jobs_release);
+	return 0;
+}
+
+/* All open offers of the current content, read when needed. */
+static int open_jobs(struct db *db, const struct open_jobs **out)
+{
+	const void *o = NULL;
+	int64_t version = 0;
+	int r;
+
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (r = db_memo_get(db, &open_jobs_memo, version, sizeof(struct open_jobs),
+			     open_jobs_read, open_jobs_release, &o)) < 0)
+		return r;
 	*out = o;
-	o = NULL;
-out:
-	open_jobs_release(o);
-	return r;
+	return 0;
 }
 
 int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)

@@ -267,8 +267,9 @@ static int rows_read(struct db *db, const char *sql, struct cue_row **rows, size
 	return r < 0 ? r : 0;
 }
 
-static int cues_read(struct db *db, struct cue_list *l)
+static int cues_read(struct db *db, void *value)
 {
+	struct cue_list *l = value;
 	int r;
 
 	l->min_score = INTENT_MIN_DEFAULT;
@@ -284,29 +285,16 @@ static int cues_read(struct db *db, struct cue_list *l)
 /* The cue list of the current content, read when needed. */
 static int cues(struct db *db, const struct cue_list **out)
 {
-	struct cue_list *l = NULL;
+	const void *l = NULL;
 	int64_t version = 0;
 	int r;
 
-	if ((r = store_content_version(db, &version)) < 0)
-		goto out;
-	if ((l = db_memo(db, &cues_memo, version))) {
-		*out = l;
-		l = NULL;
-		goto out;
-	}
-	if (!(l = calloc(1, sizeof(*l)))) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	if ((r = cues_read(db, l)) < 0)
-		goto out;
-	db_memo_keep(db, &cues_memo, version, l, cues_release);
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (r = db_memo_get(db, &cues_memo, version, sizeof(struct cue_list), cues_read,
+			     cues_release, &l)) < 0)
+		return r;
 	*out = l;
-	l = NULL;
-out:
-	cues_release(l);
-	return r;
+	return 0;
 }
 
 /* Does cue row c match? */

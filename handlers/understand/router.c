@@ -214,8 +214,9 @@ static void fuzzy_release(void *p)
 	free(l);
 }
 
-static int fuzzy_read(struct db *db, struct fuzzy_list *l)
+static int fuzzy_read(struct db *db, void *value)
 {
+	struct fuzzy_list *l = value;
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int r;
@@ -254,29 +255,16 @@ static int fuzzy_read(struct db *db, struct fuzzy_list *l)
 
 static int fuzzy_aliases(struct db *db, const struct fuzzy_list **out)
 {
-	struct fuzzy_list *l = NULL;
+	const void *l = NULL;
 	int64_t version = 0;
 	int r;
 
-	if ((r = store_content_version(db, &version)) < 0)
-		goto out;
-	if ((l = db_memo(db, &fuzzy_memo, version))) {
-		*out = l;
-		l = NULL;
-		goto out;
-	}
-	if (!(l = calloc(1, sizeof(*l)))) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	if ((r = fuzzy_read(db, l)) < 0)
-		goto out;
-	db_memo_keep(db, &fuzzy_memo, version, l, fuzzy_release);
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (r = db_memo_get(db, &fuzzy_memo, version, sizeof(struct fuzzy_list), fuzzy_read,
+			     fuzzy_release, &l)) < 0)
+		return r;
 	*out = l;
-	l = NULL;
-out:
-	fuzzy_release(l);
-	return r;
+	return 0;
 }
 
 static int match_fuzzy(struct db *db, const char *norm, struct route *rt)

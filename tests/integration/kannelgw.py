@@ -98,3 +98,20 @@ def sendsms_stand_in(answer=None, port=0):
 def sends(app):
     """The sendsms requests that carried a message (not the probes)."""
     return [r for r in app.requests if r["args"].get("to")]
+
+# Intents whose answer is one reply to the sender.
+ONE_REPLY_INTENTS = ("policy", "eligibility", "help", "job_list", "unknown")
+
+
+def questions():
+    """Fixture texts whose answer is one reply to the sender (one line each:
+    the fake SMSC's line protocol cannot carry a newline)."""
+    from gwtest import TOP
+    out = []
+    with open(os.path.join(TOP, "tests", "fixtures", "messages-dev.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            text, intent = line.rstrip("\n").split("\t")[:2]
+            if intent in ONE_REPLY_INTENTS and text.strip() and "\n" not in text:
+                out.append(text)
+    return out

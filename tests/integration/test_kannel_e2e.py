@@ -23,26 +23,13 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
-from gwtest import TOP, check, finish, wait_for  # noqa: E402
-from kannelgw import KannelGateway  # noqa: E402
+from gwtest import check, finish, wait_for  # noqa: E402
+from kannelgw import KannelGateway, questions  # noqa: E402
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
 WAVES = 5
 KILLS = 4
-INTENTS = ("policy", "eligibility", "help", "job_list", "unknown")
-
-
-def questions():
-    """Fixture texts whose answer is one reply to the sender."""
-    out = []
-    with open(os.path.join(TOP, "tests", "fixtures", "messages-dev.tsv"), encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            text, intent = line.rstrip("\n").split("\t")[:2]
-            if intent in INTENTS and text.strip():
-                out.append(text)
-    return out
 
 
 def mt_text(group):
