@@ -496,7 +496,7 @@ static void reassemble(char *out, size_t outsz, int *ref)
 
 static void check_send(struct fx *f, const char *text, int want_parts, int want_ucs2)
 {
-	struct modem_sent sent = { -1, -1, -1, -1, -1 };
+	struct modem_sent sent = { -1, -1, -1, -1, -1, { 0 }, 0 };
 	static const char phone[] = "+84901234567";
 	char back[2048];
 	int parts = 0, ucs2 = 0, ref, i;
