@@ -129,8 +129,10 @@ static void test_newer_schema_refused(void **state)
 }
 
 /* A database of schema version 1 (as released) opens, gains every later
- * migration (2: the resume columns, 3: delivery reports) and keeps its
- * queued messages. Later migrations undo their part below. */
+ * migration (2: the resume columns, 3: delivery reports, 4: the modem's
+ * reports and messages in doubt) and keeps its queued messages; a message
+ * left in doubt before version 4 stays as it was (unknown_at NULL: never
+ * resent by the upgrade). Later migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -139,7 +141,15 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
-	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN dlr_detail;"
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at,"
+					" status) VALUES ('+84900000008', 'có thể đã gửi', 'reply', 10, 1,"
+					" 'sent_unknown')"), 0);
+	assert_int_equal(db_exec(f->db, "DROP TABLE delivery_reports;"
+					"DROP TABLE outbox_parts;"
+					"DROP INDEX outbox_unknown;"
+					"ALTER TABLE outbox DROP COLUMN resends;"
+					"ALTER TABLE outbox DROP COLUMN unknown_at;"
+					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
 					"ALTER TABLE outbox DROP COLUMN dlr;"
 					"ALTER TABLE outbox DROP COLUMN parts_done;"
@@ -152,6 +162,11 @@ static void test_migrate_from_version_1(void **state)
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
 					" AND dlr_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE status = 'sent_unknown'"
+					" AND unknown_at IS NULL AND resends = 0", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox_parts", &v), 0);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM delivery_reports", &v), 0);
 	db_close(again);
 }
 
