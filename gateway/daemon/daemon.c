@@ -18,6 +18,7 @@
 #include "gateway/daemon/readpace.h"
 #include "gateway/daemon/reminders.h"
 #include "gateway/daemon/sender.h"
+#include "gateway/daemon/settle.h"
 #include "gateway/daemon/ussd_requests.h"
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
@@ -35,12 +36,14 @@ struct daemon {
 	struct evloop *loop;
 	int send_timer;
 	int modem_timer;
+	int settle_timer;
 	struct ussd_http *ussd;  /* the USSD callback's own thread, or NULL */
 	struct web_server *web;  /* the web console's own thread, or NULL */
 	int64_t last_status_ms;
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
 	struct readpace pace; /* when the modem's messages are read next */
+	struct settle settle; /* delivery reports, messages in doubt */
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. A
@@ -57,6 +60,8 @@ static void handle_events(struct daemon *d, time_t now)
 
 		if (ev[i].kind == MODEM_EVENT_SMS)
 			readpace_indicated(&d->pace);
+		if (ev[i].kind == MODEM_EVENT_REPORT && d->loop)
+			evloop_wake_timer(d->loop, d->settle_timer);
 		if (ev[i].kind != MODEM_EVENT_CALL)
 			continue;
 		log_info("incoming call from %s", log_phone(ev[i].number));
@@ -158,6 +163,28 @@ static int64_t send_timer(struct evloop *loop, void *arg)
 	if (sender_next_due(d->db, now, &due) < 0)
 		return d->cfg->modem.poll_interval_ms * 10;
 	return due * 1000 < d->cfg->modem.poll_interval_ms ? due * 1000 : d->cfg->modem.poll_interval_ms;
+}
+
+/* Delivery reports and messages in doubt (gateway/daemon/settle.h). */
+static int settle_pass(struct daemon *d, int busy)
+{
+	int resent = 0, r;
+
+	if (!link_ready(&d->link, evloop_now_ms()))
+		return 0;
+	if ((r = settle_run(&d->settle, &d->link, busy, time(NULL), &resent)) < 0)
+		log_warn("delivery reports: %s", gw_strerror(r));
+	if (resent && d->loop)
+		evloop_wake_timer(d->loop, d->send_timer);
+	return resent;
+}
+
+static int64_t settle_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	settle_pass(d, d->pace.outbox_busy);
+	return 1000;
 }
 
 static int64_t status_timer(struct evloop *loop, void *arg)
@@ -292,6 +319,7 @@ static int run_once(struct daemon *d)
 		int sent = 1, nsent = 0;
 
 		inbound_pass(d, 1, &busy);
+		busy = settle_pass(d, 0) > 0 || busy;
 		while (sent && d->link.connected) {
 			if ((r = sender_send_one(&d->link, time(NULL), &sent)) < 0) {
 				log_warn("outbox: %s", gw_strerror(r));
@@ -319,6 +347,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.cfg = cfg;
 	d.told_connected = -1;
 	readpace_init(&d.pace);
+	settle_init(&d.settle, "");
 	notify_init(&d.notify);
 	apply_logging(cfg);
 	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
@@ -340,6 +369,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	}
 	if ((r = d.modem_timer = evloop_add_timer(d.loop, "modem", 0, modem_timer, &d)) < 0 ||
 	    (r = d.send_timer = evloop_add_timer(d.loop, "send", 0, send_timer, &d)) < 0 ||
+	    (r = d.settle_timer = evloop_add_timer(d.loop, "settle", 1000, settle_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "status", 0, status_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "ussd", 1000, ussd_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "housekeep", 1000, housekeep_timer, &d)) < 0 ||

@@ -4,6 +4,9 @@
  *   modem      every modem.poll_interval_ms: connect if needed, collect call
  *              events, take new parts off the modem, assemble, answer
  *   send       one outbox message per run, re-armed at once while more is due
+ *   settle     every second, and at once on a report indication: delivery
+ *              reports read and matched, messages in doubt settled
+ *              (gateway/daemon/settle.h)
  *   status     every modem.status_interval: signal, network, SIM -> modem_status
  *   ussd       USSD asked by gatewayctl; periodic balance check
  *   housekeep  multipart timeouts, privacy purge

@@ -9,6 +9,7 @@
 #include "common/crashpoint.h"
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "gateway/daemon/settle.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/handler.h"
 
@@ -20,14 +21,15 @@ int sender_recover(struct db *db, int *recovered)
 {
 	int r;
 
-	if ((r = db_run(db, "UPDATE outbox SET status = 'sent_unknown', error ="
+	if ((r = db_run(db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?, error ="
 			    " 'interrupted while sending: may or may not have gone out'"
-			    " WHERE status = 'sending'", NULL)) < 0)
+			    " WHERE status = 'sending'", DB_ARGS(DB_INT(time(NULL))))) < 0)
 		return r;
 	*recovered = db_changes(db);
 	if (*recovered)
 		log_warn("outbox: %d message(s) were being sent when the daemon stopped; marked"
-			 " sent_unknown (not resent)", *recovered);
+			 " sent_unknown until a delivery report or sms.unknown_resend_after settles"
+			 " them (gateway/daemon/settle.h)", *recovered);
 	return 0;
 }
 
@@ -213,18 +215,23 @@ static int pick(struct link *l, time_t now, int quiet, struct sender_row *row, i
 }
 
 /* Mark: the attempt is recorded before the modem is touched (see
- * sender_recover). */
-static int mark(struct db *db, const struct sender_row *row)
+ * sender_recover), with the concatenation reference a long message will
+ * go under, so a copy sent again after a crash goes under it too. */
+static int mark(struct db *db, struct sender_row *row)
 {
-	return db_run(db, "UPDATE outbox SET status = 'sending', attempts = ? WHERE id = ?",
-		      DB_ARGS(DB_INT(row->attempts), DB_INT(row->id)));
+	if (row->from.ref == 0)
+		row->from.ref = (int)(row->id % 255) + 1; /* 1..255; differs between neighbours */
+	return db_run(db, "UPDATE outbox SET status = 'sending', attempts = ?, concat_ref = ?"
+			  " WHERE id = ?",
+		      DB_ARGS(DB_INT(row->attempts), DB_INT(row->from.ref), DB_INT(row->id)));
 }
 
 /* Send: the text to the modem, resuming after the parts earlier attempts
  * got through; the modem's result. */
 static int send_row(struct link *l, const struct sender_row *row, struct modem_sent *ms)
 {
-	struct modem_send_req req = { .id = row->id, .from = row->from };
+	struct modem_send_req req = { .id = row->id, .report = l->cfg->modem.delivery_reports,
+				      .from = row->from };
 	int r;
 
 	memset(ms, 0, sizeof(*ms));
@@ -258,7 +265,15 @@ static int record_outcome(struct link *l, const struct sender_row *row, int sr,
 	else
 		snprintf(error, sizeof(error), "%s", gw_strerror(sr));
 	link_note_error(l, "send", sr);
-	if (sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT || sr == GW_ERR_SECURITY) {
+	if ((sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT) && ms->doubt &&
+	    ms->parts + 1 >= ms->total && cfg->modem.delivery_reports) {
+		/* the last part may have gone: its report will tell (settle.h) */
+		log_warn("outbox %lld: the modem took the last part for %s but never confirmed it"
+			 " (%s): in doubt until a delivery report or sms.unknown_resend_after",
+			 (long long)row->id, log_phone(row->phone), error);
+		r = db_run(l->db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?, error = ?"
+				  " WHERE id = ?", DB_ARGS(DB_INT(now), DB_TEXT(error), DB_INT(row->id)));
+	} else if (sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT || sr == GW_ERR_SECURITY) {
 		/* not this message's fault: it waits for the modem (or its SIM's
 		 * PIN, see link_result), attempt not counted */
 		log_notice("outbox %lld: modem unavailable (%s); will resend when it is back",
@@ -290,7 +305,9 @@ static int record(struct link *l, const struct sender_row *row, int sr,
 
 	if ((r = db_begin(l->db)) < 0)
 		return r;
-	if ((ms->total <= 0 || (r = record_progress(l->db, row->id, &row->from, ms, now)) >= 0) &&
+	if ((ms->total <= 0 || ((r = record_progress(l->db, row->id, &row->from, ms, now)) >= 0 &&
+				(r = settle_record_parts(l->db, "", row->id, &row->from, ms,
+							 l->cfg->modem.delivery_reports, now)) >= 0)) &&
 	    (r = record_outcome(l, row, sr, ms, now)) >= 0)
 		r = db_commit(l->db);
 	if (r < 0)

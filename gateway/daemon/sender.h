@@ -4,7 +4,11 @@
  * so interactive answers never wait behind more than the message being
  * sent. Each attempt is recorded before the modem is touched: a crash
  * mid-send leaves the row 'sending', which sender_recover() turns into
- * 'sent_unknown' at start-up, logged, and never resent blindly.
+ * 'sent_unknown' at start-up, logged; gateway/daemon/settle.h settles it
+ * (a delivery report, else sent again unless a broadcast). With reports
+ * on, a last part the modem took but never confirmed is in doubt too.
+ * A long message's concatenation reference is fixed when it is marked,
+ * so every copy of it goes under one reference.
  * Temporary failures retry with exponential backoff up to
  * modem.send_attempts; permanent ones fail at once with the error kept.
  *
