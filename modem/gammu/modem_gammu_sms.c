@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/crashpoint.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "modem/gammu/modem_text.h"
@@ -472,6 +473,8 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 		if (i < MODEM_PARTS_MAX && p->send_mr >= 0 && p->send_mr <= 255)
 			mr[i] = p->send_mr;
 		done++;
+		if (i + 1 < sms->Number)
+			crashpoint("send-part"); /* a part accepted, the next not sent */
 		if (p->send_delay_ms > 0)
 			modem_gammu_sleep_ms(p->send_delay_ms);
 	}
