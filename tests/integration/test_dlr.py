@@ -82,6 +82,17 @@ def basics(sim, g):
     check("a report for a reference nobody used is kept, matched to nothing",
           S.wait_for(lambda: g.q1("SELECT count(*) FROM delivery_reports WHERE outbox_id IS NULL"
                                   " AND phone = '+84901000099'") == 1, 30), rep)
+    p = g.ctl("stats", "--since", "1d")
+    check("gatewayctl stats: delivered and failed shares of the answers so far",
+          re.search(r"delivered +3 +60\.0 %", p.stdout) and
+          re.search(r"failed +1 +20\.0 %", p.stdout) and
+          re.search(r"still pending +1 +20\.0 %", p.stdout) and
+          re.search(r"median time to delivery +\d+ +s", p.stdout) and
+          re.search(r"reports matching no message +1", p.stdout), p.stdout)
+    p = g.ctl("status")
+    check("gatewayctl status: the last day's reports",
+          re.search(r"delivered +3\n", p.stdout) and re.search(r"unmatched +1\n", p.stdout),
+          p.stdout)
     check("... and changes nothing else",
           g.q1("SELECT count(*) FROM delivery_reports") == before + 1 and
           g.q1("SELECT count(*) FROM outbox WHERE dlr NOT IN ('delivered', 'failed', 'buffered')")
