@@ -1,6 +1,6 @@
 /* modem_gammu_dlr.c - delivery (status) reports over libgammu.
  *
- * Part of the libgammu transport (rules in modem/gammu/LIBGAMMU.md). A
+ * Part of the libgammu transport (rules in modem/LIBGAMMU.md, §10). A
  * part sent with TP-SRR (modem_gammu_send, req->report) brings an
  * SMS-STATUS-REPORT back from the network; libgammu hands it over in one
  * of four ways, all ending in the same queue that read_reports drains:
