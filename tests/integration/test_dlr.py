@@ -192,29 +192,14 @@ def crashes(sim, g):
 
 
 def main():
-    keep = "--keep" in sys.argv
-    wd = S.make_workdir("gw-dlr-")
-    sim = g = None
-    try:
-        gatewayd, gatewayctl = S.private_bins("san", os.path.join(wd, "bin"))
-        sim = S.ModemSim(wd)
-        g = S.Gateway(wd, gatewayd, gatewayctl, sim.link,
-                      sms="rate_limit_per_hour = 100000; unknown_resend_after = 2;")
+    def body(sim, g):
         g.start()
         basics(sim, g)
         for_unsent(sim, g)
         reports_off(sim, g)
         crashes(sim, g)
-        check("no sanitizer report", not g.sanitizer_reports(), g.sanitizer_reports()[:3])
-        rc = g.stop()
-        check("SIGTERM: clean exit", rc == 0, rc)
-    finally:
-        if g and g.alive():
-            g.stop()
-        if sim:
-            sim.stop()
-        S.cleanup(wd, keep)
-    return S.finish("test_dlr.py")
+    return S.run_on_simulator("test_dlr.py", "gw-dlr-", body, "--keep" in sys.argv,
+                              sms="rate_limit_per_hour = 100000; unknown_resend_after = 2;")
 
 
 if __name__ == "__main__":

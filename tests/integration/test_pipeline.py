@@ -230,14 +230,20 @@ CRASHPOINTS = ["ingest-stored", "ingest-deleted", "inbound-handled", "inbound-co
                "send-marked", "send-returned"]
 
 
+def crash_and_run(g, phone, point, label):
+    """A question answered by a run killed at point, then a run to the end;
+    that run's process."""
+    g.inject(phone, "CS BHYT")
+    p = g.once(GW_CRASHPOINT=point)
+    check("%s at %s: killed there" % (label, point), p.returncode == -9, p.returncode)
+    return g.once()
+
+
 def test_crash_at_every_step():
     for point in CRASHPOINTS:
         g = Gateway()
         try:
-            g.inject("+84908000001", "CS BHYT")
-            p = g.once(GW_CRASHPOINT=point)
-            check("crash at %s: killed there" % point, p.returncode == -9, p.returncode)
-            p = g.once()
+            p = crash_and_run(g, "+84908000001", point, "crash")
             inbox = g.q1("SELECT count(*) FROM inbox WHERE sender = '+84908000001'")
             sent = len(g.sent_to("+84908000001"))
             unknown = g.q1("SELECT count(*) FROM outbox WHERE status = 'sent_unknown'")
@@ -276,10 +282,7 @@ def test_crash_then_settled():
     for point, at_phone in (("send-marked", 1), ("send-returned", 2)):
         g = Gateway('sms = { unknown_resend_after = 0; };')
         try:
-            g.inject("+84908000002", "CS BHYT")
-            p = g.once(GW_CRASHPOINT=point)
-            check("in doubt at %s: killed there" % point, p.returncode == -9, p.returncode)
-            p = g.once()
+            p = crash_and_run(g, "+84908000002", point, "in doubt")
             rows = g.q("SELECT status, resends, unknown_at FROM outbox WHERE phone = '+84908000002'")
             check("in doubt at %s: no report, so the answer went again (resends = 1)" % point,
                   rows == [("sent", 1, None)], rows)

@@ -441,5 +441,30 @@ def run_campaign(name, g, body, work, keep, t0):
     return rc
 
 
+def run_on_simulator(name, prefix, body, keep, **gateway_kwargs):
+    """A short test on the AT modem simulator: a work folder, the sanitized
+    binaries, a simulator and a gatewayd configured for it (not started);
+    body(sim, g) runs the checks; then no sanitizer report and a clean
+    SIGTERM are checked, and everything is stopped and removed (kept when
+    asked or when a check failed). Returns the exit status."""
+    wd = make_workdir(prefix)
+    sim = g = None
+    try:
+        gatewayd, gatewayctl = private_bins("san", os.path.join(wd, "bin"))
+        sim = ModemSim(wd)
+        g = Gateway(wd, gatewayd, gatewayctl, sim.link, **gateway_kwargs)
+        body(sim, g)
+        check("no sanitizer report", not g.sanitizer_reports(), g.sanitizer_reports()[:3])
+        rc = g.stop()
+        check("SIGTERM: clean exit", rc == 0, rc)
+    finally:
+        if g and g.alive():
+            g.stop()
+        if sim:
+            sim.stop()
+        cleanup(wd, keep)
+    return finish(name)
+
+
 def rng(seed):
     return random.Random(seed)

@@ -111,6 +111,18 @@ static void row(struct db *db, int64_t id, char *status, char *dlr)
 	sqlite3_reset(st);
 }
 
+/* The row's status and delivery state are these (NULL: either). */
+static void expect(struct db *db, int64_t id, const char *status, const char *dlr)
+{
+	char got_status[32], got_dlr[32];
+
+	row(db, id, got_status, got_dlr);
+	if (status)
+		assert_string_equal(got_status, status);
+	if (dlr)
+		assert_string_equal(got_dlr, dlr);
+}
+
 static int64_t count(struct db *db, const char *sql)
 {
 	int64_t v = -1;
@@ -134,14 +146,10 @@ static void test_delivered_single(void **state)
 	struct fx *f = *state;
 	int mr[] = { 17 };
 	int64_t id = sent_row(f->db, PHONE, "Chao ban", 1, mr, NOW - 60);
-	char status[32], dlr[32];
 
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "submitted"); /* with the centre, report awaited */
+	expect(f->db, id, NULL, "submitted"); /* with the centre, report awaited */
 	match(f->db, report(PHONE, 17, 0x00), id, 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(status, "sent");
-	assert_string_equal(dlr, "delivered");
+	expect(f->db, id, "sent", "delivered");
 	assert_int_equal(count(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NOT NULL"
 				      " AND state = 'delivered' AND status = 0"), 1);
 	/* the same report read again (a crash before it was deleted): kept once */
@@ -155,21 +163,16 @@ static void test_multipart_all_parts(void **state)
 	int mr[] = { 30, 31 };
 	int64_t id = sent_row(f->db, PHONE, "hai phan", 2, mr, NOW - 60);
 	int64_t other = sent_row(f->db, "+84907777777", "khac", 2, mr, NOW - 60);
-	char status[32], dlr[32];
 
 	match(f->db, report(PHONE, 31, 0x20), id, 0); /* pending: the phone is off */
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "buffered");
+	expect(f->db, id, NULL, "buffered");
 	match(f->db, report(PHONE, 31, 0x00), id, 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "buffered"); /* one of two delivered: not yet */
+	expect(f->db, id, NULL, "buffered"); /* one of two delivered: not yet */
 	match(f->db, report(PHONE, 30, 0x00), id, 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "delivered");
+	expect(f->db, id, NULL, "delivered");
 	/* the same references to another number are that number's */
 	match(f->db, report("84907777777", 30, 0x45), other, 0); /* without the '+' */
-	row(f->db, other, status, dlr);
-	assert_string_equal(dlr, "failed");
+	expect(f->db, other, NULL, "failed");
 }
 
 static void test_reference_wraps(void **state)
@@ -193,12 +196,10 @@ static void test_unknown_reference(void **state)
 	struct fx *f = *state;
 	int mr[] = { 9 };
 	int64_t id = sent_row(f->db, PHONE, "Chao ban", 1, mr, NOW - 60);
-	char status[32], dlr[32];
 
 	match(f->db, report(PHONE, 99, 0x00), 0, 0);
 	match(f->db, report("+84909999999", 9, 0x00), 0, 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "submitted");
+	expect(f->db, id, NULL, "submitted");
 	assert_int_equal(count(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NULL"), 2);
 }
 
@@ -208,17 +209,13 @@ static void test_settles_the_one_in_doubt(void **state)
 	int mr[] = { 9 };
 	int64_t sent = sent_row(f->db, PHONE, "da gui", 1, mr, NOW - 60);
 	int64_t id = unknown_row(f->db, PHONE, "co the da gui", "reply", NOW - 30);
-	char status[32], dlr[32];
 
 	/* a reference recorded for another row is that row's */
 	match(f->db, report(PHONE, 9, 0x00), sent, 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(status, "sent_unknown");
+	expect(f->db, id, "sent_unknown", NULL);
 	/* one the crash never let us record: the only message in doubt to PHONE */
 	match(f->db, report(PHONE, 123, 0x00), id, 1);
-	row(f->db, id, status, dlr);
-	assert_string_equal(status, "sent");
-	assert_string_equal(dlr, "delivered");
+	expect(f->db, id, "sent", "delivered");
 	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox_parts WHERE seq = 0 AND mr = 123"), 1);
 }
 
@@ -227,13 +224,10 @@ static void test_two_in_doubt_stay(void **state)
 	struct fx *f = *state;
 	int64_t a = unknown_row(f->db, PHONE, "mot", "reply", NOW - 30);
 	int64_t b = unknown_row(f->db, PHONE, "hai", "reply", NOW - 30);
-	char status[32], dlr[32];
 
 	match(f->db, report(PHONE, 40, 0x00), 0, 0);
-	row(f->db, a, status, dlr);
-	assert_string_equal(status, "sent_unknown");
-	row(f->db, b, status, dlr);
-	assert_string_equal(status, "sent_unknown");
+	expect(f->db, a, "sent_unknown", NULL);
+	expect(f->db, b, "sent_unknown", NULL);
 }
 
 static void test_multipart_in_doubt(void **state)
@@ -243,15 +237,11 @@ static void test_multipart_in_doubt(void **state)
 				 "Ho ngheo duoc ho tro the bao hiem y te mien phi, hoc phi cho con,"
 				 " vay von uu dai va tien dien hang thang. Mang so ho ngheo va can cuoc"
 				 " den UBND xa de lam thu tuc, can bo se huong dan them.", "reply", NOW);
-	char status[32], dlr[32];
 
 	match(f->db, report(PHONE, 70, 0x00), id, 0); /* one part of two proves nothing */
-	row(f->db, id, status, dlr);
-	assert_string_equal(status, "sent_unknown");
+	expect(f->db, id, "sent_unknown", NULL);
 	match(f->db, report(PHONE, 71, 0x20), id, 1);
-	row(f->db, id, status, dlr);
-	assert_string_equal(status, "sent");
-	assert_string_equal(dlr, "buffered");
+	expect(f->db, id, "sent", "buffered");
 }
 
 static void test_in_doubt_resend(void **state)
@@ -262,7 +252,6 @@ static void test_in_doubt_resend(void **state)
 	int64_t fresh = unknown_row(f->db, "+84903333333", "moi", "reply", NOW - 100);
 	int64_t old = queue(f->db, "+84904444444", "truoc phien ban 4", "reply");
 	int resent = -1, kept = -1;
-	char status[32], dlr[32];
 	sqlite3_stmt *st;
 
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET status = 'sent_unknown', concat_ref = 77"
@@ -284,15 +273,12 @@ static void test_in_doubt_resend(void **state)
 	assert_int_equal(sqlite3_column_int(st, 5), 0);
 	sqlite3_reset(st);
 	/* the broadcast stays in doubt, decided for good */
-	row(f->db, bc, status, dlr);
-	assert_string_equal(status, "sent_unknown");
+	expect(f->db, bc, "sent_unknown", NULL);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"
 				      " AND unknown_at IS NULL AND resends = 0"), 1);
 	/* not yet due, and from before version 4: untouched */
-	row(f->db, fresh, status, dlr);
-	assert_string_equal(status, "sent_unknown");
-	row(f->db, old, status, dlr);
-	assert_string_equal(status, "sent_unknown");
+	expect(f->db, fresh, "sent_unknown", NULL);
+	expect(f->db, old, "sent_unknown", NULL);
 	assert_int_equal(settle_in_doubt(f->db, 300, NOW, &resent, &kept), 0);
 	assert_int_equal(resent, 0);
 	assert_int_equal(kept, 0);
@@ -329,7 +315,7 @@ static void test_run_on_dummy(void **state)
 	struct settle s;
 	struct link l;
 	struct modem *m = NULL;
-	char phone_dir[160], path[200], status[32], dlr[32];
+	char phone_dir[160], path[200];
 	int mr[] = { 255 };
 	int64_t id, doubt;
 	int resent = -1;
@@ -353,14 +339,12 @@ static void test_run_on_dummy(void **state)
 	assert_int_equal(n, 0);
 	free(parts);
 	assert_int_equal(settle_run(&s, &l, 1, time(NULL), &resent), 0);
-	row(f->db, id, status, dlr);
-	assert_string_equal(dlr, "delivered");
+	expect(f->db, id, NULL, "delivered");
 	snprintf(path, sizeof(path), "%s/sms/1/1", phone_dir);
 	assert_int_equal(stat(path, &st), -1); /* deleted once recorded */
 	/* no report will come for the other: sent again at once (after 0 s) */
 	assert_int_equal(resent, 1);
-	row(f->db, doubt, status, dlr);
-	assert_string_equal(status, "queued");
+	expect(f->db, doubt, "queued", NULL);
 	link_close(&l);
 	modem_destroy(m);
 }

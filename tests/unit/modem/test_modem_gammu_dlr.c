@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/modem/interpose.h"
 #include "tests/unit/tmpdir.h"
 
 #include <dlfcn.h>
@@ -41,14 +42,6 @@ static int vanish_after_send; /* the next part is taken, then the device is gone
 static int vanished;
 static IncomingSMSCallback sms_cb;
 static void *sms_user;
-
-static void *real(const char *name)
-{
-	void *f = dlsym(RTLD_NEXT, name);
-
-	assert_non_null(f);
-	return f;
-}
 
 void GSM_SetIncomingSMSCallback(GSM_StateMachine *s, IncomingSMSCallback cb, void *user)
 {
@@ -171,6 +164,15 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void check_report(const struct modem_report *r, const char *phone, int mr, int status,
+			 enum modem_dlr state)
+{
+	assert_string_equal(r->phone, phone);
+	assert_int_equal(r->mr, mr);
+	assert_int_equal(r->status, status);
+	assert_int_equal(r->state, state);
+}
+
 static size_t reports(struct fx *f, enum modem_report_scope scope, struct modem_report **out,
 		      size_t *waiting)
 {
@@ -226,10 +228,7 @@ static void test_report_kept_with_the_inbox(void **state)
 	free(parts);
 	assert_int_equal(reports(f, MODEM_REPORTS_HELD, &rep, &waiting), 1);
 	assert_int_equal(waiting, 0);
-	assert_string_equal(rep[0].phone, "+84901234567");
-	assert_int_equal(rep[0].mr, 42);
-	assert_int_equal(rep[0].status, 0);
-	assert_int_equal(rep[0].state, MODEM_DLR_DELIVERED);
+	check_report(&rep[0], "+84901234567", 42, 0, MODEM_DLR_DELIVERED);
 	assert_true(rep[0].submitted_at > 0);
 	assert_true(rep[0].handle[0] != '\0');
 	assert_true(file_exists(f, "sms/1/1"));
@@ -277,10 +276,7 @@ static void test_reports_from_the_callback(void **state)
 	assert_int_equal(ev[0].kind, MODEM_EVENT_REPORT);
 	assert_int_equal(reports(f, MODEM_REPORTS_HELD, &rep, &waiting), 1);
 	assert_int_equal(waiting, 1);
-	assert_string_equal(rep[0].phone, "+84912345678");
-	assert_int_equal(rep[0].mr, 200);
-	assert_int_equal(rep[0].status, 0x41);
-	assert_int_equal(rep[0].state, MODEM_DLR_FAILED);
+	check_report(&rep[0], "+84912345678", 200, 0x41, MODEM_DLR_FAILED);
 	assert_int_equal((long long)rep[0].done_at, 1796025600LL); /* 08:00 UTC */
 	assert_string_equal(rep[0].handle, "");
 	assert_int_equal(modem_delete_report(f->m, &rep[0]), 0); /* nothing stored */
