@@ -344,6 +344,9 @@ int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *rese
 	if ((r = link_result(l, modem_read_reports(l->modem, (enum modem_report_scope)scope, &rep,
 						   &n, &waiting), "reports")) < 0)
 		goto out; /* no decision without the last look */
+	if (scope > MODEM_REPORTS_HELD || n)
+		log_debug("delivery reports: %zu read (scope %d), %zu stored ones unread", n, scope,
+			  waiting);
 	if (scope == MODEM_REPORTS_SWEEP)
 		s->last_sweep_ms = now_ms;
 	s->waiting = waiting;
