@@ -210,7 +210,8 @@ out:
 	return r;
 }
 
-int settle_in_doubt(struct db *db, int after_s, time_t now, int *resent, int *kept)
+int settle_in_doubt(struct db *db, const char *modem, int after_s, time_t now, int *resent,
+		    int *kept)
 {
 	struct due { int64_t id; int broadcast; } due[SETTLE_DUE_MAX];
 	int n = 0, nresent = 0, nkept = 0, r;
@@ -218,8 +219,9 @@ int settle_in_doubt(struct db *db, int after_s, time_t now, int *resent, int *ke
 	sqlite3_stmt *st;
 
 	if ((r = db_rows(db, "SELECT id, kind = 'broadcast' FROM outbox WHERE status = 'sent_unknown'"
-			     " AND unknown_at IS NOT NULL AND unknown_at <= ? ORDER BY id LIMIT ?",
-			 DB_ARGS(DB_INT(now - after_s), DB_INT(SETTLE_DUE_MAX)), &st)) < 0)
+			     " AND unknown_at IS NOT NULL AND unknown_at <= ?1 AND (?3 IS NULL OR modem = ?3)"
+			     " ORDER BY id LIMIT ?2",
+			 DB_ARGS(DB_INT(now - after_s), DB_INT(SETTLE_DUE_MAX), DB_TEXT(modem)), &st)) < 0)
 		goto out;
 	while (n < SETTLE_DUE_MAX && (r = db_step(st)) == DB_ROW) {
 		due[n].id = sqlite3_column_int64(st, 0);
@@ -260,11 +262,12 @@ out:
 }
 
 /* Rows in doubt whose wait is over (1), or none (0). */
-static int doubt_due(struct db *db, int after_s, time_t now)
+static int doubt_due(struct db *db, const char *modem, int after_s, time_t now)
 {
 	sqlite3_stmt *st;
 	int r = db_row(db, "SELECT 1 FROM outbox WHERE status = 'sent_unknown' AND unknown_at IS NOT NULL"
-			   " AND unknown_at <= ? LIMIT 1", DB_ARGS(DB_INT(now - after_s)), &st);
+			   " AND unknown_at <= ? AND modem = ? LIMIT 1",
+		       DB_ARGS(DB_INT(now - after_s), DB_TEXT(modem)), &st);
 
 	if (r == 0)
 		sqlite3_reset(st);
@@ -272,11 +275,12 @@ static int doubt_due(struct db *db, int after_s, time_t now)
 }
 
 /* Parts sent a while ago still without a report (1), or none (0). */
-static int parts_waiting(struct db *db, time_t now)
+static int parts_waiting(struct db *db, const char *modem, time_t now)
 {
 	sqlite3_stmt *st;
 	int r = db_row(db, "SELECT 1 FROM outbox_parts WHERE dlr = '' AND sent_at BETWEEN ? AND ?"
-			   " LIMIT 1", DB_ARGS(DB_INT(now - SETTLE_WINDOW_S), DB_INT(now - 60)), &st);
+			   " AND modem = ? LIMIT 1",
+		       DB_ARGS(DB_INT(now - SETTLE_WINDOW_S), DB_INT(now - 60), DB_TEXT(modem)), &st);
 
 	if (r == 0)
 		sqlite3_reset(st);
@@ -291,7 +295,7 @@ static int choose_scope(struct settle *s, struct db *db, int busy, int due, time
 
 	if (due)
 		return MODEM_REPORTS_SWEEP;
-	if (!busy && now_ms - s->last_sweep_ms >= SETTLE_SWEEP_MS && (w = parts_waiting(db, now)) != 0)
+	if (!busy && now_ms - s->last_sweep_ms >= SETTLE_SWEEP_MS && (w = parts_waiting(db, s->modem, now)) != 0)
 		return w < 0 ? w : MODEM_REPORTS_SWEEP;
 	if (!busy || s->waiting >= SETTLE_BATCH ||
 	    (s->waiting_since_ms && now_ms - s->waiting_since_ms >= SETTLE_DEFER_MS))
@@ -330,7 +334,7 @@ out:
 	return r;
 }
 
-int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *resent)
+int settle_run(struct settle *s, struct link *l, int busy, int after_s, time_t now, int *resent)
 {
 	struct modem_report *rep = NULL;
 	int64_t now_ms = evloop_now_ms();
@@ -338,7 +342,7 @@ int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *rese
 	size_t n = 0, waiting = 0;
 
 	*resent = 0;
-	if ((r = due = doubt_due(l->db, l->cfg->sms.unknown_resend_after_s, now)) < 0 ||
+	if ((r = due = doubt_due(l->db, s->modem, after_s, now)) < 0 ||
 	    (r = scope = choose_scope(s, l->db, busy, due, now, now_ms)) < 0)
 		goto out;
 	if ((r = link_result(l, modem_read_reports(l->modem, (enum modem_report_scope)scope, &rep,
@@ -354,7 +358,7 @@ int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *rese
 	if (n && (r = record_reports(s, l, rep, n, now)) < 0)
 		goto out;
 	if (due)
-		r = settle_in_doubt(l->db, l->cfg->sms.unknown_resend_after_s, now, resent, &kept);
+		r = settle_in_doubt(l->db, s->modem, after_s, now, resent, &kept);
 out:
 	free(rep);
 	return r;

@@ -46,9 +46,9 @@
 #define SETTLE_SWEEP_MS 600000      /* report memory swept this often while parts wait */
 #define SETTLE_WINDOW_S (7 * 86400) /* a report older than its part by more matches nothing */
 
-/* What the loop remembers between runs (owned by struct daemon). */
+/* What a modem's worker remembers between runs (owned by struct worker). */
 struct settle {
-	const char *modem;        /* name the parts and reports are keyed by ("": the one modem) */
+	const char *modem;        /* name the parts and reports are keyed by (the modem's name) */
 	size_t waiting;           /* stored reports the modem indicated, unread at the last run */
 	int64_t waiting_since_ms; /* since when some have waited (0: none) */
 	int64_t last_sweep_ms;    /* monotonic time of the last sweep */
@@ -66,9 +66,11 @@ int settle_record_parts(struct db *db, const char *modem, int64_t id,
 
 /* One pass: read the modem's reports as far as the pace above allows
  * (busy: the outbox is draining), record and match them, delete the
- * stored ones; then decide the rows in doubt that are due. *resent = rows
+ * stored ones; then decide this modem's rows in doubt for after_s seconds
+ * or more (sms.unknown_resend_after). *resent = rows
  * queued again (wake the sender). Needs a connected link. */
-int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *resent) GW_WARN_UNUSED;
+int settle_run(struct settle *s, struct link *l, int busy, int after_s, time_t now,
+	       int *resent) GW_WARN_UNUSED;
 
 /* Keep and match one report (in the caller's transaction). *outbox_id =
  * the row it was matched to (0: none, or a copy of a report already
@@ -76,8 +78,11 @@ int settle_run(struct settle *s, struct link *l, int busy, time_t now, int *rese
 int settle_report(struct db *db, const char *modem, const struct modem_report *rep, time_t now,
 		  int64_t *outbox_id, int *settled) GW_WARN_UNUSED;
 
-/* Rows in doubt since at least after_s seconds: answers queued again,
- * broadcasts kept in doubt for good (their unknown_at cleared). */
-int settle_in_doubt(struct db *db, int after_s, time_t now, int *resent, int *kept) GW_WARN_UNUSED;
+/* Rows in doubt since at least after_s seconds that modem took (NULL:
+ * any modem's): answers queued again, broadcasts kept in doubt for good
+ * (their unknown_at cleared). Each worker decides its own modem's rows,
+ * after its last look through that modem's report memory. */
+int settle_in_doubt(struct db *db, const char *modem, int after_s, time_t now, int *resent,
+		    int *kept) GW_WARN_UNUSED;
 
 #endif

@@ -262,6 +262,10 @@ static int read_job(sqlite3_stmt *st, struct job *out)
 	    (r = textfold_ascii(&fold, db_col_text(st, 7), strlen(db_col_text(st, 7)))) < 0)
 		goto out;
 	j->types = jobs_filter_types_of(fold.data);
+	copy_cut(j->words, sizeof(j->words), fold.data);
+	for (char *w = j->words; *w; w++) /* "qc, kiem tra": words, not punctuation */
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
+			*w = ' ';
 	j->age_min = sqlite3_column_int(st, 12);
 	j->age_max = sqlite3_column_int(st, 13);
 	j->gender = gender_word(db_col_text(st, 14));

@@ -29,6 +29,7 @@ struct job {
 	char title[256];    /* as written (UTF-8) */
 	char label[160];    /* "CN may - Tan Lap - 6-9tr": short, unaccented */
 	char places[512];   /* "|tan lap|song lo|phu tho|" (jobs_filter.h) */
+	char words[512];    /* its title, keywords and type, folded: what households call it */
 	unsigned types;     /* JOBS_TYPE_* */
 	int age_min, age_max; /* 0 = no limit */
 	char gender;        /* 'm', 'f', 0 = either */

@@ -8,6 +8,8 @@
 #include "handlers/core/handler_result.h"
 #include "handlers/core/reply.h"
 #include "handlers/core/request.h"
+#include "handlers/vi/numword_vi.h"
+#include "handlers/vi/vitok.h"
 
 #define REFERRALS_TEXT_MAX 4096
 #define REFERRALS_CHOICES 4 /* offers named when a text fits several */
@@ -220,48 +222,122 @@ out:
 	return r;
 }
 
-/* A job number in the text: right after the command, or after "so" /
- * "viec" ("ung tuyen viec so 6"); not an age or an amount. */
+/* A job number in the text: right after the command, or after "so",
+ * "viec", "job", "vp" or "#" ("ung tuyen viec so 6", "ut vp005"), in
+ * digits or, after "so"/"viec", in words ("viec so muoi ba"); not an age
+ * or an amount. */
 static int64_t number_in(const char *norm)
 {
 	static const char *const units[] = { "tuoi", "t", "tr", "trieu", "k", "nghin", "nam", NULL };
-	const char *p = norm, *prev = "";
-	size_t prevlen = 0;
-	int first = 1;
+	static const char *const before[] = { "so", "viec", "job", "vp", "#", NULL };
+	struct vitok *t = NULL;
+	size_t n = 0, len = 0;
+	int64_t found = 0;
+	int v = 0;
 
-	while (*p) {
+	if (vitok_split(norm, strlen(norm), &t, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		int after = 0, unit = 0;
+
+		for (const char *const *b = before; *b && i > 0 && !after; b++)
+			after = vitok_is_word(&t[i - 1], norm, *b) ||
+				(**b == '#' && vitok_is_punct_in(&t[i - 1], norm, "#"));
+		for (const char *const *u = units; *u && i + 1 < n && !unit; u++)
+			unit = vitok_is_word(&t[i + 1], norm, *u);
+		if (t[i].kind == VITOK_NUM && t[i].val > 0 && !unit && (i == 0 || after))
+			found = t[i].val;
+		else if (t[i].kind == VITOK_WORD && i > 0 && (vitok_is_word(&t[i - 1], norm, "so") ||
+							       vitok_is_word(&t[i - 1], norm, "viec")) &&
+			 numword_vi_read(norm, t, n, i, &v, &len))
+			found = v;
+	}
+	free(t);
+	return found;
+}
+
+/* Words that say nothing about which offer: who asks, and how. */
+static int filler(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"em", "toi", "chau", "minh", "tui", "con", "cho", "xin", "dang", "ky", "dk", "muon",
+		"lam", "vao", "o", "tai", "nop", "don", "ho", "so", "a", "voi", "roi", "co", "khong",
+		"nhe", "nha", "duoc", "ung", "tuyen", "viec", "di", "va", "la", "ma", "thi", "ut",
+		"nguoi", "can", "anh", "chi", "bang", "the", "nao", "gi", ",", ".", NULL
+	};
+
+	for (const char *const *p = words; *p; p++)
+		if (strlen(*p) == n && !strncmp(*p, w, n))
+			return 1;
+	return 0;
+}
+
+/* 1 when words (folded, space-separated) holds w[0..n) as whole words. */
+static int holds(const char *words, const char *w, size_t n)
+{
+	for (const char *p = words; (p = strstr(p, w)) != NULL; p++)
+		if ((p == words || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* How well the text's words name offer j: each content word its title,
+ * keywords or type hold counts 1, each such pair of words 2 more ("lai
+ * xe nang" names the forklift offer, not the motorbike-parts one). */
+static int words_score(const char *norm, const struct job *j)
+{
+	char pair[96], one[48];
+	const char *prev = NULL;
+	size_t prevn = 0;
+	int score = 0;
+
+	for (const char *p = norm; *p;) {
 		size_t n = 0;
-		int digits = 1;
 
 		while (*p == ' ')
 			p++;
-		for (; p[n] && p[n] != ' '; n++)
-			if (p[n] < '0' || p[n] > '9')
-				digits = 0;
+		while (p[n] && p[n] != ' ')
+			n++;
 		if (!n)
 			break;
-		if (digits && n <= 9) {
-			const char *q = p + n;
-			size_t un = 0;
-			int unit = 0;
-
-			while (*q == ' ')
-				q++;
-			while (q[un] && q[un] != ' ')
-				un++;
-			for (const char *const *u = units; *u && !unit; u++)
-				unit = un == strlen(*u) && strncmp(q, *u, un) == 0;
-			if (!unit && (first || (prevlen == 2 && strncmp(prev, "so", 2) == 0) ||
-				      (prevlen == 4 && strncmp(prev, "viec", 4) == 0) ||
-				      (prevlen == 1 && *prev == '#')))
-				return strtoll(p, NULL, 10);
+		if (n < sizeof(one) && !filler(p, n)) {
+			snprintf(one, sizeof(one), "%.*s", (int)n, p);
+			score += holds(j->words, one, n);
+			if (prev && prevn + n + 1 < sizeof(pair)) {
+				snprintf(pair, sizeof(pair), "%.*s %.*s", (int)prevn, prev, (int)n, p);
+				score += 2 * holds(j->words, pair, prevn + n + 1);
+			}
+			prev = p;
+			prevn = n;
+		} else {
+			prev = NULL;
 		}
-		prev = p;
-		prevlen = n;
-		first = 0;
 		p += n;
 	}
-	return 0;
+	return score;
+}
+
+/* The one offer among v[0..n) (those with pick set) whose words the text
+ * names best, by a clear margin; -1 when none or a tie. */
+static int best_by_words(const char *norm, const struct job *v, size_t n, const int *pick)
+{
+	int best = -1, top = 0, second = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int s;
+
+		if (pick && !pick[i])
+			continue;
+		s = words_score(norm, &v[i]);
+		if (s > top) {
+			second = top;
+			top = s;
+			best = (int)i;
+		} else if (s > second) {
+			second = s;
+		}
+	}
+	return top >= 2 && top > second ? best : -1;
 }
 
 /* Which offer the text means. *choices gets a list when it fits several. */
@@ -271,9 +347,10 @@ static int resolve(const struct handler_req *rq, const char *today, struct job *
 	struct jobs_filter f;
 	struct buf known;
 	struct job *v = NULL;
-	size_t n = 0, hits = 0, pick = 0;
+	int *fits = NULL;
+	size_t n = 0, hits = 0;
 	int64_t num;
-	int r;
+	int best, r;
 
 	buf_init(&known, REFERRALS_TEXT_MAX * 4);
 	if ((r = jobs_find_code_in(rq->env->db, rq->args, out)) != GW_ERR_NOTFOUND)
@@ -284,32 +361,39 @@ static int resolve(const struct handler_req *rq, const char *today, struct job *
 		goto out;
 	}
 	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
-	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
+	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0 ||
+	    (r = jobs_current(rq->env->db, today, &v, &n)) < 0)
 		goto out;
-	r = GW_ERR_NOTFOUND;
-	if (!f.types && !*f.area)
+	r = GW_ERR_NOMEM;
+	if (n && !(fits = calloc(n, sizeof(*fits))))
 		goto out;
-	if ((r = jobs_current(rq->env->db, today, &v, &n)) < 0)
-		goto out;
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		if (!jobs_match(&v[i], &f))
+	r = 0;
+	for (size_t i = 0; i < n && (f.types || *f.area) && r >= 0; i++) {
+		if (!(fits[i] = jobs_match(&v[i], &f)))
 			continue;
-		if (hits++ == 0)
-			pick = i;
-		if (hits <= REFERRALS_CHOICES && (r = buf_adds(choices, hits > 1 ? "; " : "")) == 0)
+		if (++hits <= REFERRALS_CHOICES && (r = buf_adds(choices, hits > 1 ? "; " : "")) == 0)
 			r = jobs_line(&v[i], choices);
 	}
 	if (r < 0)
 		goto out;
+	/* the offer's own words decide among those the filter left (or among
+	 * all when it left none): "lai xe nang" is the forklift, "phu bep"
+	 * the kitchen */
+	best = best_by_words(rq->args, v, n, hits ? fits : NULL);
+	if (best < 0 && hits == 1)
+		for (size_t i = 0; i < n; i++)
+			if (fits[i])
+				best = (int)i;
 	r = GW_ERR_NOTFOUND;
-	if (hits == 1) {
-		*out = v[pick];
+	if (best >= 0) {
+		*out = v[best];
 		buf_reset(choices);
 		r = 0;
 	} else if (hits > 1) {
 		r = GW_ERR_EXISTS; /* several: the caller asks which */
 	}
 out:
+	free(fits);
 	free(v);
 	buf_release(&known);
 	return r;

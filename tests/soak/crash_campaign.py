@@ -30,6 +30,15 @@ counted apart from the --kills random ones.
   crash_campaign.py                      # long: 1000 messages, 200 senders, 50 kills
   crash_campaign.py --messages 40 --senders 10 --kills 5 --build san   # short
   crash_campaign.py --phone dummy --messages 300 --senders 60 --kills 30
+  crash_campaign.py --modems 2 ...       # over two modems (issue 18)
+
+With --modems 2 the box has two simulated AT modems, a Viettel SIM and a
+VinaPhone SIM (each its own simulator and gatewayd worker process); half the
+senders have Viettel numbers and half VinaPhone ones, and each message is
+written to either modem at random, so answers often leave through the other
+SIM than the question came in on. The checks are the same, over both
+simulators' sent logs together; a FIGURE counts the answers that went out
+through the recipient's operator's SIM.
 
 Prints PASS/FAIL lines and FIGURE lines; exit status 0 when all passed."""
 import argparse
@@ -47,8 +56,14 @@ VI_TAIL = (" cho em hỏi việc này còn tuyển không ạ, nhà em ở thôn
            " em năm nay 24 tuổi, đã tốt nghiệp cấp ba")
 
 
+OPERATORS = [("Viettel", "viettel", "+849620%05d"), ("VinaPhone", "vinaphone", "+849120%05d")]
+
+
 def plan(args, r):
-    senders = ["+849030%05d" % (i + 1) for i in range(args.senders)]
+    if args.modems > 1:
+        senders = [OPERATORS[i % 2][2] % (i + 1) for i in range(args.senders)]
+    else:
+        senders = ["+849030%05d" % (i + 1) for i in range(args.senders)]
     msgs = []
     for i in range(args.messages):
         n = 10000 + i
@@ -80,9 +95,9 @@ def reports_on(args):
     return args.phone == "at" and not args.no_reports
 
 
-def quiet(gw, phone, expected):
-    """Everything read from the modem, handled, sent and settled."""
-    if phone.stored() != 0:
+def quiet(gw, phones, expected):
+    """Everything read from the modems, handled, sent and settled."""
+    if any(phone.stored() != 0 for phone in phones):
         return False
     q = gw.q("SELECT (SELECT count(*) FROM inbox WHERE channel = 'sms'),"
              " (SELECT count(*) FROM inbox WHERE status = 'new'),"
@@ -96,6 +111,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=1000)
     ap.add_argument("--senders", type=int, default=200)
+    ap.add_argument("--modems", type=int, default=1, choices=(1, 2),
+                    help="simulated modems in the box (2: a Viettel and a VinaPhone SIM)")
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--inject-interval", type=float, default=1.0,
                     help="seconds between injected messages")
@@ -120,20 +137,26 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
 
+    if args.modems > 1 and args.phone != "at":
+        ap.error("--modems 2 needs --phone at (two simulated AT modems)")
     if args.max_dup_share is None:
         args.max_dup_share = 0.0 if reports_on(args) else 0.02
     r = S.rng(args.seed)
     work = S.make_workdir("gw-crash-")
     t_start = time.monotonic()
-    print("crash campaign: %d messages from %d senders, %d kills, %s build, %s phone%s,"
-          " seed %d, in %s" % (args.messages, args.senders, args.kills, args.build, args.phone,
-                               " with delivery reports" if reports_on(args) else "", args.seed,
-                               work), flush=True)
+    print("crash campaign: %d messages from %d senders, %d kills, %d modem(s), %s build,"
+          " %s phone%s, seed %d, in %s"
+          % (args.messages, args.senders, args.kills, args.modems, args.build, args.phone,
+             " with delivery reports" if reports_on(args) else "", args.seed, work), flush=True)
     gatewayd, gatewayctl = S.private_bins(args.build, os.path.join(work, "bin"))
-    if args.phone == "at":
-        phone = S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed))
+    if args.modems > 1:
+        phones = [S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed + i),
+                             "--operator", OPERATORS[i][0], name="m%d" % i)
+                  for i in range(args.modems)]
+    elif args.phone == "at":
+        phones = [S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed))]
     else:
-        phone = S.DummyPhone(work)
+        phones = [S.DummyPhone(work)]
     gw = None
     msgs = plan(args, r)
     expected = collections.Counter((s, t) for s, t, _ in msgs)
@@ -141,11 +164,17 @@ def main():
     self_kills = []     # (seconds since start, crash point)
     unexpected_exits = []
     try:
-        gw = S.Gateway(work, gatewayd, gatewayctl, getattr(phone, "link", None),
-                       modem={"delivery_reports": not args.no_reports},
-                       sms="rate_limit_per_hour = 100000; unknown_resend_after = %d;"
-                           % args.unknown_resend_after,
-                       dummy=phone if args.phone == "dummy" else None)
+        sms = ("rate_limit_per_hour = 100000; unknown_resend_after = %d;"
+               % args.unknown_resend_after)
+        reports = {"delivery_reports": not args.no_reports}
+        if args.modems > 1:
+            gw = S.Gateway(work, gatewayd, gatewayctl, None, sms=sms, modems=[
+                ("sim-%s" % OPERATORS[i][1], phones[i].link,
+                 dict(reports, operators=OPERATORS[i][1])) for i in range(args.modems)])
+        else:
+            gw = S.Gateway(work, gatewayd, gatewayctl, getattr(phones[0], "link", None),
+                           modem=reports, sms=sms,
+                           dummy=phones[0] if args.phone == "dummy" else None)
 
         def restart():
             """Armed at random while planned kills are left."""
@@ -171,14 +200,14 @@ def main():
                     note("gatewayd exited by itself (rc %s); restarting" % rc)
                 armed = restart()
             if len(kills) < args.kills and now >= next_kill:
-                phase = phone.phase()
+                phase = "/".join(sorted(set(phone.phase() for phone in phones)))
                 gw.kill9()
                 kills.append((now - t_start, phase))
                 armed = restart()
                 next_kill = time.monotonic() + r.uniform(0.1 * mean, 1.9 * mean)
             if i < len(msgs) and now >= next_inject:
                 sender, text, _ = msgs[i]
-                if phone.inject(sender, text):
+                if r.choice(phones).inject(sender, text):
                     i += 1
                     next_inject = now + args.inject_interval
                 else:  # SIM full while the daemon is down: try again shortly
@@ -196,7 +225,7 @@ def main():
                 note("gatewayd exited by itself while draining (rc %s); restarting"
                      % unexpected_exits[-1])
                 gw.start()
-            return quiet(gw, phone, len(msgs))
+            return quiet(gw, phones, len(msgs))
         settled = S.wait_for(settled_or_restart, drain, 0.5)
         figure("drain after the last kill (s)", "%.0f" % (time.monotonic() - t_drain))
         check("backlog drained within %.0f s" % drain, settled,
@@ -209,17 +238,18 @@ def main():
         check("gatewayd never exited by itself", not unexpected_exits, unexpected_exits)
         check("no sanitizer report", not gw.sanitizer_reports(), gw.sanitizer_reports()[:5])
         elapsed = time.monotonic() - t_start
-        verify(args, gw, phone, msgs, expected, kills, self_kills, elapsed, full_waits)
+        verify(args, gw, phones, msgs, expected, kills, self_kills, elapsed, full_waits)
     finally:
         if gw and gw.alive():
             gw.kill9()
-        phone.stop()
+        for phone in phones:
+            phone.stop()
     rc = S.finish("crash_campaign")
     S.cleanup(work, args.keep)
     return rc
 
 
-def verify(args, gw, phone, msgs, expected, kills, self_kills, elapsed, full_waits):
+def verify(args, gw, phones, msgs, expected, kills, self_kills, elapsed, full_waits):
     rows = gw.q("SELECT id, sender, text, status FROM inbox WHERE channel = 'sms'")
     got = collections.Counter((s, t) for _, s, t, _ in rows)
     lost = sum(max(0, n - got[k]) for k, n in expected.items())
@@ -235,9 +265,14 @@ def verify(args, gw, phone, msgs, expected, kills, self_kills, elapsed, full_wai
     by_status = collections.Counter(o[3] for o in out)
     by_dlr = collections.Counter(o[6] for o in out)
 
-    # what reached the phone, as a handset joins it; each reply names its
+    # what reached the phones, as a handset joins it; each reply names its
     # message ("Khong co viec so <n>"), so copies are counted per message
-    merged = phone.merged()
+    merged = [m for phone in phones for m in phone.merged()]
+    if args.modems > 1:
+        own = gw.q("SELECT count(*) FROM outbox WHERE status = 'sent' AND modem ="
+                   " CASE WHEN phone LIKE '+8496%' THEN 'sim-viettel' ELSE 'sim-vinaphone' END")
+        figure("answers through the recipient's operator's SIM", "%d of %d" % (
+            own[0][0], gw.q1("SELECT count(*) FROM outbox WHERE status = 'sent'")))
     partial = [m for m in merged if not m["complete"]]
     named = collections.Counter()
     unnamed = 0

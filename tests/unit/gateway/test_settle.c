@@ -258,7 +258,7 @@ static void test_in_doubt_resend(void **state)
 				" WHERE id = ?", DB_ARGS(DB_INT(old))), 0);
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET concat_ref = 12, attempts = 1 WHERE id = ?",
 				DB_ARGS(DB_INT(reply))), 0);
-	assert_int_equal(settle_in_doubt(f->db, 300, NOW, &resent, &kept), 0);
+	assert_int_equal(settle_in_doubt(f->db, NULL, 300, NOW, &resent, &kept), 0);
 	assert_int_equal(resent, 1);
 	assert_int_equal(kept, 1);
 	/* the answer goes again, under its reference, counted */
@@ -276,12 +276,34 @@ static void test_in_doubt_resend(void **state)
 	expect(f->db, bc, "sent_unknown", NULL);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"
 				      " AND unknown_at IS NULL AND resends = 0"), 1);
-	/* not yet due, and from before version 4: untouched */
+	/* not yet due, and from before version 7: untouched */
 	expect(f->db, fresh, "sent_unknown", NULL);
 	expect(f->db, old, "sent_unknown", NULL);
-	assert_int_equal(settle_in_doubt(f->db, 300, NOW, &resent, &kept), 0);
+	assert_int_equal(settle_in_doubt(f->db, NULL, 300, NOW, &resent, &kept), 0);
 	assert_int_equal(resent, 0);
 	assert_int_equal(kept, 0);
+}
+
+/* Each worker decides only the rows its own modem took: its last look
+ * through that modem's report memory is what the decision rests on. */
+static void test_in_doubt_per_modem(void **state)
+{
+	struct fx *f = *state;
+	int64_t mine = unknown_row(f->db, PHONE, "cua a", "reply", NOW - 301);
+	int64_t other = unknown_row(f->db, "+84902222222", "cua b", "reply", NOW - 301);
+	int resent = -1, kept = -1;
+
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'a' WHERE id = ?",
+				DB_ARGS(DB_INT(mine))), 0);
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'b' WHERE id = ?",
+				DB_ARGS(DB_INT(other))), 0);
+	assert_int_equal(settle_in_doubt(f->db, "a", 300, NOW, &resent, &kept), 0);
+	assert_int_equal(resent, 1);
+	expect(f->db, mine, "queued", NULL);
+	expect(f->db, other, "sent_unknown", NULL);
+	assert_int_equal(settle_in_doubt(f->db, "b", 300, NOW, &resent, &kept), 0);
+	assert_int_equal(resent, 1);
+	expect(f->db, other, "queued", NULL);
 }
 
 /* ---- settle_run on the dummy phone ---- */
@@ -328,7 +350,7 @@ static void test_run_on_dummy(void **state)
 	assert_int_equal(modem_gammu_create(&m, &mc), 0);
 	settings_defaults(&cfg);
 	cfg.sms.unknown_resend_after_s = 0;
-	link_init(&l, m, &cfg, f->db);
+	link_init(&l, m, &cfg.modems[0], f->db);
 	settle_init(&s, "");
 	assert_int_equal(link_ready(&l, 0), 1);
 	id = sent_row(f->db, PHONE, "Chao ban", 1, mr, time(NULL) - 5);
@@ -338,7 +360,7 @@ static void test_run_on_dummy(void **state)
 	assert_int_equal(modem_read_pending(m, &parts, &n), 0);
 	assert_int_equal(n, 0);
 	free(parts);
-	assert_int_equal(settle_run(&s, &l, 1, time(NULL), &resent), 0);
+	assert_int_equal(settle_run(&s, &l, 1, cfg.sms.unknown_resend_after_s, time(NULL), &resent), 0);
 	expect(f->db, id, NULL, "delivered");
 	snprintf(path, sizeof(path), "%s/sms/1/1", phone_dir);
 	assert_int_equal(stat(path, &st), -1); /* deleted once recorded */
@@ -360,6 +382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_in_doubt_stay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multipart_in_doubt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_doubt_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_doubt_per_modem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_on_dummy, setup, teardown),
 	};
 
