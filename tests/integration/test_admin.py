@@ -397,17 +397,28 @@ def notify_checks():
     s.bind(sock_path)
     s.settimeout(0.2)
     msgs = []
+    reading = [True]
 
-    def collect(until, secs=10.0):
-        end = time.monotonic() + secs
-        while time.monotonic() < end:
+    # Read the socket all the time, as systemd does: a notify socket nobody
+    # reads fills up, and sd_notify() then blocks the daemon's loop.
+    def drain():
+        while reading[0]:
             try:
                 msgs.append(s.recv(4096).decode())
             except socket.timeout:
                 pass
+            except OSError:
+                return
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+
+    def collect(until, secs=10.0):
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
             if until():
                 return True
-        return False
+            time.sleep(0.05)
+        return until()
 
     logpath = os.path.join(WORK, "n", "gatewayd.log")
     log = open(logpath, "w")
@@ -443,6 +454,8 @@ def notify_checks():
             d.kill()
             d.wait()
         log.close()
+        reading[0] = False
+        reader.join()
         s.close()
 
 
