@@ -404,6 +404,44 @@ static const char *const migrations[] = {
 	"CREATE TABLE operator_prefixes ("
 	"  prefix TEXT PRIMARY KEY,"
 	"  operator TEXT NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: delivery reports from the modem, and answers in doubt
+	 * settled (gateway/daemon/settle.h). unknown_at: when a row became
+	 * sent_unknown and its wait for a report began (NULL: decided, or
+	 * from before this version, which stays as it was); resends: times it
+	 * was sent again for want of a report. Each part handed to a modem is
+	 * kept with the reference (TP-MR) the network gave it, so a report
+	 * finds its row; every report read is kept, matched or not. */
+	"ALTER TABLE outbox ADD COLUMN unknown_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_unknown ON outbox(phone) WHERE status = 'sent_unknown';"
+	"CREATE TABLE outbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	/* 1..total; 0: found by a report after a crash, which part unknown */
+	"  seq INTEGER NOT NULL,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  mr INTEGER NOT NULL CHECK (mr BETWEEN 0 AND 255),"
+	"  sent_at INTEGER NOT NULL,"
+	"  dlr TEXT NOT NULL DEFAULT '' CHECK (dlr IN ('','buffered','delivered','failed')),"
+	"  dlr_at INTEGER);"
+	"CREATE INDEX outbox_parts_row ON outbox_parts(outbox_id);"
+	"CREATE INDEX outbox_parts_waiting ON outbox_parts(modem, mr, sent_at)"
+	"  WHERE dlr IN ('', 'buffered');"
+	"CREATE TABLE delivery_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL,"
+	"  mr INTEGER NOT NULL,"
+	/* TP-ST as the network sent it, and what it means */
+	"  status INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('buffered','delivered','failed')),"
+	"  submitted_at INTEGER, done_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	/* NULL: it matched no message (unknown reference, or sent before a crash) */
+	"  outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+	/* a report read twice (a crash before it was deleted) is kept once */
+	"  fingerprint TEXT NOT NULL UNIQUE);"
+	"CREATE INDEX delivery_reports_received ON delivery_reports(received_at);",
 };
 
 int store_schema_version(void)

@@ -36,6 +36,7 @@ struct gw_modem_settings {
 	int send_attempts;
 	int retry_base_s;
 	int multipart_timeout_s;
+	int delivery_reports;
 	int reject_calls;
 	int call_reply_help;
 	char balance_code[SETTINGS_STR_MAX];
@@ -68,6 +69,7 @@ struct gw_settings {
 		int max_parts;
 		char reply_diacritics[SETTINGS_STR_MAX];
 		int rate_limit_per_hour;
+		int unknown_resend_after_s;
 	} sms;
 	struct {
 		int utc_offset_min;

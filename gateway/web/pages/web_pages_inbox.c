@@ -19,6 +19,20 @@
 #define LIST_LIMIT 200
 #define ANSWER_MAX 1600
 
+/* What the network's delivery report said of an answer (outbox.dlr). */
+static const char *dlr_label(const struct web_req *rq, const char *dlr)
+{
+	if (strcmp(dlr, "delivered") == 0)
+		return web_t(rq, "đã đến máy", "delivered");
+	if (strcmp(dlr, "failed") == 0)
+		return web_t(rq, "không đến được", "not delivered");
+	if (strcmp(dlr, "buffered") == 0)
+		return web_t(rq, "đang chờ máy bật", "pending");
+	if (strcmp(dlr, "submitted") == 0)
+		return web_t(rq, "chờ báo nhận", "awaiting report");
+	return "";
+}
+
 int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 {
 	const char *q = web_form_str(&rq->query, "q"), *intent = web_form_str(&rq->query, "intent");
@@ -44,7 +58,8 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT i.id, i.sender, i.stored_at, i.text, i.intent, i.ref_code, i.status,"
 				    " coalesce((SELECT o.text FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), ''),"
-				    " coalesce((SELECT o.status FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), '')"
+				    " coalesce((SELECT o.status FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), ''),"
+				    " coalesce((SELECT o.dlr FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), '')"
 				    " FROM inbox i WHERE " SCOPE_PHONE("i.sender")
 				    " AND (?4 = '' OR i.sender LIKE '%' || ?4 || '%' OR i.text LIKE '%' || ?4 || '%')"
 				    " AND (?5 = '' OR i.intent = ?5)"
@@ -62,11 +77,14 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
 		if ((r = web_h(b, "<tr><td><a href=\"/inbox/%lld\">%s</a></td><td><a href=\"/contacts/%.*s\">%s</a></td>"
 				  "<td>%s</td><td>%s <span class=\"muted\">%s</span></td><td>%s"
-				  " <span class=\"tag\">%s</span></td></tr>",
+				  " <span class=\"tag\">%s</span>%.*s%s%.*s</td></tr>",
 			       (long long)sqlite3_column_int64(st, 0), when,
 			       WEB_URL, db_col_text(st, 1) + (*db_col_text(st, 1) == '+'), local,
 			       db_col_text(st, 3), web_intent_label(rq, db_col_text(st, 4)),
-			       db_col_text(st, 5), db_col_text(st, 7), db_col_text(st, 8))) < 0)
+			       db_col_text(st, 5), db_col_text(st, 7), db_col_text(st, 8),
+			       WEB_RAW, *db_col_text(st, 9) ? " <span class=\"tag dlr\">" : "",
+			       dlr_label(rq, db_col_text(st, 9)),
+			       WEB_RAW, *db_col_text(st, 9) ? "</span>" : "")) < 0)
 			goto out;
 		n++;
 	}
@@ -89,7 +107,7 @@ static int message_page(struct web_req *rq, struct web_resp *rs, int64_t id, con
 {
 	struct buf *b = &rs->body, title;
 	sqlite3_stmt *st;
-	char when[24], local[32];
+	char when[24], dlr_when[24], local[32];
 	int r, n = 0;
 
 	buf_init(&title, 128);
@@ -119,8 +137,8 @@ out_reset:
 	sqlite3_reset(st);
 	if (r < 0)
 		goto out;
-	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at FROM outbox"
-				    " WHERE inbox_id = ? ORDER BY id", &st)) < 0)
+	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at, dlr,"
+				    " dlr_at FROM outbox WHERE inbox_id = ? ORDER BY id", &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	if ((r = web_h(b, "<h2>%s</h2>", web_t(rq, "Đã trả lời", "Replies"))) < 0)
@@ -128,9 +146,13 @@ out_reset:
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 6) ? sqlite3_column_int64(st, 6)
 							      : sqlite3_column_int64(st, 5), when, sizeof(when));
-		if ((r = web_h(b, "<div class=\"sms reply\">%s<span class=\"meta\">%s · %s · %s · %d SMS %s</span></div>",
+		web_fmt_time(rq, sqlite3_column_int64(st, 8), dlr_when, sizeof(dlr_when));
+		if ((r = web_h(b, "<div class=\"sms reply\">%s<span class=\"meta\">%s · %s · %s · %d SMS %s%s%s%s%s</span></div>",
 			       db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), when,
-			       sqlite3_column_int(st, 3), db_col_text(st, 4))) < 0)
+			       sqlite3_column_int(st, 3), db_col_text(st, 4),
+			       *db_col_text(st, 7) ? " · " : "", dlr_label(rq, db_col_text(st, 7)),
+			       sqlite3_column_type(st, 8) != SQLITE_NULL ? " " : "",
+			       sqlite3_column_type(st, 8) != SQLITE_NULL ? dlr_when : "")) < 0)
 			break;
 		n++;
 	}

@@ -132,8 +132,10 @@ static void test_newer_schema_refused(void **state)
 
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
- * appointments and offered slots, 5: lock-outs, 6: several modems) and
- * keeps its queued messages, officers and its modem's record. Later
+ * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
+ * modem's reports and messages in doubt) and keeps its queued messages,
+ * officers and its modem's record; a message left in doubt before version
+ * 7 stays as it was (unknown_at NULL: never resent by the upgrade). Later
  * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
@@ -143,9 +145,17 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at,"
+					" status) VALUES ('+84900000008', 'có thể đã gửi', 'reply', 10, 1,"
+					" 'sent_unknown')"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
-	assert_int_equal(db_exec(f->db, "DROP INDEX outbox_modem_day; DROP INDEX outbox_modem_text;"
+	assert_int_equal(db_exec(f->db, "DROP TABLE delivery_reports;"
+					"DROP TABLE outbox_parts;"
+					"DROP INDEX outbox_unknown;"
+					"ALTER TABLE outbox DROP COLUMN resends;"
+					"ALTER TABLE outbox DROP COLUMN unknown_at;"
+					"DROP INDEX outbox_modem_day; DROP INDEX outbox_modem_text;"
 					"ALTER TABLE outbox DROP COLUMN modem;"
 					"ALTER TABLE outbox DROP COLUMN claimed_at;"
 					"ALTER TABLE outbox DROP COLUMN text_hash;"
@@ -180,6 +190,12 @@ static void test_migrate_from_version_1(void **state)
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
 					" AND dlr_at IS NULL AND modem = '' AND claimed_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE status = 'sent_unknown'"
+					" AND unknown_at IS NULL AND resends = 0", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox_parts", &v), 0);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM delivery_reports", &v), 0);
+	assert_int_equal(v, 0);
 	/* an officer from before the 6-digit rule: PIN length unknown */
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM officers WHERE pin_locks = 0"
 					" AND pin_short IS NULL", &v), 0);
