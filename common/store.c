@@ -352,6 +352,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX lockouts_updated ON lockouts(updated_at);"
 	"ALTER TABLE officers ADD COLUMN pin_locks INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE officers ADD COLUMN pin_short INTEGER;",
+	/* 5 -> 6: a household message an officer has seen to (answered by
+	 * hand, or marked as needing no answer) leaves the console's
+	 * "waiting for you" list */
+	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"
+	"ALTER TABLE inbox ADD COLUMN attended_at INTEGER;",
 };
 
 int store_schema_version(void)

@@ -132,8 +132,8 @@ static void test_newer_schema_refused(void **state)
 
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
- * appointments and offered slots, 5: lock-outs) and keeps its queued
- * messages and officers. Later migrations undo their part below. */
+ * appointments and offered slots, 5: lock-outs, 6: messages an officer
+ * saw to) and keeps its queued messages and officers. Later migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -144,7 +144,9 @@ static void test_migrate_from_version_1(void **state)
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
-	assert_int_equal(db_exec(f->db, "DROP TABLE lockouts;"
+	assert_int_equal(db_exec(f->db, "ALTER TABLE inbox DROP COLUMN attended_at;"
+					"ALTER TABLE inbox DROP COLUMN attended_by;"
+					"DROP TABLE lockouts;"
 					"ALTER TABLE officers DROP COLUMN pin_short;"
 					"ALTER TABLE officers DROP COLUMN pin_locks;"
 					"DROP TABLE appointment_offers;"
@@ -167,6 +169,9 @@ static void test_migrate_from_version_1(void **state)
 					" AND pin_short IS NULL", &v), 0);
 	assert_int_equal(v, 1);
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM lockouts", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM inbox WHERE attended_at IS NOT NULL",
+					&v), 0);
 	assert_int_equal(v, 0);
 	db_close(again);
 }
