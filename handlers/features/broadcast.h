@@ -35,6 +35,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "config/settings.h"
+#include "handlers/features/broadcast_eta.h"
 
 /* Used for the ETA until the modem's send rate has been measured: about
  * 3 s a message on a USB stick. */
@@ -87,12 +88,16 @@ struct broadcast_progress {
 	int sent;
 	int failed;       /* failed, sent_unknown */
 	int cancelled;    /* opted out or offer closed meanwhile */
+	int deferred;     /* waiting for tomorrow: their household had today's
+			   * broadcast.daily_cap already */
 	double per_min;   /* send rate used for the ETA */
 	int measured;     /* per_min measured from the last hour's sends */
 	time_t eta;       /* when the last one should go; 0 when done */
+	struct broadcast_eta est; /* the estimate eta comes from (broadcast_eta.h) */
 };
 
-/* Progress of broadcast id at now. */
+/* Progress of broadcast id at now; the finish estimated by broadcast_eta()
+ * with what is queued ahead of it. */
 int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id, time_t now,
 		       struct broadcast_progress *out);
 
