@@ -239,28 +239,6 @@ int web_flash(const struct web_req *rq, struct buf *b)
 	return 0;
 }
 
-void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz)
-{
-	time_t local = (time_t)(t + (int64_t)rq->cfg->office.utc_offset_min * 60);
-	struct tm tm;
-
-	if (t <= 0) {
-		gw_strlcpy(out, "-", outsz);
-		return;
-	}
-	gmtime_r(&local, &tm);
-	strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
-}
-
-void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz)
-{
-	time_t local = (time_t)(t + (int64_t)rq->cfg->office.utc_offset_min * 60);
-	struct tm tm;
-
-	gmtime_r(&local, &tm);
-	strftime(out, outsz, "%Y-%m-%d", &tm);
-}
-
 int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...)
 {
 	const char *vi, *en;
@@ -281,50 +259,4 @@ int web_option(struct buf *b, const char *value, const char *label, const char *
 {
 	return web_h(b, "<option value=\"%s\"%.*s>%s</option>", value,
 		     WEB_RAW, current && strcmp(current, value) == 0 ? " selected" : "", label);
-}
-
-static const struct {
-	const char *intent, *vi, *en;
-} intents[] = {
-	{ "policy", "Hỏi chính sách", "Program question" },
-	{ "eligibility", "Tự kiểm tra", "Self-check" },
-	{ "job_list", "Tìm việc", "Job search" },
-	{ "job_apply", "Ứng tuyển", "Job application" },
-	{ "job_subscribe", "Đăng ký tin việc", "Job alerts" },
-	{ "appointment", "Lịch hẹn", "Appointment" },
-	{ "menu", "Menu", "Menu" },
-	{ "help", "Trợ giúp", "Help" },
-	{ "stop", "Ngừng nhận tin", "Stop" },
-	{ "start", "Nhận tin lại", "Start" },
-	{ "preference", "Cài đặt", "Preference" },
-	{ "unknown", "Không hiểu", "Not understood" },
-	{ "officer_job_post", "Cán bộ đăng việc", "Officer: job post" },
-	{ "officer_job_close", "Cán bộ đóng việc", "Officer: job close" },
-	{ "officer_broadcast", "Cán bộ gửi thông báo", "Officer: broadcast" },
-	{ "officer_confirm", "Cán bộ xác nhận hẹn", "Officer: confirm" },
-	{ "officer_move", "Cán bộ dời hẹn", "Officer: move" },
-	{ "", "(chưa xử lý)", "(not handled)" },
-};
-
-const char *web_intent_label(const struct web_req *rq, const char *intent)
-{
-	for (size_t i = 0; i < sizeof(intents) / sizeof(intents[0]); i++)
-		if (strcmp(intent ? intent : "", intents[i].intent) == 0)
-			return web_t(rq, intents[i].vi, intents[i].en);
-	return intent;
-}
-
-const char *web_referral_label(const struct web_req *rq, const char *s)
-{
-	if (strcmp(s, "new") == 0)
-		return web_t(rq, "mới", "new");
-	if (strcmp(s, "contacted") == 0)
-		return web_t(rq, "đã liên hệ", "contacted");
-	if (strcmp(s, "hired") == 0)
-		return web_t(rq, "đã nhận việc", "hired");
-	if (strcmp(s, "rejected") == 0)
-		return web_t(rq, "không đạt", "rejected");
-	if (strcmp(s, "withdrawn") == 0)
-		return web_t(rq, "rút lui", "withdrawn");
-	return s;
 }

@@ -69,18 +69,6 @@ int web_notice(struct buf *b, const char *kind, const char *text);
 /* The message named by ?ok=KEY after a redirect (Post/Redirect/Get). */
 int web_flash(const struct web_req *rq, struct buf *b);
 
-/* Office-time "YYYY-MM-DD HH:MM" of a UTC time (out: 20 bytes); "-" for 0. */
-void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz);
-/* Office-time "YYYY-MM-DD" of t (out: 11 bytes). */
-void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz);
-
-/* A reader's name for an intent ("policy" -> "Hỏi chính sách"); the
- * intent itself when it has none. */
-const char *web_intent_label(const struct web_req *rq, const char *intent);
-
-/* A referral's status as people read it ("contacted" -> "đã liên hệ"). */
-const char *web_referral_label(const struct web_req *rq, const char *status);
-
 /* A list table's opening: <div class="tbl"><table id="id"> and a header
  * row of one <th> per (vi, en) pair of the NULL-terminated list ("", "":
  * an empty heading), up to <tbody>. Close it with WEB_TABLE_END. */

@@ -17,6 +17,7 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/core/reply.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/features/jobs.h"

@@ -15,6 +15,7 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/core/contacts.h"
 #include "handlers/features/referrals.h"
 

@@ -10,6 +10,7 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "gateway/web/web_svg.h"
 #include "handlers/features/calendar.h"
 #include "handlers/features/referrals.h"

@@ -14,6 +14,7 @@
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_preview.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 
 #define VERSIONS_MAX 200
 #define FIELD_TEXT_MAX (256 * 1024)

@@ -14,6 +14,7 @@
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_preview.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/vi/textfold.h"
 
 #define SEARCH_MAX 200

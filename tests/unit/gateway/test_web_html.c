@@ -1,7 +1,7 @@
 /* Unit tests: the web console's text handling - HTML escaping and the
  * escaping printf, URL encoding, urlencoded form parsing (and what it
- * refuses), local-path checks, path segments, the word diff and the SVG
- * chart. No database. */
+ * refuses), local-path checks, path segments, the word diff, the SVG
+ * chart, dates and plain words (web_words). No database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_request.h"
 #include "gateway/web/web_svg.h"
+#include "gateway/web/web_words.h"
 
 static void test_escape(void **state)
 {
@@ -75,6 +76,52 @@ static void test_table_begin(void **state)
 	rq.en = 1;
 	assert_int_equal(web_table_begin(&rq, &b, "t", "Việc", "Offer", NULL), 0);
 	assert_non_null(strstr(b.data, "<th>Offer</th></tr>"));
+	buf_release(&b);
+}
+
+/* One date format on every page, joined by no-break spaces; amounts and
+ * stored values in plain words, an unknown value never shown as itself. */
+#define NB "\xc2\xa0" /* no-break space */
+
+static void test_words(void **state)
+{
+	struct gw_settings cfg;
+	struct web_req rq;
+	char out[WEB_TIME_LEN];
+	struct buf b;
+
+	settings_defaults(&cfg);
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = &cfg;
+	/* 2026-12-16 03:11 UTC = Wednesday 10:11 in Hanoi */
+	web_fmt_time(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "T4" NB "16/12/2026" NB "10h11");
+	web_fmt_day(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "T4" NB "16/12/2026");
+	web_fmt_time(&rq, 0, out, sizeof(out));
+	assert_string_equal(out, "-");
+	web_fmt_daystr(&rq, "2026-12-31", out, sizeof(out));
+	assert_string_equal(out, "T5" NB "31/12/2026");
+	web_fmt_hhmm(&rq, "07:30", out, sizeof(out));
+	assert_string_equal(out, "7h30");
+	buf_init(&b, 256);
+	assert_int_equal(web_fmt_amount(&rq, 5000000, &b), 0);
+	assert_string_equal(b.data, "5.000.000");
+	buf_reset(&b);
+	assert_int_equal(web_fmt_periods(&rq, "07:30-11:30,13:30-17:00", &b), 0);
+	assert_string_equal(b.data, "7h30–11h30, 13h30–17h00");
+	assert_string_equal(web_outbox_status_label(&rq, "sent"), "đã gửi");
+	assert_string_equal(web_inbox_status_label(&rq, "handled"), "đã trả lời tự động");
+	assert_string_equal(web_intent_label(&rq, "job_apply"), "Ứng tuyển");
+	assert_string_equal(web_outbox_status_label(&rq, "some_new_state"), "khác");
+	assert_string_equal(web_sim_label(&rq, "ready"), "sẵn sàng");
+	rq.en = 1;
+	web_fmt_time(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "Wed" NB "16/12/2026" NB "10:11");
+	buf_reset(&b);
+	assert_int_equal(web_fmt_amount(&rq, -1234, &b), 0);
+	assert_string_equal(b.data, "-1,234");
+	assert_string_equal(web_outbox_status_label(&rq, "sent"), "sent");
 	buf_release(&b);
 }
 
@@ -255,7 +302,7 @@ int main(void)
 		cmocka_unit_test(test_escape), cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_form), cmocka_unit_test(test_table_begin),   cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_diff),   cmocka_unit_test(test_diff_long),
-		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_svg), cmocka_unit_test(test_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
