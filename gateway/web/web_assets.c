@@ -90,7 +90,8 @@ static const char css[] =
 	".who .acct{display:none}}\n";
 
 /* Plain script, no library. The console works without it: the preview
- * button posts the form, destructive buttons just post. */
+ * button posts the form, destructive buttons just post, "bỏ dấu" posts
+ * and comes back with the text unaccented by the server. */
 static const char js[] =
 	"'use strict';\n"
 	"document.addEventListener('DOMContentLoaded', function () {\n"
@@ -98,6 +99,13 @@ static const char js[] =
 	"    el.addEventListener('click', function (ev) {\n"
 	"      if (!window.confirm(el.getAttribute('data-confirm'))) ev.preventDefault();\n"
 	"    });\n"
+	"  });\n"
+	"  document.addEventListener('click', function (ev) {\n"
+	"    var b = ev.target.closest ? ev.target.closest('[data-fold]') : null;\n"
+	"    var ta = b && document.getElementById(b.getAttribute('data-for'));\n"
+	"    if (!ta) return;\n"
+	"    ev.preventDefault(); ta.value = b.getAttribute('data-fold');\n"
+	"    ta.dispatchEvent(new Event('input', {bubbles: true})); ta.focus();\n"
 	"  });\n"
 	"  var form = document.querySelector('form[data-preview]');\n"
 	"  var box = document.getElementById('preview');\n"

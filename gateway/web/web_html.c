@@ -225,6 +225,8 @@ static const struct {
 	{ "optedout", "Đã ngừng gửi tin quảng bá cho số này.", "Broadcasts to this number are stopped." },
 	{ "unsubscribed", "Đã xóa đăng ký.", "Subscription removed." },
 	{ "calendar", "Đã lưu lịch làm việc.", "Office calendar saved." },
+	{ "placed", "Đã đặt xã cho hộ này.", "The household's commune is set." },
+	{ "attended", "Đã đánh dấu: không cần trả lời thêm.", "Marked as needing no further answer." },
 };
 
 int web_flash(const struct web_req *rq, struct buf *b)

@@ -7,6 +7,7 @@
 
 #include "common/gw_err.h"
 #include "gateway/web/web_html.h"
+#include "handlers/features/attention.h"
 #include "handlers/features/calendar.h"
 #include "handlers/features/referrals.h"
 
@@ -293,6 +294,20 @@ static const struct word sim_states[] = {
 const char *web_sim_label(const struct web_req *rq, const char *security)
 {
 	return LOOKUP(rq, sim_states, security, "chưa rõ", "not known");
+}
+
+const char *web_attention_label(const struct web_req *rq, int reason)
+{
+	switch (reason) {
+	case ATTENTION_HEALTH:
+		return web_t(rq, "Có thể cấp cứu, sức khỏe", "Maybe a health emergency");
+	case ATTENTION_FAILED:
+		return web_t(rq, "Máy chủ lỗi, chỉ gửi lời xin lỗi", "Handling failed: only an apology went");
+	case ATTENTION_HELP_TEXT:
+		return web_t(rq, "Chỉ nhận được hướng dẫn chung", "Got only the help text");
+	default:
+		return "";
+	}
 }
 
 const char *web_encoding_label(const struct web_req *rq, int ucs2)

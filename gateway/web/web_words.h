@@ -55,6 +55,8 @@ const char *web_appt_status_label(const struct web_req *rq, const char *status);
 const char *web_day_kind_label(const struct web_req *rq, const char *kind);
 const char *web_lang_label(const struct web_req *rq, const char *lang);
 const char *web_sim_label(const struct web_req *rq, const char *security);
+/* Why a message waits for an officer (attention.h's reasons); "" for none. */
+const char *web_attention_label(const struct web_req *rq, int reason);
 /* "có dấu" / "không dấu" for an SMS encoding (ucs2 or not). */
 const char *web_encoding_label(const struct web_req *rq, int ucs2);
 

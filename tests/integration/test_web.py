@@ -355,6 +355,8 @@ def run(gw, days):
     check("an opt-out can never be overridden, not even by an admin (403)", s == 403 and
           q(gw, "SELECT opted_out FROM contacts WHERE phone = ?", (hh,))[0][0] == 1, s)
 
+    officer_console(gw, days, tk)
+
     # --- requests too big or malformed
     s, _, _, _, _ = req("POST", "/login", raw_body="a=" + "x" * (300 * 1024),
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -415,6 +417,72 @@ def run(gw, days):
           and q(gw, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'")[0][0] >= 1)
     other = Session(tk_local, tk_pw)
     check("another number from the same address still logs in", other.status == 303)
+
+
+def officer_console(gw, days, tk):
+    """Issue 22: what a commune officer sees and does."""
+    tl_local, tl_phone, _, _, _, tl_pw = webseed.OFFICER_TL
+    tl = Session(tl_local, tl_pw)
+    check("Tân Lập's officer logs in", tl.status == 303, tl.status)
+    unknown, sick = webseed.UNKNOWN
+    for who, sess in (("Tân Lập", tl), ("Thiện Kế", tk)):
+        s, _, html, _, _ = sess.get("/inbox")
+        check("%s's officer sees the households whose commune is not known" % who,
+              s == 200 and unknown.lstrip("+") in html and "chưa rõ xã" in html, html[-2000:])
+    s, _, html, _, _ = tl.get("/inbox?q=tan+lap")
+    check("searching 'tan lap' finds what was written 'Tan Lap'", "thon 3 Tan Lap" in html)
+    s, _, html, _, _ = tl.get("/")
+    wait = dict(re.findall(r'<b id="(w-[a-z]+)">(\d+)</b>', html))
+    check("dashboard says what waits for her", s == 200 and html.index('id="waiting"') < html.index('id="modem"')
+          and int(wait.get("w-unknown", 0)) == 2 and int(wait.get("w-messages", 0)) >= 1
+          and int(wait.get("w-appts", 0)) >= 1, wait)
+    check("the sick child waits for an officer, named as health",
+          "Có thể cấp cứu" in html and "ốm nặng" in html, html[-3000:])
+    s, _, html, _, _ = tl.get("/inbox?wait=1")
+    check("inbox filter: messages waiting for an officer", "ốm nặng" in html and "UT 6" not in html)
+    # the UT 6 row shows the household's answer; the officer's alert apart
+    s, _, html, _, _ = tl.get("/inbox?q=UT+6")
+    row = [r for r in html.split("<tr") if 'href="/inbox/%d"' % days["ut6"] in r]
+    check("the UT row shows what the household got", row and "Da ghi nhan ung tuyen" in row[0]
+          and "Hay goi lai ho" not in row[0], row[:1])
+    s, _, html, _, _ = tl.get("/inbox/%d" % days["ut6"])
+    check("the message page lists the officer alert apart, named",
+          'id="alerts"' in html and html.index("Hay goi lai ho") > html.index('id="alerts"')
+          and html.index("Da ghi nhan") < html.index('id="alerts"') and "Lê Văn Cường" in html)
+    check("plain statuses on the message page", "đã gửi" in html and ">sent<" not in html
+          and "handled" not in html and "gsm7" not in html, html[-2000:])
+    # place a household: one click, audited; then the other commune's officer no longer sees it
+    s, _, html, _, _ = tl.get("/inbox?unknown=1")
+    check("the commune its message names is suggested",
+          re.search(r'<option value="Tân Lập" selected>', html) is not None, html[-3000:])
+    s, _, _, _, _ = tk.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Đồng Văn",
+                                                                 "back": "inbox"})
+    check("an officer may not place a household in a commune the box does not serve (403)", s == 403, s)
+    s, h, _, _, _ = tl.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Tân Lập",
+                                                                 "back": "inbox"})
+    check("an officer places a household in one click", s == 303 and "ok=placed" in h.get("location", "") and
+          q(gw, "SELECT commune FROM contacts WHERE phone = ?", (unknown,))[0][0] == "Tân Lập", (s, h))
+    check("placing audited", q(gw, "SELECT count(*) FROM audit WHERE action = 'contact commune' AND target = ?",
+                               (unknown,))[0][0] == 1)
+    s, _, _, _, _ = tk.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Thiện Kế"})
+    check("a placed household is no longer every officer's", s == 404, s)
+    # the reply box: live count from the server, "bỏ dấu" one click away
+    text = "Chào chị, chị mang sổ hộ khẩu và giấy khám bệnh lên UBND xã sáng thứ Hai để làm hồ sơ nhé."
+    s, _, html, _, _ = tl.post("/preview/answer", {"text": text})
+    plain = re.search(r'data-fold="([^"]*)"', html)
+    check("reply count: characters, SMS, encoding, cost", s == 200 and "<b>%d</b> ký tự" % len(text) in html
+          and "<b>2</b> SMS" in html and "có dấu" in html and "600 đồng" in html, html)
+    check("'bỏ dấu' offers the unaccented text in 1 SMS", plain and plain.group(1).startswith("Chao chi, chi mang")
+          and "thành 1 SMS" in html, html)
+    sick_id = q(gw, "SELECT id FROM inbox WHERE sender = ?", (sick,))[0][0]
+    s, _, html, _, _ = tl.post("/inbox/%d" % sick_id, {"text": text, "action": "fold"})
+    check("'bỏ dấu' without script: the page comes back unaccented", s == 200 and "Chao chi, chi mang" in html
+          and "<b>1</b> SMS" in html)
+    s, _, _, _, _ = tl.post("/inbox/%d" % sick_id, {"action": "attended"})
+    check("'needs no further answer' takes it off the waiting list", s == 303 and
+          q(gw, "SELECT attended_by IS NOT NULL FROM inbox WHERE id = ?", (sick_id,))[0][0] == 1)
+    s, _, html, _, _ = tl.get("/inbox?wait=1")
+    check("... and it is gone from there", "ốm nặng" not in html)
 
 
 def _unescape(s):
