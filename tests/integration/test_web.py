@@ -313,6 +313,24 @@ def run(gw, days):
           new_job[0][2] == q(gw, "SELECT id FROM officers WHERE phone = ?", (tk_phone,))[0][0], (s, new_job))
     s, _, html, _, _ = tk.post("/jobs/new", {"title": "", "deadline": "not a date"})
     check("a job without a title refused (400)", s == 400, s)
+    # input as people type it (issue 22)
+    s, h, _, _, _ = tk.post("/jobs/new", {"title": "Phụ kho", "commune": "Thiện Kế", "wage_min": "5.000.000",
+                                          "wage_max": "7tr", "deadline": "31/12/2030"})
+    row = q(gw, "SELECT wage_min, wage_max, deadline FROM jobs WHERE title = 'Phụ kho'")
+    check("the job form takes '5.000.000', '7tr' and '31/12/2030'", s == 303 and row and
+          tuple(row[0]) == (5000000, 7000000, "2030-12-31"), (s, row))
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "wage_min": "thỏa thuận",
+                                             "deadline": "31/12/2030"})
+    check("a wage that is not a number refused in plain words, as typed", s == 400 and
+          "Lương phải là số, ví dụ 5.000.000" in html and 'value="thỏa thuận"' in html
+          and "must be" not in html and "wage_min" not in html.split("</h1>")[1].replace('name="wage_min"', "")
+          .replace('id="j-wage_min"', "").replace('for="j-wage_min"', ""), html[-3000:])
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "wage_min": "8tr",
+                                             "wage_max": "6tr"})
+    check("a wage range with the lowest above the highest refused", s == 400 and "Lương cao nhất phải" in html
+          and q(gw, "SELECT count(*) FROM jobs WHERE title = 'Bảo vệ'")[0][0] == 0, s)
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "deadline": "31/02/2031"})
+    check("an impossible deadline refused in plain words", s == 400 and "Hạn nộp phải là một ngày" in html, s)
     ref = q(gw, "SELECT id FROM referrals WHERE job_id = 1 ORDER BY id LIMIT 1")[0][0]
     s, _, _, _, _ = tk.post("/referrals/%d" % ref, {"status": "contacted"})
     check("referral status changed", s == 303 and q(gw, "SELECT status FROM referrals WHERE id = ?", (ref,))[0][0]

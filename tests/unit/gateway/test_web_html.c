@@ -1,7 +1,8 @@
 /* Unit tests: the web console's text handling - HTML escaping and the
  * escaping printf, URL encoding, urlencoded form parsing (and what it
  * refuses), local-path checks, path segments, the word diff, the SVG
- * chart, dates and plain words (web_words). No database. */
+ * chart, dates and plain words (web_words), typed numbers and dates
+ * (web_input). No database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "common/gw_err.h"
 #include "gateway/web/web_diff.h"
 #include "gateway/web/web_html.h"
+#include "gateway/web/web_input.h"
 #include "gateway/web/web_request.h"
 #include "gateway/web/web_svg.h"
 #include "gateway/web/web_words.h"
@@ -123,6 +125,44 @@ static void test_words(void **state)
 	assert_string_equal(b.data, "-1,234");
 	assert_string_equal(web_outbox_status_label(&rq, "sent"), "sent");
 	buf_release(&b);
+}
+
+/* Numbers and dates as people type them (web_input.h). */
+static void test_input(void **state)
+{
+	time_t now = 1796601600; /* Mon 2026-12-07 07:00 office time */
+	long long v = -1;
+	char d[16];
+
+	assert_int_equal(web_input_amount("5.000.000", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("5tr", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("5 triệu", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("4tr5", &v), 0);
+	assert_int_equal(v, 4500000);
+	assert_int_equal(web_input_amount("7000000", &v), 0);
+	assert_int_equal(v, 7000000);
+	assert_int_equal(web_input_amount("năm triệu hay sáu triệu", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("abc", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("5.00.000", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("  ", &v), GW_ERR_NOTFOUND);
+	assert_int_equal(web_input_count("1.200", &v), 0);
+	assert_int_equal(v, 1200);
+	assert_int_equal(web_input_count("18 tuổi", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("31/12/2026", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("31/12", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("15/1", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2027-01-15"); /* the next 15 January */
+	assert_int_equal(web_input_date("2026-12-31", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("31/02/2027", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("2026-02-30", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("cuoi nam", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("", now, 420, d, sizeof(d)), GW_ERR_NOTFOUND);
 }
 
 static void test_form(void **state)
@@ -303,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_form), cmocka_unit_test(test_table_begin),   cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_diff),   cmocka_unit_test(test_diff_long),
 		cmocka_unit_test(test_svg), cmocka_unit_test(test_words),
+		cmocka_unit_test(test_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
