@@ -112,22 +112,28 @@ static const struct {
 int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, const char *nav)
 {
 	struct buf *b = &rs->body;
-	struct buf back;
+	struct buf back, refresh;
 	int r;
 
 	buf_init(&back, WEB_URL_MAX * 3);
+	buf_init(&refresh, 80);
+	/* a progress page reloads itself: no script needed (the CSP allows
+	 * no inline script anyway) */
+	if (rs->refresh > 0 &&
+	    (r = buf_addf(&refresh, "<meta http-equiv=\"refresh\" content=\"%d\">", rs->refresh)) < 0)
+		goto out;
 	/* the language switch comes back to this page (GET only: a form's
 	 * answer page has nothing to come back to) */
 	if ((r = web_url_enc(&back, rq->post ? "/" : rq->path)) < 0)
 		goto out;
 	if ((r = web_h(b, "<!DOCTYPE html>\n<html lang=\"%.*s\"><head><meta charset=\"utf-8\">"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">%.*s"
 		       "<title>%s · %s</title>"
 		       "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 		       "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">"
 		       "<script src=\"/static/app.js\" defer></script></head><body>\n"
 		       "<header class=\"top\"><a class=\"brand\" href=\"/\">%s</a>",
-		       WEB_RAW, rq->en ? "en" : "vi", title, web_t(rq, "Cổng SMS", "SMS gateway"),
+		       WEB_RAW, rq->en ? "en" : "vi", WEB_RAW, refresh.data, title, web_t(rq, "Cổng SMS", "SMS gateway"),
 		       web_t(rq, "Cổng SMS", "SMS gateway"))) < 0)
 		goto out;
 	if (rq->logged_in) {
@@ -159,6 +165,7 @@ int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, c
 	if (r == 0)
 		r = web_flash(rq, b);
 out:
+	buf_release(&refresh);
 	buf_release(&back);
 	return r;
 }

@@ -72,6 +72,25 @@ void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz)
 	to_out(&b, out, outsz);
 }
 
+void web_fmt_soon(const struct web_req *rq, int64_t t, char *out, size_t outsz)
+{
+	int64_t day, today;
+	int minute, now_minute;
+	struct buf b;
+
+	calendar_local_day((time_t)t, rq->cfg->office.utc_offset_min, &day, &minute);
+	calendar_local_day(rq->now, rq->cfg->office.utc_offset_min, &today, &now_minute);
+	if (t <= 0 || day < today || day > today + 1) {
+		web_fmt_time(rq, t, out, outsz);
+		return;
+	}
+	buf_init(&b, WEB_TIME_LEN);
+	if (buf_adds(&b, day == today ? web_t(rq, "hôm nay" NBSP, "today" NBSP)
+				      : web_t(rq, "ngày mai" NBSP, "tomorrow" NBSP)) == 0)
+		fmt_minute(rq, minute, &b);
+	to_out(&b, out, outsz);
+}
+
 void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz)
 {
 	int64_t dayno;

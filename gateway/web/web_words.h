@@ -26,6 +26,9 @@
 
 /* Date and time of a UTC time; "-" for 0. */
 void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz);
+/* A time near now as people say it: "hôm nay 10h15", "ngày mai 7h00";
+ * further away as web_fmt_time. */
+void web_fmt_soon(const struct web_req *rq, int64_t t, char *out, size_t outsz);
 /* The date of a UTC time. */
 void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz);
 /* The date of a day number (handlers/features/calendar.h). */

@@ -341,14 +341,35 @@ def run(gw, days):
     m = re.search(r'id="bc-recipients">(\d+)<', html)
     expected = q(gw, "SELECT count(*) FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
                      " WHERE c.opted_out = 0 AND s.area = 'thien ke'")[0][0]
-    check("broadcast preview: recipients, quiet hours, cap, finish", s == 200 and m and int(m.group(1)) == expected
-          and "yên tĩnh" in html and "Dự kiến xong" in html, (m and m.group(1), expected))
+    parts = re.search(r'id="bc-parts">(\d+)<', html)
+    cost = re.search(r'id="bc-cost">([\d.]+) đồng<', html)
+    check("broadcast preview: recipients, SMS, cost in đồng, start and finish", s == 200 and m and
+          int(m.group(1)) == expected and parts and cost and
+          int(cost.group(1).replace(".", "")) == int(parts.group(1)) * 300 and 'id="bc-finish"' in html
+          and "Không gửi ban đêm" in html and 'id="bc-send"' in html, (m and m.group(1), expected, html[-2500:]))
     check("preview queued nothing", q(gw, "SELECT count(*) FROM broadcasts")[0][0] == 0)
     s, h, _, _, _ = tk.post("/jobs/1/broadcast", {"area": "", "type": ""})
     check("broadcast queued in the outbox", s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'")
           [0][0] == expected, s)
+    s, _, html, _, _ = tk.get("/jobs/1/broadcast")
+    check("no 'Gửi' when nobody is left to send to", s == 200 and 'id="bc-recipients">0<' in html and
+          'id="bc-send"' not in html and 'id="bc-nobody"' in html, html[-1500:])
+    # the progress page follows a broadcast that is still going out by itself
+    gwtest.wait_for(lambda: q(gw, "SELECT count(*) FROM outbox WHERE status = 'sending'")[0][0] == 0, 20)
+    import sqlite3
+    db = sqlite3.connect(gw.db_path, timeout=10)
+    db.execute("UPDATE outbox SET next_attempt_at = ?, status = 'queued' WHERE kind = 'broadcast'",
+               (int(time.time()) + 3 * 86400,))
+    db.commit()
     s, _, html, _, _ = tk.get("/broadcasts")
-    check("broadcast progress shown", s == 200 and "<meter" in html and "xep %d" % expected in html, html[-1500:])
+    check("broadcast progress in plain words, refreshing itself while it goes", s == 200 and "<meter" in html
+          and "trên %d người" % expected in html and "còn %d" % expected in html and "xong khoảng" in html
+          and 'http-equiv="refresh"' in html and "xep " not in html, html[-1500:])
+    db.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE kind = 'broadcast'", (int(time.time()),))
+    db.commit()
+    db.close()
+    s, _, html, _, _ = tk.get("/broadcasts")
+    check("... and stops refreshing when it is done", "đã xong" in html and 'http-equiv="refresh"' not in html)
     s, _, _, _, _ = tk.post("/jobs/%d/close" % new_job[0][0], {})
     check("officer closes their offer", s == 303 and q(gw, "SELECT status FROM jobs WHERE id = ?",
                                                        (new_job[0][0],))[0][0] == "closed")

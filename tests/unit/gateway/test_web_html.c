@@ -106,6 +106,13 @@ static void test_words(void **state)
 	assert_string_equal(out, "T5" NB "31/12/2026");
 	web_fmt_hhmm(&rq, "07:30", out, sizeof(out));
 	assert_string_equal(out, "7h30");
+	rq.now = 1797390660 - 3600; /* the same morning */
+	web_fmt_soon(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "hôm nay" NB "10h11");
+	web_fmt_soon(&rq, 1797390660 + 86400, out, sizeof(out));
+	assert_string_equal(out, "ngày mai" NB "10h11");
+	web_fmt_soon(&rq, 1797390660 + 2 * 86400, out, sizeof(out));
+	assert_string_equal(out, "T6" NB "18/12/2026" NB "10h11");
 	buf_init(&b, 256);
 	assert_int_equal(web_fmt_amount(&rq, 5000000, &b), 0);
 	assert_string_equal(b.data, "5.000.000");
