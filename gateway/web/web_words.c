@@ -331,8 +331,8 @@ const char *web_attention_label(const struct web_req *rq, int reason)
 
 const char *web_encoding_label(const struct web_req *rq, int ucs2)
 {
-	return ucs2 ? web_t(rq, "có dấu (70 ký tự một tin)", "accented (UCS-2, 70 characters a part)")
-		    : web_t(rq, "không dấu (160 ký tự một tin)", "unaccented (GSM-7, 160 characters a part)");
+	return ucs2 ? web_t(rq, "có dấu (70 ký tự một tin)", "accented (70 characters a part)")
+		    : web_t(rq, "không dấu (160 ký tự một tin)", "unaccented (160 characters a part)");
 }
 
 int web_actor_label(const struct web_req *rq, const char *actor, struct buf *out)

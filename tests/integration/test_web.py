@@ -192,8 +192,8 @@ def run(gw, days):
     fields["summary_vi"] = "Hộ nghèo được cấp thẻ BHYT miễn phí. Thử sửa từ web."
     s, _, pv, _, _ = admin.post("/preview/program", fields)
     check("preview: accented and unaccented, parts and encoding",
-          s == 200 and 'id="preview-accented"' in pv and 'id="preview-plain"' in pv and "UCS-2" in pv and
-          "GSM-7" in pv and "Thử sửa từ web" in pv and "Thu sua tu web" in pv, pv[:1500])
+          s == 200 and 'id="preview-accented"' in pv and 'id="preview-plain"' in pv and "· có dấu ·" in pv and
+          "· không dấu ·" in pv and "UCS-2" not in pv and "Thử sửa từ web" in pv and "Thu sua tu web" in pv, pv[:1500])
     fields["action"] = "save"
     s, h, _, _, _ = admin.post("/programs/BHYT", fields)
     check("program saved (303)", s == 303 and "ok=saved" in h.get("location", ""), (s, h))

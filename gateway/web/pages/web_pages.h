@@ -50,6 +50,9 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs);
 int web_page_program(struct web_req *rq, struct web_resp *rs);
 int web_page_program_new(struct web_req *rq, struct web_resp *rs);
 int web_page_program_save(struct web_req *rq, struct web_resp *rs);
+/* A program field's name as the editor labels it ("summary_vi" ->
+ * "Tóm tắt (tiếng Việt)"). */
+const char *web_program_field_label(const struct web_req *rq, const char *name);
 int web_page_program_preview(struct web_req *rq, struct web_resp *rs);
 
 /* web_pages_history.c */

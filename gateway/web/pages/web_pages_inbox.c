@@ -270,11 +270,11 @@ static int sent_list(struct web_req *rq, struct buf *b, int64_t id, const char *
 		web_fmt_time(rq, sqlite3_column_int64(st, 6) ? sqlite3_column_int64(st, 6)
 							      : sqlite3_column_int64(st, 5), when, sizeof(when));
 		buf_reset(&who);
-		if (!household && ((r = web_actor_label(rq, db_col_text(st, 7), &who)) < 0 ||
-				   (r = buf_adds(&who, " · ")) < 0))
+		if (!household && (r = web_actor_label(rq, db_col_text(st, 7), &who)) < 0)
 			break;
-		if ((r = web_h(b, "<div class=\"sms %.*s\">%s<span class=\"meta\">%s%s · %s · %s · %d SMS %s</span></div>",
+		if ((r = web_h(b, "<div class=\"sms %.*s\">%s<span class=\"meta\"><b class=\"who\">%s</b>%.*s%s · %s · %s · %d SMS %s</span></div>",
 			       WEB_RAW, household ? "reply" : "alert", db_col_text(st, 0), who.data,
+			       WEB_RAW, household ? "" : " · ",
 			       web_outbox_kind_label(rq, db_col_text(st, 1)),
 			       web_outbox_status_label(rq, db_col_text(st, 2)), when, sqlite3_column_int(st, 3),
 			       *db_col_text(st, 4) ? web_encoding_label(rq, strcmp(db_col_text(st, 4), "ucs2") == 0)

@@ -106,14 +106,17 @@ static int jobs_table(struct web_req *rq, struct buf *b, const char *q, const ch
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		int open = strcmp(db_col_text(st, 5), "open") == 0;
+		char deadline[WEB_TIME_LEN];
+
+		web_fmt_daystr(rq, db_col_text(st, 6), deadline, sizeof(deadline));
 
 		if ((r = web_h(b, "<tr><td>%lld</td><td><a href=\"/jobs/%lld\">%s</a> <span class=\"muted\">%s</span></td>"
-				  "<td>%s%.*s%s</td><td>%s</td><td><span class=\"tag %.*s\">%s</span></td>"
+				  "<td>%s%.*s%s</td><td class=\"when\">%s</td><td><span class=\"tag %.*s\">%s</span></td>"
 				  "<td>%d (%d)</td></tr>",
 			       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 0),
 			       db_col_text(st, 2), db_col_text(st, 1), db_col_text(st, 3),
 			       WEB_RAW, *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
-			       db_col_text(st, 6), WEB_RAW, open ? "ok" : "",
+			       deadline, WEB_RAW, open ? "ok" : "",
 			       open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
 			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 8))) < 0)
 			goto out;
