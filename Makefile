@@ -89,7 +89,7 @@ help:
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make deb        the Debian package build/gateway_VERSION_ARCH.deb; make deb-test tests it"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
-	@echo "make soak       the long reliability campaigns (about 25 min; docs/RELIABILITY.md)"
+	@echo "make soak       the long reliability campaigns (about 35 min; docs/RELIABILITY.md)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
 
 deps:
@@ -256,8 +256,9 @@ fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_BIN)
 
 # The reliability campaigns, long versions (docs/RELIABILITY.md; the short
-# ones run in make test): crash, faults, flood, USSD load, authentication.
-# About 25 minutes; SOAK_BUILD=san runs them on the sanitized build.
+# ones run in make test): crash (one modem and two), faults, flood, USSD load,
+# authentication.
+# About 35 minutes; SOAK_BUILD=san runs them on the sanitized build.
 SOAK_BUILD ?= opt
 .PHONY: soak
 soak: deps

@@ -352,7 +352,97 @@ static const char *const migrations[] = {
 	"CREATE INDEX lockouts_updated ON lockouts(updated_at);"
 	"ALTER TABLE officers ADD COLUMN pin_locks INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE officers ADD COLUMN pin_short INTEGER;",
-	/* 5 -> 6: a household message an officer has seen to (answered by
+	/* 5 -> 6: several modems (gateway/daemon/route.h). modem_status gets one
+	 * row per modem by name (the old single row becomes "modem", the name
+	 * of a `modem = {...}` group), with what routing needs to know of it:
+	 * the operators it prefers, its sending limits, why it is out of
+	 * routing, and until when its worker has promised to be alive.
+	 * outbox.modem names the modem that took a row, claimed_at when, and
+	 * text_hash the text it counts against the same-text limits; inbox
+	 * rows name the modem they came in on; a USSD request may name its
+	 * modem. Operator prefixes are data (gatewayctl init loads
+	 * data/operators.json). */
+	"CREATE TABLE modem_status_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  enabled INTEGER NOT NULL DEFAULT 1,"
+	"  connected INTEGER NOT NULL DEFAULT 0,"
+	"  signal_percent INTEGER, battery_percent INTEGER,"
+	"  network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
+	"  balance TEXT NOT NULL DEFAULT '', balance_checked_at INTEGER,"
+	"  balance_vnd INTEGER,"
+	"  last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
+	"  last_error_at INTEGER,"
+	"  sent_parts INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER,"
+	"  operators TEXT NOT NULL DEFAULT '',"
+	"  same_text_per_5min INTEGER NOT NULL DEFAULT 0,"
+	"  same_text_per_hour INTEGER NOT NULL DEFAULT 0,"
+	"  same_text_per_day INTEGER NOT NULL DEFAULT 0,"
+	"  per_day INTEGER NOT NULL DEFAULT 0,"
+	"  hold TEXT NOT NULL DEFAULT '' CHECK (hold IN ('', 'barred', 'no credit')),"
+	"  hold_until INTEGER NOT NULL DEFAULT 0,"
+	"  alive_until INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO modem_status_new (id, name, connected, signal_percent, battery_percent,"
+	"  network, security, balance, balance_checked_at, last_contact, last_error,"
+	"  last_error_at, sent_parts, updated_at)"
+	"  SELECT id, 'modem', connected, signal_percent, battery_percent, network, security,"
+	"  balance, balance_checked_at, last_contact, last_error, last_error_at, sent_parts,"
+	"  updated_at FROM modem_status;"
+	"DROP TABLE modem_status;"
+	"ALTER TABLE modem_status_new RENAME TO modem_status;"
+	"ALTER TABLE outbox ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN text_hash INTEGER;"
+	/* the limits count a modem's claims: today's, and one text's in 24 h */
+	"CREATE INDEX outbox_modem_day ON outbox(modem, claimed_at) WHERE claimed_at IS NOT NULL;"
+	"CREATE INDEX outbox_modem_text ON outbox(modem, text_hash, claimed_at)"
+	"  WHERE claimed_at IS NOT NULL;"
+	"ALTER TABLE inbox ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE inbox_parts ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE ussd_requests ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE operator_prefixes ("
+	"  prefix TEXT PRIMARY KEY,"
+	"  operator TEXT NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: delivery reports from the modem, and answers in doubt
+	 * settled (gateway/daemon/settle.h). unknown_at: when a row became
+	 * sent_unknown and its wait for a report began (NULL: decided, or
+	 * from before this version, which stays as it was); resends: times it
+	 * was sent again for want of a report. Each part handed to a modem is
+	 * kept with the reference (TP-MR) the network gave it, so a report
+	 * finds its row; every report read is kept, matched or not. */
+	"ALTER TABLE outbox ADD COLUMN unknown_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_unknown ON outbox(phone) WHERE status = 'sent_unknown';"
+	"CREATE TABLE outbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	/* 1..total; 0: found by a report after a crash, which part unknown */
+	"  seq INTEGER NOT NULL,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  mr INTEGER NOT NULL CHECK (mr BETWEEN 0 AND 255),"
+	"  sent_at INTEGER NOT NULL,"
+	"  dlr TEXT NOT NULL DEFAULT '' CHECK (dlr IN ('','buffered','delivered','failed')),"
+	"  dlr_at INTEGER);"
+	"CREATE INDEX outbox_parts_row ON outbox_parts(outbox_id);"
+	"CREATE INDEX outbox_parts_waiting ON outbox_parts(modem, mr, sent_at)"
+	"  WHERE dlr IN ('', 'buffered');"
+	"CREATE TABLE delivery_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL,"
+	"  mr INTEGER NOT NULL,"
+	/* TP-ST as the network sent it, and what it means */
+	"  status INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('buffered','delivered','failed')),"
+	"  submitted_at INTEGER, done_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	/* NULL: it matched no message (unknown reference, or sent before a crash) */
+	"  outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+	/* a report read twice (a crash before it was deleted) is kept once */
+	"  fingerprint TEXT NOT NULL UNIQUE);"
+	"CREATE INDEX delivery_reports_received ON delivery_reports(received_at);",
+	/* 7 -> 8: a household message an officer has seen to (answered by
 	 * hand, or marked as needing no answer) leaves the console's
 	 * "waiting for you" list */
 	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"

@@ -41,7 +41,9 @@ for t in tests/integration/test_*.sh tests/integration/test_*.py; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t")
 	case "$t" in *.py) runner=python3 ;; *) runner=bash ;; esac
+	t0=$(date +%s)
 	if $runner "$t" >"$log/$name.out" 2>&1; then rc=0; else rc=1; fi
+	secs=$(($(date +%s) - t0))
 	n_ok=$(grep -c '^PASS ' "$log/$name.out")
 	n_bad=$(grep -c '^FAIL ' "$log/$name.out")
 	if [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
@@ -49,10 +51,10 @@ for t in tests/integration/test_*.sh tests/integration/test_*.py; do
 	failed=$((failed + n_bad))
 	if [ "$n_bad" -gt 0 ]; then
 		failures="$failures integration/$name"
-		echo "FAIL integration/$name ($n_ok passed, $n_bad failed)"
+		echo "FAIL integration/$name ($n_ok passed, $n_bad failed, ${secs} s)"
 		sed 's/^/    /' "$log/$name.out" | tail -60
 	else
-		echo "ok   integration/$name ($n_ok checks)"
+		echo "ok   integration/$name ($n_ok checks, ${secs} s)"
 	fi
 done
 

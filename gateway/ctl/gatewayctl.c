@@ -18,7 +18,8 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "init", ctl_cmd_init, "init                      create or migrate the database, load commands" },
+	{ "init", ctl_cmd_init, "init [--operators FILE]   create or migrate the database, load commands,\n"
+	  "                            menus and operator prefixes" },
 	{ "import", ctl_cmd_import, "import programs|jobs FILE [--dry-run] [--sync] [--format json|csv]\n"
 	  "                            load content from JSON or CSV (all or nothing)" },
 	{ "export", ctl_cmd_export, "export programs|jobs [--format json|csv] [-o FILE]" },
@@ -29,8 +30,8 @@ static const struct subcommand subcommands[] = {
 	{ "broadcast", ctl_cmd_broadcast, "broadcast JOB [--area A] [--type T] | broadcast status [ID]" },
 	{ "referrals", ctl_cmd_referrals, "referrals [--job N]       who applied for which offer" },
 	{ "simulate", ctl_cmd_simulate, "simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT" },
-	{ "status", ctl_cmd_status, "status                    modem state, queues, recent traffic" },
-	{ "ussd", ctl_cmd_ussd, "ussd CODE [--timeout S]   dial USSD on our SIM via the running daemon" },
+	{ "status", ctl_cmd_status, "status                    each modem's state and limits, queues, traffic" },
+	{ "ussd", ctl_cmd_ussd, "ussd CODE [--modem NAME] [--timeout S]  dial USSD on a SIM via the daemon" },
 	{ "audit", ctl_cmd_audit, "audit [--since DATE] [--limit N]  who changed what, newest last" },
 	{ "backup", ctl_cmd_backup, "backup FILE               consistent copy of the live database" },
 	{ "stats", ctl_cmd_stats, "stats [--since DATE]      traffic, intents, programs, referrals, modem" },

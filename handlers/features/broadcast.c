@@ -233,6 +233,132 @@ static int measured_rate(struct db *db, time_t now, const char *kind, double *pe
 	return 0;
 }
 
+/* What the SIMs may send of one text, all together: in 5 minutes, in an
+ * hour and in a day of sending (the quiet hours excluded); 0: no limit. */
+struct allowance {
+	double per_5min, per_hour, per_day;
+};
+
+static double add_limit(double sum, double one)
+{
+	return one > 0 ? sum + one : INFINITY;
+}
+
+static void sim_allowance(const struct gw_settings *cfg, struct allowance *a)
+{
+	int start, end;
+	double open_h = 24.0, m5 = 0, hour = 0, day = 0;
+
+	if (quiet_window(cfg, &start, &end))
+		open_h = (1440 - ((end - start + 1440) % 1440)) / 60.0;
+	for (int i = 0; i < cfg->nmodems; i++) {
+		const struct gw_modem_settings *m = &cfg->modems[i];
+		double h = m->same_text_per_hour > 0 ? m->same_text_per_hour : INFINITY;
+		double d = m->same_text_per_day > 0 ? m->same_text_per_day : INFINITY;
+
+		if (m->same_text_per_5min > 0)
+			h = fmin(h, m->same_text_per_5min * 12.0);
+		if (m->per_day > 0)
+			d = fmin(d, m->per_day);
+		m5 = add_limit(m5, m->same_text_per_5min);
+		hour = add_limit(hour, isinf(h) ? 0 : h);
+		day = add_limit(day, isinf(d = fmin(d, h * open_h)) ? 0 : d);
+	}
+	a->per_5min = isinf(m5) ? 0 : m5;
+	a->per_hour = isinf(hour) ? 0 : hour;
+	a->per_day = isinf(day) ? 0 : day;
+}
+
+/* Seconds before the last of n messages of one text may go, counted in
+ * whole windows: the k-th goes no sooner than k / per_window windows in. */
+static double windows(int64_t n, double per_window, double span)
+{
+	return per_window >= 1 && n > 0 ? floor((double)(n - 1) / floor(per_window)) * span : 0;
+}
+
+/* This broadcast's messages already taken by a SIM in the last 5 minutes,
+ * hour and day, and the oldest of each: the windows they opened. */
+struct recent {
+	int64_t n[3];
+	time_t oldest[3];
+};
+
+static const double spans[3] = { 300, 3600, BROADCAST_DAY };
+
+static int recent_sends(struct db *db, int64_t id, time_t now, struct recent *rc)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_row(db, "SELECT count(*) FILTER (WHERE claimed_at > ?2 - 300),"
+			    " min(claimed_at) FILTER (WHERE claimed_at > ?2 - 300),"
+			    " count(*) FILTER (WHERE claimed_at > ?2 - 3600),"
+			    " min(claimed_at) FILTER (WHERE claimed_at > ?2 - 3600),"
+			    " count(*), min(claimed_at) FROM outbox WHERE broadcast_id = ?1"
+			    " AND claimed_at > ?2 - 86400"
+			    " AND status IN ('sending', 'sent', 'sent_unknown')",
+			DB_ARGS(DB_INT(id), DB_INT(now)), &st)) < 0)
+		return r;
+	for (int w = 0; w < 3; w++) {
+		rc->n[w] = sqlite3_column_int64(st, 2 * w);
+		rc->oldest[w] = rc->n[w] ? (time_t)sqlite3_column_int64(st, 2 * w + 1) : now;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* When the last of this broadcast's left rows may go under the SIMs'
+ * same-text limits, the windows its recent sends opened included. */
+static time_t limits_eta(const struct gw_settings *cfg, const struct allowance *a,
+			 const struct recent *rc, int64_t left, time_t now)
+{
+	const double per[3] = { a->per_5min, a->per_hour, a->per_day };
+	double t = (double)now;
+	int64_t days, rest;
+
+	if (per[2] >= 1 && (days = (rc->n[2] + left - 1) / (int64_t)per[2]) > 0) {
+		/* another day: its first windows start when the day's does */
+		rest = rc->n[2] + left - days * (int64_t)per[2];
+		t = (double)rc->oldest[2] + days * spans[2] +
+		    fmax(windows(rest, per[0], spans[0]), windows(rest, per[1], spans[1]));
+	} else {
+		for (int w = 0; w < 2; w++)
+			if (per[w] >= 1)
+				t = fmax(t, (double)rc->oldest[w] + windows(rc->n[w] + left, per[w],
+									    spans[w]));
+	}
+	return broadcast_finish_time(cfg, (time_t)t, 0);
+}
+
+/* The ETA: everything ahead (this broadcast's rows and the ones before)
+ * at the modems' rate per_s, and this broadcast's own left rows, all of
+ * one text, no sooner than the SIMs' same-text limits allow. */
+static int limited_eta(struct db *db, const struct gw_settings *cfg, struct broadcast_progress *p,
+		       int64_t ahead, double per_s, time_t now)
+{
+	struct allowance a;
+	struct recent rc;
+	time_t t;
+	int r;
+
+	p->eta = broadcast_finish_time(cfg, now, (double)ahead / per_s);
+	sim_allowance(cfg, &a);
+	p->sims = cfg->nmodems;
+	p->limit_per_hour = a.per_hour;
+	p->limit_per_day = a.per_day;
+	if (a.per_5min < 1 && a.per_hour < 1 && a.per_day < 1)
+		return 0;
+	if ((r = recent_sends(db, p->id, now, &rc)) < 0)
+		return r;
+	p->needs_link = a.per_day >= 1 && rc.n[2] + p->queued > (int64_t)a.per_day;
+	t = limits_eta(cfg, &a, &rc, p->queued, now);
+	if (t > p->eta) {
+		p->eta = t;
+		p->limit_bound = 1;
+	}
+	return 0;
+}
+
 int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id, time_t now,
 		       struct broadcast_progress *out)
 {
@@ -300,12 +426,57 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 		load.ahead = ahead > p.queued ? (int)(ahead - p.queued) : 0;
 		load.deferred = p.deferred < p.queued ? p.deferred : p.queued;
 		load.per_min = p.per_min;
-		if ((r = broadcast_eta(cfg, now, &load, &p.est)) < 0)
+		if ((r = broadcast_eta(cfg, now, &load, &p.est)) < 0 ||
+		    (r = limited_eta(db, cfg, &p, ahead, per_s, now)) < 0)
 			return r;
-		p.eta = p.est.finish;
+		if ((r = db_row(db, "SELECT min(next_attempt_at) FROM outbox WHERE broadcast_id = ?"
+				    " AND status = 'queued'", DB_ARGS(DB_INT(id)), &st)) < 0)
+			return r;
+		if (sqlite3_column_int64(st, 0) > now)
+			p.next_at = (time_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (p.next_at > p.eta)
+			p.eta = p.next_at;
+		/* the operators' limits on the SIMs (limited_eta) and the pace,
+		 * the night and the household cap (broadcast_eta) each hold it
+		 * back: it finishes when the later of them lets it */
+		if (p.est.finish > p.eta)
+			p.eta = p.est.finish;
+		p.est.sim_limited |= p.limit_bound;
 	}
 	*out = p;
 	return 0;
+}
+
+/* ", next ~HH:MM": when what is left waits for a window, the cap or morning. */
+static int next_text(const struct gw_settings *cfg, const struct broadcast_progress *p,
+		     int english, struct buf *out)
+{
+	time_t local = p->next_at + office_offset(cfg);
+	struct tm tm;
+
+	gmtime_r(&local, &tm);
+	return buf_addf(out, english ? ", next ~%02d:%02d %02d/%02d" : ", gui tiep ~%02d:%02d %02d/%02d",
+			tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1);
+}
+
+/* The operators' limits, when they are what holds the broadcast back. */
+static int limits_text(const struct broadcast_progress *p, int english, struct buf *out)
+{
+	int r = 0;
+
+	if (p->limit_bound)
+		r = english ? buf_addf(out, "; the operators' same-text limits allow %.0f/hour on %d"
+				       " SIM(s)", p->limit_per_hour, p->sims)
+			    : buf_addf(out, "; gioi han nha mang %.0f tin/gio/%d SIM", p->limit_per_hour,
+				       p->sims);
+	if (r == 0 && p->needs_link)
+		r = english ? buf_addf(out, "; more than the SIMs may send of one text in a day (%.0f):"
+				       " a brandname or short-code link (Kannel) would be needed to send"
+				       " it in one day", p->limit_per_day)
+			    : buf_addf(out, "; qua %.0f tin/ngay: can dau so/brandname (Kannel)",
+				       p->limit_per_day);
+	return r;
 }
 
 int broadcast_progress_text(const struct gw_settings *cfg, const struct broadcast_progress *p,
@@ -323,13 +494,16 @@ int broadcast_progress_text(const struct gw_settings *cfg, const struct broadcas
 		r = buf_addf(out, english ? ", cancelled %d" : ", huy %d", p->cancelled);
 	if (r < 0 || !p->queued)
 		return r;
+	if (p->next_at && (r = next_text(cfg, p, english, out)) < 0)
+		return r;
 	gmtime_r(&local, &tm);
-	return english ? buf_addf(out, ", done ~%02d:%02d %02d/%02d (%.0f/min%s)", tm.tm_hour,
-				  tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
-				  p->measured ? "" : " est.")
-		       : buf_addf(out, ", xong ~%02d:%02d %02d/%02d (%.0f tin/phut%s)", tm.tm_hour,
-				  tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
-				  p->measured ? "" : " uoc tinh");
+	r = english ? buf_addf(out, ", done ~%02d:%02d %02d/%02d (%.0f/min%s)", tm.tm_hour,
+			       tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
+			       p->measured ? "" : " est.")
+		    : buf_addf(out, ", xong ~%02d:%02d %02d/%02d (%.0f tin/phut%s)", tm.tm_hour,
+			       tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
+			       p->measured ? "" : " uoc tinh");
+	return r < 0 ? r : limits_text(p, english, out);
 }
 
 /* "tan lap/may: text": the target before a colon near the start. */

@@ -25,6 +25,13 @@
  * office time (UTC + office.utc_offset_min); at most broadcast.daily_cap
  * broadcast messages per phone per office day (0 = no cap), the rest
  * deferred to the next day, never dropped. Replies are never held.
+ *
+ * The ETA counts the operators' same-text limits of every configured SIM
+ * (their same_text_per_* and per_day): a broadcast is one text, so with
+ * two SIMs at 10 an hour it goes at 20 an hour however fast the modems
+ * are, and at 100 a day each it may take days. The progress line says so,
+ * and says when the SIMs cannot send it within a day: then a brandname or
+ * short-code link (SMPP/HTTP through Kannel) would be needed.
  */
 #ifndef GW_BROADCAST_H
 #define GW_BROADCAST_H
@@ -93,11 +100,20 @@ struct broadcast_progress {
 	double per_min;   /* send rate used for the ETA */
 	int measured;     /* per_min measured from the last hour's sends */
 	time_t eta;       /* when the last one should go; 0 when done */
-	struct broadcast_eta est; /* the estimate eta comes from (broadcast_eta.h) */
+	int sims;         /* SIMs configured */
+	double limit_per_hour; /* of one text, all SIMs together; 0: no limit */
+	double limit_per_day;  /* likewise per day (sending hours); 0: no limit */
+	int needs_link;   /* more left than the SIMs may send in a day */
+	int limit_bound;  /* the limits, not the modems' speed, set the ETA */
+	time_t next_at;   /* all left wait (limits, daily cap, night) until then; 0 */
+	struct broadcast_eta est; /* pace, night, household cap (broadcast_eta.h);
+				   * sim_limited also when limit_bound */
 };
 
-/* Progress of broadcast id at now; the finish estimated by broadcast_eta()
- * with what is queued ahead of it. */
+/* Progress of broadcast id at now. eta is the later of broadcast_eta()
+ * (what is queued ahead, the pace, the quiet hours, the household cap)
+ * and the SIMs' same-text limits (issue 18's per-modem limits), and of
+ * when what is left waits until (next_at). */
 int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id, time_t now,
 		       struct broadcast_progress *out);
 

@@ -8,6 +8,7 @@ and requests that are too big or malformed."""
 import os
 import re
 import socket
+import sqlite3
 import sys
 import time
 import urllib.parse
@@ -384,6 +385,17 @@ def run(gw, days):
                              " 'Chao ban, mai 8h mang CCCD den UBND xa.'", (msg[0],))[0][0] == 1, s)
     s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "x" * 2000})
     check("an answer over the SMS budget refused (400)", s == 400, s)
+    c = sqlite3.connect(gw.db_path)
+    with c:  # as if the network reported it delivered
+        c.execute("UPDATE outbox SET status = 'sent', sent_at = strftime('%s', 'now'),"
+                  " dlr = 'delivered', dlr_at = strftime('%s', 'now') WHERE inbox_id = ?", (msg[0],))
+    c.close()
+    s, _, html, _, _ = tk.get("/inbox/%d" % msg[0])
+    check("the message page shows the answer's delivery report",
+          s == 200 and "đã đến máy" in html, html[-1500:])
+    s, _, html, _, _ = req("GET", "/inbox", cookies=dict(tk.cookies(), gw_lang="en"))
+    check("the inbox shows which answers were delivered", s == 200 and
+          '<span class="tag dlr">delivered</span>' in html, html[-1500:])
     hh = webseed.HOUSEHOLDS[0][0]
     s, _, _, _, _ = tk.post("/contacts/" + hh.lstrip("+"), {"action": "optout"})
     check("opt-out recorded for a household that asked", s == 303 and
@@ -432,7 +444,6 @@ def run(gw, days):
     check("GET with a body refused (400)", s == 400, s)
 
     # --- expiry, logout, rate limit
-    import sqlite3
     db = sqlite3.connect(gw.db_path, timeout=10)
     db.execute("UPDATE web_sessions SET expires_at = 1 WHERE officer_id = (SELECT id FROM officers WHERE phone = ?)",
                (tk_phone,))

@@ -4,7 +4,8 @@
  * households she sees, what people ask, and last the modem's details.
  *
  * Every count and list is filtered by the account's scope (scope.h); the
- * modem card, the queues and the chart are gateway-wide (no numbers). */
+ * modems card (web_pages_modems.c), the queues and the chart are
+ * gateway-wide (no numbers). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,44 +22,6 @@
 #define CHART_DAYS 30
 #define TOP_PROGRAMS 8
 #define LIST_MAX 10
-
-static int modem_card(struct web_req *rq, struct buf *b)
-{
-	char contact[24], checked[24], errat[24];
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(rq->db, "SELECT connected, signal_percent, battery_percent, network,"
-				    " security, balance, balance_checked_at, last_contact, last_error,"
-				    " last_error_at, sent_parts, signal_percent IS NULL"
-				    " FROM modem_status WHERE id = 1", &st)) < 0)
-		return r;
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
-	web_fmt_time(rq, sqlite3_column_int64(st, 7), contact, sizeof(contact));
-	web_fmt_time(rq, sqlite3_column_int64(st, 6), checked, sizeof(checked));
-	web_fmt_time(rq, sqlite3_column_int64(st, 9), errat, sizeof(errat));
-	r = web_h(b, "<section class=\"card\" id=\"modem\"><h2>%s</h2>"
-		     "<p><span class=\"tag %.*s\">%s</span></p><ul class=\"plain\">"
-		     "<li>%s: %s</li><li>%s: %.*s%s%.*s</li><li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s)</span></li>"
-		     "<li>%s: %s</li><li>%s: %lld</li>",
-		  web_t(rq, "Modem", "Modem"), WEB_RAW, sqlite3_column_int(st, 0) ? "ok" : "err",
-		  sqlite3_column_int(st, 0) ? web_t(rq, "Đang kết nối", "Connected")
-					    : web_t(rq, "Mất kết nối", "Not connected"),
-		  web_t(rq, "Mạng", "Network"), *db_col_text(st, 3) ? db_col_text(st, 3) : "-",
-		  web_t(rq, "Sóng", "Signal"), WEB_RAW, sqlite3_column_int(st, 11) ? "-" : "",
-		  sqlite3_column_int(st, 11) ? "" : db_col_text(st, 1), WEB_RAW, sqlite3_column_int(st, 11) ? "" : "%", web_t(rq, "SIM", "SIM"),
-		  web_sim_label(rq, db_col_text(st, 4)), web_t(rq, "Tài khoản SIM", "SIM credit"),
-		  *db_col_text(st, 5) ? db_col_text(st, 5) : "-", checked,
-		  web_t(rq, "Liên lạc cuối", "Last contact"), contact,
-		  web_t(rq, "Số phần tin đã gửi", "SMS parts sent"), (long long)sqlite3_column_int64(st, 10));
-	if (r == 0 && *db_col_text(st, 8))
-		r = web_h(b, "<li>%s <span class=\"muted\">(%s)</span></li>",
-			  web_t(rq, "Modem từng báo lỗi (xem nhật ký)", "The modem reported an error (see the log)"),
-			  errat);
-	sqlite3_reset(st);
-	return r < 0 ? r : buf_adds(b, "</ul></section>");
-}
 
 static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 {
@@ -397,7 +360,7 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 	    (r = buf_adds(b, "</div>")) < 0 || (r = chart_card(rq, b, dayno)) < 0 ||
 	    (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
 	    (r = top_programs(rq, b, (int64_t)day_start - (CHART_DAYS - 1) * 86400LL)) < 0 ||
-	    (r = modem_card(rq, b)) < 0 || (r = queue_card(rq, b, day_start)) < 0 ||
+	    (r = web_modems_card(rq, b, day_start)) < 0 || (r = queue_card(rq, b, day_start)) < 0 ||
 	    (r = buf_adds(b, "</div>")) < 0)
 		return r;
 	return web_page_end(rq, rs);

@@ -94,6 +94,20 @@ out:
 	return r;
 }
 
+/* What the network's delivery report said of an answer (outbox.dlr). */
+static const char *dlr_label(const struct web_req *rq, const char *dlr)
+{
+	if (strcmp(dlr, "delivered") == 0)
+		return web_t(rq, "đã đến máy", "delivered");
+	if (strcmp(dlr, "failed") == 0)
+		return web_t(rq, "không đến được", "not delivered");
+	if (strcmp(dlr, "buffered") == 0)
+		return web_t(rq, "đang chờ máy bật", "pending");
+	if (strcmp(dlr, "submitted") == 0)
+		return web_t(rq, "chờ báo nhận", "awaiting report");
+	return "";
+}
+
 int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 {
 	const char *q = web_form_str(&rq->query, "q"), *intent = web_form_str(&rq->query, "intent");
@@ -122,7 +136,9 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 				    "  ORDER BY o.id LIMIT 1), ''),"
 				    " CASE WHEN i.attended_at IS NULL AND i.stored_at >= ?8"
 				    "  THEN gw_attention(i.text, i.intent, i.status) ELSE 0 END,"
-				    " " SCOPE_UNKNOWN("i.sender")
+				    " " SCOPE_UNKNOWN("i.sender") ","
+				    " coalesce((SELECT o.dlr FROM outbox o WHERE o.inbox_id = i.id AND o.phone = i.sender"
+				    "  ORDER BY o.id LIMIT 1), '')"
 				    " FROM inbox i WHERE " SCOPE_PHONE("i.sender")
 				    " AND (?4 = '' OR i.sender LIKE '%' || ?4 || '%'"
 				    "  OR instr(gw_place_key(i.text), gw_place_key(?4)) > 0)"
@@ -150,7 +166,7 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 		if ((r = web_h(b, "<tr%.*s><td data-h=\"%s\"><a href=\"/inbox/%lld\" class=\"when\">%s</a></td>"
 				  "<td data-h=\"%s\"><a href=\"/contacts/%.*s\">%s</a>%.*s%s%.*s</td>"
 				  "<td data-h=\"%s\">%s%.*s%s%.*s</td><td data-h=\"%s\">%s <span class=\"muted\">%s</span></td>"
-				  "<td data-h=\"%s\" class=\"answer\">%s <span class=\"tag\">%s</span></td></tr>",
+				  "<td data-h=\"%s\" class=\"answer\">%s <span class=\"tag\">%s</span>%.*s%s%.*s</td></tr>",
 			       WEB_RAW, why ? " class=\"waits\"" : "",
 			       web_t(rq, "Khi nào", "When"), (long long)sqlite3_column_int64(st, 0), when,
 			       web_t(rq, "Số", "From"),
@@ -163,7 +179,10 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 			       WEB_RAW, why ? "</span>" : "",
 			       web_t(rq, "Hiểu là", "Understood as"), web_intent_label(rq, db_col_text(st, 4)),
 			       db_col_text(st, 5), web_t(rq, "Đã trả lời", "Answered with"), db_col_text(st, 7),
-			       *db_col_text(st, 8) ? web_outbox_status_label(rq, db_col_text(st, 8)) : "")) < 0)
+			       *db_col_text(st, 8) ? web_outbox_status_label(rq, db_col_text(st, 8)) : "",
+			       WEB_RAW, *db_col_text(st, 11) ? " <span class=\"tag dlr\">" : "",
+			       dlr_label(rq, db_col_text(st, 11)),
+			       WEB_RAW, *db_col_text(st, 11) ? "</span>" : "")) < 0)
 			goto out;
 		n++;
 	}
@@ -252,12 +271,12 @@ static int sent_list(struct web_req *rq, struct buf *b, int64_t id, const char *
 {
 	struct buf who;
 	sqlite3_stmt *st;
-	char when[WEB_TIME_LEN];
+	char when[WEB_TIME_LEN], dlr_when[WEB_TIME_LEN];
 	int r, n = 0;
 
 	buf_init(&who, 256);
-	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at, phone"
-				    " FROM outbox WHERE inbox_id = ?1 AND (phone = ?2) = ?3 ORDER BY id", &st)) < 0)
+	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at, phone,"
+				    " dlr, dlr_at FROM outbox WHERE inbox_id = ?1 AND (phone = ?2) = ?3 ORDER BY id", &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, sender);
@@ -269,16 +288,20 @@ static int sent_list(struct web_req *rq, struct buf *b, int64_t id, const char *
 	while ((r = db_step(st)) == DB_ROW) {
 		web_fmt_time(rq, sqlite3_column_int64(st, 6) ? sqlite3_column_int64(st, 6)
 							      : sqlite3_column_int64(st, 5), when, sizeof(when));
+		web_fmt_time(rq, sqlite3_column_int64(st, 9), dlr_when, sizeof(dlr_when));
 		buf_reset(&who);
 		if (!household && (r = web_actor_label(rq, db_col_text(st, 7), &who)) < 0)
 			break;
-		if ((r = web_h(b, "<div class=\"sms %.*s\">%s<span class=\"meta\"><b class=\"who\">%s</b>%.*s%s · %s · %s · %d SMS %s</span></div>",
+		if ((r = web_h(b, "<div class=\"sms %.*s\">%s<span class=\"meta\"><b class=\"who\">%s</b>%.*s%s · %s · %s · %d SMS %s%.*s%s%.*s%s</span></div>",
 			       WEB_RAW, household ? "reply" : "alert", db_col_text(st, 0), who.data,
 			       WEB_RAW, household ? "" : " · ",
 			       web_outbox_kind_label(rq, db_col_text(st, 1)),
 			       web_outbox_status_label(rq, db_col_text(st, 2)), when, sqlite3_column_int(st, 3),
 			       *db_col_text(st, 4) ? web_encoding_label(rq, strcmp(db_col_text(st, 4), "ucs2") == 0)
-						   : "")) < 0)
+						   : "",
+			       WEB_RAW, *db_col_text(st, 8) ? " · " : "", dlr_label(rq, db_col_text(st, 8)),
+			       WEB_RAW, sqlite3_column_type(st, 9) != SQLITE_NULL ? " " : "",
+			       sqlite3_column_type(st, 9) != SQLITE_NULL ? dlr_when : "")) < 0)
 			break;
 		n++;
 	}

@@ -117,7 +117,9 @@ static int setup(void **state)
 				      OFFICERS_HASH_MIN, "test", 1), 0);
 	f->modem.ops = &fake_ops;
 	f->modem.priv = &f->fm;
-	link_init(&f->link, &f->modem, &f->cfg, f->db);
+	link_init(&f->link, &f->modem, &f->cfg.modems[0], f->db);
+	assert_int_equal(link_register_all(f->db, &f->cfg), 0);
+	exec(f, "UPDATE modem_status SET connected = 1"); /* as link_ready records it */
 	f->link.connected = 1;
 	*state = f;
 	return 0;
@@ -272,6 +274,19 @@ static void test_who_gets_it(void **state)
 	db_rollback(f->db);
 }
 
+/* n more subscribers to everything (+84914000000 ...) */
+static void subscribers(struct fx *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
+			 " VALUES ('+84914%06d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
+			 " VALUES ('+84914%06d', 1)", i, i);
+		exec(f, sql);
+	}
+}
+
 static void test_progress(void **state)
 {
 	struct fx *f = *state;
@@ -280,14 +295,7 @@ static void test_progress(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	int64_t id = 0;
 
-	for (int i = 0; i < 40; i++) {
-		char sql[256];
-
-		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
-			 " VALUES ('+849140000%02d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
-			 " VALUES ('+849140000%02d', 1)", i, i);
-		exec(f, sql);
-	}
+	subscribers(f, 40);
 	assert_int_equal(queue_job(f, 6, now, &id), 42);
 	/* 11 sent 3 s apart, one failed: 20 a minute measured */
 	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 1800000000 + 3 * (id - 1) WHERE id <= 11");
@@ -299,6 +307,10 @@ static void test_progress(void **state)
 			 " WHERE status = 'sent'", (long long)now);
 		exec(f, sql);
 	}
+	/* the modem's speed alone: no same-text limits */
+	f->cfg.modems[0].same_text_per_5min = 0;
+	f->cfg.modems[0].same_text_per_hour = 0;
+	f->cfg.modems[0].same_text_per_day = 0;
 	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
 	assert_int_equal(p.recipients, 42);
 	assert_int_equal(p.sent, 11);
@@ -318,11 +330,76 @@ static void test_progress(void **state)
 	assert_int_equal(broadcast_progress(f->db, &f->cfg, 77, now, &p), GW_ERR_NOTFOUND);
 }
 
+/* The operators' same-text limits, not the modem, set the pace: 30 of one
+ * text at 10 an hour from one SIM take two more hours; a second SIM halves
+ * it; more than the SIMs may send in a day says a brandname link is needed. */
+static void test_progress_limits(void **state)
+{
+	struct fx *f = *state;
+	struct broadcast_progress p;
+	struct buf b;
+	time_t now = office(2027, 1, 15, 10, 0);
+	int64_t id = 0;
+
+	subscribers(f, 300);
+	assert_int_equal(queue_job(f, 6, now, &id), 302);
+	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 0 WHERE id > 30");
+	/* defaults, one SIM: 3 in 5 min, 10 an hour: the 30th goes 2 h in */
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.queued, 30);
+	assert_true(p.limit_bound);
+	assert_false(p.needs_link);
+	assert_int_equal(p.eta, now + 2 * 3600);
+	buf_init(&b, 512);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 1, &b), 0);
+	assert_string_equal(b.data, "queued 302, sent 272, failed 0, left 30, done ~12:00 15/01"
+				    " (20/min est.); the operators' same-text limits allow 10/hour"
+				    " on 1 SIM(s)");
+	/* two SIMs */
+	f->cfg.modems[1] = f->cfg.modems[0];
+	f->cfg.nmodems = 2;
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.eta, now + 3600);
+	assert_int_equal(p.limit_per_hour, 20);
+	/* 20 of it went 10 minutes ago: their hour is full, the 30 left need two more */
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "UPDATE outbox SET claimed_at = %lld WHERE id > 282",
+			 (long long)now - 600);
+		exec(f, sql);
+	}
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.eta, now - 600 + 2 * 3600);
+	exec(f, "UPDATE outbox SET claimed_at = NULL");
+	/* 250 left, 200 a day on two SIMs: tomorrow, and a link would be needed */
+	exec(f, "UPDATE outbox SET status = 'queued' WHERE id <= 250");
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.queued, 250);
+	assert_true(p.needs_link);
+	assert_int_equal(p.limit_per_day, 200);
+	assert_int_equal(p.eta, now + 86400 + 2 * 3600); /* 50 more at 20 an hour */
+	buf_reset(&b);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 1, &b), 0);
+	assert_non_null(strstr(b.data, "a brandname or short-code link (Kannel) would be needed"));
+	buf_reset(&b);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 0, &b), 0);
+	assert_non_null(strstr(b.data, "gioi han nha mang 20 tin/gio/2 SIM; qua 200 tin/ngay: can"
+				       " dau so/brandname (Kannel)"));
+	buf_release(&b);
+	/* limits off: the modem's pace again */
+	for (int i = 0; i < 2; i++)
+		f->cfg.modems[i].same_text_per_5min = f->cfg.modems[i].same_text_per_hour =
+			f->cfg.modems[i].same_text_per_day = 0;
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_false(p.limit_bound || p.needs_link);
+}
+
 static int send_one(struct fx *f, time_t now)
 {
 	int sent = -1;
 
-	assert_int_equal(sender_send_one(&f->link, now, &sent), 0);
+	assert_int_equal(sender_send_one(&f->link, &f->cfg, now, &sent), 0);
 	return sent;
 }
 
@@ -493,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_eta),
 		cmocka_unit_test_setup_teardown(test_who_gets_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_progress_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_quiet_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_fake_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_cap_and_opt_out, setup, teardown),
