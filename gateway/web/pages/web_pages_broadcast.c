@@ -100,11 +100,12 @@ static int preview_figures(struct web_req *rq, struct buf *b, const struct dry_r
 	buf_init(&cost, 64);
 	buf_init(&rate, 32);
 	web_fmt_soon(rq, e->start, start, sizeof(start));
-	web_fmt_soon(rq, e->finish, finish, sizeof(finish));
+	/* the finish with every limit, the SIMs' own too (broadcast_progress) */
+	web_fmt_soon(rq, d->p.eta, finish, sizeof(finish));
 	web_fmt_hhmm(rq, rq->cfg->broadcast.quiet_start, qs, sizeof(qs));
 	web_fmt_hhmm(rq, rq->cfg->broadcast.quiet_end, qe, sizeof(qe));
 	if ((r = web_fmt_amount(rq, total * rq->cfg->sms.part_price, &cost)) < 0 ||
-	    (r = buf_addf(&rate, "%.0f", d->p.per_min)) < 0)
+	    (r = buf_addf(&rate, d->p.per_min < 10 ? "%.1f" : "%.0f", d->p.per_min)) < 0)
 		goto out;
 	if ((r = web_h(b, "<section class=\"card\" id=\"bc-preview\"><h2>%s</h2><ul class=\"plain\">"
 			  "<li>%s: <b id=\"bc-recipients\">%d</b> %s</li>"
@@ -138,6 +139,11 @@ static int preview_figures(struct web_req *rq, struct buf *b, const struct dry_r
 		       web_t(rq, "người đã nhận đủ", "people already had"), rq->cfg->broadcast.daily_cap,
 		       web_t(rq, "tin quảng bá hôm nay nên sẽ nhận vào ngày mai; còn", "broadcasts today and get theirs tomorrow;"),
 		       d->recipients - d->capped, web_t(rq, "người nhận trong hôm nay.", "get it today."))) < 0)
+		goto out;
+	if (d->recipients && d->p.needs_link &&
+	    (r = web_h(b, "<li class=\"notice warn\">%s</li>",
+		       web_t(rq, "Quá số tin giống nhau các SIM được gửi trong một ngày: sẽ gửi trong nhiều ngày.",
+			     "More than the SIMs may send of one text in a day: it takes several days."))) < 0)
 		goto out;
 	if (d->recipients && e->sim_limited &&
 	    (r = web_h(b, "<li>%s</li>", web_t(rq, "Nhà mạng giới hạn số tin giống nhau mỗi SIM gửi, nên gửi chậm hơn.",
