@@ -275,6 +275,17 @@ static int sent_list(struct web_req *rq, struct buf *b, int64_t id, const char *
 	int r, n = 0;
 
 	buf_init(&who, 256);
+	if (!household) {
+		/* no alerts, no heading */
+		if ((r = db_row(rq->db, "SELECT count(*) FROM outbox WHERE inbox_id = ? AND phone <> ?",
+				DB_ARGS(DB_INT(id), DB_TEXT(sender)), &st)) < 0)
+			goto out;
+		n = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (!n)
+			goto out;
+		n = 0;
+	}
 	if ((r = db_prepare(rq->db, "SELECT text, kind, status, parts, encoding, created_at, sent_at, phone,"
 				    " dlr, dlr_at FROM outbox WHERE inbox_id = ?1 AND (phone = ?2) = ?3 ORDER BY id", &st)) < 0)
 		goto out;
