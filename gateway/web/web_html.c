@@ -248,6 +248,15 @@ int web_flash(const struct web_req *rq, struct buf *b)
 	return 0;
 }
 
+int web_list_end(const struct web_req *rq, struct buf *b, int r, int n, const char *close)
+{
+	if (r < 0)
+		return r;
+	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
+		return r;
+	return buf_adds(b, close);
+}
+
 int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...)
 {
 	const char *vi, *en;

@@ -69,6 +69,11 @@ int web_notice(struct buf *b, const char *kind, const char *text);
 /* The message named by ?ok=KEY after a redirect (Post/Redirect/Get). */
 int web_flash(const struct web_req *rq, struct buf *b);
 
+/* The end of a list built in a loop that left r (negative: an error,
+ * returned as it is) and n items: "Không có." when there were none, then
+ * close ("</ul></section>"). */
+int web_list_end(const struct web_req *rq, struct buf *b, int r, int n, const char *close);
+
 /* A list table's opening: <div class="tbl"><table id="id"> and a header
  * row of one <th> per (vi, en) pair of the NULL-terminated list ("", "":
  * an empty heading), up to <tbody>. Close it with WEB_TABLE_END. */

@@ -6,26 +6,15 @@
 // taking "5.000.000" and "31/12/2030"; a broadcast's cost and finish.
 // Run by test_console.py with the Tân Lập officer's login; prints
 // PASS/FAIL lines and screenshots to WEB_SHOTS.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
+import { check, finish, launch } from './lib.mjs';
 
 const BASE = process.env.WEB_URL;
 const SHOTS = process.env.WEB_SHOTS;
 const UNKNOWN = process.env.WEB_UNKNOWN; // a household whose commune is not known, without '+'
 const SICK = process.env.WEB_SICK_MSG;   // the inbox id of the sick child's message
 const UT6 = process.env.WEB_UT6_MSG;
-let failures = 0;
-
-function check(name, ok, detail) {
-  if (ok) console.log('PASS ' + name);
-  else { failures++; console.log('FAIL ' + name + (detail === undefined ? '' : ': ' + detail)); }
-  return ok;
-}
 
 // Words that must not reach the Vietnamese console: statuses and labels
 // in English, and internal names (field, intent and setting names, raw
@@ -80,19 +69,10 @@ async function walk(page, paths, lang, width) {
   return bad;
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'gw-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  locale: 'vi-VN',
-});
+const browser = await launch();
 const problems = [];
 try {
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(15000);
+  const page = browser.page;
   let refusing = false; // a refused form answers 400 on purpose
   page.on('console', (m) => {
     if (m.type() === 'error' && !(refusing && m.text().includes('status of 400'))) problems.push(m.text());
@@ -203,7 +183,6 @@ try {
 } catch (e) {
   check('officer scenario', false, e && e.stack ? e.stack : String(e));
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
-process.exit(failures ? 1 : 0);
+finish();

@@ -137,11 +137,7 @@ static int subscriptions(struct web_req *rq, struct buf *b, const char *phone, c
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul>");
+	r = web_list_end(rq, b, r, n, "</ul>");
 out:
 	sqlite3_reset(st);
 	return r;

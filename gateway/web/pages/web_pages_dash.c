@@ -23,6 +23,18 @@
 #define TOP_PROGRAMS 8
 #define LIST_MAX 10
 
+/* The n counts of a one-row statement (then reset). */
+static int counts_of(sqlite3_stmt *st, int64_t *out, int n)
+{
+	int r = db_step(st);
+
+	if (r == DB_ROW)
+		for (int i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return r == DB_ROW ? 0 : r < 0 ? r : GW_ERR_DB;
+}
+
 static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 {
 	int64_t q[6] = { 0 };
@@ -42,11 +54,8 @@ static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 				    "   AND created_at >= ?1)", &st)) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)day_start);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_DB;
-	for (int i = 0; i < 6; i++)
-		q[i] = sqlite3_column_int64(st, i);
-	sqlite3_reset(st);
+	if ((r = counts_of(st, q, 6)) < 0)
+		return r;
 	return web_h(b, "<section class=\"card\" id=\"queues\"><h2>%s</h2><ul class=\"plain\">"
 			"<li>%s: <b>%lld</b></li><li>%s: <b>%lld</b> <a href=\"/broadcasts\">%s</a></li>"
 			"<li>%s: <b>%lld</b></li><li>%s: <b>%lld</b></li><li>%s: <b>%lld</b></li>"
@@ -87,13 +96,8 @@ static int waiting_card(struct web_req *rq, struct buf *b, const char *today, ti
 	db_bind_text(st, 4, today);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)(rq->now - ATTENTION_DAYS * 86400LL));
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)day_start);
-	if ((r = db_step(st)) != DB_ROW) {
-		sqlite3_reset(st);
-		return r < 0 ? r : GW_ERR_DB;
-	}
-	for (int i = 0; i < 7; i++)
-		w[i] = sqlite3_column_int64(st, i);
-	sqlite3_reset(st);
+	if ((r = counts_of(st, w, 7)) < 0)
+		return r;
 	return web_h(b, "<section class=\"card waiting\" id=\"waiting\"><h2>%s</h2><ul class=\"plain\">"
 			"<li><a href=\"/appointments\"><b id=\"w-appts\">%lld</b> %s</a></li>"
 			"<li><a href=\"/jobs\"><b id=\"w-referrals\">%lld</b> %s</a></li>"
@@ -244,11 +248,7 @@ static int open_referrals(struct web_req *rq, struct buf *b)
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul></section>");
+	r = web_list_end(rq, b, r, n, "</ul></section>");
 out:
 	sqlite3_reset(st);
 	return r;
@@ -324,11 +324,7 @@ static int waiting_messages(struct web_req *rq, struct buf *b)
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul></section>");
+	r = web_list_end(rq, b, r, n, "</ul></section>");
 out:
 	sqlite3_reset(st);
 	return r;

@@ -84,11 +84,7 @@ static int unknown_households(struct web_req *rq, struct buf *b)
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul></section>");
+	r = web_list_end(rq, b, r, n, "</ul></section>");
 out:
 	sqlite3_reset(st);
 	return r;
