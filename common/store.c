@@ -442,6 +442,11 @@ static const char *const migrations[] = {
 	/* a report read twice (a crash before it was deleted) is kept once */
 	"  fingerprint TEXT NOT NULL UNIQUE);"
 	"CREATE INDEX delivery_reports_received ON delivery_reports(received_at);",
+	/* 7 -> 8: a household message an officer has seen to (answered by
+	 * hand, or marked as needing no answer) leaves the console's
+	 * "waiting for you" list */
+	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"
+	"ALTER TABLE inbox ADD COLUMN attended_at INTEGER;",
 };
 
 int store_schema_version(void)

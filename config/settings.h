@@ -70,9 +70,11 @@ struct gw_settings {
 		char reply_diacritics[SETTINGS_STR_MAX];
 		int rate_limit_per_hour;
 		int unknown_resend_after_s;
+		int part_price;     /* đồng an SMS part, for the console's cost figures */
 	} sms;
 	struct {
 		int utc_offset_min;
+		char communes[SETTINGS_STR_MAX]; /* "Tân Lập, Thiện Kế": what the box serves */
 	} office;
 	struct {
 		int retain_days;

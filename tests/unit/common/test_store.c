@@ -133,8 +133,8 @@ static void test_newer_schema_refused(void **state)
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
  * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
- * modem's reports and messages in doubt) and keeps its queued messages,
- * officers and its modem's record; a message left in doubt before version
+ * modem's reports and messages in doubt, 8: messages an officer saw
+ * to) and keeps its queued messages, officers and its modem's record; a message left in doubt before version
  * 7 stays as it was (unknown_at NULL: never resent by the upgrade). Later
  * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
@@ -150,7 +150,9 @@ static void test_migrate_from_version_1(void **state)
 					" 'sent_unknown')"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
-	assert_int_equal(db_exec(f->db, "DROP TABLE delivery_reports;"
+	assert_int_equal(db_exec(f->db, "ALTER TABLE inbox DROP COLUMN attended_at;"
+					"ALTER TABLE inbox DROP COLUMN attended_by;"
+					"DROP TABLE delivery_reports;"
 					"DROP TABLE outbox_parts;"
 					"DROP INDEX outbox_unknown;"
 					"ALTER TABLE outbox DROP COLUMN resends;"
@@ -206,6 +208,9 @@ static void test_migrate_from_version_1(void **state)
 	assert_int_equal(db_query_int64(again, "SELECT sent_parts FROM modem_status"
 					" WHERE name = 'modem' AND id = 1 AND network = 'Viettel'", &v), 0);
 	assert_int_equal(v, 77);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM inbox WHERE attended_at IS NOT NULL",
+					&v), 0);
+	assert_int_equal(v, 0);
 	db_close(again);
 }
 
