@@ -404,12 +404,55 @@ static const char *const migrations[] = {
 	"CREATE TABLE operator_prefixes ("
 	"  prefix TEXT PRIMARY KEY,"
 	"  operator TEXT NOT NULL) WITHOUT ROWID;",
-	/* 6 -> 7: messages that came through Kannel (gateway/kannel/) carry
+	/* 6 -> 7: delivery reports from the modem, and answers in doubt
+	 * settled (gateway/daemon/settle.h). unknown_at: when a row became
+	 * sent_unknown and its wait for a report began (NULL: decided, or
+	 * from before this version, which stays as it was); resends: times it
+	 * was sent again for want of a report. Each part handed to a modem is
+	 * kept with the reference (TP-MR) the network gave it, so a report
+	 * finds its row; every report read is kept, matched or not. */
+	"ALTER TABLE outbox ADD COLUMN unknown_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_unknown ON outbox(phone) WHERE status = 'sent_unknown';"
+	"CREATE TABLE outbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	/* 1..total; 0: found by a report after a crash, which part unknown */
+	"  seq INTEGER NOT NULL,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  mr INTEGER NOT NULL CHECK (mr BETWEEN 0 AND 255),"
+	"  sent_at INTEGER NOT NULL,"
+	"  dlr TEXT NOT NULL DEFAULT '' CHECK (dlr IN ('','buffered','delivered','failed')),"
+	"  dlr_at INTEGER);"
+	"CREATE INDEX outbox_parts_row ON outbox_parts(outbox_id);"
+	"CREATE INDEX outbox_parts_waiting ON outbox_parts(modem, mr, sent_at)"
+	"  WHERE dlr IN ('', 'buffered');"
+	"CREATE TABLE delivery_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL,"
+	"  mr INTEGER NOT NULL,"
+	/* TP-ST as the network sent it, and what it means */
+	"  status INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('buffered','delivered','failed')),"
+	"  submitted_at INTEGER, done_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	/* NULL: it matched no message (unknown reference, or sent before a crash) */
+	"  outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+	/* a report read twice (a crash before it was deleted) is kept once */
+	"  fingerprint TEXT NOT NULL UNIQUE);"
+	"CREATE INDEX delivery_reports_received ON delivery_reports(received_at);",
+	/* 7 -> 8: a household message an officer has seen to (answered by
+	 * hand, or marked as needing no answer) leaves the console's
+	 * "waiting for you" list */
+	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"
+	"ALTER TABLE inbox ADD COLUMN attended_at INTEGER;",
+	/* 8 -> 9: messages that came through Kannel (gateway/kannel/) carry
 	 * its message id (%I); smsbox repeats a request after a timeout or a
 	 * crash, and the unique id stores and answers it once. */
 	"ALTER TABLE inbox ADD COLUMN external_id TEXT;"
 	"CREATE UNIQUE INDEX inbox_external ON inbox(external_id) WHERE external_id IS NOT NULL;",
-	/* 7 -> 8: a number every write of the content moves (store.h:
+	/* 9 -> 10: a number every write of the content moves (store.h:
 	 * store_content_version), so what the handlers parse from it once
 	 * is kept until it changes, whichever connection changed it. */
 	"CREATE TABLE content_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"

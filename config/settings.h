@@ -36,6 +36,7 @@ struct gw_modem_settings {
 	int send_attempts;
 	int retry_base_s;
 	int multipart_timeout_s;
+	int delivery_reports;
 	int reject_calls;
 	int call_reply_help;
 	char balance_code[SETTINGS_STR_MAX];
@@ -69,9 +70,12 @@ struct gw_settings {
 		int max_parts;
 		char reply_diacritics[SETTINGS_STR_MAX];
 		int rate_limit_per_hour;
+		int unknown_resend_after_s;
+		int part_price;     /* đồng an SMS part, for the console's cost figures */
 	} sms;
 	struct {
 		int utc_offset_min;
+		char communes[SETTINGS_STR_MAX]; /* "Tân Lập, Thiện Kế": what the box serves */
 	} office;
 	struct {
 		int retain_days;

@@ -61,33 +61,3 @@ int outbox_report(struct db *db, int64_t id, enum outbox_dlr state, time_t at,
 out:
 	return r;
 }
-
-int outbox_dlr_counts(struct db *db, time_t since, struct outbox_dlr_counts *out)
-{
-	struct outbox_dlr_counts c;
-	sqlite3_stmt *st;
-	int r;
-
-	/* sent rows of the period by the partial index outbox_sent */
-	if ((r = db_row(db, "SELECT count(*), coalesce(sum(dlr = 'delivered'), 0),"
-			    " coalesce(sum(dlr = 'failed'), 0), coalesce(sum(dlr = 'buffered'), 0),"
-			    " coalesce(sum(dlr = 'submitted'), 0), coalesce(sum(dlr = ''), 0)"
-			    " FROM outbox WHERE status = 'sent' AND sent_at >= ?",
-			DB_ARGS(DB_INT(since)), &st)) < 0)
-		goto out;
-	c.sent = sqlite3_column_int64(st, 0);
-	c.delivered = sqlite3_column_int64(st, 1);
-	c.failed = sqlite3_column_int64(st, 2);
-	c.buffered = sqlite3_column_int64(st, 3);
-	c.submitted = sqlite3_column_int64(st, 4);
-	c.none = sqlite3_column_int64(st, 5);
-	sqlite3_reset(st);
-	*out = c;
-out:
-	return r;
-}
-
-double outbox_dlr_percent(long long n, long long of)
-{
-	return of > 0 ? 100.0 * (double)n / (double)of : 0.0;
-}

@@ -44,16 +44,4 @@ int outbox_report(struct db *db, int64_t id, enum outbox_dlr state, time_t at,
 /* The word stored for a state ("delivered", ...). */
 const char *outbox_dlr_name(enum outbox_dlr state);
 
-/* What the reports say of the messages sent since a time (sent_at >=
- * since): how many were sent, and of those how many are delivered, failed,
- * held (buffered), only handed over (submitted), or have no report. */
-struct outbox_dlr_counts {
-	long long sent, delivered, failed, buffered, submitted, none;
-};
-
-int outbox_dlr_counts(struct db *db, time_t since, struct outbox_dlr_counts *out) GW_WARN_UNUSED;
-
-/* n as a percentage of of (0 when of is 0), for those counts. */
-double outbox_dlr_percent(long long n, long long of);
-
 #endif

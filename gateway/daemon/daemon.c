@@ -269,8 +269,11 @@ static int run_once(struct daemon *d)
 
 		busy = 0;
 		for (int i = 0; i < nopen; i++) {
+			int resent = 0;
+
 			worker_read(&w[i], time(NULL), &seen);
-			busy |= seen > 0;
+			worker_settle(&w[i], 0, time(NULL), &resent);
+			busy |= seen > 0 || resent > 0;
 		}
 		inbound_pass(d, &any);
 		busy |= any;

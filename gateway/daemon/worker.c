@@ -62,6 +62,8 @@ int worker_open(struct worker *w, const struct gw_settings *cfg,
 	w->db = db;
 	w->parent_fd = -1;
 	readpace_init(&w->pace);
+	settle_init(&w->settle, ms->name);
+	w->settle_timer = -1;
 	if ((r = make_modem(cfg, ms, &w->modem)) < 0) {
 		log_error("modem %s: cannot set it up: %s", ms->name, gw_strerror(r));
 		return r;
@@ -105,6 +107,8 @@ static void handle_events(struct worker *w, time_t now)
 
 		if (ev[i].kind == MODEM_EVENT_SMS)
 			readpace_indicated(&w->pace);
+		if (ev[i].kind == MODEM_EVENT_REPORT && w->loop)
+			evloop_wake_timer(w->loop, w->settle_timer);
 		if (ev[i].kind != MODEM_EVENT_CALL)
 			continue;
 		log_info("modem %s: incoming call from %s", w->ms->name, log_phone(ev[i].number));
@@ -146,6 +150,19 @@ int worker_send_one(struct worker *w, time_t now, int *sent)
 		return 0;
 	if ((r = sender_send_one(&w->link, w->cfg, now, sent)) < 0)
 		log_warn("modem %s: outbox: %s", w->ms->name, gw_strerror(r));
+	return r;
+}
+
+int worker_settle(struct worker *w, int busy, time_t now, int *resent)
+{
+	int r;
+
+	*resent = 0;
+	if (!w->link.connected || !link_ready(&w->link, evloop_now_ms()))
+		return 0;
+	if ((r = settle_run(&w->settle, &w->link, busy, w->cfg->sms.unknown_resend_after_s, now,
+			    resent)) < 0)
+		log_warn("modem %s: delivery reports: %s", w->ms->name, gw_strerror(r));
 	return r;
 }
 
@@ -225,6 +242,18 @@ static int64_t send_timer(struct evloop *loop, void *arg)
 	if (sender_next_due(w->db, now, &due) < 0 || due == 0)
 		return w->ms->poll_interval_ms;
 	return due * 1000 < w->ms->poll_interval_ms ? due * 1000 : w->ms->poll_interval_ms;
+}
+
+/* Every second, and at once on a report indication (worker.h). */
+static int64_t settle_timer(struct evloop *loop, void *arg)
+{
+	struct wproc *p = arg;
+	int resent = 0;
+
+	worker_settle(&p->w, p->w.pace.outbox_busy, time(NULL), &resent);
+	if (resent)
+		evloop_wake_timer(loop, p->send_timer);
+	return 1000;
 }
 
 static int64_t status_timer(struct evloop *loop, void *arg)
@@ -344,6 +373,7 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	free(fresh);
 	p->w.ms = settings_modem(&p->cfg, old->name);
 	p->w.link.ms = p->w.ms;
+	p->w.settle.modem = p->w.ms->name;
 	apply_logging(p);
 	if (link_register(&p->w.link) < 0)
 		log_warn("modem %s: reload: limits not recorded", p->w.ms->name);
@@ -356,6 +386,7 @@ static int add_timers(struct wproc *p)
 
 	if ((r = p->modem_timer = evloop_add_timer(p->loop, "modem", 0, modem_timer, p)) < 0 ||
 	    (r = p->send_timer = evloop_add_timer(p->loop, "send", 0, send_timer, p)) < 0 ||
+	    (r = p->w.settle_timer = evloop_add_timer(p->loop, "settle", 1000, settle_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "status", 0, status_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "ussd", 1000, ussd_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "alive", 1000, alive_timer, p)) < 0 ||
@@ -408,7 +439,10 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 	opened = 1;
 	p->w.parent_fd = parent_fd;
 	p->started = time(NULL);
-	if ((r = evloop_create(&p->loop)) < 0 || (r = add_timers(p)) < 0)
+	if ((r = evloop_create(&p->loop)) < 0)
+		goto out;
+	p->w.loop = p->loop;
+	if ((r = add_timers(p)) < 0)
 		goto out;
 	/* Kannel: messages come only through this endpoint; without it the
 	 * worker stops, and is started again after the backoff. */

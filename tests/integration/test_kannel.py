@@ -12,6 +12,7 @@
    credentials (nothing sent, the link says why).
 With Debian's bearerbox and smsbox: test_kannel_e2e.py."""
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -70,9 +71,8 @@ def endpoint_checks():
         status = g.ctl("status").stdout
         stats = g.ctl("stats").stdout
         check("gatewayctl status and stats show what the reports say",
-              "Delivery reports (messages sent in the last day: 1)" in status and
-              "delivered                1     100.0 %" in status and
-              "100.0%  delivered, 0.0 % failed" in stats, status + stats)
+              re.search(r"\ndelivered +1\n", status) is not None and
+              re.search(r"\n  delivered +1  100.0 %", stats) is not None, status + stats)
         st = g.dlr(987654, 1)
         check("a report for a row we do not have: 200 (a retry would not find it)",
               st[0] == 200, st)
@@ -159,7 +159,9 @@ def sendsms_checks():
               rows.get("+84902000004") == "failed:1" and "400" in (err or ""), (rows, err))
         port = app.port
         app.close()
-        g.mo("+84902000005", "HD", "s-5")
+        # as smsbox does: the same request again until it is taken (a 503
+        # while the senders hold the database is a retry, not a loss)
+        wait_for(lambda: g.mo("+84902000005", "HD", "s-5")[0] == 200)
         check("smsbox unreachable: the answer waits",
               wait_for(lambda: "cannot reach sendsms" in g.daemon_log()) and
               g.q1("SELECT status FROM outbox WHERE phone = '+84902000005'") == "queued",
