@@ -165,7 +165,9 @@ def sendsms_checks():
         check("smsbox unreachable: the answer waits",
               wait_for(lambda: "cannot reach sendsms" in g.daemon_log()) and
               g.q1("SELECT status FROM outbox WHERE phone = '+84902000005'") == "queued",
-              g.q("SELECT phone, status FROM outbox"))
+              (g.q("SELECT phone, status FROM outbox"),
+               g.q("SELECT id, status FROM inbox WHERE sender = '+84902000005'"),
+               g.daemon_log()[-3000:]))
         app = sendsms_stand_in(port=port)
         check("... and goes once smsbox is back",
               wait_for(lambda: g.q1("SELECT status FROM outbox WHERE phone = '+84902000005'")
