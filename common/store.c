@@ -447,7 +447,58 @@ static const char *const migrations[] = {
 	 * "waiting for you" list */
 	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"
 	"ALTER TABLE inbox ADD COLUMN attended_at INTEGER;",
+	/* 8 -> 9: messages that came through Kannel (gateway/kannel/) carry
+	 * its message id (%I); smsbox repeats a request after a timeout or a
+	 * crash, and the unique id stores and answers it once. */
+	"ALTER TABLE inbox ADD COLUMN external_id TEXT;"
+	"CREATE UNIQUE INDEX inbox_external ON inbox(external_id) WHERE external_id IS NOT NULL;",
+	/* 9 -> 10: a number every write of the content moves (store.h:
+	 * store_content_version), so what the handlers parse from it once
+	 * is kept until it changes, whichever connection changed it. */
+	"CREATE TABLE content_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"
+	"INSERT INTO content_version (id, n) VALUES (1, 0);"
+	"CREATE TRIGGER content_p_i AFTER INSERT ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_p_u AFTER UPDATE ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_p_d AFTER DELETE ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_i AFTER INSERT ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_u AFTER UPDATE ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_d AFTER DELETE ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_i AFTER INSERT ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_u AFTER UPDATE ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_d AFTER DELETE ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_i AFTER INSERT ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_u AFTER UPDATE ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_d AFTER DELETE ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_i AFTER INSERT ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_u AFTER UPDATE ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_d AFTER DELETE ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_i AFTER INSERT ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_u AFTER UPDATE ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_d AFTER DELETE ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;",
 };
+
+int store_content_version(struct db *db, int64_t *out)
+{
+	return db_query_int64(db, "SELECT n FROM content_version WHERE id = 1", out);
+}
 
 int store_schema_version(void)
 {

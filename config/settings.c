@@ -66,6 +66,7 @@ const struct setting_def settings_modem_table[] = {
 };
 
 const struct setting_def settings_table[] = {
+	S("transport", transport, "modem|kannel", "modem", "how messages come and go: \"modem\" (libgammu, the modem group) or \"kannel\" (bearerbox + smsbox, the kannel group)"),
 	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
 	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
 	S("log.level", log.level, "error|warning|notice|info|debug", "info", "least important level that is logged"),
@@ -103,6 +104,19 @@ const struct setting_def settings_table[] = {
 	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
 	S("web.trusted_proxy", web.trusted_proxy, NULL, "", "address of the reverse proxy whose X-Forwarded-For is believed (empty: none)"),
 	I("web.timeout", web.timeout_s, 1, 300, "30", "seconds a request may take, from connecting to the answer"),
+	S("kannel.listen", kannel.listen, NULL, "127.0.0.1", "address smsbox calls: /kannel/mo and /kannel/dlr"),
+	I("kannel.port", kannel.port, 1, 65535, "8082", "TCP port of that endpoint"),
+	S("kannel.callback_url", kannel.callback_url, NULL, "", "how smsbox reaches the endpoint, for delivery reports (empty: http://listen:port)"),
+	S("kannel.sendsms_url", kannel.sendsms_url, NULL, "http://127.0.0.1:13013/cgi-bin/sendsms", "smsbox's sendsms interface"),
+	S("kannel.username", kannel.username, NULL, "gw", "a sendsms-user of smsbox"),
+	S("kannel.password", kannel.password, NULL, "", "its password (needed with transport = \"kannel\")"),
+	S("kannel.from", kannel.from, NULL, "", "short code or sender name of the answers (empty: smsbox's global-sender)"),
+	I("kannel.dlr_mask", kannel.dlr_mask, 0, 31, "31", "delivery reports asked for (Kannel's dlr-mask; 0: none)"),
+	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
+	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
+	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
+	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms at once (a worker process each)"),
+	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -307,6 +321,61 @@ static int apply_group(struct gw_settings *s, const config_setting_t *grp, const
 	return r;
 }
 
+int settings_kannel(const struct gw_settings *s)
+{
+	return strcmp(s->transport, "kannel") == 0;
+}
+
+int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms)
+{
+	return settings_kannel(s) && ms == &s->modems[0];
+}
+
+/* What a single row of the table cannot say. With transport = "kannel" the
+ * one link is Kannel's sendsms: modem entry "kannel" (pacing and retry keys
+ * from a modem group when one is given), which a worker opens as Kannel's
+ * transport instead of a libgammu modem. */
+static int check_together(struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	struct gw_modem_settings *k = &s->modems[0];
+	int r = 0;
+
+	if (!settings_kannel(s))
+		return 0;
+	if (!*s->kannel.password) {
+		snprintf(err, errsz, "%s: kannel.password: must be set when transport = \"kannel\""
+			 " (the password of smsbox's sendsms-user)", path);
+		r = GW_ERR_CONFIG;
+	} else if (s->nmodems > 1) {
+		snprintf(err, errsz, "%s: modems: transport = \"kannel\" sends through Kannel only;"
+			 " give no list of modems", path);
+		r = GW_ERR_CONFIG;
+	} else {
+		gw_strlcpy(k->name, "kannel", sizeof(k->name));
+		gw_strlcpy(k->model, "kannel", sizeof(k->model));
+		/* shown where a modem's device is (logs, status); never cut: both
+		 * are SETTINGS_STR_MAX */
+		gw_strlcpy(k->device, s->kannel.sendsms_url, sizeof(k->device));
+		k->fault_file[0] = '\0';
+		/* a short code's limits are the operator's, applied by Kannel's
+		 * throughput per SMSC; no SIM credit to watch */
+		k->same_text_per_5min = k->same_text_per_hour = k->same_text_per_day = 0;
+		k->per_day = 0;
+		k->balance_min = 0;
+		k->balance_code[0] = '\0';
+		/* sendsms answers one request at a time on a connection, in
+		 * about 10 ms with delivery reports: several senders side by
+		 * side, "kannel", "kannel-2", ... (only the first serves smsbox's
+		 * calls) */
+		for (int i = 1; i < s->kannel.senders; i++) {
+			s->modems[i] = *k;
+			snprintf(s->modems[i].name, sizeof(s->modems[i].name), "kannel-%d", i + 1);
+		}
+		s->nmodems = s->kannel.senders;
+	}
+	return r;
+}
+
 static int name_ok(const char *name)
 {
 	size_t n = strlen(name);
@@ -504,7 +573,8 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 			 config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((r = apply_root(&tmp, config_root_setting(&cfg), path, err, errsz)) < 0)
+	if ((r = apply_root(&tmp, config_root_setting(&cfg), path, err, errsz)) < 0 ||
+	    (r = check_together(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;
 	r = 0;

@@ -29,6 +29,15 @@ int sender_recover(struct db *db, const char *modem, int *recovered)
 {
 	int r;
 
+	/* A delivery report that came while the row was 'sending' (Kannel's
+	 * come within milliseconds) already proves it went out. */
+	if ((r = db_run(db, "UPDATE outbox SET status = 'sent', sent_at = coalesce(sent_at, dlr_at)"
+			    " WHERE status = 'sending' AND dlr <> '' AND (?1 IS NULL OR modem = ?1)",
+			DB_ARGS(DB_TEXT(modem)))) < 0)
+		return r;
+	if (db_changes(db))
+		log_notice("outbox: %d message(s) were being sent when the daemon stopped; their"
+			   " delivery reports say they went out", db_changes(db));
 	if ((r = db_run(db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?2, error ="
 			    " 'interrupted while sending: may or may not have gone out'"
 			    " WHERE status = 'sending' AND (?1 IS NULL OR modem = ?1)",

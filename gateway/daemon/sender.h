@@ -46,8 +46,9 @@
 
 #include "gateway/daemon/link.h"
 
-/* Rows left 'sending' by a crash become 'sent_unknown': those of modem
- * (a worker that died), or of every modem when modem is NULL (start-up). */
+/* Rows left 'sending' by a crash become 'sent_unknown' ('sent' when a
+ * delivery report for them came in meanwhile): those of modem (a worker
+ * that died), or of every modem when modem is NULL (start-up). */
 int sender_recover(struct db *db, const char *modem, int *recovered);
 
 /* Send the best due message this modem may send. *sent = 1 when a row was

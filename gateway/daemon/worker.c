@@ -16,14 +16,20 @@
 #include "gateway/daemon/ingest.h"
 #include "gateway/daemon/sender.h"
 #include "gateway/daemon/ussd_requests.h"
+#include "gateway/kannel/kannel_doubt.h"
+#include "gateway/kannel/kannel_http.h"
+#include "gateway/kannel/kannel_send.h"
 #include "handlers/handler.h"
 
-static int make_modem(const struct gw_modem_settings *ms, struct modem **out)
+static int make_modem(const struct gw_settings *cfg, const struct gw_modem_settings *ms,
+		      struct modem **out)
 {
 	struct modem_config mc;
 	struct modem *m = NULL, *wrapped = NULL;
 	int r;
 
+	if (settings_kannel(cfg)) /* Kannel's sendsms in the modem's place */
+		return kannel_send_create(out, cfg);
 	memset(&mc, 0, sizeof(mc));
 	mc.model = ms->model;
 	mc.connection = ms->connection;
@@ -58,7 +64,7 @@ int worker_open(struct worker *w, const struct gw_settings *cfg,
 	readpace_init(&w->pace);
 	settle_init(&w->settle, ms->name);
 	w->settle_timer = -1;
-	if ((r = make_modem(ms, &w->modem)) < 0) {
+	if ((r = make_modem(cfg, ms, &w->modem)) < 0) {
 		log_error("modem %s: cannot set it up: %s", ms->name, gw_strerror(r));
 		return r;
 	}
@@ -164,6 +170,8 @@ int worker_settle(struct worker *w, int busy, time_t now, int *resent)
 
 struct wproc {
 	struct worker w;
+	struct kannel_http *kannel; /* with transport = "kannel": smsbox calls it */
+	time_t started;
 	struct gw_settings cfg;
 	const char *config_path;
 	struct evloop *loop;
@@ -276,6 +284,27 @@ static int64_t alive_timer(struct evloop *loop, void *arg)
 	return (int64_t)p->w.ms->stall_after_s * 1000 / 3;
 }
 
+/* Kannel: answers left in doubt by a crash, sent again once the delivery
+ * reports of later ones show theirs never came (kannel_doubt.h). */
+static int64_t doubt_timer(struct evloop *loop, void *arg)
+{
+	struct wproc *p = arg;
+	int resent = 0;
+
+	if (kannel_doubt_resend(p->w.db, &p->cfg, p->started, time(NULL), &resent) == 0 && resent)
+		evloop_wake_timer(loop, p->send_timer);
+	return 1000;
+}
+
+/* On Kannel's endpoint thread: a message was stored; the main process
+ * answers it (send() on the socket is safe from any thread). */
+static void on_mo(void *arg)
+{
+	struct wproc *p = arg;
+
+	tell_parent(&p->w, WORKER_SAYS_INBOUND);
+}
+
 /* The main process: new replies to send, or it has gone away. */
 static void on_parent(struct evloop *loop, int fd, void *arg)
 {
@@ -366,6 +395,9 @@ static int add_timers(struct wproc *p)
 	    (r = evloop_on_signal(p->loop, SIGINT, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGHUP, on_reload, p)) < 0)
 		return r;
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	    (r = evloop_add_timer(p->loop, "doubt", 1000, doubt_timer, p)) < 0)
+		return r;
 	return 0;
 }
 
@@ -406,14 +438,22 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 		goto out;
 	opened = 1;
 	p->w.parent_fd = parent_fd;
+	p->started = time(NULL);
 	if ((r = evloop_create(&p->loop)) < 0)
 		goto out;
 	p->w.loop = p->loop;
 	if ((r = add_timers(p)) < 0)
 		goto out;
+	/* Kannel: messages come only through this endpoint; without it the
+	 * worker stops, and is started again after the backoff. */
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	    (r = kannel_http_start(&p->kannel, &p->cfg, on_mo, p)) < 0)
+		goto out;
 	log_info("modem %s: worker running (%s)", ms->name, ms->device);
 	r = evloop_run(p->loop);
 out:
+	if (p)
+		kannel_http_stop(p->kannel); /* first: its thread tells the parent */
 	if (opened)
 		worker_close(&p->w);
 	if (p)

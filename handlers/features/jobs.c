@@ -7,6 +7,7 @@
 
 #include "common/audit.h"
 #include "common/gw_err.h"
+#include "common/store.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/vi/textfold.h"
@@ -619,29 +620,125 @@ out:
 	return r;
 }
 
-int jobs_known_places(struct db *db, struct buf *out)
+/* Every open offer, parsed (places, types, labels), newest first: read
+ * once per content version (db_memo) instead of for every job question. */
+struct open_jobs {
+	struct job *v;
+	size_t n;
+};
+
+static const char open_jobs_memo = 0; /* its address is the memo's key */
+
+static void open_jobs_release(void *p)
 {
+	struct open_jobs *o = p;
+
+	if (o)
+		free(o->v);
+	free(o);
+}
+
+static int open_jobs_read(struct db *db, void *value)
+{
+	struct open_jobs *o = value;
+	struct job *grown;
+	size_t cap = 0;
 	sqlite3_stmt *st;
-	struct buf one;
 	int r;
 
-	buf_init(&one, JOBS_TEXT_MAX);
-	if ((r = buf_addch(out, '|')) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT province, district, commune, industrial_zone FROM jobs"
-				" WHERE status = 'open'", &st)) < 0)
-		goto out;
+	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
+			     " ORDER BY created_at DESC, id DESC", NULL, &st)) < 0)
+		return r;
 	while ((r = db_step(st)) == DB_ROW) {
-		const char *p;
-
-		buf_reset(&one);
-		if ((r = jobs_filter_places(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-					    db_col_text(st, 3), &one)) < 0)
+		if (o->n == cap) {
+			if (!(grown = realloc(o->v, (cap ? 2 * cap : 16) * sizeof(*o->v)))) {
+				r = GW_ERR_NOMEM;
+				break;
+			}
+			o->v = grown;
+			cap = cap ? 2 * cap : 16;
+		}
+		if ((r = read_job(st, &o->v[o->n])) < 0)
 			break;
-		for (p = one.data + 1; *p && r == 0;) {
+		o->n++;
+	}
+	if (r == DB_ROW || r < 0) {
+		sqlite3_reset(st);
+		return r < 0 ? r : GW_ERR_DB;
+	}
+	return 0;
+}
+
+/* All open offers of the current content, read when needed. */
+static int open_jobs(struct db *db, const struct open_jobs **out)
+{
+	const void *o = NULL;
+	int64_t version = 0;
+	int r;
+
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (r = db_memo_get(db, &open_jobs_memo, version, sizeof(struct open_jobs),
+			     open_jobs_read, open_jobs_release, &o)) < 0)
+		return r;
+	*out = o;
+	return 0;
+}
+
+int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
+{
+	const struct open_jobs *all = NULL;
+	struct job *v = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = open_jobs(db, &all)) < 0)
+		goto out;
+	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (!*all->v[i].deadline || strcmp(all->v[i].deadline, today) >= 0)
+			v[len++] = all->v[i];
+	*out = v;
+	*n = len;
+	v = NULL;
+out:
+	free(v);
+	return r;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = (*(const struct job *const *)a)->id, y = (*(const struct job *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* From the parsed offers (their places as matched, in id order: the order
+ * of the table), not from the table again for every job question. */
+int jobs_known_places(struct db *db, struct buf *out)
+{
+	const struct open_jobs *all = NULL;
+	const struct job **v = NULL;
+	int r;
+
+	if ((r = open_jobs(db, &all)) < 0 || (r = buf_addch(out, '|')) < 0)
+		goto out;
+	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
+		r = GW_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < all->n; i++)
+		v[i] = &all->v[i];
+	qsort(v, all->n, sizeof(*v), by_id);
+	for (size_t i = 0; i < all->n && r == 0; i++) {
+		for (const char *p = v[i]->places + (*v[i]->places == '|'); *p && r == 0;) {
 			size_t n = strcspn(p, "|");
 			struct buf needle;
 
+			if (p[n] != '|') /* cut off in the offer's own list: not a place */
+				break;
 			buf_init(&needle, JOBS_TEXT_MAX);
 			if ((r = buf_addch(&needle, '|')) == 0 && (r = buf_add(&needle, p, n + 1)) == 0 &&
 			    !strstr(out->data, needle.data))
@@ -649,50 +746,7 @@ int jobs_known_places(struct db *db, struct buf *out)
 			buf_release(&needle);
 			p += n + 1;
 		}
-		if (r < 0)
-			break;
 	}
-	if (r == DB_ROW)
-		sqlite3_reset(st);
-	r = r < 0 ? r : 0;
-out:
-	buf_release(&one);
-	return r;
-}
-
-int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
-{
-	struct job *v = NULL, *grown;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
-			     " AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
-			     " ORDER BY created_at DESC, id DESC", DB_ARGS(DB_TEXT(today)), &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 16;
-			if (!(grown = realloc(v, cap * sizeof(*v)))) {
-				r = GW_ERR_NOMEM;
-				break;
-			}
-			v = grown;
-		}
-		if ((r = read_job(st, &v[len])) < 0)
-			break;
-		len++;
-	}
-	if (r == DB_ROW || r < 0) {
-		sqlite3_reset(st);
-		r = r < 0 ? r : GW_ERR_DB;
-		goto out;
-	}
-	*out = v;
-	*n = len;
-	v = NULL;
-	r = 0;
 out:
 	free(v);
 	return r;

@@ -133,9 +133,11 @@ static void test_newer_schema_refused(void **state)
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
  * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
- * modem's reports and messages in doubt, 8: messages an officer saw
- * to) and keeps its queued messages, officers and its modem's record; a message left in doubt before version
- * 7 stays as it was (unknown_at NULL: never resent by the upgrade). Later
+ * modem's reports and messages in doubt, 8: messages an officer saw to, 9:
+ * Kannel's message ids on the inbox, 10: the content version) and keeps
+ * its queued messages, officers and its modem's record; a message left in
+ * doubt before version 7 stays as it was (unknown_at NULL: never resent by
+ * the upgrade). Later
  * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
@@ -145,12 +147,23 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	/* 10: the content version and its triggers */
+	for (const char *t = "pkcmaj"; *t; t++)
+		for (const char *o = "iud"; *o; o++) {
+			char sql[64];
+
+			snprintf(sql, sizeof(sql), "DROP TRIGGER content_%c_%c", *t, *o);
+			assert_int_equal(db_exec(f->db, sql), 0);
+		}
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at,"
 					" status) VALUES ('+84900000008', 'có thể đã gửi', 'reply', 10, 1,"
 					" 'sent_unknown')"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
-	assert_int_equal(db_exec(f->db, "ALTER TABLE inbox DROP COLUMN attended_at;"
+	assert_int_equal(db_exec(f->db, "DROP TABLE content_version;"
+					"DROP INDEX inbox_external;"
+					"ALTER TABLE inbox DROP COLUMN external_id;"
+					"ALTER TABLE inbox DROP COLUMN attended_at;"
 					"ALTER TABLE inbox DROP COLUMN attended_by;"
 					"DROP TABLE delivery_reports;"
 					"DROP TABLE outbox_parts;"
@@ -211,6 +224,21 @@ static void test_migrate_from_version_1(void **state)
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM inbox WHERE attended_at IS NOT NULL",
 					&v), 0);
 	assert_int_equal(v, 0);
+	/* version 9: one row per external id, any number without one */
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'a', 1, 1, 'k1'), ('+849', 'b', 1, 1, NULL),"
+					" ('+849', 'c', 1, 1, NULL)"), 0);
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'd', 1, 1, 'k1')"), GW_ERR_EXISTS);
+	/* version 10: writing the content moves its version, a message does not */
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_exec(again, "INSERT INTO jobs (code, title, created_at, updated_at)"
+					" VALUES ('J-1', 't', 1, 1); UPDATE jobs SET title = 'u';"
+					" DELETE FROM jobs; INSERT INTO inbox (sender, text, sent_at,"
+					" stored_at) VALUES ('+849', 'e', 1, 1)"), 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 3);
 	db_close(again);
 }
 
