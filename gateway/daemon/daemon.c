@@ -309,6 +309,22 @@ out:
 	return r;
 }
 
+/* First thing, before the database is opened: a SIGTERM while starting
+ * (systemd stopping a restart, a test that is done) is then queued like
+ * any other and ends the loop cleanly at its first step, instead of
+ * killing the process with the default action. */
+static int add_signals(struct daemon *d)
+{
+	int r;
+
+	if ((r = evloop_on_signal(d->loop, SIGTERM, on_stop, d)) < 0 ||
+	    (r = evloop_on_signal(d->loop, SIGINT, on_stop, d)) < 0 ||
+	    (r = evloop_on_signal(d->loop, SIGHUP, on_reload, d)) < 0 ||
+	    (r = evloop_on_signal(d->loop, SIGCHLD, on_child, d)) < 0)
+		return r;
+	return 0;
+}
+
 static int add_timers(struct daemon *d)
 {
 	int r;
@@ -318,11 +334,7 @@ static int add_timers(struct daemon *d)
 						      d)) < 0 ||
 	    (r = evloop_add_timer(d->loop, "status", 0, status_timer, d)) < 0 ||
 	    (r = evloop_add_timer(d->loop, "housekeep", 1000, housekeep_timer, d)) < 0 ||
-	    (r = evloop_add_timer(d->loop, "reminders", 1000, reminder_timer, d)) < 0 ||
-	    (r = evloop_on_signal(d->loop, SIGTERM, on_stop, d)) < 0 ||
-	    (r = evloop_on_signal(d->loop, SIGINT, on_stop, d)) < 0 ||
-	    (r = evloop_on_signal(d->loop, SIGHUP, on_reload, d)) < 0 ||
-	    (r = evloop_on_signal(d->loop, SIGCHLD, on_child, d)) < 0)
+	    (r = evloop_add_timer(d->loop, "reminders", 1000, reminder_timer, d)) < 0)
 		return r;
 	if (notify_watchdog_interval_ms(&d->notify) > 0 &&
 	    (r = evloop_add_timer(d->loop, "watchdog", 0, watchdog_timer, d)) < 0)
@@ -341,6 +353,8 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.told_connected = -1;
 	notify_init(&d.notify);
 	apply_logging(cfg, opts);
+	if ((r = evloop_create(&d.loop)) < 0 || (!opts->once && (r = add_signals(&d)) < 0))
+		goto out;
 	if ((r = handler_store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;
@@ -349,8 +363,6 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	    (r = link_register_all(d.db, cfg)) < 0)
 		goto out;
 	check_operators(&d);
-	if ((r = evloop_create(&d.loop)) < 0)
-		goto out;
 	if (opts->once) {
 		r = run_once(&d);
 		goto out;

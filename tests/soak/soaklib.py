@@ -402,9 +402,18 @@ class Gateway:
         self.proc = None
         return rc
 
+    def started(self):
+        """The last start has said it runs (its signals are set up by then)."""
+        text = self.log_text()
+        return "running: " in text[text.rfind("----- start"):]
+
     def stop(self, timeout=60):
         if self.proc is None:
             return None
+        # a SIGTERM in the first moments of a process, before it has set up
+        # its signal handling, ends it with the default action: when the
+        # last start was a moment ago, let it come up first
+        wait_for(lambda: self.proc.poll() is not None or self.started(), 30)
         self.proc.send_signal(signal.SIGTERM)
         try:
             rc = self.proc.wait(timeout=timeout)
