@@ -324,6 +324,34 @@ static const char *const migrations[] = {
 	"  CHECK (dlr IN ('','submitted','buffered','delivered','failed'));"
 	"ALTER TABLE outbox ADD COLUMN dlr_at INTEGER;"
 	"ALTER TABLE outbox ADD COLUMN dlr_detail TEXT NOT NULL DEFAULT '';",
+	/* 3 -> 4: a province-sized job board (handlers/features/jobs_board.h):
+	 * what an offer's text says (places, types, gender, its list line) is
+	 * worked out once, by the handlers' code when they first see the row
+	 * (derived = 0: every existing offer, and any whose text changes), and
+	 * job questions read it through indexes instead of every offer. */
+	"ALTER TABLE jobs ADD COLUMN types INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN sex TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN label TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN label_size INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE job_places ("
+	"  place TEXT NOT NULL,"
+	"  job_id INTEGER NOT NULL,"
+	"  pos INTEGER NOT NULL,"
+	"  PRIMARY KEY (place, job_id)) WITHOUT ROWID;"
+	"CREATE INDEX job_places_job ON job_places(job_id);"
+	"CREATE INDEX jobs_derived ON jobs(derived);"
+	/* the open offers in list order, with all a question filters on and the
+	 * size of their line: narrow, so a fresh process reads few pages */
+	"CREATE INDEX jobs_board ON jobs(created_at, id, deadline, types, age_min, age_max, sex,"
+	"  label_size, status) WHERE status = 'open';"
+	"CREATE INDEX jobs_code_upper ON jobs(upper(code));"
+	"CREATE INDEX jobs_code_words ON jobs(lower(replace(code, '-', ' ')));"
+	"CREATE TRIGGER jobs_derive_again AFTER UPDATE OF title, province, district, commune,"
+	"  industrial_zone, job_type, folded, requirements, gender, wage_min, wage_max, wage_text"
+	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id; END;"
+	"CREATE TRIGGER jobs_places_gone AFTER DELETE ON jobs"
+	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;",
 };
 
 int store_schema_version(void)

@@ -14,6 +14,7 @@
 #include "gateway/content/content_programs.h"
 #include "gateway/content/content_rows.h"
 #include "gateway/content/progress.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/vi/textfold.h"
 
 #define CONTENT_TEXT_MAX (64 * 1024)
@@ -473,6 +474,12 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 	}
 	if (o->sync && (r = sync_absent(db, kind, records, o, now, &rep)) < 0) {
 		snprintf(err, errsz, "%s: removing absent codes failed: %s",
+			 o->source ? o->source : "input", gw_strerror(r));
+		goto out;
+	}
+	/* the job board's derived columns, in the same transaction */
+	if (kind == CONTENT_JOBS && (r = jobs_board_refresh(db, NULL)) < 0) {
+		snprintf(err, errsz, "%s: deriving the offers' places and types failed: %s",
 			 o->source ? o->source : "input", gw_strerror(r));
 		goto out;
 	}

@@ -22,6 +22,7 @@
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_server.h"
+#include "handlers/features/jobs_board.h"
 #include "modem/modem.h"
 
 #define DAEMON_ONCE_MAX_ROUNDS 10000
@@ -282,6 +283,25 @@ static int make_modem(const struct gw_settings *cfg, struct modem **out)
 	return 0;
 }
 
+/* Offers whose derived columns are not current (a database just migrated,
+ * rows written by hand) are worked out now rather than by the first job
+ * question. */
+static int refresh_board(struct db *db)
+{
+	int n = 0, r;
+
+	if ((r = db_begin(db)) < 0)
+		return r;
+	if ((r = jobs_board_refresh(db, &n)) < 0 || (r = db_commit(db)) < 0) {
+		db_rollback(db);
+		log_error("job board: cannot derive the offers' places and types: %s", gw_strerror(r));
+		return r;
+	}
+	if (n)
+		log_info("job board: %d offer(s) derived", n);
+	return 0;
+}
+
 /* --once: everything pending, then exit. */
 static int run_once(struct daemon *d)
 {
@@ -325,7 +345,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;
 	}
-	if ((r = sender_recover(d.db, &recovered)) < 0)
+	if ((r = sender_recover(d.db, &recovered)) < 0 || (r = refresh_board(d.db)) < 0)
 		goto out;
 	if ((r = make_modem(cfg, &d.modem)) < 0) {
 		log_error("cannot set up the modem: %s", gw_strerror(r));

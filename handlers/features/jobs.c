@@ -7,6 +7,7 @@
 
 #include "common/audit.h"
 #include "common/gw_err.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/vi/textfold.h"
@@ -615,47 +616,6 @@ out:
 	return r;
 }
 
-int jobs_known_places(struct db *db, struct buf *out)
-{
-	sqlite3_stmt *st;
-	struct buf one;
-	int r;
-
-	buf_init(&one, JOBS_TEXT_MAX);
-	if ((r = buf_addch(out, '|')) < 0)
-		goto out;
-	if ((r = db_prepare(db, "SELECT province, district, commune, industrial_zone FROM jobs"
-				" WHERE status = 'open'", &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *p;
-
-		buf_reset(&one);
-		if ((r = jobs_filter_places(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-					    db_col_text(st, 3), &one)) < 0)
-			break;
-		for (p = one.data + 1; *p && r == 0;) {
-			size_t n = strcspn(p, "|");
-			struct buf needle;
-
-			buf_init(&needle, JOBS_TEXT_MAX);
-			if ((r = buf_addch(&needle, '|')) == 0 && (r = buf_add(&needle, p, n + 1)) == 0 &&
-			    !strstr(out->data, needle.data))
-				r = buf_add(out, p, n + 1);
-			buf_release(&needle);
-			p += n + 1;
-		}
-		if (r < 0)
-			break;
-	}
-	if (r == DB_ROW)
-		sqlite3_reset(st);
-	r = r < 0 ? r : 0;
-out:
-	buf_release(&one);
-	return r;
-}
-
 int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
 {
 	struct job *v = NULL, *grown;
@@ -712,23 +672,11 @@ int jobs_match(const struct job *j, const struct jobs_filter *f)
 
 int jobs_find_code_in(struct db *db, const char *norm, struct job *out)
 {
-	struct buf sq;
-	sqlite3_stmt *st;
 	int64_t id = 0;
 	int r;
 
-	buf_init(&sq, JOBS_TEXT_MAX);
-	if ((r = jobs_filter_squash(norm, &sq)) < 0)
-		goto out;
-	if ((r = db_row(db, "SELECT id FROM jobs WHERE instr(?, ' ' || lower(replace(code, '-', ' '))"
-			    " || ' ') > 0 ORDER BY length(code) DESC LIMIT 1", DB_ARGS(DB_TEXT(sq.data)),
-			&st)) < 0)
-		goto out;
-	id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	r = jobs_get(db, id, out);
-out:
-	buf_release(&sq);
+	if ((r = jobs_board_code_in(db, norm, &id)) == 0)
+		r = jobs_get(db, id, out);
 	return r;
 }
 

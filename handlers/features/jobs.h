@@ -93,7 +93,8 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 int jobs_close(struct db *db, int64_t id, const char *actor, time_t now, int *cancelled);
 
 /* Every current offer (open, deadline not before today), newest first:
- * a malloc'd array the caller frees. */
+ * a malloc'd array the caller frees. Lists read jobs_board_each()
+ * instead, which gives the same offers through indexes. */
 int jobs_current(struct db *db, const char *today, struct job **out, size_t *n);
 
 /* 1 when j fits f: area among its places, all of f's types, age within
@@ -111,8 +112,5 @@ int jobs_find_in(struct db *db, const char *norm, struct job *out) GW_WARN_UNUSE
 
 /* 1 when text starts with a digit: a job named by number. */
 int jobs_ref_is_number(const char *norm);
-
-/* "|key|...|": every place of the open offers (for reading questions). */
-int jobs_known_places(struct db *db, struct buf *out);
 
 #endif

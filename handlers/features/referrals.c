@@ -8,6 +8,7 @@
 #include "handlers/core/handler_result.h"
 #include "handlers/core/reply.h"
 #include "handlers/core/request.h"
+#include "handlers/features/jobs_board.h"
 
 #define REFERRALS_TEXT_MAX 4096
 #define REFERRALS_CHOICES 4 /* offers named when a text fits several */
@@ -264,14 +265,34 @@ static int64_t number_in(const char *norm)
 	return 0;
 }
 
+/* The offers a description fits, as resolve() needs them: the first, and
+ * the lines of the first few; stops once it is clear there are several. */
+struct fitting {
+	struct db *db;
+	size_t hits;
+	int64_t first;
+	struct buf *choices;
+};
+
+static int take_fitting(const struct jobs_board_line *line, void *arg)
+{
+	struct fitting *fit = arg;
+	int r = 0;
+
+	if (fit->hits++ == 0)
+		fit->first = line->id;
+	if (fit->hits <= REFERRALS_CHOICES && (r = buf_adds(fit->choices, fit->hits > 1 ? "; " : "")) == 0)
+		r = jobs_board_line_text(fit->db, line->id, fit->choices, NULL);
+	return r < 0 ? r : fit->hits > REFERRALS_CHOICES;
+}
+
 /* Which offer the text means. *choices gets a list when it fits several. */
 static int resolve(const struct handler_req *rq, const char *today, struct job *out,
 		   struct buf *choices, int64_t *missing)
 {
 	struct jobs_filter f;
 	struct buf known;
-	struct job *v = NULL;
-	size_t n = 0, hits = 0, pick = 0;
+	struct fitting fit = { rq->env->db, 0, 0, choices };
 	int64_t num;
 	int r;
 
@@ -283,34 +304,22 @@ static int resolve(const struct handler_req *rq, const char *today, struct job *
 			*missing = num;
 		goto out;
 	}
-	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
+	if ((r = jobs_board_places_in(rq->env->db, rq->args, &known)) < 0 ||
 	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
 		goto out;
 	r = GW_ERR_NOTFOUND;
 	if (!f.types && !*f.area)
 		goto out;
-	if ((r = jobs_current(rq->env->db, today, &v, &n)) < 0)
-		goto out;
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		if (!jobs_match(&v[i], &f))
-			continue;
-		if (hits++ == 0)
-			pick = i;
-		if (hits <= REFERRALS_CHOICES && (r = buf_adds(choices, hits > 1 ? "; " : "")) == 0)
-			r = jobs_line(&v[i], choices);
-	}
-	if (r < 0)
+	if ((r = jobs_board_each(rq->env->db, today, &f, NULL, take_fitting, &fit)) < 0)
 		goto out;
 	r = GW_ERR_NOTFOUND;
-	if (hits == 1) {
-		*out = v[pick];
+	if (fit.hits == 1) {
 		buf_reset(choices);
-		r = 0;
-	} else if (hits > 1) {
+		r = jobs_get(rq->env->db, fit.first, out);
+	} else if (fit.hits > 1) {
 		r = GW_ERR_EXISTS; /* several: the caller asks which */
 	}
 out:
-	free(v);
 	buf_release(&known);
 	return r;
 }
