@@ -43,6 +43,7 @@ const struct setting_def settings_table[] = {
 	I("modem.send_delay_ms", modem.send_delay_ms, 0, 60000, "0", "test/bench only: simulated time per sent part"),
 	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
 	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
+	I("database.cache_kib", database.cache_kib, 16, 1048576, "128", "SQLite page cache per connection, and for its temporary tables (KiB)"),
 	S("log.level", log.level, "error|warning|notice|info|debug", "info", "least important level that is logged"),
 	B("log.syslog", log.syslog, "false", "log to syslog instead of stderr"),
 	B("log.mask_numbers", log.mask_numbers, "false", "mask the middle of phone numbers in logs"),

@@ -40,6 +40,7 @@ struct gw_settings {
 	struct {
 		char path[SETTINGS_STR_MAX];
 		int busy_timeout_ms;
+		int cache_kib;
 	} database;
 	struct {
 		char level[SETTINGS_STR_MAX];

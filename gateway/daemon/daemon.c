@@ -341,7 +341,8 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	readpace_init(&d.pace);
 	notify_init(&d.notify);
 	apply_logging(cfg);
-	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
+	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0 ||
+	    (r = db_set_cache_kib(d.db, cfg->database.cache_kib)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;
 	}
