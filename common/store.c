@@ -352,6 +352,21 @@ static const char *const migrations[] = {
 	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id; END;"
 	"CREATE TRIGGER jobs_places_gone AFTER DELETE ON jobs"
 	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;",
+	/* 4 -> 5: content from a hub (gateway/hub/hub_bundle.h): which offers
+	 * are the hub's (a pull replaces them; the others are the commune's
+	 * own), the version applied and the last pull, and, on a hub, the last
+	 * version published. */
+	"ALTER TABLE jobs ADD COLUMN hub INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE sync_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  version INTEGER NOT NULL DEFAULT 0,"
+	"  published_at INTEGER, applied_at INTEGER,"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  pulled_at INTEGER,"
+	"  pull_ok INTEGER NOT NULL DEFAULT 0,"
+	"  pull_error TEXT NOT NULL DEFAULT '',"
+	"  published INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO sync_state (id) VALUES (1);",
 };
 
 int store_schema_version(void)

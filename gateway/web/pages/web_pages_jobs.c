@@ -515,7 +515,7 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	}
 	if ((r = db_begin(rq->db)) < 0 || (!id && (r = code_free(rq, code)) < 0) ||
-	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, &oc)) < 0)
+	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, 0, &oc)) < 0)
 		goto out;
 	if (!id) {
 		if ((r = claim_new(rq, code, &id)) < 0)
