@@ -16,7 +16,7 @@ INSTALL_BINS ?= bin/gatewayd bin/gatewayctl
 FUZZ_SECONDS ?= 60
 
 CC ?= cc
-PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
+PKGS := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -47,7 +47,7 @@ LINK_LIBS = -Wl,--as-needed $(PKG_LIBS) -lm
 # Source folders, lowest layer first (docs/ARCHITECTURE.md); `make lint`
 # (tools/layers.py) fails when an include points up this list.
 SRC_DIRS := common config modem modem/gammu handlers/vi handlers/understand handlers/core \
-	handlers/features handlers/dialog handlers gateway gateway/content gateway/http \
+	handlers/features handlers/dialog handlers gateway gateway/content gateway/hub gateway/http \
 	gateway/ussd gateway/web gateway/web/pages gateway/daemon gateway/ctl
 export SRC_DIRS
 ALL_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

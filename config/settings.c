@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "common/gw_err.h"
+#include "common/signing.h"
 
 #define OFF(field) offsetof(struct gw_settings, field)
 #define S(name, field, choices, def, help) \
@@ -73,6 +74,10 @@ const struct setting_def settings_table[] = {
 	S("web.listen", web.listen, NULL, "127.0.0.1", "address to listen on (loopback unless configured)"),
 	I("web.port", web.port, 1, 65535, "8081", "TCP port"),
 	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
+	S("sync.url", sync.url, NULL, "", "the hub's folder of signed content: https://, http:// or file:// (empty: no hub)"),
+	S("sync.pubkey", sync.pubkey, NULL, "", "the hub's public key in base64, as `gatewayctl hub keygen` printed it"),
+	I("sync.interval", sync.interval_s, 1, 604800, "3600", "seconds between the daemon's pulls from the hub"),
+	I("sync.timeout", sync.timeout_s, 10, 86400, "600", "seconds one pull's downloads may take"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -288,6 +293,30 @@ static int refuse_includes(FILE *f, const char *path, char *err, size_t errsz)
 	return r;
 }
 
+/* A hub is a URL the downloader takes and a key that is one. */
+static int check_sync(const struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	static const char *const schemes[] = { "https://", "http://", "file://", NULL };
+	int known = 0;
+
+	if (!*s->sync.url)
+		return 0;
+	for (const char *const *sc = schemes; *sc; sc++)
+		known |= strncmp(s->sync.url, *sc, strlen(*sc)) == 0;
+	if (!known) {
+		snprintf(err, errsz, "%s: sync.url: '%s' is not an https://, http:// or file:// URL", path,
+			 s->sync.url);
+		return GW_ERR_CONFIG;
+	}
+	if (signing_check_public(s->sync.pubkey) < 0) {
+		snprintf(err, errsz, "%s: sync.pubkey: %s", path, *s->sync.pubkey
+			 ? "not an Ed25519 public key in base64 (gatewayctl hub keygen prints one)"
+			 : "missing: a hub's content is taken only with its public key");
+		return GW_ERR_CONFIG;
+	}
+	return 0;
+}
+
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz)
 {
 	struct gw_settings tmp;
@@ -313,7 +342,8 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 			 config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0)
+	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0 ||
+	    (r = check_sync(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;
 	r = 0;

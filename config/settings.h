@@ -91,6 +91,12 @@ struct gw_settings {
 		int port;
 		int session_minutes;
 	} web;
+	struct {
+		char url[SETTINGS_STR_MAX];    /* the hub's folder; "" = no hub */
+		char pubkey[SETTINGS_STR_MAX]; /* its Ed25519 public key, base64 */
+		int interval_s;
+		int timeout_s;
+	} sync;
 };
 
 enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL, SETTING_TIME /* "HH:MM" */ };
