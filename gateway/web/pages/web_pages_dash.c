@@ -1,12 +1,15 @@
-/* The dashboard: is the box working, what is waiting, what people ask.
+/* The dashboard: is the box working, what is waiting, which content from
+ * the hub it answers with, what people ask.
  *
  * Modem and queue figures and the chart are gateway-wide statistics (no
  * phone numbers); the lists of referrals and appointments are filtered to
  * the account's commune like everywhere else. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/gw_err.h"
+#include "gateway/hub/hub_state.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
@@ -52,6 +55,35 @@ static int modem_card(struct web_req *rq, struct buf *b)
 		r = web_h(b, "<li>%s: %s <span class=\"muted\">(%s)</span></li>",
 			  web_t(rq, "Lỗi cuối", "Last error"), db_col_text(st, 8), errat);
 	sqlite3_reset(st);
+	return r < 0 ? r : buf_adds(b, "</ul></section>");
+}
+
+/* The hub's content here: which version, the last pull (hub_state.h). */
+static int content_card(struct web_req *rq, struct buf *b)
+{
+	char published[24], applied[24], pulled[24], version[24];
+	struct hub_state s;
+	int r;
+
+	if ((r = hub_state_get(rq->db, &s)) < 0)
+		return r;
+	web_fmt_time(rq, s.published_at, published, sizeof(published));
+	web_fmt_time(rq, s.applied_at, applied, sizeof(applied));
+	web_fmt_time(rq, s.pulled_at, pulled, sizeof(pulled));
+	snprintf(version, sizeof(version), "%lld", (long long)s.version);
+	r = web_h(b, "<section class=\"card\" id=\"content\"><h2>%s</h2><ul class=\"plain\">"
+		     "<li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s %s, %s %s)</span></li>"
+		     "<li>%s: %s</li>",
+		  web_t(rq, "Nội dung từ tỉnh", "Content from the hub"),
+		  web_t(rq, "Máy chủ", "Hub"), *rq->cfg->sync.url ? rq->cfg->sync.url
+				: web_t(rq, "không có (sync.url trống)", "none (sync.url is empty)"),
+		  web_t(rq, "Phiên bản", "Version"), s.version ? version : "-",
+		  web_t(rq, "phát hành", "published"), published, web_t(rq, "áp dụng", "applied"), applied,
+		  web_t(rq, "Lần lấy cuối", "Last pull"), pulled);
+	if (r == 0 && s.pulled_at)
+		r = s.pull_ok ? web_h(b, "<li><span class=\"tag ok\">%s</span></li>", web_t(rq, "Thành công", "OK"))
+			      : web_h(b, "<li><span class=\"tag err\">%s</span> %s</li>",
+				      web_t(rq, "Thất bại", "Failed"), s.pull_error);
 	return r < 0 ? r : buf_adds(b, "</ul></section>");
 }
 
@@ -292,7 +324,8 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 					       "programs need their facts checked"))) < 0)
 		return r;
 	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 || (r = modem_card(rq, b)) < 0 ||
-	    (r = queue_card(rq, b, day_start)) < 0 || (r = buf_adds(b, "</div>")) < 0 ||
+	    (r = queue_card(rq, b, day_start)) < 0 || (r = content_card(rq, b)) < 0 ||
+	    (r = buf_adds(b, "</div>")) < 0 ||
 	    (r = chart_card(rq, b, dayno)) < 0 || (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
 	    (r = top_programs(rq, b, (int64_t)day_start - (CHART_DAYS - 1) * 86400LL)) < 0 ||
 	    (r = open_referrals(rq, b)) < 0 || (r = todays_appointments(rq, b, today)) < 0 ||
