@@ -11,6 +11,7 @@
 #include "common/store.h"
 #include "gateway/daemon/evloop.h"
 #include "gateway/daemon/housekeep.h"
+#include "gateway/daemon/hubpull.h"
 #include "gateway/daemon/inbound.h"
 #include "gateway/daemon/ingest.h"
 #include "gateway/daemon/link.h"
@@ -42,6 +43,7 @@ struct daemon {
 	struct notify notify;
 	int told_connected;  /* modem state last shown in systemd's STATUS=, -1: none */
 	struct readpace pace; /* when the modem's messages are read next */
+	struct hubpull pull;  /* the hub's content, pulled by a gatewayctl child */
 };
 
 /* Answer missed calls: hang up, and record the caller for a help SMS. A
@@ -204,6 +206,13 @@ static int64_t reminder_timer(struct evloop *loop, void *arg)
 	return 60 * 1000;
 }
 
+static int64_t sync_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	return hubpull_step(&d->pull, d->cfg, evloop_now_ms());
+}
+
 /* Runs on the loop: a ping proves the loop turns, not just that we exist. */
 static int64_t watchdog_timer(struct evloop *loop, void *arg)
 {
@@ -339,6 +348,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.cfg = cfg;
 	d.told_connected = -1;
 	readpace_init(&d.pace);
+	hubpull_init(&d.pull, opts->config_path);
 	notify_init(&d.notify);
 	apply_logging(cfg);
 	if ((r = store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0 ||
@@ -365,6 +375,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	    (r = evloop_add_timer(d.loop, "ussd", 1000, ussd_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "housekeep", 1000, housekeep_timer, &d)) < 0 ||
 	    (r = evloop_add_timer(d.loop, "reminders", 1000, reminder_timer, &d)) < 0 ||
+	    (r = evloop_add_timer(d.loop, "sync", 0, sync_timer, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGTERM, on_stop, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGINT, on_stop, &d)) < 0 ||
 	    (r = evloop_on_signal(d.loop, SIGHUP, on_reload, &d)) < 0)
@@ -385,6 +396,7 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	r = evloop_run(d.loop);
 	log_notice("gatewayd stopped");
 out:
+	hubpull_stop(&d.pull);
 	ussd_http_stop(d.ussd); /* first: its thread holds its own database connection */
 	web_server_stop(d.web);  /* likewise */
 	if (d.modem) {

@@ -8,6 +8,8 @@
  *   ussd       USSD asked by gatewayctl; periodic balance check
  *   housekeep  multipart timeouts, privacy purge
  *   reminders  day-before appointment reminders
+ *   sync       every sync.interval: the hub's content, by a gatewayctl child
+ *              (hubpull.h)
  *   watchdog   sd_notify WATCHDOG=1 when systemd asks for it
  * The USSD callback and the web console, when enabled, run in their own
  * libmicrohttpd threads with their own database connections; they never
