@@ -530,6 +530,24 @@ static void split_place(const char *place, char parts[3][JOBS_FIELD_MAX])
 	}
 }
 
+int jobs_free_code(struct db *db, const char *prefix, int64_t *next, struct buf *code)
+{
+	sqlite3_stmt *st;
+	int taken = 1, r = 0;
+
+	while (r == 0 && taken) {
+		buf_reset(code);
+		if ((r = buf_addf(code, "JOB-%s-%03lld", prefix, (long long)*next)) < 0 ||
+		    (r = db_row(db, "SELECT count(*) FROM jobs WHERE upper(code) = upper(?)",
+				DB_ARGS(DB_TEXT(code->data)), &st)) < 0)
+			break;
+		taken = sqlite3_column_int(st, 0) > 0;
+		sqlite3_reset(st);
+		*next += taken;
+	}
+	return r;
+}
+
 int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time_t now,
 		int64_t *id)
 {
@@ -558,8 +576,7 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 		r = buf_adds(&code, n->code);
 	}
 	else
-		r = buf_addf(&code, "JOB-%s-%03lld", n->code_prefix ? n->code_prefix : "SMS",
-			     (long long)next);
+		r = jobs_free_code(db, n->code_prefix ? n->code_prefix : "SMS", &next, &code);
 	if (r < 0)
 		goto out;
 	if (n->wage && jobs_parse_wage(n->wage, &lo, &hi) < 0)

@@ -83,6 +83,11 @@ struct jobs_new {
 	int64_t officer_id;      /* 0 = none */
 };
 
+/* Into code (reset first): "JOB-<prefix>-<n>" for the first n from *next
+ * on that no offer has, *next set to it. A hub's offers carry codes of
+ * the hub's own numbering (its JOB-SMS-016 is not offer 16 here). */
+int jobs_free_code(struct db *db, const char *prefix, int64_t *next, struct buf *code) GW_WARN_UNUSED;
+
 /* Add an offer; *id gets its number. Audited as actor. */
 int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time_t now,
 		int64_t *id);

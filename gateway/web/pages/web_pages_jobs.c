@@ -424,7 +424,7 @@ static int job_code(struct web_req *rq, int64_t id, char *code, size_t codesz, j
 		if ((r = jobs_get(rq->db, id, &j)) == 0 && (r = gw_strlcpy(code, j.code, codesz)) == 0)
 			r = content_jobs_get(rq->db, code, stored);
 	} else if ((r = db_query_int64(rq->db, "SELECT coalesce(max(id), 0) + 1 FROM jobs", &next)) == 0 &&
-		   (r = buf_addf(&gen, "JOB-WEB-%03lld", (long long)next)) == 0) {
+		   (r = jobs_free_code(rq->db, "WEB", &next, &gen)) == 0) {
 		r = gw_strlcpy(code, gen.data, codesz);
 	}
 	buf_release(&gen);

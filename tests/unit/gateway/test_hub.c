@@ -435,6 +435,26 @@ static void test_versions_grow(void **state)
 	assert_int_equal(q(f->hub, "SELECT count(*) FROM audit WHERE action = 'hub publish'"), 4);
 }
 
+/* The commune's next offer never takes a code a hub's offer has. */
+static void test_local_codes_skip_hub_codes(void **state)
+{
+	struct fx *f = *state;
+	struct jobs_new nj;
+	struct job j;
+	int64_t id = 0;
+
+	/* a hub offer whose code is what the box would give its next one */
+	exec(f->box, "INSERT INTO jobs (id, code, title, hub, created_at, updated_at)"
+		     " VALUES (100, 'JOB-SMS-101', 'Của tỉnh', 1, 1, 1)");
+	memset(&nj, 0, sizeof(nj));
+	nj.code_prefix = "SMS";
+	nj.title = "Việc của xã";
+	assert_int_equal(jobs_create(f->box, &nj, "+84912000001", NOW, &id), 0);
+	assert_int_equal(id, 102);
+	assert_int_equal(jobs_get(f->box, id, &j), 0);
+	assert_string_equal(j.code, "JOB-SMS-102");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +464,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_codes_skip_hub_codes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("hub", tests, NULL, NULL);
