@@ -194,25 +194,25 @@ static int home_json(const char *home, struct buf *out, int *any)
 	return r == 0 ? buf_addch(out, ']') : r;
 }
 
-/* The offers near home, sorted by id, to leave out of the second pass. */
-struct near_set {
-	int64_t *ids;
-	size_t n, cap;
-};
-
-static int near_add(struct near_set *s, int64_t id)
+int jobs_ids_add(struct jobs_ids *l, int64_t id)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		int64_t *grown = realloc(s->ids, cap * sizeof(*grown));
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		int64_t *grown = realloc(l->v, cap * sizeof(*grown));
 
 		if (!grown)
 			return GW_ERR_NOMEM;
-		s->ids = grown;
-		s->cap = cap;
+		l->v = grown;
+		l->cap = cap;
 	}
-	s->ids[s->n++] = id;
+	l->v[l->n++] = id;
 	return 0;
+}
+
+void jobs_ids_release(struct jobs_ids *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -222,10 +222,11 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One pass over the index: each offer to fn (near: and into *near; not
- * near: unless it is in *near). *stop = 1 when fn stopped it. */
+/* One pass over the index: each offer to fn (near: and into *set, the
+ * offers near home; not near: unless it is in *set, sorted). *stop = 1
+ * when fn stopped it. */
 static int board_pass(struct db *db, const char *sql, const struct db_arg *args, int near,
-		      struct near_set *set, jobs_board_fn fn, void *arg, int *stop)
+		      struct jobs_ids *set, jobs_board_fn fn, void *arg, int *stop)
 {
 	sqlite3_stmt *st;
 	int r;
@@ -237,9 +238,9 @@ static int board_pass(struct db *db, const char *sql, const struct db_arg *args,
 		struct reply_size number = { 0, 0, 0, 1, 1 };
 
 		line.id = sqlite3_column_int64(st, 0);
-		if (!near && set->n && bsearch(&line.id, set->ids, set->n, sizeof(*set->ids), cmp_id))
+		if (!near && set->n && bsearch(&line.id, set->v, set->n, sizeof(*set->v), cmp_id))
 			continue;
-		if (near && (r = near_add(set, line.id)) < 0)
+		if (near && (r = jobs_ids_add(set, line.id)) < 0)
 			break;
 		size_unpack(sqlite3_column_int64(st, 1), &line.size);
 		/* "6. " before the label: plain ASCII */
@@ -259,7 +260,7 @@ int jobs_board_each(struct db *db, const char *today, const struct jobs_filter *
 		    const char *home, jobs_board_fn fn, void *arg)
 {
 	char sex[2] = { f->gender, 0 };
-	struct near_set near = { NULL, 0, 0 };
+	struct jobs_ids near = { NULL, 0, 0 };
 	struct buf homes;
 	int any = 0, stop = 0, r;
 
@@ -273,7 +274,7 @@ int jobs_board_each(struct db *db, const char *today, const struct jobs_filter *
 				   1, &near, fn, arg, &stop)) < 0)
 		goto out;
 	if (near.n)
-		qsort(near.ids, near.n, sizeof(*near.ids), cmp_id);
+		qsort(near.v, near.n, sizeof(*near.v), cmp_id);
 	if (!stop && (r = board_pass(db, BOARD_SELECT BOARD_ORDER,
 				     DB_ARGS(DB_TEXT(today), DB_TEXT(f->area), DB_INT(f->types),
 					     DB_INT(f->age), DB_TEXT(sex)),
@@ -281,7 +282,7 @@ int jobs_board_each(struct db *db, const char *today, const struct jobs_filter *
 		goto out;
 	r = 0;
 out:
-	free(near.ids);
+	jobs_ids_release(&near);
 	buf_release(&homes);
 	return r;
 }

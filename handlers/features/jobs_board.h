@@ -47,6 +47,15 @@ int jobs_board_refresh(struct db *db, int *n) GW_WARN_UNUSED;
  * as scanning every open offer, found by looking the text's word runs up. */
 int jobs_board_places_in(struct db *db, const char *norm, struct buf *out) GW_WARN_UNUSED;
 
+/* A growing list of offer numbers. */
+struct jobs_ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+int jobs_ids_add(struct jobs_ids *l, int64_t id) GW_WARN_UNUSED;
+void jobs_ids_release(struct jobs_ids *l);
+
 /* One offer of a list: its number and the size of its line ("6. CN may -
  * Tan Lap - 6-9tr", as jobs_line() writes it), from the stored columns:
  * enough to lay lines out in pages without reading their text. */

@@ -95,8 +95,7 @@ struct layout {
 	int want, max;
 	int page, open;           /* the page being filled */
 	size_t n;                 /* lines laid out */
-	int64_t *ids;             /* this page's offers */
-	size_t nids, cap;
+	struct jobs_ids ids;      /* this page's offers */
 	struct reply_size cur_size, foot_size, nl_size;
 	struct jobs_board_line held;
 	int held_any;
@@ -115,7 +114,7 @@ static void layout_init(struct layout *l, const struct handler_req *rq)
 
 static void layout_release(struct layout *l)
 {
-	free(l->ids);
+	jobs_ids_release(&l->ids);
 	free(l->kept);
 }
 
@@ -154,20 +153,18 @@ static int page_text(const struct layout *l, int page, const int64_t *ids, size_
 /* Keep the page just filled when it is the one asked for. */
 static int close_page(struct layout *l, int more_follow)
 {
-	int64_t *copy;
+	int64_t *copy = NULL;
 
 	l->open = 0;
 	if (l->page != l->want && (more_follow || l->page > l->want))
 		return 0;
-	if (l->nids && !(copy = malloc(l->nids * sizeof(*copy))))
+	if (l->ids.n && !(copy = malloc(l->ids.n * sizeof(*copy))))
 		return GW_ERR_NOMEM;
-	if (l->nids)
-		memcpy(copy, l->ids, l->nids * sizeof(*copy));
-	else
-		copy = NULL;
+	if (l->ids.n)
+		memcpy(copy, l->ids.v, l->ids.n * sizeof(*copy));
 	free(l->kept);
 	l->kept = copy;
-	l->nkept = l->nids;
+	l->nkept = l->ids.n;
 	l->kept_page = l->page;
 	l->kept_more = more_follow;
 	return 0;
@@ -180,7 +177,7 @@ static int open_page(struct layout *l)
 
 	l->page++;
 	l->open = 1;
-	l->nids = 0;
+	l->ids.n = 0;
 	buf_init(&foot, 512);
 	if ((r = more_line(l, l->page, &foot)) == 0) {
 		reply_size_of(l->page == 1 ? l->header : "", &l->cur_size);
@@ -199,7 +196,7 @@ static int line_fits(struct layout *l, int64_t id, const struct reply_size *size
 	struct buf cand, line;
 	int r;
 
-	if (l->page > 1 ? l->nids > 0 : 1)
+	if (l->page > 1 ? l->ids.n > 0 : 1)
 		reply_size_add(&total, &l->nl_size);
 	reply_size_add(&total, size);
 	if (more_follow)
@@ -209,7 +206,7 @@ static int line_fits(struct layout *l, int64_t id, const struct reply_size *size
 	buf_init(&cand, JOBS_SMS_TEXT_MAX);
 	buf_init(&line, JOBS_SMS_TEXT_MAX);
 	if ((r = jobs_board_line_text(l->rq->env->db, id, &line, NULL)) == 0 &&
-	    (r = page_text(l, l->page, l->ids, l->nids, line.data, more_follow, &cand, NULL)) == 0)
+	    (r = page_text(l, l->page, l->ids.v, l->ids.n, line.data, more_follow, &cand, NULL)) == 0)
 		r = fits(cand.data, l->max);
 	buf_release(&cand);
 	buf_release(&line);
@@ -222,21 +219,13 @@ static int lay_line(struct layout *l, const struct jobs_board_line *line, int mo
 
 	if ((!l->open && (r = open_page(l)) < 0) || (r = line_fits(l, line->id, &line->size, more_follow)) < 0)
 		return r;
-	if (!r && l->nids > 0 && ((r = close_page(l, 1)) < 0 || (r = open_page(l)) < 0))
+	if (!r && l->ids.n > 0 && ((r = close_page(l, 1)) < 0 || (r = open_page(l)) < 0))
 		return r;
-	if (l->nids == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		int64_t *grown = realloc(l->ids, cap * sizeof(*grown));
-
-		if (!grown)
-			return GW_ERR_NOMEM;
-		l->ids = grown;
-		l->cap = cap;
-	}
-	if (l->page > 1 ? l->nids > 0 : 1)
+	if ((r = jobs_ids_add(&l->ids, line->id)) < 0)
+		return r;
+	if (l->page > 1 ? l->ids.n > 1 : 1)
 		reply_size_add(&l->cur_size, &l->nl_size);
 	reply_size_add(&l->cur_size, &line->size);
-	l->ids[l->nids++] = line->id;
 	l->n++;
 	return 0;
 }
