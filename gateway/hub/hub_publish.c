@@ -115,51 +115,67 @@ out:
 	return r;
 }
 
+/* The bundle as of one moment: a read transaction (the daemon keeps
+ * answering and writing meanwhile, which a write lock held through a
+ * large export would stop). */
+static int snapshot(struct db *db, int64_t in_dir, int64_t now, struct hub_published *pub,
+		    struct buf *bundle, char *err, size_t errsz)
+{
+	struct hub_bundle check;
+	struct hub_state st;
+	int r;
+
+	memset(&check, 0, sizeof(check));
+	if ((r = db_exec(db, "BEGIN DEFERRED")) < 0) {
+		snprintf(err, errsz, "the database cannot be read");
+		return r;
+	}
+	if ((r = hub_state_get(db, &st)) < 0)
+		goto out;
+	pub->version = (in_dir > st.published ? in_dir : st.published) + 1;
+	if ((r = hub_bundle_build(db, pub->version, now, bundle, err, errsz)) < 0)
+		goto out;
+	/* what the boxes will read, read here first */
+	if ((r = hub_bundle_parse(bundle->data, bundle->len, &check, err, errsz)) < 0)
+		goto out;
+	pub->bytes = bundle->len;
+	pub->programs = json_array_size(check.programs);
+	pub->jobs = json_array_size(check.jobs);
+out:
+	db_rollback(db); /* nothing was written */
+	hub_bundle_release(&check);
+	return r;
+}
+
 int hub_publish(struct db *db, const char *dir, const struct signing_key *key, const char *actor,
 		int64_t now, struct hub_published *out, char *err, size_t errsz)
 {
 	struct hub_published pub;
-	struct hub_state st;
-	struct hub_bundle check;
 	struct buf bundle, detail;
 	int64_t in_dir = 0;
 	int r;
 
 	memset(&pub, 0, sizeof(pub));
-	memset(&check, 0, sizeof(check));
 	buf_init(&bundle, HUB_BUNDLE_MAX);
 	buf_init(&detail, 256);
-	if ((r = dir_version(dir, &in_dir, err, errsz)) < 0)
+	if ((r = dir_version(dir, &in_dir, err, errsz)) < 0 ||
+	    (r = snapshot(db, in_dir, now, &pub, &bundle, err, errsz)) < 0 ||
+	    (r = write_all(dir, pub.version, &bundle, key, err, errsz)) < 0 ||
+	    (r = buf_addf(&detail, "version %lld: %zu programmes, %zu offers, %zu bytes",
+			  (long long)pub.version, pub.programs, pub.jobs, pub.bytes)) < 0)
 		goto out;
-	/* one transaction: the content as of one moment, and its record */
-	if ((r = db_begin(db)) < 0) {
-		snprintf(err, errsz, "the database is busy or cannot be written");
+	/* the files are out: recorded, so the next version is higher still */
+	if ((r = db_begin(db)) < 0 || (r = hub_state_published(db, pub.version)) < 0 ||
+	    (r = audit_write(db, (time_t)now, actor, "hub publish", dir, detail.data)) < 0 ||
+	    (r = db_commit(db)) < 0) {
+		db_rollback(db);
+		snprintf(err, errsz, "version %lld written to %s but not recorded here (%s): the next"
+			 " publish still goes higher, from the folder", (long long)pub.version, dir,
+			 gw_strerror(r));
 		goto out;
 	}
-	if ((r = hub_state_get(db, &st)) < 0)
-		goto fail;
-	pub.version = (in_dir > st.published ? in_dir : st.published) + 1;
-	if ((r = hub_bundle_build(db, pub.version, now, &bundle, err, errsz)) < 0)
-		goto fail;
-	/* what the boxes will read, read here first */
-	if ((r = hub_bundle_parse(bundle.data, bundle.len, &check, err, errsz)) < 0)
-		goto fail;
-	pub.bytes = bundle.len;
-	pub.programs = json_array_size(check.programs);
-	pub.jobs = json_array_size(check.jobs);
-	if ((r = write_all(dir, pub.version, &bundle, key, err, errsz)) < 0 ||
-	    (r = hub_state_published(db, pub.version)) < 0 ||
-	    (r = buf_addf(&detail, "version %lld: %zu programmes, %zu offers, %zu bytes",
-			  (long long)pub.version, pub.programs, pub.jobs, pub.bytes)) < 0 ||
-	    (r = audit_write(db, (time_t)now, actor, "hub publish", dir, detail.data)) < 0 ||
-	    (r = db_commit(db)) < 0)
-		goto fail;
 	*out = pub;
-	goto out;
-fail:
-	db_rollback(db);
 out:
-	hub_bundle_release(&check);
 	buf_release(&bundle);
 	buf_release(&detail);
 	return r;

@@ -57,5 +57,6 @@ int hub_state_applied(struct db *db, int64_t version, int64_t published_at, cons
 
 int hub_state_published(struct db *db, int64_t version)
 {
-	return db_run(db, "UPDATE sync_state SET published = ? WHERE id = 1", DB_ARGS(DB_INT(version)));
+	return db_run(db, "UPDATE sync_state SET published = max(published, ?) WHERE id = 1",
+		      DB_ARGS(DB_INT(version)));
 }

@@ -38,7 +38,8 @@ int hub_state_pulled(struct db *db, const char *source, int64_t at, int ok,
 int hub_state_applied(struct db *db, int64_t version, int64_t published_at, const char *source,
 		      int64_t at) GW_WARN_UNUSED;
 
-/* Version published from here (in the caller's transaction). */
+/* Version published from here, unless a higher one was (in the caller's
+ * transaction). */
 int hub_state_published(struct db *db, int64_t version) GW_WARN_UNUSED;
 
 #endif

@@ -435,6 +435,39 @@ static void test_versions_grow(void **state)
 	assert_int_equal(q(f->hub, "SELECT count(*) FROM audit WHERE action = 'hub publish'"), 4);
 }
 
+/* Publishing reads the content without the write lock; when the record
+ * cannot be written after the files are out, it says so and the next
+ * publish still goes higher, from the folder. */
+static void test_publish_record_refused(void **state)
+{
+	struct fx *f = *state;
+	struct hub_published p;
+	struct db *other = NULL;
+	char err[512] = "", path[256];
+	int64_t v = 0;
+
+	assert_int_equal(publish(f, &v), 0);
+	assert_int_equal(v, 1);
+	/* another writer (the daemon) holds the write lock throughout */
+	assert_int_equal(db_open(&other, f->fx.path, 0), 0);
+	assert_int_equal(db_begin(other), 0);
+	assert_true(hub_publish(f->hub, f->dir, &f->key, "cli:hub", NOW, &p, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "version 2 written"));
+	assert_non_null(strstr(err, "not recorded"));
+	snprintf(path, sizeof(path), "%s/bundle-2.json.sig", f->dir);
+	assert_int_equal(access(path, R_OK), 0);
+	db_rollback(other);
+	db_close(other);
+	assert_int_equal(q(f->hub, "SELECT published FROM sync_state"), 1);
+	assert_int_equal(publish(f, &v), 0);
+	assert_int_equal(v, 3);
+	/* a late record of a lower version never lowers the mark */
+	assert_int_equal(db_begin(f->hub), 0);
+	assert_int_equal(hub_state_published(f->hub, 2), 0);
+	assert_int_equal(db_commit(f->hub), 0);
+	assert_int_equal(q(f->hub, "SELECT published FROM sync_state"), 3);
+}
+
 /* The commune's next offer never takes a code a hub's offer has. */
 static void test_local_codes_skip_hub_codes(void **state)
 {
@@ -464,6 +497,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_publish_record_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_codes_skip_hub_codes, setup, teardown),
 	};
 
