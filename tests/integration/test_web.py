@@ -9,6 +9,7 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import sys
 import time
 import urllib.parse
@@ -179,6 +180,15 @@ def run(gw, days):
     check("dashboard: modem, queues, chart, top programs, referrals, today",
           all(x in html for x in ('id="modem"', 'id="queues"', "<svg", "<rect", 'id="top-programs"',
                                    'id="referrals"', 'id="appointments"', "45.200 d")), html[:3000])
+    c = sqlite3.connect(gw.db_path, timeout=10)
+    with c:
+        c.execute("UPDATE sync_state SET version = 7, applied_at = 1796000000, pulled_at = 1796003600,"
+                  " pull_ok = 0, pull_error = 'latest: not signed by the hub key' WHERE id = 1")
+    c.close()
+    s, _, html, _, _ = admin.get("/")
+    check("dashboard: the hub's content version and the last pull's failure",
+          'id="content"' in html and re.search(r"Phiên bản: 7\b", html) and
+          "Thất bại</span> latest: not signed by the hub key" in html, html[:3000])
     s, _, html, _, _ = admin.get("/programs?check=1")
     check("needs-checking flag in the program list", "cần kiểm tra" in html)
     s, h, _, sc, _ = req("GET", "/lang?to=en&next=/programs", cookies=admin.cookies())
@@ -390,7 +400,6 @@ def run(gw, days):
     check("GET with a body refused (400)", s == 400, s)
 
     # --- expiry, logout, rate limit
-    import sqlite3
     db = sqlite3.connect(gw.db_path, timeout=10)
     db.execute("UPDATE web_sessions SET expires_at = 1 WHERE officer_id = (SELECT id FROM officers WHERE phone = ?)",
                (tk_phone,))
