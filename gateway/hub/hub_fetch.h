@@ -9,7 +9,12 @@
  * fails, and err says which in one line.
  *
  * Only gatewayctl links this: the daemon runs `gatewayctl sync` as a
- * child rather than carry libcurl's libraries (several MiB resident).
+ * child rather than carry libcurl's libraries (several MiB resident). And
+ * gatewayctl loads libcurl (dlopen) at its first download, not when it
+ * starts: libcurl's own libraries (TLS, Kerberos, LDAP, SSH, ...; about 30)
+ * cost every start of the program some 20 ms of CPU, twice what a job
+ * question's whole `gatewayctl simulate` otherwise costs, and only
+ * `gatewayctl sync` downloads. The package depends on libcurl by name.
  */
 #ifndef GW_HUB_FETCH_H
 #define GW_HUB_FETCH_H
@@ -20,7 +25,8 @@
 
 /* The file at url into out (at most max bytes), within timeout_s seconds.
  * GW_ERR_IO (unreachable, refused, broken off, HTTP error), GW_ERR_TIMEOUT,
- * GW_ERR_TOOBIG, GW_ERR_NOMEM; err (errsz) says what happened. */
+ * GW_ERR_TOOBIG, GW_ERR_NOMEM, GW_ERR_UNSUPPORTED (no libcurl 4 to load);
+ * err (errsz) says what happened. */
 int hub_fetch(const char *url, size_t max, long timeout_s, struct buf *out, char *err,
 	      size_t errsz) GW_WARN_UNUSED;
 

@@ -8,7 +8,8 @@ reaches the box's answers. A tampered bundle, a download that breaks off,
 an older version, an unreachable hub and a certificate that does not
 verify change nothing, say why in one line and exit non-zero. file://
 (a USB stick) works too. The daemon pulls by itself every sync.interval,
-and `gatewayctl status` shows the version and the last pull."""
+and `gatewayctl status` shows the version and the last pull. Neither
+program links libcurl: gatewayctl loads it when it downloads."""
 import functools
 import http.server
 import json
@@ -23,7 +24,7 @@ import unicodedata
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gwtest import TOP, Gateway, check, finish, wait_for  # noqa: E402
+from gwtest import GATEWAYCTL, GATEWAYD, TOP, Gateway, check, finish, wait_for  # noqa: E402
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -82,6 +83,21 @@ def answer(gw, text):
     p = gw.ctl("simulate", "--json", text)
     return json.loads(p.stdout)["replies"][0]
 
+
+def needed(path):
+    """The shared libraries path names (readelf -d), or None without readelf."""
+    if not shutil.which("readelf"):
+        return None
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
+    return [line.split("[")[1].rstrip("]") for line in out.splitlines() if "(NEEDED)" in line]
+
+
+libs = [needed(GATEWAYCTL), needed(GATEWAYD)]
+if None in libs:
+    print("note: no readelf, the libcurl check was skipped")
+else:
+    check("neither program links libcurl (gatewayctl loads it at its first download)",
+          not any("curl" in lib for names in libs for lib in names), libs)
 
 work = tempfile.mkdtemp(prefix="gw-hub-")
 hub = Gateway()
