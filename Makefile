@@ -87,11 +87,12 @@ help:
 	@echo "make run        build, create var/gateway.db with sample content, run the daemon"
 	@echo "make test       sanitizer build + unit and integration tests"
 	@echo "make lint       banned calls, and includes that point up the layers"
+	@echo "make accuracy   understanding on the labelled message sets (docs/ACCURACY.md)"
 	@echo "make browser-test  the web console in headless Chromium; make screenshots refreshes docs/screenshots"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make deb        the Debian package build/gateway_VERSION_ARCH.deb; make deb-test tests it"
 	@echo "make fuzz       run every tests/fuzz/fuzz_*.c for FUZZ_SECONDS (clang, libFuzzer)"
-	@echo "make soak       the long reliability campaigns (about 25 min; docs/RELIABILITY.md)"
+	@echo "make soak       the long reliability campaigns (about 35 min; docs/RELIABILITY.md)"
 	@echo "make bench      optimised build + benchmarks vs gammu-smsd (BENCH_N, BENCH_RUNS; docs/BENCHMARKS.md)"
 
 deps:
@@ -147,13 +148,25 @@ $(FUZZ_REPLAY): $(TOBJ_DIR)/unit/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuz
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -MF $@.d \
 		-DFUZZ_NAME=\"$*\" -o $@ tests/fuzz/replay.c $< $(TLIB_A) $(CMOCKA_LIBS) $(LINK_LIBS)
 
+# The understanding measured on the labelled message sets (tests/accuracy/,
+# docs/ACCURACY.md): `make accuracy` runs both development sets and the
+# held-out set and prints every miss and the figures.
+.PHONY: accuracy
+accuracy: $(TOBJ_DIR)/bin/accuracy
+	@sh tests/accuracy/run.sh --heldout $(TOBJ_DIR)/bin/accuracy
+
+$(TOBJ_DIR)/bin/accuracy: tests/accuracy/accuracy.c $(TLIB_A) | pkgcheck
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(TLIB_A) \
+		$(LINK_LIBS)
+
 # The send-capture shim (LD_PRELOAD): tests and benchmarks see what reached libgammu.
 $(TOBJ_DIR)/lib/sendcapture.so: tests/capture/sendcapture.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs gammu) -ldl -lpthread
 
 TEST_BINS := $(TOBJ_DIR)/bin/gatewayd $(TOBJ_DIR)/bin/gatewayctl $(UNIT_BIN) \
-	$(TOBJ_DIR)/lib/sendcapture.so $(FUZZ_REPLAY)
+	$(TOBJ_DIR)/lib/sendcapture.so $(FUZZ_REPLAY) $(TOBJ_DIR)/bin/accuracy
 
 test-bins: $(TEST_BINS)
 
@@ -246,8 +259,9 @@ fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_BIN)
 
 # The reliability campaigns, long versions (docs/RELIABILITY.md; the short
-# ones run in make test): crash, faults, flood, USSD load, authentication.
-# About 25 minutes; SOAK_BUILD=san runs them on the sanitized build.
+# ones run in make test): crash (one modem and two), faults, flood, USSD load,
+# authentication.
+# About 35 minutes; SOAK_BUILD=san runs them on the sanitized build.
 SOAK_BUILD ?= opt
 .PHONY: soak
 soak: deps

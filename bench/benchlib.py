@@ -181,7 +181,8 @@ class Child:
 
     Peak RSS is the process's own VmHWM (/proc/PID/status) read just before
     the stop signal: the kernel's high-water mark of its resident pages
-    since exec. ru_maxrss from wait4 is kept too (wait4_maxrss_kib) but is
+    since exec; for gatewayd, plus each modem worker's (one process per
+    modem, issue 18), also kept apart (max_rss_main_kib, max_rss_workers_kib). ru_maxrss from wait4 is kept too (wait4_maxrss_kib) but is
     not the daemon's figure: Linux carries the image a process had before
     exec into it, and a child forked by this Python script starts with the
     script's ~15 MiB; it also takes the largest reaped grandchild. CPU time
@@ -196,6 +197,8 @@ class Child:
         self.rusage = None
         self.status = None
         self.hwm = None
+        self.main_hwm = None
+        self.workers_hwm = []
 
     def alive(self):
         if self.status is not None:
@@ -215,6 +218,11 @@ class Child:
     def stop(self, sig=signal.SIGTERM, timeout=30.0):
         if self.status is None:
             self.hwm = vm_hwm_kib(self.proc.pid)
+            # gatewayd's modem workers are part of the daemon: their peaks add up
+            self.workers_hwm = [vm_hwm_kib(k) or 0 for k in worker_pids(self.proc.pid)]
+            if self.hwm is not None and self.workers_hwm:
+                self.main_hwm = self.hwm
+                self.hwm += sum(self.workers_hwm)
             try:
                 self.proc.send_signal(sig)
             except ProcessLookupError:
@@ -237,8 +245,12 @@ class Child:
         ru = self.rusage
         if ru is None:
             return {}
-        return {"max_rss_kib": self.hwm, "wait4_maxrss_kib": ru.ru_maxrss,
-                "cpu_s": round(ru.ru_utime + ru.ru_stime, 3), "exit": self.proc.returncode}
+        out = {"max_rss_kib": self.hwm, "wait4_maxrss_kib": ru.ru_maxrss,
+               "cpu_s": round(ru.ru_utime + ru.ru_stime, 3), "exit": self.proc.returncode}
+        if self.workers_hwm:
+            out["max_rss_main_kib"] = self.main_hwm
+            out["max_rss_workers_kib"] = self.workers_hwm
+        return out
 
 
 class CaptureFollower:
@@ -285,6 +297,23 @@ class CaptureFollower:
                 "sent_at_ns": max(p["sent_at_ns"] for p in parts)}
 
 
+def worker_pids(pid):
+    """gatewayd's modem worker processes (children run with --worker)."""
+    try:
+        kids = [int(x) for x in _read("/proc/%d/task/%d/children" % (pid, pid)).split()]
+    except ValueError:
+        return []
+    return [k for k in kids if b"--worker" in _read_bytes("/proc/%d/cmdline" % k)]
+
+
+def _read_bytes(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 def vm_hwm_kib(pid):
     """The process's own peak RSS so far (VmHWM), without its children."""
     m = re.search(r"^VmHWM:\s*(\d+)", _read("/proc/%d/status" % pid), re.M)
@@ -309,6 +338,18 @@ def inbox_outcome(db):
     finally:
         c.close()
     return {"inbox_" + s: n for s, n in rows}
+
+def queue_broadcast(db, phones, text):
+    """One-part broadcast rows straight into the outbox, one per phone."""
+    now = int(time.time())
+    c = sqlite3.connect(db, timeout=30)
+    try:
+        with c:
+            c.executemany("INSERT INTO outbox (phone, text, kind, priority, created_at)"
+                          " VALUES (?, ?, 'broadcast', 50, ?)", [(p, text, now) for p in phones])
+    finally:
+        c.close()
+
 
 def gateway_conf_text(phone, db, modem_extra="", extra=""):
     """The gateway's normal settings on a dummy phone; broadcasts are not

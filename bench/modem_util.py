@@ -43,7 +43,6 @@ Prints a table and writes bench/results/modem_util.json.
 """
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -63,15 +62,7 @@ BCAST_TEXT = ("TB: Cong ty may Tan Lap tuyen 20 cong nhan, luong 7 trieu/thang, 
 
 
 def queue_broadcast(db, m):
-    now = int(time.time())
-    c = sqlite3.connect(db, timeout=30)
-    try:
-        with c:
-            c.executemany("INSERT INTO outbox (phone, text, kind, priority, created_at)"
-                          " VALUES (?, ?, 'broadcast', 50, ?)",
-                          [("+%d" % (BCAST_BASE + i), BCAST_TEXT, now) for i in range(m)])
-    finally:
-        c.close()
+    benchlib.queue_broadcast(db, ["+%d" % (BCAST_BASE + i) for i in range(m)], BCAST_TEXT)
 
 
 def dummy_scan_cost():
@@ -91,8 +82,11 @@ def one_run(exe, m, k, delay, poll_ms, share, timeout):
     wd = benchlib.new_workdir("bench-util-")
     try:
         os.environ["BENCH_POLL_MS"] = str(poll_ms)
+        # one text to M numbers from one SIM: the operators' same-text limits
+        # would hold it for days (bench/modems.py measures them apart)
         g = benchlib.make_gateway(wd, modem_extra="send_delay_ms = %d; busy_read_share = %d;"
-                                  % (delay, share))
+                                  " same_text_per_5min = 0; same_text_per_hour = 0;"
+                                  " same_text_per_day = 0;" % (delay, share))
         queue_broadcast(g["db"], m)
         questions = workload.messages(k, seed=31)
         inj = benchlib.inject_sms.Injector(g["phone"])

@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static pid_t also_kill;
+
+void crashpoint_also_kill(pid_t pid)
+{
+	also_kill = pid;
+}
+
 void crashpoint(const char *name)
 {
 	const char *want = getenv("GW_CRASHPOINT");
@@ -15,5 +22,7 @@ void crashpoint(const char *name)
 	skip = getenv("GW_CRASHPOINT_SKIP");
 	if (skip && passes++ < strtol(skip, NULL, 10))
 		return;
+	if (also_kill > 1)
+		kill(also_kill, SIGKILL);
 	raise(SIGKILL);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/gw_err.h"
 #include "common/log.h"
@@ -19,7 +20,43 @@ struct db {
 	char *path;
 	struct db_cached cache[DB_CACHE_SIZE];
 	int ncache;
+	int busy_timeout_ms;
+	int64_t busy_since_us;    /* when the current wait for the lock began */
 };
+
+/* Waiting for another connection's write lock, from 50 us doubling to
+ * DB_BUSY_STEP_MAX_US, until busy_timeout_ms. SQLite's own busy timeout
+ * sleeps 1, 2, 5, 10, 15, 20, 25 ... 100 ms: with the daemon's main
+ * process and its modem workers writing side by side in transactions of
+ * well under a millisecond, most of a busy wait was sleep after the lock
+ * was free (0.7 s of 3.4 s answering 300 questions). */
+#define DB_BUSY_STEP_MAX_US 2000
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int busy_wait(void *arg, int count)
+{
+	struct db *db = arg;
+	int64_t step = (int64_t)50 << (count < 6 ? count : 6);
+	struct timespec ts;
+
+	if (count == 0)
+		db->busy_since_us = mono_us();
+	if (mono_us() - db->busy_since_us >= (int64_t)db->busy_timeout_ms * 1000)
+		return 0; /* give up: SQLITE_BUSY */
+	if (step > DB_BUSY_STEP_MAX_US)
+		step = DB_BUSY_STEP_MAX_US;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)step * 1000;
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 static int db_rc(sqlite3 *h, int rc)
 {
@@ -59,7 +96,8 @@ int db_open(struct db **out, const char *path, int busy_timeout_ms)
 		r = GW_ERR_IO;
 		goto out;
 	}
-	sqlite3_busy_timeout(db->h, busy_timeout_ms);
+	db->busy_timeout_ms = busy_timeout_ms;
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
 	if ((r = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 			     " PRAGMA synchronous=NORMAL;")) < 0)

@@ -13,7 +13,9 @@ static struct {
 	int use_syslog;
 	int mask;
 	const char *ident;
-} logger = { LOG_LVL_INFO, 0, 0, "gateway" };
+	int utc;        /* stamp in UTC (said), else office time with its offset */
+	int offset_min; /* office time = UTC + offset_min */
+} logger = { LOG_LVL_INFO, 0, 0, "gateway", 1, 0 };
 
 static const char *const level_names[] = { "error", "warning", "notice", "info", "debug" };
 
@@ -37,6 +39,28 @@ void log_setup(const char *ident, int level, int use_syslog, int mask_numbers)
 		openlog(ident, LOG_PID, LOG_DAEMON);
 }
 
+void log_set_clock(int utc_offset_min, int utc)
+{
+	logger.offset_min = utc_offset_min;
+	logger.utc = utc;
+}
+
+void log_stamp(time_t t, char *out, size_t outsz)
+{
+	int off = logger.utc ? 0 : logger.offset_min, a = off < 0 ? -off : off;
+	time_t local = t + (time_t)off * 60;
+	char day[24];
+	struct tm tm;
+
+	gmtime_r(&local, &tm);
+	if (strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		day[0] = '\0';
+	if (logger.utc)
+		snprintf(out, outsz, "%s UTC", day);
+	else
+		snprintf(out, outsz, "%s %c%02d:%02d", day, off < 0 ? '-' : '+', a / 60, a % 60);
+}
+
 int log_enabled(int level)
 {
 	return level <= logger.level;
@@ -56,12 +80,9 @@ void log_msg(int level, const char *fmt, ...)
 	if (logger.use_syslog) {
 		syslog(prio[level], "%s", line);
 	} else {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
+		char stamp[48];
 
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+		log_stamp(time(NULL), stamp, sizeof(stamp));
 		fprintf(stderr, "%s %s[%s] %s\n", stamp, logger.ident, level_names[level], line);
 	}
 }

@@ -324,7 +324,87 @@ static const char *const migrations[] = {
 	"  CHECK (dlr IN ('','submitted','buffered','delivered','failed'));"
 	"ALTER TABLE outbox ADD COLUMN dlr_at INTEGER;"
 	"ALTER TABLE outbox ADD COLUMN dlr_detail TEXT NOT NULL DEFAULT '';",
-	/* 3 -> 4: a province-sized job board (handlers/features/jobs_board.h):
+	/* 3 -> 4: an appointment asked for by a lunar date shows it too; a
+	 * slot offered instead of the time asked ("10h45 khong co, 10h30
+	 * duoc khong?") waits here, one a phone, for the household's CO
+	 * (handlers/features/appointments_offer.h). */
+	"ALTER TABLE appointments ADD COLUMN lunar INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE appointment_offers ("
+	"  phone TEXT PRIMARY KEY,"
+	"  action TEXT NOT NULL CHECK (action IN ('book','move')),"
+	"  appointment_id INTEGER,"
+	"  day TEXT NOT NULL, slot TEXT NOT NULL,"
+	"  program_code TEXT NOT NULL DEFAULT '',"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  lunar INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);",
+	/* 4 -> 5: failed logins counted where a restart or a flood of other
+	 * keys cannot reset them (common/lockout.h); SMS PIN locks that grow
+	 * (pin_locks in a row) and whether a PIN is shorter than the 6 digits
+	 * new PINs need (NULL: set before that rule, length unknown). */
+	"CREATE TABLE lockouts ("
+	"  key TEXT PRIMARY KEY,"
+	"  fails INTEGER NOT NULL DEFAULT 0,"
+	"  window_start INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  locks INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX lockouts_updated ON lockouts(updated_at);"
+	"ALTER TABLE officers ADD COLUMN pin_locks INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE officers ADD COLUMN pin_short INTEGER;",
+	/* 5 -> 6: several modems (gateway/daemon/route.h). modem_status gets one
+	 * row per modem by name (the old single row becomes "modem", the name
+	 * of a `modem = {...}` group), with what routing needs to know of it:
+	 * the operators it prefers, its sending limits, why it is out of
+	 * routing, and until when its worker has promised to be alive.
+	 * outbox.modem names the modem that took a row, claimed_at when, and
+	 * text_hash the text it counts against the same-text limits; inbox
+	 * rows name the modem they came in on; a USSD request may name its
+	 * modem. Operator prefixes are data (gatewayctl init loads
+	 * data/operators.json). */
+	"CREATE TABLE modem_status_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  enabled INTEGER NOT NULL DEFAULT 1,"
+	"  connected INTEGER NOT NULL DEFAULT 0,"
+	"  signal_percent INTEGER, battery_percent INTEGER,"
+	"  network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
+	"  balance TEXT NOT NULL DEFAULT '', balance_checked_at INTEGER,"
+	"  balance_vnd INTEGER,"
+	"  last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
+	"  last_error_at INTEGER,"
+	"  sent_parts INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER,"
+	"  operators TEXT NOT NULL DEFAULT '',"
+	"  same_text_per_5min INTEGER NOT NULL DEFAULT 0,"
+	"  same_text_per_hour INTEGER NOT NULL DEFAULT 0,"
+	"  same_text_per_day INTEGER NOT NULL DEFAULT 0,"
+	"  per_day INTEGER NOT NULL DEFAULT 0,"
+	"  hold TEXT NOT NULL DEFAULT '' CHECK (hold IN ('', 'barred', 'no credit')),"
+	"  hold_until INTEGER NOT NULL DEFAULT 0,"
+	"  alive_until INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO modem_status_new (id, name, connected, signal_percent, battery_percent,"
+	"  network, security, balance, balance_checked_at, last_contact, last_error,"
+	"  last_error_at, sent_parts, updated_at)"
+	"  SELECT id, 'modem', connected, signal_percent, battery_percent, network, security,"
+	"  balance, balance_checked_at, last_contact, last_error, last_error_at, sent_parts,"
+	"  updated_at FROM modem_status;"
+	"DROP TABLE modem_status;"
+	"ALTER TABLE modem_status_new RENAME TO modem_status;"
+	"ALTER TABLE outbox ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN text_hash INTEGER;"
+	/* the limits count a modem's claims: today's, and one text's in 24 h */
+	"CREATE INDEX outbox_modem_day ON outbox(modem, claimed_at) WHERE claimed_at IS NOT NULL;"
+	"CREATE INDEX outbox_modem_text ON outbox(modem, text_hash, claimed_at)"
+	"  WHERE claimed_at IS NOT NULL;"
+	"ALTER TABLE inbox ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE inbox_parts ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE ussd_requests ADD COLUMN modem TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE operator_prefixes ("
+	"  prefix TEXT PRIMARY KEY,"
+	"  operator TEXT NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: a province-sized job board (handlers/features/jobs_board.h):
 	 * what an offer's text says (places, types, gender, its list line) is
 	 * worked out once, by the handlers' code when they first see the row
 	 * (derived = 0: every existing offer, and any whose text changes), and
@@ -352,7 +432,7 @@ static const char *const migrations[] = {
 	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id; END;"
 	"CREATE TRIGGER jobs_places_gone AFTER DELETE ON jobs"
 	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;",
-	/* 4 -> 5: content from a hub (gateway/hub/hub_bundle.h): which offers
+	/* 7 -> 8: content from a hub (gateway/hub/hub_bundle.h): which offers
 	 * are the hub's (a pull replaces them; the others are the commune's
 	 * own), the version applied and the last pull, and, on a hub, the last
 	 * version published. */

@@ -1,10 +1,12 @@
 #include "config/settings.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
@@ -20,28 +22,50 @@
 #define B(name, field, def, help) \
 	{ name, SETTING_BOOL, 0, 1, NULL, def, OFF(field), help }
 
+/* One modem's keys, offsets into struct gw_modem_settings. */
+#define MOFF(field) offsetof(struct gw_modem_settings, field)
+#define MS(name, field, def, help) \
+	{ name, SETTING_STR, 0, 0, NULL, def, MOFF(field), help }
+#define MI(name, field, min, max, def, help) \
+	{ name, SETTING_INT, min, max, NULL, def, MOFF(field), help }
+#define MB(name, field, def, help) \
+	{ name, SETTING_BOOL, 0, 1, NULL, def, MOFF(field), help }
+
+const struct setting_def settings_modem_table[] = {
+	MS("name", name, "modem", "unique name in logs, gatewayctl status and outbox.modem (letters, digits, . _ -)"),
+	MS("model", model, "dummy", "libgammu model: \"dummy\", \"at\" or \"\" to autodetect"),
+	MS("connection", connection, "none", "libgammu connection: \"none\" for dummy, \"at\" for a USB modem"),
+	MS("device", device, "var/modem", "device node, or the folder acting as a phone for dummy"),
+	MS("pin", pin, "", "SIM PIN entered when the SIM asks for one"),
+	MS("own_number", own_number, "", "this SIM's own number: never auto-reply to it"),
+	MS("operators", operators, "", "operators this SIM sends to first, e.g. \"viettel\" or \"vinaphone,mobifone\""),
+	MI("poll_interval_ms", poll_interval_ms, 10, 600000, "1000", "how often to look for new messages"),
+	MI("busy_read_share", busy_read_share, 1, 100, "3", "percent of the modem's time reads may take while the outbox drains (100: every poll)"),
+	MI("busy_poll_max_ms", busy_poll_max_ms, 10, 600000, "20000", "longest gap between reads while the outbox drains"),
+	MI("status_interval", status_interval_s, 5, 86400, "60", "seconds between signal/network checks"),
+	MI("reconnect_min_ms", reconnect_min_ms, 10, 600000, "500", "first reconnect delay after the modem vanished"),
+	MI("reconnect_max_ms", reconnect_max_ms, 100, 3600000, "60000", "reconnect delay cap (backoff doubles up to it)"),
+	MI("send_attempts", send_attempts, 1, 100, "5", "attempts for a temporary send failure before giving up"),
+	MI("retry_base", retry_base_s, 1, 86400, "30", "seconds before the first retry of a failed send (doubles)"),
+	MI("multipart_timeout", multipart_timeout_s, 10, 604800, "600", "seconds to wait for missing parts of a long message"),
+	MB("reject_calls", reject_calls, "true", "hang up incoming voice calls"),
+	MB("call_reply_help", call_reply_help, "true", "answer a missed call with the help message by SMS"),
+	MS("balance_code", balance_code, "", "USSD code of the periodic balance check, e.g. \"*101#\" (empty: off)"),
+	MI("balance_interval", balance_interval_s, 60, 2592000, "86400", "seconds between balance checks"),
+	MI("balance_low", balance_low, 0, 100000000, "10000", "warn officers when credit (VND) falls below this"),
+	MI("balance_min", balance_min, 0, 100000000, "1000", "below this credit (VND) the SIM sends nothing until topped up (0: never)"),
+	MI("same_text_per_5min", same_text_per_5min, 0, 100000, "3", "identical messages this SIM may send in 5 minutes (0: no limit)"),
+	MI("same_text_per_hour", same_text_per_hour, 0, 100000, "10", "identical messages this SIM may send in an hour (0: no limit)"),
+	MI("same_text_per_day", same_text_per_day, 0, 1000000, "100", "identical messages this SIM may send in 24 hours (0: no limit)"),
+	MI("per_day", per_day, 0, 1000000, "0", "messages this SIM may send per office day, any text (0: no limit)"),
+	MI("recheck_interval", recheck_interval_s, 5, 86400, "900", "seconds before a barred or out-of-credit SIM is tried again"),
+	MI("stall_after", stall_after_s, 2, 3600, "30", "seconds one modem call may last before routing passes this modem over"),
+	MS("fault_file", fault_file, "", "test only: file of injected modem faults (empty: off)"),
+	MI("send_delay_ms", send_delay_ms, 0, 60000, "0", "test/bench only: simulated time per sent part"),
+	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
+};
+
 const struct setting_def settings_table[] = {
-	S("modem.model", modem.model, NULL, "dummy", "libgammu model: \"dummy\", \"at\" or \"\" to autodetect"),
-	S("modem.connection", modem.connection, NULL, "none", "libgammu connection: \"none\" for dummy, \"at\" for a USB modem"),
-	S("modem.device", modem.device, NULL, "var/modem", "device node, or the folder acting as a phone for dummy"),
-	S("modem.pin", modem.pin, NULL, "", "SIM PIN entered when the SIM asks for one"),
-	S("modem.own_number", modem.own_number, NULL, "", "our own number: never auto-reply to it"),
-	I("modem.poll_interval_ms", modem.poll_interval_ms, 10, 600000, "1000", "how often to look for new messages"),
-	I("modem.busy_read_share", modem.busy_read_share, 1, 100, "3", "percent of the modem's time reads may take while the outbox drains (100: every poll)"),
-	I("modem.busy_poll_max_ms", modem.busy_poll_max_ms, 10, 600000, "20000", "longest gap between reads while the outbox drains"),
-	I("modem.status_interval", modem.status_interval_s, 5, 86400, "60", "seconds between signal/network checks"),
-	I("modem.reconnect_min_ms", modem.reconnect_min_ms, 10, 600000, "500", "first reconnect delay after the modem vanished"),
-	I("modem.reconnect_max_ms", modem.reconnect_max_ms, 100, 3600000, "60000", "reconnect delay cap (backoff doubles up to it)"),
-	I("modem.send_attempts", modem.send_attempts, 1, 100, "5", "attempts for a temporary send failure before giving up"),
-	I("modem.retry_base", modem.retry_base_s, 1, 86400, "30", "seconds before the first retry of a failed send (doubles)"),
-	I("modem.multipart_timeout", modem.multipart_timeout_s, 10, 604800, "600", "seconds to wait for missing parts of a long message"),
-	B("modem.reject_calls", modem.reject_calls, "true", "hang up incoming voice calls"),
-	B("modem.call_reply_help", modem.call_reply_help, "true", "answer a missed call with the help message by SMS"),
-	S("modem.balance_code", modem.balance_code, NULL, "", "USSD code of the periodic balance check, e.g. \"*101#\" (empty: off)"),
-	I("modem.balance_interval", modem.balance_interval_s, 60, 2592000, "86400", "seconds between balance checks"),
-	I("modem.balance_low", modem.balance_low, 0, 100000000, "10000", "warn officers when credit (VND) falls below this"),
-	S("modem.fault_file", modem.fault_file, NULL, "", "test only: file of injected modem faults (empty: off)"),
-	I("modem.send_delay_ms", modem.send_delay_ms, 0, 60000, "0", "test/bench only: simulated time per sent part"),
 	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
 	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
 	I("database.cache_kib", database.cache_kib, 16, 1048576, "128", "SQLite page cache per connection, and for its temporary tables (KiB)"),
@@ -57,7 +81,8 @@ const struct setting_def settings_table[] = {
 	T("broadcast.quiet_end", broadcast.quiet_end, "07:00", "... until this time"),
 	I("broadcast.daily_cap", broadcast.daily_cap, 0, 100, "3", "most broadcast messages one number gets per day (0: no cap)"),
 	I("officers.max_pin_failures", officers.max_pin_failures, 1, 100, "5", "wrong PINs before a number is locked"),
-	I("officers.lockout_minutes", officers.lockout_minutes, 1, 10080, "30", "how long a number stays locked"),
+	I("officers.lockout_minutes", officers.lockout_minutes, 1, 10080, "30", "how long a number stays locked the first time"),
+	I("officers.lockout_max_minutes", officers.lockout_max_minutes, 1, 43200, "1440", "longest lock: each lock in a row doubles the last, up to this"),
 	I("appointments.reminder_hour", appointments.reminder_hour, 0, 23, "17", "hour (office time) of the day-before reminder"),
 	I("dialog.sms_timeout", dialog.sms_timeout_s, 60, 604800, "86400", "seconds an SMS dialog (menu, self-check) stays open"),
 	I("dialog.ussd_timeout", dialog.ussd_timeout_s, 10, 3600, "180", "seconds a USSD session stays open"),
@@ -69,11 +94,13 @@ const struct setting_def settings_table[] = {
 	S("ussd.secret", ussd.secret, NULL, "", "shared secret the aggregator sends (empty: none)"),
 	S("ussd.allow", ussd.allow, NULL, "", "comma-separated client addresses allowed (empty: any)"),
 	I("ussd.max_body", ussd.max_body, 256, 65536, "4096", "largest request body in bytes"),
-	I("ussd.timeout", ussd.timeout_s, 1, 120, "10", "seconds a request may take"),
+	I("ussd.timeout", ussd.timeout_s, 1, 120, "10", "seconds a request may take, from connecting to the answer"),
 	B("web.enabled", web.enabled, "false", "serve the web console"),
 	S("web.listen", web.listen, NULL, "127.0.0.1", "address to listen on (loopback unless configured)"),
 	I("web.port", web.port, 1, 65535, "8081", "TCP port"),
 	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
+	S("web.trusted_proxy", web.trusted_proxy, NULL, "", "address of the reverse proxy whose X-Forwarded-For is believed (empty: none)"),
+	I("web.timeout", web.timeout_s, 1, 300, "30", "seconds a request may take, from connecting to the answer"),
 	S("sync.url", sync.url, NULL, "", "the hub's folder of signed content: https://, http:// or file:// (empty: no hub)"),
 	S("sync.pubkey", sync.pubkey, NULL, "", "the hub's public key in base64, as `gatewayctl hub keygen` printed it"),
 	I("sync.interval", sync.interval_s, 1, 604800, "3600", "seconds between the daemon's pulls from the hub"),
@@ -92,9 +119,9 @@ int settings_time_minutes(const char *hhmm)
 	return h * 60 + m;
 }
 
-static const struct setting_def *settings_find(const char *name)
+static const struct setting_def *find_in(const struct setting_def *table, const char *name)
 {
-	for (const struct setting_def *d = settings_table; d->name; d++)
+	for (const struct setting_def *d = table; d->name; d++)
 		if (strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
@@ -131,33 +158,41 @@ static int parse_long(const char *s, long *out)
 	return 0;
 }
 
-/* Store a value given as text (defaults) or native (from libconfig). */
-static void store_str(struct gw_settings *s, const struct setting_def *d, const char *v)
+/* Store a value given as text (defaults) or native (from libconfig) at
+ * base + d->offset: base is the struct gw_settings, or one modem's. */
+static void store_str(void *base, const struct setting_def *d, const char *v)
 {
-	char *dst = (char *)s + d->offset;
+	char *dst = (char *)base + d->offset;
 
 	if (gw_strlcpy(dst, v, SETTINGS_STR_MAX) < 0)
 		dst[0] = '\0';
 }
 
-static void store_int(struct gw_settings *s, const struct setting_def *d, long v)
+static void store_int(void *base, const struct setting_def *d, long v)
 {
-	*(int *)((char *)s + d->offset) = (int)v;
+	*(int *)((char *)base + d->offset) = (int)v;
+}
+
+static void table_defaults(void *base, const struct setting_def *table)
+{
+	for (const struct setting_def *d = table; d->name; d++) {
+		long v = 0;
+
+		if (d->type == SETTING_STR || d->type == SETTING_TIME)
+			store_str(base, d, d->def);
+		else if (d->type == SETTING_BOOL)
+			store_int(base, d, strcmp(d->def, "true") == 0);
+		else if (parse_long(d->def, &v) == 0)
+			store_int(base, d, v);
+	}
 }
 
 void settings_defaults(struct gw_settings *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (const struct setting_def *d = settings_table; d->name; d++) {
-		long v = 0;
-
-		if (d->type == SETTING_STR || d->type == SETTING_TIME)
-			store_str(s, d, d->def);
-		else if (d->type == SETTING_BOOL)
-			store_int(s, d, strcmp(d->def, "true") == 0);
-		else if (parse_long(d->def, &v) == 0)
-			store_int(s, d, v);
-	}
+	table_defaults(s, settings_table);
+	table_defaults(&s->modems[0], settings_modem_table);
+	s->nmodems = 1;
 }
 
 static void set_err(char *err, size_t errsz, const config_setting_t *st, const char *fallback_file,
@@ -186,18 +221,13 @@ static const char *type_word(enum setting_type t)
 	       : t == SETTING_INT ? "an integer" : "true or false";
 }
 
-/* Check one leaf setting against the table and apply it. */
-static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const char *key,
-		      const char *path, char *err, size_t errsz)
+/* Check one leaf setting against its row d and apply it at base. */
+static int apply_value(void *base, const struct setting_def *d, const config_setting_t *st,
+		       const char *key, const char *path, char *err, size_t errsz)
 {
-	const struct setting_def *d = settings_find(key);
 	int t = config_setting_type(st);
 	char what[160];
 
-	if (!d) {
-		set_err(err, errsz, st, path, key, "unknown setting");
-		return GW_ERR_CONFIG;
-	}
 	if (((d->type == SETTING_STR || d->type == SETTING_TIME) && t != CONFIG_TYPE_STRING) ||
 	    (d->type == SETTING_INT && t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) ||
 	    (d->type == SETTING_BOOL && t != CONFIG_TYPE_BOOL)) {
@@ -212,7 +242,7 @@ static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const c
 			set_err(err, errsz, st, path, key, "must be a time \"HH:MM\" (00:00-23:59)");
 			return GW_ERR_CONFIG;
 		}
-		store_str(s, d, v);
+		store_str(base, d, v);
 	} else if (d->type == SETTING_STR) {
 		const char *v = config_setting_get_string(st);
 
@@ -225,7 +255,7 @@ static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const c
 			set_err(err, errsz, st, path, key, what);
 			return GW_ERR_CONFIG;
 		}
-		store_str(s, d, v);
+		store_str(base, d, v);
 	} else if (d->type == SETTING_INT) {
 		long long v = config_setting_get_int64(st);
 
@@ -234,11 +264,23 @@ static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const c
 			set_err(err, errsz, st, path, key, what);
 			return GW_ERR_CONFIG;
 		}
-		store_int(s, d, (long)v);
+		store_int(base, d, (long)v);
 	} else {
-		store_int(s, d, config_setting_get_bool(st));
+		store_int(base, d, config_setting_get_bool(st));
 	}
 	return 0;
+}
+
+static int apply_leaf(struct gw_settings *s, const config_setting_t *st, const char *key,
+		      const char *path, char *err, size_t errsz)
+{
+	const struct setting_def *d = find_in(settings_table, key);
+
+	if (!d) {
+		set_err(err, errsz, st, path, key, "unknown setting");
+		return GW_ERR_CONFIG;
+	}
+	return apply_value(s, d, st, key, path, err, errsz);
 }
 
 static int apply_group(struct gw_settings *s, const config_setting_t *grp, const char *prefix,
@@ -265,6 +307,152 @@ static int apply_group(struct gw_settings *s, const config_setting_t *grp, const
 		buf_release(&key);
 	}
 	return r;
+}
+
+static int name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= SETTINGS_NAME_MAX)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+			return 0;
+	return 1;
+}
+
+/* "viettel, vinaphone": words of letters and digits between commas. */
+static int operators_ok(const char *list)
+{
+	int letters = 0;
+
+	for (const char *p = list; *p; p++) {
+		if (isalnum((unsigned char)*p))
+			letters++;
+		else if (*p == ',' && letters)
+			letters = 0;
+		else if (*p != ' ')
+			return 0;
+	}
+	return letters > 0 || !*list;
+}
+
+/* One modem's group: every key is one of settings_modem_table's; errors
+ * name it prefix.key ("modem.device", "modems[1].device"). */
+static int apply_modem(struct gw_modem_settings *m, const config_setting_t *grp, const char *prefix,
+		       const char *path, char *err, size_t errsz)
+{
+	int n = config_setting_length(grp), r = 0;
+	char key[160];
+
+	for (int i = 0; i < n && r == 0; i++) {
+		const config_setting_t *st = config_setting_get_elem(grp, (unsigned)i);
+		const char *name = config_setting_name(st);
+		const struct setting_def *d = name ? find_in(settings_modem_table, name) : NULL;
+
+		snprintf(key, sizeof(key), "%s.%s", prefix, name ? name : "(list)");
+		if (!d) {
+			set_err(err, errsz, st, path, key, "unknown setting");
+			r = GW_ERR_CONFIG;
+		} else if ((r = apply_value(m, d, st, key, path, err, errsz)) == 0 &&
+			   strcmp(name, "name") == 0 && !name_ok(m->name)) {
+			set_err(err, errsz, st, path, key, "must be 1-31 letters, digits, '.', '_' or '-'");
+			r = GW_ERR_CONFIG;
+		} else if (r == 0 && strcmp(name, "operators") == 0 && !operators_ok(m->operators)) {
+			set_err(err, errsz, st, path, key, "must be operator names separated by commas");
+			r = GW_ERR_CONFIG;
+		}
+	}
+	return r;
+}
+
+/* modems = ( {...}, ... ): one to SETTINGS_MODEMS_MAX groups, names unique. */
+static int apply_modems(struct gw_settings *s, const config_setting_t *list, const char *path,
+			char *err, size_t errsz)
+{
+	int n = config_setting_length(list), r = 0;
+	char prefix[64];
+
+	if (config_setting_type(list) != CONFIG_TYPE_LIST || n < 1 || n > SETTINGS_MODEMS_MAX) {
+		snprintf(prefix, sizeof(prefix), "must be a list of 1 to %d groups ( {...}, ... )",
+			 SETTINGS_MODEMS_MAX);
+		set_err(err, errsz, list, path, "modems", prefix);
+		return GW_ERR_CONFIG;
+	}
+	for (int i = 0; i < n && r == 0; i++) {
+		const config_setting_t *grp = config_setting_get_elem(list, (unsigned)i);
+		struct gw_modem_settings *m = &s->modems[i];
+
+		snprintf(prefix, sizeof(prefix), "modems[%d]", i);
+		table_defaults(m, settings_modem_table);
+		s->nmodems = i + 1;
+		if (config_setting_type(grp) != CONFIG_TYPE_GROUP) {
+			set_err(err, errsz, grp, path, prefix, "must be a group { name = ...; ... }");
+			r = GW_ERR_CONFIG;
+		} else if ((r = apply_modem(m, grp, prefix, path, err, errsz)) == 0 &&
+			   settings_modem(s, m->name) != m) {
+			snprintf(prefix, sizeof(prefix), "modems[%d].name", i);
+			set_err(err, errsz, grp, path, prefix, "two modems have this name");
+			r = GW_ERR_CONFIG;
+		}
+	}
+	return r;
+}
+
+/* The file's top level: groups of settings, and the modem or the modems
+ * (one or the other). */
+static int apply_root(struct gw_settings *s, const config_setting_t *root, const char *path,
+		      char *err, size_t errsz)
+{
+	int n = config_setting_length(root), r = 0, modems_seen = 0;
+
+	for (int i = 0; i < n && r == 0; i++) {
+		const config_setting_t *st = config_setting_get_elem(root, (unsigned)i);
+		const char *name = config_setting_name(st);
+		int is_modem = name && strcmp(name, "modem") == 0;
+
+		if (name && (is_modem || strcmp(name, "modems") == 0) && modems_seen++) {
+			set_err(err, errsz, st, path, name,
+				"give either modem = {...} or modems = (...), once");
+			r = GW_ERR_CONFIG;
+		} else if (is_modem && config_setting_type(st) != CONFIG_TYPE_GROUP) {
+			set_err(err, errsz, st, path, name, "must be a group { ... }");
+			r = GW_ERR_CONFIG;
+		} else if (is_modem) {
+			r = apply_modem(&s->modems[0], st, "modem", path, err, errsz);
+		} else if (name && strcmp(name, "modems") == 0) {
+			r = apply_modems(s, st, path, err, errsz);
+		} else if (name && config_setting_type(st) == CONFIG_TYPE_GROUP) {
+			r = apply_group(s, st, name, path, err, errsz);
+		} else if (name) {
+			r = apply_leaf(s, st, name, path, err, errsz);
+		}
+	}
+	return r;
+}
+
+const struct gw_modem_settings *settings_modem(const struct gw_settings *s, const char *name)
+{
+	for (int i = 0; i < s->nmodems; i++)
+		if (strcmp(s->modems[i].name, name) == 0)
+			return &s->modems[i];
+	return NULL;
+}
+
+int settings_operator_listed(const char *list, const char *op)
+{
+	size_t n = strlen(op);
+
+	while (n && *list) {
+		size_t len;
+
+		list += strspn(list, " ,");
+		len = strcspn(list, " ,");
+		if (len == n && strncasecmp(list, op, n) == 0)
+			return 1;
+		list += len;
+	}
+	return 0;
 }
 
 /* libconfig 1.5 follows `@include "file"` lines, and on one naming a
@@ -342,7 +530,7 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 			 config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((r = apply_group(&tmp, config_root_setting(&cfg), "", path, err, errsz)) < 0 ||
+	if ((r = apply_root(&tmp, config_root_setting(&cfg), path, err, errsz)) < 0 ||
 	    (r = check_sync(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;
@@ -352,18 +540,28 @@ out:
 	return r;
 }
 
-void settings_dump(const struct gw_settings *s, void *stream)
+static void dump_table(FILE *f, const void *base, const struct setting_def *table,
+		       const char *prefix)
 {
-	FILE *f = stream;
-
-	for (const struct setting_def *d = settings_table; d->name; d++) {
-		const char *p = (const char *)s + d->offset;
+	for (const struct setting_def *d = table; d->name; d++) {
+		const char *p = (const char *)base + d->offset;
 
 		if (d->type == SETTING_STR || d->type == SETTING_TIME)
-			fprintf(f, "%s = \"%s\"\n", d->name, p);
+			fprintf(f, "%s%s = \"%s\"\n", prefix, d->name, p);
 		else if (d->type == SETTING_BOOL)
-			fprintf(f, "%s = %s\n", d->name, *(const int *)p ? "true" : "false");
+			fprintf(f, "%s%s = %s\n", prefix, d->name, *(const int *)p ? "true" : "false");
 		else
-			fprintf(f, "%s = %d\n", d->name, *(const int *)p);
+			fprintf(f, "%s%s = %d\n", prefix, d->name, *(const int *)p);
+	}
+}
+
+void settings_dump(const struct gw_settings *s, void *stream)
+{
+	char prefix[32];
+
+	dump_table(stream, s, settings_table, "");
+	for (int i = 0; i < s->nmodems; i++) {
+		snprintf(prefix, sizeof(prefix), "modems[%d].", i);
+		dump_table(stream, &s->modems[i], settings_modem_table, prefix);
 	}
 }

@@ -12,31 +12,49 @@
 #include <stddef.h>
 
 #define SETTINGS_STR_MAX 256
+#define SETTINGS_MODEMS_MAX 8
+#define SETTINGS_NAME_MAX 32 /* a modem's name: letters, digits, . _ - */
+
+/* One modem (a USB stick with its SIM): libgammu settings, pacing, what
+ * it prefers to send and the operators' sending limits for its number.
+ * `modem = {...}` is one of these named "modem"; `modems = ({...}, ...)`
+ * several, each with a unique name. */
+struct gw_modem_settings {
+	char name[SETTINGS_STR_MAX];   /* at most SETTINGS_NAME_MAX - 1 characters */
+	char model[SETTINGS_STR_MAX];
+	char connection[SETTINGS_STR_MAX];
+	char device[SETTINGS_STR_MAX];
+	char pin[SETTINGS_STR_MAX];
+	char own_number[SETTINGS_STR_MAX];
+	char operators[SETTINGS_STR_MAX]; /* "viettel,vinaphone": sends to these first */
+	int poll_interval_ms;
+	int busy_read_share;
+	int busy_poll_max_ms;
+	int status_interval_s;
+	int reconnect_min_ms;
+	int reconnect_max_ms;
+	int send_attempts;
+	int retry_base_s;
+	int multipart_timeout_s;
+	int reject_calls;
+	int call_reply_help;
+	char balance_code[SETTINGS_STR_MAX];
+	int balance_interval_s;
+	int balance_low;
+	int balance_min;           /* below it: out of routing until topped up */
+	int same_text_per_5min;    /* operators' anti-spam limits, 0: none */
+	int same_text_per_hour;
+	int same_text_per_day;
+	int per_day;               /* every message, per office day, 0: none */
+	int recheck_interval_s;    /* barred or out of credit: look again after */
+	int stall_after_s;         /* silent this long: passed over by routing */
+	char fault_file[SETTINGS_STR_MAX];
+	int send_delay_ms;
+};
 
 struct gw_settings {
-	struct {
-		char model[SETTINGS_STR_MAX];
-		char connection[SETTINGS_STR_MAX];
-		char device[SETTINGS_STR_MAX];
-		char pin[SETTINGS_STR_MAX];
-		char own_number[SETTINGS_STR_MAX];
-		int poll_interval_ms;
-		int busy_read_share;
-		int busy_poll_max_ms;
-		int status_interval_s;
-		int reconnect_min_ms;
-		int reconnect_max_ms;
-		int send_attempts;
-		int retry_base_s;
-		int multipart_timeout_s;
-		int reject_calls;
-		int call_reply_help;
-		char balance_code[SETTINGS_STR_MAX];
-		int balance_interval_s;
-		int balance_low;
-		char fault_file[SETTINGS_STR_MAX];
-		int send_delay_ms;
-	} modem;
+	struct gw_modem_settings modems[SETTINGS_MODEMS_MAX];
+	int nmodems;               /* at least 1 after settings_defaults/load */
 	struct {
 		char path[SETTINGS_STR_MAX];
 		int busy_timeout_ms;
@@ -66,6 +84,7 @@ struct gw_settings {
 	struct {
 		int max_pin_failures;
 		int lockout_minutes;
+		int lockout_max_minutes;
 	} officers;
 	struct {
 		int reminder_hour;
@@ -90,6 +109,8 @@ struct gw_settings {
 		char listen[SETTINGS_STR_MAX];
 		int port;
 		int session_minutes;
+		char trusted_proxy[SETTINGS_STR_MAX];
+		int timeout_s;
 	} web;
 	struct {
 		char url[SETTINGS_STR_MAX];    /* the hub's folder; "" = no hub */
@@ -102,17 +123,19 @@ struct gw_settings {
 enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL, SETTING_TIME /* "HH:MM" */ };
 
 struct setting_def {
-	const char *name;     /* dotted path, e.g. "modem.device" */
+	const char *name;     /* dotted path, e.g. "database.path"; a modem key alone, "device" */
 	enum setting_type type;
 	long min, max;        /* SETTING_INT range */
 	const char *choices;  /* SETTING_STR: "a|b|c" or NULL for free text */
 	const char *def;      /* default, as text */
-	size_t offset;        /* into struct gw_settings */
+	size_t offset;        /* into struct gw_settings (gw_modem_settings for a modem key) */
 	const char *help;
 };
 
 /* The table itself, terminated by a row with name == NULL. */
 extern const struct setting_def settings_table[];
+/* The keys of one modem, in `modem = {...}` or each group of `modems`. */
+extern const struct setting_def settings_modem_table[];
 
 /* Fill s with every default. */
 void settings_defaults(struct gw_settings *s);
@@ -124,6 +147,12 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 
 /* Minutes after midnight of a validated "HH:MM" setting value. */
 int settings_time_minutes(const char *hhmm);
+
+/* The modem called name, or NULL. */
+const struct gw_modem_settings *settings_modem(const struct gw_settings *s, const char *name);
+
+/* 1 when list ("viettel,vinaphone") names op, compared without case. */
+int settings_operator_listed(const char *list, const char *op);
 
 /* Write every setting as "name = value" to a stream (FILE *). */
 void settings_dump(const struct gw_settings *s, void *stream);

@@ -5,6 +5,7 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "common/store.h"
 #include "handlers/core/commands.h"
 #include "handlers/core/contacts.h"
 #include "handlers/core/request.h"
@@ -16,6 +17,7 @@
 #include "handlers/features/officers.h"
 #include "handlers/features/policy.h"
 #include "handlers/features/referrals.h"
+#include "handlers/features/scope.h"
 #include "handlers/understand/router.h"
 #include "handlers/vi/normalize.h"
 
@@ -26,6 +28,8 @@ static const struct {
 } dispatch[] = {
 	{ "policy", policy_handle },
 	{ "help", commands_help },
+	{ "noise", commands_noise },
+	{ "unknown", commands_unknown },
 	{ "stop", commands_stop },
 	{ "start", commands_start },
 	{ "preference", commands_preference },
@@ -41,6 +45,20 @@ static const struct {
 	{ "officer_confirm", appointments_officer_confirm },
 	{ "officer_move", appointments_officer_move },
 };
+
+int handler_store_open(struct db **out, const char *path, int busy_timeout_ms)
+{
+	struct db *db = NULL;
+	int r;
+
+	if ((r = store_open(&db, path, busy_timeout_ms)) < 0 || (r = scope_register(db)) < 0)
+		goto out;
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return r;
+}
 
 /* A conversation runs a command (a menu's "Ung tuyen", a prompt's HEN) as
  * if the phone had sent it: the whole path below, given to the dialog
@@ -72,6 +90,10 @@ int handler_process(const struct handler_env *env, const struct handler_msg *msg
 	/* Officer commands mask their PIN when authorised; anything else from
 	 * an officer's number is checked for one, before it is stored for good. */
 	if (!rq.route.officer_only && (r = officers_forget_stray_pin(env->db, msg)) < 0)
+		goto out;
+	/* A slot offered instead of the time asked waits for this message:
+	 * "CO" takes it; anything else drops the offer and goes on. */
+	if ((r = appointments_offer_reply(&rq, res, &taken)) < 0 || taken)
 		goto out;
 	/* An open SMS menu or self-check takes its answers ("1", "0", "00",
 	 * an income, "khong") and MENU opens one, before the table below:

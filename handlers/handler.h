@@ -17,7 +17,14 @@
 #define GW_HANDLER_H
 
 #include "common/buf.h"
+#include "common/db.h"
 #include "handlers/core/handler_result.h"
+
+/* Open the database at path (store_open: schema and forward migrations)
+ * with what the handlers need on every connection: the SQL functions of
+ * the scope rule (handlers/features/scope.h). Every program opens the live
+ * database with this, on every connection it uses. */
+int handler_store_open(struct db **out, const char *path, int busy_timeout_ms) GW_WARN_UNUSED;
 
 /* Process msg; res must be initialised. On failure res may hold partial
  * output that the caller must discard (with the rolled-back transaction). */

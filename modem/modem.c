@@ -134,6 +134,19 @@ int modem_cms_permanent(int cms)
 	return 0;
 }
 
+int modem_cms_sim_barred(int cms)
+{
+	switch (cms) {
+	case 8:   /* operator determined barring */
+	case 10:  /* call barred (outgoing, on our SIM) */
+	case 21:  /* short message transfer rejected: operators' anti-spam answer */
+	case 50:  /* requested facility not subscribed */
+	case 193: /* TP: no SC subscription */
+		return 1;
+	}
+	return 0;
+}
+
 int modem_reconnect_delay_ms(int attempt, int min_ms, int max_ms)
 {
 	int d = min_ms > 0 ? min_ms : 0;

@@ -4,7 +4,8 @@
  * GSM_Error, no libgammu header. A transport is a struct modem with an ops
  * table; today there is one real transport (libgammu, modem_gammu.c) and
  * one decorator that injects faults for tests (modem_fault.c). A Kannel/
- * SMPP transport or several modems later are further ops tables.
+ * SMPP transport is another ops table; several modems are several struct
+ * modem, one in each gatewayd worker process (gateway/daemon/worker.h).
  *
  * Every call returns 0 or a negative GW_ERR_*; the ones that matter:
  *   GW_ERR_MODEM_GONE  device vanished / not connected: close and reopen
@@ -15,7 +16,8 @@
  *   GW_ERR_SECURITY    SIM needs a PIN / no SIM: an operator must act
  *   GW_ERR_CORRUPT     one stored message is malformed: skip and report it
  *
- * All calls happen on one thread (libgammu is not thread-safe).
+ * All calls on one struct modem happen on one thread (libgammu is not
+ * thread-safe).
  */
 #ifndef GW_MODEM_H
 #define GW_MODEM_H
@@ -165,6 +167,13 @@ int modem_hangup(struct modem *m);
  * subscriber, barred, invalid number), 0 when it may (network busy, no
  * network, temporary failure). */
 int modem_cms_permanent(int cms);
+
+/* 1 when a +CMS ERROR code says the network refuses our SIM rather than
+ * this message (barring, no SMS subscription, transfer rejected: what an
+ * operator does to a number it takes for a spammer): every message from
+ * it would fail the same way, so the SIM leaves routing for a while. All
+ * such codes are also permanent for the message. */
+int modem_cms_sim_barred(int cms);
 
 /* Exponential backoff: min_ms doubled per failed attempt (attempt >= 1),
  * capped at max_ms. */

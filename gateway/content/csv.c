@@ -48,6 +48,16 @@ void csv_reader_sniff(struct csv_reader *rd)
 	rd->delim = semis > commas ? ';' : ',';
 }
 
+/* 1 when a spreadsheet could take s as a formula: it starts with = + - @,
+ * a tab or a CR, after any number of single quotes (so that what the
+ * writer adds and the reader strips is always exactly one quote). */
+static int formula_like(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 void csv_row_release(struct csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++)
@@ -184,6 +194,10 @@ int csv_read_row(struct csv_reader *rd, struct csv_row *row, char *err, size_t e
 		buf_reset(&f);
 		if ((r = read_field(rd, &f, err, errsz)) < 0)
 			goto out;
+		if (f.len && f.data[0] == '\'' && formula_like(f.data)) { /* what the writer added */
+			memmove(f.data, f.data + 1, f.len); /* with the NUL */
+			buf_truncate(&f, f.len - 1);
+		}
 		if (!(fresh.fields[fresh.n] = buf_detach(&f, NULL))) {
 			r = GW_ERR_NOMEM;
 			goto out;
@@ -222,7 +236,7 @@ int csv_write_row(struct buf *out, const char *const *fields, size_t n)
 
 		if (i && (r = buf_addch(out, ',')) < 0)
 			break;
-		if ((r = buf_addch(out, '"')) < 0)
+		if ((r = buf_addch(out, '"')) < 0 || (formula_like(s) && (r = buf_addch(out, '\'')) < 0))
 			break;
 		for (const char *q; *s && r == 0; s = q) {
 			q = strchr(s, '"');

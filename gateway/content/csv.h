@@ -4,7 +4,11 @@
  * produces what both open correctly: a UTF-8 byte order mark (without it
  * Excel guesses a legacy code page and garbles Vietnamese), every field in
  * double quotes with quotes doubled, CRLF between rows, line breaks kept
- * inside quoted fields.
+ * inside quoted fields. A field a spreadsheet would run as a formula
+ * (OWASP's CSV injection: it starts with = + - @, a tab or a CR, possibly
+ * after single quotes) is written inert with one more single quote in front
+ * ("'=1+1", "'+84912..."), and the reader strips exactly that one quote
+ * again, so our own export imports unchanged.
  *
  * The reader is strict, because a silently mis-split row would put text in
  * the wrong field of a program: a quote inside an unquoted field, text after

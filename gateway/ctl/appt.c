@@ -151,6 +151,7 @@ static int appt_status(struct ctl *c, struct db *db, int64_t id, const char *sta
 	enum appointments_verdict v = APPOINTMENTS_OK;
 	enum appointments_notice kind = APPOINTMENTS_NOTICE_CONFIRMED;
 	time_t now = gw_now(c->cfg.office.utc_offset_min);
+	struct appointment a;
 	struct officer o;
 	int64_t officer_id = 0;
 	int r, rc = 1;
@@ -182,6 +183,9 @@ static int appt_status(struct ctl *c, struct db *db, int64_t id, const char *sta
 	if (ctl_commit(db, r, r == GW_ERR_NOTFOUND ? "no such appointment" : "appt") < 0)
 		goto out;
 	printf("appointment #%lld %s; the household is told by SMS\n", (long long)id, status);
+	/* an answer never hands an appointment to another commune's officer (scope.h) */
+	if (officer_id && appointments_get(db, id, &a) == 0 && a.officer_id != officer_id)
+		printf("it stays with its officer: %s is not an officer of the same commune\n", o.phone);
 	rc = 0;
 out:
 	return rc;

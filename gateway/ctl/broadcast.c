@@ -116,7 +116,8 @@ int ctl_cmd_broadcast(struct ctl *c, int argc, char **argv)
 		goto out;
 	if ((r = db_begin(db)) < 0)
 		goto out;
-	r = broadcast_queue_job(db, &c->cfg, j.id, area, type, c->actor, now, &id, &n);
+	/* gatewayctl is the administrator's tool: any area, any household */
+	r = broadcast_queue_job(db, &c->cfg, j.id, area, type, NULL, c->actor, now, &id, &n);
 	if (r == GW_ERR_INVAL) {
 		db_rollback(db);
 		fprintf(stderr, "gatewayctl: job %lld is closed or past its deadline, or '%s' is not a"

@@ -6,12 +6,12 @@
 #include <time.h>
 
 #include "common/gw_err.h"
-#include "common/store.h"
 #include "gateway/content/content_io.h"
 #include "gateway/ctl/ctl.h"
 #include "handlers/core/contacts.h"
 #include "handlers/features/jobs.h"
 #include "handlers/features/officers.h"
+#include "handlers/handler.h"
 
 #define CTL_OPTS_MAX 16
 #define CTL_LONG_ONLY 256 /* getopt's value of a long-only option: this + its index */
@@ -114,7 +114,7 @@ int ctl_usage(const char *text)
 
 int ctl_open_db(const struct ctl *c, struct db **out)
 {
-	int r = store_open(out, c->cfg.database.path, c->cfg.database.busy_timeout_ms);
+	int r = handler_store_open(out, c->cfg.database.path, c->cfg.database.busy_timeout_ms);
 
 	if (r == 0 && (r = db_set_cache_kib(*out, c->cfg.database.cache_kib)) < 0) {
 		db_close(*out);
@@ -138,11 +138,11 @@ out:
 
 void ctl_office_time(const struct ctl *c, int64_t t, char *out, size_t outsz)
 {
-	time_t local = (time_t)(t + (int64_t)c->cfg.office.utc_offset_min * 60);
+	time_t local = (time_t)(t + (c->utc ? 0 : (int64_t)c->cfg.office.utc_offset_min * 60));
 	struct tm tm;
 
 	gmtime_r(&local, &tm);
-	if (strftime(out, outsz, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (strftime(out, outsz, c->utc ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(out, outsz, "-");
 }
 

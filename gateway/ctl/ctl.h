@@ -30,6 +30,7 @@ struct ctl {
 	const char *config_path;
 	struct gw_settings cfg;
 	const char *actor;  /* "cli:<user>" for the audit log */
+	int utc;            /* --utc: times shown (and logged) in UTC, said so */
 };
 
 /* ---- the subcommands ---- */
@@ -102,7 +103,8 @@ int ctl_open_db(const struct ctl *c, struct db **out);
  * fails, roll back and print "gatewayctl: WHAT: error". 0 or the error. */
 int ctl_commit(struct db *db, int r, const char *what);
 
-/* "YYYY-MM-DD HH:MM" in office time; ctl_when writes "-" for 0 (never). */
+/* "YYYY-MM-DD HH:MM" in office time, or with --utc "YYYY-MM-DD HH:MM UTC";
+ * ctl_when writes "-" for 0 (never). */
 void ctl_office_time(const struct ctl *c, int64_t t, char *out, size_t outsz);
 void ctl_when(const struct ctl *c, int64_t t, char *out, size_t outsz);
 

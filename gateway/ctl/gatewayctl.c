@@ -18,7 +18,8 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "init", ctl_cmd_init, "init                      create or migrate the database, load commands" },
+	{ "init", ctl_cmd_init, "init [--operators FILE]   create or migrate the database, load commands,\n"
+	  "                            menus and operator prefixes" },
 	{ "import", ctl_cmd_import, "import programs|jobs FILE [--dry-run] [--sync] [--format json|csv]\n"
 	  "                            load content from JSON or CSV (all or nothing)" },
 	{ "export", ctl_cmd_export, "export programs|jobs [--format json|csv] [-o FILE]" },
@@ -29,8 +30,8 @@ static const struct subcommand subcommands[] = {
 	{ "broadcast", ctl_cmd_broadcast, "broadcast JOB [--area A] [--type T] | broadcast status [ID]" },
 	{ "referrals", ctl_cmd_referrals, "referrals [--job N]       who applied for which offer" },
 	{ "simulate", ctl_cmd_simulate, "simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT" },
-	{ "status", ctl_cmd_status, "status                    modem state, queues, recent traffic" },
-	{ "ussd", ctl_cmd_ussd, "ussd CODE [--timeout S]   dial USSD on our SIM via the running daemon" },
+	{ "status", ctl_cmd_status, "status                    each modem's state and limits, queues, traffic" },
+	{ "ussd", ctl_cmd_ussd, "ussd CODE [--modem NAME] [--timeout S]  dial USSD on a SIM via the daemon" },
 	{ "audit", ctl_cmd_audit, "audit [--since DATE] [--limit N]  who changed what, newest last" },
 	{ "backup", ctl_cmd_backup, "backup FILE               consistent copy of the live database" },
 	{ "stats", ctl_cmd_stats, "stats [--since DATE]      traffic, intents, programs, referrals, modem" },
@@ -44,11 +45,12 @@ static const struct subcommand subcommands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: gatewayctl [-c FILE] [--root DIR] COMMAND [ARGS]\n"
+	fprintf(f, "Usage: gatewayctl [-c FILE] [--root DIR] [--utc] COMMAND [ARGS]\n"
 		   "Administer the SMS gateway.\n\n"
 		   "  -c, --config FILE  configuration file (same default as gatewayd)\n"
 		   "      --root DIR     the installation under DIR: its configuration, data\n"
 		   "                     and database.path (package scripts, $DPKG_ROOT)\n"
+		   "      --utc          show times (and log) in UTC, said so; default office time\n"
 		   "  -h, --help         this help\n"
 		   "  -V, --version      print the version\n\nCommands:\n");
 	for (const struct subcommand *s = subcommands; s->name; s++)
@@ -71,6 +73,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'U': c.utc = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayctl %s\n", GW_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -117,6 +121,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_setup("gatewayctl", LOG_LVL_WARNING, 0, c.cfg.log.mask_numbers);
+	log_set_clock(c.cfg.office.utc_offset_min, c.utc);
 	/* the audit log names the person: under sudo, who ran sudo too */
 	if (sudo_user && *sudo_user && (!pw || strcmp(sudo_user, pw->pw_name) != 0))
 		snprintf(actor, sizeof(actor), "cli:%s (sudo %s)", pw ? pw->pw_name : "unknown",

@@ -1,5 +1,6 @@
 /* gatewayctl job: list, show, add, close and import job offers. Every
- * change is one transaction and one audit row (actor "cli:<user>"). */
+ * change is one transaction and one audit row (actor "cli:<user>").
+ * gatewayctl is run by an administrator: administrator scope (scope.h). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +10,7 @@
 #include "gateway/ctl/ctl.h"
 #include "handlers/features/jobs.h"
 #include "handlers/features/officers.h"
+#include "handlers/features/scope.h"
 
 static const char job_usage[] =
 	"usage: gatewayctl job list [--all]\n"
@@ -45,8 +47,20 @@ static int job_add(struct ctl *c, struct db *db, int argc, char **argv)
 	}
 	nj.deadline = dl ? deadline : NULL;
 	if (officer) {
-		if (ctl_officer(db, officer, &o) < 0)
+		struct scope_account who;
+		char commune[256];
+
+		if (ctl_officer(db, officer, &o) < 0 || scope_account_of(&o, &who) < 0)
 			return 1;
+		/* gatewayctl itself is administrator scope, but the officer named
+		 * here is told about the applicants: the offer must lie in their
+		 * commune (scope.h) */
+		snprintf(commune, sizeof(commune), "%.*s", (int)strcspn(nj.place, ","), nj.place);
+		if (scope_job_commune(&who, commune) < 0) {
+			fprintf(stderr, "gatewayctl: job add: '%s' is not the commune of officer %s (%s)\n",
+				commune, o.phone, *o.commune ? o.commune : "no commune");
+			return 1;
+		}
 		nj.officer_id = o.id;
 	}
 	if ((r = db_begin(db)) < 0)

@@ -1,6 +1,7 @@
 /* gatewayctl officer: add, list and remove the officers who may use the
- * officer commands by SMS (with a PIN), and `officer passwd`, the web
- * console password of one of them.
+ * officer commands by SMS (with a PIN), `officer pin` (a new PIN),
+ * `officer unlock` (lift the SMS and web console locks of an account) and
+ * `officer passwd`, the web console password of one of them.
  *
  * Secrets never come from argv unless asked (--pin, for scripts): on a
  * terminal they are asked without echo (twice), otherwise they are the
@@ -26,6 +27,8 @@ static const char officer_usage[] =
 	"                              [--pin PIN]   (no --pin: asked without echo)\n"
 	"       gatewayctl officer list\n"
 	"       gatewayctl officer remove PHONE\n"
+	"       gatewayctl officer pin PHONE [--pin PIN]   (a new SMS PIN, 6-8 digits)\n"
+	"       gatewayctl officer unlock PHONE   (lift the SMS PIN and web login locks)\n"
 	"       gatewayctl officer passwd PHONE   (web console password; stdin when not a terminal)\n";
 
 /* One line from in into out, without its end of line. When term is set,
@@ -75,6 +78,33 @@ static int read_pin(const char *prompt, char *out, size_t outsz)
 	return r == GW_ERR_TOOBIG ? 0 : r;
 }
 
+/* A new PIN from --pin, or asked (twice on a terminal); 0 when it is one,
+ * else the exit status (1, or 2 for a PIN that is not 6 to 8 digits). */
+static int new_pin(const char *pin_arg, char *pin, size_t pinsz)
+{
+	char again[64];
+	int rc = 1;
+
+	again[0] = '\0';
+	if (pin_arg) {
+		snprintf(pin, pinsz, "%s", pin_arg);
+	} else if (read_pin("PIN (6-8 digits): ", pin, pinsz) < 0 ||
+		   (isatty(STDIN_FILENO) && (read_pin("PIN again: ", again, sizeof(again)) < 0 ||
+					     strcmp(pin, again) != 0))) {
+		fprintf(stderr, "gatewayctl: the PINs differ or none was given\n");
+		goto out;
+	}
+	rc = 2;
+	if (!officers_new_pin_valid(pin)) {
+		fprintf(stderr, "gatewayctl: the PIN must be %d to 8 digits\n", OFFICERS_NEW_PIN_MIN);
+		goto out;
+	}
+	rc = 0;
+out:
+	memset(again, 0, sizeof(again));
+	return rc;
+}
+
 static int officer_add(struct ctl *c, struct db *db, int argc, char **argv)
 {
 	const char *name = NULL, *commune = "", *role = "officer", *pin_arg = NULL;
@@ -82,28 +112,18 @@ static int officer_add(struct ctl *c, struct db *db, int argc, char **argv)
 		CTL_STRING(0, "name", &name), CTL_STRING(0, "commune", &commune),
 		CTL_STRING(0, "role", &role), CTL_STRING(0, "pin", &pin_arg), CTL_END,
 	};
-	char phone[32], pin[64], again[64];
+	char phone[32], pin[64];
 	int first, r, rc = 1;
 
-	pin[0] = again[0] = '\0';
+	pin[0] = '\0';
 	if ((first = ctl_options(c, argc, argv, opts)) != argc - 1 || !name ||
 	    (strcmp(role, "officer") != 0 && strcmp(role, "admin") != 0))
 		return ctl_usage(officer_usage);
 	if (ctl_phone(argv[first], phone, sizeof(phone)) < 0)
 		return 2;
-	if (pin_arg) {
-		snprintf(pin, sizeof(pin), "%s", pin_arg);
-	} else if (read_pin("PIN (4-8 digits): ", pin, sizeof(pin)) < 0 ||
-		   (isatty(STDIN_FILENO) && (read_pin("PIN again: ", again, sizeof(again)) < 0 ||
-					     strcmp(pin, again) != 0))) {
-		fprintf(stderr, "gatewayctl: the PINs differ or none was given\n");
+	if ((rc = new_pin(pin_arg, pin, sizeof(pin))) != 0)
 		goto out;
-	}
-	if (!officers_pin_valid(pin)) {
-		fprintf(stderr, "gatewayctl: the PIN must be 4 to 8 digits\n");
-		rc = 2;
-		goto out;
-	}
+	rc = 1;
 	if ((r = db_begin(db)) < 0)
 		goto out;
 	r = officers_add(db, phone, name, role, commune, pin, OFFICERS_HASH_INTERACTIVE, c->actor,
@@ -114,8 +134,48 @@ static int officer_add(struct ctl *c, struct db *db, int argc, char **argv)
 	rc = 0;
 out:
 	memset(pin, 0, sizeof(pin));
-	memset(again, 0, sizeof(again));
 	return rc;
+}
+
+static int officer_pin(struct ctl *c, struct db *db, int argc, char **argv)
+{
+	const char *pin_arg = NULL;
+	const struct ctl_opt opts[] = { CTL_STRING(0, "pin", &pin_arg), CTL_END };
+	char phone[32], pin[64];
+	int first, r, rc = 2;
+
+	pin[0] = '\0';
+	if ((first = ctl_options(c, argc, argv, opts)) != argc - 1)
+		return ctl_usage(officer_usage);
+	if (ctl_phone(argv[first], phone, sizeof(phone)) < 0 || (rc = new_pin(pin_arg, pin, sizeof(pin))) != 0)
+		goto out;
+	rc = 1;
+	if ((r = db_begin(db)) < 0)
+		goto out;
+	r = officers_set_pin(db, phone, pin, OFFICERS_HASH_INTERACTIVE, c->actor, time(NULL));
+	if (ctl_commit(db, r, r == GW_ERR_NOTFOUND ? "officer pin: not registered" : "officer pin") < 0)
+		goto out;
+	printf("new SMS PIN set for %s; its lock, if any, is lifted\n", phone);
+	rc = 0;
+out:
+	memset(pin, 0, sizeof(pin));
+	return rc;
+}
+
+static int officer_unlock(struct ctl *c, struct db *db, const char *text)
+{
+	char phone[32];
+	int web = 0, r;
+
+	if (ctl_phone(text, phone, sizeof(phone)) < 0)
+		return 2;
+	if ((r = db_begin(db)) < 0)
+		return 1;
+	r = officers_unlock(db, phone, c->actor, time(NULL), &web);
+	if (ctl_commit(db, r, r == GW_ERR_NOTFOUND ? "officer unlock: not registered" : "officer unlock") < 0)
+		return 1;
+	printf("%s unlocked: SMS PIN lock lifted, %d web login counter(s) cleared\n", phone, web);
+	return 0;
 }
 
 static int officer_list(struct ctl *c, struct db *db)
@@ -125,22 +185,32 @@ static int officer_list(struct ctl *c, struct db *db)
 	char until[24];
 	int r;
 
-	if ((r = db_prepare(db, "SELECT phone, role, name, commune, failed_attempts, locked_until"
-				" FROM officers ORDER BY id", &st)) < 0)
+	int shorts = 0;
+
+	if ((r = db_prepare(db, "SELECT phone, role, name, commune, failed_attempts, locked_until,"
+				" coalesce(pin_short, 1) FROM officers ORDER BY id", &st)) < 0)
 		return 1;
 	printf("%-14s %-7s %-24s %-16s %s\n", "PHONE", "ROLE", "NAME", "COMMUNE", "STATE");
 	while ((r = db_step(st)) == DB_ROW) {
 		time_t locked = (time_t)sqlite3_column_int64(st, 5);
+		int is_short = sqlite3_column_int(st, 6);
 
 		printf("%-14s %-7s %-24s %-16s ", db_col_text(st, 0), db_col_text(st, 1),
 		       db_col_text(st, 2), db_col_text(st, 3));
 		if (locked > now) {
 			ctl_office_time(c, locked, until, sizeof(until));
-			printf("locked until %s\n", until);
+			printf("locked until %s", until);
 		} else {
-			printf("ok (%d wrong PIN)\n", sqlite3_column_int(st, 4));
+			printf("ok (%d wrong PIN)", sqlite3_column_int(st, 4));
 		}
+		printf("%s\n", is_short ? "; PIN under 6 digits or of unknown length" : "");
+		shorts += is_short;
 	}
+	/* a warning, on stderr, so scripts reading the table are not fooled */
+	if (r == DB_DONE && shorts)
+		fprintf(stderr, "gatewayctl: warning: %d officer(s) may have a PIN shorter than %d digits"
+				" (set before the rule, or not used since): give them a new one with"
+				" 'gatewayctl officer pin PHONE'\n", shorts, OFFICERS_NEW_PIN_MIN);
 	return r < 0 ? 1 : 0;
 }
 
@@ -218,15 +288,19 @@ int ctl_cmd_officer(struct ctl *c, int argc, char **argv)
 		return ctl_usage(officer_usage);
 	if (strcmp(argv[1], "passwd") == 0) /* opens the database only once the password is good */
 		return officer_passwd(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0 &&
-	    !(strcmp(argv[1], "remove") == 0 && argc == 3))
+	if (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0 && strcmp(argv[1], "pin") != 0 &&
+	    !((strcmp(argv[1], "remove") == 0 || strcmp(argv[1], "unlock") == 0) && argc == 3))
 		return ctl_usage(officer_usage);
 	if (ctl_open_db(c, &db) < 0)
 		goto out;
 	if (strcmp(argv[1], "add") == 0)
 		rc = officer_add(c, db, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "pin") == 0)
+		rc = officer_pin(c, db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "list") == 0)
 		rc = officer_list(c, db);
+	else if (strcmp(argv[1], "unlock") == 0)
+		rc = officer_unlock(c, db, argv[2]);
 	else
 		rc = officer_remove(c, db, argv[2]);
 out:

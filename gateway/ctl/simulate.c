@@ -1,4 +1,14 @@
-/* gatewayctl simulate: one message through exactly the inbound handler path. */
+/* gatewayctl simulate: one message through exactly the inbound handler
+ * path, leaving no trace.
+ *
+ * The whole call is one transaction that is rolled back: whatever the
+ * handlers write (a contact, a booking, an opt-out, a dialog's session, an
+ * audit row) is seen by the handlers themselves and by nobody after, so an
+ * administrator's test never takes a real slot from a household. A
+ * conversation of several steps carries its state in a file instead
+ * (--session FILE: the sms session of --from, loaded into the transaction
+ * before the message and written back after it). --commit keeps the
+ * changes, as the daemon would, and says so on stderr. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -9,6 +19,7 @@
 #include "common/gw_err.h"
 #include "gateway/ctl/ctl.h"
 #include "handlers/core/reply.h"
+#include "handlers/dialog/dialog_session.h"
 #include "handlers/handler.h"
 #include "handlers/vi/textfold.h"
 
@@ -69,15 +80,80 @@ out:
 	return rc;
 }
 
+/* The session of --session FILE into the transaction, if the file holds
+ * one for phone and it has not expired. */
+static int session_in(struct db *db, const char *file, const char *phone, time_t at)
+{
+	json_error_t err;
+	json_t *f = json_load_file(file, 0, &err), *state;
+	const char *who;
+	json_int_t expires;
+	int r = 0;
+
+	if (!f) /* none yet: a new conversation */
+		goto out;
+	who = json_string_value(json_object_get(f, "phone"));
+	state = json_object_get(f, "state");
+	expires = json_integer_value(json_object_get(f, "expires_at"));
+	if (!who || strcmp(who, phone) != 0) {
+		fprintf(stderr, "gatewayctl: %s holds another number's conversation: starting afresh\n", file);
+		goto out;
+	}
+	if (json_is_object(state) && expires > (json_int_t)at)
+		r = dialog_session_save(db, phone, 0, state, at, (int)(expires - (json_int_t)at));
+out:
+	json_decref(f);
+	return r;
+}
+
+/* The session the message left, out to FILE (written whole, then renamed). */
+static int session_out(struct db *db, const char *file, const char *phone, time_t at)
+{
+	json_t *state = NULL, *f = NULL;
+	struct buf tmp;
+	sqlite3_stmt *st;
+	int64_t expires = 0;
+	int expired = 0, r;
+
+	buf_init(&tmp, 4096);
+	if ((r = dialog_session_load(db, phone, 0, at, &state, &expired)) < 0)
+		goto out;
+	if (state && !expired && db_row(db, "SELECT expires_at FROM sessions WHERE phone = ? AND"
+					    " channel = 'sms'", DB_ARGS(DB_TEXT(phone)), &st) == 0) {
+		expires = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	r = GW_ERR_NOMEM;
+	if (!(f = json_pack("{s:s, s:I, s:O?}", "phone", phone, "expires_at", (json_int_t)expires, "state",
+			    expires ? state : NULL)))
+		goto out;
+	r = GW_ERR_IO;
+	if (buf_addf(&tmp, "%s.tmp", file) < 0 || json_dump_file(f, tmp.data, JSON_COMPACT) != 0 ||
+	    rename(tmp.data, file) != 0) {
+		fprintf(stderr, "gatewayctl: cannot write %s\n", file);
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(state);
+	json_decref(f);
+	buf_release(&tmp);
+	return r;
+}
+
 int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json] TEXT\n";
-	const char *from = "+84900000001", *at_text = NULL;
-	int as_json = 0, first, r, rc = 1;
+		"usage: gatewayctl simulate [--from PHONE] [--at 'YYYY-MM-DD HH:MM'] [--json]\n"
+		"                           [--session FILE] [--commit] TEXT\n"
+		"  nothing is kept: the call is one transaction, rolled back; --session FILE\n"
+		"  carries a conversation between calls; --commit keeps the changes (live data!)\n";
+	const char *from = "+84900000001", *at_text = NULL, *session = NULL;
+	int as_json = 0, commit = 0, first, r, rc = 1;
 	const struct ctl_opt opts[] = {
 		CTL_STRING('f', "from", &from), CTL_STRING('a', "at", &at_text),
-		CTL_FLAG('j', "json", &as_json), CTL_END,
+		CTL_FLAG('j', "json", &as_json), CTL_STRING('s', "session", &session),
+		CTL_FLAG(0, "commit", &commit), CTL_END,
 	};
 	struct handler_result res;
 	struct handler_msg msg;
@@ -110,15 +186,22 @@ int ctl_cmd_simulate(struct ctl *c, int argc, char **argv)
 	msg.channel = HANDLER_CHANNEL_SMS;
 	env.db = db;
 	env.cfg = &c->cfg;
-	/* Same transaction shape as the daemon: state changes (opt-outs,
-	 * dialogs, referrals) persist; nothing is queued for the modem. */
+	/* The daemon's transaction shape, rolled back unless --commit; nothing
+	 * is queued for the modem either way. */
+	if (commit)
+		fprintf(stderr, "gatewayctl: simulate --commit: this message's changes (contacts, bookings,"
+				" opt-outs, sessions, audit) are written to the LIVE database %s\n",
+			c->cfg.database.path);
 	if ((r = db_begin(db)) < 0)
 		goto out;
-	if ((r = handler_process(&env, &msg, &res)) < 0 || (r = db_commit(db)) < 0) {
+	if ((session && (r = session_in(db, session, phone, at)) < 0) ||
+	    (r = handler_process(&env, &msg, &res)) < 0 ||
+	    (session && (r = session_out(db, session, phone, at)) < 0) || (commit && (r = db_commit(db)) < 0)) {
 		db_rollback(db);
 		fprintf(stderr, "gatewayctl: handling failed: %s\n", gw_strerror(r));
 		goto out;
 	}
+	db_rollback(db); /* no trace (after --commit there is nothing left to roll back) */
 	rc = print_result(&res, phone, as_json);
 out:
 	handler_result_release(&res);

@@ -1,11 +1,14 @@
-/* gatewayctl status: the modem as the daemon last saw it, the queues, the
- * recent traffic and the hub's content, from the database (no need for a
- * running daemon). */
+/* gatewayctl status: each modem as the daemon last saw it (connected,
+ * signal, operator, SIM, balance, whether routing uses it, its operators
+ * and limits, sent today), the queues, the recent traffic and the hub's
+ * content, from the database (no need for a running daemon). */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "gateway/ctl/ctl.h"
 #include "gateway/hub/hub_state.h"
+#include "handlers/features/broadcast.h"
 
 static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 {
@@ -14,6 +17,83 @@ static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 		return;
 	}
 	printf("%-16s %lld s ago\n", label, (long long)(now - sqlite3_column_int64(st, col)));
+}
+
+/* Why routing passes this modem over, or "in routing". */
+static void print_routing(sqlite3_stmt *st, time_t now)
+{
+	const char *hold = db_col_text(st, 12);
+	int64_t until = sqlite3_column_int64(st, 13), alive = sqlite3_column_int64(st, 14);
+
+	if (!sqlite3_column_int(st, 0))
+		printf("%-16s out: not connected\n", "routing");
+	else if (alive < now)
+		printf("%-16s out: its worker has been in one modem call for over %lld s\n",
+		       "routing", (long long)(now - alive));
+	else if (strcmp(hold, "no credit") == 0)
+		printf("%-16s out: no credit (checked again every few minutes)\n", "routing");
+	else if (*hold && until > now)
+		printf("%-16s out: %s (tried again in %lld s)\n", "routing", hold,
+		       (long long)(until - now));
+	else
+		printf("%-16s in\n", "routing");
+}
+
+static void print_limit(const char *label, int n)
+{
+	if (n > 0)
+		printf(" %d %s;", n, label);
+	else
+		printf(" no limit %s;", label);
+}
+
+/* One modem as the daemon last recorded it; 1 when there was a row. */
+static int print_modem(struct db *db, const struct gw_modem_settings *ms, time_t now,
+		       time_t day_start)
+{
+	sqlite3_stmt *st;
+	int64_t sent = 0;
+
+	printf("Modem %s (%s)\n", ms->name, ms->device);
+	if (db_row(db, "SELECT connected, signal_percent, battery_percent, network, security,"
+		       " balance, last_contact, last_error, last_error_at, sent_parts, operators,"
+		       " balance_vnd, hold, hold_until, alive_until, same_text_per_5min,"
+		       " same_text_per_hour, same_text_per_day, per_day"
+		       " FROM modem_status WHERE name = ?", DB_ARGS(DB_TEXT(ms->name)), &st) < 0) {
+		printf("%-16s never seen by the daemon\n", "connected");
+		return 0;
+	}
+	printf("%-16s %s\n", "connected", sqlite3_column_int(st, 0) ? "yes" : "no");
+	printf("%-16s %s%s\n", "signal", sqlite3_column_type(st, 1) == SQLITE_NULL ? "unknown"
+			       : db_col_text(st, 1), sqlite3_column_type(st, 1) == SQLITE_NULL ? "" : "%");
+	printf("%-16s %s\n", "network", *db_col_text(st, 3) ? db_col_text(st, 3) : "unknown");
+	printf("%-16s %s\n", "SIM", *db_col_text(st, 4) ? db_col_text(st, 4) : "unknown");
+	if (*db_col_text(st, 5))
+		printf("%-16s %s\n", "balance", db_col_text(st, 5));
+	print_routing(st, now);
+	printf("%-16s %s\n", "operators", *db_col_text(st, 10) ? db_col_text(st, 10)
+			       : "(none: sends to any operator)");
+	printf("%-16s same text:", "limits");
+	print_limit("/ 5 min", sqlite3_column_int(st, 15));
+	print_limit("/ hour", sqlite3_column_int(st, 16));
+	print_limit("/ 24 h", sqlite3_column_int(st, 17));
+	printf(" any text:");
+	print_limit("/ day", sqlite3_column_int(st, 18));
+	printf("\n");
+	print_time("last contact", st, 6, now);
+	if (*db_col_text(st, 7)) {
+		printf("%-16s %s (", "last error", db_col_text(st, 7));
+		printf("%lld s ago)\n", (long long)(now - sqlite3_column_int64(st, 8)));
+	}
+	printf("%-16s %d\n", "parts sent", sqlite3_column_int(st, 9));
+	sqlite3_reset(st);
+	if (db_row(db, "SELECT count(*) FROM outbox WHERE modem = ? AND status = 'sent'"
+		       " AND claimed_at >= ?", DB_ARGS(DB_TEXT(ms->name), DB_INT(day_start)), &st) == 0) {
+		sent = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	printf("%-16s %lld\n", "sent today", (long long)sent);
+	return 1;
 }
 
 static void print_when(const char *label, int64_t t, time_t now)
@@ -63,25 +143,11 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_open_db(c, &db) < 0)
 		goto out;
-	if ((r = db_prepare(db, "SELECT connected, signal_percent, battery_percent, network, security,"
-				" balance, last_contact, last_error, last_error_at, sent_parts"
-				" FROM modem_status WHERE id = 1", &st)) < 0 || db_step(st) != DB_ROW)
-		goto out;
-	printf("Modem (%s)\n", c->cfg.modem.device);
-	printf("%-16s %s\n", "connected", sqlite3_column_int(st, 0) ? "yes" : "no");
-	printf("%-16s %s%s\n", "signal", sqlite3_column_type(st, 1) == SQLITE_NULL ? "unknown"
-			       : db_col_text(st, 1), sqlite3_column_type(st, 1) == SQLITE_NULL ? "" : "%");
-	printf("%-16s %s\n", "network", *db_col_text(st, 3) ? db_col_text(st, 3) : "unknown");
-	printf("%-16s %s\n", "SIM", *db_col_text(st, 4) ? db_col_text(st, 4) : "unknown");
-	if (*db_col_text(st, 5))
-		printf("%-16s %s\n", "balance", db_col_text(st, 5));
-	print_time("last contact", st, 6, now);
-	if (*db_col_text(st, 7)) {
-		printf("%-16s %s (", "last error", db_col_text(st, 7));
-		printf("%lld s ago)\n", (long long)(now - sqlite3_column_int64(st, 8)));
+	for (int i = 0; i < c->cfg.nmodems; i++) {
+		if (i)
+			printf("\n");
+		print_modem(db, &c->cfg.modems[i], now, broadcast_day_start(&c->cfg, now));
 	}
-	printf("%-16s %d\n", "parts sent", sqlite3_column_int(st, 9));
-	sqlite3_reset(st);
 	printf("\nQueues\n");
 	if ((r = db_prepare(db, "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status",
 			    &st)) < 0)

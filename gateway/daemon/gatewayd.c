@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "config/settings.h"
 #include "gateway/daemon/daemon.h"
+#include "gateway/daemon/worker.h"
 #include "gateway/paths.h"
 
 #define GATEWAYD_MMAP_THRESHOLD (64 * 1024)
@@ -34,9 +35,12 @@ static void usage(FILE *f)
 		"  -n, --check         check the configuration and exit (0 = OK)\n"
 		"  -f, --foreground    stay in the foreground (log to stderr)\n"
 		"      --once          process everything pending, then exit\n"
+		"      --utc           log lines in UTC (said in each line), not office time\n"
 		"  -p, --pidfile FILE  write the process id to FILE (and lock it)\n"
 		"  -h, --help          this help\n"
-		"  -V, --version       print the version\n",
+		"  -V, --version       print the version\n"
+		"Each modem is served by a worker process of its own: gatewayd starts\n"
+		"itself again with --worker NAME (internal; see gatewayd(8)).\n",
 		GW_SYSCONFDIR);
 }
 
@@ -95,16 +99,20 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "once", no_argument, NULL, 'O' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		/* internal: a modem's worker process (gateway/daemon/supervise.h) */
+		{ "worker", required_argument, NULL, 'W' },
+		{ "worker-syslog", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon_opts opts = { NULL, 0 };
+	struct daemon_opts opts = { .config_path = NULL };
 	struct gw_settings cfg;
 	char config_path[PATH_MAX], err[512];
-	const char *pidfile = NULL;
-	int check = 0, foreground = 0, c, r;
+	const char *pidfile = NULL, *worker = NULL;
+	int check = 0, foreground = 0, worker_syslog = 0, c, r;
 
 	/* glibc re-reads /etc/localtime on every localtime() unless TZ is set;
 	 * libgammu calls it for every SMS part it encodes. */
@@ -123,9 +131,12 @@ int main(int argc, char **argv)
 		case 'n': check = 1; break;
 		case 'f': foreground = 1; break;
 		case 'O': opts.once = 1; foreground = 1; break;
+		case 'U': opts.utc = 1; break;
 		case 'p': pidfile = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gatewayd %s\n", GW_VERSION); return 0;
+		case 'W': worker = optarg; break;
+		case 'S': worker_syslog = 1; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -134,6 +145,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (worker) /* fd 3: the socket to the main process */
+		return opts.config_path && worker_run(opts.config_path, worker, 3, worker_syslog,
+							 opts.utc) == 0
+			       ? 0 : 1;
 	if (!opts.config_path) {
 		if (paths_default_config(config_path, sizeof(config_path)) < 0) {
 			fprintf(stderr, "gatewayd: no configuration file found\n");

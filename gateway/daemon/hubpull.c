@@ -64,7 +64,11 @@ static int spawn(struct hubpull *h)
 static void reap(struct hubpull *h, int wait)
 {
 	int status = 0;
-	pid_t p = waitpid(h->child, &status, wait ? 0 : WNOHANG);
+	pid_t p;
+
+	if (!h->child)
+		return;
+	p = waitpid(h->child, &status, wait ? 0 : WNOHANG);
 
 	if (p == 0)
 		return; /* still running */
@@ -93,6 +97,11 @@ int64_t hubpull_step(struct hubpull *h, const struct gw_settings *cfg, int64_t n
 		return (int64_t)cfg->sync.interval_s * 1000;
 	}
 	return spawn(h) == 0 ? HUBPULL_WATCH_MS : (int64_t)cfg->sync.interval_s * 1000;
+}
+
+void hubpull_reap(struct hubpull *h)
+{
+	reap(h, 0);
 }
 
 void hubpull_stop(struct hubpull *h)

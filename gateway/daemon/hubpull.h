@@ -30,6 +30,10 @@ void hubpull_init(struct hubpull *h, const char *config_path);
  * Returns the milliseconds until it wants to run again. */
 int64_t hubpull_step(struct hubpull *h, const struct gw_settings *cfg, int64_t now_ms);
 
+/* Reap the pull's child if it has ended (on SIGCHLD, before anything that
+ * reaps any child: the modem workers' supervisor). */
+void hubpull_reap(struct hubpull *h);
+
 /* At exit: stop a pull that still runs (its transaction rolls back). */
 void hubpull_stop(struct hubpull *h);
 

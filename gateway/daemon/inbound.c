@@ -59,11 +59,16 @@ static int rate_state(struct db *db, const char *sender, time_t now, int *count,
 	return 0;
 }
 
+/* Any of our SIMs: one modem's answer to another would loop forever. */
 static int is_own_number(const struct gw_settings *cfg, const char *sender)
 {
-	const char *own = cfg->modem.own_number;
+	for (int i = 0; i < cfg->nmodems; i++) {
+		const char *own = cfg->modems[i].own_number;
 
-	return *own && strcmp(own, sender) == 0;
+		if (*own && strcmp(own, sender) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 struct inbox_row {

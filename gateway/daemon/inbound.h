@@ -4,9 +4,10 @@
  * replies go into the outbox, and the row is marked handled — all or
  * nothing. A handler failure rolls back, marks the row failed with a short
  * apology queued, and moves on: a bad message never blocks the queue.
- * Senders we must not answer (alphanumeric, short service numbers, our own
- * number) are recorded and skipped; a sender over sms.rate_limit_per_hour
- * gets one polite warning and then silence until the hour has passed.
+ * Senders we must not answer (alphanumeric, short service numbers, the own
+ * number of any of our SIMs) are recorded and skipped; a sender over
+ * sms.rate_limit_per_hour gets one polite warning and then silence until
+ * the hour has passed.
  */
 #ifndef GW_INBOUND_H
 #define GW_INBOUND_H

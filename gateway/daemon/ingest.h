@@ -9,8 +9,9 @@
  *
  * ingest_assemble() links parts by sender, reference and part count (never
  * reference alone: two phones may pick the same one) into inbox rows; a set
- * still missing parts after modem.multipart_timeout is released with what
- * arrived, marked incomplete.
+ * still missing parts after multipart_timeout is released with what
+ * arrived, marked incomplete (the longest multipart_timeout of the modems).
+ * Parts and messages record the modem they came in on (inbox.modem).
  */
 #ifndef GW_INGEST_H
 #define GW_INGEST_H
@@ -27,6 +28,7 @@ int ingest_assemble(struct db *db, const struct gw_settings *cfg, time_t now, in
 
 /* Record a missed call as an inbox row (channel 'call'): one per caller
  * per 10 minutes, since a ringing phone repeats the event. */
-int ingest_call(struct db *db, const char *number, time_t now, int *recorded);
+int ingest_call(struct db *db, const char *modem, const char *number, time_t now,
+		int *recorded);
 
 #endif

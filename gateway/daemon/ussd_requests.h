@@ -1,9 +1,12 @@
-/* ussd_requests.h - USSD from our own SIM (balance checks, operator menus).
+/* ussd_requests.h - USSD from our own SIMs (balance checks, operator menus).
  *
- * The daemon owns the modem, so `gatewayctl ussd CODE` files a request row
- * and waits; the daemon's ussd timer dials it and stores the network's
- * answer. The periodic balance check (modem.balance_code) uses the same
- * path and warns administrators when credit falls below modem.balance_low.
+ * The daemon's workers own the modems, so `gatewayctl ussd [--modem NAME]
+ * CODE` files a request row and waits; the named modem's worker (or the
+ * first one free, for a request naming none) dials it and stores the
+ * network's answer. Each modem's periodic balance check (its balance_code)
+ * uses the same path, warns administrators when credit falls below its
+ * balance_low, and takes the SIM out of routing below balance_min until a
+ * later check (every recheck_interval meanwhile) finds credit again.
  */
 #ifndef GW_USSD_REQUESTS_H
 #define GW_USSD_REQUESTS_H
@@ -16,8 +19,9 @@
 /* Dial pending requests (and the balance check when due). */
 int ussd_requests_serve(struct link *l, time_t now);
 
-/* gatewayctl side: file a request; returns its id. */
-int ussd_requests_file(struct db *db, const char *code, time_t now, int64_t *id);
+/* gatewayctl side: file a request for modem ("" or NULL: any); returns its id. */
+int ussd_requests_file(struct db *db, const char *modem, const char *code, time_t now,
+		       int64_t *id);
 /* Poll a request: 1 when answered (answer copied), 0 while pending. */
 int ussd_requests_poll(struct db *db, int64_t id, char *answer, size_t answersz, int *done);
 

@@ -18,7 +18,7 @@ int http_body_refused(long long declared, size_t max, int drain_factor)
 	return declared > (long long)max * drain_factor;
 }
 
-int http_body_new(struct http_body **out, size_t max, long long declared)
+int http_body_new(struct http_body **out, size_t max, int drain_factor, long long declared)
 {
 	struct http_body *b;
 	int r = GW_ERR_NOMEM;
@@ -27,6 +27,7 @@ int http_body_new(struct http_body **out, size_t max, long long declared)
 		goto out;
 	buf_init(&b->buf, max);
 	b->too_big = declared > (long long)max;
+	b->drain_max = max * (size_t)drain_factor;
 	*out = b;
 	r = 0;
 out:
@@ -35,11 +36,16 @@ out:
 
 int http_body_feed(struct http_body *b, const char *upload, size_t *upload_size)
 {
-	if (!*upload_size)
+	size_t n = *upload_size;
+
+	if (!n)
 		return 0;
-	if (!b->too_big && buf_add(&b->buf, upload, *upload_size) < 0)
-		b->too_big = 1;
 	*upload_size = 0;
+	b->seen += n;
+	if (b->seen > b->drain_max)
+		return GW_ERR_TOOBIG;
+	if (!b->too_big && buf_add(&b->buf, upload, n) < 0)
+		b->too_big = 1;
 	return 1;
 }
 

@@ -1,18 +1,14 @@
 #include "gateway/ussd/ussd_http.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "common/log.h"
-#include "common/store.h"
 #include "gateway/http/http_body.h"
 #include "gateway/http/http_listen.h"
 #include "gateway/outbox.h"
@@ -21,7 +17,9 @@
 #include "handlers/dialog/dialog.h"
 #include "handlers/handler.h"
 
-#define USSD_HTTP_CONNECTIONS 64
+/* Room for many slow clients at once, while one address holds at most
+ * an eighth (http_listen.h). */
+#define USSD_HTTP_CONNECTIONS 256
 #define USSD_HTTP_PER_IP 32
 #define USSD_HTTP_MEMORY (64 * 1024)  /* headers of one connection */
 /* An oversized body is read and dropped up to this many times max_body
@@ -57,38 +55,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 out:
 	buf_release(&b);
 	return ret;
-}
-
-/* 1 when the client's address is in ussd.allow (or the list is empty). */
-static int client_allowed(const struct ussd_http *u, struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci;
-	const char *list = u->cfg.ussd.allow;
-	char host[NI_MAXHOST];
-	socklen_t slen;
-	int ok = 0;
-
-	if (!*list) {
-		ok = 1;
-		goto out;
-	}
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
-		goto out;
-	slen = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						       : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, slen, host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
-		goto out;
-	while (*list && !ok) {
-		size_t n;
-
-		list += strspn(list, " ,");
-		n = strcspn(list, ", ");
-		ok = n && strlen(host) == n && !strncasecmp(list, host, n);
-		list += n;
-	}
-out:
-	return ok;
 }
 
 /* Equal secrets, in time independent of where they differ. */
@@ -209,17 +175,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct http_body *q = *con_cls;
 	enum MHD_Result ret = MHD_YES;
 	long long declared;
+	int more;
 
-	if (q && http_body_feed(q, upload, upload_size)) /* more of the body */
+	if (q && (more = http_body_feed(q, upload, upload_size)) != 0) { /* more of the body */
+		ret = more < 0 ? MHD_NO : MHD_YES; /* far past the cap: stop reading, close */
 		goto out;
+	}
 	if (q) { /* the whole body is in */
 		ret = finish(u, c, q);
 		goto out;
 	}
-	/* First call: headers only. */
-	if (!client_allowed(u, c)) {
-		ret = respond(c, MHD_HTTP_FORBIDDEN, "forbidden");
-	} else if (strcmp(url, u->cfg.ussd.path) != 0) {
+	/* First call: headers only (the allow-list was applied at accept). */
+	if (strcmp(url, u->cfg.ussd.path) != 0) {
 		ret = respond(c, MHD_HTTP_NOT_FOUND, "not found");
 	} else if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
 		ret = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only POST");
@@ -229,7 +196,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		declared = http_body_declared(c);
 		if (http_body_refused(declared, (size_t)u->cfg.ussd.max_body, USSD_HTTP_DRAIN_FACTOR))
 			ret = respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-		else if (http_body_new(&q, (size_t)u->cfg.ussd.max_body, declared) < 0)
+		else if (http_body_new(&q, (size_t)u->cfg.ussd.max_body, USSD_HTTP_DRAIN_FACTOR, declared) < 0)
 			ret = MHD_NO;
 		else
 			*con_cls = q;
@@ -253,9 +220,11 @@ int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 		.listen = u->cfg.ussd.listen,
 		.port = cfg->ussd.port,
 		.timeout_s = (unsigned)cfg->ussd.timeout_s,
+		.deadline_s = (unsigned)cfg->ussd.timeout_s,
 		.connections = USSD_HTTP_CONNECTIONS,
 		.per_ip = USSD_HTTP_PER_IP,
 		.memory = USSD_HTTP_MEMORY,
+		.allow = u->cfg.ussd.allow,
 	};
 	if ((r = http_listen_new(&u->http, &spec)) < 0)
 		goto out;
@@ -263,7 +232,7 @@ int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 	busy = cfg->database.busy_timeout_ms;
 	if (busy > cfg->ussd.timeout_s * 1000)
 		busy = cfg->ussd.timeout_s * 1000;
-	if ((r = store_open(&u->db, cfg->database.path, busy)) < 0 ||
+	if ((r = handler_store_open(&u->db, cfg->database.path, busy)) < 0 ||
 	    (r = db_set_cache_kib(u->db, cfg->database.cache_kib)) < 0 ||
 	    (r = http_listen_start(u->http, on_request, u)) < 0)
 		goto out;

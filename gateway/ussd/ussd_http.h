@@ -13,11 +13,14 @@
  * Settings (ussd.*): listen address (loopback by default) and port, path,
  * an optional shared secret (header X-Gateway-Secret or form field
  * "secret"), an optional allow-list of client addresses, max_body and
- * timeout (idle seconds of a connection; also caps how long a request
- * waits for the database). Answers to bad requests: wrong path 404,
- * method other than POST 405 (with Allow: POST), client not allowed or
- * wrong secret 403, body over max_body 413, not form-encoded 415,
- * malformed form, missing field or bad phone number 400.
+ * timeout (seconds from connecting to the answer, however steadily a
+ * client trickles; also caps how long a request waits for the database).
+ * A client not on the allow-list is closed when it connects, before
+ * anything is read (gateway/http/http_listen.h). Answers to bad requests:
+ * wrong path 404, method other than POST 405 (with Allow: POST), wrong
+ * secret 403, body over max_body 413 (one far over it sent without a
+ * length is cut off), not form-encoded 415, malformed form, missing field
+ * or bad phone number 400.
  *
  * Threads: libmicrohttpd runs its own polling thread (all requests on it,
  * one at a time), with its OWN SQLite connection and its own copy of the

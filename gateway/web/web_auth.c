@@ -7,25 +7,34 @@
 #include "common/audit.h"
 #include "common/buf.h"
 #include "common/gw_err.h"
-#include "common/store.h"
+#include "common/lockout.h"
+#include "gateway/outbox.h"
 #include "gateway/web/web_session.h"
 #include "handlers/core/contacts.h"
+#include "handlers/core/reply.h"
+#include "handlers/features/officers.h"
 #include "handlers/vi/textfold.h"
 
-#define LIMIT_SLOTS 256
-#define LIMIT_KEY_MAX 80
-
-struct limit_slot {
-	char key[LIMIT_KEY_MAX]; /* "p:+8490..." or "a:127.0.0.1"; "" = free */
-	time_t first;            /* start of the window */
-	int fails;
-};
+#define LIMIT_KEY_MAX 160
 
 struct web_auth {
 	enum pwhash_cost cost;
 	char dummy[PWHASH_MAX]; /* checked for unknown numbers; "" until first needed */
-	struct limit_slot slots[LIMIT_SLOTS];
 };
+
+/* What is counted (common/lockout.h keys; officers_unlock clears the first
+ * two of an account): the number from one address, the number from
+ * anywhere, the address. */
+enum { KEY_PAIR, KEY_ACCOUNT, KEY_ADDR, KEYS };
+
+static const struct lockout_rule rules[KEYS] = {
+	[KEY_PAIR] = { WEB_LOGIN_MAX_FAILS, WEB_LOGIN_WINDOW_S, WEB_LOGIN_LOCK_S, WEB_LOGIN_LOCK_MAX_S },
+	[KEY_ACCOUNT] = { WEB_LOGIN_MAX_FAILS_ACCOUNT, WEB_LOGIN_WINDOW_S, WEB_LOGIN_LOCK_S,
+			  WEB_LOGIN_LOCK_MAX_S },
+	[KEY_ADDR] = { WEB_LOGIN_MAX_FAILS_ADDR, WEB_LOGIN_WINDOW_S, WEB_LOGIN_LOCK_S, WEB_LOGIN_LOCK_MAX_S },
+};
+
+static const char *const key_what[KEYS] = { "number from this address", "number", "address" };
 
 int web_auth_create(struct web_auth **out, enum pwhash_cost cost)
 {
@@ -99,62 +108,6 @@ out:
 	return r;
 }
 
-/* The slot of key, or a free/stale one taken for it (the oldest when all
- * are in use); NULL only when create is 0 and there is none. */
-static struct limit_slot *slot_for(struct web_auth *a, const char *key, time_t now, int create)
-{
-	struct limit_slot *oldest = &a->slots[0];
-
-	for (size_t i = 0; i < LIMIT_SLOTS; i++) {
-		struct limit_slot *s = &a->slots[i];
-
-		if (*s->key && now - s->first >= WEB_LOGIN_WINDOW_S)
-			s->key[0] = '\0'; /* the window has passed: forget */
-		if (*s->key && strcmp(s->key, key) == 0)
-			return s;
-		if (!*s->key || (*oldest->key && s->first < oldest->first))
-			oldest = s;
-	}
-	if (!create)
-		return NULL;
-	if (gw_strlcpy(oldest->key, key, sizeof(oldest->key)) < 0)
-		oldest->key[0] = '\0';
-	oldest->first = now;
-	oldest->fails = 0;
-	return oldest;
-}
-
-static int limit_key(char *out, size_t outsz, char kind, const char *what)
-{
-	struct buf b;
-	int r;
-
-	buf_init(&b, outsz - 1);
-	if ((r = buf_addf(&b, "%c:%s", kind, what)) == 0)
-		r = gw_strlcpy(out, b.data, outsz);
-	buf_release(&b);
-	return r;
-}
-
-/* Seconds until key may try again, 0 when it may now. */
-static int limited(struct web_auth *a, const char *key, int max, time_t now)
-{
-	struct limit_slot *s = slot_for(a, key, now, 0);
-
-	if (!s || s->fails < max)
-		return 0;
-	return (int)(s->first + WEB_LOGIN_WINDOW_S - now) > 0 ? (int)(s->first + WEB_LOGIN_WINDOW_S - now)
-							       : 1;
-}
-
-static void count_failure(struct web_auth *a, const char *key, time_t now)
-{
-	struct limit_slot *s = slot_for(a, key, now, 1);
-
-	if (s && *s->key)
-		s->fails++;
-}
-
 /* The officer's id and hash; GW_ERR_NOTFOUND without a password. */
 static int find_account(struct db *db, const char *phone, int64_t *id, char *hash, size_t hashsz)
 {
@@ -188,24 +141,102 @@ static void audit_login(struct db *db, const char *phone, const char *address, c
 	buf_release(&detail);
 }
 
+static int make_keys(const char *phone, const char *address, char keys[KEYS][LIMIT_KEY_MAX])
+{
+	struct buf b;
+	int r = 0;
+
+	buf_init(&b, LIMIT_KEY_MAX - 1);
+	for (int k = 0; k < KEYS && r == 0; k++) {
+		buf_reset(&b);
+		if (k == KEY_PAIR)
+			r = buf_addf(&b, OFFICERS_WEB_KEY_PAIR "%s|%s", phone, address);
+		else if (k == KEY_ACCOUNT)
+			r = buf_addf(&b, OFFICERS_WEB_KEY_ACCOUNT "%s", phone);
+		else
+			r = buf_addf(&b, "web:addr:%s", address);
+		if (r == 0)
+			r = gw_strlcpy(keys[k], b.data, LIMIT_KEY_MAX);
+	}
+	buf_release(&b);
+	return r;
+}
+
+/* Seconds until the longest lock of the keys ends, 0 when none holds. */
+static int longest_wait(struct db *db, char keys[KEYS][LIMIT_KEY_MAX], time_t now, int *wait)
+{
+	int r = 0;
+
+	*wait = 0;
+	for (int k = 0; k < KEYS && r == 0; k++) {
+		int w = 0;
+
+		if ((r = lockout_wait(db, keys[k], now, &w)) == 0 && w > *wait)
+			*wait = w;
+	}
+	return r;
+}
+
+/* A wrong login: count it on every key, and for each lock it starts, an
+ * audit row and an alert to the administrators (queued in the outbox). One
+ * transaction. */
+static int count_failure(struct db *db, char keys[KEYS][LIMIT_KEY_MAX], const char *phone,
+			 const char *address, const char *why, time_t now)
+{
+	struct handler_result res;
+	struct buf text, plain;
+	int locked[KEYS], r;
+
+	handler_result_init(&res);
+	buf_init(&text, 512);
+	buf_init(&plain, 512);
+	if ((r = db_begin(db)) < 0)
+		goto out;
+	audit_login(db, phone, address, "web_login_fail", why);
+	for (int k = 0; k < KEYS; k++) {
+		if ((r = lockout_fail(db, keys[k], &rules[k], now, &locked[k])) < 0)
+			goto out;
+		if (!locked[k])
+			continue;
+		buf_reset(&text);
+		if ((r = buf_addf(&text, "%s locked for %d min", key_what[k], locked[k] / 60)) < 0)
+			goto out;
+		audit_login(db, phone, address, "web_login_locked", text.data);
+		buf_reset(&text);
+		buf_reset(&plain);
+		if ((r = buf_addf(&text, "Canh bao: dang nhap web bi khoa %d phut (%s): so %s, dia chi %s, sau"
+				  " %d lan sai. Mo khoa: gatewayctl officer unlock %s", locked[k] / 60,
+				  k == KEY_ADDR ? "dia chi" : k == KEY_PAIR ? "so tu dia chi nay" : "so",
+				  phone, address, rules[k].max_fails, phone)) < 0 ||
+		    (r = reply_unaccent(text.data, &plain)) < 0 ||
+		    (r = officers_alert_admins(db, plain.data, now, &res)) < 0)
+			goto out;
+	}
+	if ((r = outbox_queue(db, &res, 0, now)) < 0)
+		goto out;
+	r = db_commit(db);
+out:
+	db_rollback(db);
+	handler_result_release(&res);
+	buf_release(&text);
+	buf_release(&plain);
+	return r;
+}
+
 int web_auth_login(struct web_auth *a, struct db *db, const char *phone_in, const char *pw,
 		   const char *address, time_t now, int64_t *officer_id, int *retry_after)
 {
-	char phone[32], hash[PWHASH_MAX], pkey[LIMIT_KEY_MAX], akey[LIMIT_KEY_MAX];
+	char phone[32], hash[PWHASH_MAX], keys[KEYS][LIMIT_KEY_MAX];
 	int64_t id = 0;
-	int wait, known, r;
+	int wait = 0, known, r;
 
 	hash[0] = '\0';
 	if (contacts_normalize_phone(phone_in ? phone_in : "", phone, sizeof(phone)) < 0)
 		gw_strlcpy(phone, "?", sizeof(phone));
-	if ((r = limit_key(pkey, sizeof(pkey), 'p', phone)) < 0 ||
-	    (r = limit_key(akey, sizeof(akey), 'a', address)) < 0)
+	if ((r = make_keys(phone, address, keys)) < 0 || (r = longest_wait(db, keys, now, &wait)) < 0)
 		goto out;
-	wait = limited(a, pkey, WEB_LOGIN_MAX_FAILS, now);
-	if (!wait)
-		wait = limited(a, akey, WEB_LOGIN_MAX_FAILS_ADDR, now);
 	if (wait) {
-		audit_login(db, phone, address, "web_login_limited", "too many wrong logins");
+		audit_login(db, phone, address, "web_login_limited", "locked after wrong logins");
 		*retry_after = wait;
 		r = GW_ERR_BUSY;
 		goto out;
@@ -221,19 +252,15 @@ int web_auth_login(struct web_auth *a, struct db *db, const char *phone_in, cons
 		gw_strlcpy(hash, a->dummy, sizeof(hash));
 	}
 	if (!pwhash_check(hash, pw ? pw : "", pw ? strlen(pw) : 0) || !known) {
-		count_failure(a, pkey, now);
-		count_failure(a, akey, now);
-		audit_login(db, phone, address, "web_login_fail",
-			    known ? "wrong password" : "no such account or no web password");
-		r = GW_ERR_AUTH;
+		if ((r = count_failure(db, keys, phone, address, known ? "wrong password"
+					: "no such account or no web password", now)) == 0)
+			r = GW_ERR_AUTH;
 		goto out;
 	}
-	{
-		struct limit_slot *s = slot_for(a, pkey, now, 0);
-
-		if (s)
-			s->key[0] = '\0';
-	}
+	/* their own address is theirs again; the account's count stands, so a
+	 * guesser elsewhere is not helped by the officer logging in */
+	if ((r = lockout_clear(db, keys[KEY_PAIR])) < 0)
+		goto out;
 	audit_login(db, phone, address, "web_login", NULL);
 	*officer_id = id;
 	r = 0;

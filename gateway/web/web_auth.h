@@ -8,14 +8,24 @@
  * password cannot log in. Setting a password ends every open session of
  * that officer.
  *
- * Rate limits, per phone number and per client address: after
- * WEB_LOGIN_MAX_FAILS wrong logins for a number (WEB_LOGIN_MAX_FAILS_ADDR
- * from an address) within WEB_LOGIN_WINDOW_S, further attempts are refused
- * without checking the password until the window has passed (HTTP 429 with
- * Retry-After). The counters live in memory (struct web_auth, owned by the
- * web thread): a restart forgets them, which costs an attacker a restart
- * of the daemon, not a shortcut. An unknown number costs the same hash
- * check as a known one, so timing does not tell which numbers exist.
+ * Limits (common/lockout.h, counted in the database, so that neither a
+ * restart nor a flood of other numbers resets them): WEB_LOGIN_MAX_FAILS
+ * wrong logins for a number from one address within WEB_LOGIN_WINDOW_S
+ * lock that number from that address; WEB_LOGIN_MAX_FAILS_ACCOUNT for a
+ * number from any addresses lock the number; WEB_LOGIN_MAX_FAILS_ADDR from
+ * an address (any numbers) lock the address. A lock lasts
+ * WEB_LOGIN_LOCK_S, each further lock of the same key twice as long up to
+ * WEB_LOGIN_LOCK_MAX_S; meanwhile attempts are refused without checking
+ * the password (HTTP 429 with Retry-After). A guesser from one address
+ * thus locks the officer out only from that address; an officer's own
+ * login clears their counter from their address. Every lock is told to
+ * the administrators by SMS (officers_alert_admins: a few an hour at
+ * most), queued in the outbox; `gatewayctl officer unlock` lifts an
+ * account's. Behind a reverse proxy the address is the last one of
+ * X-Forwarded-For, believed only from web.trusted_proxy (web_server.c):
+ * otherwise every login would count against the proxy's one address.
+ * An unknown number costs the same hash check and counts the same as a
+ * known one, so neither timing nor the locks tell which numbers exist.
  * Every login and every refusal is in the audit log.
  */
 #ifndef GW_WEB_AUTH_H
@@ -31,8 +41,11 @@
 #define WEB_PASSWORD_MIN 8
 #define WEB_PASSWORD_MAX 128
 #define WEB_LOGIN_MAX_FAILS 5
+#define WEB_LOGIN_MAX_FAILS_ACCOUNT 25
 #define WEB_LOGIN_MAX_FAILS_ADDR 20
 #define WEB_LOGIN_WINDOW_S (15 * 60)
+#define WEB_LOGIN_LOCK_S (15 * 60)
+#define WEB_LOGIN_LOCK_MAX_S (24 * 3600)
 
 
 struct web_auth;
@@ -54,7 +67,9 @@ int web_auth_set_password(struct db *db, const char *phone, const char *pw,
 
 /* Check a login. phone is as typed (normalised here), address the
  * client's. 0 with *officer_id on success; GW_ERR_AUTH for a wrong number
- * or password; GW_ERR_BUSY when rate-limited (*retry_after seconds). */
+ * or password; GW_ERR_BUSY when locked (*retry_after seconds). Writes its
+ * counters, audit rows and alerts in a transaction of its own, after the
+ * slow hash. */
 int web_auth_login(struct web_auth *a, struct db *db, const char *phone, const char *pw,
 		   const char *address, time_t now, int64_t *officer_id, int *retry_after);
 

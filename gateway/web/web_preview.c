@@ -1,5 +1,6 @@
 #include "gateway/web/web_preview.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,43 +81,37 @@ void web_preview_release(struct web_preview *p)
 	side_release(&p->unaccented);
 }
 
-/* Every page of body as the handler would send it. */
+static int keep_page(void *cls, int n, const char *text)
+{
+	struct web_preview_side *s = cls;
+	int parts = 0, ucs2 = 0, r;
+
+	if ((r = reply_measure(text, &parts, &ucs2)) < 0)
+		return r;
+	s->parts_total += parts;
+	if (s->shown < WEB_PREVIEW_PAGES_MAX) {
+		struct web_preview_page *pg = &s->page[s->shown];
+
+		if (!(pg->text = strdup(text)))
+			return GW_ERR_NOMEM;
+		pg->parts = parts;
+		pg->ucs2 = ucs2;
+		s->shown++;
+	}
+	return 0;
+}
+
+/* Every page of body as the handler would send it, paged once, counted up
+ * to WEB_PREVIEW_PAGES_COUNT_MAX. */
 static int fill_side(const char *body, const struct reply_opts *o, struct web_preview_side *s)
 {
-	struct buf page;
 	int pages = 0, r;
 
-	buf_init(&page, PREVIEW_TEXT_MAX);
-	if ((r = reply_page(body, o, 1, &page, &pages)) < 0)
-		goto out;
-	s->pages = pages;
-	for (int n = 1; n <= pages; n++) {
-		int parts = 0, ucs2 = 0;
-
-		if (n > 1) {
-			buf_reset(&page);
-			if ((r = reply_page(body, o, n, &page, &pages)) < 0)
-				goto out;
-		}
-		if ((r = reply_measure(page.data, &parts, &ucs2)) < 0)
-			goto out;
-		s->parts_total += parts;
-		if (s->shown < WEB_PREVIEW_PAGES_MAX) {
-			struct web_preview_page *pg = &s->page[s->shown];
-
-			if (!(pg->text = strdup(page.data))) {
-				r = GW_ERR_NOMEM;
-				goto out;
-			}
-			pg->parts = parts;
-			pg->ucs2 = ucs2;
-			s->shown++;
-		}
-	}
-	r = 0;
-out:
-	buf_release(&page);
-	return r;
+	if ((r = reply_pages(body, o, WEB_PREVIEW_PAGES_COUNT_MAX, keep_page, s, &pages)) < 0)
+		return r;
+	s->more = pages > WEB_PREVIEW_PAGES_COUNT_MAX;
+	s->pages = s->more ? WEB_PREVIEW_PAGES_COUNT_MAX : pages;
+	return 0;
 }
 
 /* "form: record 1 (BHYT): title_vi: missing" -> "title_vi" */
@@ -171,6 +166,12 @@ int web_preview_program(struct db *scratch, const struct gw_settings *cfg, json_
 	db_rollback(scratch);
 	if (r < 0 || (r = buf_addf(&more, "CS %s", code)) < 0)
 		goto out;
+	if (body.len > WEB_PREVIEW_INPUT_MAX) {
+		snprintf(p->error, sizeof(p->error), "form: the answer is %zu bytes, more than %d KB: too long"
+			 " to preview or to read by SMS; shorten it", body.len, WEB_PREVIEW_INPUT_MAX / 1024);
+		r = 0;
+		goto out;
+	}
 	memset(&ro, 0, sizeof(ro));
 	ro.max_parts = cfg->sms.max_parts;
 	ro.more_cmd = more.data;

@@ -13,6 +13,13 @@
  * as the SMS handler does for "CS <code>": every page, its text, parts,
  * encoding, for an accented reply and for an unaccented one (a household
  * that chose KHONG DAU, or sms.reply_diacritics = never).
+ *
+ * The work of a preview is bounded, because the console serves one request
+ * at a time (issue 16: a 40 KB field took 38 s of CPU, paged again for
+ * every page): the answer is paged once (reply_pages), at most
+ * WEB_PREVIEW_PAGES_COUNT_MAX pages are counted and WEB_PREVIEW_PAGES_MAX
+ * shown, and an answer over WEB_PREVIEW_INPUT_MAX bytes is not previewed
+ * (error says so; saving it is the validator's business).
  */
 #ifndef GW_WEB_PREVIEW_H
 #define GW_WEB_PREVIEW_H
@@ -24,7 +31,9 @@
 #include "config/settings.h"
 #include "gateway/web/web_request.h"
 
-#define WEB_PREVIEW_PAGES_MAX 12
+#define WEB_PREVIEW_PAGES_MAX 12       /* pages shown */
+#define WEB_PREVIEW_PAGES_COUNT_MAX 40 /* pages counted; more is "over 40" */
+#define WEB_PREVIEW_INPUT_MAX (32 * 1024) /* bytes of answer previewed */
 
 /* The form fields of a program, in the order the editor shows them. */
 extern const char *const web_preview_fields[];
@@ -36,7 +45,8 @@ struct web_preview_page {
 };
 
 struct web_preview_side {
-	int pages;            /* pages of the whole answer */
+	int pages;            /* pages of the whole answer, at most WEB_PREVIEW_PAGES_COUNT_MAX */
+	int more;             /* and there are more than that */
 	int shown;            /* pages filled in below (<= WEB_PREVIEW_PAGES_MAX) */
 	int parts_total;      /* SMS parts of every page */
 	struct web_preview_page page[WEB_PREVIEW_PAGES_MAX];

@@ -21,6 +21,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "config/settings.h"
+#include "handlers/features/scope.h"
 
 #define WEB_FORM_FIELDS_MAX 64
 #define WEB_TOKEN_HEX 64       /* 32 random bytes as hex */
@@ -39,16 +40,6 @@ struct web_form {
 	size_t n, alloc;
 };
 
-/* The logged-in officer or administrator, read fresh on every request so a
- * changed role or commune applies at once. */
-struct web_account {
-	int64_t id;
-	char phone[32];
-	char name[128];
-	int admin;
-	char commune[128];
-	char commune_key[128]; /* place key of commune (jobs_filter.h), "" = none */
-};
 
 struct web_auth;
 
@@ -66,7 +57,7 @@ struct web_req {
 	int en;                        /* English interface */
 	time_t now;
 	int logged_in;
-	struct web_account acct;
+	struct scope_account acct;     /* read fresh on every request (scope.h) */
 	char csrf[WEB_TOKEN_HEX + 1];  /* the token forms must carry */
 	char session_token[WEB_TOKEN_HEX + 1]; /* the cookie's token, "" = none */
 };

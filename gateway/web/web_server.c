@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,11 +20,13 @@
 #include "gateway/web/web_request.h"
 #include "gateway/web/web_scope.h"
 #include "gateway/web/web_session.h"
+#include "handlers/handler.h"
 #include "handlers/vi/textfold.h"
 
-#define WEB_CONNECTIONS 64
+/* Room for many slow clients at once, while one address holds at most
+ * an eighth (http_listen.h): a real request finds a free connection. */
+#define WEB_CONNECTIONS 256
 #define WEB_PER_IP 32
-#define WEB_TIMEOUT_S 30
 #define WEB_DB_WAIT_MS 5000
 /* An oversized body is read and dropped up to this many times the limit
  * (so the browser shows our 413 instead of a reset), refused at once above. */
@@ -37,6 +38,7 @@ static const char csp[] =
 
 struct web_server {
 	struct http_listen *http; /* the server, once its address is known */
+	char proxy[64];           /* web.trusted_proxy, canonical; "" = none */
 	struct gw_settings cfg;   /* own copy: reloads on the main thread never race us */
 	struct db *db;            /* used by the MHD thread only */
 	struct db *scratch;       /* in-memory, for previews */
@@ -70,18 +72,32 @@ static int path_matches(const char *pattern, const char *path)
 	return !*pattern && !*path;
 }
 
-static void client_address(struct MHD_Connection *c, char *out, size_t outsz)
+/* The client's address: the peer's, or, when the peer is the trusted
+ * reverse proxy (web.trusted_proxy), the last address of X-Forwarded-For,
+ * the one the proxy itself saw (earlier ones are the client's own word). */
+static void client_address(const struct web_server *w, struct MHD_Connection *c, char *out,
+			   size_t outsz)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	socklen_t slen;
+	const char *xff, *last;
+	unsigned char bin[sizeof(struct in6_addr)];
+	char hop[64];
+	size_t n;
 
-	gw_strlcpy(out, "?", outsz);
-	if (!ci || !ci->client_addr)
+	http_listen_addr_text(ci ? ci->client_addr : NULL, out, outsz);
+	if (!*w->proxy || strcmp(out, w->proxy) != 0 ||
+	    !(xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")))
 		return;
-	slen = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						       : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, slen, out, (socklen_t)outsz, NULL, 0, NI_NUMERICHOST) != 0)
-		gw_strlcpy(out, "?", outsz);
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof(hop))
+		return;
+	memcpy(hop, last, n);
+	hop[n] = '\0';
+	if (inet_pton(AF_INET, hop, bin) == 1 || inet_pton(AF_INET6, hop, bin) == 1)
+		gw_strlcpy(out, hop, outsz);
 }
 
 struct query_fill {
@@ -207,7 +223,7 @@ static int load_session(struct web_server *w, struct MHD_Connection *c, struct w
 	gw_strlcpy(rq->session_token, tok, sizeof(rq->session_token));
 	r = web_session_lookup(w->db, tok, rq->now, &officer, rq->csrf);
 	if (r == 0)
-		r = web_scope_account(w->db, officer, &rq->acct);
+		r = scope_account_load(w->db, officer, &rq->acct);
 	if (r == GW_ERR_NOTFOUND) {
 		rq->csrf[0] = '\0';
 		return 0;
@@ -292,7 +308,7 @@ static enum MHD_Result finish(struct web_server *w, struct MHD_Connection *c, co
 	rq.path = url;
 	rq.en = lang && strcmp(lang, "en") == 0;
 	rq.now = gw_now(w->cfg.office.utc_offset_min);
-	client_address(c, rq.client, sizeof(rq.client));
+	client_address(w, c, rq.client, sizeof(rq.client));
 	if (q->too_big) {
 		ret = plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
 		goto out;
@@ -354,7 +370,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	long long declared;
 
 	if (q) {
-		if (http_body_feed(q, upload, upload_size))
+		int more = http_body_feed(q, upload, upload_size);
+
+		if (more < 0) /* far past the cap: stop reading, close */
+			return MHD_NO;
+		if (more)
 			return MHD_YES;
 		return finish(w, c, url, method, q);
 	}
@@ -372,7 +392,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	} else if (declared > 0) {
 		return plain(c, MHD_HTTP_BAD_REQUEST, "a GET has no body");
 	}
-	if (http_body_new(&q, WEB_BODY_MAX, declared) < 0)
+	if (http_body_new(&q, WEB_BODY_MAX, WEB_DRAIN_FACTOR, declared) < 0)
 		return MHD_NO;
 	*con_cls = q;
 	return MHD_YES;
@@ -395,19 +415,22 @@ int web_server_start(struct web_server **out, const struct gw_settings *cfg,
 		.mhd_tag = "web",
 		.listen = w->cfg.web.listen,
 		.port = cfg->web.port,
-		.timeout_s = WEB_TIMEOUT_S,
+		.timeout_s = (unsigned)cfg->web.timeout_s,
+		.deadline_s = (unsigned)cfg->web.timeout_s,
 		.connections = WEB_CONNECTIONS,
 		.per_ip = WEB_PER_IP,
 		.memory = WEB_HEADER_MEMORY,
+		.exempt = w->cfg.web.trusted_proxy,
 	};
 	if ((r = http_listen_new(&w->http, &spec)) < 0)
 		goto out;
+	/* as the peer's address will read (http_listen checked it is numeric) */
+	gw_strlcpy(w->proxy, http_listen_exempt(w->http), sizeof(w->proxy));
 	/* a page never waits for the database longer than a person would */
 	busy = cfg->database.busy_timeout_ms < WEB_DB_WAIT_MS ? cfg->database.busy_timeout_ms
 							       : WEB_DB_WAIT_MS;
-	if ((r = store_open(&w->db, cfg->database.path, busy)) < 0 ||
+	if ((r = handler_store_open(&w->db, cfg->database.path, busy)) < 0 ||
 	    (r = db_set_cache_kib(w->db, cfg->database.cache_kib)) < 0 ||
-	    (r = web_scope_register(w->db)) < 0 ||
 	    (r = store_open(&w->scratch, ":memory:", busy)) < 0 ||
 	    (r = web_auth_create(&w->auth, PWHASH_INTERACTIVE)) < 0 ||
 	    (r = http_listen_start(w->http, on_request, w)) < 0)

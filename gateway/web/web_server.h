@@ -3,8 +3,11 @@
  *
  * Settings (web.*): enabled, listen (numeric address, loopback by default:
  * open it to the office network deliberately), port (8081),
- * session_minutes. What is served is described in pages/web_pages.h; who may see
- * what in web_scope.h; logins in web_auth.h and web_session.h.
+ * session_minutes, timeout (seconds from connecting to the answer;
+ * gateway/http/http_listen.h says what else a client may hold),
+ * trusted_proxy (the reverse proxy whose X-Forwarded-For names the client,
+ * for the login limits and the audit). What is served is described in pages/web_pages.h; who may see
+ * what in handlers/features/scope.h; logins in web_auth.h and web_session.h.
  *
  * Threads: libmicrohttpd runs its own polling thread (all requests on it,
  * one at a time) with its OWN SQLite connection and its own copy of the
@@ -21,7 +24,9 @@
  * headers and URL within WEB_HEADER_MEMORY (libmicrohttpd answers 431/414);
  * every POST needs the session's CSRF token (else 403); no session: GET
  * goes to /login (303), POST is 403; an officer asking for another
- * commune's data or an administrator's page 403; unknown paths 404.
+ * commune's job or appointment, or an administrator's page 403, for
+ * another commune's household 404 like an unknown one (web_scope.h);
+ * unknown paths 404.
  * Responses are never cached (static files aside) and carry a strict
  * Content-Security-Policy, X-Frame-Options DENY and nosniff.
  */

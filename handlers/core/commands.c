@@ -1,20 +1,23 @@
 #include "handlers/core/commands.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "handlers/core/contacts.h"
+#include "handlers/core/reply.h"
 
 #define COMMANDS_TEXT_MAX 4096
 
-int commands_help(const struct handler_req *rq, struct handler_result *res)
+/* Page `page` of the commands' help lines, one part a page. */
+static int help_page(const struct handler_req *rq, struct handler_result *res, int page)
 {
+	static const char section[] = { REPLY_SECTION, '\0' };
 	sqlite3_stmt *st;
 	struct buf body;
 	int r;
 
-	request_set_intent(res, "help", NULL);
 	buf_init(&body, COMMANDS_TEXT_MAX);
 	if ((r = db_prepare(rq->env->db, "SELECT help_vi, help_en FROM commands WHERE officer_only = 0"
 				" AND intent IN ('policy','eligibility','job_list','job_apply',"
@@ -23,7 +26,9 @@ int commands_help(const struct handler_req *rq, struct handler_result *res)
 	while ((r = db_step(st)) == DB_ROW) {
 		const char *line = db_col_text(st, request_english(rq) ? 1 : 0);
 
-		if (*line && (r = buf_addf(&body, "%s%s", body.len ? "; " : "", line)) < 0) {
+		/* each line its own section (REPLY_SECTION): a page never cuts one */
+		if (*line && (r = buf_addf(&body, "%s%s%s", body.len ? "." : "",
+					   body.len ? section : "", line)) < 0) {
 			sqlite3_reset(st);
 			goto out;
 		}
@@ -32,10 +37,18 @@ int commands_help(const struct handler_req *rq, struct handler_result *res)
 		goto out;
 	if (!body.len && (r = buf_adds(&body, "CS <chu de>; VIEC; HEN; HUY")) < 0)
 		goto out;
-	r = request_reply_paged(rq, res, body.data, NULL, 1);
+	r = request_reply_pages(rq, res, body.data, "HD", page, COMMANDS_HELP_PARTS);
 out:
 	buf_release(&body);
 	return r;
+}
+
+int commands_help(const struct handler_req *rq, struct handler_result *res)
+{
+	long page = strtol(rq->args, NULL, 10);
+
+	request_set_intent(res, "help", NULL);
+	return help_page(rq, res, page >= 1 && page <= 99 ? (int)page : 1);
 }
 
 static int stop_start(const struct handler_req *rq, struct handler_result *res, int stop)
@@ -88,10 +101,14 @@ int commands_preference(const struct handler_req *rq, struct handler_result *res
 
 int commands_unknown(const struct handler_req *rq, struct handler_result *res)
 {
-	int r = commands_help(rq, res);
-
 	request_set_intent(res, "unknown", NULL);
-	return r;
+	return help_page(rq, res, 1);
+}
+
+int commands_noise(const struct handler_req *rq, struct handler_result *res)
+{
+	request_set_intent(res, "noise", NULL);
+	return help_page(rq, res, 1);
 }
 
 /* Intents whose feature is not built yet: say so plainly, and where to go. */

@@ -225,6 +225,15 @@ static void make_suffix(const struct reply_opts *o, int next_page, char *suffix,
 	buf_release(&b);
 }
 
+/* The most bytes a page can hold: max_parts parts carry at most 160
+ * characters each, and a character is at most 4 bytes. Text past this can
+ * never fit, so a page is looked for within it: the work of a page does
+ * not grow with the length of the whole body. */
+static size_t page_bytes_max(const struct pager *pg)
+{
+	return (size_t)pg->o->max_parts * 160 * 4;
+}
+
 /* The longest prefix of one over-long word (from a character boundary to a
  * character boundary) that fits with suffix; at least one character. */
 static int cut_word(struct pager *pg, size_t from, const char *suffix, size_t *end)
@@ -232,7 +241,7 @@ static int cut_word(struct pager *pg, size_t from, const char *suffix, size_t *e
 	size_t lo = from, hi = from, i;
 	int r;
 
-	while (hi < pg->n && !is_gap(pg->body[hi]))
+	while (hi < pg->n && hi - from < page_bytes_max(pg) && !is_gap(pg->body[hi]))
 		hi++;
 	i = from + 1;
 	while (i < hi && ((unsigned char)pg->body[i] & 0xC0) == 0x80)
@@ -264,19 +273,21 @@ static int cut_word(struct pager *pg, size_t from, const char *suffix, size_t *e
 static int page_end(struct pager *pg, size_t from, int page_no, size_t *end, int *last)
 {
 	char suffix[REPLY_SUFFIX_MAX];
-	size_t *ends = NULL, nends = 0, e;
+	size_t *ends = NULL, nends = 0, e, limit = pg->n;
 	int r, lo, hi, best = -1;
 
-	if ((r = fits(pg, from, pg->n, "")) != 0) {
+	if (pg->n - from <= page_bytes_max(pg) && (r = fits(pg, from, pg->n, "")) != 0) {
 		*end = pg->n;
 		*last = 1;
 		return r < 0 ? r : 0;
 	}
 	*last = 0;
 	make_suffix(pg->o, page_no + 1, suffix, sizeof(suffix));
-	if (!(ends = malloc(sizeof(*ends) * (pg->n - from + 1))))
+	if (limit - from > page_bytes_max(pg))
+		limit = from + page_bytes_max(pg);
+	if (!(ends = malloc(sizeof(*ends) * (limit - from + 1))))
 		return GW_ERR_NOMEM;
-	for (e = from + 1; e <= pg->n; e++)
+	for (e = from + 1; e <= limit; e++)
 		if ((e == pg->n || is_gap(pg->body[e])) && !is_gap(pg->body[e - 1]))
 			ends[nends++] = e;
 	lo = 0;
@@ -321,15 +332,21 @@ out:
 	return r;
 }
 
-static int paginate(const char *body, const struct reply_opts *o, int page, struct buf *out,
-		    int *pages)
+/* Every page of body in one pass, each rendered as sent (with the "more"
+ * suffix) and handed to fn; at most max_pages (<= 0: all), *pages = how
+ * many there are, or max_pages + 1 when there are more. */
+static int paginate(const char *body, const struct reply_opts *o, int max_pages, reply_page_fn fn,
+		    void *cls, int *pages)
 {
 	struct pager pg = { body, strlen(body), o, { 0 } };
+	struct buf text;
 	size_t from = 0;
 	int count = 0, r = 0;
 
 	buf_init(&pg.cand, REPLY_BODY_MAX);
+	buf_init(&text, REPLY_BODY_MAX);
 	while (from < pg.n) {
+		char suffix[REPLY_SUFFIX_MAX];
 		size_t end = pg.n;
 		int last = 0;
 
@@ -337,77 +354,132 @@ static int paginate(const char *body, const struct reply_opts *o, int page, stru
 			from++;
 		if (from >= pg.n)
 			break;
+		if (max_pages > 0 && count == max_pages) { /* there is more: say so, stop */
+			count++;
+			break;
+		}
 		count++;
 		if ((r = page_end(&pg, from, count, &end, &last)) < 0)
 			goto out;
-		if (count == page) {
-			char suffix[REPLY_SUFFIX_MAX];
-
-			make_suffix(o, count + 1, suffix, sizeof(suffix));
-			if ((r = render(&pg, from, end, out)) < 0 ||
-			    (!last && (r = buf_adds(out, suffix)) < 0))
-				goto out;
-		}
+		buf_reset(&text);
+		make_suffix(o, count + 1, suffix, sizeof(suffix));
+		if ((r = render(&pg, from, end, &text)) < 0 || (!last && (r = buf_adds(&text, suffix)) < 0) ||
+		    (fn && (r = fn(cls, count, text.data)) < 0))
+			goto out;
 		if (!o->more_cmd) /* no paging: one page, cut */
 			break;
 		from = end;
 	}
 	*pages = count;
-	r = page >= 1 && page <= count ? 0 : GW_ERR_NOTFOUND;
 out:
 	buf_release(&pg.cand);
+	buf_release(&text);
 	return r;
+}
+
+/* *whole = 1 when body, sections rendered, fits the budget in one page. */
+static int fits_whole(const char *body, const struct reply_opts *o, int *whole)
+{
+	struct pager pg = { body, strlen(body), o, { 0 } };
+	int r = 0;
+
+	*whole = 0;
+	if (pg.n > page_bytes_max(&pg)) /* can never fit: no need to render it */
+		return 0;
+	buf_init(&pg.cand, REPLY_BODY_MAX);
+	r = fits(&pg, 0, pg.n, "");
+	buf_release(&pg.cand);
+	if (r < 0)
+		return r;
+	*whole = r;
+	return 0;
+}
+
+struct one_page {
+	int want;
+	struct buf *out;
+	int found;
+};
+
+static int keep_page(void *cls, int page, const char *text)
+{
+	struct one_page *o = cls;
+
+	if (page != o->want)
+		return 0;
+	o->found = 1;
+	return buf_adds(o->out, text);
 }
 
 static int count_pages(const char *body, const struct reply_opts *o, int *pages)
 {
-	struct buf scratch;
+	return paginate(body, o, 0, NULL, NULL, pages);
+}
+
+/* The text to page: body, or its unaccented form (plain) when the reader,
+ * the setting or the page count says so (reply.h). */
+static int choose(const char *body, const struct reply_opts *o, struct buf *plain, const char **chosen)
+{
+	const char *mode = o->diacritics ? o->diacritics : "auto";
 	int r;
 
-	buf_init(&scratch, REPLY_BODY_MAX);
-	r = paginate(body, o, 0, &scratch, pages);
-	buf_release(&scratch);
-	return r == GW_ERR_NOTFOUND ? 0 : r;
+	*chosen = body;
+	if ((r = reply_unaccent(body, plain)) < 0)
+		return r;
+	if (o->unaccented || strcmp(mode, "never") == 0) {
+		*chosen = plain->data;
+	} else if (strcmp(mode, "auto") == 0 && textfold_has_non_ascii(body)) {
+		int accented = 0, unaccented = 0, whole = 0;
+
+		/* An unaccented answer that needs fewer pages is cheaper: use it.
+		 * Without paging the one page is cut: the accented form (70
+		 * characters a part, not 160) goes only when it is sent whole,
+		 * never when it would drop what the unaccented one says. */
+		if (!o->more_cmd) {
+			if ((r = fits_whole(body, o, &whole)) < 0)
+				return r;
+			if (!whole)
+				*chosen = plain->data;
+		} else {
+			if ((r = count_pages(body, o, &accented)) < 0)
+				return r;
+			if (accented > 1) {
+				if ((r = count_pages(plain->data, o, &unaccented)) < 0)
+					return r;
+				if (unaccented < accented)
+					*chosen = plain->data;
+			}
+		}
+	}
+	return 0;
+}
+
+int reply_pages(const char *body, const struct reply_opts *opts, int max_pages, reply_page_fn fn,
+		void *cls, int *pages)
+{
+	struct reply_opts o = *opts;
+	const char *chosen = body;
+	struct buf plain;
+	int r;
+
+	buf_init(&plain, REPLY_BODY_MAX);
+	if (o.max_parts < 1)
+		o.max_parts = 1;
+	if ((r = choose(body, &o, &plain, &chosen)) == 0)
+		r = paginate(chosen, &o, max_pages, fn, cls, pages);
+	buf_release(&plain);
+	return r;
 }
 
 int reply_page(const char *body, const struct reply_opts *opts, int page, struct buf *out,
 	       int *pages)
 {
-	struct reply_opts o = *opts;
-	const char *mode = o.diacritics ? o.diacritics : "auto";
-	const char *chosen = body;
-	struct buf plain, tmp;
+	struct one_page one = { page, out, 0 };
 	int r, np = 0;
 
-	buf_init(&plain, REPLY_BODY_MAX);
-	buf_init(&tmp, REPLY_BODY_MAX);
-	if (o.max_parts < 1)
-		o.max_parts = 1;
-	if ((r = reply_unaccent(body, &plain)) < 0)
-		goto out;
-	if (o.unaccented || strcmp(mode, "never") == 0) {
-		chosen = plain.data;
-	} else if (strcmp(mode, "auto") == 0 && textfold_has_non_ascii(body)) {
-		int accented = 0, unaccented = 0;
-
-		/* an unaccented answer that needs fewer pages is cheaper: use it */
-		if ((r = count_pages(body, &o, &accented)) < 0)
-			goto out;
-		if (accented > 1) {
-			if ((r = count_pages(plain.data, &o, &unaccented)) < 0)
-				goto out;
-			if (unaccented < accented)
-				chosen = plain.data;
-		}
-	}
-	r = paginate(chosen, &o, page, &tmp, &np);
-	if (r == 0 || r == GW_ERR_NOTFOUND)
-		*pages = np;
-	if (r < 0)
-		goto out;
-	r = buf_add(out, tmp.data, tmp.len);
-out:
-	buf_release(&plain);
-	buf_release(&tmp);
-	return r;
+	if ((r = reply_pages(body, opts, 0, keep_page, &one, &np)) < 0)
+		return r;
+	*pages = np;
+	return one.found ? 0 : GW_ERR_NOTFOUND;
 }
+

@@ -17,7 +17,8 @@
  * it has any); "never" or a contact who chose KHONG DAU gets it without
  * diacritics (and with typographic dashes, quotes and signs made ASCII, so
  * it stays GSM-7); "auto" sends the accented text unless the unaccented one
- * needs fewer pages.
+ * needs fewer pages, and, without paging, unless the accented one would be
+ * cut: the choice never drops what the other form would have sent.
  */
 #ifndef GW_REPLY_H
 #define GW_REPLY_H
@@ -39,6 +40,19 @@ struct reply_opts {
  * still set). Without more_cmd there is one page, cut with ".." if needed. */
 int reply_page(const char *body, const struct reply_opts *opts, int page, struct buf *out,
 	       int *pages);
+
+/* Called for each page in order (1-based), with its text as sent; a
+ * negative return stops and is returned. */
+typedef int (*reply_page_fn)(void *cls, int page, const char *text);
+
+/* Every page of body in one pass (what reply_page gives one at a time),
+ * the accents chosen as reply_page chooses them: fn for pages 1..max_pages
+ * (max_pages <= 0: all of them). *pages gets their number, or max_pages + 1
+ * when there are more (the rest is not paged). The work of a page does not
+ * grow with the length of body: a page is looked for within what
+ * max_parts parts can ever hold. fn may be NULL (just count). */
+int reply_pages(const char *body, const struct reply_opts *opts, int max_pages, reply_page_fn fn,
+		void *cls, int *pages);
 
 /* The unaccented form of text: diacritics removed, case kept, typographic
  * characters GSM-7 lacks made ASCII ("2022–2025" -> "2022-2025", "≤" -> "<="). */

@@ -38,12 +38,20 @@ static void reply_opts_for(const struct handler_req *rq, struct reply_opts *o, c
 int request_reply_paged(const struct handler_req *rq, struct handler_result *res,
 			const char *body, const char *more_cmd, int page)
 {
+	return request_reply_pages(rq, res, body, more_cmd, page, rq->env->cfg->sms.max_parts);
+}
+
+int request_reply_pages(const struct handler_req *rq, struct handler_result *res,
+			const char *body, const char *more_cmd, int page, int max_parts)
+{
 	struct reply_opts o;
 	struct buf out;
 	int pages = 0, r;
 
 	buf_init(&out, REQUEST_TEXT_MAX);
 	reply_opts_for(rq, &o, more_cmd);
+	if (max_parts < o.max_parts)
+		o.max_parts = max_parts;
 	r = reply_page(body, &o, page, &out, &pages);
 	if (r == GW_ERR_NOTFOUND && page > 1) /* asked past the end: give the last page */
 		r = reply_page(body, &o, pages > 0 ? pages : 1, &out, &pages);

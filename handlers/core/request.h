@@ -31,6 +31,9 @@ int request_english(const struct handler_req *rq);
  * the last ending with "<more_cmd> <n+1>" (NULL more_cmd: one page, cut). */
 int request_reply_paged(const struct handler_req *rq, struct handler_result *res,
 			const char *body, const char *more_cmd, int page);
+/* The same with pages of at most max_parts parts (the help's one part). */
+int request_reply_pages(const struct handler_req *rq, struct handler_result *res,
+			const char *body, const char *more_cmd, int page, int max_parts);
 
 /* Pick the Vietnamese or English text for the contact. */
 const char *request_text(const struct handler_req *rq, const char *vi, const char *en);

@@ -13,6 +13,7 @@
 #define SELFCHECK_MAX_SIZE 30
 #define SELFCHECK_BENEFITS 5 /* programs named in the answer */
 #define SELFCHECK_INPUT_MAX 512 /* an answer longer than this is not read */
+#define SELFCHECK_CODE_MAX 33 /* a programme code */
 
 enum ask { ASK_AREA, ASK_SIZE, ASK_INCOME, ASK_DEP, ASK_DONE, ASK_NODATA };
 
@@ -488,15 +489,17 @@ static int selfcheck_open(struct dialog *d, const char *key)
 	return r;
 }
 
-/* "Who qualifies" of one program, for an eligibility question about it. */
+/* "Who qualifies" of one program, for an eligibility question about it:
+ * page `page`, each but the last ending with "KT <code> <n>". */
 static int program_answer(const struct handler_req *rq, struct handler_result *res,
-			  const char *code)
+			  const char *code, int page)
 {
-	struct buf body;
+	struct buf body, more;
 	sqlite3_stmt *st;
 	int r;
 
 	buf_init(&body, SELFCHECK_TEXT_MAX);
+	buf_init(&more, 64);
 	if ((r = db_row(rq->env->db, "SELECT title_vi, eligibility_vi, summary_vi FROM programs"
 			" WHERE code = ?", DB_ARGS(DB_TEXT(code)), &st)) < 0)
 		goto out;
@@ -504,17 +507,50 @@ static int program_answer(const struct handler_req *rq, struct handler_result *r
 		     *db_col_text(st, 1) ? db_col_text(st, 1) : db_col_text(st, 2), REPLY_SECTION,
 		     request_text(rq, "Tự kiểm tra hộ nghèo: nhắn KT.", "Household self-check: send KT."));
 	sqlite3_reset(st);
-	if (r == 0)
-		r = request_reply_paged(rq, res, body.data, NULL, 1);
+	if (r == 0 && (r = buf_addf(&more, "KT %s", code)) == 0)
+		r = request_reply_paged(rq, res, body.data, more.data, page);
 out:
 	buf_release(&body);
+	buf_release(&more);
 	return r;
+}
+
+/* "KT VAY-VIEC-LAM 2" (normalised "vay - viec - lam 2"): the programme
+ * whose code the words after KT spell, and the page asked; 0 when they
+ * are something else (a household's facts). */
+static int kt_program(const struct handler_req *rq, char *code, size_t sz, int *page)
+{
+	char want[SELFCHECK_CODE_MAX + 8];
+	sqlite3_stmt *st;
+	size_t n = 0;
+	long p = 1;
+	int found = 0;
+
+	for (const char *a = rq->args; *a && n + 1 < sizeof(want); a++) {
+		if (*a >= '0' && *a <= '9' && (a == rq->args || a[-1] == ' ') &&
+		    strspn(a, "0123456789") == strlen(a)) {
+			p = strtol(a, NULL, 10);
+			break;
+		}
+		if (*a != ' ')
+			want[n++] = *a;
+	}
+	want[n] = '\0';
+	if (n && p >= 1 && p <= 99 &&
+	    db_row(rq->env->db, "SELECT code FROM programs WHERE lower(code) = ?",
+		   DB_ARGS(DB_TEXT(want)), &st) == 0) {
+		found = gw_strlcpy(code, db_col_text(st, 0), sz) == 0;
+		sqlite3_reset(st);
+	}
+	*page = (int)p;
+	return found;
 }
 
 int selfcheck_prepare(const struct handler_req *rq, struct handler_result *res, json_t **facts)
 {
 	const char *prog = rq->route.program;
-	int kt = !strcmp(rq->route.command, "KT");
+	int kt = !strcmp(rq->route.command, "KT"), page = 1;
+	char code[SELFCHECK_CODE_MAX];
 	json_t *sc = json_object();
 	char today[11], from[11];
 	struct facts f;
@@ -523,12 +559,20 @@ int selfcheck_prepare(const struct handler_req *rq, struct handler_result *res, 
 	request_set_intent(res, "eligibility", *prog ? prog : "CHUAN-NGHEO");
 	if (!sc)
 		goto out;
+	if (kt && kt_program(rq, code, sizeof(code), &page) && strcmp(code, "CHUAN-NGHEO") &&
+	    strcmp(code, "RA-SOAT") && strcmp(code, "HO-NGHEO")) { /* KT VAY-NGHEO 2 */
+		request_set_intent(res, "eligibility", code);
+		if ((r = program_answer(rq, res, code, page)) != GW_ERR_NOTFOUND) {
+			*facts = NULL;
+			goto out;
+		}
+	}
 	memset(&f, 0, sizeof(f));
 	read_income(rq->norm, &f);
 	f.area = area_of(rq->norm);
 	if (!kt && *prog && strcmp(prog, "CHUAN-NGHEO") && strcmp(prog, "RA-SOAT") &&
 	    strcmp(prog, "HO-NGHEO") && !f.hi) {
-		r = program_answer(rq, res, prog);
+		r = program_answer(rq, res, prog, 1);
 		if (r != GW_ERR_NOTFOUND) {
 			*facts = NULL;
 			goto out;

@@ -7,13 +7,14 @@
 #include <strings.h>
 
 #include "common/gw_err.h"
+#include "handlers/features/scope.h"
 
 #define LIVE "('requested','confirmed')"
 
 /* ---- reading ---- */
 
 #define APPT_COLS "id, phone, coalesce(officer_id, 0), program_code, topic, day, slot, status," \
-	" reminded, created_at, updated_at"
+	" reminded, created_at, updated_at, lunar"
 
 static int read_row(sqlite3_stmt *st, struct appointment *out)
 {
@@ -26,6 +27,7 @@ static int read_row(sqlite3_stmt *st, struct appointment *out)
 	a.reminded = sqlite3_column_int(st, 8);
 	a.created_at = sqlite3_column_int64(st, 9);
 	a.updated_at = sqlite3_column_int64(st, 10);
+	a.lunar = sqlite3_column_int(st, 11);
 	if (gw_strlcpy(a.phone, db_col_text(st, 1), sizeof(a.phone)) < 0 ||
 	    gw_strlcpy(a.program_code, db_col_text(st, 3), sizeof(a.program_code)) < 0 ||
 	    gw_strlcpy(a.day, db_col_text(st, 5), sizeof(a.day)) < 0 ||
@@ -191,8 +193,8 @@ int appointments_book(struct db *db, const struct gw_settings *cfg, time_t now,
 	/* Check and write in one statement: the capacity test and the insert
 	 * cannot be separated by another writer. */
 	if ((r = db_run(db, "INSERT INTO appointments (phone, officer_id, program_code, topic,"
-			    " day, slot, status, reminded, created_at, updated_at)"
-			    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'requested', 0, ?7, ?7"
+			    " day, slot, status, reminded, created_at, updated_at, lunar)"
+			    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'requested', 0, ?7, ?7, ?8"
 			    " WHERE (SELECT count(*) FROM appointments WHERE day = ?5 AND slot = ?6"
 			    "   AND status IN " LIVE ")"
 			    "  < (SELECT capacity FROM calendar_settings WHERE id = 1)"
@@ -201,7 +203,7 @@ int appointments_book(struct db *db, const struct gw_settings *cfg, time_t now,
 			DB_ARGS(DB_TEXT(req->phone), officer > 0 ? DB_INT(officer) : DB_NULL,
 				DB_TEXT(req->program_code ? req->program_code : ""),
 				DB_TEXT(req->topic ? req->topic : ""), DB_TEXT(day), DB_TEXT(slot),
-				DB_INT(now)))) < 0)
+				DB_INT(now), DB_INT(req->lunar != 0)))) < 0)
 		goto out;
 	if (db_changes(db) == 0) { /* which condition held it back */
 		if ((r = same_day(db, req->phone, day, 0, &v)) < 0)
@@ -264,11 +266,17 @@ out:
 	return r;
 }
 
+int appointments_set_lunar(struct db *db, int64_t id, int lunar)
+{
+	return db_run(db, "UPDATE appointments SET lunar = ? WHERE id = ?",
+		      DB_ARGS(DB_INT(lunar != 0), DB_INT(id)));
+}
+
 int appointments_set_status(struct db *db, int64_t id, const char *status, int64_t officer_id,
 			    time_t now, enum appointments_verdict *out)
 {
 	struct appointment a;
-	int r;
+	int take = 0, r;
 
 	if ((r = appointments_get(db, id, &a)) < 0)
 		goto out;
@@ -277,6 +285,11 @@ int appointments_set_status(struct db *db, int64_t id, const char *status, int64
 		r = 0;
 		goto out;
 	}
+	/* who answers is audited; who holds it changes only within a commune */
+	if (officer_id > 0 && (r = scope_may_reassign(db, a.officer_id, officer_id, &take)) < 0)
+		goto out;
+	if (!take)
+		officer_id = 0;
 	if ((r = db_run(db, "UPDATE appointments SET status = ?2,"
 			    " officer_id = coalesce(?3, officer_id), updated_at = ?4 WHERE id = ?1",
 			DB_ARGS(DB_INT(id), DB_TEXT(status),

@@ -57,6 +57,7 @@ struct appointment {
 	char slot[CALENDAR_HHMM_LEN];
 	char status[12];                     /* requested, confirmed, cancelled, declined, done */
 	int reminded;
+	int lunar;                           /* asked for by a lunar date: show it too */
 	int64_t created_at, updated_at;
 };
 
@@ -85,6 +86,7 @@ struct appointments_new {
 	const char *topic;         /* the words of the request, "" when none */
 	int64_t dayno;
 	int minute;                /* a slot start */
+	int lunar;                 /* the household gave a lunar date */
 };
 
 /* Is (dayno, minute) a slot one can book now? On APPOINTMENTS_OFF_HOURS
@@ -105,9 +107,16 @@ int appointments_book(struct db *db, const struct gw_settings *cfg, time_t now,
 int appointments_move(struct db *db, const struct gw_settings *cfg, time_t now, int64_t id,
 		      int64_t dayno, int minute, int by_officer, enum appointments_verdict *out);
 
+/* Record whether the appointment's day was asked for by a lunar date (a
+ * household's move by date says anew). */
+int appointments_set_lunar(struct db *db, int64_t id, int lunar);
+
 /* Set status ("confirmed", "cancelled", "declined", "done") of a live
- * appointment; officer_id > 0 records who confirmed. APPOINTMENTS_NOT_LIVE
- * when it is no longer live (confirming a confirmed one is OK). */
+ * appointment; officer_id > 0 is who answered: the appointment becomes
+ * theirs when nobody held it or its officer is of their commune, else it
+ * stays with its officer (scope_may_reassign: never handed to another
+ * commune's officer, nor to an administrator). APPOINTMENTS_NOT_LIVE when
+ * it is no longer live (confirming a confirmed one is OK). */
 int appointments_set_status(struct db *db, int64_t id, const char *status, int64_t officer_id,
 			    time_t now, enum appointments_verdict *out);
 

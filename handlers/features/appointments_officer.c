@@ -11,6 +11,7 @@
 #include "handlers/features/appointments_text.h"
 #include "handlers/features/calendar.h"
 #include "handlers/features/officers.h"
+#include "handlers/features/scope.h"
 
 #define OFFICER_TEXT_MAX 2048
 
@@ -86,6 +87,39 @@ out:
 	return r;
 }
 
+/* Another commune's appointment: refused, told, audited, nothing shown
+ * of it (not even the household's number). *go = 1 when it is the
+ * officer's to act on. */
+static int in_scope(struct ctx *c, const struct officer *o, const struct appointment *a, int *go)
+{
+	struct scope_account acct;
+	char target[32];
+	struct buf t;
+	int r;
+
+	*go = 0;
+	buf_init(&t, OFFICER_TEXT_MAX);
+	if ((r = scope_account_of(o, &acct)) < 0)
+		goto out;
+	r = scope_appointment(c->db, &acct, a->id);
+	if (r == 0) {
+		*go = 1;
+		goto out;
+	}
+	if (r != GW_ERR_AUTH)
+		goto out;
+	c->outcome = "out_of_scope";
+	snprintf(target, sizeof(target), "appointment #%lld", (long long)a->id);
+	if ((r = scope_audit_refusal(c->db, c->now, o->phone, c->rq->route.command, target, &acct)) < 0 ||
+	    (r = buf_addf(&t, tr(c, "Hen #%lld khong thuoc xa ban.", "Appointment #%lld is not in your commune."),
+			  (long long)a->id)) < 0)
+		goto out;
+	r = reply(c, t.data);
+out:
+	buf_release(&t);
+	return r;
+}
+
 /* Check the PIN and the number; on any refusal the reply is queued and
  * *go is 0. */
 static int officer_start(struct ctx *c, const char *usage_vi, const char *usage_en,
@@ -121,6 +155,8 @@ static int officer_start(struct ctx *c, const char *usage_vi, const char *usage_
 	if (r < 0)
 		goto out;
 	c->id = id;
+	if ((r = in_scope(c, o, a, go)) < 0 || !*go)
+		goto out;
 	*go = 1;
 out:
 	buf_release(&t);

@@ -1,208 +1,18 @@
 #include "handlers/features/appointments_sms.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/gw_err.h"
 #include "handlers/core/request.h"
+#include "handlers/features/appointments_offer.h"
 #include "handlers/features/appointments_text.h"
 
 #define SMS_TEXT_MAX 4096
 #define LIST_MAX 5
 #define TAIL_TOPIC_MAX 30 /* a longer topic is not worth repeating in a template */
 #define LETTERS "abcdefghijklmnopqrstuvwxyz"
-
-/* ---- reading the message ---- */
-
-/* Where phrase occurs in text as whole words, or NULL. */
-static const char *find_phrase(const char *text, const char *phrase)
-{
-	size_t n = strlen(phrase);
-	const char *p;
-
-	for (p = strstr(text, phrase); p; p = strstr(p + 1, phrase))
-		if ((p == text || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			break;
-	return p;
-}
-
-static int has_phrase(const char *text, const char *phrase)
-{
-	return find_phrase(text, phrase) != NULL;
-}
-
-static int has_any(const char *text, const char *const *phrases)
-{
-	for (; *phrases; phrases++)
-		if (has_phrase(text, *phrases))
-			return 1;
-	return 0;
-}
-
-static const char *const cancel_cues[] = { "huy hen", "huy lich", "huy lich hen", "bo hen",
-					   "cancel", NULL };
-static const char *const move_cues[] = { "doi hen", "doi lich", "doi sang", "doi ngay", "doi gio",
-					 "doi lai", "chuyen lich", "chuyen hen", "chuyen sang",
-					 "lui lich", "hoan hen", "hoan lich", "reschedule", "move",
-					 NULL };
-/* asking about an appointment already made, not for a new one ("xac nhan"
- * alone is no cue: "giay xac nhan" is a paper to bring) */
-static const char *const list_cues[] = { "xac nhan hen", "xac nhan lich", "lich hen cua",
-					 "lich cua toi", "lich cua em", "xem lich", "kiem tra lich",
-					 "xem hen", "chua thay", "chua co ai", "dat lich roi",
-					 "dat hen roi", "da dat lich", "da dat hen", "my appointment",
-					 "my appointments", NULL };
-
-static enum appointments_action action_of(const char *command, const char *args)
-{
-	static const char *const show_words[] = { "xem", "ds", "list", "danh sach", NULL };
-	enum appointments_action a = APPOINTMENTS_BOOK;
-
-	if (strcmp(command, "HUY HEN") == 0)
-		a = APPOINTMENTS_CANCEL;
-	else if (strcmp(command, "DOI HEN") == 0)
-		a = APPOINTMENTS_MOVE;
-	else if (*command) /* HEN and its aliases: alone (or "xem") it lists */
-		a = *args == '\0' || (strlen(args) < 12 && has_any(args, show_words))
-			? APPOINTMENTS_LIST : APPOINTMENTS_BOOK;
-	else if (has_any(args, cancel_cues))
-		a = APPOINTMENTS_CANCEL;
-	else if (has_any(args, move_cues))
-		a = APPOINTMENTS_MOVE;
-	else if (has_any(args, list_cues))
-		a = APPOINTMENTS_LIST;
-	return a;
-}
-
-/* 1 when p (inside text) follows a number, directly or after one space. */
-static int after_number(const char *text, const char *p)
-{
-	if (p > text && p[-1] == ' ')
-		p--;
-	return p > text && isdigit((unsigned char)p[-1]);
-}
-
-/* English day and time words as the Vietnamese the date reader knows.
- * None of them is a Vietnamese word, so they are read in any message
- * (short English texts do not always read as English), except "am" before
- * "lich": "15/7 am lich" is a lunar date. */
-static int english_to_vi(const char *text, struct buf *out)
-{
-	static const struct {
-		const char *en, *vi;
-	} map[] = {
-		{ "monday", "thu 2" }, { "tuesday", "thu 3" }, { "wednesday", "thu 4" },
-		{ "thursday", "thu 5" }, { "friday", "thu 6" }, { "saturday", "thu 7" },
-		{ "sunday", "chu nhat" }, { "tomorrow", "mai" }, { "today", "hom nay" },
-		{ "morning", "sang" }, { "afternoon", "chieu" }, { "evening", "toi" },
-		{ "am", "gio sang" }, { "pm", "gio chieu" }, { "next week", "tuan sau" },
-	};
-	const char *p = text;
-	int r = 0;
-
-	while (*p && r == 0) {
-		size_t i, n = 0, digits = 0;
-
-		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-			int clock = strcmp(map[i].en, "am") == 0 || strcmp(map[i].en, "pm") == 0;
-
-			n = strlen(map[i].en);
-			if (strncmp(p, map[i].en, n) != 0 || !strchr(" ?,.", p[n]) ||
-			    (clock && strncmp(p + n, " lich", 5) == 0))
-				continue;
-			/* "am"/"pm" only after a number ("9am", "9 am"): "I am" is no time */
-			if (clock ? after_number(text, p) : (p == text || p[-1] == ' '))
-				break;
-		}
-		if (i < sizeof(map) / sizeof(map[0])) {
-			/* "9am": the number stays, a space goes in between */
-			if (p > text && isdigit((unsigned char)p[-1]))
-				r = buf_addch(out, ' ');
-			if (r == 0)
-				r = buf_adds(out, map[i].vi);
-			p += n;
-			continue;
-		}
-		while (isdigit((unsigned char)p[digits]))
-			digits++;
-		if (digits) {
-			r = buf_add(out, p, digits);
-			p += digits;
-			continue;
-		}
-		r = buf_addch(out, *p++);
-	}
-	return r;
-}
-
-/* Copy text without [from, to) into topic, spaces and stray punctuation
- * trimmed, cut to fit. */
-static void keep_topic(const char *text, size_t from, size_t to, char *topic, size_t sz)
-{
-	size_t n = 0, len = strlen(text);
-
-	for (size_t i = 0; i < len && n + 1 < sz; i++) {
-		char c = text[i];
-
-		if (i >= from && i < to)
-			continue;
-		if (c == ' ' && (n == 0 || topic[n - 1] == ' '))
-			continue;
-		topic[n++] = c;
-	}
-	while (n > 0 && strchr(" ,.?!-", topic[n - 1]))
-		n--;
-	topic[n] = '\0';
-}
-
-int appointments_understand(const char *command, const char *args,
-			    const struct datetime_vi_now *now, struct appointments_ask *out)
-{
-	struct appointments_ask a;
-	struct buf text;
-	const char *why = NULL, *week = NULL;
-	size_t from, to;
-	int r;
-
-	memset(&a, 0, sizeof(a));
-	buf_init(&text, DATETIME_VI_MAX_TEXT);
-	a.action = action_of(command, args);
-	if ((r = english_to_vi(args, &text)) < 0)
-		goto out;
-	r = datetime_vi_parse(text.data, now, &a.when, &why);
-	if (r == GW_ERR_INVAL) {
-		a.date_error = why;
-		memset(&a.when, 0, sizeof(a.when));
-	} else if (r < 0) {
-		goto out;
-	}
-	from = a.when.span_start;
-	to = a.when.span_end;
-	if (!a.when.has_date && (week = find_phrase(text.data, "tuan sau")) == NULL)
-		week = find_phrase(text.data, "tuan toi");
-	if (!a.when.has_date && week) { /* a week, not a day: look from its Monday */
-		a.next_week = 1;
-		from = (size_t)(week - text.data);
-		to = from + strlen("tuan sau");
-	}
-	keep_topic(text.data, from, to, a.topic, sizeof(a.topic));
-	*out = a;
-	r = 0;
-out:
-	buf_release(&text);
-	return r;
-}
-
-const char *appointments_action_name(enum appointments_action a)
-{
-	static const char *const names[] = { "book", "move", "cancel", "list" };
-
-	return (unsigned)a < 4 ? names[a] : "book";
-}
-
-/* ---- answering ---- */
 
 struct ctx {
 	const struct handler_req *rq;
@@ -277,7 +87,7 @@ static int64_t ask_dayno(const struct appointments_ask *a)
 
 /* The slot asked for: the written time, or the first free one that day
  * (within the part of day). *v is OK or the reason it cannot be had. */
-static int wished_slot(struct ctx *c, const struct appointments_ask *a, int *minute,
+static int wished_slot(struct ctx *c, const struct appointments_ask *a, int *minute, int *start,
 		       enum appointments_verdict *v)
 {
 	int64_t dayno = ask_dayno(a);
@@ -286,6 +96,7 @@ static int wished_slot(struct ctx *c, const struct appointments_ask *a, int *min
 	if (a->when.has_time) {
 		*minute = a->when.hour * 60 + a->when.minute;
 		r = appointments_check_slot(c->db, c->cfg, c->now, dayno, *minute, &slot, v);
+		*start = slot;
 		goto out;
 	}
 	*minute = a->when.part_of_day == DATETIME_VI_PART_AFTERNOON ? 13 * 60 : 0;
@@ -301,6 +112,7 @@ static int wished_slot(struct ctx *c, const struct appointments_ask *a, int *min
 	} else if (r == 0) {
 		*v = APPOINTMENTS_OK;
 	}
+	*start = *minute;
 out:
 	return r;
 }
@@ -320,14 +132,85 @@ static int book_tail(const struct ctx *c, const struct appointments_ask *a, stru
 	return r;
 }
 
+/* Book req (a slot start) and tell the household and the officer; a slot
+ * taken since is refused with the nearest free ones. */
+static int book(struct ctx *c, const struct appointments_new *req, int part, const char *tail)
+{
+	enum appointments_verdict v = APPOINTMENTS_OK;
+	struct appointment appt;
+	int64_t id = 0;
+	int r;
+
+	if ((r = appointments_book(c->db, c->cfg, c->now, req, &id, &v)) < 0)
+		goto out;
+	if (v != APPOINTMENTS_OK) {
+		r = refuse(c, NULL, v, req->dayno, req->minute, part, "HEN", tail);
+		goto out;
+	}
+	c->id = id;
+	c->outcome = "booked";
+	if ((r = appointments_get(c->db, id, &appt)) < 0 ||
+	    (r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_BOOKED,
+					   c->english ? "en" : "vi", 0, c->res)) < 0)
+		goto out;
+	r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_OFFICER_NEW, NULL, 0,
+				      c->res);
+out:
+	return r;
+}
+
+/* The time asked (minute on dayno) is no slot: offer the nearest free one
+ * and keep it for the household's CO (appointments_offer.h). */
+static int offer(struct ctx *c, struct appointments_offer *o, int64_t dayno, int minute,
+		 const char *tail)
+{
+	struct appointments_slot s;
+	struct buf t, when;
+	size_t n = 0;
+	int r;
+
+	buf_init(&t, SMS_TEXT_MAX);
+	buf_init(&when, 128);
+	if ((r = appointments_nearest(c->db, c->cfg, c->now, dayno, minute, 0, &s, 1, &n)) < 0)
+		goto out;
+	if (n == 0) { /* nothing free anywhere: say so */
+		r = refuse(c, NULL, APPOINTMENTS_FULL, dayno, minute, 0, o->move ? "DOI HEN" : "HEN",
+			   tail);
+		goto out;
+	}
+	o->slot = s;
+	if ((r = appointments_slot_text(&s, c->english, &when)) < 0 ||
+	    (o->lunar && (r = appointments_lunar_text(s.dayno, &when)) < 0) ||
+	    (r = appointments_offer_save(c->db, c->rq->msg->phone, o, c->now)) < 0)
+		goto out;
+	if (o->move)
+		r = buf_addf(&t, tr(c, "%dh%02d khong co, %s duoc khong? Tra loi CO de doi lich #%lld,"
+				    " KHONG de giu lich cu.",
+				    "%dh%02d is not a free time; would %s do? Reply CO (yes) to move"
+				    " #%lld there, KHONG (no) to keep it."), minute / 60, minute % 60,
+			     when.data, (long long)o->appointment_id);
+	else
+		r = buf_addf(&t, tr(c, "%dh%02d khong co, %s duoc khong? Tra loi CO de dat hen, KHONG de"
+				    " bo qua.", "%dh%02d is not a free time; would %s do? Reply CO"
+				    " (yes) to book it, KHONG (no) to leave it."), minute / 60,
+			     minute % 60, when.data);
+	if (r == 0)
+		r = reply(c, t.data);
+	c->outcome = "offered";
+out:
+	buf_release(&t);
+	buf_release(&when);
+	return r;
+}
+
 static int do_book(struct ctx *c, const struct appointments_ask *a)
 {
 	struct appointments_new req;
+	struct appointments_offer o;
 	enum appointments_verdict v = APPOINTMENTS_OK;
-	struct appointment appt;
 	struct buf t, tail;
-	int64_t dayno, id = 0;
-	int minute = 0, r;
+	int64_t dayno;
+	int minute = 0, start = 0, r;
 
 	buf_init(&t, SMS_TEXT_MAX);
 	buf_init(&tail, SMS_TEXT_MAX);
@@ -349,8 +232,16 @@ static int do_book(struct ctx *c, const struct appointments_ask *a)
 		goto out;
 	}
 	dayno = ask_dayno(a);
-	if ((r = wished_slot(c, a, &minute, &v)) < 0)
+	if ((r = wished_slot(c, a, &minute, &start, &v)) < 0)
 		goto out;
+	if (v == APPOINTMENTS_OK && start != minute) { /* 10h45 is no slot: offer one */
+		memset(&o, 0, sizeof(o));
+		gw_strlcpy(o.program_code, c->rq->route.program, sizeof(o.program_code));
+		gw_strlcpy(o.topic, a->topic, sizeof(o.topic));
+		o.lunar = a->when.lunar;
+		r = offer(c, &o, dayno, minute, tail.data);
+		goto out;
+	}
 	if (v == APPOINTMENTS_OK) {
 		memset(&req, 0, sizeof(req));
 		req.phone = c->rq->msg->phone;
@@ -358,22 +249,11 @@ static int do_book(struct ctx *c, const struct appointments_ask *a)
 		req.topic = a->topic;
 		req.dayno = dayno;
 		req.minute = minute;
-		if ((r = appointments_book(c->db, c->cfg, c->now, &req, &id, &v)) < 0)
-			goto out;
-	}
-	if (v != APPOINTMENTS_OK) {
-		r = refuse(c, NULL, v, dayno, minute, a->when.part_of_day, "HEN", tail.data);
+		req.lunar = a->when.lunar;
+		r = book(c, &req, a->when.part_of_day, tail.data);
 		goto out;
 	}
-	c->id = id;
-	c->outcome = "booked";
-	if ((r = appointments_get(c->db, id, &appt)) < 0 ||
-	    (r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_BOOKED,
-					   c->english ? "en" : "vi", 0,
-					   c->res)) < 0)
-		goto out;
-	r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_OFFICER_NEW, NULL, 0,
-				      c->res);
+	r = refuse(c, NULL, v, dayno, minute, a->when.part_of_day, "HEN", tail.data);
 out:
 	buf_release(&t);
 	buf_release(&tail);
@@ -387,7 +267,7 @@ static int list_line(const struct ctx *c, const struct appointment *a, struct bu
 	int r;
 
 	if ((r = buf_addf(out, "#%lld ", (long long)a->id)) < 0 ||
-	    (r = appointments_when(a->day, a->slot, c->english, out)) < 0 ||
+	    (r = appointments_when_of(a, c->english, out)) < 0 ||
 	    (*a->program_code && (r = buf_addf(out, " %s", a->program_code)) < 0))
 		goto out;
 	r = buf_addf(out, " (%s)", confirmed ? tr(c, "da xac nhan", "confirmed")
@@ -497,7 +377,7 @@ static int do_cancel(struct ctx *c, const struct appointments_ask *a)
 	c->outcome = "cancelled";
 	if ((r = buf_addf(&t, tr(c, "Da huy lich hen #%lld ", "Cancelled appointment #%lld "),
 			  (long long)appt.id)) < 0 ||
-	    (r = appointments_when(appt.day, appt.slot, c->english, &t)) < 0 ||
+	    (r = appointments_when_of(&appt, c->english, &t)) < 0 ||
 	    (r = buf_adds(&t, tr(c, ". Dat lai: HEN <ngay> <gio> <viec>",
 				 ". Book again: HEN <date> <time> <topic>"))) < 0 ||
 	    (r = reply(c, t.data)) < 0)
@@ -509,20 +389,88 @@ out:
 	return r;
 }
 
-static int do_move(struct ctx *c, const struct appointments_ask *a)
+/* A time without a day ("luc 3 gio chieu", "10h45") is its next
+ * occurrence within office hours: today while it is still ahead, else the
+ * next open day that has it. When no day has it (19:00) it is the next
+ * such clock time, which the booking then refuses as off hours. */
+static int day_of_time(struct ctx *c, struct datetime_vi *when)
+{
+	int minute = when->hour * 60 + when->minute, r;
+	struct calendar_settings cs;
+	struct calendar_day d;
+	int64_t day = c->today + (minute < c->now_min);
+
+	if ((r = calendar_settings_get(c->db, &cs)) < 0)
+		goto out;
+	for (int64_t k = c->today; k <= c->today + cs.horizon_days; k++) {
+		if ((r = calendar_day_get(c->db, k, &d)) < 0)
+			goto out;
+		if (!calendar_is_open(&d) || calendar_slot_of(&d, cs.slot_minutes, minute) < 0 ||
+		    (k == c->today && minute < c->now_min + APPOINTMENTS_LEAD_MIN))
+			continue;
+		day = k;
+		break;
+	}
+	calendar_date(day, &when->year, &when->month, &when->day);
+	when->weekday = calendar_weekday(day);
+	when->has_date = 1;
+out:
+	return r;
+}
+
+/* Move appointment id to (dayno, minute), a slot start, and tell the
+ * household and the officer; lunar: the new day was given as a lunar one. */
+static int move_to(struct ctx *c, int64_t id, int64_t dayno, int minute, int lunar, int part)
+{
+	enum appointments_verdict v = APPOINTMENTS_OK;
+	struct appointment appt;
+	struct buf t;
+	int r;
+
+	buf_init(&t, SMS_TEXT_MAX);
+	c->id = id;
+	if ((r = appointments_move(c->db, c->cfg, c->now, id, dayno, minute, 0, &v)) < 0)
+		goto out;
+	if (v != APPOINTMENTS_OK) {
+		r = refuse(c, NULL, v, dayno, minute, part, "DOI HEN", "");
+		goto out;
+	}
+	c->outcome = "moved";
+	if ((r = appointments_set_lunar(c->db, id, lunar)) < 0 ||
+	    (r = appointments_get(c->db, id, &appt)) < 0 ||
+	    (r = buf_addf(&t, tr(c, "Da doi lich hen #%lld sang ", "Appointment #%lld moved to "),
+			  (long long)appt.id)) < 0 ||
+	    (r = appointments_when_of(&appt, c->english, &t)) < 0 ||
+	    (r = buf_adds(&t, tr(c, ". Can bo se xac nhan.", ". An officer will confirm."))) < 0 ||
+	    (r = reply(c, t.data)) < 0)
+		goto out;
+	r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_OFFICER_MOVED, NULL, 0,
+				      c->res);
+out:
+	buf_release(&t);
+	return r;
+}
+
+/* do_move; a time alone (understood as its appointment's day, or with
+ * none as its next occurrence) is written back into a->when for the facts. */
+static int do_move(struct ctx *c, struct appointments_ask *a)
 {
 	enum appointments_verdict v = APPOINTMENTS_OK;
 	struct appointments_ask wish = *a;
+	struct appointments_offer o;
 	struct appointment appt;
 	struct buf t;
 	int64_t dayno;
 	size_t n = 0;
-	int minute, r;
+	int minute, start = 0, r;
 
 	buf_init(&t, SMS_TEXT_MAX);
 	if ((r = pick_live(c, a, &appt, &n)) < 0)
 		goto out;
 	if (n == 0) { /* nothing to move: say so, whatever day was named */
+		if (!a->when.has_date && a->when.has_time && !a->date_error &&
+		    (r = day_of_time(c, &a->when)) < 0)
+			goto out;
 		wish.when.has_date = 0;
 		r = do_list(c, &wish);
 		goto out;
@@ -533,6 +481,8 @@ static int do_move(struct ctx *c, const struct appointments_ask *a)
 	    calendar_parse_day(appt.day, &dayno) == 0) {
 		calendar_date(dayno, &wish.when.year, &wish.when.month, &wish.when.day);
 		wish.when.has_date = 1;
+		wish.when.lunar = appt.lunar;
+		a->when = wish.when;
 	}
 	if (wish.date_error || !wish.when.has_date) {
 		target_without_date(c, &wish, &dayno, &minute);
@@ -549,25 +499,17 @@ static int do_move(struct ctx *c, const struct appointments_ask *a)
 		goto out;
 	}
 	dayno = ask_dayno(&wish);
-	if ((r = wished_slot(c, &wish, &minute, &v)) < 0)
+	if ((r = wished_slot(c, &wish, &minute, &start, &v)) < 0)
 		goto out;
-	if (v == APPOINTMENTS_OK &&
-	    (r = appointments_move(c->db, c->cfg, c->now, appt.id, dayno, minute, 0, &v)) < 0)
-		goto out;
-	if (v != APPOINTMENTS_OK) {
-		r = refuse(c, NULL, v, dayno, minute, wish.when.part_of_day, "DOI HEN", "");
+	if (v == APPOINTMENTS_OK && start != minute) { /* no slot at that time: offer one */
+		memset(&o, 0, sizeof(o));
+		o.move = 1;
+		o.appointment_id = appt.id;
+		o.lunar = wish.when.has_date && wish.when.lunar;
+		r = offer(c, &o, dayno, minute, "");
 		goto out;
 	}
-	c->outcome = "moved";
-	if ((r = appointments_get(c->db, appt.id, &appt)) < 0 ||
-	    (r = buf_addf(&t, tr(c, "Da doi lich hen #%lld sang ", "Appointment #%lld moved to "),
-			  (long long)appt.id)) < 0 ||
-	    (r = appointments_when(appt.day, appt.slot, c->english, &t)) < 0 ||
-	    (r = buf_adds(&t, tr(c, ". Can bo se xac nhan.", ". An officer will confirm."))) < 0 ||
-	    (r = reply(c, t.data)) < 0)
-		goto out;
-	r = appointments_queue_notice(c->db, c->cfg, &appt, APPOINTMENTS_NOTICE_OFFICER_MOVED, NULL, 0,
-				      c->res);
+	r = move_to(c, appt.id, dayno, minute, wish.when.lunar, wish.when.part_of_day);
 out:
 	buf_release(&t);
 	return r;
@@ -597,6 +539,9 @@ int appointments_handle(const struct handler_req *rq, struct handler_result *res
 	calendar_local(c.now, c.cfg->office.utc_offset_min, &now);
 	if ((r = appointments_understand(rq->route.command, rq->args, &now, &a)) < 0)
 		goto out;
+	if (a.action == APPOINTMENTS_BOOK && !a.date_error && !a.next_week && !a.when.has_date &&
+	    a.when.has_time && (r = day_of_time(&c, &a.when)) < 0)
+		goto out;
 	switch (a.action) {
 	case APPOINTMENTS_LIST: r = do_list(&c, &a); break;
 	case APPOINTMENTS_CANCEL: r = do_cancel(&c, &a); break;
@@ -610,5 +555,55 @@ int appointments_handle(const struct handler_req *rq, struct handler_result *res
 						c.id);
 	}
 out:
+	return r;
+}
+
+int appointments_offer_reply(const struct handler_req *rq, struct handler_result *res, int *taken)
+{
+	enum appointments_answer ans = appointments_offer_answer(rq->norm);
+	struct appointments_offer o;
+	struct appointments_new req;
+	struct buf t;
+	struct ctx c;
+	int r;
+
+	buf_init(&t, SMS_TEXT_MAX);
+	*taken = 0;
+	if (ans == APPOINTMENTS_ANSWER_OTHER) { /* an offer waits for the very next message only */
+		r = appointments_offer_drop(rq->env->db, rq->msg->phone);
+		goto out;
+	}
+	if ((r = appointments_offer_take(rq->env->db, rq->msg->phone, rq->msg->at, &o)) < 0) {
+		if (r == GW_ERR_NOTFOUND) /* "co" to nothing: the usual routing */
+			r = 0;
+		goto out;
+	}
+	*taken = 1;
+	ctx_init(&c, rq, res);
+	request_set_intent(res, "appointment", *o.program_code ? o.program_code : NULL);
+	if (ans == APPOINTMENTS_ANSWER_NO) {
+		if ((r = appointments_slot_text(&o.slot, c.english, &t)) == 0 &&
+		    (r = buf_adds(&t, tr(&c, ": da bo qua. Chon gio khac: HEN <ngay> <gio> <viec>",
+					 ": left. Another time: HEN <date> <time> <topic>"))) == 0)
+			r = reply(&c, t.data);
+		c.outcome = "declined";
+	} else if (o.move) {
+		r = move_to(&c, o.appointment_id, o.slot.dayno, o.slot.minute, o.lunar, 0);
+	} else {
+		memset(&req, 0, sizeof(req));
+		req.phone = rq->msg->phone;
+		req.program_code = o.program_code;
+		req.topic = o.topic;
+		req.dayno = o.slot.dayno;
+		req.minute = o.slot.minute;
+		req.lunar = o.lunar;
+		r = book(&c, &req, 0, "");
+	}
+	if (r == 0) {
+		json_decref(res->extra);
+		res->extra = appointments_facts(o.move ? "move" : "book", NULL, c.outcome, c.id);
+	}
+out:
+	buf_release(&t);
 	return r;
 }

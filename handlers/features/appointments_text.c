@@ -10,6 +10,7 @@
 #include "handlers/core/handler_result.h"
 #include "handlers/core/reply.h"
 #include "handlers/features/officers.h"
+#include "handlers/vi/lunar_vi.h"
 
 #define APPT_TEXT_MAX 4096
 #define APPT_DOCS_MAX 110 /* what-to-bring is cut here: the SMS has more to say */
@@ -28,6 +29,34 @@ int appointments_when(const char *day, const char *slot, int english, struct buf
 	calendar_date(dayno, &y, &m, &d);
 	r = buf_addf(out, "%s %d/%d %dh%02d", calendar_weekday_short(calendar_weekday(dayno), english),
 		     d, m, minute / 60, minute % 60);
+out:
+	return r;
+}
+
+int appointments_lunar_text(int64_t dayno, struct buf *out)
+{
+	struct lunar_vi_solar sol;
+	struct lunar_vi_date l;
+	int r;
+
+	calendar_date(dayno, &sol.year, &sol.month, &sol.day);
+	if ((r = lunar_vi_from_solar(&sol, &l)) < 0 || (r = buf_adds(out, " (")) < 0 ||
+	    (r = lunar_vi_format(out, &l)) < 0)
+		goto out;
+	r = buf_addch(out, ')');
+out:
+	return r;
+}
+
+int appointments_when_of(const struct appointment *a, int english, struct buf *out)
+{
+	int64_t dayno;
+	int r;
+
+	if ((r = appointments_when(a->day, a->slot, english, out)) < 0 || !a->lunar)
+		goto out;
+	if ((r = calendar_parse_day(a->day, &dayno)) == 0)
+		r = appointments_lunar_text(dayno, out);
 out:
 	return r;
 }
@@ -176,7 +205,7 @@ static int parts_fill(struct db *db, const struct appointment *a, int english,
 	int64_t dayno;
 	int y, m, d, r;
 
-	if ((r = appointments_when(a->day, a->slot, english, &p->when)) < 0 ||
+	if ((r = appointments_when_of(a, english, &p->when)) < 0 ||
 	    (r = appointments_documents(db, a->program_code, &p->docs)) < 0 ||
 	    (r = calendar_settings_get(db, &cs)) < 0 || (r = reply_unaccent(cs.place, &p->place)) < 0 ||
 	    (r = reply_unaccent(a->topic, &p->topic)) < 0 || (r = local_phone(a->phone, &p->phone)) < 0)

@@ -10,7 +10,9 @@
  * Vietnamese.
  *
  * Dates and times are written as households write them back:
- * "T2 15/12 7h30" (English: "Mon 15/12 7h30").
+ * "T2 15/12 7h30" (English: "Mon 15/12 7h30"), with the lunar day after
+ * them when the household gave a lunar date: "T4 23/12 7h30 (ram thang 11
+ * AL)".
  */
 #ifndef GW_APPOINTMENTS_TEXT_H
 #define GW_APPOINTMENTS_TEXT_H
@@ -34,6 +36,11 @@ enum appointments_notice {
 
 /* "T2 15/12 7h30" (or "Mon 15/12 7h30") for a day and slot as stored. */
 int appointments_when(const char *day, const char *slot, int english, struct buf *out);
+/* appointments_when, and for an appointment asked for by a lunar date
+ * its lunar day too: "T4 23/12 13h30 (ram thang 11 AL)". */
+int appointments_when_of(const struct appointment *a, int english, struct buf *out);
+/* " (ram thang 11 AL)": the lunar day of dayno, for a reply that names it. */
+int appointments_lunar_text(int64_t dayno, struct buf *out);
 /* The same for a slot. */
 int appointments_slot_text(const struct appointments_slot *s, int english, struct buf *out);
 

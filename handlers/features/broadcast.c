@@ -13,6 +13,7 @@
 #include "handlers/features/jobs.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
+#include "handlers/features/scope.h"
 #include "handlers/vi/textfold.h"
 
 #define BROADCAST_TEXT_MAX (16 * 1024)
@@ -82,6 +83,23 @@ time_t broadcast_finish_time(const struct gw_settings *cfg, time_t now, double s
 	return t;
 }
 
+#define QUEUE_SQL(audience)                                                              \
+	"INSERT OR IGNORE INTO outbox (phone, text, kind, priority, next_attempt_at,"     \
+	" broadcast_id, created_at)"                                                       \
+	" SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"                                 \
+	" FROM subscriptions s JOIN contacts c ON c.phone = s.phone"                       \
+	" WHERE c.opted_out = 0"                                                           \
+	"  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"         \
+	"  AND (s.job_type = '' OR ?6 IS NULL OR instr(?6, '|' || s.job_type || '|') > 0)" \
+	"  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"      \
+	"   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"             \
+	"    AND id <> ?4) AND o.status <> 'cancelled'))" audience
+
+/* A household of the commune ?8 (scope.h), or one that subscribed to the
+ * commune's news by name. */
+#define AUDIENCE_TEST "  AND (s.area = ?8 OR " SCOPE_HOUSEHOLD("s.phone", "?8") ")"
+#define ANYONE "  AND ?8 = ''"
+
 int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now, int64_t *id,
 		    int *recipients)
 {
@@ -101,21 +119,14 @@ int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now
 	 * several matching subscriptions is queued once by the
 	 * outbox_broadcast_once index (OR IGNORE: cheaper than DISTINCT's
 	 * sort). For an offer, phones that were sent an earlier broadcast of
-	 * it are skipped: one index probe per earlier broadcast. */
-	if ((r = db_run(db, "INSERT OR IGNORE INTO outbox (phone, text, kind, priority,"
-			    " next_attempt_at, broadcast_id, created_at)"
-			    " SELECT s.phone, ?1, 'broadcast', ?2, ?3, ?4, ?3"
-			    " FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
-			    " WHERE c.opted_out = 0"
-			    "  AND (s.area = '' OR ?5 IS NULL OR instr(?5, '|' || s.area || '|') > 0)"
-			    "  AND (s.job_type = '' OR ?6 IS NULL"
-			    "   OR instr(?6, '|' || s.job_type || '|') > 0)"
-			    "  AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.phone = s.phone"
-			    "   AND o.broadcast_id IN (SELECT id FROM broadcasts WHERE job_id = ?7"
-			    "    AND id <> ?4) AND o.status <> 'cancelled'))",
+	 * it are skipped: one index probe per earlier broadcast. An officer's
+	 * broadcast has its own statement, so that an administrator's never
+	 * pays for (nor needs) the commune test. */
+	if ((r = db_run(db, spec->audience ? QUEUE_SQL(AUDIENCE_TEST) : QUEUE_SQL(ANYONE),
 			DB_ARGS(DB_TEXT(spec->text), DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(now),
 				DB_INT(bid), DB_TEXT(spec->places), DB_TEXT(spec->types),
-				DB_INT(spec->job_id > 0 ? spec->job_id : 0)))) < 0)
+				DB_INT(spec->job_id > 0 ? spec->job_id : 0),
+				DB_TEXT(spec->audience ? spec->audience : "")))) < 0)
 		return r;
 	n = db_changes(db);
 	if ((r = db_run(db, "UPDATE broadcasts SET recipients = ? WHERE id = ?",
@@ -137,8 +148,8 @@ static int wrap_key(const char *key, struct buf *out)
 }
 
 int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t job_id,
-			const char *area, const char *type, const char *created_by, time_t now,
-			int64_t *id, int *recipients)
+			const char *area, const char *type, const struct scope_account *who,
+			const char *created_by, time_t now, int64_t *id, int *recipients)
 {
 	struct broadcast_spec spec;
 	struct buf text, places, types, akey, tnames;
@@ -153,6 +164,8 @@ int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t jo
 	buf_init(&akey, 256);
 	buf_init(&tnames, 512);
 	if (!j || (r = jobs_get(db, job_id, j)) < 0)
+		goto out;
+	if (who && ((r = scope_job(db, who, job_id)) < 0 || (r = scope_area(who, area)) < 0))
 		goto out;
 	jobs_office_date(cfg, now, today);
 	r = GW_ERR_INVAL;
@@ -186,6 +199,7 @@ int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t jo
 	spec.job_type = tnames.data;
 	spec.places = places.data;
 	spec.types = types.data;
+	spec.audience = who ? scope_audience(who) : NULL;
 	r = broadcast_queue(db, &spec, now, id, recipients);
 out:
 	free(j);
@@ -216,6 +230,132 @@ static int measured_rate(struct db *db, time_t now, const char *kind, double *pe
 		return GW_ERR_NOTFOUND;
 	/* whole seconds: a burst within one second counts as one second */
 	*per_s = (double)(n - 1) / (double)(hi > lo ? hi - lo : 1);
+	return 0;
+}
+
+/* What the SIMs may send of one text, all together: in 5 minutes, in an
+ * hour and in a day of sending (the quiet hours excluded); 0: no limit. */
+struct allowance {
+	double per_5min, per_hour, per_day;
+};
+
+static double add_limit(double sum, double one)
+{
+	return one > 0 ? sum + one : INFINITY;
+}
+
+static void sim_allowance(const struct gw_settings *cfg, struct allowance *a)
+{
+	int start, end;
+	double open_h = 24.0, m5 = 0, hour = 0, day = 0;
+
+	if (quiet_window(cfg, &start, &end))
+		open_h = (1440 - ((end - start + 1440) % 1440)) / 60.0;
+	for (int i = 0; i < cfg->nmodems; i++) {
+		const struct gw_modem_settings *m = &cfg->modems[i];
+		double h = m->same_text_per_hour > 0 ? m->same_text_per_hour : INFINITY;
+		double d = m->same_text_per_day > 0 ? m->same_text_per_day : INFINITY;
+
+		if (m->same_text_per_5min > 0)
+			h = fmin(h, m->same_text_per_5min * 12.0);
+		if (m->per_day > 0)
+			d = fmin(d, m->per_day);
+		m5 = add_limit(m5, m->same_text_per_5min);
+		hour = add_limit(hour, isinf(h) ? 0 : h);
+		day = add_limit(day, isinf(d = fmin(d, h * open_h)) ? 0 : d);
+	}
+	a->per_5min = isinf(m5) ? 0 : m5;
+	a->per_hour = isinf(hour) ? 0 : hour;
+	a->per_day = isinf(day) ? 0 : day;
+}
+
+/* Seconds before the last of n messages of one text may go, counted in
+ * whole windows: the k-th goes no sooner than k / per_window windows in. */
+static double windows(int64_t n, double per_window, double span)
+{
+	return per_window >= 1 && n > 0 ? floor((double)(n - 1) / floor(per_window)) * span : 0;
+}
+
+/* This broadcast's messages already taken by a SIM in the last 5 minutes,
+ * hour and day, and the oldest of each: the windows they opened. */
+struct recent {
+	int64_t n[3];
+	time_t oldest[3];
+};
+
+static const double spans[3] = { 300, 3600, BROADCAST_DAY };
+
+static int recent_sends(struct db *db, int64_t id, time_t now, struct recent *rc)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_row(db, "SELECT count(*) FILTER (WHERE claimed_at > ?2 - 300),"
+			    " min(claimed_at) FILTER (WHERE claimed_at > ?2 - 300),"
+			    " count(*) FILTER (WHERE claimed_at > ?2 - 3600),"
+			    " min(claimed_at) FILTER (WHERE claimed_at > ?2 - 3600),"
+			    " count(*), min(claimed_at) FROM outbox WHERE broadcast_id = ?1"
+			    " AND claimed_at > ?2 - 86400"
+			    " AND status IN ('sending', 'sent', 'sent_unknown')",
+			DB_ARGS(DB_INT(id), DB_INT(now)), &st)) < 0)
+		return r;
+	for (int w = 0; w < 3; w++) {
+		rc->n[w] = sqlite3_column_int64(st, 2 * w);
+		rc->oldest[w] = rc->n[w] ? (time_t)sqlite3_column_int64(st, 2 * w + 1) : now;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* When the last of this broadcast's left rows may go under the SIMs'
+ * same-text limits, the windows its recent sends opened included. */
+static time_t limits_eta(const struct gw_settings *cfg, const struct allowance *a,
+			 const struct recent *rc, int64_t left, time_t now)
+{
+	const double per[3] = { a->per_5min, a->per_hour, a->per_day };
+	double t = (double)now;
+	int64_t days, rest;
+
+	if (per[2] >= 1 && (days = (rc->n[2] + left - 1) / (int64_t)per[2]) > 0) {
+		/* another day: its first windows start when the day's does */
+		rest = rc->n[2] + left - days * (int64_t)per[2];
+		t = (double)rc->oldest[2] + days * spans[2] +
+		    fmax(windows(rest, per[0], spans[0]), windows(rest, per[1], spans[1]));
+	} else {
+		for (int w = 0; w < 2; w++)
+			if (per[w] >= 1)
+				t = fmax(t, (double)rc->oldest[w] + windows(rc->n[w] + left, per[w],
+									    spans[w]));
+	}
+	return broadcast_finish_time(cfg, (time_t)t, 0);
+}
+
+/* The ETA: everything ahead (this broadcast's rows and the ones before)
+ * at the modems' rate per_s, and this broadcast's own left rows, all of
+ * one text, no sooner than the SIMs' same-text limits allow. */
+static int limited_eta(struct db *db, const struct gw_settings *cfg, struct broadcast_progress *p,
+		       int64_t ahead, double per_s, time_t now)
+{
+	struct allowance a;
+	struct recent rc;
+	time_t t;
+	int r;
+
+	p->eta = broadcast_finish_time(cfg, now, (double)ahead / per_s);
+	sim_allowance(cfg, &a);
+	p->sims = cfg->nmodems;
+	p->limit_per_hour = a.per_hour;
+	p->limit_per_day = a.per_day;
+	if (a.per_5min < 1 && a.per_hour < 1 && a.per_day < 1)
+		return 0;
+	if ((r = recent_sends(db, p->id, now, &rc)) < 0)
+		return r;
+	p->needs_link = a.per_day >= 1 && rc.n[2] + p->queued > (int64_t)a.per_day;
+	t = limits_eta(cfg, &a, &rc, p->queued, now);
+	if (t > p->eta) {
+		p->eta = t;
+		p->limit_bound = 1;
+	}
 	return 0;
 }
 
@@ -269,10 +409,50 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 			return r;
 		ahead = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		p.eta = broadcast_finish_time(cfg, now, (double)ahead / per_s);
+		if ((r = limited_eta(db, cfg, &p, ahead, per_s, now)) < 0)
+			return r;
+		if ((r = db_row(db, "SELECT min(next_attempt_at) FROM outbox WHERE broadcast_id = ?"
+				    " AND status = 'queued'", DB_ARGS(DB_INT(id)), &st)) < 0)
+			return r;
+		if (sqlite3_column_int64(st, 0) > now)
+			p.next_at = (time_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (p.next_at > p.eta)
+			p.eta = p.next_at;
 	}
 	*out = p;
 	return 0;
+}
+
+/* ", next ~HH:MM": when what is left waits for a window, the cap or morning. */
+static int next_text(const struct gw_settings *cfg, const struct broadcast_progress *p,
+		     int english, struct buf *out)
+{
+	time_t local = p->next_at + office_offset(cfg);
+	struct tm tm;
+
+	gmtime_r(&local, &tm);
+	return buf_addf(out, english ? ", next ~%02d:%02d %02d/%02d" : ", gui tiep ~%02d:%02d %02d/%02d",
+			tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1);
+}
+
+/* The operators' limits, when they are what holds the broadcast back. */
+static int limits_text(const struct broadcast_progress *p, int english, struct buf *out)
+{
+	int r = 0;
+
+	if (p->limit_bound)
+		r = english ? buf_addf(out, "; the operators' same-text limits allow %.0f/hour on %d"
+				       " SIM(s)", p->limit_per_hour, p->sims)
+			    : buf_addf(out, "; gioi han nha mang %.0f tin/gio/%d SIM", p->limit_per_hour,
+				       p->sims);
+	if (r == 0 && p->needs_link)
+		r = english ? buf_addf(out, "; more than the SIMs may send of one text in a day (%.0f):"
+				       " a brandname or short-code link (Kannel) would be needed to send"
+				       " it in one day", p->limit_per_day)
+			    : buf_addf(out, "; qua %.0f tin/ngay: can dau so/brandname (Kannel)",
+				       p->limit_per_day);
+	return r;
 }
 
 int broadcast_progress_text(const struct gw_settings *cfg, const struct broadcast_progress *p,
@@ -290,13 +470,16 @@ int broadcast_progress_text(const struct gw_settings *cfg, const struct broadcas
 		r = buf_addf(out, english ? ", cancelled %d" : ", huy %d", p->cancelled);
 	if (r < 0 || !p->queued)
 		return r;
+	if (p->next_at && (r = next_text(cfg, p, english, out)) < 0)
+		return r;
 	gmtime_r(&local, &tm);
-	return english ? buf_addf(out, ", done ~%02d:%02d %02d/%02d (%.0f/min%s)", tm.tm_hour,
-				  tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
-				  p->measured ? "" : " est.")
-		       : buf_addf(out, ", xong ~%02d:%02d %02d/%02d (%.0f tin/phut%s)", tm.tm_hour,
-				  tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
-				  p->measured ? "" : " uoc tinh");
+	r = english ? buf_addf(out, ", done ~%02d:%02d %02d/%02d (%.0f/min%s)", tm.tm_hour,
+			       tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
+			       p->measured ? "" : " est.")
+		    : buf_addf(out, ", xong ~%02d:%02d %02d/%02d (%.0f tin/phut%s)", tm.tm_hour,
+			       tm.tm_min, tm.tm_mday, tm.tm_mon + 1, p->per_min,
+			       p->measured ? "" : " uoc tinh");
+	return r < 0 ? r : limits_text(p, english, out);
 }
 
 /* "tan lap/may: text": the target before a colon near the start. */
@@ -342,8 +525,30 @@ static int notice_target(const char *body, struct buf *area, unsigned *types, co
 	return r;
 }
 
-static int queue_notice(const struct handler_req *rq, const char *body, int64_t *id, int *n,
-			struct buf *reply)
+/* The refusal of a broadcast outside the officer's commune, audited. */
+static int refuse(const struct handler_req *rq, const struct scope_account *who, const char *what,
+		  struct buf *reply)
+{
+	struct buf label;
+	int en = request_english(rq), r;
+
+	buf_init(&label, 256);
+	if ((r = scope_audit_refusal(rq->env->db, rq->msg->at, rq->msg->phone, rq->route.command, what,
+				     who)) < 0 || (r = scope_commune_label(who, &label)) < 0)
+		goto out;
+	if (!*who->commune_key)
+		r = buf_adds(reply, en ? "Refused: your number has no commune; ask an administrator."
+				       : "Tu choi: so cua ban chua gan xa nao; nho quan tri.");
+	else
+		r = en ? buf_addf(reply, "Refused: %s is not in your commune (%s).", what, label.data)
+		       : buf_addf(reply, "Tu choi: %s khong thuoc xa ban (%s).", what, label.data);
+out:
+	buf_release(&label);
+	return r;
+}
+
+static int queue_notice(const struct handler_req *rq, const struct scope_account *who,
+			const char *body, int64_t *id, int *n, struct buf *reply)
 {
 	struct broadcast_spec spec;
 	struct buf area, places, tnames, typeset, text, plain;
@@ -358,6 +563,13 @@ static int queue_notice(const struct handler_req *rq, const char *body, int64_t 
 	buf_init(&text, BROADCAST_TEXT_MAX);
 	buf_init(&plain, BROADCAST_TEXT_MAX);
 	if ((r = notice_target(body, &area, &types, &msg)) < 0 || (r = jobs_ascii(msg, &plain)) < 0)
+		goto out;
+	*id = 0;
+	if ((r = scope_area(who, area.data)) == GW_ERR_AUTH) {
+		r = refuse(rq, who, area.len ? area.data : "TB", reply);
+		goto out;
+	}
+	if (r < 0)
 		goto out;
 	buf_rtrim(&plain);
 	for (p = plain.data; *p == ' '; p++)
@@ -390,10 +602,11 @@ static int queue_notice(const struct handler_req *rq, const char *body, int64_t 
 	memset(&spec, 0, sizeof(spec));
 	spec.created_by = rq->msg->phone;
 	spec.text = text.data;
-	spec.area = area.data;
+	spec.area = area.len || !scope_audience(who) ? area.data : scope_audience(who);
 	spec.job_type = tnames.data;
 	spec.places = area.len ? places.data : NULL;
 	spec.types = types ? typeset.data : NULL;
+	spec.audience = scope_audience(who);
 	r = broadcast_queue(rq->env->db, &spec, rq->msg->at, id, n);
 out:
 	buf_release(&area);
@@ -408,6 +621,7 @@ out:
 int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 {
 	struct broadcast_progress p;
+	struct scope_account who;
 	struct officer o;
 	struct job j;
 	struct buf reply, detail, target;
@@ -425,7 +639,7 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 		r = 0;
 		goto out;
 	}
-	if (r < 0)
+	if (r < 0 || (r = scope_account_of(&o, &who)) < 0)
 		goto out;
 	/* a job by number (one that does not exist is an error), or by code */
 	if (strncmp(rest, "viec ", 5) == 0 &&
@@ -438,8 +652,16 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 		if (r < 0)
 			goto out;
 		request_set_intent(res, "officer_broadcast", j.code);
-		r = broadcast_queue_job(rq->env->db, rq->env->cfg, j.id, "", "", rq->msg->phone,
+		r = broadcast_queue_job(rq->env->db, rq->env->cfg, j.id, "", "", &who, rq->msg->phone,
 					rq->msg->at, &id, &n);
+		if (r == GW_ERR_AUTH) {
+			if ((r = buf_addf(&target, "job %s", j.code)) == 0 &&
+			    (r = scope_audit_refusal(rq->env->db, rq->msg->at, rq->msg->phone,
+						     rq->route.command, target.data, &who)) == 0)
+				r = en ? buf_addf(&reply, "Job %lld is not in your commune.", (long long)j.id)
+				       : buf_addf(&reply, "Viec so %lld khong thuoc xa ban.", (long long)j.id);
+			goto reply;
+		}
 		if (r == GW_ERR_INVAL) {
 			r = en ? buf_addf(&reply, "Job %lld is closed: not broadcast.", (long long)j.id)
 			       : buf_addf(&reply, "Viec so %lld da dong/het han: khong gui.", (long long)j.id);
@@ -449,7 +671,7 @@ int broadcast_handle(const struct handler_req *rq, struct handler_result *res)
 			r = buf_addf(&detail, "job %s: %d recipients", j.code, n);
 	} else {
 		body = officers_after_pin(rq->msg->text, pin);
-		r = queue_notice(rq, body ? body : "", &id, &n, &reply);
+		r = queue_notice(rq, &who, body ? body : "", &id, &n, &reply);
 		if (r == 0 && !id)
 			goto reply;
 		if (r == 0)

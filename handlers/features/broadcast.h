@@ -13,13 +13,25 @@
  * is empty or among the target places, and its type is empty or among the
  * target types. An offer's targets are its places and derived types
  * (jobs.h); a notice ("TB <pin> tan lap: ...") targets what it names, and
- * a notice naming nothing reaches every subscriber.
+ * a notice naming nothing reaches every subscriber. An officer's broadcast
+ * (offer or notice) reaches only the households of their commune (a
+ * contact of the commune, one who applied to a job there: SCOPE_HOUSEHOLD,
+ * or a subscription to the commune by name) and may name no
+ * other area ("Tu choi: Tan Lap khong thuoc xa ban."); an administrator's
+ * reaches anyone (handlers/features/scope.h).
  *
  * Rules for sending (applied by the sender, defined here so the ETA and
  * the sender agree): nothing during broadcast.quiet_start..quiet_end in
  * office time (UTC + office.utc_offset_min); at most broadcast.daily_cap
  * broadcast messages per phone per office day (0 = no cap), the rest
  * deferred to the next day, never dropped. Replies are never held.
+ *
+ * The ETA counts the operators' same-text limits of every configured SIM
+ * (their same_text_per_* and per_day): a broadcast is one text, so with
+ * two SIMs at 10 an hour it goes at 20 an hour however fast the modems
+ * are, and at 100 a day each it may take days. The progress line says so,
+ * and says when the SIMs cannot send it within a day: then a brandname or
+ * short-code link (SMPP/HTTP through Kannel) would be needed.
  */
 #ifndef GW_BROADCAST_H
 #define GW_BROADCAST_H
@@ -56,6 +68,7 @@ struct broadcast_spec {
 	const char *job_type;   /* recorded target, "" = any */
 	const char *places;     /* "|key|...|" subscription areas that match; NULL = any */
 	const char *types;      /* "|may|kho|" subscription types that match; NULL = any */
+	const char *audience;   /* commune key: only its households (scope.h); NULL = any */
 };
 
 /* Queue spec in the caller's transaction. *id: the broadcast, *recipients:
@@ -64,11 +77,15 @@ int broadcast_queue(struct db *db, const struct broadcast_spec *spec, time_t now
 		    int *recipients);
 
 /* Queue offer job_id (current) to its matching subscribers; area/type
- * ("" = the offer's own) narrow the target. GW_ERR_NOTFOUND for no such
- * offer, GW_ERR_INVAL for a closed one. */
+ * ("" = the offer's own) narrow the target. who is the account
+ * broadcasting (scope.h; NULL: gatewayctl, administrator scope): an
+ * officer broadcasts only an offer of their commune, to no other area, and
+ * it reaches only the commune's households. GW_ERR_NOTFOUND for no such
+ * offer, GW_ERR_INVAL for a closed one, GW_ERR_AUTH outside who's scope. */
+struct scope_account;
 int broadcast_queue_job(struct db *db, const struct gw_settings *cfg, int64_t job_id,
-			const char *area, const char *type, const char *created_by, time_t now,
-			int64_t *id, int *recipients);
+			const char *area, const char *type, const struct scope_account *who,
+			const char *created_by, time_t now, int64_t *id, int *recipients);
 
 struct broadcast_progress {
 	int64_t id;
@@ -80,6 +97,12 @@ struct broadcast_progress {
 	double per_min;   /* send rate used for the ETA */
 	int measured;     /* per_min measured from the last hour's sends */
 	time_t eta;       /* when the last one should go; 0 when done */
+	int sims;         /* SIMs configured */
+	double limit_per_hour; /* of one text, all SIMs together; 0: no limit */
+	double limit_per_day;  /* likewise per day (sending hours); 0: no limit */
+	int needs_link;   /* more left than the SIMs may send in a day */
+	int limit_bound;  /* the limits, not the modems' speed, set the ETA */
+	time_t next_at;   /* all left wait (limits, daily cap, night) until then; 0 */
 };
 
 /* Progress of broadcast id at now. */

@@ -242,6 +242,27 @@ static char gender_word(const char *g)
 	return 0;
 }
 
+/* The offer's folded text and its type words, folded: what its types and
+ * words are read from. */
+static int fold_of(const char *folded, const char *job_type, struct buf *out)
+{
+	int r;
+
+	if ((r = buf_adds(out, folded)) < 0 || (r = buf_addch(out, ' ')) < 0)
+		return r;
+	return textfold_ascii(out, job_type, strlen(job_type));
+}
+
+/* struct job's words from fold_of()'s text: cut to size, and "qc, kiem
+ * tra" as words, not punctuation. */
+static void words_of(const char *fold, char *out, size_t outsz)
+{
+	copy_cut(out, outsz, fold);
+	for (char *w = out; *w; w++)
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
+			*w = ' ';
+}
+
 static int read_job(sqlite3_stmt *st, struct job *out)
 {
 	struct job *j = calloc(1, sizeof(*j));
@@ -259,10 +280,10 @@ static int read_job(sqlite3_stmt *st, struct job *out)
 				    db_col_text(st, 6), &b)) < 0)
 		goto out;
 	copy_cut(j->places, sizeof(j->places), b.data);
-	if ((r = buf_adds(&fold, db_col_text(st, 17))) < 0 || (r = buf_addch(&fold, ' ')) < 0 ||
-	    (r = textfold_ascii(&fold, db_col_text(st, 7), strlen(db_col_text(st, 7)))) < 0)
+	if ((r = fold_of(db_col_text(st, 17), db_col_text(st, 7), &fold)) < 0)
 		goto out;
 	j->types = jobs_filter_types_of(fold.data);
+	words_of(fold.data, j->words, sizeof(j->words));
 	j->age_min = sqlite3_column_int(st, 12);
 	j->age_max = sqlite3_column_int(st, 13);
 	j->gender = gender_word(db_col_text(st, 14));
@@ -307,6 +328,25 @@ int jobs_get(struct db *db, int64_t id, struct job *out)
 		return r;
 	r = read_job(st, out);
 	sqlite3_reset(st);
+	return r;
+}
+
+int jobs_words(struct db *db, int64_t id, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+	struct buf fold;
+	int r;
+
+	buf_init(&fold, JOBS_TEXT_MAX);
+	if ((r = db_row(db, "SELECT folded, job_type FROM jobs WHERE id = ?", DB_ARGS(DB_INT(id)),
+			&st)) < 0)
+		goto out;
+	r = fold_of(db_col_text(st, 0), db_col_text(st, 1), &fold);
+	sqlite3_reset(st);
+	if (r == 0)
+		words_of(fold.data, out, outsz);
+out:
+	buf_release(&fold);
 	return r;
 }
 

@@ -29,6 +29,7 @@ struct job {
 	char title[256];    /* as written (UTF-8) */
 	char label[160];    /* "CN may - Tan Lap - 6-9tr": short, unaccented */
 	char places[512];   /* "|tan lap|song lo|phu tho|" (jobs_filter.h) */
+	char words[512];    /* its title, keywords and type, folded: what households call it */
 	unsigned types;     /* JOBS_TYPE_* */
 	int age_min, age_max; /* 0 = no limit */
 	char gender;        /* 'm', 'f', 0 = either */
@@ -41,6 +42,11 @@ struct job {
 
 /* An offer by id. GW_ERR_NOTFOUND when there is none. */
 int jobs_get(struct db *db, int64_t id, struct job *out);
+
+/* Offer id's words as jobs_get() gives them in struct job's words (outsz
+ * bytes, at most), from its two columns alone: cheap enough to read for
+ * every offer of a board. GW_ERR_NOTFOUND when there is none. */
+int jobs_words(struct db *db, int64_t id, char *out, size_t outsz) GW_WARN_UNUSED;
 
 /* An offer by number ("6") or code ("JOB-VP-006", any case). */
 int jobs_find(struct db *db, const char *ref, struct job *out);

@@ -2,7 +2,7 @@
  * says is worked out once, when the offer is written, and job questions
  * read it through indexes.
  *
- * Stored per offer (schema version 4, docs/SCHEMA.md): jobs.types
+ * Stored per offer (schema version 7, docs/SCHEMA.md): jobs.types
  * (JOBS_TYPE_* bits), jobs.sex ("m", "f" or "" from the gender column or
  * the requirements), jobs.label (the list line without its number) and
  * jobs.label_size (its size for the SMS budget, packed), one job_places row
@@ -19,7 +19,7 @@
  * current, and every function below calls it first (they run where the
  * handlers run, inside a write transaction). A content import refreshes
  * before it commits, the daemon and `gatewayctl init` on start (a database
- * migrated to version 4 starts with every offer at 0).
+ * migrated to version 7 starts with every offer at 0).
  *
  * When the rules that derive places, types, gender or labels change
  * (jobs_filter.c, jobs.c), raise JOBS_BOARD_DERIVED: every stored offer
@@ -35,7 +35,7 @@
 #include "handlers/core/reply.h"
 #include "handlers/features/jobs_filter.h"
 
-#define JOBS_BOARD_DERIVED 1
+#define JOBS_BOARD_DERIVED 2
 
 /* Work out every offer whose derived columns are not current; *n (may be
  * NULL) gets how many. Holds no transaction of its own: run inside one. */

@@ -1,5 +1,6 @@
 #include "handlers/features/jobs_filter.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,7 +103,7 @@ static const struct cue {
 	{ "boc xep", JOBS_TYPE_KHO },
 	{ "thoi vu", JOBS_TYPE_THOI_VU }, { "mua vu", JOBS_TYPE_THOI_VU },
 	{ "ban thoi gian", JOBS_TYPE_BAN_THOI_GIAN }, { "part time", JOBS_TYPE_BAN_THOI_GIAN },
-	{ "lam tai nha", JOBS_TYPE_BAN_THOI_GIAN },
+	{ "lam tai nha", JOBS_TYPE_BAN_THOI_GIAN }, { "tai nha", JOBS_TYPE_BAN_THOI_GIAN },
 	{ "xkld", JOBS_TYPE_XKLD }, { "xuat khau lao dong", JOBS_TYPE_XKLD },
 	{ "di nhat", JOBS_TYPE_XKLD }, { "di han", JOBS_TYPE_XKLD },
 	{ "di dai loan", JOBS_TYPE_XKLD }, { "nhat ban", JOBS_TYPE_XKLD },
@@ -471,6 +472,38 @@ static void find_area(struct toks *t, const char *known, struct jobs_filter *f)
 
 static const char *const area_markers[] = { "o", "tai", "xa", "huyen", "phuong", "tinh",
 					    "tp", "quan", "gan", "khu", "vung", NULL };
+/* Words that end a place named after a marker ("o dai loan co khong"). */
+static const char *const area_stops[] = { "co", "khong", "nao", "gi", "a", "nhe", "vay", "ha",
+					  "di", "lam", "viec", "tuyen", "cho", "de", "thi", "ma",
+					  "nua", "luon", "duoc", "nha", "dau", NULL };
+
+/* Countries households name for work abroad, as the offers' place keys
+ * ("Lam viec tai Nhat Ban"). A short name counts only after a verb of
+ * going or a word of work abroad: "nhat" alone is mostly "nhất" (most),
+ * "han" welding or a deadline. */
+static void find_country(struct toks *t, struct jobs_filter *f)
+{
+	static const struct {
+		const char *said, *key;
+		int after_verb;
+	} c[] = {
+		{ "nhat ban", "nhat ban", 0 }, { "han quoc", "han quoc", 0 }, { "dai loan", "dai loan", 0 },
+		{ "trung quoc", "trung quoc", 0 }, { "nhat", "nhat ban", 1 }, { "han", "han quoc", 1 },
+	};
+	static const char *const verbs[] = { "di", "sang", "qua", "o", "ben", "tai", "don", "xkld",
+					     "tts", NULL };
+
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]) && !*f->area; k++)
+		for (int i = 0; i < t->n; i++) {
+			int n = phrase_at(t, i, c[k].said);
+
+			if (!n || (c[k].after_verb && !in_words(tok(t, i - 1), verbs)))
+				continue;
+			/* its words stay free: "di nhat ban thoi gian" is also part-time */
+			snprintf(f->area, sizeof(f->area), "%s", c[k].key);
+			break;
+		}
+}
 
 int jobs_filter_phrases(const char *norm, struct buf *json)
 {
@@ -511,9 +544,12 @@ static int area_after_marker(struct toks *t, struct jobs_filter *f)
 
 	buf_init(&b, sizeof(f->area) - 1);
 	for (int i = 0; i + 1 < t->n && !b.len && r == 0; i++) {
-		if (t->used[i] || !in_words(t->w[i], area_markers))
+		/* "tai nha", "o nha": at home, not a place */
+		if (t->used[i] || !in_words(t->w[i], area_markers) || !strcmp(t->w[i + 1], "nha") ||
+		    !strcmp(t->w[i + 1], "dau")) /* "o dau": where, no place */
 			continue;
-		for (int j = i + 1; j < t->n && j <= i + 4 && !t->used[j] && !is_number(t->w[j]); j++) {
+		for (int j = i + 1; j < t->n && j <= i + 4 && !t->used[j] && !is_number(t->w[j]) &&
+				    !in_words(t->w[j], area_stops); j++) {
 			if ((b.len && (r = buf_addch(&b, ' ')) < 0) || (r = buf_adds(&b, t->w[j])) < 0)
 				break;
 			t->used[j] = 1;
@@ -609,6 +645,8 @@ int jobs_filter_parse(const char *norm, const char *known_places, struct jobs_fi
 	f.page = 1;
 	tokenize(norm, t);
 	find_area(t, known_places, &f);
+	if (!*f.area)
+		find_country(t, &f);
 	f.types = scan_types(t, 1);
 	find_age_gender(t, &f);
 	/* a trailing small number nobody claimed is the page */

@@ -76,9 +76,11 @@ int jobs_filter_places(const char *province, const char *district, const char *c
 char jobs_filter_gender_of(const char *requirements);
 
 /* Read a household's folded question: area (the longest known place key
- * found in it, or the words after "o"/"tai"/"xa"/"huyen" when none is
- * known), types, age ("25 tuoi", "25t", "nu 30"), gender, and a trailing
- * page number. known_places is "|key|key|" (may be NULL). */
+ * found in it, else a country for work abroad: "nhat ban", or "nhat" after
+ * "di"/"sang"/"don" ("co don di nhat" is Japan), else the words after
+ * "o"/"tai"/"xa"/"huyen" up to a function word, "o nha" being no place),
+ * types, age ("25 tuoi", "25t", "nu 30"), gender, and a trailing page
+ * number. known_places is "|key|key|" (may be NULL). */
 int jobs_filter_parse(const char *norm, const char *known_places, struct jobs_filter *out);
 
 /* Every run of consecutive words of a folded question, as

@@ -11,6 +11,7 @@
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/features/referrals.h"
+#include "handlers/features/scope.h"
 
 #define JOBS_SMS_TEXT_MAX (16 * 1024)
 #define JOBS_SMS_FIELDS 5 /* title; place; wage; deadline; contact */
@@ -360,7 +361,9 @@ int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 	struct buf known, words, body;
 	int en = request_english(rq), r;
 
-	if (jobs_ref_is_number(rq->args)) /* DK VIEC 6: apply for offer 6 */
+	/* DK VIEC 6, "dang ky viec so 6": apply for offer 6 */
+	if (jobs_ref_is_number(rq->args) ||
+	    (!strncmp(rq->args, "so ", 3) && jobs_ref_is_number(rq->args + 3)))
 		return referrals_handle_apply(rq, res);
 	buf_init(&known, JOBS_SMS_TEXT_MAX);
 	buf_init(&words, 512);
@@ -438,6 +441,39 @@ static int post_fields(const char *body, char fields[JOBS_SMS_FIELDS][JOBS_SMS_F
 	return n;
 }
 
+/* An officer posts in their own commune only: the place's first part
+ * ("Thien Ke, Son Duong") must be it (scope_job_commune). GW_ERR_AUTH with
+ * the refusal in body, audited. */
+static int place_in_scope(const struct handler_req *rq, const struct officer *o, const char *place,
+			  struct buf *body)
+{
+	struct scope_account acct;
+	char commune[JOBS_SMS_FIELD_MAX];
+	size_t n = strcspn(place, ",");
+	struct buf label;
+	int en = request_english(rq), r;
+
+	memcpy(commune, place, n);
+	commune[n] = '\0';
+	buf_init(&label, 256);
+	if ((r = scope_account_of(o, &acct)) < 0 || (r = scope_job_commune(&acct, commune)) != GW_ERR_AUTH)
+		goto out;
+	if ((r = scope_audit_refusal(rq->env->db, rq->msg->at, o->phone, rq->route.command, place,
+				     &acct)) < 0 || (r = scope_commune_label(&acct, &label)) < 0)
+		goto out;
+	if (!*acct.commune_key)
+		r = buf_adds(body, en ? "Refused: your number has no commune; ask an administrator."
+				      : "Tu choi: so cua ban chua gan xa nao; nho quan tri.");
+	else
+		r = en ? buf_addf(body, "Refused: '%s' is not your commune (%s).", commune, label.data)
+		       : buf_addf(body, "Tu choi: '%s' khong thuoc xa ban (%s).", commune, label.data);
+	if (r == 0)
+		r = GW_ERR_AUTH;
+out:
+	buf_release(&label);
+	return r;
+}
+
 int jobs_sms_post(const struct handler_req *rq, struct handler_result *res)
 {
 	char fields[JOBS_SMS_FIELDS][JOBS_SMS_FIELD_MAX], pin[16], deadline[11], today[11];
@@ -466,6 +502,10 @@ int jobs_sms_post(const struct handler_req *rq, struct handler_result *res)
 			? (en ? "Too long: each part at most 250 characters." : "Qua dai: moi phan toi da 250 ky tu.")
 			: (en ? "Format: VIECMOI <pin> <title>; <place>; <wage>; <deadline dd/mm>"
 			      : "Mau tin: VIECMOI <pin> <ten viec>; <noi lam>; <luong>; <han dd/mm>"));
+		goto reply;
+	}
+	if ((r = place_in_scope(rq, &o, fields[1], &body)) != 0) {
+		r = r == GW_ERR_AUTH ? 0 : r;
 		goto reply;
 	}
 	jobs_office_date(rq->env->cfg, rq->msg->at, today);
@@ -509,6 +549,30 @@ out:
 	return r;
 }
 
+/* 0 when j is in the officer's commune (scope.h); GW_ERR_AUTH when not,
+ * with the refusal in body and audited. */
+static int job_in_scope(const struct handler_req *rq, const struct officer *o, const struct job *j,
+			struct buf *body)
+{
+	struct scope_account acct;
+	struct buf target;
+	int en = request_english(rq), r;
+
+	buf_init(&target, 64);
+	if ((r = scope_account_of(o, &acct)) < 0 || (r = scope_job(rq->env->db, &acct, j->id)) != GW_ERR_AUTH)
+		goto out;
+	if ((r = buf_addf(&target, "job %s", j->code)) < 0 ||
+	    (r = scope_audit_refusal(rq->env->db, rq->msg->at, o->phone, rq->route.command, target.data,
+				     &acct)) < 0 ||
+	    (r = en ? buf_addf(body, "Job %lld is not in your commune.", (long long)j->id)
+		    : buf_addf(body, "Viec so %lld khong thuoc xa ban.", (long long)j->id)) < 0)
+		goto out;
+	r = GW_ERR_AUTH;
+out:
+	buf_release(&target);
+	return r;
+}
+
 int jobs_sms_close(const struct handler_req *rq, struct handler_result *res)
 {
 	struct officer o;
@@ -538,6 +602,10 @@ int jobs_sms_close(const struct handler_req *rq, struct handler_result *res)
 	if (r < 0)
 		goto out;
 	request_set_intent(res, "officer_job_close", j.code);
+	if ((r = job_in_scope(rq, &o, &j, &body)) != 0) {
+		r = r == GW_ERR_AUTH ? 0 : r;
+		goto reply;
+	}
 	if (strcmp(o.role, "admin") != 0 && j.officer_id && j.officer_id != o.id) {
 		r = en ? buf_addf(&body, "Job %lld was posted by another officer: ask them or an admin.",
 				  (long long)j.id)

@@ -14,8 +14,12 @@
  *   VIECMOI <pin> <title>; <place>; <wage>; <deadline>   post an offer
  *       (place "commune, district"; deadline dd/mm[/yyyy], default 30
  *       days; an optional fifth part is the contact). The router sends
- *       officer commands here only when a PIN-like number follows.
- *   DONG <pin> <n>         close offer n (its own poster or an admin).
+ *       officer commands here only when a PIN-like number follows. An
+ *       officer posts in their own commune only: the place's first part
+ *       must be it (scope.h; "Tu choi: 'Tan Lap' khong thuoc xa ban").
+ *   DONG <pin> <n>         close offer n (its own poster or an admin), in
+ *       the officer's commune ("Viec so 7 khong thuoc xa ban.").
+ * Refusals of scope are audited (scope_refused) and change nothing.
  */
 #ifndef GW_JOBS_SMS_H
 #define GW_JOBS_SMS_H

@@ -6,26 +6,41 @@
 
 #include "common/audit.h"
 #include "common/gw_err.h"
+#include "common/lockout.h"
 #include "common/log.h"
 #include "common/pwhash.h"
+#include "handlers/core/handler_result.h"
+#include "handlers/core/reply.h"
 #include "handlers/core/request.h"
 #include "handlers/features/jobs_filter.h"
 
 /* A PIN is short by design (typed on a feature phone); Argon2id plus the
- * lock-out after a few failures is what makes guessing it impractical. */
+ * growing lock-out after a few failures is what makes guessing it
+ * impractical: at 5 tries a lock, a 6-digit PIN takes years. PINs from
+ * before the 6-digit rule (4 or 5 digits) keep working. */
 #define OFFICERS_PIN_MIN 4
 #define OFFICERS_PIN_MAX 8
 
-int officers_pin_valid(const char *pin)
+static int digits(const char *pin, size_t min)
 {
 	size_t n = strlen(pin);
 
-	if (n < OFFICERS_PIN_MIN || n > OFFICERS_PIN_MAX)
+	if (n < min || n > OFFICERS_PIN_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (pin[i] < '0' || pin[i] > '9')
 			return 0;
 	return 1;
+}
+
+int officers_pin_valid(const char *pin)
+{
+	return digits(pin, OFFICERS_PIN_MIN);
+}
+
+int officers_new_pin_valid(const char *pin)
+{
+	return digits(pin, OFFICERS_NEW_PIN_MIN);
 }
 
 int officers_hash_pin(const char *pin, enum officers_hash_cost cost, char *out, size_t outsz)
@@ -54,10 +69,11 @@ int officers_add(struct db *db, const char *phone, const char *name, const char 
 		r = r < 0 ? r : GW_ERR_EXISTS;
 		goto out;
 	}
-	if ((r = officers_hash_pin(pin, cost, hash, sizeof(hash))) < 0)
+	r = GW_ERR_INVAL;
+	if (!officers_new_pin_valid(pin) || (r = officers_hash_pin(pin, cost, hash, sizeof(hash))) < 0)
 		goto out;
-	if ((r = db_run(db, "INSERT INTO officers (phone, name, role, commune, pin_hash, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?)",
+	if ((r = db_run(db, "INSERT INTO officers (phone, name, role, commune, pin_hash, pin_short,"
+			    " created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
 			DB_ARGS(DB_TEXT(phone), DB_TEXT(name), DB_TEXT(role),
 				DB_TEXT(commune ? commune : ""), DB_TEXT(hash), DB_INT(now)))) < 0)
 		goto out;
@@ -69,6 +85,91 @@ out:
 	sodium_memzero(hash, sizeof(hash));
 	buf_release(&detail);
 	return r;
+}
+
+static int set_attempts(struct db *db, const struct officer *o)
+{
+	return db_run(db, "UPDATE officers SET failed_attempts = ?, locked_until = ?, pin_locks = ?"
+			  " WHERE id = ?", DB_ARGS(DB_INT(o->failed_attempts), DB_INT(o->locked_until),
+						   DB_INT(o->pin_locks), DB_INT(o->id)));
+}
+
+int officers_set_pin(struct db *db, const char *phone, const char *pin, enum officers_hash_cost cost,
+		     const char *actor, time_t now)
+{
+	char hash[OFFICERS_HASH_MAX];
+	struct officer o;
+	int r = GW_ERR_INVAL;
+
+	hash[0] = '\0';
+	if (!officers_new_pin_valid(pin))
+		goto out;
+	if ((r = officers_find(db, phone, &o)) < 0 || (r = officers_hash_pin(pin, cost, hash, sizeof(hash))) < 0)
+		goto out;
+	if ((r = db_run(db, "UPDATE officers SET pin_hash = ?, pin_short = 0, failed_attempts = 0,"
+			    " locked_until = 0, pin_locks = 0 WHERE id = ?",
+			DB_ARGS(DB_TEXT(hash), DB_INT(o.id)))) < 0)
+		goto out;
+	r = audit_write(db, now, actor, "officer_pin", phone, "new SMS PIN set; SMS lock lifted");
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return r;
+}
+
+int officers_unlock(struct db *db, const char *phone, const char *actor, time_t now, int *web)
+{
+	struct officer o;
+	struct buf prefix, detail;
+	int n = 0, m = 0, r;
+
+	buf_init(&prefix, 128);
+	buf_init(&detail, 128);
+	if ((r = officers_find(db, phone, &o)) < 0)
+		goto out;
+	o.failed_attempts = 0;
+	o.locked_until = 0;
+	o.pin_locks = 0;
+	/* the web keys (web_auth.h): the account, and the account from each address */
+	if ((r = set_attempts(db, &o)) < 0 || (r = buf_addf(&prefix, OFFICERS_WEB_KEY_ACCOUNT "%s", phone)) < 0 ||
+	    (r = lockout_clear(db, prefix.data)) < 0)
+		goto out;
+	n = db_changes(db);
+	buf_reset(&prefix);
+	if ((r = buf_addf(&prefix, OFFICERS_WEB_KEY_PAIR "%s|", phone)) < 0 ||
+	    (r = lockout_clear_prefix(db, prefix.data, &m)) < 0 ||
+	    (r = buf_addf(&detail, "SMS PIN lock lifted; %d web login counter(s) cleared", n + m)) < 0 ||
+	    (r = audit_write(db, now, actor, "officer_unlock", phone, detail.data)) < 0)
+		goto out;
+	*web = n + m;
+out:
+	buf_release(&prefix);
+	buf_release(&detail);
+	return r;
+}
+
+int officers_alert_admins(struct db *db, const char *text, time_t now, struct handler_result *res)
+{
+	sqlite3_stmt *st;
+	int64_t sent = 0;
+	int r;
+
+	if ((r = db_row(db, "SELECT count(*) FROM audit WHERE action = 'lockout_alert' AND at > ?",
+			DB_ARGS(DB_INT((int64_t)now - 3600)), &st)) < 0)
+		return r;
+	sent = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (sent >= OFFICERS_ALERTS_PER_HOUR)
+		return audit_write(db, now, "gatewayd", "lockout_alert_held", "", text);
+	if ((r = db_rows(db, "SELECT phone FROM officers WHERE role = 'admin' AND phone <> '' ORDER BY id",
+			 NULL, &st)) < 0)
+		return r;
+	while ((r = db_step(st)) == DB_ROW && res->nout < HANDLER_MAX_OUT)
+		if ((r = handler_result_add(res, db_col_text(st, 0), text, "warning", HANDLER_PRIO_NOTIFY)) < 0)
+			break;
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	return audit_write(db, now, "gatewayd", "lockout_alert", "", text);
 }
 
 int officers_remove(struct db *db, const char *phone, const char *actor, time_t now)
@@ -100,11 +201,12 @@ static int read_officer(sqlite3_stmt *st, struct officer *out)
 		return GW_ERR_TOOBIG;
 	o.failed_attempts = sqlite3_column_int(st, 5);
 	o.locked_until = sqlite3_column_int64(st, 6);
+	o.pin_locks = sqlite3_column_int(st, 7);
 	*out = o;
 	return 0;
 }
 
-#define OFFICER_COLS "id, phone, name, role, commune, failed_attempts, locked_until"
+#define OFFICER_COLS "id, phone, name, role, commune, failed_attempts, locked_until, pin_locks"
 
 int officers_find(struct db *db, const char *phone, struct officer *out)
 {
@@ -132,34 +234,51 @@ int officers_get(struct db *db, int64_t id, struct officer *out)
 	return r;
 }
 
+/* *here = 1 when o's commune is among places ("|tan lap|song lo|"); key is
+ * scratch. */
+static int officer_of(const struct officer *o, const char *places, struct buf *key, int *here)
+{
+	int r = 0;
+
+	*here = 0;
+	buf_reset(key);
+	if (*o->commune && places && (r = buf_addch(key, '|')) == 0 &&
+	    (r = jobs_filter_place_key(o->commune, key)) == 0 && (r = buf_addch(key, '|')) == 0)
+		*here = key->len > 2 && strstr(places, key->data) != NULL;
+	return r;
+}
+
 int officers_responsible(struct db *db, int64_t job_officer_id, const char *places,
 			 struct officer *out)
 {
 	struct officer best, o;
 	struct buf key;
 	sqlite3_stmt *st;
-	int best_rank = 0, r;
+	int best_rank = 0, here = 0, r;
 
-	if (job_officer_id > 0 && (r = officers_get(db, job_officer_id, out)) != GW_ERR_NOTFOUND)
-		return r;
-	/* Officers are few: compare their communes folded, as the places are.
-	 * Rank: an officer of the commune, an admin of it, any admin. */
 	buf_init(&key, 512);
 	memset(&best, 0, sizeof(best));
+	/* the poster, while the offer lies in their commune (an offer placed
+	 * elsewhere must not hand its applicants' numbers to them) */
+	if (job_officer_id > 0 && (r = officers_get(db, job_officer_id, &o)) != GW_ERR_NOTFOUND) {
+		if (r < 0 || (r = officer_of(&o, places, &key, &here)) < 0)
+			goto out;
+		if (here || strcmp(o.role, "admin") == 0) {
+			*out = o;
+			goto out;
+		}
+	}
+	/* Officers are few: compare their communes folded, as the places are.
+	 * Rank: an officer of the commune, an admin of it, any admin. */
 	if ((r = db_prepare(db, "SELECT " OFFICER_COLS " FROM officers ORDER BY id", &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		int admin, here = 0, rank;
+		int admin, rank;
 
 		if ((r = read_officer(st, &o)) < 0)
 			break;
-		buf_reset(&key);
-		if (*o.commune && places) {
-			if ((r = buf_addch(&key, '|')) < 0 || (r = jobs_filter_place_key(o.commune, &key)) < 0 ||
-			    (r = buf_addch(&key, '|')) < 0)
-				break;
-			here = key.len > 2 && strstr(places, key.data) != NULL;
-		}
+		if ((r = officer_of(&o, places, &key, &here)) < 0)
+			break;
 		admin = strcmp(o.role, "admin") == 0;
 		rank = here ? (admin ? 2 : 3) : admin ? 1 : 0;
 		if (rank > best_rank) {
@@ -207,10 +326,22 @@ static int pin_hash_of(struct db *db, int64_t id, char *out, size_t outsz)
 	return r;
 }
 
-static int set_attempts(struct db *db, int64_t id, int failed, int64_t locked_until)
+/* After the right PIN: the counters start again; a PIN shorter than new
+ * ones may be is remembered for `gatewayctl officer list`. */
+static int pin_ok(struct db *db, struct officer *o, const char *pin)
 {
-	return db_run(db, "UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-		      DB_ARGS(DB_INT(failed), DB_INT(locked_until), DB_INT(id)));
+	int short_pin = !officers_new_pin_valid(pin), r = 0;
+
+	if (o->failed_attempts || o->locked_until || o->pin_locks) {
+		o->failed_attempts = 0;
+		o->locked_until = 0;
+		o->pin_locks = 0;
+		r = set_attempts(db, o);
+	}
+	if (r == 0)
+		r = db_run(db, "UPDATE officers SET pin_short = ?1 WHERE id = ?2 AND pin_short IS NOT ?1",
+			   DB_ARGS(DB_INT(short_pin), DB_INT(o->id)));
+	return r;
 }
 
 static int pin_matches(const char *hash, const char *pin)
@@ -224,6 +355,9 @@ int officers_check(struct db *db, const struct gw_settings *cfg, const char *pho
 	struct officers_check c;
 	char hash[OFFICERS_HASH_MAX], detail[96];
 	time_t window = (time_t)cfg->officers.lockout_minutes * 60;
+	const struct lockout_rule rule = { cfg->officers.max_pin_failures, 0,
+					   cfg->officers.lockout_minutes * 60,
+					   cfg->officers.lockout_max_minutes * 60 };
 	int max = cfg->officers.max_pin_failures, count = 0, r;
 
 	memset(&c, 0, sizeof(c));
@@ -251,10 +385,7 @@ int officers_check(struct db *db, const struct gw_settings *cfg, const char *pho
 		goto out;
 	if (pin_matches(hash, pin)) {
 		c.verdict = OFFICERS_OK;
-		if (c.officer.failed_attempts || c.officer.locked_until)
-			r = set_attempts(db, c.officer.id, 0, 0);
-		c.officer.failed_attempts = 0;
-		c.officer.locked_until = 0;
+		r = pin_ok(db, &c.officer, pin);
 		goto out;
 	}
 	c.officer.failed_attempts++;
@@ -263,19 +394,28 @@ int officers_check(struct db *db, const struct gw_settings *cfg, const char *pho
 	if ((r = audit_write(db, now, phone, "officer_auth_fail", phone, detail)) < 0)
 		goto out;
 	if (c.officer.failed_attempts >= max) {
+		/* each lock in a row twice as long; a quiet day starts over */
+		if (c.officer.pin_locks && c.officer.locked_until + rule.lock_max_s < (int64_t)now)
+			c.officer.pin_locks = 0;
+		c.lock_minutes = lockout_period(&rule, c.officer.pin_locks > 64 ? 64 : c.officer.pin_locks) / 60;
 		c.verdict = OFFICERS_LOCKED;
-		c.locked_until = now + window;
-		if ((r = set_attempts(db, c.officer.id, 0, (int64_t)c.locked_until)) < 0)
+		c.locked_now = 1;
+		c.locked_until = now + (time_t)c.lock_minutes * 60;
+		c.officer.failed_attempts = 0;
+		c.officer.locked_until = (int64_t)c.locked_until;
+		c.officer.pin_locks++;
+		if ((r = set_attempts(db, &c.officer)) < 0)
 			goto out;
-		snprintf(detail, sizeof(detail), "%d wrong PINs: locked for %d min", max,
-			 cfg->officers.lockout_minutes);
-		log_notice("officer %s locked after %d wrong PINs", log_phone(phone), max);
+		snprintf(detail, sizeof(detail), "%d wrong PINs: locked for %d min (lock %d in a row)", max,
+			 c.lock_minutes, c.officer.pin_locks);
+		log_notice("officer %s locked for %d min after %d wrong PINs", log_phone(phone),
+			   c.lock_minutes, max);
 		r = audit_write(db, now, phone, "officer_locked", phone, detail);
 		goto out;
 	}
 	c.verdict = OFFICERS_BAD_PIN;
 	c.tries_left = max - c.officer.failed_attempts;
-	r = set_attempts(db, c.officer.id, c.officer.failed_attempts, 0);
+	r = set_attempts(db, &c.officer);
 out:
 	sodium_memzero(hash, sizeof(hash));
 	if (r == 0)
@@ -470,6 +610,21 @@ int officers_authorize(const struct handler_req *rq, struct handler_result *res,
 	}
 	if (r < 0)
 		goto out;
+	if (c.locked_now) {
+		struct buf alert, plain;
+
+		buf_init(&alert, 512);
+		buf_init(&plain, 512);
+		r = buf_addf(&alert, "Canh bao: so can bo %s (%s) bi khoa lenh SMS %d phut sau %d lan sai"
+			     " PIN. Mo khoa: gatewayctl officer unlock %s", c.officer.phone, c.officer.name,
+			     c.lock_minutes, rq->env->cfg->officers.max_pin_failures, c.officer.phone);
+		if (r == 0 && (r = reply_unaccent(alert.data, &plain)) == 0)
+			r = officers_alert_admins(rq->env->db, plain.data, rq->msg->at, res);
+		buf_release(&alert);
+		buf_release(&plain);
+		if (r < 0)
+			goto out;
+	}
 	if (c.verdict != OFFICERS_OK) {
 		if ((r = handler_reply(res, rq->msg, reply.data)) == 0)
 			r = GW_ERR_AUTH;

@@ -9,9 +9,14 @@
  *
  * Refusals are audited (action "officer_auth_fail"): an unregistered
  * number, a wrong PIN, a locked number. officers.max_pin_failures wrong
- * PINs in a row lock the number for officers.lockout_minutes (audited as
- * "officer_locked"); an unregistered number that keeps trying gets the
- * locked answer too, counted from the audit table.
+ * PINs in a row lock the number for officers.lockout_minutes, each further
+ * lock in a row twice as long up to officers.lockout_max_minutes (audited
+ * as "officer_locked", and told to the administrators by SMS); the right
+ * PIN, a quiet day or `gatewayctl officer unlock` starts the count again.
+ * An unregistered number that keeps trying gets the locked answer too,
+ * counted from the audit table. New PINs have 6 to 8 digits; older 4- and
+ * 5-digit ones keep working (officers.pin_short remembers them for
+ * `gatewayctl officer list`).
  */
 #ifndef GW_OFFICERS_H
 #define GW_OFFICERS_H
@@ -37,24 +42,48 @@ struct officer {
 	char commune[OFFICERS_NAME_MAX];
 	int failed_attempts;
 	int64_t locked_until;           /* UTC seconds; 0 = not locked */
+	int pin_locks;                  /* locks in a row: the next is 2^pin_locks as long */
 };
 
 /* How expensive the PIN hash is (common/pwhash.h): production uses the
  * interactive limits, tests pass OFFICERS_HASH_MIN. */
 enum officers_hash_cost { OFFICERS_HASH_INTERACTIVE = 0, OFFICERS_HASH_MIN = 1 };
 
-/* 1 when pin is 4 to 8 digits. */
+#define OFFICERS_NEW_PIN_MIN 6
+
+/* 1 when pin is 4 to 8 digits: a PIN that may be checked. */
 int officers_pin_valid(const char *pin);
+
+/* 1 when pin is OFFICERS_NEW_PIN_MIN to 8 digits: a PIN that may be set. */
+int officers_new_pin_valid(const char *pin);
 
 /* Hash pin into out (size >= OFFICERS_HASH_MAX). */
 int officers_hash_pin(const char *pin, enum officers_hash_cost cost, char *out, size_t outsz);
 
 /* Register an officer (phone already normalised). GW_ERR_EXISTS when the
- * phone is registered, GW_ERR_INVAL for a bad role or PIN. Audited as
- * actor. Runs in the caller's transaction if one is open. */
+ * phone is registered, GW_ERR_INVAL for a bad role or a PIN that is not a
+ * new PIN (officers_new_pin_valid). Audited as actor. Runs in the caller's
+ * transaction if one is open. */
 int officers_add(struct db *db, const char *phone, const char *name, const char *role,
 		 const char *commune, const char *pin, enum officers_hash_cost cost,
 		 const char *actor, time_t now);
+
+/* Give a registered officer a new PIN (officers_new_pin_valid, else
+ * GW_ERR_INVAL) and lift their SMS lock. GW_ERR_NOTFOUND if not
+ * registered. Audited as actor, in the caller's transaction. */
+int officers_set_pin(struct db *db, const char *phone, const char *pin, enum officers_hash_cost cost,
+		     const char *actor, time_t now);
+
+/* The web console's login counters of an account (lockout.h keys, written
+ * by gateway/web/web_auth.c): the account from anywhere, and from one
+ * address (PAIR <phone> "|" <address>). */
+#define OFFICERS_WEB_KEY_ACCOUNT "web:acct:"
+#define OFFICERS_WEB_KEY_PAIR "web:pair:"
+
+/* Lift every lock of phone's account: the SMS PIN's and the web console's
+ * (common/lockout.h keys of the account, from any address). *web gets how
+ * many web counters went. GW_ERR_NOTFOUND if not registered. Audited. */
+int officers_unlock(struct db *db, const char *phone, const char *actor, time_t now, int *web);
 
 /* Remove a registration; the jobs it posted and the referrals it was told
  * about keep their history without it. GW_ERR_NOTFOUND if none. */
@@ -63,9 +92,11 @@ int officers_remove(struct db *db, const char *phone, const char *actor, time_t 
 int officers_find(struct db *db, const char *phone, struct officer *out);
 int officers_get(struct db *db, int64_t id, struct officer *out);
 
-/* The officer to tell about a job's applicants: the one who posted it,
- * else one whose commune is among the job's places ("|tan lap|song lo|",
- * see jobs.h), else the first administrator. GW_ERR_NOTFOUND if none. */
+/* The officer to tell about a job's applicants: the one who posted it
+ * (while the offer lies in their commune, or they are an administrator:
+ * scope.h), else one whose commune is among the job's places ("|tan
+ * lap|song lo|", see jobs.h), else the first administrator.
+ * GW_ERR_NOTFOUND if none. */
 int officers_responsible(struct db *db, int64_t job_officer_id, const char *places,
 			 struct officer *out);
 
@@ -80,6 +111,8 @@ struct officers_check {
 	enum officers_verdict verdict;
 	int tries_left;        /* OFFICERS_BAD_PIN: before the lock */
 	time_t locked_until;   /* OFFICERS_LOCKED */
+	int locked_now;        /* OFFICERS_LOCKED: this failure started the lock */
+	int lock_minutes;      /* ... of lock_minutes */
 	struct officer officer;/* OFFICERS_OK */
 };
 
@@ -91,6 +124,16 @@ int officers_check(struct db *db, const struct gw_settings *cfg, const char *pho
 
 struct handler_req;
 struct handler_result;
+
+/* At most this many lock-out alerts an hour (all kinds together), so a
+ * flood of locks costs the administrators a few SMS, not a flood. */
+#define OFFICERS_ALERTS_PER_HOUR 4
+
+/* Tell every administrator with a phone about a lock-out (text, plain
+ * unaccented Vietnamese): messages added to res (kind "warning"), audited
+ * as "lockout_alert"; past OFFICERS_ALERTS_PER_HOUR in the last hour only
+ * audited ("lockout_alert_held"). In the caller's transaction. */
+int officers_alert_admins(struct db *db, const char *text, time_t now, struct handler_result *res);
 
 /* For officer SMS commands: the PIN is the first word of rq->args. Masks
  * the PIN in the stored inbound message, checks it, and on refusal replies

@@ -9,6 +9,8 @@
 #include "handlers/core/reply.h"
 #include "handlers/core/request.h"
 #include "handlers/features/jobs_board.h"
+#include "handlers/vi/numword_vi.h"
+#include "handlers/vi/vitok.h"
 
 #define REFERRALS_TEXT_MAX 4096
 #define REFERRALS_CHOICES 4 /* offers named when a text fits several */
@@ -221,79 +223,159 @@ out:
 	return r;
 }
 
-/* A job number in the text: right after the command, or after "so" /
- * "viec" ("ung tuyen viec so 6"); not an age or an amount. */
+/* A job number in the text: right after the command, or after "so",
+ * "viec", "job", "vp" or "#" ("ung tuyen viec so 6", "ut vp005"), in
+ * digits or, after "so"/"viec", in words ("viec so muoi ba"); not an age
+ * or an amount. */
 static int64_t number_in(const char *norm)
 {
 	static const char *const units[] = { "tuoi", "t", "tr", "trieu", "k", "nghin", "nam", NULL };
-	const char *p = norm, *prev = "";
-	size_t prevlen = 0;
-	int first = 1;
+	static const char *const before[] = { "so", "viec", "job", "vp", "#", NULL };
+	struct vitok *t = NULL;
+	size_t n = 0, len = 0;
+	int64_t found = 0;
+	int v = 0;
 
-	while (*p) {
-		size_t n = 0;
-		int digits = 1;
+	if (vitok_split(norm, strlen(norm), &t, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		int after = 0, unit = 0;
 
-		while (*p == ' ')
-			p++;
-		for (; p[n] && p[n] != ' '; n++)
-			if (p[n] < '0' || p[n] > '9')
-				digits = 0;
-		if (!n)
-			break;
-		if (digits && n <= 9) {
-			const char *q = p + n;
-			size_t un = 0;
-			int unit = 0;
-
-			while (*q == ' ')
-				q++;
-			while (q[un] && q[un] != ' ')
-				un++;
-			for (const char *const *u = units; *u && !unit; u++)
-				unit = un == strlen(*u) && strncmp(q, *u, un) == 0;
-			if (!unit && (first || (prevlen == 2 && strncmp(prev, "so", 2) == 0) ||
-				      (prevlen == 4 && strncmp(prev, "viec", 4) == 0) ||
-				      (prevlen == 1 && *prev == '#')))
-				return strtoll(p, NULL, 10);
-		}
-		prev = p;
-		prevlen = n;
-		first = 0;
-		p += n;
+		for (const char *const *b = before; *b && i > 0 && !after; b++)
+			after = vitok_is_word(&t[i - 1], norm, *b) ||
+				(**b == '#' && vitok_is_punct_in(&t[i - 1], norm, "#"));
+		for (const char *const *u = units; *u && i + 1 < n && !unit; u++)
+			unit = vitok_is_word(&t[i + 1], norm, *u);
+		if (t[i].kind == VITOK_NUM && t[i].val > 0 && !unit && (i == 0 || after))
+			found = t[i].val;
+		else if (t[i].kind == VITOK_WORD && i > 0 && (vitok_is_word(&t[i - 1], norm, "so") ||
+							       vitok_is_word(&t[i - 1], norm, "viec")) &&
+			 numword_vi_read(norm, t, n, i, &v, &len))
+			found = v;
 	}
+	free(t);
+	return found;
+}
+
+/* Words that say nothing about which offer: who asks, and how. */
+static int filler(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"em", "toi", "chau", "minh", "tui", "con", "cho", "xin", "dang", "ky", "dk", "muon",
+		"lam", "vao", "o", "tai", "nop", "don", "ho", "so", "a", "voi", "roi", "co", "khong",
+		"nhe", "nha", "duoc", "ung", "tuyen", "viec", "di", "va", "la", "ma", "thi", "ut",
+		"nguoi", "can", "anh", "chi", "bang", "the", "nao", "gi", ",", ".", NULL
+	};
+
+	for (const char *const *p = words; *p; p++)
+		if (strlen(*p) == n && !strncmp(*p, w, n))
+			return 1;
 	return 0;
 }
 
-/* The offers a description fits, as resolve() needs them: the first, and
- * the lines of the first few; stops once it is clear there are several. */
+/* 1 when words (folded, space-separated) holds w[0..n) as whole words. */
+static int holds(const char *words, const char *w, size_t n)
+{
+	for (const char *p = words; (p = strstr(p, w)) != NULL; p++)
+		if ((p == words || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* How well the text's words name offer j: each content word its title,
+ * keywords or type hold counts 1, each such pair of words 2 more ("lai
+ * xe nang" names the forklift offer, not the motorbike-parts one). */
+static int words_score(const char *norm, const char *words)
+{
+	char pair[96], one[48];
+	const char *prev = NULL;
+	size_t prevn = 0;
+	int score = 0;
+
+	for (const char *p = norm; *p;) {
+		size_t n = 0;
+
+		while (*p == ' ')
+			p++;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (!n)
+			break;
+		if (n < sizeof(one) && !filler(p, n)) {
+			snprintf(one, sizeof(one), "%.*s", (int)n, p);
+			score += holds(words, one, n);
+			if (prev && prevn + n + 1 < sizeof(pair)) {
+				snprintf(pair, sizeof(pair), "%.*s %.*s", (int)prevn, prev, (int)n, p);
+				score += 2 * holds(words, pair, prevn + n + 1);
+			}
+			prev = p;
+			prevn = n;
+		} else {
+			prev = NULL;
+		}
+		p += n;
+	}
+	return score;
+}
+
+/* The one offer among ids whose words the text names best, by a clear
+ * margin, into *best; 0 when none or a tie. */
+static int best_by_words(struct db *db, const char *norm, const struct jobs_ids *ids, int64_t *best)
+{
+	char words[sizeof(((struct job *)0)->words)];
+	int top = 0, second = 0, r = 0;
+
+	*best = 0;
+	for (size_t i = 0; i < ids->n && r == 0; i++) {
+		int s;
+
+		if ((r = jobs_words(db, ids->v[i], words, sizeof(words))) < 0)
+			break;
+		s = words_score(norm, words);
+		if (s > top) {
+			second = top;
+			top = s;
+			*best = ids->v[i];
+		} else if (s > second) {
+			second = s;
+		}
+	}
+	if (!(top >= 2 && top > second))
+		*best = 0;
+	return r;
+}
+
+/* The offers a filter fits, in list order: every number, and the lines
+ * of the first few (choices NULL: numbers only). */
 struct fitting {
 	struct db *db;
-	size_t hits;
-	int64_t first;
+	struct jobs_ids ids;
 	struct buf *choices;
 };
 
 static int take_fitting(const struct jobs_board_line *line, void *arg)
 {
 	struct fitting *fit = arg;
-	int r = 0;
+	int r;
 
-	if (fit->hits++ == 0)
-		fit->first = line->id;
-	if (fit->hits <= REFERRALS_CHOICES && (r = buf_adds(fit->choices, fit->hits > 1 ? "; " : "")) == 0)
+	if ((r = jobs_ids_add(&fit->ids, line->id)) < 0)
+		return r;
+	if (fit->choices && fit->ids.n <= REFERRALS_CHOICES &&
+	    (r = buf_adds(fit->choices, fit->ids.n > 1 ? "; " : "")) == 0)
 		r = jobs_board_line_text(fit->db, line->id, fit->choices, NULL);
-	return r < 0 ? r : fit->hits > REFERRALS_CHOICES;
+	return r < 0 ? r : 0;
 }
 
 /* Which offer the text means. *choices gets a list when it fits several. */
 static int resolve(const struct handler_req *rq, const char *today, struct job *out,
 		   struct buf *choices, int64_t *missing)
 {
-	struct jobs_filter f;
+	struct jobs_filter f, any;
 	struct buf known;
-	struct fitting fit = { rq->env->db, 0, 0, choices };
-	int64_t num;
+	struct fitting fit = { rq->env->db, { NULL, 0, 0 }, choices };
+	struct fitting all = { rq->env->db, { NULL, 0, 0 }, NULL };
+	int64_t num, best = 0;
+	size_t hits = 0;
 	int r;
 
 	buf_init(&known, REFERRALS_TEXT_MAX * 4);
@@ -307,19 +389,33 @@ static int resolve(const struct handler_req *rq, const char *today, struct job *
 	if ((r = jobs_board_places_in(rq->env->db, rq->args, &known)) < 0 ||
 	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
 		goto out;
-	r = GW_ERR_NOTFOUND;
-	if (!f.types && !*f.area)
+	if ((f.types || *f.area) && (r = jobs_board_each(rq->env->db, today, &f, NULL, take_fitting,
+							 &fit)) < 0)
 		goto out;
-	if ((r = jobs_board_each(rq->env->db, today, &f, NULL, take_fitting, &fit)) < 0)
+	hits = fit.ids.n;
+	/* the offer's own words decide among those the filter left (or among
+	 * all current ones when it left none): "lai xe nang" is the forklift,
+	 * "phu bep" the kitchen */
+	if (!hits) {
+		memset(&any, 0, sizeof(any));
+		any.page = 1;
+		if ((r = jobs_board_each(rq->env->db, today, &any, NULL, take_fitting, &all)) < 0)
+			goto out;
+	}
+	if ((r = best_by_words(rq->env->db, rq->args, hits ? &fit.ids : &all.ids, &best)) < 0)
 		goto out;
+	if (!best && hits == 1)
+		best = fit.ids.v[0];
 	r = GW_ERR_NOTFOUND;
-	if (fit.hits == 1) {
+	if (best) {
 		buf_reset(choices);
-		r = jobs_get(rq->env->db, fit.first, out);
-	} else if (fit.hits > 1) {
+		r = jobs_get(rq->env->db, best, out);
+	} else if (hits > 1) {
 		r = GW_ERR_EXISTS; /* several: the caller asks which */
 	}
 out:
+	jobs_ids_release(&fit.ids);
+	jobs_ids_release(&all.ids);
 	buf_release(&known);
 	return r;
 }

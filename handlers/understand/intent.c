@@ -83,6 +83,12 @@ static int cue_matches(const char *cue, const char *cue_intent, const struct wor
 			return f->program_strong;
 		if (!strcmp(cue, "@english"))
 			return f->english;
+		if (!strcmp(cue, "@when"))
+			return f->when;
+		if (!strcmp(cue, "@nowords"))
+			return f->no_words;
+		if (!strcmp(cue, "@gibberish"))
+			return f->gibberish;
 		return 0; /* "@min" and features this build does not know */
 	}
 	split_words(cue, &p);
@@ -121,6 +127,7 @@ int intent_cue_matches(const char *cue, const char *cue_intent, const char *norm
 struct tally {
 	char intent[INTENT_MAX_INTENTS][INTENT_NAME_MAX];
 	double score[INTENT_MAX_INTENTS];
+	int barred[INTENT_MAX_INTENTS]; /* its "need:" cues all failed */
 	int n;
 	double min_score;
 };
@@ -133,7 +140,47 @@ static double *slot(struct tally *ty, const char *intent)
 	if (ty->n == INTENT_MAX_INTENTS || gw_strlcpy(ty->intent[ty->n], intent, INTENT_NAME_MAX) < 0)
 		return NULL;
 	ty->score[ty->n] = 0;
+	ty->barred[ty->n] = 0;
 	return &ty->score[ty->n++];
+}
+
+/* Bar every intent that has "need:" rows none of which match. */
+static int check_needs(struct db *db, const struct words *t, const struct intent_features *f,
+		       struct tally *ty, struct buf *why)
+{
+	char need[INTENT_MAX_INTENTS][INTENT_NAME_MAX];
+	int met[INTENT_MAX_INTENTS], n = 0, r;
+	sqlite3_stmt *st;
+
+	if ((r = db_prepare(db, "SELECT substr(intent, 6), cue FROM intent_cues"
+				" WHERE intent LIKE 'need:%' ORDER BY intent, id", &st)) < 0)
+		return r;
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *intent = db_col_text(st, 0);
+		int k = 0;
+
+		while (k < n && strcmp(need[k], intent))
+			k++;
+		if (k == n) {
+			if (n == INTENT_MAX_INTENTS || gw_strlcpy(need[n], intent, INTENT_NAME_MAX) < 0)
+				continue;
+			met[n++] = 0;
+		}
+		met[k] |= cue_matches(db_col_text(st, 1), intent, t, f);
+	}
+	if (r < 0)
+		return r;
+	for (int k = 0; k < n; k++) {
+		double *s;
+
+		if (met[k] || !(s = slot(ty, need[k])))
+			continue;
+		ty->barred[s - ty->score] = 1;
+		if (why && (r = buf_addf(why, "  %s needs a topic: none of its need: cues matched\n",
+					 need[k])) < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* Score every cue; with why, also list the cues that fired. */
@@ -169,6 +216,8 @@ static int score_all(struct db *db, const char *norm, const struct intent_featur
 			goto out;
 		}
 	}
+	if (r >= 0)
+		r = check_needs(db, t, f, ty, why);
 out:
 	free(t);
 	return r < 0 ? r : 0;
@@ -186,15 +235,16 @@ int intent_classify(struct db *db, const char *norm, const struct intent_feature
 	if ((r = score_all(db, norm, f, ty, NULL)) < 0)
 		goto out;
 	for (int i = 0; i < ty->n; i++)
-		if (best < 0 || ty->score[i] > ty->score[best])
+		if (!ty->barred[i] && (best < 0 || ty->score[i] > ty->score[best]))
 			best = i;
 	memset(&g, 0, sizeof(g));
 	g.min_score = ty->min_score;
-	if (best >= 0 && ty->score[best] >= ty->min_score && strcmp(ty->intent[best], "unknown")) {
+	if (best >= 0 && ty->score[best] >= ty->min_score) {
 		memcpy(g.intent, ty->intent[best], INTENT_NAME_MAX);
 		g.score = ty->score[best];
-	} else {
-		memcpy(g.intent, "unknown", 8);
+	} else { /* nothing for any feature: not a question for us */
+		memcpy(g.intent, "noise", 6);
+		g.fallback = 1;
 	}
 	*out = g;
 	r = 0;
@@ -214,7 +264,8 @@ int intent_explain(struct db *db, const char *norm, const struct intent_features
 	if ((r = score_all(db, norm, f, ty, out)) < 0)
 		goto out;
 	for (int i = 0; i < ty->n && r == 0; i++)
-		r = buf_addf(out, "%s = %.2f\n", ty->intent[i], ty->score[i]);
+		r = buf_addf(out, "%s = %.2f%s\n", ty->intent[i], ty->score[i],
+			     ty->barred[i] ? " (barred: no topic)" : "");
 	if (r == 0)
 		r = buf_addf(out, "(minimum %.2f)\n", ty->min_score);
 out:

@@ -6,6 +6,7 @@
 #include "common/gw_err.h"
 #include "handlers/understand/intent.h"
 #include "handlers/understand/progsearch.h"
+#include "handlers/vi/datetime_vi.h"
 #include "handlers/vi/normalize.h"
 #include "handlers/vi/syllable.h"
 
@@ -246,6 +247,53 @@ static int args_empty(const char *args)
 	return 1;
 }
 
+/* What the text is made of: *no_words when it has no letter at all
+ * (emoji, digits, punctuation); *gibberish when it has letters but not
+ * one Vietnamese syllable among its words ("asdfgh", "hahaha"). */
+static void text_shape(const char *norm, int *no_words, int *gibberish)
+{
+	int letters = 0, syllables = 0;
+
+	for (const char *p = norm; *p;) {
+		size_t n = 0;
+		int alpha = 0;
+
+		while (*p == ' ')
+			p++;
+		while (p[n] && p[n] != ' ') {
+			alpha |= p[n] >= 'a' && p[n] <= 'z';
+			n++;
+		}
+		letters |= alpha;
+		syllables += alpha && syllable_valid(p, n);
+		p += n;
+	}
+	*no_words = !letters;
+	*gibberish = letters && !syllables;
+}
+
+/* 1 when the date reader finds a date or a time in norm, usable or not
+ * ("31/2" is still a date written). The arrival does not matter here. */
+static int writes_when(const char *norm)
+{
+	static const struct datetime_vi_now any = { 2000, 1, 3, 9, 0 };
+	struct datetime_vi w;
+	const char *why = NULL;
+	int r = datetime_vi_parse(norm, &any, &w, &why);
+
+	if (r == GW_ERR_INVAL)
+		return why && strcmp(why, "bad argument") != 0;
+	return r == 0 && (w.has_date || w.has_time);
+}
+
+/* HD 2: the help's page 2, not HELP followed by words. */
+static int page_number(const char *args)
+{
+	size_t n = strspn(args, "0123456789");
+
+	return n >= 1 && n <= 2 && args_empty(args + n);
+}
+
 static int find_command(struct db *db, const char *norm, struct route *rt)
 {
 	struct route longer;
@@ -287,9 +335,14 @@ int router_route(struct db *db, const char *norm, struct route *out)
 		have = 0;
 	if (have && !(takes_no_args(rt.intent) && !args_empty(norm + rt.args_off)))
 		goto program;
+	if (have && !strcmp(rt.intent, "help") && page_number(norm + rt.args_off))
+		goto program;
 	/* No command, or a no-argument command with more words: weigh the text. */
 	f.command_intent = have ? rt.intent : NULL;
 	f.english = normalize_is_english(norm);
+	if (!f.english)
+		text_shape(norm, &f.no_words, &f.gibberish);
+	f.when = writes_when(norm);
 	/* only a named programme is a feature (and the answer's topic) */
 	r = progsearch_named(db, norm, NULL, &hit);
 	if (r < 0 && r != GW_ERR_NOTFOUND)
@@ -298,11 +351,12 @@ int router_route(struct db *db, const char *norm, struct route *out)
 	f.program_strong = r == 0 && hit.covered >= PROGSEARCH_STRONG;
 	if ((r = intent_classify(db, norm, &f, &g)) < 0)
 		goto out;
-	if (have && (!strcmp(g.intent, rt.intent) || !strcmp(g.intent, "unknown")))
+	/* the command stands unless another intent wins outright */
+	if (have && (!strcmp(g.intent, rt.intent) || g.fallback))
 		goto program;
 	memset(&rt, 0, sizeof(rt));
 	gw_strlcpy(rt.intent, g.intent, sizeof(rt.intent));
-	rt.how = strcmp(g.intent, "unknown") ? ROUTER_CLASSIFIED : ROUTER_NONE;
+	rt.how = g.fallback ? ROUTER_NONE : ROUTER_CLASSIFIED;
 	rt.score = g.score;
 	rt.args_off = 0;
 	if (!strcmp(rt.intent, "policy") && f.names_program) {

@@ -18,12 +18,14 @@
  *    words are read as ordinary text ("xac nhan hen 15/12").
  * 3. Commands that take no arguments (help, start, stop, preferences, job
  *    subscription) followed by more words are weighed against the whole
- *    text: "dang ky thoat ngheo the nao" is a policy question, not START.
- *    The classifier gets the command's intent as its "@command" cue and
- *    the command stands unless another intent wins.
+ *    text: "dang ky thoat ngheo the nao" is a policy question, not START,
+ *    and "HUY goi D15 soan ... gui 191" a forwarded advert (noise). The
+ *    classifier gets the command's intent as its "@command" cue and the
+ *    command stands unless another intent wins. HELP followed by a page
+ *    number ("HD 2") is the help's page.
  * 4. Anything else is classified by intent (intent.h); the arguments are
  *    then the whole text (args_off 0), so a free-text policy question is
- *    the query.
+ *    the query. What reaches no intent is "noise" (how ROUTER_NONE).
  * 5. For eligibility and appointment intents, the programme the text is
  *    about is found too (progsearch.h, scope = the intent), for the record
  *    and for the features that answer them; a free-text policy question
@@ -38,7 +40,7 @@
 #include "common/db.h"
 
 enum router_how {
-	ROUTER_NONE = 0,  /* nothing matched: intent "unknown" */
+	ROUTER_NONE = 0,  /* nothing matched: intent "noise" */
 	ROUTER_EXACT,     /* an alias as typed */
 	ROUTER_GLUED,     /* an alias run into its argument */
 	ROUTER_FUZZY,     /* an alias one typo away */
@@ -47,7 +49,7 @@ enum router_how {
 
 struct route {
 	char command[24];  /* canonical command ("CS", "HUY HEN"), "" when none */
-	char intent[32];   /* policy, help, stop, ... or "unknown" */
+	char intent[32];   /* policy, help, stop, ..., "unknown" or "noise" */
 	int officer_only;  /* the command needs a registered officer and PIN */
 	size_t args_off;   /* where the arguments start in the normalised text */
 	enum router_how how;

@@ -14,6 +14,8 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "handlers/vi/datetime_vi_scan.h"
+#include "handlers/vi/lunar_vi.h"
+#include "handlers/vi/numword_vi.h"
 #include "handlers/vi/vitok.h"
 
 /* The scanned text and the arrival it is resolved against. */
@@ -90,6 +92,9 @@ struct picked {
 	long today;           /* days since epoch of the arrival */
 	int now_min;          /* arrival minute of the day */
 	int has_time, hour, minute, part;
+	int after_day;        /* "2 tieng nua": days after today the time falls on */
+	int lunar;            /* the date resolved is a lunar one: lunar_date */
+	struct lunar_vi_date lunar_date;
 };
 
 static int part_end_hour(int part)
@@ -133,10 +138,12 @@ static long weekday_delta(const struct ctx *c, const struct datetime_vi_scan_can
 		delta = ok ? 0 : 7;
 	} else if (k->week == DATETIME_VI_SCAN_WEEK_COMING && delta == 0) {
 		delta = 7;
-	} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS || k->week == DATETIME_VI_SCAN_WEEK_NEXT) {
+	} else if (k->week == DATETIME_VI_SCAN_WEEK_THIS || k->week == DATETIME_VI_SCAN_WEEK_NEXT ||
+		   k->week == DATETIME_VI_SCAN_WEEK_AFTER) {
 		/* Monday-started weeks: 0 = Monday .. 6 = Sunday */
 		delta = (k->wday + 6) % 7 - (wd_now + 6) % 7 +
-			(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0);
+			(k->week == DATETIME_VI_SCAN_WEEK_NEXT ? 7 : 0) +
+			(k->week == DATETIME_VI_SCAN_WEEK_AFTER ? 14 : 0);
 	} else if (k->week == DATETIME_VI_SCAN_WEEK_LAST) {
 		delta = -1;
 	}
@@ -181,11 +188,59 @@ static void date_of(const struct ctx *c, const struct datetime_vi_scan_cand *k,
 	*month = m;
 }
 
+/* The solar day of a lunar date candidate: the next one on or after
+ * today (a day alone: in this lunar month or the next). */
+static int lunar_day(const struct ctx *c, const struct datetime_vi_scan_cand *k,
+		     struct picked *pk, long *day, const char **why)
+{
+	struct lunar_vi_solar today = { c->now->year, c->now->month, c->now->day }, out, o30;
+	struct lunar_vi_date now_l, got;
+	/* "30 thang chap" is the last day of the year even when it is the 29th */
+	int last = k->d == -1 || k->d == 30;
+	int m = k->m_mot ? 11 : k->m, d = last ? 29 : k->d, r;
+	long z = pk->today;
+
+	*why = "impossible date";
+	if ((r = lunar_vi_from_solar(&today, &now_l)) < 0)
+		goto out;
+	if (k->m_rel)
+		m = (now_l.month + k->m_off - 1) % 12 + 1;
+	r = GW_ERR_INVAL;
+	if (d < 1 || d > 30 || m < 0 || m > 12)
+		goto out;
+	if (m == 0) { /* the next day d of a lunar month: within two months */
+		for (r = GW_ERR_NOTFOUND; z < pk->today + 62 && r == GW_ERR_NOTFOUND; z++) {
+			civil_from_days(z, &out.year, &out.month, &out.day);
+			if (lunar_vi_from_solar(&out, &got) == 0 && got.day == d)
+				r = 0;
+		}
+		z--;
+	} else if ((r = lunar_vi_next(&today, d, m, 0, &out)) == 0) {
+		z = days_from_civil(out.year, out.month, out.day);
+		/* the last day: the 30th when the coming month has one */
+		if (last && lunar_vi_next(&today, 30, m, 0, &o30) == 0 &&
+		    days_from_civil(o30.year, o30.month, o30.day) <= z + 1)
+			z = days_from_civil(o30.year, o30.month, o30.day);
+	}
+	if (r < 0) {
+		r = GW_ERR_INVAL;
+		goto out;
+	}
+	civil_from_days(z, &out.year, &out.month, &out.day);
+	if ((r = lunar_vi_from_solar(&out, &got)) < 0)
+		goto out;
+	*day = z;
+	pk->lunar = 1;
+	pk->lunar_date = got;
+out:
+	return r;
+}
+
 /* The day a candidate names, as days since epoch; *why on failure. */
 static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *k,
-		       const struct picked *pk, long *day, const char **why)
+		       struct picked *pk, long *day, const char **why)
 {
-	long y, m, delta;
+	long y, m, delta, d;
 	int r = GW_ERR_INVAL;
 
 	switch (k->kind) {
@@ -202,12 +257,28 @@ static int resolve_day(const struct ctx *c, const struct datetime_vi_scan_cand *
 		r = 0;
 		break;
 	case DATETIME_VI_SCAN_DATE:
-		date_of(c, k, pk, &y, &m);
-		if (!datetime_vi_valid_date((int)y, (int)m, k->d)) {
+		if (k->cal != DATETIME_VI_SCAN_SOLAR) {
+			r = lunar_day(c, k, pk, day, why);
+			break;
+		}
+		d = k->d;
+		if (d == -1) { /* the last day of the month: its year is this one or the next */
+			struct datetime_vi_scan_cand last = *k;
+
+			last.d = 1;
+			date_of(c, &last, pk, &y, &m);
+			d = days_in_month(y, (int)m);
+			if (days_from_civil(y, m, d) < pk->today && !k->y && !k->y_rel && !k->m_rel)
+				y++;
+			d = days_in_month(y, (int)m);
+		} else {
+			date_of(c, k, pk, &y, &m);
+		}
+		if (!datetime_vi_valid_date((int)y, (int)m, d)) {
 			*why = "impossible date";
 			break;
 		}
-		*day = days_from_civil(y, m, k->d);
+		*day = days_from_civil(y, m, d);
 		r = 0;
 		break;
 	}
@@ -276,7 +347,15 @@ static void pick_time(const struct chosen *ch, struct picked *pk, struct span *s
 		pk->part = ch->pt->part;
 		span_add(sp, ch->pt);
 	}
-	if (ch->tm) {
+	if (ch->tm && ch->tm->after_min) { /* "hai tieng nua" */
+		int at = pk->now_min + ch->tm->after_min;
+
+		pk->has_time = 1;
+		pk->after_day = at / 1440;
+		pk->hour = at % 1440 / 60;
+		pk->minute = at % 60;
+		span_add(sp, ch->tm);
+	} else if (ch->tm) {
 		if (ch->tm->part)
 			pk->part = ch->tm->part;
 		pk->has_time = 1;
@@ -291,7 +370,7 @@ static void pick_time(const struct chosen *ch, struct picked *pk, struct span *s
  * 2, thu 4"), where the first wins. */
 static int check_companions(const struct ctx *c, const struct datetime_vi_scan_cand *cs,
 			    size_t nc, const struct datetime_vi_scan_cand *dt,
-			    const struct picked *pk, long day, struct span *sp, const char **why)
+			    struct picked *pk, long day, struct span *sp, const char **why)
 {
 	int r = GW_ERR_INVAL;
 
@@ -323,16 +402,30 @@ out:
 
 /* The date into res: resolved, agreeing with its companions, not past. */
 static int resolve_date(const struct ctx *c, const struct datetime_vi_scan_cand *cs, size_t nc,
-			const struct datetime_vi_scan_cand *dt, const struct picked *pk,
+			const struct datetime_vi_scan_cand *dt, struct picked *pk,
 			struct span *sp, struct datetime_vi *res, const char **why)
 {
+	struct datetime_vi_scan_cand solar;
+	struct span before = *sp;
 	long day = 0;
 	int r;
 
 	if ((r = resolve_day(c, dt, pk, &day, why)) < 0)
 		goto out;
 	span_add(sp, dt);
-	if ((r = check_companions(c, cs, nc, dt, pk, day, sp, why)) < 0)
+	r = check_companions(c, cs, nc, dt, pk, day, sp, why);
+	if (r < 0 && dt->cal == DATETIME_VI_SCAN_LUNAR_WORD) {
+		/* "thu hai ngay 4 thang gieng": the weekday fits only January */
+		solar = *dt;
+		solar.cal = DATETIME_VI_SCAN_SOLAR;
+		pk->lunar = 0;
+		*sp = before;
+		if ((r = resolve_day(c, &solar, pk, &day, why)) < 0)
+			goto out;
+		span_add(sp, dt);
+		r = check_companions(c, cs, nc, dt, pk, day, sp, why);
+	}
+	if (r < 0)
 		goto out;
 	r = GW_ERR_INVAL;
 	if (day < pk->today) {
@@ -346,6 +439,9 @@ static int resolve_date(const struct ctx *c, const struct datetime_vi_scan_cand 
 	res->has_date = 1;
 	civil_from_days(day, &res->year, &res->month, &res->day);
 	res->weekday = weekday_of_days(day);
+	res->lunar = pk->lunar;
+	if (pk->lunar)
+		res->lunar_date = pk->lunar_date;
 	r = 0;
 out:
 	return r;
@@ -368,6 +464,11 @@ static int resolve(const struct ctx *c, const struct datetime_vi_scan_cand *cs, 
 	pick_time(&ch, &pk, &sp);
 	if (ch.dt && (r = resolve_date(c, cs, nc, ch.dt, &pk, &sp, res, why)) < 0)
 		goto out;
+	if (!ch.dt && ch.tm && ch.tm->after_min) { /* counted from now: its own day */
+		res->has_date = 1;
+		civil_from_days(pk.today + pk.after_day, &res->year, &res->month, &res->day);
+		res->weekday = weekday_of_days(pk.today + pk.after_day);
+	}
 	if (pk.has_time) {
 		res->has_time = 1;
 		res->hour = pk.hour;
@@ -406,11 +507,26 @@ int datetime_vi_parse(const char *text, const struct datetime_vi_now *now,
 		reason = r == GW_ERR_NOMEM ? "out of memory" : "text too long";
 		goto out;
 	}
+	n = numword_vi_fold(folded.data, toks, n);
 	c.s = folded.data;
 	c.t = toks;
 	c.n = n;
 	c.now = now;
 	nc = datetime_vi_scan(c.s, c.t, c.n, cs, DATETIME_VI_SCAN_MAX);
+	/* "hen ngay 20 thang 11, am lich nhe": the marker speaks for every date */
+	if (datetime_vi_scan_lunar_said(c.s, c.t, c.n))
+		for (size_t i = 0; i < nc; i++)
+			if (cs[i].kind == DATETIME_VI_SCAN_DATE && !cs[i].y)
+				cs[i].cal = DATETIME_VI_SCAN_LUNAR;
+	/* "ra gieng, mung 6": a day alone is in the first lunar month */
+	if (datetime_vi_scan_new_year(c.s, c.t, c.n))
+		for (size_t i = 0; i < nc; i++)
+			if (cs[i].kind == DATETIME_VI_SCAN_DATE && cs[i].m == 0 && !cs[i].m_rel &&
+			    !cs[i].y) {
+				cs[i].m = 1;
+				if (cs[i].cal == DATETIME_VI_SCAN_SOLAR)
+					cs[i].cal = DATETIME_VI_SCAN_LUNAR_WORD;
+			}
 	if ((r = resolve(&c, cs, nc, &res, &reason)) < 0)
 		goto out;
 	*out = res;

@@ -12,9 +12,25 @@
  *             thu 2..thu 7  t2..t7  thu hai/ba/tu/nam/sau/bay  chu nhat  cn
  *             each weekday optionally followed (or preceded) by
  *             tuan sau / tuan toi / tuan nay, or followed by toi / nay
+ *             d thang gieng..chap  d thang mot..muoi hai  ram [thang m]
+ *             mung d tet  ngay dau tien / cuoi cung cua thang m
+ *             each date optionally followed by am lich / al / (AL) / am
+ *   lunar     a date with that marker, or anywhere in the text "am lich"
+ *             / "lich am" / "al", is a lunar date (lunar_vi.h): the next
+ *             such day on or after the arrival; "ram", "tet" and the month
+ *             names gieng / chap are lunar without the marker too, unless
+ *             a weekday beside the date fits only the solar reading; "thang
+ *             mot" is January, or in the lunar year the eleventh month; a
+ *             day without a month next to "tet" / "ra gieng" is in the
+ *             first lunar month
  *   times     8h  8h30  8h30p  8g30  8 gio  8 gio 30 [phut]  8 gio ruoi
- *             8 gio kem 15  14:30  luc 8  each optionally followed by
- *             [buoi] sang / trua / chieu / toi / dem
+ *             8 gio kem 15  14:30  luc 8  3 tieng chieu  each optionally
+ *             followed by [buoi] sang / trua / chieu / toi / dem;
+ *             2 tieng nua, 30 phut nua (from the arrival: today, or
+ *             tomorrow past midnight)
+ *   numbers   in words where a date or time is read (numword_vi.h):
+ *             "hai gio ruoi chieu", "mung muoi", "kem muoi lam"
+ *   weeks     thu 3 tuan sau nua: the week after next
  *   parts     sang, trua, chieu (alone or before a day word or time),
  *             toi, dem, khuya (only before a day word or time, after a
  *             time, or after "buoi": alone "toi" is the pronoun "I")
@@ -48,12 +64,14 @@
  *     phone numbers, addresses and ratios (so 3/12, hem 5/2, duong 3/2,
  *     ty le 1/3), ordinals (lan thu 2) and job codes (UT 3) are not
  *     dates or times. A birth date is a date: "date in the past".
- *   - A lunar date ("15/7 am lich", "thang gieng") is refused.
+ *   - A lunar date is never "in the past": it is the next one.
  */
 #ifndef GW_DATETIME_VI_H
 #define GW_DATETIME_VI_H
 
 #include <stddef.h>
+
+#include "handlers/vi/lunar_vi.h"
 
 /* Longer texts are refused with GW_ERR_TOOBIG (an SMS is far shorter). */
 #define DATETIME_VI_MAX_TEXT 4096
@@ -84,6 +102,9 @@ struct datetime_vi {
 	 * the words read (from the first to the last, with "vao"/"luc" before
 	 * them), so the caller can keep the rest as the topic. 0,0 if none. */
 	size_t span_start, span_end;
+	int lunar;            /* the date was given in the lunar calendar (then
+	                       * year/month/day are its solar date) */
+	struct lunar_vi_date lunar_date; /* that lunar date, when lunar */
 };
 
 /* Read the first appointment date/time in text (NUL-terminated, any
@@ -94,8 +115,7 @@ struct datetime_vi {
  *                  is bad; *why (if why is not NULL) gets a static English
  *                  reason: "impossible date", "impossible time", "date in
  *                  the past", "time in the past", "weekday does not match
- *                  date", "conflicting dates", "lunar calendar date",
- *                  "bad argument".
+ *                  date", "conflicting dates", "bad argument".
  *   GW_ERR_TOOBIG  text longer than DATETIME_VI_MAX_TEXT ("text too long").
  *   GW_ERR_NOMEM   out of memory ("out of memory").
  * *out is written only on success, *why only on failure. */

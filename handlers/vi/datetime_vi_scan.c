@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "handlers/vi/datetime_vi.h"
+#include "handlers/vi/datetime_vi_words.h"
+#include "handlers/vi/numword_vi.h"
 #include "handlers/vi/vitok.h"
 
 struct ctx {
@@ -24,72 +26,21 @@ struct ctx {
 	size_t taken;      /* tokens before this index belong to earlier candidates */
 };
 
-static const char *const w_part[] = { "sang", "trua", "chieu", "toi", "dem", "khuya", NULL };
-
-/* Words after a number that make it a quantity, not a day or an hour. */
-static const char *const w_unit[] = {
-	"trieu", "tr", "ty", "ti", "nghin", "ngan", "k", "dong", "d", "vnd", "cu", "usd",
-	"nguoi", "ng", "khau", "tuoi", "con", "cai", "chiec", "kg", "ky", "ha", "sao", "m",
-	"m2", "met", "lit", "tan", "ta", "phan", "lan", "ngay", "tuan", "thang", "tieng",
-	"phut", "diem", "bao", "bo", "ga", "heo", "lon", "cay", "cong", "km", "so", "ho",
-	"suat", "xuat", "phong", "trang", "bai", "cau", NULL
-};
-
-/* Words before "d/m" that make it an address, a code or a ratio ("hem
- * 3/12", "duong 3/2" is the street named after 3 February, "ty le 1/3"). */
-static const char *const w_address[] = {
-	"so", "hem", "ngo", "ngach", "kiet", "duong", "pho", "to", "khom", "ap", "khu",
-	"lo", "phong", "can", "ql", "tl", "km", "ut", "ma", "sdt", "dt", "lop", "xom",
-	"thon", "doi", "p", "q", "f", "tang", "ban", "nha", "le", "chiem", NULL
-};
-
-/* Words before "thu N" that make it an ordinal ("lan thu 2"). */
-static const char *const w_ordinal[] = {
-	"lan", "con", "nguoi", "dua", "chau", "hang", "so", "ky", "dot", "buoc", "vong",
-	"tap", "phan", "lop", "dieu", "muc", "khoan", "chuong", "bai", "cau", "trang",
-	"tuan", "thang", "nam", "giai", "ban", "hoc", "ca", "dong", "tang", "phong", "vi",
-	"hang", "la", NULL
-};
-
-/* Names and kinship words before "mai": "chi Mai", "Nguyen Thi Mai". */
-static const char *const w_name_before_mai[] = {
-	"chi", "co", "em", "anh", "ba", "ong", "di", "thim", "ban", "ten", "hoa", "be",
-	"chau", "cu", "bac", "me", "ma", "thi", "van", "ngoc", "thanh", "xuan", "tuyet",
-	"dao", "nguyen", "tran", "le", "pham", "hoang", "vu", "vo", "dang", "bui", "ly",
-	"mai", "cay", "canh", NULL
-};
-
-/* Words before "ngay N" that make it a count of days ("moi ngay 2 lan"). */
-static const char *const w_count[] = {
-	"moi", "cac", "nhung", "vai", "may", "mot", "hai", "ba", "bon", "nam", "bay",
-	"tam", "chin", "muoi", "nua", "trong", "tung", "hang", "cung", NULL
-};
-
-/* Words before a number that make the hour a duration ("trong 2 gio"). */
-static const char *const w_duration[] = {
-	"trong", "mat", "tong", "them", "sau", "moi", "hon", "tre", "muon", "cach", NULL
-};
-
-static const char *const w_sang_after[] = {
-	"nha", "ben", "thang", "nam", "tuan", "ten", "nhuong", "trong", "qua", "do",
-	"day", "lai", "viet", "tay", "ngang", "trang", "gia", "so", "toi", "ho", NULL
-};
-static const char *const w_sang_before[] = {
-	"doi", "chuyen", "di", "qua", "buoc", "dich", "gui", "chay", "bay", "nhay", "ghe",
-	"dua", "mang", "keo", "ve", "dem", "lan", "sang", "tran", "toi", "se", "em", "anh",
-	"chi", "minh", NULL
-};
-static const char *const w_chieu_after[] = {
-	"cao", "dai", "rong", "sau", "phim", "nguoc", "theo", "y", "khach", "chuong", "le",
-	"tin", "ngang", "doc", "nghi", "mua", NULL
-};
-static const char *const w_chieu_before[] = {
-	"cai", "chiec", "tam", "may", "nhieu", "mot", "hai", "ba", "trai", "phim", "can",
-	"cac", NULL
-};
-
-/* Connectors allowed between a written date and a weekday that names it. */
-static const char *const w_gap[] = { "ngay", "la", "tuc", "vao", "nhe", "hom", "luc", NULL };
+/* The vocabulary (datetime_vi_words.h) under short names. */
+static const char *const *const w_part = datetime_vi_words_part;
+static const char *const *const w_unit = datetime_vi_words_unit;
+static const char *const *const w_address = datetime_vi_words_address;
+static const char *const *const w_ordinal = datetime_vi_words_ordinal;
+static const char *const *const w_name_before_mai = datetime_vi_words_name_before_mai;
+static const char *const *const w_mot_before = datetime_vi_words_mot_before;
+static const char *const *const w_count = datetime_vi_words_count;
+static const char *const *const w_duration = datetime_vi_words_duration;
+static const char *const *const w_sang_after = datetime_vi_words_sang_after;
+static const char *const *const w_sang_before = datetime_vi_words_sang_before;
+static const char *const *const w_chieu_after = datetime_vi_words_chieu_after;
+static const char *const *const w_chieu_before = datetime_vi_words_chieu_before;
+static const char *const *const w_gap = datetime_vi_words_gap;
+static const char *const w_week_fill[] = { "nhe", "nha", "a", "vao", "ngay", NULL };
 
 /* ---- tokens ---- */
 
@@ -172,11 +123,30 @@ static int part_of(const struct ctx *c, size_t i)
 
 /* ---- matchers: each returns the tokens used (0 = no match) ---- */
 
+/* A lunar marker at j: "am lich", "lich am", "al", "am", "(al)", "(am
+ * lich)"; the tokens it takes, 0 when there is none. */
+static size_t lunar_marker(const struct ctx *c, size_t j)
+{
+	size_t i = j + p_is(c, j, '('), e;
+
+	if (w_is(c, i, "theo") && w_is(c, i + 1, "lich") && w_is(c, i + 2, "am"))
+		e = i + 3;
+	else if (w_is(c, i, "lich") && w_is(c, i + 1, "am"))
+		e = i + 2;
+	else if (w_is(c, i, "am") || w_is(c, i, "al"))
+		e = i + 1 + w_is(c, i + 1, "lich");
+	else
+		return 0;
+	if (i > j && p_is(c, e, ')'))
+		e++;
+	return e - j;
+}
+
 /* Year, lunar marker and quantity words after a date ending before e.
  * Returns the extra tokens used, or -1 when the "date" is a quantity. */
 static int date_tail(const struct ctx *c, size_t e, struct datetime_vi_scan_cand *k)
 {
-	size_t j = e;
+	size_t j = e, u;
 
 	if (w_in(c, j, w_unit))
 		return -1;
@@ -196,12 +166,15 @@ static int date_tail(const struct ctx *c, size_t e, struct datetime_vi_scan_cand
 			return -1; /* "3-5 nam kinh nghiem": years, not a date */
 		}
 	}
-	if (p_is(c, j, '(') && (w_is(c, j + 1, "am") || w_is(c, j + 1, "al"))) {
-		k->err = "lunar calendar date";
-		j += 2;
-	} else if (w_is(c, j, "am") || w_is(c, j, "al")) {
-		k->err = "lunar calendar date";
-		j += 1 + w_is(c, j + 1, "lich");
+	if ((u = lunar_marker(c, j)) > 0) {
+		k->cal = DATETIME_VI_SCAN_LUNAR;
+		j += u;
+	} else if (w_is(c, j, "tet")) { /* "mung 4 tet": the first lunar month */
+		if (k->m == 0 && !k->m_rel)
+			k->m = 1;
+		if (k->m == 1)
+			k->cal = DATETIME_VI_SCAN_LUNAR_WORD;
+		j++;
 	}
 	return (int)(j - e);
 }
@@ -264,6 +237,40 @@ static size_t m_numdate(const struct ctx *c, size_t j, struct datetime_vi_scan_c
 	return e - j + (size_t)tail;
 }
 
+/* "thang 12", "thang nay", "thang sau" (next month), "thang gieng",
+ * "thang muoi mot" at i (the word "thang"): the tokens used, 0 when no
+ * month follows. */
+static size_t month_after(const struct ctx *c, size_t i, struct datetime_vi_scan_cand *k)
+{
+	size_t len = 1;
+	int v = 0;
+
+	if (!w_is(c, i, "thang"))
+		return 0;
+	if (n_is(c, i + 1, 2) && !glued_alnum_after(c, i + 1)) {
+		k->m = (int)c->t[i + 1].val;
+	} else if (w_is(c, i + 1, "nay")) {
+		k->m_rel = 1;
+	} else if (w_is(c, i + 1, "sau") || w_is(c, i + 1, "toi")) {
+		k->m_rel = 1;
+		k->m_off = 1;
+	} else if (w_is(c, i + 1, "gieng") || w_is(c, i + 1, "chap")) {
+		/* names of the lunar year's first and last months */
+		k->m = w_is(c, i + 1, "gieng") ? 1 : 12;
+		k->cal = DATETIME_VI_SCAN_LUNAR_WORD;
+	} else if (w_is(c, i + 1, "tu")) { /* thang tu: April */
+		k->m = 4;
+	} else if (numword_vi_read(c->s, c->t, c->n, i + 1, &v, &len) &&
+		   (v <= 12 || numword_vi_read(c->s, c->t, i + 2, i + 1, &v, &len)) && v >= 1 &&
+		   v <= 12) { /* "thang hai tu ...": February, then "tu" */
+		k->m = v;
+		k->m_mot = len == 1 && v == 1; /* "thang mot" */
+	} else {
+		return 0;
+	}
+	return 1 + len;
+}
+
 /* "15 thang 12 [nam 2026]", "5 thang sau", starting at number j. */
 static size_t m_thangdate(const struct ctx *c, size_t j, struct datetime_vi_scan_cand *k)
 {
@@ -274,20 +281,9 @@ static size_t m_thangdate(const struct ctx *c, size_t j, struct datetime_vi_scan
 	    !w_is(c, j + 1, "thang"))
 		return 0;
 	k->d = (int)c->t[j].val;
-	e = j + 3;
-	if (n_is(c, j + 2, 2) && !glued_alnum_after(c, j + 2)) {
-		k->m = (int)c->t[j + 2].val;
-	} else if (w_is(c, j + 2, "nay")) {
-		k->m_rel = 1;
-	} else if (w_is(c, j + 2, "sau") || w_is(c, j + 2, "toi")) {
-		k->m_rel = 1;
-		k->m_off = 1;
-	} else if (w_is(c, j + 2, "gieng") || w_is(c, j + 2, "chap")) {
-		k->m = 1;
-		k->err = "lunar calendar date"; /* month names only exist in the lunar year */
-	} else {
+	if (!(e = month_after(c, j + 1, k)))
 		return 0;
-	}
+	e += j + 1;
 	if (k->m_rel && w_is(c, e, "nua"))
 		return 0; /* "3 thang nay nua": a duration */
 	if ((tail = date_tail(c, e, k)) < 0)
@@ -304,9 +300,9 @@ static size_t m_ngay(const struct ctx *c, size_t i, struct datetime_vi_scan_cand
 	size_t j = i + 1, u;
 	int tail;
 
-	if (!w_is(c, i, "ngay") && !w_is(c, i, "mung"))
+	if (!w_is(c, i, "ngay") && !w_is(c, i, "mung") && !w_is(c, i, "mong"))
 		return 0;
-	if (w_is(c, i, "ngay") && w_is(c, j, "mung"))
+	if (w_is(c, i, "ngay") && (w_is(c, j, "mung") || w_is(c, j, "mong")))
 		j++;
 	if (!n_is(c, j, 4) || !num_starts(c, j))
 		return 0;
@@ -332,6 +328,67 @@ static size_t m_ngay(const struct ctx *c, size_t i, struct datetime_vi_scan_cand
 		return 0; /* "ngay 10 hang thang": every month, not one day */
 	k->kind = DATETIME_VI_SCAN_DATE;
 	return j + 1 - i + (size_t)tail;
+}
+
+/* "ngay dau tien cua thang 3", "ngay cuoi cung cua thang nay", "ngay
+ * cuoi thang chap": the first or the last day of a month. */
+static size_t m_edge_day(const struct ctx *c, size_t i, struct datetime_vi_scan_cand *k)
+{
+	size_t j = i + 2, u;
+	int tail;
+
+	if (!w_is(c, i, "ngay"))
+		return 0;
+	if (w_is(c, i + 1, "dau"))
+		k->d = 1;
+	else if (w_is(c, i + 1, "cuoi"))
+		k->d = -1;
+	else
+		return 0;
+	if (w_is(c, j, k->d == 1 ? "tien" : "cung"))
+		j++;
+	if (w_is(c, j, "cua"))
+		j++;
+	if (!(u = month_after(c, j, k)))
+		return 0;
+	j += u;
+	if ((tail = date_tail(c, j, k)) < 0)
+		return 0;
+	k->kind = DATETIME_VI_SCAN_DATE;
+	return j - i + (size_t)tail;
+}
+
+/* "ram thang 11 [am lich]", "ngay ram", "ram am lich": day 15 of a lunar
+ * month. A bare "ram" must sit where a day does (after ngay, hom, vao,
+ * den, toi, hen, or before a month or the marker). */
+static size_t m_ram(const struct ctx *c, size_t i, struct datetime_vi_scan_cand *k)
+{
+	static const char *const before[] = { "ngay", "hom", "vao", "den", "toi", "hen", "sau",
+					      "truoc", "dip", NULL };
+	size_t at = i + (w_is(c, i, "ngay") && w_is(c, i + 1, "ram")), j = at + 1, u;
+	int tail;
+
+	if (!w_is(c, at, "ram") || glued_alnum_after(c, at))
+		return 0;
+	k->d = 15;
+	k->cal = DATETIME_VI_SCAN_LUNAR_WORD;
+	if ((u = month_after(c, j, k)))
+		j += u;
+	else if (!prev_in(c, at, before) && !lunar_marker(c, j))
+		return 0;
+	if ((tail = date_tail(c, j, k)) < 0)
+		return 0;
+	k->kind = DATETIME_VI_SCAN_DATE;
+	return j - i + (size_t)tail;
+}
+
+/* Nothing but punctuation or a closing particle at i: the clause ends. */
+static int clause_ends(const struct ctx *c, size_t i)
+{
+	static const char *const particles[] = { "nhe", "nha", "nhen", "nghen", "a", "nhe", "di",
+						 "duoc", "khong", "ha", "nhi", NULL };
+
+	return i >= c->n || c->t[i].kind == VITOK_PUNCT || w_in(c, i, particles);
 }
 
 static size_t m_relday(const struct ctx *c, size_t i, struct datetime_vi_scan_cand *k)
@@ -364,8 +421,10 @@ static size_t m_relday(const struct ctx *c, size_t i, struct datetime_vi_scan_ca
 		used = 2;
 	} else if (w_is(c, i, "mot") &&
 		   (prev_in(c, i, w_part) ||
-		    (i == 0 && (i + 1 >= c->n || n_is(c, i + 1, 2) || w_in(c, i + 1, w_part))))) {
-		/* "mot" is mostly "one": only "sang mot", or opening the text */
+		    (i == 0 && (i + 1 >= c->n || n_is(c, i + 1, 2) || w_in(c, i + 1, w_part))) ||
+		    (prev_in(c, i, w_mot_before) && clause_ends(c, i + 1)))) {
+		/* "mot" is mostly "one": only "sang mot", opening the text, or
+		 * ending a clause after a verb of coming ("doi hen qua mot") */
 		k->rel = 2;
 		used = 1;
 	}
@@ -430,8 +489,16 @@ static size_t m_weekday(const struct ctx *c, size_t i, struct datetime_vi_scan_c
 	size_t j = i, len = 0, e;
 	int wd, week = DATETIME_VI_SCAN_WEEK_PLAIN, pre = -1;
 
-	if (w_is(c, i, "tuan") && (pre = week_word(c, i + 1)) >= 0)
+	if (w_is(c, i, "tuan") && (pre = week_word(c, i + 1)) >= 0) {
 		j = i + 2;
+		if (pre == DATETIME_VI_SCAN_WEEK_NEXT && w_is(c, j, "nua")) {
+			pre = DATETIME_VI_SCAN_WEEK_AFTER; /* "tuan sau nua" */
+			j++;
+		}
+		/* "tuan sau nhe, thu ba": a particle or a comma between */
+		for (int f = 0; f < 2 && (p_in(c, j, ",.;") || w_in(c, j, w_week_fill)); f++)
+			j++;
+	}
 	if ((wd = weekday_at(c, j, &len)) < 0)
 		return 0;
 	e = j + len;
@@ -440,6 +507,10 @@ static size_t m_weekday(const struct ctx *c, size_t i, struct datetime_vi_scan_c
 	} else if (w_is(c, e, "tuan") && week_word(c, e + 1) >= 0) {
 		week = week_word(c, e + 1);
 		e += 2;
+		if (week == DATETIME_VI_SCAN_WEEK_NEXT && w_is(c, e, "nua")) {
+			week = DATETIME_VI_SCAN_WEEK_AFTER;
+			e++;
+		}
 	} else if (w_is(c, e, "toi") && !n_is(c, e + 1, 2)) {
 		/* "thu 7 toi" is the coming Saturday; "thu 7 toi 8h" an evening */
 		week = DATETIME_VI_SCAN_WEEK_COMING;
@@ -473,9 +544,21 @@ static size_t m_time(const struct ctx *c, size_t i, struct datetime_vi_scan_cand
 		return 0; /* "thu sau 8h" is Friday, "sau 8 gio" a delay */
 	h = (int)c->t[j].val;
 	e = j + 1;
-	spaced_gio = w_is(c, e, "gio") || (w_is(c, e, "h") && !glued(c, e));
-	if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2) &&
-	    c->t[e + 1].ndig == 2) {
+	if ((w_is(c, e, "tieng") || w_is(c, e, "gio") || w_is(c, e, "h") || w_is(c, e, "phut")) &&
+	    w_is(c, e + 1, "nua") && h > 0) { /* "hai tieng nua": counted from the arrival */
+		k->kind = DATETIME_VI_SCAN_TIME;
+		k->after_min = w_is(c, e, "phut") ? h : h * 60;
+		return e + 2 - i;
+	}
+	/* "3 tieng chieu": tieng for gio, when a part of the day or "luc" says so */
+	spaced_gio = w_is(c, e, "gio") || (w_is(c, e, "h") && !glued(c, e)) ||
+		     (w_is(c, e, "tieng") && (prefixed || part_of(c, e + 1) ||
+					     (w_is(c, e + 1, "buoi") && part_of(c, e + 2))));
+	if (w_is(c, e, "ruoi") && h >= 1 && h <= 12 && (prefixed || part_of(c, e + 1))) {
+		mi = 30; /* "7 ruoi sang": the half hour, "gio" left unsaid */
+		e++;
+	} else if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2) &&
+		   c->t[e + 1].ndig == 2) {
 		mi = (int)c->t[e + 1].val;
 		e += 2;
 		if (p_is(c, e, ':') && glued(c, e) && glued(c, e + 1) && n_is(c, e + 1, 2))
@@ -606,7 +689,7 @@ typedef size_t (*matcher_fn)(const struct ctx *c, size_t i, struct datetime_vi_s
 static size_t match_at(const struct ctx *c, size_t i, struct datetime_vi_scan_cand *k)
 {
 	static const matcher_fn order[] = {
-		m_ngay, m_relday, m_weekday, m_numdate, m_thangdate, m_time, m_part
+		m_edge_day, m_ngay, m_ram, m_relday, m_weekday, m_numdate, m_thangdate, m_time, m_part
 	};
 	size_t u = 0;
 
@@ -642,6 +725,30 @@ size_t datetime_vi_scan(const char *s, const struct vitok *t, size_t n,
 		}
 	}
 	return nc;
+}
+
+int datetime_vi_scan_lunar_said(const char *s, const struct vitok *t, size_t n)
+{
+	struct ctx c = { s, t, n, 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		/* a lone "am" is too common a word ("am ap", a.m.): only with "lich" */
+		if (w_is(&c, i, "am") && !w_is(&c, i + 1, "lich"))
+			continue;
+		if (lunar_marker(&c, i))
+			return 1;
+	}
+	return 0;
+}
+
+int datetime_vi_scan_new_year(const char *s, const struct vitok *t, size_t n)
+{
+	struct ctx c = { s, t, n, 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (w_is(&c, i, "tet") || w_is(&c, i, "gieng"))
+			return 1;
+	return 0;
 }
 
 int datetime_vi_scan_adjacent(const char *s, const struct vitok *t, size_t n,

@@ -34,6 +34,16 @@ enum datetime_vi_scan_week {
 	DATETIME_VI_SCAN_WEEK_THIS,   /* "tuan nay", "thu 2 nay" */
 	DATETIME_VI_SCAN_WEEK_NEXT,   /* "tuan sau", "tuan toi" */
 	DATETIME_VI_SCAN_WEEK_LAST,   /* "tuan truoc" */
+	DATETIME_VI_SCAN_WEEK_AFTER,  /* "tuan sau nua": the week after next */
+};
+
+/* How a written date is reckoned. */
+enum datetime_vi_scan_cal {
+	DATETIME_VI_SCAN_SOLAR = 0,
+	DATETIME_VI_SCAN_LUNAR,        /* said so: "am lich", "al", "ÂL" */
+	DATETIME_VI_SCAN_LUNAR_WORD,   /* a lunar word without the marker: rằm, tết,
+					* tháng giêng / chạp (solar when a weekday
+					* beside it fits only the solar reading) */
 };
 
 /* A part of the day beyond enum datetime_vi_part: "dem"/"khuya" shift
@@ -44,14 +54,19 @@ struct datetime_vi_scan_cand {
 	int kind;             /* enum datetime_vi_scan_kind */
 	size_t first, last;   /* tokens, inclusive */
 	const char *err;      /* set when the text is a date/time but unusable:
-	                       * "impossible date", "impossible time",
-	                       * "lunar calendar date" (static) */
-	int d, m, y;          /* DATE: m == 0 day only, y == 0 not written */
+	                       * "impossible date", "impossible time" (static) */
+	int d, m, y;          /* DATE: m == 0 day only, y == 0 not written;
+	                       * d == -1 the last day ("ngay cuoi cung cua thang") */
+	int cal;              /* DATE: enum datetime_vi_scan_cal */
+	int m_mot;            /* DATE: month written "thang mot": January, or in the
+	                       * lunar year the eleventh month */
 	int m_rel, m_off;     /* DATE: month written as "nay" (0) / "sau" (1) */
 	int y_rel, y_off;     /* DATE: year written as "nay" (0) / "sau" (1) */
 	int rel;              /* REL: days after today */
 	int wday, week;       /* WDAY: 0 = Sunday, enum datetime_vi_scan_week */
 	int hour, minute;     /* TIME: as written, before any part-of-day shift */
+	int after_min;        /* TIME: "hai tieng nua": this many minutes after the
+	                       * arrival (hour, minute unused) */
 	int part;             /* TIME: its own part word, else 0; PART: the part
 	                       * (enum datetime_vi_part or DATETIME_VI_SCAN_NIGHT) */
 };
@@ -61,6 +76,15 @@ struct datetime_vi_scan_cand {
  * token belongs to at most one candidate. */
 size_t datetime_vi_scan(const char *s, const struct vitok *t, size_t n,
 			struct datetime_vi_scan_cand *cs, size_t max);
+
+/* 1 when the text says its dates are lunar anywhere ("... am lich",
+ * "(AL)", "lich am"), not only next to one. */
+int datetime_vi_scan_lunar_said(const char *s, const struct vitok *t, size_t n);
+
+/* 1 when the text speaks of the lunar new year ("tet", "ra gieng"): a day
+ * without its month is then in the first lunar month ("ra gieng, mung 6
+ * am"). */
+int datetime_vi_scan_new_year(const char *s, const struct vitok *t, size_t n);
 
 /* 1 when at most three tokens, each punctuation or a connector word
  * ("ngay", "la", "tuc", "vao", ...), stand between candidates a and b of

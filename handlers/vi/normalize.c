@@ -49,6 +49,8 @@ static const struct abbr {
 	{ "bn", "bao nhieu", ABBR_ALWAYS },
 	{ "cty", "cong ty", ABBR_ALWAYS },
 	{ "dc", "duoc", ABBR_ALWAYS },
+	{ "dki", "dang ky", ABBR_ALWAYS },
+	{ "dky", "dang ky", ABBR_ALWAYS },
 	{ "dzay", "vay", ABBR_ALWAYS },
 	{ "e", "em", ABBR_ALWAYS },
 	{ "gd", "gia dinh", ABBR_ALWAYS },

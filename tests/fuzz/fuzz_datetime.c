@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "handlers/vi/datetime_vi.h"
+#include "handlers/vi/lunar_vi.h"
 #include "handlers/vi/textfold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,6 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* never before the arrival day */
 			check(r.year > now.year || (r.year == now.year && (r.month > now.month ||
 				(r.month == now.month && r.day >= now.day))));
+		}
+		if (r.lunar) { /* a lunar date is the solar day reported, both ways */
+			struct lunar_vi_solar back;
+
+			check(r.has_date && lunar_vi_to_solar(&r.lunar_date, &back) == 0);
+			check(back.year == r.year && back.month == r.month && back.day == r.day);
 		}
 		if (r.has_time)
 			check(r.hour >= 0 && r.hour <= 23 && r.minute >= 0 && r.minute <= 59);

@@ -46,22 +46,42 @@ def wait_for(cond, timeout=20.0, step=0.02):
         time.sleep(step)
 
 
+MODEM_KEYS = ('model = "dummy"; connection = "none"; device = "%s"; pin = "";\n'
+              '  poll_interval_ms = 20; reconnect_min_ms = 20; reconnect_max_ms = 200;\n'
+              '  retry_base = 1; status_interval = 5; fault_file = "%s";')
+
+
 class Gateway:
-    def __init__(self, extra_conf="", content=True):
+    """modems: None for one `modem = {...}` group (self.phone, self.fault), or
+    a list of (name, extra keys) for `modems = (...)`, each with a dummy
+    phone folder self.phones[name] and a fault file self.faults[name]."""
+
+    def __init__(self, extra_conf="", content=True, modems=None):
         self.dir = tempfile.mkdtemp(prefix="gw-it-")
         self.phone = os.path.join(self.dir, "modem")
         self.capture = os.path.join(self.dir, "sent")
         self.fault = os.path.join(self.dir, "faults")
         self.db_path = os.path.join(self.dir, "gw.db")
         self.conf = os.path.join(self.dir, "gw.conf")
-        os.makedirs(self.phone)
+        self.phones, self.faults, self.injectors = {}, {}, {}
         os.makedirs(self.capture)
+        if modems is None:
+            os.makedirs(self.phone)
+            modem_conf = "modem = { %s };\n" % (MODEM_KEYS % (self.phone, self.fault))
+        else:
+            groups = []
+            for name, extra in modems:
+                self.phones[name] = os.path.join(self.dir, "modem-" + name)
+                self.faults[name] = os.path.join(self.dir, "faults-" + name)
+                os.makedirs(self.phones[name])
+                self.injectors[name] = inject_sms.Injector(self.phones[name])
+                groups.append('  { name = "%s"; %s %s }' % (
+                    name, MODEM_KEYS % (self.phones[name], self.faults[name]), extra))
+            self.phone, self.fault = self.phones[modems[0][0]], self.faults[modems[0][0]]
+            modem_conf = "modems = (\n%s\n);\n" % ",\n".join(groups)
         with open(self.conf, "w") as f:
-            f.write('modem = { model = "dummy"; connection = "none"; device = "%s"; pin = "";\n'
-                    '  poll_interval_ms = 20; reconnect_min_ms = 20; reconnect_max_ms = 200;\n'
-                    '  retry_base = 1; status_interval = 5; fault_file = "%s"; };\n'
-                    'database = { path = "%s"; };\nlog = { level = "info"; };\n%s\n'
-                    % (self.phone, self.fault, self.db_path, extra_conf))
+            f.write('%sdatabase = { path = "%s"; };\nlog = { level = "info"; };\n%s\n'
+                    % (modem_conf, self.db_path, extra_conf))
         self.injector = inject_sms.Injector(self.phone)
         self.proc = None
         self.ctl("init")
@@ -93,7 +113,8 @@ class Gateway:
         self.proc = subprocess.Popen([GATEWAYD, "-f", "-c", self.conf], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=self.env(**env))
         # ready when the daemon has recorded its first modem contact
-        wait_for(lambda: self.q1("SELECT connected FROM modem_status") == 1, 20)
+        wait_for(lambda: self.q1("SELECT count(*) FROM modem_status WHERE enabled = 1"
+                                 " AND connected = 1") >= 1, 20)
 
     def stop(self):
         if self.proc:
@@ -115,16 +136,26 @@ class Gateway:
     def inject(self, sender, text, **kw):
         return self.injector.inject(sender, text, **kw)
 
-    def set_faults(self, text):
-        tmp = self.fault + ".tmp"
+    def set_faults(self, text, modem=None):
+        path = self.faults[modem] if modem else self.fault
+        tmp = path + ".tmp"
         with open(tmp, "w") as f:
             f.write(text)
-        os.rename(tmp, self.fault)
+        os.rename(tmp, path)
 
     def q(self, sql, args=()):
         c = sqlite3.connect(self.db_path, timeout=10)
         try:
             return c.execute(sql, args).fetchall()
+        finally:
+            c.close()
+
+    def x(self, sql, args=()):
+        """Change the database (committed)."""
+        c = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            with c:
+                c.execute(sql, args)
         finally:
             c.close()
 

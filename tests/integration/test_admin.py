@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -92,6 +93,9 @@ def content_checks():
     ok("import sample programs", ctl(conf, "import", "programs", TOP + "/data/programs.json"),
        "30 added")
     ok("import sample jobs", ctl(conf, "import", "jobs", TOP + "/data/jobs.json"), "15 added")
+    # a formula where a spreadsheet would run it (issue 16): written inert, read back as it was
+    ok("a job titled like a formula", ctl(conf, "job", "add", "--title", '=HYPERLINK("http://x","ok")',
+                                          "--place", "Tan Lap", "--contact", "+84912345678"), "added job 16")
     f = {k: os.path.join(WORK, k) for k in ("p.json", "p.csv", "j.json", "j.csv", "p2.json",
                                             "j2.json", "p3.csv")}
     ok("export programs json", ctl(conf, "export", "programs", "-o", f["p.json"]))
@@ -112,7 +116,11 @@ def content_checks():
                                   for r, p in zip(rows, progs)), "%d rows" % len(rows))
 
     ok("CSV import into a fresh database", ctl(conf2, "import", "programs", f["p.csv"]), "30 added")
-    ok("jobs CSV import into a fresh database", ctl(conf2, "import", "jobs", f["j.csv"]), "15 added")
+    jraw = read(f["j.csv"], "rb").decode("utf-8-sig")
+    check("CSV export writes formula-like cells inert (OWASP: a quote in front)",
+          "\"'=HYPERLINK(\"\"http://x\"\"" in jraw and "\"'+84912345678\"" in jraw and
+          not re.search(r'(^|,)"[=+@-]', jraw, re.M), jraw[-400:])
+    ok("jobs CSV import into a fresh database", ctl(conf2, "import", "jobs", f["j.csv"]), "16 added")
     ctl(conf2, "export", "programs", "-o", f["p2.json"])
     ctl(conf2, "export", "jobs", "-o", f["j2.json"])
     check("CSV round trip gives identical programs", read(f["p.json"]) == read(f["p2.json"]))
@@ -223,12 +231,39 @@ def content_checks():
         c.execute("INSERT INTO outbox (phone, text, kind, priority, status, parts, created_at,"
                   " sent_at) VALUES (?, 'x', 'reply', 1, 'sent', 2, ?, ?)",
                   ("+8490100000%d" % i, now - 60, now - 60))
+    # a skipped (malformed) and a failed message, and a programme reached
+    # through the eligibility answer: the counts must add up and say so
+    c.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, error)"
+              " VALUES ('+84901000009', 'garbled', ?1, ?1, 'skipped', 'malformed message')",
+              (now,))
+    c.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, error)"
+              " VALUES ('+84901000009', 'x', ?1, ?1, 'failed', 'database error')", (now,))
+    c.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, intent, ref_code)"
+              " VALUES ('+84901000008', 'nha toi', ?1, ?1, 'handled', 'eligibility', 'TCXH')",
+              (now,))
     c.commit()
     c.close()
     p = ctl(conf, "stats", "--since", "30d")
     check("stats: traffic, intents, top programs, send rate",
           p.returncode == 0 and "messages received" in p.stdout and "BHYT" in p.stdout and
           "parts/hour" in p.stdout and "policy" in p.stdout, p.stdout + p.stderr)
+    got = dict(re.findall(r"^\s+(messages received|handled|skipped \(never answered\)|failed"
+                          r"|not handled yet)\s+(\d+)", p.stdout, re.M))
+    check("stats: received = handled + skipped + failed + not handled yet, said so",
+          got.get("messages received") == "4" and got.get("handled") == "2" and
+          got.get("skipped (never answered)") == "1" and got.get("failed") == "1" and
+          got.get("not handled yet") == "0" and "malformed message" in p.stdout and
+          "(received = handled + skipped + failed + not handled yet)" in p.stdout, p.stdout)
+    check("stats: programmes reached by any route (TCXH through eligibility)",
+          re.search(r"^\s+TCXH\s+1\s+0\s+1\s+0$", p.stdout, re.M) is not None, p.stdout)
+    check("stats: the busiest hour written as an hour of office time",
+          re.search(r"busiest hour\s+12\s+parts, \d{4}-\d\d-\d\d \d\d:00 to \d\d:00$",
+                    p.stdout, re.M) is not None, p.stdout)
+    p = ctl(conf, "--utc", "stats", "--since", "30d")
+    check("gatewayctl --utc shows UTC, said so",
+          re.search(r"^Since \d{4}-\d\d-\d\d \d\d:\d\d UTC$", p.stdout, re.M) is not None and
+          re.search(r"busiest hour .* UTC to \d\d:00 UTC$", p.stdout, re.M) is not None,
+          p.stdout)
     ok("purge blanks texts older than privacy.retain_days", ctl(conf, "purge"),
        "2 inbound text(s) older than 180 days blanked")
     check("purged texts are blank, counts and intents stay",

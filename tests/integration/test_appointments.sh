@@ -56,7 +56,7 @@ contains() { # contains NAME HAYSTACK NEEDLE
 
 check "init" "$GATEWAYCTL" -c "$CONF" init
 check "import programs" "$GATEWAYCTL" -c "$CONF" import programs "$TOP/data/programs.json"
-check "officer add" "$GATEWAYCTL" -c "$CONF" officer add 0911000001 --name "Cán bộ An" --pin 2468
+check "officer add" "$GATEWAYCTL" -c "$CONF" officer add 0911000001 --name "Cán bộ An" --pin 246813
 check "calendar place" "$GATEWAYCTL" -c "$CONF" calendar set place "UBND xa Tan Lap"
 check "calendar show" sh -c "'$GATEWAYCTL' -c '$CONF' calendar show | grep -q 'Mon  07:30-11:30, 13:30-17:00'"
 
@@ -75,12 +75,12 @@ inject $OFFICER "XN 1111 1"
 run
 contains "wrong PIN refused" "$(last_to $OFFICER reply)" "Sai PIN"
 expect "still requested" "$(q "SELECT status FROM appointments WHERE id = 1")" "requested"
-inject $OFFICER "XN 2468 1"
+inject $OFFICER "XN 246813 1"
 run
 expect "confirmed" "$(q "SELECT status FROM appointments WHERE id = 1")" "confirmed"
 contains "officer receipt" "$(last_to $OFFICER reply)" "Da xac nhan hen #1"
 contains "household told of the confirmation" "$(last_to $H1 notify)" "da duoc xac nhan"
-expect "PIN masked in the stored message" "$(q "SELECT count(*) FROM inbox WHERE text LIKE '%2468%'")" 0
+expect "PIN masked in the stored message" "$(q "SELECT count(*) FROM inbox WHERE text LIKE '%246813%'")" 0
 expect "confirmation audited" "$(q "SELECT count(*) FROM audit WHERE actor = '$OFFICER' AND action = 'appointment_confirm'")" 1
 
 # --- a full slot: the nearest free ones instead ---
@@ -142,7 +142,7 @@ expect "cancel by SMS" "$(q "SELECT status FROM appointments WHERE id = 1")" "ca
 inject $H5 "HEN $(dm $D2) 14h giay xac nhan ho ngheo"
 run
 id5=$(q "SELECT id FROM appointments WHERE phone = '$H5'")
-inject $OFFICER "DOI 2468 $id5 $(dm $D2) 15h"
+inject $OFFICER "DOI 246813 $id5 $(dm $D2) 15h"
 run
 contains "officer moves by SMS" "$(last_to $OFFICER reply)" "Da doi hen #$id5 sang"
 contains "household told of the officer's move" "$(last_to $H5 notify)" "da doi sang"

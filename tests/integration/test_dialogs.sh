@@ -11,8 +11,8 @@ INJECT="$TOP/tools/inject_sms.py"
 	"$GATEWAYCTL" -c "$CONF" import jobs "$TOP/data/jobs.json" >/dev/null ||
 	fail "set-up" "init/import failed"
 
-sim() { # sim PHONE TEXT: the reply text
-	"$GATEWAYCTL" -c "$CONF" simulate --from "$1" "$2" 2>>"$WORK/sim.err"
+sim() { # sim PHONE TEXT: the reply text; the conversation lives in a file (--session)
+	"$GATEWAYCTL" -c "$CONF" simulate --session "$WORK/sess-$1.json" --from "$1" "$2" 2>>"$WORK/sim.err"
 }
 expect() { # expect NAME OUTPUT PATTERN
 	if printf '%s' "$2" | grep -q -- "$3"; then pass "$1"; else fail "$1" "got: $2"; fi
@@ -67,6 +67,22 @@ expect "KT in 2027 uses the 2027 lines" \
 	"$("$GATEWAYCTL" -c "$CONF" simulate --at '2027-03-01 09:00' --from 0912000005 'KT nong thon 4 nguoi thu nhap 8tr')" "Cau 1/12"
 expect "the same household in 2026: average living standard" \
 	"$("$GATEWAYCTL" -c "$CONF" simulate --at '2026-03-01 09:00' --from 0912000006 'KT nong thon 4 nguoi thu nhap 8tr')" "MUC SONG TRUNG BINH"
+
+# --- simulate leaves no trace (issue 16: it booked real slots) ---
+q() { sqlite3 "$WORK/gw.db" "$1"; }
+expect "the simulated conversations left no session, no contact" \
+	"$(q "SELECT count(*) FROM sessions") $(q "SELECT count(*) FROM contacts")" "^0 0$"
+H=0912000009
+expect "a simulated booking is answered" "$("$GATEWAYCTL" -c "$CONF" simulate --at '2027-03-01 09:00' --from $H 'HEN 3/3 9h vay von' 2>&1)" "#1"
+expect "and takes no slot" "$(q "SELECT count(*) FROM appointments") $(q "SELECT count(*) FROM audit")" "^0 "
+expect "nor gets a number: the next one is #1 again" \
+	"$("$GATEWAYCTL" -c "$CONF" simulate --at '2027-03-01 09:00' --from $H 'HEN 3/3 9h vay von' 2>&1)" "#1"
+sim $H MENU >/dev/null
+expect "a --session file holds the conversation, not the database" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["phone"])' "$WORK/sess-$H.json") $(q "SELECT count(*) FROM sessions")" "^+84912000009 0$"
+out=$("$GATEWAYCTL" -c "$CONF" simulate --commit --at '2027-03-01 09:00' --from $H 'HEN 3/3 9h vay von' 2>"$WORK/commit.err")
+expect "--commit keeps the booking" "$(q "SELECT count(*) FROM appointments WHERE phone = '+84912000009'")" "^1$"
+expect "and says so loudly on stderr" "$(cat "$WORK/commit.err")" "written to the LIVE database"
 
 # --- the daemon: replies through the outbox, restarts in between ---
 n=0

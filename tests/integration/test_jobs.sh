@@ -54,14 +54,15 @@ check "build has the send-capture shim" test -f "$CAPTURE"
 check "init" "$GATEWAYCTL" -c "$CONF" init
 check "import jobs" "$GATEWAYCTL" -c "$CONF" job import "$TOP/data/jobs.json"
 check "officer add (PIN hashed)" "$GATEWAYCTL" -c "$CONF" officer add 0911000001 --name "Cán bộ An" \
-	--commune "Tân Lập" --role officer --pin 2468
-check "officer add from stdin, admin" sh -c "echo 97531 | '$GATEWAYCTL' -c '$CONF' officer add 0911000002 --name Admin --role admin"
+	--commune "Tân Lập" --role officer --pin 246813
+check "officer add from stdin, admin" sh -c "echo 975310 | '$GATEWAYCTL' -c '$CONF' officer add 0911000002 --name Admin --role admin"
+check "a PIN under 6 digits refused" sh -c "echo 97531 | '$GATEWAYCTL' -c '$CONF' officer add 0911000003 --name X; test \$? = 2"
 check "officer list" sh -c "'$GATEWAYCTL' -c '$CONF' officer list | grep -q 'Admin'"
-expect "no PIN stored in clear" "$(q "SELECT count(*) FROM officers WHERE pin_hash LIKE '%2468%' OR pin_hash NOT LIKE '\$argon2id\$%'")" 0
+expect "no PIN stored in clear" "$(q "SELECT count(*) FROM officers WHERE pin_hash LIKE '%246813%' OR pin_hash NOT LIKE '\$argon2id\$%'")" 0
 
 # An officer posts an offer by SMS; three households subscribe, one opts
 # out again (one daemon run handles them in the order they arrived).
-inject $OFFICER "VIECMOI 2468 Công nhân may mẫu; Tân Lập, Sông Lô; 6-8tr; 30/6/2027"
+inject $OFFICER "VIECMOI 246813 Công nhân may mẫu; Tân Lập, Sông Lô; 6-8tr; 30/6/2027"
 inject $H1 "DK VIEC may"
 inject $H2 "DK VIEC Tân Lập"
 inject $H3 "dang ky viec"
@@ -69,15 +70,18 @@ inject $H3 "HUY"
 run "$DAY1 10:00"
 expect "offer posted by SMS" "$(q "SELECT code || '|' || officer_id FROM jobs WHERE id = 16")" "JOB-SMS-016|1"
 contains "officer told the number" "$(last_to $OFFICER)" "Da dang viec so 16 (JOB-SMS-016): CN may mau - Tan Lap - 6-8tr"
-expect "PIN masked in the stored message" "$(q "SELECT count(*) FROM inbox WHERE text LIKE '%2468%'") $(q "SELECT count(*) FROM inbox_parts WHERE text LIKE '%2468%'")" "0 0"
-if grep -q 2468 "$WORK/gatewayd.log"; then fail "PIN not in the log" "found"; else pass "PIN not in the log"; fi
+expect "PIN masked in the stored message" "$(q "SELECT count(*) FROM inbox WHERE text LIKE '%246813%'") $(q "SELECT count(*) FROM inbox_parts WHERE text LIKE '%246813%'")" "0 0"
+if grep -q 246813 "$WORK/gatewayd.log"; then fail "PIN not in the log" "found"; else pass "PIN not in the log"; fi
 expect "post audited" "$(q "SELECT count(*) FROM audit WHERE action = 'job_post' AND actor = '$OFFICER'")" 1
 
 expect "three subscriptions" "$(q "SELECT count(DISTINCT phone) FROM subscriptions")" 3
 expect "one opted out" "$(q "SELECT phone FROM contacts WHERE opted_out = 1")" "$H3"
 
-# The officer broadcasts the offer: exactly the two others get it.
-inject $OFFICER "TB 2468 VIEC 16"
+# The officer broadcasts the offer: exactly the two others get it. An
+# officer's broadcast reaches their commune's households only (issue 16):
+# H1 lives in Tân Lập (an administrator recorded it), H2 asked for Tân Lập.
+q "UPDATE contacts SET commune = 'Tân Lập' WHERE phone = '$H1'"
+inject $OFFICER "TB 246813 VIEC 16"
 run "$DAY1 10:05"
 contains "TB confirmation with progress" "$(last_to $OFFICER)" "TB so 1: xep 2"
 expect "broadcast sent to exactly two" "$(q "SELECT group_concat(phone, ' ') FROM (SELECT phone FROM outbox WHERE broadcast_id = 1 AND status = 'sent' ORDER BY phone)")" "$H1 $H2"
@@ -98,7 +102,7 @@ check "capture: officer got the notice" captured_to $OFFICER "UT moi: 0912000001
 inject $H1 "ut 16 nhe"
 # Wrong PIN and unknown numbers: refused, audited, nothing done.
 inject $OFFICER "TB 1357 VIEC 16"
-inject $STRANGER "VIECMOI 2468 Việc giả; Tân Lập"
+inject $STRANGER "VIECMOI 246813 Việc giả; Tân Lập"
 run "$DAY1 10:11"
 contains "applying twice recognised" "$(last_to $H1)" "Ban da dang ky viec so 16"
 expect "still one referral" "$(q "SELECT count(*) FROM referrals")" 1
@@ -109,7 +113,7 @@ expect "refusals audited" "$(q "SELECT actor || ':' || detail FROM audit WHERE a
 expect "nothing posted or broadcast" "$(q "SELECT count(*) FROM jobs") $(q "SELECT count(*) FROM broadcasts")" "16 1"
 
 # Quiet hours: a notice sent at 22:00 waits for the morning.
-inject $OFFICER "TB 2468 tân lập: Họp dân 8h sáng mai"
+inject $OFFICER "TB 246813 tân lập: Họp dân 8h sáng mai"
 run "$DAY1 22:00"
 contains "TB confirmed at night (replies go)" "$(last_to $OFFICER)" "TB so 2: xep 2"
 expect "night: held, none sent" "$(q "SELECT count(*) || '|' || sum(status = 'queued') FROM outbox WHERE broadcast_id = 2")" "2|2"
@@ -140,7 +144,19 @@ check "job show" sh -c "'$GATEWAYCTL' -c '$CONF' job show JOB-CLI-017 | grep -q 
 check "broadcast from the CLI" sh -c "'$GATEWAYCTL' -c '$CONF' broadcast 17 --area 'Tân Lập' | grep -q 'queued 1'"
 check "job close" sh -c "'$GATEWAYCTL' -c '$CONF' job close 17 | grep -q '1 unsent broadcast'"
 check "closed job not listed" sh -c "! '$GATEWAYCTL' -c '$CONF' simulate VIEC | grep -q '^17\\.'"
+# PINs and locks from the office computer (issue 16): a PIN from before the
+# 6-digit rule is flagged, a new one set, a lock lifted.
+q "UPDATE officers SET pin_short = NULL WHERE phone = '+84911000002'"
+"$GATEWAYCTL" -c "$CONF" officer list >"$WORK/list.out" 2>"$WORK/list.err"
+contains "officer list flags a PIN that may be short" "$(grep Admin "$WORK/list.out")" "ok (0 wrong PIN); PIN under 6 digits"
+contains "and warns on stderr" "$(cat "$WORK/list.err")" "may have a PIN shorter than 6 digits"
+check "officer pin: under 6 digits refused" sh -c "'$GATEWAYCTL' -c '$CONF' officer pin 0911000002 --pin 12345; test \$? = 2"
+check "officer pin: a new one" sh -c "'$GATEWAYCTL' -c '$CONF' officer pin 0911000002 --pin 97531086 | grep -q 'new SMS PIN set'"
+expect "no more warning" "$("$GATEWAYCTL" -c "$CONF" officer list 2>&1 | grep -c 'PIN under 6')" 0
+q "UPDATE officers SET locked_until = 9999999999, pin_locks = 3 WHERE phone = '+84911000002'"
+check "officer unlock" sh -c "'$GATEWAYCTL' -c '$CONF' officer unlock 0911000002 | grep -q 'unlocked'"
+expect "unlocked" "$(q "SELECT locked_until || '|' || pin_locks FROM officers WHERE phone = '+84911000002'")" "0|0"
 check "officer remove" "$GATEWAYCTL" -c "$CONF" officer remove 0911000002
-expect "CLI changes audited" "$(q "SELECT count(*) FROM audit WHERE actor LIKE 'cli:%' AND action IN ('job_post', 'job_close', 'broadcast', 'officer_add', 'officer_remove')")" 6
+expect "CLI changes audited" "$(q "SELECT count(*) FROM audit WHERE actor LIKE 'cli:%' AND action IN ('job_post', 'job_close', 'broadcast', 'officer_add', 'officer_remove', 'officer_pin', 'officer_unlock')")" 8
 check "daemon log has no sanitizer report" sh -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$WORK/gatewayd.log'"
 finish

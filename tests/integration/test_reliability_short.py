@@ -3,11 +3,16 @@ for make test, on the sanitized build ($GW_BUILD):
 
   crash   30 inbound messages from 10 senders on the simulated AT modem,
           gatewayd killed with SIGKILL 5 times at random moments
+  crash2  the same over two simulated modems (a Viettel and a VinaPhone
+          SIM, one worker process each), questions written to either
   fault   vanish/appear, ERROR to everything, temporary +CMS ERROR, the SIM
           asking for its PIN, garbage bytes: recovery, CPU, delivery
   flood   1,000 messages from one number; other households' latency
   ussd    20 concurrent USSD sessions, 600 requests
-  auth    officer commands from strangers, wrong PINs, replays, payloads
+  auth    officer commands from strangers, wrong PINs, replays, payloads,
+          another commune's officer
+  web     cross-commune requests in the web console, a login flood, slow
+          clients on both HTTP servers, a 40 KB preview, a chunked flood
 
 The two AT-modem campaigns spend their time in libgammu's fixed sleeps, so
 they run side by side with USSD and authentication; the flood, which
@@ -30,10 +35,13 @@ STAGES = [
     [
         [("crash", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
                     "--build", "san"])],
+        [("crash2", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
+                     "--build", "san", "--modems", "2"])],
         [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
         [("ussd", ["ussd_load.py", "--concurrency", "20", "--requests", "600", "--scripts", "15",
                    "--build", "san"]),
          ("auth", ["auth_campaign.py", "--short", "--build", "san"])],
+        [("web", ["web_campaign.py", "--short", "--build", "san"])],
     ],
     [
         [("flood", ["flood_campaign.py", "--flood", "1000", "--households", "5",

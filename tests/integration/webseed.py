@@ -47,7 +47,7 @@ def web_conf(port):
 
 def setup_accounts(gw):
     for local, _, name, role, commune, pw in ACCOUNTS:
-        args = ["officer", "add", local, "--name", name, "--role", role, "--pin", "2468"]
+        args = ["officer", "add", local, "--name", name, "--role", role, "--pin", "246813"]
         if commune:
             args += ["--commune", commune]
         gw.ctl(*args)

@@ -5,12 +5,16 @@ unregistered numbers, with wrong PINs, replayed, or carrying SQL and
 format-string payloads, must be refused and audited and change nothing.
 
 On libgammu's dummy phone with the send-capture shim. Setup: an officer
-and an administrator registered with `gatewayctl officer add` (Argon2id
-PIN hashes), two households subscribed to job offers, one legitimate
-broadcast by the officer. Then the attacks; then the checks:
+of Tan Lap, one of Thien Ke and an administrator registered with
+`gatewayctl officer add` (Argon2id PIN hashes), two households subscribed
+to job offers, one of Tan Lap with an appointment, one legitimate
+broadcast by Tan Lap's officer. Then the attacks; then the checks:
 
   - every attack that routes to an officer command is refused (the reply
     is a refusal, never a receipt) and audited (officer_auth_fail);
+  - an officer of another commune, with their right PIN, is refused on
+    every command about Tan Lap's appointment, offer, households and area
+    (issue 16), audited as scope_refused, and shown nothing of them;
   - the protected state is byte for byte what it was: jobs, broadcasts,
     appointments, referrals, subscriptions, programs, the officers' names,
     roles and PIN hashes, the schema; nothing was queued for anyone but
@@ -26,11 +30,11 @@ broadcast by the officer. Then the attacks; then the checks:
   auth_campaign.py            # every attack
   auth_campaign.py --short    # a subset for make test
 """
-import argparse
 import datetime
 import hashlib
 import os
 import re
+import sqlite3
 import sys
 import time
 
@@ -41,11 +45,13 @@ import soaklib as S  # noqa: E402
 from soaklib import check, figure  # noqa: E402
 import gwtest  # noqa: E402
 
-OFFICER, OFFICER_PIN = "+84911000001", "2468"
-ADMIN, ADMIN_PIN = "+84911000002", "97531"
+OFFICER, OFFICER_PIN = "+84911000001", "246813"
+ADMIN, ADMIN_PIN = "+84911000002", "975310"
+OTHER, OTHER_PIN = "+84911000003", "135790"  # an officer of another commune (Thien Ke)
 H1, H2 = "+84912000001", "+84912000002"
 MAX_FAILURES = 5
-REFUSAL = re.compile(r"^(Tu choi|Sai PIN|So nay tam khoa|Refused|Wrong PIN|This number is locked)")
+REFUSAL = re.compile(r"^(Tu choi|Sai PIN|So nay tam khoa|Refused|Wrong PIN|This number is locked"
+                     r"|(Hen #|Viec so )\d+ khong thuoc xa ban)")
 RECEIPT = re.compile(r"(Da dang viec|TB so \d|Broadcast \d|Da dong|Da xac nhan|Da doi|Closed|Posted)")
 FORMAT_LEAK = re.compile(r"\(nil\)|\(null\)|0x[0-9a-f]{6,}|%n")
 
@@ -79,18 +85,18 @@ def attacks(short):
         (s1, "XN %s 1" % OFFICER_PIN, "refused"),
         (s1, "DOI %s 1 20/12 9h" % OFFICER_PIN, "refused"),
         # injections from an unregistered number
-        (s2, "VIECMOI 2468'; DROP TABLE jobs;-- x; Tan Lap; 5tr; 30/6/2027", "refused"),
-        (s2, "TB 2468 %s%s%s%s%n%n%x%p hello", "refused"),
+        (s2, "VIECMOI 246813'; DROP TABLE jobs;-- x; Tan Lap; 5tr; 30/6/2027", "refused"),
+        (s2, "TB 246813 %s%s%s%s%n%n%x%p hello", "refused"),
         (s2, "DONG 1 OR 1=1", "any"),
         (s2, "XN ' OR '1'='1 1", "any"),
-        (s2, "DONG 2468; DELETE FROM officers; 1", "refused"),
+        (s2, "DONG 246813; DELETE FROM officers; 1", "refused"),
         (s2, "TB %n%n%n%n%n%n%n%n", "any"),
         (s2, "VIECMOI %99999999d %s", "any"),
         (s3, "DONG \uff12\uff14\uff16\uff18 1", "any"),     # full-width digits
-        (s3, "TB 2468 " + "Tan Lap: " + "A" * 500, "refused"),  # four parts
-        (s3, "tb 2468 viec 1", "refused"),
-        (s3, "Thong bao 2468 VIEC 2", "refused"),
-        (s3, "DOI 2468 1 32/13 25h", "refused"),
+        (s3, "TB 246813 " + "Tan Lap: " + "A" * 500, "refused"),  # four parts
+        (s3, "tb 246813 viec 1", "refused"),
+        (s3, "Thong bao 246813 VIEC 2", "refused"),
+        (s3, "DOI 246813 1 32/13 25h", "refused"),
         # the administrator's number, wrong PINs below the lock-out
         (ADMIN, "DONG '); DROP TABLE officers;-- 1", "any"),
         (ADMIN, "TB %s%s%s%x%x 13579 hop dan", "any"),
@@ -106,9 +112,15 @@ def attacks(short):
           (OFFICER, "DONG %s 3" % OFFICER_PIN, "locked")]
     # an unregistered number that keeps trying gets the lock answer too
     a += [(s4, "TB %d VIEC 1" % (1000 + i), "refused") for i in range(MAX_FAILURES + 1)]
+    # issue 16: an officer of Thien Ke, right PIN, on Tan Lap's appointment
+    # (#1), offer (6), households and commune: refused as out of scope
+    p = OTHER_PIN
+    a += [(OTHER, t % p, "scope") for t in (
+        "XN %s 1", "DOI %s 1 20/12 9h", "XN %s 1 KHONG", "DONG %s 6", "TB %s VIEC 6",
+        "TB %s Tan Lap: hop dan gia", "VIECMOI %s Viec gia; Tan Lap, Song Lo; 5tr; 30/6/2027")]
     if short:  # one of each kind
         keep = {0, 1, 5, 6, 7, 17, 19}
-        a = [x for i, x in enumerate(a) if i in keep or x[0] == OFFICER]
+        a = [x for i, x in enumerate(a) if i in keep or x[0] in (OFFICER, OTHER)]
     return a
 
 
@@ -134,16 +146,7 @@ def settle(g, n_inbox):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--short", action="store_true")
-    ap.add_argument("--build", choices=("opt", "san"), default="opt")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    work = S.make_workdir("gw-auth-")
-    gwtest.GATEWAYD, gwtest.GATEWAYCTL = S.private_bins(args.build, os.path.join(work, "bin"))
-    print("auth campaign (%s), %s build" % ("short" if args.short else "full", args.build),
-          flush=True)
-    t0 = time.monotonic()
+    args, work, t0 = S.gateway_campaign(__doc__, "gw-auth-", "auth campaign")
     g = gwtest.Gateway("sms = { rate_limit_per_hour = 1000; };\n"
                        "officers = { max_pin_failures = %d; lockout_minutes = 30; };"
                        % MAX_FAILURES)
@@ -155,6 +158,16 @@ def run(args, g):
           "--role", "officer", "--pin", OFFICER_PIN)
     g.ctl("officer", "add", "0911000002", "--name", "Quan tri", "--role", "admin",
           "--pin", ADMIN_PIN)
+    g.ctl("officer", "add", "0911000003", "--name", "Can bo Binh", "--commune", "Thien Ke",
+          "--role", "officer", "--pin", OTHER_PIN)
+    # Tan Lap's appointment #1: a household of Tan Lap, with Tan Lap's officer
+    db = sqlite3.connect(g.db_path, timeout=10)
+    db.execute("INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES (?, 'Tan Lap', 0, 0)",
+               (H2,))
+    db.execute("INSERT INTO appointments (phone, officer_id, day, slot, created_at, updated_at)"
+               " VALUES (?, 1, '2031-01-06', '09:00', 0, 0)", (H2,))
+    db.commit()
+    db.close()
     g.start()
     # setup: two households subscribe, the officer broadcasts once (legitimately)
     g.inject(H1, "DK VIEC")
@@ -196,8 +209,8 @@ def run(args, g):
         if action == "officer_auth_fail":
             fails_by[actor] = fails_by.get(actor, 0) + 1
     expected_fails = {}
-    for r in rows:
-        if (r[4] or "").startswith("officer_"):
+    for r in rows:  # the other commune's officer has the right PIN: refused for scope
+        if (r[4] or "").startswith("officer_") and r[1] != OTHER:
             expected_fails[r[1]] = expected_fails.get(r[1], 0) + 1
     # one inbox row per plan entry, in order (injected one at a time); the
     # stored text has the PIN masked, so match by position
@@ -213,6 +226,9 @@ def run(args, g):
            sum(1 for s, _, e in plan if s in (OFFICER, ADMIN) and e == "refused"))
     figure("audited refusals", sum(fails_by.values()))
     figure("officer locks", sum(1 for _, a, _ in audit if a == "officer_locked"))
+    figure("another commune's officer, right PIN: refused for scope",
+           "%d of %d" % (sum(1 for _, a, _ in audit if a == "scope_refused"),
+                         sum(1 for _, _, e in plan if e == "scope")))
     figure("replies to attackers", sum(len(v) for k, v in replies.items()))
 
     check("every attack message handled (none left, none failed)", handled and
@@ -233,6 +249,14 @@ def run(args, g):
     bad_replies = [(ph, t[:60]) for ph, v in replies.items() for t, _ in v
                    if RECEIPT.search(t)]
     check("no attack got a receipt", not bad_replies, bad_replies[:5])
+    scoped = [t for t, _ in replies.get(OTHER, [])]
+    check("another commune's officer refused on every command, and audited (scope_refused)",
+          len(scoped) == sum(1 for _, _, e in plan if e == "scope") and
+          all(REFUSAL.search(t) for t in scoped) and
+          sum(1 for a, ac, _ in audit if ac == "scope_refused" and a == OTHER) == len(scoped),
+          scoped[:8])
+    check("and shown nothing of the household (no number in the replies)",
+          not any(H2[3:] in t for t in scoped), scoped[:3])
     n_routed = sum(1 for r in rows if (r[4] or "").startswith("officer_"))
     n_refusal_replies = sum(1 for v in replies.values() for t, _ in v if REFUSAL.search(t))
     check("every officer-command attack answered with a refusal",
@@ -250,7 +274,7 @@ def run(args, g):
     if any(sender == STRANGERS[3] for sender, _, _ in plan):
         check("an unregistered number that keeps trying gets the lock answer",
               stranger_last and stranger_last[0].startswith("So nay tam khoa"), stranger_last)
-    pin_re = re.compile(r"(?<!\d)(%s|%s)(?!\d)" % (OFFICER_PIN, ADMIN_PIN))
+    pin_re = re.compile(r"(?<!\d)(%s|%s|%s)(?!\d)" % (OFFICER_PIN, ADMIN_PIN, OTHER_PIN))
     # a PIN is masked where it is stored (inbox and its parts): in officer
     # commands, and in anything else from an officer's number
     leaks = [("inbox", r[2][:50]) for r in g.q(

@@ -23,6 +23,15 @@ counted apart from the --kills random ones.
 
   crash_campaign.py                      # long: 1000 messages, 200 senders, 50 kills
   crash_campaign.py --messages 40 --senders 10 --kills 5 --build san   # short
+  crash_campaign.py --modems 2 ...       # over two modems (issue 18)
+
+With --modems 2 the box has two simulated modems, a Viettel SIM and a
+VinaPhone SIM (each its own simulator and gatewayd worker process); half the
+senders have Viettel numbers and half VinaPhone ones, and each message is
+written to either modem at random, so answers often leave through the other
+SIM than the question came in on. The checks are the same, over both
+simulators' sent logs together; a FIGURE counts the answers that went out
+through the recipient's operator's SIM.
 
 Prints PASS/FAIL lines and FIGURE lines; exit status 0 when all passed."""
 import argparse
@@ -40,8 +49,14 @@ VI_TAIL = (" cho em hỏi việc này còn tuyển không ạ, nhà em ở thôn
            " em năm nay 24 tuổi, đã tốt nghiệp cấp ba")
 
 
+OPERATORS = [("Viettel", "viettel", "+849620%05d"), ("VinaPhone", "vinaphone", "+849120%05d")]
+
+
 def plan(args, r):
-    senders = ["+849030%05d" % (i + 1) for i in range(args.senders)]
+    if args.modems > 1:
+        senders = [OPERATORS[i % 2][2] % (i + 1) for i in range(args.senders)]
+    else:
+        senders = ["+849030%05d" % (i + 1) for i in range(args.senders)]
     msgs = []
     for i in range(args.messages):
         n = 10000 + i
@@ -67,10 +82,10 @@ def start(gw, args, r):
     return None
 
 
-def quiet(gw, sim, expected):
-    """Everything read from the modem, handled and sent (or settled)."""
+def quiet(gw, sims, expected):
+    """Everything read from the modems, handled and sent (or settled)."""
     try:
-        if sim.status()["stored"] != 0:
+        if any(sim.status()["stored"] != 0 for sim in sims):
             return False
     except (OSError, ValueError):
         return False
@@ -85,6 +100,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=1000)
     ap.add_argument("--senders", type=int, default=200)
+    ap.add_argument("--modems", type=int, default=1, choices=(1, 2),
+                    help="simulated modems in the box (2: a Viettel and a VinaPhone SIM)")
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--inject-interval", type=float, default=1.0,
                     help="seconds between injected messages")
@@ -103,10 +120,16 @@ def main():
     r = S.rng(args.seed)
     work = S.make_workdir("gw-crash-")
     t_start = time.monotonic()
-    print("crash campaign: %d messages from %d senders, %d kills, %s build, seed %d, in %s"
-          % (args.messages, args.senders, args.kills, args.build, args.seed, work), flush=True)
+    print("crash campaign: %d messages from %d senders, %d kills, %d modem(s), %s build, seed %d,"
+          " in %s" % (args.messages, args.senders, args.kills, args.modems, args.build, args.seed,
+                      work), flush=True)
     gatewayd, gatewayctl = S.private_bins(args.build, os.path.join(work, "bin"))
-    sim = S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed))
+    if args.modems > 1:
+        sims = [S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed + i),
+                           "--operator", OPERATORS[i][0], name="m%d" % i)
+                for i in range(args.modems)]
+    else:
+        sims = [S.ModemSim(work, "--capacity", str(args.capacity), "--seed", str(args.seed))]
     gw = None
     msgs = plan(args, r)
     expected = collections.Counter((s, t) for s, t, _ in msgs)
@@ -114,7 +137,12 @@ def main():
     self_kills = []     # (seconds since start, crash point)
     unexpected_exits = []
     try:
-        gw = S.Gateway(work, gatewayd, gatewayctl, sim.link)
+        if args.modems > 1:
+            gw = S.Gateway(work, gatewayd, gatewayctl, None, modems=[
+                ("sim-%s" % OPERATORS[i][1], sims[i].link, {"operators": OPERATORS[i][1]})
+                for i in range(args.modems)])
+        else:
+            gw = S.Gateway(work, gatewayd, gatewayctl, sims[0].link)
 
         def restart():
             """Armed at random while planned kills are left."""
@@ -140,14 +168,15 @@ def main():
                     note("gatewayd exited by itself (rc %s); restarting" % rc)
                 armed = restart()
             if len(kills) < args.kills and now >= next_kill:
-                phase = S.kill_phase(sim.last_command_before(sim.at_log_size()))
+                phase = "/".join(sorted(set(S.kill_phase(sim.last_command_before(
+                    sim.at_log_size())) for sim in sims)))
                 gw.kill9()
                 kills.append((now - t_start, phase))
                 armed = restart()
                 next_kill = time.monotonic() + r.uniform(0.1 * mean, 1.9 * mean)
             if i < len(msgs) and now >= next_inject:
                 sender, text, _ = msgs[i]
-                rep = sim.ctl("inject", sender, text)
+                rep = r.choice(sims).ctl("inject", sender, text)
                 if rep.startswith("ok"):
                     i += 1
                     next_inject = now + args.inject_interval
@@ -166,7 +195,7 @@ def main():
                 note("gatewayd exited by itself while draining (rc %s); restarting"
                      % unexpected_exits[-1])
                 gw.start()
-            return quiet(gw, sim, len(msgs))
+            return quiet(gw, sims, len(msgs))
         settled = S.wait_for(settled_or_restart, drain, 0.5)
         figure("drain after the last kill (s)", "%.0f" % (time.monotonic() - t_drain))
         check("backlog drained within %.0f s" % drain, settled,
@@ -176,17 +205,18 @@ def main():
         check("gatewayd never exited by itself", not unexpected_exits, unexpected_exits)
         check("no sanitizer report", not gw.sanitizer_reports(), gw.sanitizer_reports()[:5])
         elapsed = time.monotonic() - t_start
-        verify(args, gw, sim, msgs, expected, kills, self_kills, elapsed, full_waits)
+        verify(args, gw, sims, msgs, expected, kills, self_kills, elapsed, full_waits)
     finally:
         if gw and gw.alive():
             gw.kill9()
-        sim.stop()
+        for sim in sims:
+            sim.stop()
     rc = S.finish("crash_campaign")
     S.cleanup(work, args.keep)
     return rc
 
 
-def verify(args, gw, sim, msgs, expected, kills, self_kills, elapsed, full_waits):
+def verify(args, gw, sims, msgs, expected, kills, self_kills, elapsed, full_waits):
     rows = gw.q("SELECT id, sender, text, status FROM inbox WHERE channel = 'sms'")
     got = collections.Counter((s, t) for _, s, t, _ in rows)
     lost = sum(max(0, n - got[k]) for k, n in expected.items())
@@ -202,7 +232,12 @@ def verify(args, gw, sim, msgs, expected, kills, self_kills, elapsed, full_waits
     by_status = collections.Counter(o[3] for o in out)
 
     # what the modem accepted, per (phone, text)
-    merged = sim.merged()
+    merged = [m for sim in sims for m in sim.merged()]
+    if args.modems > 1:
+        own = gw.q("SELECT count(*) FROM outbox WHERE status = 'sent' AND modem ="
+                   " CASE WHEN phone LIKE '+8496%' THEN 'sim-viettel' ELSE 'sim-vinaphone' END")
+        figure("answers through the recipient's operator's SIM", "%d of %d" % (
+            own[0][0], gw.q1("SELECT count(*) FROM outbox WHERE status = 'sent'")))
     delivered = collections.Counter((m["to"], m["text"]) for m in merged if m["complete"])
     partial = [m for m in merged if not m["complete"]]
     rows_by_key = collections.defaultdict(lambda: [0, 0])

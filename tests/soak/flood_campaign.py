@@ -174,7 +174,7 @@ def run(args, g):
     th = threading.Thread(target=flooder, daemon=True)
     t_start = time.monotonic()
     th.start()
-    cpu0 = g.proc and S.proc_cpu_s(g.proc.pid)
+    cpu0 = g.proc and S.daemon_cpu_s(g.proc.pid)
     during_rounds = 0
     while th.is_alive() or during_rounds < args.rounds:
         hh.ask_round(inj)
@@ -185,7 +185,7 @@ def run(args, g):
     done = S.wait_for(lambda: g.q1("SELECT count(*) FROM inbox WHERE sender = ?", (FLOODER,))
                       >= args.flood and g.phone_files() == 0, 600, 0.2)
     absorb_s = time.monotonic() - t_start
-    cpu1 = g.proc and S.proc_cpu_s(g.proc.pid)
+    cpu1 = g.proc and S.daemon_cpu_s(g.proc.pid)
     during, during_missing = hh.latencies(since_ns=t_flood)
     S.wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE status IN ('queued','sending')")
                == 0, 60, 0.1)

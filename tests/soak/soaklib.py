@@ -119,10 +119,32 @@ def proc_cpu_s(pid):
         return None
 
 
+def children(pid):
+    """The live child processes of pid (gatewayd's modem workers)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def daemon_cpu_s(pid):
+    """gatewayd's CPU seconds: the main process and its modem workers."""
+    total = proc_cpu_s(pid)
+    for kid in children(pid):
+        total = (total or 0) + (proc_cpu_s(kid) or 0)
+    return total
+
+
 class ModemSim:
     """The AT modem simulator as a child process, driven over its control socket."""
 
-    def __init__(self, workdir, *extra):
+    def __init__(self, workdir, *extra, name=None):
+        """name: one of several modems, with its files under workdir/name/."""
+        if name:
+            workdir = os.path.join(workdir, name)
+            os.makedirs(workdir, exist_ok=True)
+        self.name = name
         self.dir = workdir
         self.link = os.path.join(workdir, "dev", "ttyGW0")
         self.sock = os.path.join(workdir, "modem.sock")
@@ -241,7 +263,9 @@ class Gateway:
                       "retry_base": 2, "status_interval": 30}
 
     def __init__(self, workdir, gatewayd, gatewayctl, device, extra_conf="", modem=None,
-                 content=True, name="gw", sms="rate_limit_per_hour = 100000;"):
+                 content=True, name="gw", sms="rate_limit_per_hour = 100000;", modems=None):
+        """device and modem: the one modem; or modems: [(name, device, {key: value})]
+        for several (device is then ignored)."""
         self.dir = workdir
         self.gatewayd = gatewayd
         self.gatewayctl = gatewayctl
@@ -250,14 +274,21 @@ class Gateway:
         self.log_path = os.path.join(workdir, name + ".log")
         self.proc = None
         self.starts = 0
-        m = dict(self.MODEM_DEFAULTS)
-        m.update(modem or {})
-        items = "".join(" %s = %s;" % (k, '"%s"' % v if isinstance(v, str) else v)
-                        for k, v in sorted(m.items()))
+
+        def group(dev, keys):
+            m = dict(self.MODEM_DEFAULTS)
+            m.update(keys or {})
+            items = "".join(" %s = %s;" % (k, '"%s"' % v if isinstance(v, str) else v)
+                            for k, v in sorted(m.items()))
+            return '{ model = "at"; connection = "at"; device = "%s";%s }' % (dev, items)
+        if modems:
+            modem_conf = "modems = (\n%s\n);" % ",\n".join(
+                "  " + group(dev, dict(keys or {}, name=n)) for n, dev, keys in modems)
+        else:
+            modem_conf = "modem = %s;" % group(device, modem)
         with open(self.conf, "w") as f:
-            f.write('modem = { model = "at"; connection = "at"; device = "%s";%s };\n'
-                    'database = { path = "%s"; };\nlog = { level = "info"; };\n'
-                    'sms = { %s };\n%s\n' % (device, items, self.db_path, sms, extra_conf))
+            f.write('%s\ndatabase = { path = "%s"; };\nlog = { level = "info"; };\n'
+                    'sms = { %s };\n%s\n' % (modem_conf, self.db_path, sms, extra_conf))
         self.ctl("init")
         if content:
             self.ctl("import", "programs", os.path.join(TOP, "data", "programs.json"))
@@ -314,7 +345,7 @@ class Gateway:
         return rc
 
     def cpu_s(self):
-        return proc_cpu_s(self.proc.pid) if self.proc else None
+        return daemon_cpu_s(self.proc.pid) if self.proc else None
 
     def q(self, sql, args=()):
         for attempt in range(100):
@@ -356,6 +387,24 @@ def cleanup(path, keep):
         print("  (kept %s)" % path, flush=True)
     else:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def gateway_campaign(doc, prefix, title):
+    """The start of a campaign on the gatewayd test harness (tests/
+    integration/gwtest.py): --short, --build opt|san, --keep; the work
+    folder with private copies of the binaries, put into gwtest. Returns
+    (args, work, t0)."""
+    import argparse
+    import gwtest
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--short", action="store_true")
+    ap.add_argument("--build", choices=("opt", "san"), default="opt")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    work = make_workdir(prefix)
+    gwtest.GATEWAYD, gwtest.GATEWAYCTL = private_bins(args.build, os.path.join(work, "bin"))
+    print("%s (%s), %s build" % (title, "short" if args.short else "full", args.build), flush=True)
+    return args, work, time.monotonic()
 
 
 def run_campaign(name, g, body, work, keep, t0):

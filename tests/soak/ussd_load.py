@@ -217,7 +217,7 @@ def run(args, g, port):
     threads = [threading.Thread(target=worker, args=(w,), daemon=True)
                for w in range(args.concurrency)]
     t_load = time.monotonic()
-    cpu0 = S.proc_cpu_s(g.proc.pid)
+    cpu0 = S.daemon_cpu_s(g.proc.pid)
     for th in threads:
         th.start()
     g.inject(sms_phone, "UT 4242")
@@ -227,7 +227,7 @@ def run(args, g, port):
     for th in threads:
         th.join(timeout=args.timeout * (args.retries + 2) * args.steps + 600)
     load_s = time.monotonic() - t_load
-    cpu1 = S.proc_cpu_s(g.proc.pid)
+    cpu1 = S.daemon_cpu_s(g.proc.pid)
     total = sum(outcomes.values())
 
     figure("build", "optimised (-O2)" if args.build == "opt" else "sanitized (ASan+UBSan)")

@@ -24,6 +24,7 @@
 #include "common/store.h"
 #include "gateway/content/content.h"
 #include "handlers/dialog/dialog_data.h"
+#include "handlers/handler.h"
 #include "handlers/understand/lexicon.h"
 
 /* What fixture_open and fixture_load load, in this order. */
@@ -87,7 +88,7 @@ static inline struct db *fixture_store(const struct fixture *fx, const char *fil
 	char path[192];
 
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, file);
-	assert_int_equal(store_open(&db, path, busy_ms), 0);
+	assert_int_equal(handler_store_open(&db, path, busy_ms), 0);
 	return db;
 }
 
@@ -100,9 +101,19 @@ static inline struct db *fixture_open(struct fixture *fx, const char *name, int 
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/%s-XXXXXX", name);
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->path, sizeof(fx->path), "%s/gw.db", fx->dir);
-	assert_int_equal(store_open(&db, fx->path, busy_ms), 0);
+	assert_int_equal(handler_store_open(&db, fx->path, busy_ms), 0);
 	fixture_load(db, load);
 	return db;
+}
+
+/* The one number a query gives ("SELECT count(*) ..."); fails the test
+ * when there is none. */
+static inline int64_t fixture_int(struct db *db, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(db_query_int64(db, sql, &n), 0);
+	return n;
 }
 
 /* Close db and remove the folder with everything in it. */

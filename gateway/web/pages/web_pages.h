@@ -2,14 +2,17 @@
  *
  * Every page is a web_page_fn (web_request.h): web_server.c has already
  * checked the session, the CSRF token of a POST and the role the route
- * needs; the page checks the commune (web_scope.h) of what it touches.
+ * needs; the page checks the commune of what it touches (handlers/features/
+ * scope.h, answered by web_scope.h).
  * Forms post back and redirect (303) to a page that shows the outcome
  * (?ok=KEY, web_html.h), so a reload never sends a form twice. Every
  * change is one transaction with its audit row (actor "web:<phone>").
  *
  *   web_pages_login.c     /login, /logout, /lang
- *   web_pages_dash.c      /  modem, queues, today, 30-day chart, top
+ *   web_pages_dash.c      /  modems, queues, today, 30-day chart, top
  *                         programs, open referrals, today's appointments
+ *   web_pages_modems.c    the dashboard's modems: each one's state, routing,
+ *                         operators, limits, sent today
  *   web_pages_programs.c  /programs list and search, editor, live preview
  *   web_pages_history.c   /programs/CODE/history: versions, diff, revert
  *   web_pages_jobs.c      /jobs list, post, edit, close; referrals' status
@@ -43,6 +46,10 @@ int web_page_lang(struct web_req *rq, struct web_resp *rs);
 
 /* web_pages_dash.c */
 int web_page_dashboard(struct web_req *rq, struct web_resp *rs);
+
+/* web_pages_modems.c: the card listing every modem (day_start: office
+ * midnight, for "sent today"). */
+int web_modems_card(struct web_req *rq, struct buf *b, time_t day_start);
 
 /* web_pages_programs.c */
 int web_page_programs(struct web_req *rq, struct web_resp *rs);

@@ -64,10 +64,10 @@ static int day_strip(struct web_req *rq, struct buf *b, int64_t dayno)
 	calendar_day_str(from, a);
 	calendar_day_str(to, z);
 	if ((r = db_prepare(rq->db, "SELECT a.day, count(*) FROM appointments a WHERE a.day BETWEEN ?4 AND ?5"
-				    " AND a.status IN ('requested', 'confirmed') AND " WEB_SCOPE_APPT("a")
+				    " AND a.status IN ('requested', 'confirmed') AND " SCOPE_APPT("a")
 				    " GROUP BY a.day", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, a);
 	db_bind_text(st, 5, z);
 	while ((r = db_step(st)) == DB_ROW)
@@ -106,10 +106,10 @@ static int load_day(struct web_req *rq, const char *day, struct appt_row *rows, 
 
 	if ((r = db_prepare(rq->db, "SELECT a.id, a.phone, a.slot, a.status, a.topic, a.program_code,"
 				    " coalesce(o.name, '') FROM appointments a LEFT JOIN officers o"
-				    " ON o.id = a.officer_id WHERE a.day = ?4 AND " WEB_SCOPE_APPT("a")
+				    " ON o.id = a.officer_id WHERE a.day = ?4 AND " SCOPE_APPT("a")
 				    " ORDER BY a.slot, a.id", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, day);
 	while ((r = db_step(st)) == DB_ROW && k < max) {
 		struct appt_row *a = &rows[k];
@@ -435,7 +435,7 @@ int web_page_appointment_action(struct web_req *rq, struct web_resp *rs)
 		r = web_error(rq, rs, 404, "Không có lịch hẹn này.", "No such appointment.");
 		goto out;
 	}
-	if ((scope = web_scope_appointment(rq->db, &rq->acct, id)) != 0) {
+	if ((scope = scope_appointment(rq->db, &rq->acct, id)) != 0) {
 		r = web_scope_refused(rq, rs, scope);
 		goto out;
 	}

@@ -6,7 +6,9 @@
  * recipients, the message, who has already had today's cap and the
  * estimated finish are exactly what sending would give, by the same code.
  * It holds the write lock as long as queueing does (about a second for
- * 100,000 subscribers), so it runs only when asked for, never on a list. */
+ * 100,000 subscribers), so it runs only when asked for, never on a list.
+ * An officer's broadcast reaches only their commune's households and names
+ * no other area (403, audited): the same rule as by SMS (scope.h). */
 #include <string.h>
 
 #include "common/audit.h"
@@ -41,8 +43,8 @@ static int dry_run(struct web_req *rq, int64_t job, const char *area, const char
 	memset(out, 0, sizeof(*out));
 	if ((r = db_begin(rq->db)) < 0)
 		goto out;
-	if ((r = broadcast_queue_job(rq->db, rq->cfg, job, area, type, rq->acct.phone, rq->now, &id,
-				     &out->recipients)) < 0 ||
+	if ((r = broadcast_queue_job(rq->db, rq->cfg, job, area, type, &rq->acct, rq->acct.phone, rq->now,
+				     &id, &out->recipients)) < 0 ||
 	    (r = broadcast_progress(rq->db, rq->cfg, id, rq->now, &out->p)) < 0)
 		goto out;
 	if (rq->cfg->broadcast.daily_cap > 0) {
@@ -75,7 +77,7 @@ static int job_of_path(struct web_req *rq, struct web_resp *rs, struct job *j, i
 	*done = 1;
 	if (web_path_segment(rq->path, "/jobs/", seg, sizeof(seg), NULL) < 0 || web_parse_id(seg, &id) < 0)
 		return web_error(rq, rs, 404, "Không có tin này.", "No such offer.");
-	if ((v = web_scope_job(rq->db, &rq->acct, id)) != 0)
+	if ((v = scope_job(rq->db, &rq->acct, id)) != 0)
 		return web_scope_refused(rq, rs, v);
 	*done = 0;
 	return jobs_get(rq->db, id, j);
@@ -118,6 +120,10 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 		       web_t(rq, "Tính lại", "Recount"))) < 0)
 		goto out;
 	r = dry_run(rq, j.id, area, type, &d);
+	if (r == GW_ERR_AUTH) { /* an area outside the commune */
+		r = web_scope_refused(rq, rs, r);
+		goto out;
+	}
 	if (r == GW_ERR_INVAL) {
 		r = web_notice(b, "err", web_t(rq, "Tin đã đóng hoặc quá hạn, hoặc loại việc không có.",
 					       "The offer is closed or past its deadline, or the type is unknown."));
@@ -197,7 +203,13 @@ int web_page_broadcast_send(struct web_req *rq, struct web_resp *rs)
 	web_actor(rq, actor, sizeof(actor));
 	if ((r = db_begin(rq->db)) < 0)
 		goto out;
-	r = broadcast_queue_job(rq->db, rq->cfg, j.id, area, type, rq->acct.phone, rq->now, &id, &n);
+	r = broadcast_queue_job(rq->db, rq->cfg, j.id, area, type, &rq->acct, rq->acct.phone, rq->now, &id,
+				&n);
+	if (r == GW_ERR_AUTH) { /* an area outside the commune */
+		db_rollback(rq->db);
+		r = web_scope_refused(rq, rs, r);
+		goto out;
+	}
 	if (r == GW_ERR_INVAL) {
 		db_rollback(rq->db);
 		r = web_error(rq, rs, 409, "Tin đã đóng hoặc quá hạn, hoặc loại việc không có.",
@@ -232,9 +244,9 @@ int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 	buf_init(&line, 512);
 	/* rows first: broadcast_progress prepares statements of its own */
 	if ((r = db_prepare(rq->db, "SELECT b.id, coalesce(b.job_id, 0), b.created_at, b.text FROM broadcasts b"
-				    " WHERE " WEB_SCOPE_BROADCAST("b") " ORDER BY b.id DESC LIMIT ?4", &st)) < 0)
+				    " WHERE " SCOPE_BROADCAST("b") " ORDER BY b.id DESC LIMIT ?4", &st)) < 0)
 		goto out;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	sqlite3_bind_int(st, 4, LIST_LIMIT);
 	while ((r = db_step(st)) == DB_ROW && n < LIST_LIMIT) {
 		rows[n].id = sqlite3_column_int64(st, 0);

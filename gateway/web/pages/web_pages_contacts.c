@@ -44,11 +44,11 @@ int web_page_contacts(struct web_req *rq, struct web_resp *rs)
 		goto out;
 	if ((r = db_prepare(rq->db, "SELECT c.phone, c.lang, c.unaccented, c.opted_out, c.commune, c.last_seen,"
 				    " (SELECT count(*) FROM subscriptions s WHERE s.phone = c.phone)"
-				    " FROM contacts c WHERE " WEB_SCOPE_PHONE("c.phone")
+				    " FROM contacts c WHERE " SCOPE_PHONE("c.phone")
 				    " AND (?4 = '' OR c.phone LIKE '%' || ?4 || '%' OR c.commune LIKE '%' || ?4 || '%')"
 				    " AND (?5 = 0 OR c.opted_out) ORDER BY c.last_seen DESC LIMIT ?6", &st)) < 0)
 		goto out;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, q[0] == '0' ? q + 1 : q); /* "0912..." is stored as "+84912..." */
 	sqlite3_bind_int(st, 5, optout);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
@@ -96,9 +96,9 @@ static int contact_of_path(struct web_req *rq, struct web_resp *rs, char *phone,
 	*done = 1;
 	if (web_path_segment(rq->path, "/contacts/", seg, sizeof(seg), NULL) < 0 ||
 	    contacts_normalize_phone(seg, phone, phonesz) < 0)
-		return web_error(rq, rs, 404, "Không có số này.", "No such number.");
-	if ((v = web_scope_phone(rq->db, &rq->acct, phone)) != 0)
-		return web_scope_refused(rq, rs, v);
+		return web_error(rq, rs, 404, "Không tìm thấy.", "Not found.");
+	if ((v = scope_phone(rq->db, &rq->acct, phone)) != 0)
+		return web_scope_refused_household(rq, rs, v);
 	*done = 0;
 	return 0;
 }

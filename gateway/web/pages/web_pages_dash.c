@@ -1,9 +1,9 @@
 /* The dashboard: is the box working, what is waiting, which content from
  * the hub it answers with, what people ask.
  *
- * Modem and queue figures and the chart are gateway-wide statistics (no
- * phone numbers); the lists of referrals and appointments are filtered to
- * the account's commune like everywhere else. */
+ * Modem (web_pages_modems.c) and queue figures and the chart are
+ * gateway-wide statistics (no phone numbers); the lists of referrals and
+ * appointments are filtered to the account's commune like everywhere else. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,43 +20,6 @@
 #define CHART_DAYS 30
 #define TOP_PROGRAMS 8
 #define LIST_MAX 10
-
-static int modem_card(struct web_req *rq, struct buf *b)
-{
-	char contact[24], checked[24], errat[24];
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = db_prepare(rq->db, "SELECT connected, signal_percent, battery_percent, network,"
-				    " security, balance, balance_checked_at, last_contact, last_error,"
-				    " last_error_at, sent_parts, signal_percent IS NULL"
-				    " FROM modem_status WHERE id = 1", &st)) < 0)
-		return r;
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_NOTFOUND;
-	web_fmt_time(rq, sqlite3_column_int64(st, 7), contact, sizeof(contact));
-	web_fmt_time(rq, sqlite3_column_int64(st, 6), checked, sizeof(checked));
-	web_fmt_time(rq, sqlite3_column_int64(st, 9), errat, sizeof(errat));
-	r = web_h(b, "<section class=\"card\" id=\"modem\"><h2>%s</h2>"
-		     "<p><span class=\"tag %.*s\">%s</span></p><ul class=\"plain\">"
-		     "<li>%s: %s</li><li>%s: %.*s%s%.*s</li><li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s)</span></li>"
-		     "<li>%s: %s</li><li>%s: %lld</li>",
-		  web_t(rq, "Modem", "Modem"), WEB_RAW, sqlite3_column_int(st, 0) ? "ok" : "err",
-		  sqlite3_column_int(st, 0) ? web_t(rq, "Đang kết nối", "Connected")
-					    : web_t(rq, "Mất kết nối", "Not connected"),
-		  web_t(rq, "Mạng", "Network"), *db_col_text(st, 3) ? db_col_text(st, 3) : "-",
-		  web_t(rq, "Sóng", "Signal"), WEB_RAW, sqlite3_column_int(st, 11) ? "-" : "",
-		  sqlite3_column_int(st, 11) ? "" : db_col_text(st, 1), WEB_RAW, sqlite3_column_int(st, 11) ? "" : "%", web_t(rq, "SIM", "SIM"),
-		  *db_col_text(st, 4) ? db_col_text(st, 4) : "-", web_t(rq, "Tài khoản SIM", "SIM credit"),
-		  *db_col_text(st, 5) ? db_col_text(st, 5) : "-", checked,
-		  web_t(rq, "Liên lạc cuối", "Last contact"), contact,
-		  web_t(rq, "Số phần tin đã gửi", "SMS parts sent"), (long long)sqlite3_column_int64(st, 10));
-	if (r == 0 && *db_col_text(st, 8))
-		r = web_h(b, "<li>%s: %s <span class=\"muted\">(%s)</span></li>",
-			  web_t(rq, "Lỗi cuối", "Last error"), db_col_text(st, 8), errat);
-	sqlite3_reset(st);
-	return r < 0 ? r : buf_adds(b, "</ul></section>");
-}
 
 /* The hub's content here: which version, the last pull (hub_state.h). */
 static int content_card(struct web_req *rq, struct buf *b)
@@ -240,10 +203,10 @@ static int open_referrals(struct web_req *rq, struct buf *b)
 
 	if ((r = db_prepare(rq->db, "SELECT r.id, r.phone, r.status, r.created_at, j.id, j.title"
 				    " FROM referrals r JOIN jobs j ON j.id = r.job_id"
-				    " WHERE r.status IN ('new', 'contacted') AND " WEB_SCOPE_JOB("j")
+				    " WHERE r.status IN ('new', 'contacted') AND " SCOPE_JOB("j")
 				    " ORDER BY r.created_at DESC LIMIT ?4", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	sqlite3_bind_int(st, 4, LIST_MAX);
 	if ((r = web_h(b, "<section class=\"card\" id=\"referrals\"><h2>%s</h2><ul class=\"plain\">",
 		       web_t(rq, "Người ứng tuyển đang chờ", "Open referrals"))) < 0)
@@ -276,10 +239,10 @@ static int todays_appointments(struct web_req *rq, struct buf *b, const char *to
 
 	if ((r = db_prepare(rq->db, "SELECT a.id, a.slot, a.status, a.phone, a.topic, a.program_code"
 				    " FROM appointments a WHERE a.day = ?4"
-				    " AND a.status IN ('requested', 'confirmed') AND " WEB_SCOPE_APPT("a")
+				    " AND a.status IN ('requested', 'confirmed') AND " SCOPE_APPT("a")
 				    " ORDER BY a.slot, a.id", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, today);
 	if ((r = web_h(b, "<section class=\"card\" id=\"appointments\"><h2>%s</h2><ul class=\"plain\">",
 		       web_t(rq, "Lịch hẹn hôm nay", "Today's appointments"))) < 0)
@@ -323,7 +286,7 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 				 (long long)checks, web_t(rq, "chính sách cần kiểm tra lại nội dung",
 					       "programs need their facts checked"))) < 0)
 		return r;
-	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 || (r = modem_card(rq, b)) < 0 ||
+	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 || (r = web_modems_card(rq, b, day_start)) < 0 ||
 	    (r = queue_card(rq, b, day_start)) < 0 || (r = content_card(rq, b)) < 0 ||
 	    (r = buf_adds(b, "</div>")) < 0 ||
 	    (r = chart_card(rq, b, dayno)) < 0 || (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||

@@ -45,12 +45,12 @@ int web_page_inbox(struct web_req *rq, struct web_resp *rs)
 	if ((r = db_prepare(rq->db, "SELECT i.id, i.sender, i.stored_at, i.text, i.intent, i.ref_code, i.status,"
 				    " coalesce((SELECT o.text FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), ''),"
 				    " coalesce((SELECT o.status FROM outbox o WHERE o.inbox_id = i.id ORDER BY o.id LIMIT 1), '')"
-				    " FROM inbox i WHERE " WEB_SCOPE_PHONE("i.sender")
+				    " FROM inbox i WHERE " SCOPE_PHONE("i.sender")
 				    " AND (?4 = '' OR i.sender LIKE '%' || ?4 || '%' OR i.text LIKE '%' || ?4 || '%')"
 				    " AND (?5 = '' OR i.intent = ?5)"
 				    " ORDER BY i.id DESC LIMIT ?6", &st)) < 0)
 		goto out;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, q);
 	db_bind_text(st, 5, intent);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
@@ -163,9 +163,9 @@ static int path_id(struct web_req *rq, struct web_resp *rs, int64_t *id, int *do
 
 	*done = 1;
 	if (web_path_segment(rq->path, "/inbox/", seg, sizeof(seg), NULL) < 0 || web_parse_id(seg, id) < 0)
-		return web_error(rq, rs, 404, "Không có tin này.", "No such message.");
-	if ((v = web_scope_inbox(rq->db, &rq->acct, *id)) != 0)
-		return web_scope_refused(rq, rs, v);
+		return web_error(rq, rs, 404, "Không tìm thấy.", "Not found.");
+	if ((v = scope_inbox(rq->db, &rq->acct, *id)) != 0)
+		return web_scope_refused_household(rq, rs, v);
 	*done = 0;
 	return 0;
 }

@@ -89,13 +89,13 @@ static int jobs_table(struct web_req *rq, struct buf *b, const char *q, const ch
 				    " coalesce(j.deadline, ''),"
 				    " (SELECT count(*) FROM referrals r WHERE r.job_id = j.id),"
 				    " (SELECT count(*) FROM referrals r WHERE r.job_id = j.id AND r.status = 'new')"
-				    " FROM jobs j WHERE " WEB_SCOPE_JOB("j")
+				    " FROM jobs j WHERE " SCOPE_JOB("j")
 				    " AND (?4 = '' OR j.title LIKE '%' || ?4 || '%' OR j.code LIKE '%' || ?4 || '%'"
 				    "  OR j.folded LIKE '%' || ?4 || '%' OR j.commune LIKE '%' || ?4 || '%')"
 				    " AND (?5 = '' OR j.status = ?5)"
 				    " ORDER BY j.status = 'open' DESC, j.id DESC LIMIT ?6", &st)) < 0)
 		return r;
-	web_scope_bind(st, &rq->acct);
+	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, q);
 	db_bind_text(st, 5, status);
 	sqlite3_bind_int(st, 6, LIST_LIMIT);
@@ -363,7 +363,7 @@ static int job_in_scope(struct web_req *rq, struct web_resp *rs, int64_t *id, in
 		*done = 0;
 		return 0;
 	}
-	v = web_scope_job(rq->db, &rq->acct, *id);
+	v = scope_job(rq->db, &rq->acct, *id);
 	if (v != 0)
 		return web_scope_refused(rq, rs, v);
 	*done = 0;
@@ -486,6 +486,34 @@ static int claim_new(struct web_req *rq, const char *code, int64_t *id)
 	return 0;
 }
 
+/* An officer posts and edits offers in their own commune only
+ * (scope_job_commune): anything else is the form again with the commune
+ * marked, 403, audited. */
+static int commune_in_scope(struct web_req *rq, struct web_resp *rs, int64_t id, const char *code,
+			    int *done)
+{
+	struct buf err;
+	char actor[64];
+	int r;
+
+	*done = 0;
+	if (scope_job_commune(&rq->acct, web_form_str(&rq->form, "commune")) == 0)
+		return 0;
+	*done = 1;
+	buf_init(&err, 512);
+	web_actor(rq, actor, sizeof(actor));
+	if ((r = scope_audit_refusal(rq->db, time(NULL), actor, "job save", code, &rq->acct)) < 0 ||
+	    (r = buf_addf(&err, "form: record 1 (%s): commune: %s %s", code,
+		       web_t(rq, "tin việc của bạn phải ở xã của bạn:", "your offers must be in your commune:"),
+		       *rq->acct.commune ? rq->acct.commune : "-")) < 0 ||
+	    (r = refuse_form(rq, rs, id, err.data)) < 0)
+		goto out;
+	rs->status = 403;
+out:
+	buf_release(&err);
+	return r;
+}
+
 int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 {
 	char err[1024], actor[64], code[40];
@@ -514,13 +542,15 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 		r = refuse_form(rq, rs, id, err);
 		goto out;
 	}
+	if ((r = commune_in_scope(rq, rs, id, code, &done)) < 0 || done)
+		goto out;
 	if ((r = db_begin(rq->db)) < 0 || (!id && (r = code_free(rq, code)) < 0) ||
 	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, 0, &oc)) < 0)
 		goto out;
 	if (!id) {
 		if ((r = claim_new(rq, code, &id)) < 0)
 			goto out;
-	} else if ((r = web_scope_job(rq->db, &rq->acct, id)) != 0) {
+	} else if ((r = scope_job(rq->db, &rq->acct, id)) != 0) {
 		/* an officer may not move an offer out of their own commune */
 		db_rollback(rq->db);
 		r = r == GW_ERR_AUTH ? web_scope_refused(rq, rs, r) : r;
@@ -598,7 +628,7 @@ int web_page_referral_status(struct web_req *rq, struct web_resp *rs)
 	sqlite3_reset(st);
 	if (r < 0)
 		goto out;
-	if ((v = job ? web_scope_job(rq->db, &rq->acct, job) : GW_ERR_NOTFOUND) != 0) {
+	if ((v = job ? scope_job(rq->db, &rq->acct, job) : GW_ERR_NOTFOUND) != 0) {
 		r = web_scope_refused(rq, rs, v);
 		goto out;
 	}

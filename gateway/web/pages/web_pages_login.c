@@ -69,10 +69,16 @@ int web_page_login_post(struct web_req *rq, struct web_resp *rs)
 	r = web_auth_login(rq->auth, rq->db, phone, web_form_str(&rq->form, "password"), rq->client,
 			   rq->now, &officer, &wait);
 	if (r == GW_ERR_BUSY) {
+		struct buf why;
+
+		buf_init(&why, 256);
 		rs->retry_after = wait;
-		r = login_form(rq, rs, phone,
-			       web_t(rq, "Sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.",
-				     "Too many wrong logins. Wait 15 minutes and try again."));
+		r = rq->en ? buf_addf(&why, "Too many wrong logins. Wait %d minutes and try again.",
+				      (wait + 59) / 60)
+			   : buf_addf(&why, "Sai quá nhiều lần. Hãy đợi %d phút rồi thử lại.", (wait + 59) / 60);
+		if (r == 0)
+			r = login_form(rq, rs, phone, why.data);
+		buf_release(&why);
 		rs->status = 429;
 		goto out;
 	}

@@ -143,13 +143,13 @@ static int preview_side(struct web_req *rq, struct buf *b, const struct web_prev
 {
 	int r;
 
-	if ((r = web_h(b, "<div id=\"%.*s\"><h3>%s%.*s</h3><p class=\"muted\">%d %s · %s: <b class=\"parts\">%d</b>"
-			  " SMS · %s: <b class=\"total\">%d</b> SMS</p>",
+	if ((r = web_h(b, "<div id=\"%.*s\"><h3>%s%.*s</h3><p class=\"muted\">%d%.*s %s · %s: <b class=\"parts\">%d</b>"
+			  " SMS · %s: <b class=\"total\">%d%.*s</b> SMS</p>",
 		       WEB_RAW, id, title, WEB_RAW, is_default ? web_t(rq, " <span class=\"tag ok\">mặc định</span>",
 						     " <span class=\"tag ok\">default</span>") : "",
-		       s->pages, web_t(rq, "trang", "page(s)"), web_t(rq, "trang 1", "page 1"),
-		       s->shown ? s->page[0].parts : 0, web_t(rq, "cả bài", "whole answer"),
-		       s->parts_total)) < 0)
+		       s->pages, WEB_RAW, s->more ? "+" : "", web_t(rq, "trang", "page(s)"),
+		       web_t(rq, "trang 1", "page 1"), s->shown ? s->page[0].parts : 0,
+		       web_t(rq, "cả bài", "whole answer"), s->parts_total, WEB_RAW, s->more ? "+" : "")) < 0)
 		return r;
 	for (int i = 0; i < s->shown; i++)
 		if ((r = web_h(b, "<div class=\"sms\">%s<span class=\"meta\">%s %d/%d · %.*s · %d SMS · %d %s</span></div>",
@@ -158,7 +158,7 @@ static int preview_side(struct web_req *rq, struct buf *b, const struct web_prev
 			       (int)strlen(s->page[i].text), web_t(rq, "byte", "bytes"))) < 0)
 			return r;
 	if (s->pages > s->shown &&
-	    (r = web_h(b, "<p class=\"muted\">… %d %s</p>", s->pages - s->shown,
+	    (r = web_h(b, "<p class=\"muted\">… %d%.*s %s</p>", s->pages - s->shown, WEB_RAW, s->more ? "+" : "",
 		       web_t(rq, "trang nữa", "more pages"))) < 0)
 		return r;
 	return buf_adds(b, "</div>");

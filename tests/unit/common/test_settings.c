@@ -44,14 +44,14 @@ static void test_defaults(void **state)
 	struct gw_settings s;
 
 	settings_defaults(&s);
-	assert_string_equal(s.modem.model, "dummy");
-	assert_string_equal(s.modem.connection, "none");
-	assert_string_equal(s.modem.device, "var/modem");
+	assert_string_equal(s.modems[0].model, "dummy");
+	assert_string_equal(s.modems[0].connection, "none");
+	assert_string_equal(s.modems[0].device, "var/modem");
 	assert_string_equal(s.database.path, "var/gateway.db");
 	assert_string_equal(s.log.level, "info");
 	assert_int_equal(s.sms.max_parts, 3);
 	assert_int_equal(s.privacy.retain_days, 180);
-	assert_int_equal(s.modem.reject_calls, 1);
+	assert_int_equal(s.modems[0].reject_calls, 1);
 }
 
 static void test_required_keys_parse(void **state)
@@ -62,8 +62,8 @@ static void test_required_keys_parse(void **state)
 	assert_int_equal(load("modem = { model = \"\"; connection = \"at\"; device = \"/dev/ttyUSB0\"; pin = \"1234\"; };\n"
 			      "database = { path = \"/var/lib/gw.db\"; };\nlog = { level = \"debug\"; };\n",
 			      &s, err, sizeof(err)), 0);
-	assert_string_equal(s.modem.connection, "at");
-	assert_string_equal(s.modem.pin, "1234");
+	assert_string_equal(s.modems[0].connection, "at");
+	assert_string_equal(s.modems[0].pin, "1234");
 	assert_string_equal(s.database.path, "/var/lib/gw.db");
 	assert_string_equal(s.log.level, "debug");
 	assert_int_equal(s.sms.max_parts, 3); /* untouched keys keep defaults */
@@ -75,14 +75,14 @@ static void test_unknown_key_names_file_line_key(void **state)
 	char err[256];
 
 	settings_defaults(&s);
-	gw_strlcpy(s.modem.device, "keep", sizeof(s.modem.device));
+	gw_strlcpy(s.modems[0].device, "keep", sizeof(s.modems[0].device));
 	assert_int_equal(load("log = { level = \"info\"; };\nmodem = {\n  devise = \"x\";\n};\n", &s, err,
 			      sizeof(err)), GW_ERR_CONFIG);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, ":3:"));
 	assert_non_null(strstr(err, "modem.devise"));
 	assert_non_null(strstr(err, "unknown"));
-	assert_string_equal(s.modem.device, "keep"); /* nothing applied */
+	assert_string_equal(s.modems[0].device, "keep"); /* nothing applied */
 }
 
 static void test_wrong_type(void **state)
@@ -191,7 +191,91 @@ static void test_shipped_configs(void **state)
 		if (!strstr(text, needle))
 			fail_msg("config/gateway.conf.example does not document %s", d->name);
 	}
+	for (const struct setting_def *d = settings_modem_table; d->name; d++) {
+		char needle[96];
+
+		snprintf(needle, sizeof(needle), "  %s = ", d->name);
+		if (!strstr(text, needle))
+			fail_msg("config/gateway.conf.example does not document modem key %s", d->name);
+	}
 	free(text);
+}
+
+/* Several modems, each with every modem key; untouched keys keep defaults. */
+static void test_modems_list(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("modems = (\n"
+			      "  { name = \"sim-viettel\"; device = \"/dev/a\"; operators = \"viettel\";\n"
+			      "    same_text_per_hour = 10; per_day = 200; },\n"
+			      "  { name = \"sim-vina\"; device = \"/dev/b\"; operators = \"vinaphone, mobifone\";\n"
+			      "    poll_interval_ms = 500; own_number = \"+84911000003\"; }\n);\n",
+			      &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nmodems, 2);
+	assert_string_equal(s.modems[0].name, "sim-viettel");
+	assert_string_equal(s.modems[0].device, "/dev/a");
+	assert_int_equal(s.modems[0].same_text_per_hour, 10);
+	assert_int_equal(s.modems[0].per_day, 200);
+	assert_int_equal(s.modems[0].same_text_per_5min, 3);  /* default */
+	assert_int_equal(s.modems[0].same_text_per_day, 100); /* default */
+	assert_int_equal(s.modems[0].poll_interval_ms, 1000);
+	assert_string_equal(s.modems[1].name, "sim-vina");
+	assert_int_equal(s.modems[1].poll_interval_ms, 500);
+	assert_string_equal(s.modems[1].model, "dummy");
+	assert_true(settings_modem(&s, "sim-vina") == &s.modems[1]);
+	assert_null(settings_modem(&s, "modem"));
+	assert_true(settings_operator_listed(s.modems[1].operators, "mobifone"));
+	assert_true(settings_operator_listed(s.modems[1].operators, "VinaPhone"));
+	assert_false(settings_operator_listed(s.modems[1].operators, "viettel"));
+	assert_false(settings_operator_listed(s.modems[1].operators, "vina"));
+	assert_false(settings_operator_listed(s.modems[1].operators, ""));
+	/* the single group is one modem named "modem", or as it says */
+	assert_int_equal(load("modem = { device = \"/dev/x\"; };\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nmodems, 1);
+	assert_string_equal(s.modems[0].name, "modem");
+	assert_int_equal(load("modem = { name = \"usb0\"; };\n", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.modems[0].name, "usb0");
+	settings_defaults(&s);
+	assert_int_equal(s.nmodems, 1);
+	assert_string_equal(s.modems[0].name, "modem");
+}
+
+static void test_modems_errors(void **state)
+{
+	struct gw_settings s;
+	char err[256];
+
+	assert_int_equal(load("modems = (\n  { name = \"a\"; },\n  { name = \"a\"; }\n);\n", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, ":3:"));
+	assert_non_null(strstr(err, "modems[1].name"));
+	assert_non_null(strstr(err, "two modems"));
+	assert_int_equal(load("modems = ( { name = \"a\"; },\n { devise = \"x\"; } );\n", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, ":2:"));
+	assert_non_null(strstr(err, "modems[1].devise"));
+	assert_non_null(strstr(err, "unknown"));
+	assert_int_equal(load("modem = { device = \"x\"; };\nmodems = ( { name = \"a\"; } );\n", &s,
+			      err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "either"));
+	assert_int_equal(load("modems = ();\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("modems = { name = \"a\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("modems = ( 1 );\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("modem = { name = \"a b\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "modem.name"));
+	assert_int_equal(load("modem = { name = \"\"; };\n", &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_int_equal(load("modem = { operators = \"viettel;vina\"; };\n", &s, err, sizeof(err)),
+			 GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "modem.operators"));
+	assert_int_equal(load("modem = { same_text_per_hour = -1; };\n", &s, err, sizeof(err)),
+			 GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(load("modems = ( {name=\"a\";},{name=\"b\";},{name=\"c\";},{name=\"d\";},"
+			      "{name=\"e\";},{name=\"f\";},{name=\"g\";},{name=\"h\";},{name=\"i\";} );\n",
+			      &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "1 to 8"));
 }
 
 int main(void)
@@ -206,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_top_level),
 		cmocka_unit_test(test_sync_needs_key_and_url),
 		cmocka_unit_test(test_shipped_configs),
+		cmocka_unit_test(test_modems_list),
+		cmocka_unit_test(test_modems_errors),
 	};
 	return cmocka_run_group_tests_name("settings", tests, NULL, NULL);
 }

@@ -95,6 +95,8 @@ static void test_schema_version_and_pragmas(void **state)
 	assert_int_equal(store_open(&again, f->fx.path, 1000), 0);
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM audit", &v), 0);
 	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM appointment_offers", &v), 0);
+	assert_int_equal(db_exec(again, "SELECT lunar FROM appointments"), 0);
 	db_close(again);
 }
 
@@ -129,9 +131,10 @@ static void test_newer_schema_refused(void **state)
 }
 
 /* A database of schema version 1 (as released) opens, gains every later
- * migration (2: the resume columns, 3: delivery reports, 4: the job
- * board's columns, 5: the hub's) and keeps its queued messages. Later migrations undo
- * their part below. */
+ * migration (2: the resume columns, 3: delivery reports, 4: lunar
+ * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
+ * job board's columns, 8: the hub's) and keeps its queued messages,
+ * officers and its modem's record. Later migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -140,6 +143,8 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
+					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
 	assert_int_equal(db_exec(f->db, "DROP TABLE sync_state; ALTER TABLE jobs DROP COLUMN hub;"), 0);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER jobs_derive_again; DROP TRIGGER jobs_places_gone;"
 					"DROP INDEX jobs_board; DROP INDEX jobs_derived; DROP INDEX jobs_code_upper;"
@@ -147,7 +152,29 @@ static void test_migrate_from_version_1(void **state)
 					"ALTER TABLE jobs DROP COLUMN types; ALTER TABLE jobs DROP COLUMN sex;"
 					"ALTER TABLE jobs DROP COLUMN label; ALTER TABLE jobs DROP COLUMN label_size;"
 					"ALTER TABLE jobs DROP COLUMN derived;"), 0);
-	assert_int_equal(db_exec(f->db, "ALTER TABLE outbox DROP COLUMN dlr_detail;"
+	assert_int_equal(db_exec(f->db, "DROP INDEX outbox_modem_day; DROP INDEX outbox_modem_text;"
+					"ALTER TABLE outbox DROP COLUMN modem;"
+					"ALTER TABLE outbox DROP COLUMN claimed_at;"
+					"ALTER TABLE outbox DROP COLUMN text_hash;"
+					"ALTER TABLE inbox DROP COLUMN modem;"
+					"ALTER TABLE inbox_parts DROP COLUMN modem;"
+					"ALTER TABLE ussd_requests DROP COLUMN modem;"
+					"DROP TABLE operator_prefixes; DROP TABLE modem_status;"
+					"CREATE TABLE modem_status (id INTEGER PRIMARY KEY CHECK (id = 1),"
+					" connected INTEGER NOT NULL DEFAULT 0,"
+					" signal_percent INTEGER, battery_percent INTEGER,"
+					" network TEXT NOT NULL DEFAULT '', security TEXT NOT NULL DEFAULT '',"
+					" balance TEXT NOT NULL DEFAULT '', balance_checked_at INTEGER,"
+					" last_contact INTEGER, last_error TEXT NOT NULL DEFAULT '',"
+					" last_error_at INTEGER, sent_parts INTEGER NOT NULL DEFAULT 0,"
+					" updated_at INTEGER);"
+					"INSERT INTO modem_status (id, sent_parts, network) VALUES (1, 77, 'Viettel');"
+					"DROP TABLE lockouts;"
+					"ALTER TABLE officers DROP COLUMN pin_short;"
+					"ALTER TABLE officers DROP COLUMN pin_locks;"
+					"DROP TABLE appointment_offers;"
+					"ALTER TABLE appointments DROP COLUMN lunar;"
+					"ALTER TABLE outbox DROP COLUMN dlr_detail;"
 					"ALTER TABLE outbox DROP COLUMN dlr_at;"
 					"ALTER TABLE outbox DROP COLUMN dlr;"
 					"ALTER TABLE outbox DROP COLUMN parts_done;"
@@ -158,8 +185,18 @@ static void test_migrate_from_version_1(void **state)
 	assert_int_equal(v, store_schema_version());
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE text = 'chờ gửi'"
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
-					" AND dlr_at IS NULL", &v), 0);
+					" AND dlr_at IS NULL AND modem = '' AND claimed_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	/* an officer from before the 6-digit rule: PIN length unknown */
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM officers WHERE pin_locks = 0"
+					" AND pin_short IS NULL", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM lockouts", &v), 0);
+	assert_int_equal(v, 0);
+	/* the one modem's record is the modem called "modem" (a modem = {} group) */
+	assert_int_equal(db_query_int64(again, "SELECT sent_parts FROM modem_status"
+					" WHERE name = 'modem' AND id = 1 AND network = 'Viettel'", &v), 0);
+	assert_int_equal(v, 77);
 	db_close(again);
 }
 

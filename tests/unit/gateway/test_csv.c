@@ -68,6 +68,43 @@ static void test_round_trip_and_bom(void **state)
 	buf_release(&rows);
 }
 
+/* Finding of issue 16: an export carried formulas into a spreadsheet. A
+ * cell that could run is written after one more single quote (OWASP), and
+ * the reader takes exactly that quote off again: every text round-trips,
+ * quotes of its own included. */
+static void test_formulas_inert(void **state)
+{
+	const char *fields[] = { "=HYPERLINK(\"http://x\",\"bam\")", "+84912345678", "-5", "@SUM(A1)",
+				 "\tTab", "\rCR", "'=already quoted", "''+two", "'plain", "a=b", "" };
+	const size_t n = sizeof(fields) / sizeof(fields[0]);
+	struct csv_row row = CSV_ROW_INIT;
+	struct csv_reader rd;
+	struct buf out;
+	char err[256];
+
+	buf_init(&out, 4096);
+	assert_int_equal(csv_write_row(&out, fields, n), 0);
+	assert_non_null(strstr(out.data, "\"'=HYPERLINK("));
+	assert_non_null(strstr(out.data, "\"'+84912345678\""));
+	assert_non_null(strstr(out.data, "\"'-5\""));
+	assert_non_null(strstr(out.data, "\"'@SUM(A1)\""));
+	assert_non_null(strstr(out.data, "\"'\tTab\""));
+	assert_non_null(strstr(out.data, "\"''=already quoted\""));
+	assert_non_null(strstr(out.data, "\"'plain\""));  /* not a formula: as it is */
+	assert_non_null(strstr(out.data, "\"a=b\""));
+	/* no cell of the export starts with a formula character */
+	for (const char *p = out.data; (p = strchr(p, '"')); p++)
+		if (p[1] && strchr("=+-@", p[1]) && (p == out.data || p[-1] == ','))
+			fail_msg("a formula cell: %.20s", p);
+	assert_int_equal(csv_reader_init(&rd, out.data, out.len, err, sizeof(err)), 0);
+	assert_int_equal(csv_read_row(&rd, &row, err, sizeof(err)), 1);
+	assert_int_equal(row.n, n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(row.fields[i], fields[i]);
+	csv_row_release(&row);
+	buf_release(&out);
+}
+
 static void test_line_ends_blank_lines_and_rows(void **state)
 {
 	static const char text[] = "h1,h2\r\n\r\n\"multi\nline\",x\ry,z\n\nlast,\"\"";
@@ -211,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writer_quotes_everything),
 		cmocka_unit_test(test_round_trip_and_bom),
+		cmocka_unit_test(test_formulas_inert),
 		cmocka_unit_test(test_line_ends_blank_lines_and_rows),
 		cmocka_unit_test(test_semicolon_sniffed),
 		cmocka_unit_test(test_errors_name_the_line),

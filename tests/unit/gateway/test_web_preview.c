@@ -115,6 +115,55 @@ static void test_preview(void **state)
 	db_close(scratch);
 }
 
+/* Issue 16: a 40 KB field took 38 s of CPU (the answer paged again for
+ * every page) and held the console for everyone. The preview now pages
+ * once, counts at most WEB_PREVIEW_PAGES_COUNT_MAX pages and refuses an
+ * answer over WEB_PREVIEW_INPUT_MAX bytes. */
+/* The preview of a program whose summary is summary (p to release). */
+static void preview_of(struct db *scratch, const struct gw_settings *cfg, const char *summary,
+		       struct web_preview *p)
+{
+	struct web_form f;
+	json_t *rec = NULL;
+
+	form_of(&f, summary);
+	assert_int_equal(web_preview_record(&f, &rec), 0);
+	web_preview_init(p);
+	assert_int_equal(web_preview_program(scratch, cfg, rec, "vi", p), 0);
+	json_decref(rec);
+	web_form_release(&f);
+}
+
+static void test_preview_bounded(void **state)
+{
+	struct gw_settings cfg;
+	struct web_preview p;
+	struct db *scratch = NULL;
+	struct buf big;
+
+	settings_defaults(&cfg);
+	assert_int_equal(store_open(&scratch, ":memory:", 1000), 0);
+	buf_init(&big, 64 * 1024);
+	while (big.len < 30 * 1024)
+		assert_int_equal(buf_adds(&big, "Hộ nghèo được vay vốn ưu đãi tại ngân hàng chính sách xã hội. "), 0);
+	preview_of(scratch, &cfg, big.data, &p);
+	assert_string_equal(p.error, "");
+	assert_int_equal(p.accented.pages, WEB_PREVIEW_PAGES_COUNT_MAX);
+	assert_true(p.accented.more);
+	assert_int_equal(p.accented.shown, WEB_PREVIEW_PAGES_MAX);
+	assert_non_null(strstr(p.accented.page[WEB_PREVIEW_PAGES_MAX - 1].text, ">Tiep: CS TEST-1 13"));
+	web_preview_release(&p);
+	/* 40 KB: not previewed at all, and said why */
+	while (big.len < 40 * 1024)
+		assert_int_equal(buf_adds(&big, "Hộ nghèo được vay vốn ưu đãi tại ngân hàng chính sách xã hội. "), 0);
+	preview_of(scratch, &cfg, big.data, &p);
+	assert_non_null(strstr(p.error, "too long to preview"));
+	assert_int_equal(p.accented.pages, 0);
+	web_preview_release(&p);
+	buf_release(&big);
+	db_close(scratch);
+}
+
 /* Every stored program survives the editor unchanged: record -> form ->
  * record gives the same canonical program. */
 static void test_roundtrip(void **state)
@@ -162,6 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_preview),
+		cmocka_unit_test(test_preview_bounded),
 		cmocka_unit_test(test_roundtrip),
 	};
 

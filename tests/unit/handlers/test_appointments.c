@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/fixture.h"
+#include "tests/unit/sms.h"
 #include <pthread.h>
 
 #include "common/buf.h"
@@ -61,11 +62,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* UTC of an office-local (UTC+7) time. */
-static time_t at(int y, int mo, int d, int h, int mi)
-{
-	return (time_t)(calendar_dayno(y, mo, d) * 86400 + h * 3600 + mi * 60 - 420 * 60);
-}
 
 static int64_t day(const char *s)
 {
@@ -76,12 +72,12 @@ static int64_t day(const char *s)
 }
 
 /* Wednesday 2025-12-10 09:00: the "now" of most tests. */
-#define NOW at(2025, 12, 10, 9, 0)
+#define NOW sms_at(2025, 12, 10, 9, 0)
 
 static int64_t book(struct fx *f, const char *phone, const char *d, int minute,
 		    enum appointments_verdict want)
 {
-	struct appointments_new req = { phone, "VAY-NGHEO", "vay von", day(d), minute };
+	struct appointments_new req = { phone, "VAY-NGHEO", "vay von", day(d), minute, 0 };
 	enum appointments_verdict v;
 	int64_t id = 0;
 
@@ -120,7 +116,8 @@ static void test_understand(void **state)
 		{ "HUY HEN", "15/12", APPOINTMENTS_CANCEL, "2025-12-15", -1, 0, 0, NULL, 0 },
 		{ "HUY HEN", "", APPOINTMENTS_CANCEL, NULL, -1, 0, 0, NULL, 0 },
 		{ "DOI HEN", "16/12 9h", APPOINTMENTS_MOVE, "2025-12-16", 9, 0, 0, NULL, 0 },
-		{ "DOI HEN", "sang 18/12 duoc khong a", APPOINTMENTS_MOVE, "2025-12-18", -1, 0, 1, NULL, 0 },
+		/* a move's "sang" is "to" (doi sang 18/12), not the morning */
+		{ "DOI HEN", "sang 18/12 duoc khong a", APPOINTMENTS_MOVE, "2025-12-18", -1, 0, 0, NULL, 0 },
 		{ "", "huy lich hen hom thu 5 nhe , ban di lam", APPOINTMENTS_CANCEL, "2025-12-11", -1, 0,
 		  0, NULL, 0 },
 		{ "", "muon gap chi phu trach lao dong xa sang mai", APPOINTMENTS_BOOK, "2025-12-11", -1, 0,
@@ -129,8 +126,10 @@ static void test_understand(void **state)
 		  NULL, 0 },
 		{ "", "xac nhan hen 15/12", APPOINTMENTS_LIST, "2025-12-15", -1, 0, 0, NULL, 0 },
 		{ "", "em dat lich roi ma chua thay ai goi lai", APPOINTMENTS_LIST, NULL, -1, 0, 0, NULL, 0 },
-		{ "", "cho em doi lich sang thu 4 tuan sau", APPOINTMENTS_MOVE, "2025-12-17", -1, 0, 1, NULL,
+		{ "", "cho em doi lich sang thu 4 tuan sau", APPOINTMENTS_MOVE, "2025-12-17", -1, 0, 0, NULL,
 		  0 },
+		{ "", "doi hen tu mai sang thu 6", APPOINTMENTS_MOVE, "2025-12-12", -1, 0, 0, NULL, 0 },
+		{ "DOI HEN", "10/12 sang 15/12 9h30", APPOINTMENTS_MOVE, "2025-12-15", 9, 30, 0, NULL, 0 },
 		{ "", "can i book a meeting with commune officer on monday about loan ?",
 		  APPOINTMENTS_BOOK, "2025-12-15", -1, 0, 0, NULL, 0 },
 		{ "", "book an appointment tomorrow at 9am", APPOINTMENTS_BOOK, "2025-12-11", 9, 0, 1, NULL,
@@ -451,45 +450,9 @@ static void test_race_for_last_place(void **state)
 
 /* ---- through the handler, as an SMS ---- */
 
-struct sms {
-	struct handler_result res;
-	char reply[2048];
-};
-
 static void send_sms(struct fx *f, const char *from, const char *text, time_t when, struct sms *out)
 {
-	struct handler_env env = { f->db, &f->cfg };
-	struct handler_msg msg = { from, text, when, HANDLER_CHANNEL_SMS };
-
-	handler_result_init(&out->res);
-	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(handler_process(&env, &msg, &out->res), 0);
-	assert_int_equal(db_commit(f->db), 0);
-	out->reply[0] = '\0';
-	for (size_t i = 0; i < out->res.nout; i++)
-		if (!strcmp(out->res.out[i].phone, from))
-			snprintf(out->reply, sizeof(out->reply), "%s", out->res.out[i].text);
-}
-
-static const char *extra_str(const struct sms *s, const char *key)
-{
-	json_t *v = s->res.extra ? json_object_get(s->res.extra, key) : NULL;
-
-	return v && json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* The message to phone (other than the reply), or NULL. */
-static const struct handler_out *to(const struct sms *s, const char *phone, const char *kind)
-{
-	for (size_t i = 0; i < s->res.nout; i++)
-		if (!strcmp(s->res.out[i].phone, phone) && !strcmp(s->res.out[i].kind, kind))
-			return &s->res.out[i];
-	return NULL;
-}
-
-static void done(struct sms *s)
-{
-	handler_result_release(&s->res);
+	sms_send(f->db, &f->cfg, from, text, when, out);
 }
 
 static void test_sms_household(void **state)
@@ -500,36 +463,36 @@ static void test_sms_household(void **state)
 	send_sms(f, HOUSEHOLD, "HEN 15/12 8h vay von ho ngheo", NOW, &s);
 	assert_string_equal(s.res.intent, "appointment");
 	assert_string_equal(s.res.ref, "VAY-NGHEO");
-	assert_string_equal(extra_str(&s, "action"), "book");
-	assert_string_equal(extra_str(&s, "date"), "2025-12-15");
-	assert_string_equal(extra_str(&s, "time"), "08:00");
-	assert_string_equal(extra_str(&s, "outcome"), "booked");
+	assert_string_equal(sms_extra(&s, "action"), "book");
+	assert_string_equal(sms_extra(&s, "date"), "2025-12-15");
+	assert_string_equal(sms_extra(&s, "time"), "08:00");
+	assert_string_equal(sms_extra(&s, "outcome"), "booked");
 	assert_non_null(strstr(s.reply, "#1"));
 	assert_non_null(strstr(s.reply, "T2 15/12 8h00"));
 	assert_non_null(strstr(s.reply, "Mang: CCCD, giay chung nhan ho ngheo"));
 	assert_non_null(strstr(s.reply, "UBND xa"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "HEN", NOW, &s);
-	assert_string_equal(extra_str(&s, "action"), "list");
+	assert_string_equal(sms_extra(&s, "action"), "list");
 	assert_non_null(strstr(s.reply, "#1 T2 15/12 8h00 VAY-NGHEO (cho xac nhan)"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "DOI HEN 16/12 9h30", NOW, &s);
-	assert_string_equal(extra_str(&s, "action"), "move");
-	assert_string_equal(extra_str(&s, "outcome"), "moved");
+	assert_string_equal(sms_extra(&s, "action"), "move");
+	assert_string_equal(sms_extra(&s, "outcome"), "moved");
 	assert_non_null(strstr(s.reply, "T3 16/12 9h30"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "Hủy lịch hẹn nhé", NOW, &s);
-	assert_string_equal(extra_str(&s, "action"), "cancel");
-	assert_string_equal(extra_str(&s, "outcome"), "cancelled");
+	assert_string_equal(sms_extra(&s, "action"), "cancel");
+	assert_string_equal(sms_extra(&s, "outcome"), "cancelled");
 	assert_non_null(strstr(s.reply, "Da huy lich hen #1"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "HEN", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "none");
-	done(&s);
+	assert_string_equal(sms_extra(&s, "outcome"), "none");
+	sms_done(&s);
 }
 
 static void test_sms_refusals(void **state)
@@ -539,50 +502,50 @@ static void test_sms_refusals(void **state)
 
 	assert_int_equal(calendar_mark_day(f->db, "2025-12-17", "holiday", "Nghi bu", NULL), 0);
 	send_sms(f, HOUSEHOLD, "HEN 17/12 8h", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "closed");
+	assert_string_equal(sms_extra(&s, "outcome"), "closed");
 	assert_non_null(strstr(s.reply, "Ngay 17/12 UBND xa nghi: Nghi bu"));
 	assert_non_null(strstr(s.reply, "Gio con trong: "));
 	assert_non_null(strstr(s.reply, "Nhan: HEN "));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "hen chu nhat", NOW, &s);
-	assert_string_equal(extra_str(&s, "date"), "2025-12-14");
-	assert_string_equal(extra_str(&s, "outcome"), "closed");
+	assert_string_equal(sms_extra(&s, "date"), "2025-12-14");
+	assert_string_equal(sms_extra(&s, "outcome"), "closed");
 	assert_non_null(strstr(s.reply, "khong lam viec CN"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "HEN 31/2 vay von", NOW, &s);
-	assert_null(extra_str(&s, "date"));
-	assert_string_equal(extra_str(&s, "outcome"), "invalid_date");
+	assert_null(sms_extra(&s, "date"));
+	assert_string_equal(sms_extra(&s, "outcome"), "invalid_date");
 	assert_non_null(strstr(s.reply, "31/2"));
 	assert_non_null(strstr(s.reply, "Gio con trong"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "HEN 5/12 8h", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "invalid_date");
+	assert_string_equal(sms_extra(&s, "outcome"), "invalid_date");
 	assert_non_null(strstr(s.reply, "Ngay nay da qua"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, HOUSEHOLD, "HEN 15/12 12h", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "off_hours");
+	assert_string_equal(sms_extra(&s, "outcome"), "off_hours");
 	assert_non_null(strstr(s.reply, "07:30-11:30, 13:30-17:00"));
-	done(&s);
+	sms_done(&s);
 
 	/* the slot fills, the next asker gets the neighbours */
 	book(f, "+84912000002", "2025-12-15", 480, APPOINTMENTS_OK);
 	book(f, "+84912000003", "2025-12-15", 480, APPOINTMENTS_OK);
 	send_sms(f, HOUSEHOLD, "HEN 15/12 8h", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "full");
+	assert_string_equal(sms_extra(&s, "outcome"), "full");
 	assert_non_null(strstr(s.reply, "kin cho"));
 	assert_non_null(strstr(s.reply, "T2 15/12 8h30"));
-	done(&s);
+	sms_done(&s);
 
 	/* no date at all: the nearest free slots and how to take one */
 	send_sms(f, HOUSEHOLD, "xin hen lam giay xac nhan cho con vay von di hoc", NOW, &s);
-	assert_string_equal(extra_str(&s, "action"), "book");
-	assert_string_equal(extra_str(&s, "outcome"), "suggested");
+	assert_string_equal(sms_extra(&s, "action"), "book");
+	assert_string_equal(sms_extra(&s, "outcome"), "suggested");
 	assert_non_null(strstr(s.reply, "Nhan: HEN 10/12 9h30"));
-	done(&s);
+	sms_done(&s);
 }
 
 static void test_sms_officer(void **state)
@@ -593,70 +556,70 @@ static void test_sms_officer(void **state)
 	struct sms s;
 	int64_t n = 0;
 
-	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "", "1234",
+	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "", "123456",
 				      OFFICERS_HASH_MIN, "test", NOW), 0);
 	send_sms(f, HOUSEHOLD, "HEN 15/12 8h vay von ho ngheo", NOW, &s);
 	assert_non_null(strstr(s.reply, "gap Nguyen Van An"));
-	o = to(&s, OFFICER, "notify");
+	o = sms_to(&s, OFFICER, "notify");
 	assert_non_null(o);
 	assert_non_null(strstr(o->text, "Hen moi #1: 0912000001"));
 	assert_non_null(strstr(o->text, "XN <pin> 1"));
-	done(&s);
+	sms_done(&s);
 
 	send_sms(f, OFFICER, "XN 9999 1", NOW, &s);
 	assert_string_equal(s.res.intent, "officer_confirm");
 	assert_non_null(strstr(s.reply, "Sai PIN"));
-	assert_null(to(&s, HOUSEHOLD, "notify"));
-	done(&s);
+	assert_null(sms_to(&s, HOUSEHOLD, "notify"));
+	sms_done(&s);
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
 	assert_string_equal(a.status, "requested");
 
-	send_sms(f, OFFICER, "XN 1234 1", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "confirmed");
+	send_sms(f, OFFICER, "XN 123456 1", NOW, &s);
+	assert_string_equal(sms_extra(&s, "outcome"), "confirmed");
 	assert_non_null(strstr(s.reply, "Da xac nhan hen #1"));
-	o = to(&s, HOUSEHOLD, "notify");
+	o = sms_to(&s, HOUSEHOLD, "notify");
 	assert_non_null(o);
 	assert_non_null(strstr(o->text, "da duoc xac nhan"));
 	assert_non_null(strstr(o->text, "Nguyen Van An"));
-	done(&s);
+	sms_done(&s);
 	assert_int_equal(appointments_get(f->db, 1, &a), 0);
 	assert_string_equal(a.status, "confirmed");
 
-	send_sms(f, OFFICER, "XN 1234 1", NOW, &s); /* again: no second notice */
-	assert_null(to(&s, HOUSEHOLD, "notify"));
-	done(&s);
+	send_sms(f, OFFICER, "XN 123456 1", NOW, &s); /* again: no second notice */
+	assert_null(sms_to(&s, HOUSEHOLD, "notify"));
+	sms_done(&s);
 
-	send_sms(f, OFFICER, "DOI 1234 1 17/12 9h", NOW, &s);
+	send_sms(f, OFFICER, "DOI 123456 1 17/12 9h", NOW, &s);
 	assert_string_equal(s.res.intent, "officer_move");
-	assert_string_equal(extra_str(&s, "outcome"), "moved");
-	assert_string_equal(extra_str(&s, "date"), "2025-12-17");
-	o = to(&s, HOUSEHOLD, "notify");
+	assert_string_equal(sms_extra(&s, "outcome"), "moved");
+	assert_string_equal(sms_extra(&s, "date"), "2025-12-17");
+	o = sms_to(&s, HOUSEHOLD, "notify");
 	assert_non_null(o);
 	assert_non_null(strstr(o->text, "da doi sang T4 17/12 9h00"));
-	done(&s);
+	sms_done(&s);
 
-	send_sms(f, OFFICER, "DOI 1234 1 14/12 9h", NOW, &s); /* a Sunday */
-	assert_string_equal(extra_str(&s, "outcome"), "closed");
+	send_sms(f, OFFICER, "DOI 123456 1 14/12 9h", NOW, &s); /* a Sunday */
+	assert_string_equal(sms_extra(&s, "outcome"), "closed");
 	assert_non_null(strstr(s.reply, "Nhan: DOI <pin> 1 "));
-	done(&s);
+	sms_done(&s);
 
-	send_sms(f, OFFICER, "XN 1234 7", NOW, &s);
-	assert_string_equal(extra_str(&s, "outcome"), "not_found");
-	done(&s);
+	send_sms(f, OFFICER, "XN 123456 7", NOW, &s);
+	assert_string_equal(sms_extra(&s, "outcome"), "not_found");
+	sms_done(&s);
 
-	send_sms(f, OFFICER, "XN 1234 1 khong", NOW, &s);
-	assert_string_equal(extra_str(&s, "action"), "decline");
-	o = to(&s, HOUSEHOLD, "notify");
+	send_sms(f, OFFICER, "XN 123456 1 khong", NOW, &s);
+	assert_string_equal(sms_extra(&s, "action"), "decline");
+	o = sms_to(&s, HOUSEHOLD, "notify");
 	assert_non_null(o);
 	assert_non_null(strstr(o->text, "chua duoc nhan"));
-	done(&s);
+	sms_done(&s);
 
 	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE action IN"
 				     " ('appointment_confirm','appointment_move','appointment_decline')"
 				     " AND actor = '" OFFICER "'", &n), 0);
 	assert_int_equal(n, 3);
 	/* the PIN never reaches the audit log */
-	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE detail LIKE '%1234%'",
+	assert_int_equal(db_query_int64(f->db, "SELECT count(*) FROM audit WHERE detail LIKE '%123456%'",
 				     &n), 0);
 	assert_int_equal(n, 0);
 }
@@ -691,12 +654,12 @@ static void test_reminders(void **state)
 	assert_int_equal(appointments_set_status(f->db, cancelled, "cancelled", 0, NOW, &v), 0);
 	assert_int_equal(contacts_set_opt_out(f->db, "+84912000003", 1, NOW), 0);
 
-	assert_int_equal(reminders_run(f->db, &f->cfg, at(2025, 12, 15, 16, 59), &q), 0);
+	assert_int_equal(reminders_run(f->db, &f->cfg, sms_at(2025, 12, 15, 16, 59), &q), 0);
 	assert_int_equal(q, 0); /* before appointments.reminder_hour */
-	assert_int_equal(reminders_run(f->db, &f->cfg, at(2025, 12, 15, 17, 5), &q), 0);
+	assert_int_equal(reminders_run(f->db, &f->cfg, sms_at(2025, 12, 15, 17, 5), &q), 0);
 	assert_int_equal(q, 1); /* not the cancelled one, not the opted-out one */
 	assert_int_equal(outbox_count(f, "reminder"), 1);
-	assert_int_equal(reminders_run(f->db, &f->cfg, at(2025, 12, 15, 17, 6), &q), 0);
+	assert_int_equal(reminders_run(f->db, &f->cfg, sms_at(2025, 12, 15, 17, 6), &q), 0);
 	assert_int_equal(q, 0); /* exactly once */
 	assert_int_equal(db_prepare(f->db, "SELECT phone, text, priority FROM outbox"
 				    " WHERE kind = 'reminder'", &st), 0);
@@ -709,11 +672,11 @@ static void test_reminders(void **state)
 	sqlite3_reset(st);
 	(void)keep;
 	/* quiet hours (broadcast.quiet_start 21:00): nothing for the 17th yet */
-	assert_int_equal(reminders_run(f->db, &f->cfg, at(2025, 12, 16, 21, 30), &q), 0);
+	assert_int_equal(reminders_run(f->db, &f->cfg, sms_at(2025, 12, 16, 21, 30), &q), 0);
 	assert_int_equal(q, 0);
-	assert_false(reminders_window(&f->cfg, at(2025, 12, 16, 21, 30)));
-	assert_true(reminders_window(&f->cfg, at(2025, 12, 16, 20, 59)));
-	assert_int_equal(reminders_run(f->db, &f->cfg, at(2025, 12, 16, 18, 0), &q), 0);
+	assert_false(reminders_window(&f->cfg, sms_at(2025, 12, 16, 21, 30)));
+	assert_true(reminders_window(&f->cfg, sms_at(2025, 12, 16, 20, 59)));
+	assert_int_equal(reminders_run(f->db, &f->cfg, sms_at(2025, 12, 16, 18, 0), &q), 0);
 	assert_int_equal(q, 1);
 	assert_int_equal(outbox_count(f, "reminder"), 2);
 }

@@ -23,7 +23,7 @@
 #include "handlers/handler.h"
 
 #define A "+84913000001" /* may, tan lap */
-#define B "+84913000002" /* everything */
+#define B "+84913000002" /* everything; lives in Tan Lap */
 #define C "+84913000003" /* xkld, song lo */
 #define D "+84913000004" /* may, opted out */
 #define E "+84913000005" /* hai phong */
@@ -109,15 +109,17 @@ static int setup(void **state)
 	settings_defaults(&f->cfg);
 	exec(f, "INSERT INTO contacts (phone, opted_out, created_at, last_seen) VALUES"
 		" ('" A "', 0, 1, 1), ('" B "', 0, 1, 1), ('" C "', 0, 1, 1), ('" D "', 1, 1, 1),"
-		" ('" E "', 0, 1, 1);"
+		" ('" E "', 0, 1, 1); UPDATE contacts SET commune = 'xã Tân Lập' WHERE phone = '" B "';"
 		"INSERT INTO subscriptions (phone, area, job_type, created_at) VALUES"
 		" ('" A "', 'tan lap', 'may', 1), ('" B "', '', '', 1), ('" C "', 'song lo', 'xkld', 1),"
 		" ('" D "', '', 'may', 1), ('" E "', 'hai phong', '', 1), ('" A "', '', 'may', 1)");
-	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "1234",
+	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "123456",
 				      OFFICERS_HASH_MIN, "test", 1), 0);
 	f->modem.ops = &fake_ops;
 	f->modem.priv = &f->fm;
-	link_init(&f->link, &f->modem, &f->cfg, f->db);
+	link_init(&f->link, &f->modem, &f->cfg.modems[0], f->db);
+	assert_int_equal(link_register_all(f->db, &f->cfg), 0);
+	exec(f, "UPDATE modem_status SET connected = 1"); /* as link_ready records it */
 	f->link.connected = 1;
 	*state = f;
 	return 0;
@@ -138,14 +140,14 @@ static int queue_job(struct fx *f, int64_t job, time_t now, int64_t *id)
 	int n = -1;
 
 	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(broadcast_queue_job(f->db, &f->cfg, job, "", "", "test", now, id, &n), 0);
+	assert_int_equal(broadcast_queue_job(f->db, &f->cfg, job, "", "", NULL, "test", now, id, &n), 0);
 	assert_int_equal(db_commit(f->db), 0);
 	return n;
 }
 
 static int queue_notice(struct fx *f, const char *places, const char *types, time_t now)
 {
-	struct broadcast_spec s = { "test", 0, "TB: hop dan", "", "", places, types };
+	struct broadcast_spec s = { "test", 0, "TB: hop dan", "", "", places, types, NULL };
 	int64_t id = 0;
 	int n = -1;
 
@@ -207,12 +209,25 @@ static void test_who_gets_it(void **state)
 	{
 		int n = 0;
 
-		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 7, "", "", "t", now, &id, &n),
+		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 7, "", "", NULL, "t", now, &id, &n),
 				 GW_ERR_INVAL);
-		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 99, "", "", "t", now, &id, &n),
+		assert_int_equal(broadcast_queue_job(f->db, &f->cfg, 99, "", "", NULL, "t", now, &id, &n),
 				 GW_ERR_NOTFOUND);
 	}
 	db_rollback(f->db);
+}
+
+/* n more subscribers to everything (+84914000000 ...) */
+static void subscribers(struct fx *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
+			 " VALUES ('+84914%06d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
+			 " VALUES ('+84914%06d', 1)", i, i);
+		exec(f, sql);
+	}
 }
 
 static void test_progress(void **state)
@@ -223,14 +238,7 @@ static void test_progress(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	int64_t id = 0;
 
-	for (int i = 0; i < 40; i++) {
-		char sql[256];
-
-		snprintf(sql, sizeof(sql), "INSERT INTO contacts (phone, created_at, last_seen)"
-			 " VALUES ('+849140000%02d', 1, 1); INSERT INTO subscriptions (phone, created_at)"
-			 " VALUES ('+849140000%02d', 1)", i, i);
-		exec(f, sql);
-	}
+	subscribers(f, 40);
 	assert_int_equal(queue_job(f, 6, now, &id), 42);
 	/* 11 sent 3 s apart, one failed: 20 a minute measured */
 	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 1800000000 + 3 * (id - 1) WHERE id <= 11");
@@ -242,6 +250,10 @@ static void test_progress(void **state)
 			 " WHERE status = 'sent'", (long long)now);
 		exec(f, sql);
 	}
+	/* the modem's speed alone: no same-text limits */
+	f->cfg.modems[0].same_text_per_5min = 0;
+	f->cfg.modems[0].same_text_per_hour = 0;
+	f->cfg.modems[0].same_text_per_day = 0;
 	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
 	assert_int_equal(p.recipients, 42);
 	assert_int_equal(p.sent, 11);
@@ -261,11 +273,76 @@ static void test_progress(void **state)
 	assert_int_equal(broadcast_progress(f->db, &f->cfg, 77, now, &p), GW_ERR_NOTFOUND);
 }
 
+/* The operators' same-text limits, not the modem, set the pace: 30 of one
+ * text at 10 an hour from one SIM take two more hours; a second SIM halves
+ * it; more than the SIMs may send in a day says a brandname link is needed. */
+static void test_progress_limits(void **state)
+{
+	struct fx *f = *state;
+	struct broadcast_progress p;
+	struct buf b;
+	time_t now = office(2027, 1, 15, 10, 0);
+	int64_t id = 0;
+
+	subscribers(f, 300);
+	assert_int_equal(queue_job(f, 6, now, &id), 302);
+	exec(f, "UPDATE outbox SET status = 'sent', sent_at = 0 WHERE id > 30");
+	/* defaults, one SIM: 3 in 5 min, 10 an hour: the 30th goes 2 h in */
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.queued, 30);
+	assert_true(p.limit_bound);
+	assert_false(p.needs_link);
+	assert_int_equal(p.eta, now + 2 * 3600);
+	buf_init(&b, 512);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 1, &b), 0);
+	assert_string_equal(b.data, "queued 302, sent 272, failed 0, left 30, done ~12:00 15/01"
+				    " (20/min est.); the operators' same-text limits allow 10/hour"
+				    " on 1 SIM(s)");
+	/* two SIMs */
+	f->cfg.modems[1] = f->cfg.modems[0];
+	f->cfg.nmodems = 2;
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.eta, now + 3600);
+	assert_int_equal(p.limit_per_hour, 20);
+	/* 20 of it went 10 minutes ago: their hour is full, the 30 left need two more */
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "UPDATE outbox SET claimed_at = %lld WHERE id > 282",
+			 (long long)now - 600);
+		exec(f, sql);
+	}
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.eta, now - 600 + 2 * 3600);
+	exec(f, "UPDATE outbox SET claimed_at = NULL");
+	/* 250 left, 200 a day on two SIMs: tomorrow, and a link would be needed */
+	exec(f, "UPDATE outbox SET status = 'queued' WHERE id <= 250");
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_int_equal(p.queued, 250);
+	assert_true(p.needs_link);
+	assert_int_equal(p.limit_per_day, 200);
+	assert_int_equal(p.eta, now + 86400 + 2 * 3600); /* 50 more at 20 an hour */
+	buf_reset(&b);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 1, &b), 0);
+	assert_non_null(strstr(b.data, "a brandname or short-code link (Kannel) would be needed"));
+	buf_reset(&b);
+	assert_int_equal(broadcast_progress_text(&f->cfg, &p, 0, &b), 0);
+	assert_non_null(strstr(b.data, "gioi han nha mang 20 tin/gio/2 SIM; qua 200 tin/ngay: can"
+				       " dau so/brandname (Kannel)"));
+	buf_release(&b);
+	/* limits off: the modem's pace again */
+	for (int i = 0; i < 2; i++)
+		f->cfg.modems[i].same_text_per_5min = f->cfg.modems[i].same_text_per_hour =
+			f->cfg.modems[i].same_text_per_day = 0;
+	assert_int_equal(broadcast_progress(f->db, &f->cfg, id, now, &p), 0);
+	assert_false(p.limit_bound || p.needs_link);
+}
+
 static int send_one(struct fx *f, time_t now)
 {
 	int sent = -1;
 
-	assert_int_equal(sender_send_one(&f->link, now, &sent), 0);
+	assert_int_equal(sender_send_one(&f->link, &f->cfg, now, &sent), 0);
 	return sent;
 }
 
@@ -361,24 +438,26 @@ static void test_tb_command(void **state)
 	time_t now = office(2027, 1, 15, 10, 0);
 	char longer[1200];
 
-	sim(f, "+84911000001", "TB 1234 VIEC 6", now, &res);
+	sim(f, "+84911000001", "TB 123456 VIEC 6", now, &res);
 	assert_string_equal(res.intent, "officer_broadcast");
 	assert_string_equal(res.ref, "JOB-VP-006");
 	assert_non_null(strstr(res.out[0].text, "TB so 1: xep 2, da gui 0, loi 0, con 2, xong ~10:00"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 1 AND text LIKE"
 				  " 'Viec moi: 6. CN may - Tan Lap - 6-9tr. Han 30/06. Nhan UT 6%'"), 2);
-	sim(f, "+84911000001", "TB 1234 tân lập: Họp dân lúc 8h sáng mai", now, &res);
+	sim(f, "+84911000001", "TB 123456 tân lập: Họp dân lúc 8h sáng mai", now, &res);
 	assert_non_null(strstr(res.out[0].text, "TB so 2: xep 2"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 2 AND text ="
 				  " 'TB: Hop dan luc 8h sang mai HUY: ngung nhan tin'"), 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE id = 2 AND area = 'tan lap'"), 1);
-	sim(f, "+84911000001", "TB 1234 xkld: Hội thảo XKLĐ", now, &res);
-	assert_non_null(strstr(res.out[0].text, "TB so 3: xep 3"));
+	/* an officer's notice reaches their commune's households only: B (C
+	 * and E want xkld news too, but live elsewhere) */
+	sim(f, "+84911000001", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
+	assert_non_null(strstr(res.out[0].text, "TB so 3: xep 1"));
 	handler_result_release(&res);
 	memset(longer, 'a', sizeof(longer) - 1);
-	memcpy(longer, "TB 1234 ", 8);
+	memcpy(longer, "TB 123456 ", 10);
 	for (size_t i = 20; i < sizeof(longer) - 1; i += 10)
 		longer[i] = ' ';
 	longer[sizeof(longer) - 1] = '\0';
@@ -387,10 +466,44 @@ static void test_tb_command(void **state)
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'broadcast'"), 3);
-	sim(f, "+84919999999", "TB 1234 VIEC 6", now, &res); /* not an officer */
+	sim(f, "+84919999999", "TB 123456 VIEC 6", now, &res); /* not an officer */
 	assert_non_null(strstr(res.out[0].text, "chua dang ky can bo"));
 	handler_result_release(&res);
 	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
+}
+
+/* Finding of issue 16: TB by an officer of another commune went to Tan
+ * Lap's subscribers. Now refused, told, audited, nothing queued; an
+ * administrator still reaches anyone. */
+static void test_tb_scope(void **state)
+{
+	struct fx *f = *state;
+	struct handler_result res;
+	time_t now = office(2027, 1, 15, 10, 0);
+
+	assert_int_equal(officers_add(f->db, "+84911000002", "Binh", "officer", "Thiện Kế", "123456",
+				      OFFICERS_HASH_MIN, "test", 1), 0);
+	assert_int_equal(officers_add(f->db, "+84911000003", "Quan tri", "admin", "", "123456",
+				      OFFICERS_HASH_MIN, "test", 1), 0);
+	sim(f, "+84911000002", "TB 123456 VIEC 6", now, &res);
+	assert_string_equal(res.out[0].text, "Viec so 6 khong thuoc xa ban.");
+	handler_result_release(&res);
+	sim(f, "+84911000002", "TB 123456 Tan Lap: hop dan 8h", now, &res);
+	assert_string_equal(res.out[0].text, "Tu choi: tan lap khong thuoc xa ban (Thien Ke).");
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND"
+				  " actor = '+84911000002'"), 2);
+	/* their own notice: nobody of Thien Ke subscribed, so nobody at all */
+	sim(f, "+84911000002", "TB 123456 hop dan 8h", now, &res);
+	assert_non_null(strstr(res.out[0].text, "khong co nguoi dang ky phu hop"));
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE area = 'thien ke'"), 1);
+	/* the administrator's notice reaches every subscriber who wants it */
+	sim(f, "+84911000003", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
+	assert_non_null(strstr(res.out[0].text, "xep 3"));
+	handler_result_release(&res);
 }
 
 int main(void)
@@ -399,10 +512,12 @@ int main(void)
 		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test_setup_teardown(test_who_gets_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_progress_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_quiet_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_fake_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_cap_and_opt_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tb_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tb_scope, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -355,7 +355,7 @@ static void test_apply(void **state)
 	const char *t;
 
 	assert_int_equal(officers_add(f->db, "+84911000001", "Nguyễn Văn An", "officer", "Tân Lập",
-				      "1234", OFFICERS_HASH_MIN, "test", f->now), 0);
+				      "123456", OFFICERS_HASH_MIN, "test", f->now), 0);
 	sim(f, "+84912000006", "UT 6", f->now, &res);
 	assert_string_equal(res.intent, "job_apply");
 	assert_string_equal(res.ref, "JOB-VP-006");
@@ -403,7 +403,7 @@ static void test_notify_batching(void **state)
 	char phone[16], text[512];
 	int64_t due = 0;
 
-	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "1234",
+	assert_int_equal(officers_add(f->db, "+84911000001", "An", "officer", "Tan Lap", "123456",
 				      OFFICERS_HASH_MIN, "test", t), 0);
 	for (int i = 0; i < 4; i++) {
 		snprintf(phone, sizeof(phone), "+8491300000%d", i);
@@ -447,9 +447,9 @@ static void test_notify_fallback_admin(void **state)
 	struct handler_result res;
 
 	/* no officer of the commune: the administrator hears of it */
-	assert_int_equal(officers_add(f->db, "+84911000002", "Admin", "admin", "", "5678",
+	assert_int_equal(officers_add(f->db, "+84911000002", "Admin", "admin", "", "567890",
 				      OFFICERS_HASH_MIN, "test", f->now), 0);
-	assert_int_equal(officers_add(f->db, "+84911000003", "Binh", "officer", "Bá Hiến", "1111",
+	assert_int_equal(officers_add(f->db, "+84911000003", "Binh", "officer", "Bá Hiến", "111111",
 				      OFFICERS_HASH_MIN, "test", f->now), 0);
 	sim(f, "+84912000008", "UT 6", f->now, &res);
 	assert_string_equal(out_of_kind(&res, "notify")->phone, "+84911000002");

@@ -30,6 +30,21 @@ struct fx {
 	time_t now;
 };
 
+/* A 4-digit PIN set before the 6-digit rule (pin_short unknown): such
+ * PINs keep working. */
+static void legacy_pin(struct fx *f, const char *phone, const char *pin)
+{
+	char hash[OFFICERS_HASH_MAX];
+	sqlite3_stmt *st;
+
+	assert_int_equal(officers_hash_pin(pin, OFFICERS_HASH_MIN, hash, sizeof(hash)), 0);
+	assert_int_equal(db_prepare(f->db, "UPDATE officers SET pin_hash = ?, pin_short = NULL WHERE phone = ?",
+				    &st), 0);
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, phone);
+	assert_int_equal(db_step(st), DB_DONE);
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -37,10 +52,11 @@ static int setup(void **state)
 	f->db = fixture_open(&f->fx, "gwoff", 1000, FIXTURE_LEXICON | FIXTURE_JOBS);
 	settings_defaults(&f->cfg);
 	f->now = 1800000000; /* 2027-01-15 */
-	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "Tân Lập", "1234",
+	assert_int_equal(officers_add(f->db, OFFICER, "Nguyễn Văn An", "officer", "Tân Lập", "246813",
 				      OFFICERS_HASH_MIN, "cli:test", f->now), 0);
 	assert_int_equal(officers_add(f->db, ADMIN, "Quản trị", "admin", "", "987654",
 				      OFFICERS_HASH_MIN, "cli:test", f->now), 0);
+	legacy_pin(f, OFFICER, "1234");
 	*state = f;
 	return 0;
 }
@@ -125,10 +141,19 @@ static void test_register(void **state)
 	struct fx *f = *state;
 	struct officer o;
 
-	assert_int_equal(officers_add(f->db, OFFICER, "X", "officer", "", "1111", OFFICERS_HASH_MIN,
+	assert_int_equal(officers_add(f->db, OFFICER, "X", "officer", "", "111111", OFFICERS_HASH_MIN,
 				      "cli:test", f->now), GW_ERR_EXISTS);
-	assert_int_equal(officers_add(f->db, "+84911000009", "X", "boss", "", "1111", OFFICERS_HASH_MIN,
+	assert_int_equal(officers_add(f->db, "+84911000009", "X", "boss", "", "111111", OFFICERS_HASH_MIN,
 				      "cli:test", f->now), GW_ERR_INVAL);
+	/* issue 16: new PINs have 6 to 8 digits (a 4-digit one falls to a patient guesser) */
+	assert_int_equal(officers_add(f->db, "+84911000009", "X", "officer", "", "1111", OFFICERS_HASH_MIN,
+				      "cli:test", f->now), GW_ERR_INVAL);
+	assert_int_equal(officers_add(f->db, "+84911000009", "X", "officer", "", "12345", OFFICERS_HASH_MIN,
+				      "cli:test", f->now), GW_ERR_INVAL);
+	assert_false(officers_new_pin_valid("12345"));
+	assert_true(officers_new_pin_valid("123456"));
+	assert_int_equal(officers_set_pin(f->db, OFFICER, "4321", OFFICERS_HASH_MIN, "cli:test", f->now),
+			 GW_ERR_INVAL);
 	assert_int_equal(count(f, "SELECT count(*) FROM officers WHERE pin_hash LIKE '%1234%'"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_add'"
 				  " AND actor = 'cli:test'"), 2);
@@ -200,7 +225,7 @@ static void test_sms_post_and_close(void **state)
 				  " AND actor = '" OFFICER "' AND target = 'JOB-SMS-016'"), 1);
 
 	/* SQL and printf metacharacters are only text */
-	sms(f, OFFICER, "VIECMOI 1234 %s%n%x' OR '1'='1 --; Tan Lap') OR 1=1 --; 5tr", &res);
+	sms(f, OFFICER, "VIECMOI 1234 %s%n%x' OR '1'='1 --; Tan Lap, Song Lo') OR 1=1 --; 5tr", &res);
 	handler_result_release(&res);
 	assert_int_equal(jobs_get(f->db, 17, &j), 0);
 	assert_string_equal(j.title, "%s%n%x' OR '1'='1 --");
@@ -304,6 +329,94 @@ static void test_stray_pin_masked(void **state)
 			 0);
 }
 
+static const struct handler_out *to_admin(const struct handler_result *res)
+{
+	for (size_t i = 0; i < res->nout; i++)
+		if (!strcmp(res->out[i].phone, ADMIN) && !strcmp(res->out[i].kind, "warning"))
+			return &res->out[i];
+	return NULL;
+}
+
+/* max_pin_failures wrong PINs from the officer's number, at f->now. */
+static void wrong_pins(struct fx *f, struct handler_result *last)
+{
+	struct handler_result res;
+
+	for (int i = 1; i < f->cfg.officers.max_pin_failures; i++) {
+		sms(f, OFFICER, "DONG 0000 6", &res);
+		assert_null(to_admin(&res));
+		handler_result_release(&res);
+	}
+	sms(f, OFFICER, "DONG 0000 6", last);
+}
+
+/* Issue 16: a lock that came back every 30 min let a patient guesser try
+ * a 4-digit PIN in weeks. Now each lock in a row doubles, administrators
+ * are told, and only the right PIN (or an unlock) starts over. */
+static void test_growing_locks_and_alerts(void **state)
+{
+	struct fx *f = *state;
+	struct handler_result res;
+	const struct handler_out *alert;
+	int web = 0;
+
+	f->cfg.officers.lockout_max_minutes = 100;
+	wrong_pins(f, &res);
+	assert_non_null(strstr(reply(&res), "tam khoa"));
+	alert = to_admin(&res);
+	assert_non_null(alert);
+	assert_string_equal(alert->text, "Canh bao: so can bo +84911000001 (Nguyen Van An) bi khoa lenh SMS"
+			    " 30 phut sau 5 lan sai PIN. Mo khoa: gatewayctl officer unlock +84911000001");
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT locked_until FROM officers WHERE phone = '" OFFICER "'"),
+			 f->now - 1 + 30 * 60);
+	f->now += 30 * 60;
+	wrong_pins(f, &res);
+	assert_non_null(strstr(to_admin(&res)->text, "60 phut"));
+	handler_result_release(&res);
+	f->now += 60 * 60;
+	wrong_pins(f, &res);
+	assert_non_null(strstr(to_admin(&res)->text, "100 phut")); /* the cap */
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT pin_locks FROM officers WHERE phone = '" OFFICER "'"), 3);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'lockout_alert'"), 3);
+	/* the right PIN after the lock: everything starts over, and the short
+	 * PIN is now known to be short */
+	f->now += 100 * 60;
+	sms(f, OFFICER, "DONG 1234 6", &res);
+	assert_non_null(strstr(reply(&res), "Da dong viec so 6"));
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT pin_locks + failed_attempts + locked_until FROM officers"
+				  " WHERE phone = '" OFFICER "'"), 0);
+	assert_int_equal(count(f, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 1);
+	/* at most OFFICERS_ALERTS_PER_HOUR alerts an hour, the rest only audited */
+	handler_result_init(&res);
+	for (int i = 0; i < OFFICERS_ALERTS_PER_HOUR + 2; i++)
+		assert_int_equal(officers_alert_admins(f->db, "x", f->now, &res), 0);
+	assert_int_equal((int)res.nout, OFFICERS_ALERTS_PER_HOUR);
+	handler_result_release(&res);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'lockout_alert_held'"), 2);
+	/* an administrator's unlock lifts the SMS lock and the account's web
+	 * counters, not another account's */
+	wrong_pins(f, &res);
+	handler_result_release(&res);
+	assert_int_equal(db_exec(f->db, "INSERT INTO lockouts (key, locked_until, updated_at) VALUES"
+				 " ('web:acct:" OFFICER "', 9e9, 1), ('web:pair:" OFFICER "|10.0.0.1', 9e9, 1),"
+				 " ('web:acct:" OFFICER "7', 9e9, 1), ('web:addr:10.0.0.1', 9e9, 1)"), 0);
+	assert_int_equal(officers_unlock(f->db, OFFICER, "cli:test", f->now, &web), 0);
+	assert_int_equal(web, 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM lockouts"), 2);
+	sms(f, OFFICER, "DONG 1234 7", &res);
+	assert_non_null(strstr(reply(&res), "Da dong viec so 7"));
+	handler_result_release(&res);
+	/* a new PIN of 6 digits replaces the old one */
+	assert_int_equal(officers_set_pin(f->db, OFFICER, "97531864", OFFICERS_HASH_MIN, "cli:test", f->now), 0);
+	assert_int_equal(count(f, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 0);
+	sms(f, OFFICER, "DONG 1234 1", &res);
+	assert_non_null(strstr(reply(&res), "Sai PIN"));
+	handler_result_release(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_and_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_post_and_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_growing_locks_and_alerts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

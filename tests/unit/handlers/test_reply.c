@@ -189,6 +189,35 @@ static void test_diacritics_modes(void **state)
 	buf_release(&out);
 }
 
+/* Without paging a cut answer goes unaccented: 3 accented parts hold less
+ * than 3 unaccented ones, and "auto" must never drop what the other form
+ * would have sent (issue 20: "toi muon vay von lam an" lost most of it). */
+static void test_auto_never_drops_content(void **state)
+{
+	struct reply_opts o = opts(1, "auto", NULL);
+	struct buf out, plain;
+	int pages = 0, ucs2 = 1;
+	size_t shown;
+	(void)state;
+
+	buf_init(&out, 4096);
+	buf_init(&plain, 4096);
+	assert_int_equal(reply_unaccent(accented, &plain), 0);
+	page_of(accented, &o, 1, &out, &pages);
+	assert_int_equal(parts_of(out.data, &ucs2), 1);
+	assert_false(ucs2);
+	/* everything before the cut ("..") is the unaccented text itself */
+	shown = strlen(out.data) - 2;
+	assert_string_equal(out.data + shown, "..");
+	assert_int_equal(strncmp(out.data, plain.data, shown), 0);
+	assert_true(shown > 100); /* a GSM-7 part, not 70 UCS-2 characters */
+	/* a short accented answer still goes accented */
+	page_of("Đã chuyển sang tin có dấu.", &o, 1, &out, &pages);
+	assert_string_equal(out.data, "Đã chuyển sang tin có dấu.");
+	buf_release(&out);
+	buf_release(&plain);
+}
+
 static void test_long_word_cut_at_char(void **state)
 {
 	struct reply_opts o = opts(1, "always", "X");
@@ -344,6 +373,57 @@ static void test_sizes_add_and_agree(void **state)
 	buf_release(&both);
 }
 
+struct collected {
+	int calls;
+	char pages[64][2048];
+};
+
+static int collect(void *cls, int page, const char *text)
+{
+	struct collected *c = cls;
+
+	assert_int_equal(page, c->calls + 1); /* in order, each once */
+	if (c->calls < 64)
+		snprintf(c->pages[c->calls], sizeof(c->pages[0]), "%s", text);
+	c->calls++;
+	return 0;
+}
+
+/* reply_pages gives in one pass exactly what reply_page gives page by
+ * page, and stops at max_pages saying there is more. */
+static void test_pages_in_one_pass(void **state)
+{
+	struct reply_opts o = { 2, 0, "auto", "CS BHYT", "Tiep" };
+	struct collected *c = calloc(1, sizeof(*c));
+	struct buf body, one;
+	int pages = 0, np = 0;
+	(void)state;
+
+	buf_init(&body, 1 << 16);
+	buf_init(&one, 4096);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(buf_addf(&body, "Phần %d: hộ nghèo được hỗ trợ.%c", i, i % 7 == 6 ? '\f' : ' '), 0);
+	for (int i = 0; i < 900; i++) /* and one word longer than any page */
+		assert_int_equal(buf_addch(&body, 'x'), 0);
+	assert_int_equal(reply_pages(body.data, &o, 0, collect, c, &pages), 0);
+	assert_int_equal(c->calls, pages);
+	assert_true(pages > 5);
+	for (int n = 1; n <= pages; n++) {
+		buf_reset(&one);
+		assert_int_equal(reply_page(body.data, &o, n, &one, &np), 0);
+		assert_int_equal(np, pages);
+		assert_string_equal(one.data, c->pages[n - 1]);
+	}
+	assert_int_equal(reply_page(body.data, &o, pages + 1, &one, &np), GW_ERR_NOTFOUND);
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(reply_pages(body.data, &o, 3, collect, c, &np), 0);
+	assert_int_equal(c->calls, 3);
+	assert_int_equal(np, 4); /* "more than 3" */
+	free(c);
+	buf_release(&body);
+	buf_release(&one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,10 +431,12 @@ int main(void)
 		cmocka_unit_test(test_gsm7_and_ucs2_budgets),
 		cmocka_unit_test(test_paging_hint_and_words),
 		cmocka_unit_test(test_diacritics_modes),
+		cmocka_unit_test(test_auto_never_drops_content),
 		cmocka_unit_test(test_long_word_cut_at_char),
 		cmocka_unit_test(test_sections_start_pages),
 		cmocka_unit_test(test_parts_shortcut_is_exact),
 		cmocka_unit_test(test_sizes_add_and_agree),
+		cmocka_unit_test(test_pages_in_one_pass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

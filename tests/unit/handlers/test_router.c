@@ -150,8 +150,8 @@ static void test_no_stealing(void **state)
 	assert_string_equal(route_of(f, "tro giup phap ly mien phi o dau", NULL, 0).intent, "policy");
 	assert_string_equal(route_of(f, "dang ky thoat ngheo the nao", NULL, 0).intent, "policy");
 	assert_string_equal(route_of(f, "xac nhan hen 15/12", NULL, 0).intent, "appointment");
-	assert_string_equal(route_of(f, "alo", NULL, 0).intent, "unknown");
-	assert_string_equal(route_of(f, "stpo", NULL, 0).intent, "unknown");
+	assert_string_equal(route_of(f, "alo", NULL, 0).intent, "noise");
+	assert_string_equal(route_of(f, "stpo", NULL, 0).intent, "noise");
 	/* with a PIN the officer command stands */
 	assert_string_equal(route_of(f, "XN 1234 7", NULL, 0).command, "XN");
 	/* a no-argument command keeps its words when nothing else wins */
@@ -170,8 +170,8 @@ static void test_classified_intents(void **state)
 		{ "cu phap nhan tin the nao vay", "", "help", NULL },
 		{ "ko nhan tin nua", "", "stop", NULL },
 		{ "toi muon nhan thong tin viec lam hang tuan", "", "start", NULL },
-		{ "chuc mung nam moi", "", "unknown", NULL },
-		{ "", "", "unknown", NULL },
+		{ "chuc mung nam moi", "", "noise", NULL },
+		{ "", "", "noise", NULL },
 	};
 	struct fx *f = *state;
 
@@ -220,15 +220,15 @@ static void test_lexicon_aliases(void **state)
 static void test_cues_are_data(void **state)
 {
 	struct fx *f = *state;
-	struct intent_features feat = { NULL, 0, 0, 0 };
+	struct intent_features feat = { .command_intent = NULL };
 	struct buf b;
 	char err[256];
 
-	assert_string_equal(route_of(f, "xo so hom nay", NULL, 0).intent, "unknown");
+	assert_string_equal(route_of(f, "xo so hom nay", NULL, 0).intent, "noise");
 	assert_int_equal(lexicon_add_cue(f->db, "help", "xo so", 5.0, err, sizeof(err)), 0);
 	assert_string_equal(route_of(f, "xổ số hôm nay", NULL, 0).intent, "help");
 	assert_int_equal(lexicon_add_cue(f->db, "help", "xo so", -5.0, err, sizeof(err)), 0);
-	assert_string_equal(route_of(f, "xo so hom nay", NULL, 0).intent, "unknown");
+	assert_string_equal(route_of(f, "xo so hom nay", NULL, 0).intent, "noise");
 
 	/* the pattern language */
 	assert_true(intent_cue_matches("co duoc ... khong", "x", "co duoc vay von khong", &feat));

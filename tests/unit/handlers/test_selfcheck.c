@@ -184,6 +184,29 @@ static const char *sms(struct fx *f, const char *phone, time_t at, const char *t
 	return reply;
 }
 
+/* An eligibility answer about one programme that does not fit is paged
+ * like every cut answer: it ends with its pointer, "KT <code> 2" gives
+ * the rest (issue 20: it was cut with no pointer). */
+static void program_answer_paged(void **state)
+{
+	struct fx *f = *state;
+	const char *p = "+84900000102", *r;
+	char intent[32], first[4096];
+	int parts = f->cfg.sms.max_parts;
+
+	f->cfg.sms.max_parts = 1;
+	r = sms(f, p, T2026, "toi 45 tuoi co di xuat khau lao dong dc nua ko", intent);
+	assert_string_equal(intent, "eligibility");
+	snprintf(first, sizeof(first), "%s", r);
+	if (!strstr(first, ">Tiep: KT XKLD 2"))
+		fail_msg("no page pointer: %s", first);
+	r = sms(f, p, T2026, "KT XKLD 2", intent);
+	assert_string_equal(intent, "eligibility");
+	assert_string_not_equal(r, first);
+	assert_null(strstr(r, "(CS XKLD)")); /* the title was on page 1 */
+	f->cfg.sms.max_parts = parts;
+}
+
 static void kt_dialog(void **state)
 {
 	struct fx *f = *state;
@@ -260,6 +283,7 @@ int main(void)
 		cmocka_unit_test(classification_table),
 		cmocka_unit_test(standards_as_data),
 		cmocka_unit_test(cues_and_money),
+		cmocka_unit_test(program_answer_paged),
 		cmocka_unit_test(kt_dialog),
 		cmocka_unit_test(kt_with_facts),
 	};
