@@ -331,20 +331,34 @@ int jobs_get(struct db *db, int64_t id, struct job *out)
 	return r;
 }
 
-int jobs_words(struct db *db, int64_t id, char *out, size_t outsz)
+int jobs_words_scan(struct db *db, const char *needles, jobs_words_fn fn, void *arg)
 {
+	char words[sizeof(((struct job *)0)->words)];
 	sqlite3_stmt *st;
 	struct buf fold;
 	int r;
 
 	buf_init(&fold, JOBS_TEXT_MAX);
-	if ((r = db_row(db, "SELECT folded, job_type FROM jobs WHERE id = ?", DB_ARGS(DB_INT(id)),
-			&st)) < 0)
+	if ((r = db_prepare(db, "SELECT id, folded, job_type FROM jobs WHERE status = 'open'", &st)) < 0)
 		goto out;
-	r = fold_of(db_col_text(st, 0), db_col_text(st, 1), &fold);
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *folded = db_col_text(st, 1), *type = db_col_text(st, 2);
+		int near = *type != '\0'; /* folded below: checked whole */
+
+		for (const char *n = needles; *n && !near; n += strlen(n) + 1)
+			near = strstr(folded, n) != NULL;
+		if (!near)
+			continue;
+		buf_reset(&fold);
+		if ((r = fold_of(folded, type, &fold)) < 0)
+			break;
+		words_of(fold.data, words, sizeof(words));
+		if ((r = fn(sqlite3_column_int64(st, 0), words, arg)) != 0)
+			break;
+	}
 	sqlite3_reset(st);
-	if (r == 0)
-		words_of(fold.data, out, outsz);
+	if (r == DB_DONE || r > 0)
+		r = 0;
 out:
 	buf_release(&fold);
 	return r;

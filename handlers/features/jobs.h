@@ -43,10 +43,16 @@ struct job {
 /* An offer by id. GW_ERR_NOTFOUND when there is none. */
 int jobs_get(struct db *db, int64_t id, struct job *out);
 
-/* Offer id's words as jobs_get() gives them in struct job's words (outsz
- * bytes, at most), from its two columns alone: cheap enough to read for
- * every offer of a board. GW_ERR_NOTFOUND when there is none. */
-int jobs_words(struct db *db, int64_t id, char *out, size_t outsz) GW_WARN_UNUSED;
+/* Called with an offer's number and words; 0 to go on, 1 to stop, < 0 an
+ * error. */
+typedef int (*jobs_words_fn)(int64_t id, const char *words, void *arg);
+
+/* fn for every open offer whose words (struct job's words, as jobs_get()
+ * gives them) may hold one of needles as a whole word: a superset, read
+ * in one pass over the offers (no order promised), so that only those are
+ * folded. needles: words of [a-z0-9], each ended by '\0', the list by an
+ * empty one. 0, or fn's or the database's error. */
+int jobs_words_scan(struct db *db, const char *needles, jobs_words_fn fn, void *arg) GW_WARN_UNUSED;
 
 /* An offer by number ("6") or code ("JOB-VP-006", any case). */
 int jobs_find(struct db *db, const char *ref, struct job *out);

@@ -318,30 +318,85 @@ static int words_score(const char *norm, const char *words)
 	return score;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The best offer so far among a set, by its words' score. */
+struct scoring {
+	const char *norm;
+	const int64_t *set; /* sorted */
+	size_t n;
+	int top, second;
+	int64_t best;
+};
+
+static int score_one(int64_t id, const char *words, void *arg)
+{
+	struct scoring *sc = arg;
+	int s;
+
+	if (!bsearch(&id, sc->set, sc->n, sizeof(*sc->set), cmp_id))
+		return 0;
+	s = words_score(sc->norm, words);
+	if (s > sc->top) {
+		sc->second = sc->top;
+		sc->top = s;
+		sc->best = id;
+	} else if (s > sc->second) {
+		sc->second = s;
+	}
+	return 0;
+}
+
 /* The one offer among ids whose words the text names best, by a clear
- * margin, into *best; 0 when none or a tie. */
+ * margin, into *best; 0 when none or a tie. Only offers holding one of
+ * the text's content words can score, so only those are read whole
+ * (jobs_words_scan); which one wins does not depend on the order. */
 static int best_by_words(struct db *db, const char *norm, const struct jobs_ids *ids, int64_t *best)
 {
-	char words[sizeof(((struct job *)0)->words)];
-	int top = 0, second = 0, r = 0;
+	struct scoring sc = { norm, NULL, ids->n, 0, 0, 0 };
+	int64_t *set = NULL;
+	struct buf needles;
+	int r = GW_ERR_NOMEM;
 
 	*best = 0;
-	for (size_t i = 0; i < ids->n && r == 0; i++) {
-		int s;
-
-		if ((r = jobs_words(db, ids->v[i], words, sizeof(words))) < 0)
-			break;
-		s = words_score(norm, words);
-		if (s > top) {
-			second = top;
-			top = s;
-			*best = ids->v[i];
-		} else if (s > second) {
-			second = s;
-		}
+	buf_init(&needles, REFERRALS_TEXT_MAX);
+	if (!ids->n) {
+		r = 0;
+		goto out;
 	}
-	if (!(top >= 2 && top > second))
-		*best = 0;
+	if (!(set = malloc(ids->n * sizeof(*set))))
+		goto out;
+	memcpy(set, ids->v, ids->n * sizeof(*set));
+	qsort(set, ids->n, sizeof(*set), cmp_id);
+	sc.set = set;
+	r = 0;
+	/* the content words words_score() could find: [a-z0-9] only */
+	for (const char *p = norm; *p && r == 0;) {
+		size_t n = 0;
+		int plain = 1;
+
+		while (*p == ' ')
+			p++;
+		for (; p[n] && p[n] != ' '; n++)
+			plain &= (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9');
+		if (n && plain && !filler(p, n) && (r = buf_add(&needles, p, n)) == 0)
+			r = buf_addch(&needles, '\0');
+		p += n;
+	}
+	if (r < 0)
+		goto out;
+	if ((r = buf_addch(&needles, '\0')) < 0 || (r = jobs_words_scan(db, needles.data, score_one, &sc)) < 0)
+		goto out;
+	if (sc.top >= 2 && sc.top > sc.second)
+		*best = sc.best;
+out:
+	free(set);
+	buf_release(&needles);
 	return r;
 }
 

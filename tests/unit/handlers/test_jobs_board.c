@@ -319,6 +319,72 @@ static void test_code_in_text(void **state)
 	}
 }
 
+/* jobs_words_scan: every open offer whose words hold a needle as a whole
+ * word is visited (and maybe others), each once, with jobs_get()'s words. */
+struct seen {
+	struct fx *f;
+	int64_t ids[MAX_IDS];
+	size_t n;
+};
+
+static int see(int64_t id, const char *words, void *arg)
+{
+	struct seen *s = arg;
+	struct job j;
+
+	assert_int_equal(jobs_get(s->f->db, id, &j), 0);
+	assert_string_equal(words, j.words);
+	assert_true(j.open);
+	for (size_t i = 0; i < s->n; i++)
+		assert_true(s->ids[i] != id);
+	assert_true(s->n < MAX_IDS);
+	s->ids[s->n++] = id;
+	return 0;
+}
+
+static void test_words_scan_covers(void **state)
+{
+	static const char needles[][32] = { "may\0", "lai\0xe\0", "kho\0", "dot\0", "xkld\0",
+					    "zzz\0", "7\0han\0" };
+	struct fx *f = *state;
+	struct seen *s = calloc(1, sizeof(*s));
+	sqlite3_stmt *st;
+	size_t visited_all = 0;
+
+	s->f = f;
+	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++) {
+		s->n = 0;
+		assert_int_equal(jobs_words_scan(f->db, needles[k], see, s), 0);
+		assert_int_equal(db_prepare(f->db, "SELECT id FROM jobs WHERE status = 'open'", &st), 0);
+		while (db_step(st) == DB_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			struct job j;
+			char padded[sizeof(j.words) + 2];
+			int holds = 0, visited = 0;
+
+			assert_int_equal(jobs_get(f->db, id, &j), 0);
+			snprintf(padded, sizeof(padded), " %s ", j.words);
+			for (const char *n = needles[k]; *n; n += strlen(n) + 1) {
+				char w[256];
+
+				snprintf(w, sizeof(w), " %s ", n);
+				holds |= strstr(padded, w) != NULL;
+			}
+			for (size_t i = 0; i < s->n; i++)
+				visited |= s->ids[i] == id;
+			if (holds && !visited)
+				fail_msg("offer %lld holds one of needles %zu but was not visited", (long long)id, k);
+		}
+		sqlite3_reset(st);
+		visited_all += s->n;
+	}
+	assert_true(visited_all > 100); /* it visits, and */
+	s->n = 0;
+	assert_int_equal(jobs_words_scan(f->db, "zzz\0", see, s), 0);
+	assert_true(s->n < 30); /* passes over offers that cannot hold the words */
+	free(s);
+}
+
 /* What a write does to the stored columns. */
 static void test_columns_follow_writes(void **state)
 {
@@ -566,6 +632,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_places_in_question, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_in_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_words_scan_covers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_columns_follow_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pages_as_measured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads_index_not_offers, setup, teardown),
