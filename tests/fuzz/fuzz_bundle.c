@@ -28,6 +28,7 @@
 #include "common/log.h"
 #include "common/store.h"
 #include "gateway/content/content.h"
+#include "tests/fuzz/fuzz_db.h"
 #include "gateway/hub/hub_bundle.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -63,20 +64,12 @@ static int64_t db_fingerprint(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/gw-fuzz-bundle-XXXXXX", path[512], err[512];
-	const char *src = getenv("GW_SRCDIR") ? getenv("GW_SRCDIR") : ".";
-	struct content_counts c;
+	char dir[64];
 
 	(void)argc;
 	(void)argv;
 	log_setup("fuzz_bundle", LOG_LVL_ERROR, 0, 0);
-	check(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/gw.db", dir);
-	check(store_open(&fz.db, path, 1000) == 0);
-	snprintf(path, sizeof(path), "%s/data/programs.json", src);
-	check(content_import_programs(fz.db, path, "fuzz", &c, err, sizeof(err)) == 0);
-	snprintf(path, sizeof(path), "%s/data/jobs.json", src);
-	check(content_import_jobs(fz.db, path, "fuzz", &c, err, sizeof(err)) == 0);
+	fz.db = fuzz_db_sample("bundle", dir, sizeof(dir));
 	check(db_exec(fz.db, "INSERT INTO jobs (code, title, created_at, updated_at)"
 			     " VALUES ('JOB-CLI-900', 'Phụ hồ', 1, 1)") == 0);
 	fz.fingerprint = db_fingerprint();
