@@ -16,10 +16,11 @@ INSTALL_BINS ?= bin/gatewayd bin/gatewayctl
 FUZZ_SECONDS ?= 60
 
 CC ?= cc
-# libcurl: its header only; gateway/hub/hub_fetch.c loads the library when
-# it downloads (hub_fetch.h says why), so nothing links it.
-PKGS_LINKED := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd
-PKGS := $(PKGS_LINKED) libcurl
+# libcurl: gatewayd's Kannel transport links it (sendsms); gatewayctl loads
+# it only when it downloads (gateway/hub/hub_fetch.h says why), and
+# --as-needed keeps it out of gatewayctl's start.
+PKGS_LINKED := gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd libcurl
+PKGS := $(PKGS_LINKED)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS_LINKED) 2>/dev/null) -ldl
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -51,6 +52,7 @@ LINK_LIBS = -Wl,--as-needed $(PKG_LIBS) -lm
 # (tools/layers.py) fails when an include points up this list.
 SRC_DIRS := common config modem modem/gammu handlers/vi handlers/understand handlers/core \
 	handlers/features handlers/dialog handlers gateway gateway/content gateway/hub gateway/http \
+	gateway/kannel \
 	gateway/ussd gateway/web gateway/web/pages gateway/daemon gateway/ctl
 export SRC_DIRS
 ALL_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

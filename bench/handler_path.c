@@ -1,11 +1,13 @@
 /* handler_path.c - messages per second through the handler path on one core.
  *
  * The 150 labelled fixture messages, repeated to N messages (default
- * 100,000), each in its own transaction as the daemon does: normalise ->
- * route (commands, intent cues) -> programme search (FTS5) -> compose the
- * reply within sms.max_parts (handler_process) -> queue it in the outbox
- * (outbox_queue) -> commit. Prints messages/second, the mean time
- * a message, the intents seen and the peak RSS (getrusage).
+ * 100,000), handled as the daemon does (gateway/daemon/inbound.c): each
+ * message and its answer one unit of work (a savepoint), 64 units
+ * committed in one transaction: normalise -> route (commands, intent cues)
+ * -> programme search (FTS5) -> compose the reply within sms.max_parts
+ * (handler_process) -> queue it in the outbox (outbox_queue). Prints
+ * messages/second, the mean time a message, the intents seen and the peak
+ * RSS (getrusage).
  *
  * With --inbound the messages are stored as inbox rows first (not timed)
  * and answered by inbound_process(), which adds the per-sender rate-limit
@@ -39,6 +41,7 @@
 #define BENCH_ROWS_MAX 512
 #define BENCH_LINE_MAX 4096
 #define BENCH_BATCH 1000
+#define BENCH_TX 64 /* units a transaction, as inbound.c's batch */
 
 static int load_texts(const char *path, char **texts, int max)
 {
@@ -108,7 +111,7 @@ fail:
 	return r;
 }
 
-/* One message: handler, queue, commit. */
+/* One message, one unit of work in the open transaction: handler, queue. */
 static int handle_one(struct db *db, const struct gw_settings *cfg, const char *text, long i,
 		      time_t at)
 {
@@ -124,13 +127,33 @@ static int handle_one(struct db *db, const struct gw_settings *cfg, const char *
 	msg.at = at;
 	msg.channel = HANDLER_CHANNEL_SMS;
 	handler_result_init(&res);
-	if ((r = db_begin(db)) < 0)
+	if ((r = db_unit_begin(db)) < 0)
 		goto out;
-	if ((r = handler_process(&env, &msg, &res)) < 0 ||
-	    (r = outbox_queue(db, &res, 0, at)) < 0 || (r = db_commit(db)) < 0)
-		db_rollback(db);
+	if ((r = handler_process(&env, &msg, &res)) < 0 || (r = outbox_queue(db, &res, 0, at)) < 0 ||
+	    (r = db_unit_keep(db)) < 0)
+		db_unit_undo(db);
 out:
 	handler_result_release(&res);
+	return r;
+}
+
+/* Messages from..to, BENCH_TX units a transaction. */
+static int handle_range(struct db *db, const struct gw_settings *cfg, char **texts, int ntexts,
+			long from, long to, time_t at)
+{
+	int r = 0;
+
+	for (long i = from; i < to && r == 0; i += BENCH_TX) {
+		long end = i + BENCH_TX < to ? i + BENCH_TX : to;
+
+		if ((r = db_begin(db)) < 0)
+			break;
+		for (long k = i; k < end && r == 0; k++)
+			r = handle_one(db, cfg, texts[k % ntexts], k, at);
+		if (r == 0 && (r = db_commit(db)) == 0)
+			continue;
+		db_rollback(db);
+	}
 	return r;
 }
 
@@ -173,9 +196,8 @@ int main(int argc, char **argv)
 			double c0 = cpu_s();
 
 			t0 = now_s();
-			for (long i = done; i < done + batch; i++)
-				if (handle_one(db, &cfg, texts[i % ntexts], i, at) < 0)
-					goto out;
+			if (handle_range(db, &cfg, texts, ntexts, done, done + batch, at) < 0)
+				goto out;
 			busy += now_s() - t0;
 			cpu += cpu_s() - c0;
 			done += batch;

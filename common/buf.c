@@ -88,6 +88,12 @@ int buf_adds(struct buf *b, const char *s)
 
 int buf_addch(struct buf *b, char c)
 {
+	/* room already there: the common case of text built a byte at a time */
+	if (b->len + 1 < b->alloc && b->len < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return buf_add(b, &c, 1);
 }
 

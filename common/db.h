@@ -18,6 +18,7 @@
 #define GW_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/gw_err.h"
@@ -49,6 +50,18 @@ int db_commit(struct db *db) GW_WARN_UNUSED;
 void db_rollback(struct db *db); /* safe when no transaction is open */
 int db_in_tx(struct db *db);
 
+/* One unit of work among several committed in one transaction (inside
+ * db_begin/db_commit): db_unit_begin marks its start, db_unit_keep keeps
+ * it, db_unit_undo takes back what it did and nothing else (SAVEPOINT,
+ * RELEASE, ROLLBACK TO). Units do not nest. */
+int db_unit_begin(struct db *db) GW_WARN_UNUSED;
+int db_unit_keep(struct db *db) GW_WARN_UNUSED;
+void db_unit_undo(struct db *db);
+
+/* 1 when table exists in schema ("main", "temp"), else 0: from SQLite's
+ * schema in memory, without a query. */
+int db_table_exists(struct db *db, const char *schema, const char *table);
+
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
@@ -57,6 +70,34 @@ const char *db_errmsg(struct db *db);
 void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Column text as a C string, "" for NULL. */
 const char *db_col_text(sqlite3_stmt *st, int col);
+
+/* Memos: what a module builds from the database's content and keeps for
+ * the next message on the same connection (the intent cues, the command
+ * aliases, the open job offers, each parsed once). A memo is filed under
+ * a key (the address of a static object of the module) with the content
+ * version it was built from (store_content_version()); asked for with
+ * another version it is released and NULL returned, so the module builds
+ * it again. A connection keeps at most DB_MEMO_MAX (the oldest goes
+ * first); db_close releases them. A value is valid until the next
+ * db_memo or db_memo_keep call on the connection: use it, do not keep
+ * it. One thread per connection, as for everything else here. */
+#define DB_MEMO_MAX 8
+
+/* The value kept for key at version, or NULL. */
+void *db_memo(struct db *db, const void *key, int64_t version);
+
+/* Keep value for key at version, the connection's from now on (replacing
+ * and releasing an older one under key, or the oldest memo when
+ * DB_MEMO_MAX are kept); release frees it. */
+void db_memo_keep(struct db *db, const void *key, int64_t version, void *value,
+		  void (*release)(void *));
+
+/* The memo for key at version, or one built now: a zeroed value of size
+ * bytes filled by build(db, value) and kept (release frees it, also when
+ * build fails). *out on success; valid as db_memo's. */
+int db_memo_get(struct db *db, const void *key, int64_t version, size_t size,
+		int (*build)(struct db *, void *), void (*release)(void *),
+		const void **out) GW_WARN_UNUSED;
 
 /* A consistent copy of the live database into the new file dest (SQLite's
  * online backup API, all pages in one step so writers elsewhere never make

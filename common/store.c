@@ -404,7 +404,96 @@ static const char *const migrations[] = {
 	"CREATE TABLE operator_prefixes ("
 	"  prefix TEXT PRIMARY KEY,"
 	"  operator TEXT NOT NULL) WITHOUT ROWID;",
-	/* 6 -> 7: a province-sized job board (handlers/features/jobs_board.h):
+	/* 6 -> 7: delivery reports from the modem, and answers in doubt
+	 * settled (gateway/daemon/settle.h). unknown_at: when a row became
+	 * sent_unknown and its wait for a report began (NULL: decided, or
+	 * from before this version, which stays as it was); resends: times it
+	 * was sent again for want of a report. Each part handed to a modem is
+	 * kept with the reference (TP-MR) the network gave it, so a report
+	 * finds its row; every report read is kept, matched or not. */
+	"ALTER TABLE outbox ADD COLUMN unknown_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_unknown ON outbox(phone) WHERE status = 'sent_unknown';"
+	"CREATE TABLE outbox_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	/* 1..total; 0: found by a report after a crash, which part unknown */
+	"  seq INTEGER NOT NULL,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  mr INTEGER NOT NULL CHECK (mr BETWEEN 0 AND 255),"
+	"  sent_at INTEGER NOT NULL,"
+	"  dlr TEXT NOT NULL DEFAULT '' CHECK (dlr IN ('','buffered','delivered','failed')),"
+	"  dlr_at INTEGER);"
+	"CREATE INDEX outbox_parts_row ON outbox_parts(outbox_id);"
+	"CREATE INDEX outbox_parts_waiting ON outbox_parts(modem, mr, sent_at)"
+	"  WHERE dlr IN ('', 'buffered');"
+	"CREATE TABLE delivery_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL,"
+	"  mr INTEGER NOT NULL,"
+	/* TP-ST as the network sent it, and what it means */
+	"  status INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('buffered','delivered','failed')),"
+	"  submitted_at INTEGER, done_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	/* NULL: it matched no message (unknown reference, or sent before a crash) */
+	"  outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+	/* a report read twice (a crash before it was deleted) is kept once */
+	"  fingerprint TEXT NOT NULL UNIQUE);"
+	"CREATE INDEX delivery_reports_received ON delivery_reports(received_at);",
+	/* 7 -> 8: a household message an officer has seen to (answered by
+	 * hand, or marked as needing no answer) leaves the console's
+	 * "waiting for you" list */
+	"ALTER TABLE inbox ADD COLUMN attended_by INTEGER REFERENCES officers(id) ON DELETE SET NULL;"
+	"ALTER TABLE inbox ADD COLUMN attended_at INTEGER;",
+	/* 8 -> 9: messages that came through Kannel (gateway/kannel/) carry
+	 * its message id (%I); smsbox repeats a request after a timeout or a
+	 * crash, and the unique id stores and answers it once. */
+	"ALTER TABLE inbox ADD COLUMN external_id TEXT;"
+	"CREATE UNIQUE INDEX inbox_external ON inbox(external_id) WHERE external_id IS NOT NULL;",
+	/* 9 -> 10: a number every write of the content moves (store.h:
+	 * store_content_version), so what the handlers parse from it once
+	 * is kept until it changes, whichever connection changed it. */
+	"CREATE TABLE content_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"
+	"INSERT INTO content_version (id, n) VALUES (1, 0);"
+	"CREATE TRIGGER content_p_i AFTER INSERT ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_p_u AFTER UPDATE ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_p_d AFTER DELETE ON programs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_i AFTER INSERT ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_u AFTER UPDATE ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_k_d AFTER DELETE ON program_keywords"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_i AFTER INSERT ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_u AFTER UPDATE ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_c_d AFTER DELETE ON intent_cues"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_i AFTER INSERT ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_u AFTER UPDATE ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_m_d AFTER DELETE ON commands"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_i AFTER INSERT ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_u AFTER UPDATE ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_a_d AFTER DELETE ON command_aliases"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_i AFTER INSERT ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_u AFTER UPDATE ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER content_j_d AFTER DELETE ON jobs"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;",
+	/* 10 -> 11: a province-sized job board (handlers/features/jobs_board.h):
 	 * what an offer's text says (places, types, gender, its list line) is
 	 * worked out once, by the handlers' code when they first see the row
 	 * (derived = 0: every existing offer, and any whose text changes), and
@@ -429,10 +518,17 @@ static const char *const migrations[] = {
 	"CREATE INDEX jobs_code_words ON jobs(lower(replace(code, '-', ' ')));"
 	"CREATE TRIGGER jobs_derive_again AFTER UPDATE OF title, province, district, commune,"
 	"  industrial_zone, job_type, folded, requirements, gender, wage_min, wage_max, wage_text"
-	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id; END;"
+	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id AND derived <> 0; END;"
 	"CREATE TRIGGER jobs_places_gone AFTER DELETE ON jobs"
-	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;",
-	/* 7 -> 8: content from a hub (gateway/hub/hub_bundle.h): which offers
+	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;"
+	/* working out an offer (derived 0 -> 1, or back to 0 for its text
+	 * changed) is not a change of content: the content version (9 -> 10)
+	 * moves for what an administrator or a hub wrote, not for what the
+	 * handlers derived from it */
+	"DROP TRIGGER content_j_u;"
+	"CREATE TRIGGER content_j_u AFTER UPDATE ON jobs WHEN old.derived IS new.derived"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;",
+	/* 11 -> 12: content from a hub (gateway/hub/hub_bundle.h): which offers
 	 * are the hub's (a pull replaces them; the others are the commune's
 	 * own), the version applied and the last pull, and, on a hub, the last
 	 * version published. */
@@ -448,6 +544,11 @@ static const char *const migrations[] = {
 	"  published INTEGER NOT NULL DEFAULT 0);"
 	"INSERT INTO sync_state (id) VALUES (1);",
 };
+
+int store_content_version(struct db *db, int64_t *out)
+{
+	return db_query_int64(db, "SELECT n FROM content_version WHERE id = 1", out);
+}
 
 int store_schema_version(void)
 {

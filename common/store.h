@@ -16,4 +16,12 @@ int store_schema_version(void);
 /* Open path and migrate it to store_schema_version(). */
 int store_open(struct db **out, const char *path, int busy_timeout_ms);
 
+/* The content version: a number that moves whenever a programme, a
+ * programme keyword, an intent cue, a command or alias, or a job offer is
+ * written, by any connection (triggers in the schema), and only then.
+ * What is built from those tables and kept (db_memo) is current while the
+ * number stays; PRAGMA data_version is no such test, it moves with every
+ * message another thread stores. */
+int store_content_version(struct db *db, int64_t *out) GW_WARN_UNUSED;
+
 #endif

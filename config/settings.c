@@ -48,6 +48,7 @@ const struct setting_def settings_modem_table[] = {
 	MI("send_attempts", send_attempts, 1, 100, "5", "attempts for a temporary send failure before giving up"),
 	MI("retry_base", retry_base_s, 1, 86400, "30", "seconds before the first retry of a failed send (doubles)"),
 	MI("multipart_timeout", multipart_timeout_s, 10, 604800, "600", "seconds to wait for missing parts of a long message"),
+	MB("delivery_reports", delivery_reports, "true", "ask the network for a delivery report on every SMS part (some operators charge for them)"),
 	MB("reject_calls", reject_calls, "true", "hang up incoming voice calls"),
 	MB("call_reply_help", call_reply_help, "true", "answer a missed call with the help message by SMS"),
 	MS("balance_code", balance_code, "", "USSD code of the periodic balance check, e.g. \"*101#\" (empty: off)"),
@@ -66,6 +67,7 @@ const struct setting_def settings_modem_table[] = {
 };
 
 const struct setting_def settings_table[] = {
+	S("transport", transport, "modem|kannel", "modem", "how messages come and go: \"modem\" (libgammu, the modem group) or \"kannel\" (bearerbox + smsbox, the kannel group)"),
 	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
 	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
 	I("database.cache_kib", database.cache_kib, 16, 1048576, "128", "SQLite page cache per connection, and for its temporary tables (KiB)"),
@@ -75,7 +77,10 @@ const struct setting_def settings_table[] = {
 	I("sms.max_parts", sms.max_parts, 1, 10, "3", "most SMS parts in one reply"),
 	S("sms.reply_diacritics", sms.reply_diacritics, "auto|always|never", "auto", "accented replies: auto drops accents when over budget"),
 	I("sms.rate_limit_per_hour", sms.rate_limit_per_hour, 1, 100000, "30", "messages per sender per hour answered before one warning"),
+	I("sms.unknown_resend_after", sms.unknown_resend_after_s, 0, 604800, "300", "seconds a message left in doubt by a crash waits for a delivery report before it is sent again (broadcasts never are)"),
+	I("sms.part_price", sms.part_price, 0, 100000, "300", "price of one SMS part in dong, for the cost the web console shows"),
 	I("office.utc_offset_min", office.utc_offset_min, -720, 840, "420", "office time zone as minutes east of UTC (Asia/Ho_Chi_Minh: 420)"),
+	S("office.communes", office.communes, NULL, "", "communes this box serves, comma-separated (one: its officers see every household)"),
 	I("privacy.retain_days", privacy.retain_days, 1, 36500, "180", "days inbound texts are kept before being purged"),
 	T("broadcast.quiet_start", broadcast.quiet_start, "21:00", "no broadcasts from this time (HH:MM, office time)"),
 	T("broadcast.quiet_end", broadcast.quiet_end, "07:00", "... until this time"),
@@ -105,6 +110,19 @@ const struct setting_def settings_table[] = {
 	S("sync.pubkey", sync.pubkey, NULL, "", "the hub's public key in base64, as `gatewayctl hub keygen` printed it"),
 	I("sync.interval", sync.interval_s, 1, 604800, "3600", "seconds between the daemon's pulls from the hub"),
 	I("sync.timeout", sync.timeout_s, 10, 86400, "600", "seconds one pull's downloads may take"),
+	S("kannel.listen", kannel.listen, NULL, "127.0.0.1", "address smsbox calls: /kannel/mo and /kannel/dlr"),
+	I("kannel.port", kannel.port, 1, 65535, "8082", "TCP port of that endpoint"),
+	S("kannel.callback_url", kannel.callback_url, NULL, "", "how smsbox reaches the endpoint, for delivery reports (empty: http://listen:port)"),
+	S("kannel.sendsms_url", kannel.sendsms_url, NULL, "http://127.0.0.1:13013/cgi-bin/sendsms", "smsbox's sendsms interface"),
+	S("kannel.username", kannel.username, NULL, "gw", "a sendsms-user of smsbox"),
+	S("kannel.password", kannel.password, NULL, "", "its password (needed with transport = \"kannel\")"),
+	S("kannel.from", kannel.from, NULL, "", "short code or sender name of the answers (empty: smsbox's global-sender)"),
+	I("kannel.dlr_mask", kannel.dlr_mask, 0, 31, "31", "delivery reports asked for (Kannel's dlr-mask; 0: none)"),
+	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
+	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
+	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
+	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms at once (a worker process each)"),
+	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -305,6 +323,61 @@ static int apply_group(struct gw_settings *s, const config_setting_t *grp, const
 			r = apply_leaf(s, st, key.data, path, err, errsz);
 		}
 		buf_release(&key);
+	}
+	return r;
+}
+
+int settings_kannel(const struct gw_settings *s)
+{
+	return strcmp(s->transport, "kannel") == 0;
+}
+
+int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms)
+{
+	return settings_kannel(s) && ms == &s->modems[0];
+}
+
+/* What a single row of the table cannot say. With transport = "kannel" the
+ * one link is Kannel's sendsms: modem entry "kannel" (pacing and retry keys
+ * from a modem group when one is given), which a worker opens as Kannel's
+ * transport instead of a libgammu modem. */
+static int check_together(struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	struct gw_modem_settings *k = &s->modems[0];
+	int r = 0;
+
+	if (!settings_kannel(s))
+		return 0;
+	if (!*s->kannel.password) {
+		snprintf(err, errsz, "%s: kannel.password: must be set when transport = \"kannel\""
+			 " (the password of smsbox's sendsms-user)", path);
+		r = GW_ERR_CONFIG;
+	} else if (s->nmodems > 1) {
+		snprintf(err, errsz, "%s: modems: transport = \"kannel\" sends through Kannel only;"
+			 " give no list of modems", path);
+		r = GW_ERR_CONFIG;
+	} else {
+		gw_strlcpy(k->name, "kannel", sizeof(k->name));
+		gw_strlcpy(k->model, "kannel", sizeof(k->model));
+		/* shown where a modem's device is (logs, status); never cut: both
+		 * are SETTINGS_STR_MAX */
+		gw_strlcpy(k->device, s->kannel.sendsms_url, sizeof(k->device));
+		k->fault_file[0] = '\0';
+		/* a short code's limits are the operator's, applied by Kannel's
+		 * throughput per SMSC; no SIM credit to watch */
+		k->same_text_per_5min = k->same_text_per_hour = k->same_text_per_day = 0;
+		k->per_day = 0;
+		k->balance_min = 0;
+		k->balance_code[0] = '\0';
+		/* sendsms answers one request at a time on a connection, in
+		 * about 10 ms with delivery reports: several senders side by
+		 * side, "kannel", "kannel-2", ... (only the first serves smsbox's
+		 * calls) */
+		for (int i = 1; i < s->kannel.senders; i++) {
+			s->modems[i] = *k;
+			snprintf(s->modems[i].name, sizeof(s->modems[i].name), "kannel-%d", i + 1);
+		}
+		s->nmodems = s->kannel.senders;
 	}
 	return r;
 }
@@ -531,6 +604,7 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 		goto out;
 	}
 	if ((r = apply_root(&tmp, config_root_setting(&cfg), path, err, errsz)) < 0 ||
+	    (r = check_together(&tmp, path, err, errsz)) < 0 ||
 	    (r = check_sync(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;

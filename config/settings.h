@@ -36,6 +36,7 @@ struct gw_modem_settings {
 	int send_attempts;
 	int retry_base_s;
 	int multipart_timeout_s;
+	int delivery_reports;
 	int reject_calls;
 	int call_reply_help;
 	char balance_code[SETTINGS_STR_MAX];
@@ -53,6 +54,7 @@ struct gw_modem_settings {
 };
 
 struct gw_settings {
+	char transport[SETTINGS_STR_MAX]; /* "modem" (libgammu) or "kannel" */
 	struct gw_modem_settings modems[SETTINGS_MODEMS_MAX];
 	int nmodems;               /* at least 1 after settings_defaults/load */
 	struct {
@@ -69,9 +71,12 @@ struct gw_settings {
 		int max_parts;
 		char reply_diacritics[SETTINGS_STR_MAX];
 		int rate_limit_per_hour;
+		int unknown_resend_after_s;
+		int part_price;     /* đồng an SMS part, for the console's cost figures */
 	} sms;
 	struct {
 		int utc_offset_min;
+		char communes[SETTINGS_STR_MAX]; /* "Tân Lập, Thiện Kế": what the box serves */
 	} office;
 	struct {
 		int retain_days;
@@ -118,6 +123,21 @@ struct gw_settings {
 		int interval_s;
 		int timeout_s;
 	} sync;
+	struct {
+		char listen[SETTINGS_STR_MAX];       /* our /kannel/mo and /kannel/dlr */
+		int port;
+		char callback_url[SETTINGS_STR_MAX]; /* how smsbox reaches us ("": listen:port) */
+		char sendsms_url[SETTINGS_STR_MAX];
+		char username[SETTINGS_STR_MAX];
+		char password[SETTINGS_STR_MAX];
+		char from[SETTINGS_STR_MAX];
+		int dlr_mask;
+		char allow[SETTINGS_STR_MAX];
+		int max_body;
+		int timeout_s;
+		int resend_unknown_after_s;
+		int senders;                /* workers handing answers to sendsms */
+	} kannel;
 };
 
 enum setting_type { SETTING_STR, SETTING_INT, SETTING_BOOL, SETTING_TIME /* "HH:MM" */ };
@@ -142,7 +162,9 @@ void settings_defaults(struct gw_settings *s);
 
 /* Load path over the defaults. On error returns GW_ERR_CONFIG (or
  * GW_ERR_IO) and writes "file:line: key: problem" into err (size errsz);
- * s is then left untouched. */
+ * s is then left untouched. Settings that only mean something together
+ * are checked too (transport = "kannel" needs kannel.password): then the
+ * message is "file: key: problem". */
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz);
 
 /* Minutes after midnight of a validated "HH:MM" setting value. */
@@ -153,6 +175,12 @@ const struct gw_modem_settings *settings_modem(const struct gw_settings *s, cons
 
 /* 1 when list ("viettel,vinaphone") names op, compared without case. */
 int settings_operator_listed(const char *list, const char *op);
+
+/* 1 with transport = "kannel": then modems[0..kannel.senders), named
+ * "kannel", "kannel-2", ..., are links to Kannel's sendsms, not modems;
+ * the first also serves smsbox's calls (settings_kannel_endpoint). */
+int settings_kannel(const struct gw_settings *s);
+int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms);
 
 /* Write every setting as "name = value" to a stream (FILE *). */
 void settings_dump(const struct gw_settings *s, void *stream);

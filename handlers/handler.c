@@ -11,6 +11,7 @@
 #include "handlers/core/request.h"
 #include "handlers/dialog/dialog.h"
 #include "handlers/features/appointments_officer.h"
+#include "handlers/features/attention.h"
 #include "handlers/features/appointments_sms.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/features/jobs_sms.h"
@@ -51,7 +52,8 @@ int handler_store_open(struct db **out, const char *path, int busy_timeout_ms)
 	struct db *db = NULL;
 	int r;
 
-	if ((r = store_open(&db, path, busy_timeout_ms)) < 0 || (r = scope_register(db)) < 0)
+	if ((r = store_open(&db, path, busy_timeout_ms)) < 0 || (r = scope_register(db)) < 0 ||
+	    (r = attention_register(db)) < 0)
 		goto out;
 	*out = db;
 	db = NULL;

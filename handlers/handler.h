@@ -22,7 +22,8 @@
 
 /* Open the database at path (store_open: schema and forward migrations)
  * with what the handlers need on every connection: the SQL functions of
- * the scope rule (handlers/features/scope.h). Every program opens the live
+ * the scope rule (handlers/features/scope.h) and of the messages that
+ * wait for an officer (handlers/features/attention.h). Every program opens the live
  * database with this, on every connection it uses. */
 int handler_store_open(struct db **out, const char *path, int busy_timeout_ms) GW_WARN_UNUSED;
 

@@ -55,7 +55,43 @@ int modem_send_with(struct modem *m, const char *phone, const char *text,
 {
 	if (!phone || !text || !req || !out || req->from.parts_done < 0 || req->from.ref < 0)
 		return GW_ERR_INVAL;
+	/* A transport that does not know a part's reference leaves it unknown. */
+	for (int i = 0; i < MODEM_PARTS_MAX; i++)
+		out->mr[i] = -1;
+	out->doubt = 0;
 	return MODEM_OP(m, send) ? m->ops->send(m, phone, text, req, out) : GW_ERR_UNSUPPORTED;
+}
+
+int modem_read_reports(struct modem *m, enum modem_report_scope scope, struct modem_report **out,
+		       size_t *n, size_t *waiting)
+{
+	if (!out || !n || !waiting)
+		return GW_ERR_INVAL;
+	if (!MODEM_OP(m, read_reports)) {
+		*out = NULL;
+		*n = 0;
+		*waiting = 0;
+		return m ? 0 : GW_ERR_INVAL;
+	}
+	return m->ops->read_reports(m, scope, out, n, waiting);
+}
+
+int modem_delete_report(struct modem *m, const struct modem_report *r)
+{
+	if (!r)
+		return GW_ERR_INVAL;
+	if (!r->handle[0])
+		return 0;
+	return MODEM_OP(m, delete_report) ? m->ops->delete_report(m, r) : GW_ERR_UNSUPPORTED;
+}
+
+enum modem_dlr modem_report_state(int status)
+{
+	if (status >= 0x00 && status <= 0x1F)
+		return MODEM_DLR_DELIVERED;
+	if (status >= 0x40 && status <= 0x7F)
+		return MODEM_DLR_FAILED;
+	return MODEM_DLR_PENDING;
 }
 
 int modem_status(struct modem *m, struct modem_status *out)

@@ -28,6 +28,7 @@
 
 #define MODEM_PHONE_MAX 32
 #define MODEM_TEXT_MAX 1024 /* one part decodes to at most ~160 chars = 640 UTF-8 bytes */
+#define MODEM_PARTS_MAX 50  /* parts in one message: libgammu encodes at most 50 */
 
 /* One stored SMS part as read from the phone. */
 struct modem_part {
@@ -49,6 +50,14 @@ struct modem_sent {
 	int ref;             /* concatenation reference used (0: a single part) */
 	int ucs2;            /* 1 if sent as UCS-2, 0 for GSM-7 */
 	int network_error;   /* +CMS ERROR code when refused, else 0 */
+	/* The message reference (TP-MR, 0..255) the network gave each part
+	 * accepted in this attempt, by part (mr[0] = part 1); -1 where not
+	 * known (parts of earlier attempts, a modem that does not say). A
+	 * delivery report quotes it. */
+	int mr[MODEM_PARTS_MAX];
+	/* The part after the accepted ones was handed to the modem but never
+	 * confirmed (no answer, the modem vanished): it may have gone out. */
+	int doubt;
 };
 
 /* Where an earlier attempt at a long message stopped. A retry sends only
@@ -57,7 +66,8 @@ struct modem_sent {
  * beginning twice. The text must be the same (it splits the same way). */
 struct modem_resume {
 	int parts_done;      /* parts accepted by earlier attempts (0: none) */
-	int ref;             /* their concatenation reference (0: none yet) */
+	int ref;             /* their concatenation reference, or the one to use for a
+			      * first attempt (1..255; 0: the transport picks one) */
 };
 
 /* What the sender says about one message besides its text. */
@@ -66,6 +76,36 @@ struct modem_send_req {
 				   * the message later quotes it (Kannel's dlr-url) */
 	int report;               /* ask the network for a delivery report */
 	struct modem_resume from; /* where an earlier attempt stopped ({0, 0}: nothing sent) */
+};
+
+/* What a delivery (status) report says of one part. */
+enum modem_dlr {
+	MODEM_DLR_DELIVERED = 1, /* reached the handset */
+	MODEM_DLR_PENDING = 2,   /* the message centre still tries (the phone is off) */
+	MODEM_DLR_FAILED = 3,    /* the centre gave up, or the number cannot get it */
+};
+
+/* A delivery report from the network about one part sent earlier, matched
+ * by the caller on (phone, mr). */
+struct modem_report {
+	char phone[MODEM_PHONE_MAX]; /* the part's recipient, as the network gives it */
+	int mr;                      /* the part's message reference (TP-MR, 0..255) */
+	int status;                  /* TP-ST as sent (0x00 delivered, 0x2X pending, ...) */
+	enum modem_dlr state;        /* what status means (modem_report_state) */
+	time_t submitted_at;         /* when the centre took the part (TP-SCTS, UTC; 0 unknown) */
+	time_t done_at;              /* delivered or last tried (TP-DT, UTC; 0 unknown) */
+	char handle[48];             /* where the modem stores it, for delete_report
+				      * ("": nowhere, nothing to delete) */
+};
+
+/* How far read_reports looks. Reading a stored report costs the modem
+ * several commands (about 1.2 s on libgammu's AT driver), so the caller
+ * chooses when. */
+enum modem_report_scope {
+	MODEM_REPORTS_HELD = 0,      /* only reports already in memory: no modem command */
+	MODEM_REPORTS_INDICATED = 1, /* and read those the modem said it stored (+CDSI) */
+	MODEM_REPORTS_SWEEP = 2,     /* and look through the report memory for any that
+				      * came while nobody listened (before a restart) */
 };
 
 struct modem_status {
@@ -79,7 +119,11 @@ struct modem_status {
 /* MODEM_EVENT_SMS: the modem said a new message was stored (AT+CNMI's
  * +CMTI): read now rather than at the next poll. Never sent by phones
  * without indications (libgammu's dummy), so polling stays the rule. */
-enum modem_event_kind { MODEM_EVENT_CALL = 1, MODEM_EVENT_USSD = 2, MODEM_EVENT_SMS = 3 };
+/* MODEM_EVENT_REPORT: a delivery report arrived or was stored (+CDS,
+ * +CDSI): read_reports has something for the caller. */
+enum modem_event_kind {
+	MODEM_EVENT_CALL = 1, MODEM_EVENT_USSD = 2, MODEM_EVENT_SMS = 3, MODEM_EVENT_REPORT = 4
+};
 
 struct modem_event {
 	enum modem_event_kind kind;
@@ -110,9 +154,20 @@ struct modem_ops {
 	 * parts went out already (req is never NULL here). *out is written on
 	 * success and on every failure once the text was encoded: parts and
 	 * ref then say where to resume (network_error = the +CMS code of a
-	 * refusal). */
+	 * refusal, doubt = the next part is in doubt). req->report asks the
+	 * network for a delivery report on every part. */
 	int (*send)(struct modem *m, const char *phone, const char *text,
 		    const struct modem_send_req *req, struct modem_sent *out);
+	/* Delivery reports received since the last call, looking as far as
+	 * scope says; *out is malloc'd (free with free()), *n may be 0;
+	 * *waiting = stored reports the modem indicated that are still unread
+	 * (a wider scope reads them). A transport without reports leaves this
+	 * op NULL. Optional. */
+	int (*read_reports)(struct modem *m, enum modem_report_scope scope,
+			    struct modem_report **out, size_t *n, size_t *waiting);
+	/* Delete a stored report once it is safe in the database (handle ""
+	 * or already gone: success). Optional. */
+	int (*delete_report)(struct modem *m, const struct modem_report *r);
 	int (*status)(struct modem *m, struct modem_status *out);
 	/* Originate USSD (e.g. "*101#") and wait up to timeout_ms for the answer. */
 	int (*ussd)(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
@@ -162,6 +217,17 @@ int modem_status(struct modem *m, struct modem_status *out);
 int modem_ussd(struct modem *m, const char *code, int timeout_ms, char *answer, size_t answersz);
 int modem_poll_events(struct modem *m, struct modem_event *ev, size_t max, size_t *n);
 int modem_hangup(struct modem *m);
+/* A transport without delivery reports gives none: 0 reports, 0 waiting. */
+int modem_read_reports(struct modem *m, enum modem_report_scope scope, struct modem_report **out,
+		       size_t *n, size_t *waiting);
+int modem_delete_report(struct modem *m, const struct modem_report *r);
+
+/* What a report's TP-ST (TS 23.040 9.2.3.15) means: 0x00-0x1F the message
+ * was delivered (or forwarded, replaced), 0x20-0x3F the centre still
+ * tries, 0x40-0x7F it failed for good or the centre stopped trying;
+ * reserved values count as pending (no conclusion from a code we do not
+ * know). */
+enum modem_dlr modem_report_state(int status);
 
 /* Classify a +CMS ERROR code: 1 when retrying cannot help (e.g. unknown
  * subscriber, barred, invalid number), 0 when it may (network busy, no

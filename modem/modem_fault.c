@@ -18,7 +18,8 @@
  *   slow MS           sleep MS milliseconds before each op
  *   clear             forget every directive above this line
  *
- *   OP = read | send | status | delete | open | ussd | poll | hangup | any
+ *   OP = read | send | status | delete | open | ussd | poll | hangup |
+ *        reports (read_reports, delete_report) | any
  *
  * gone, timeout and cms may end in "once": the directive fires on the next
  * matching op only and stays spent until the file changes. When several
@@ -51,7 +52,8 @@ enum fault_op {
 	OP_USSD = 1 << 5,
 	OP_POLL = 1 << 6,
 	OP_HANGUP = 1 << 7,
-	OP_ANY = 0xFF,
+	OP_REPORTS = 1 << 8,
+	OP_ANY = 0x1FF,
 };
 
 enum fault_kind { F_GONE, F_TIMEOUT, F_CMS, F_SLOW };
@@ -78,7 +80,8 @@ static const struct {
 } op_names[] = {
 	{ "read", OP_READ },     { "send", OP_SEND }, { "status", OP_STATUS },
 	{ "delete", OP_DELETE }, { "open", OP_OPEN }, { "ussd", OP_USSD },
-	{ "poll", OP_POLL },     { "hangup", OP_HANGUP }, { "any", OP_ANY },
+	{ "poll", OP_POLL },     { "hangup", OP_HANGUP }, { "reports", OP_REPORTS },
+	{ "any", OP_ANY },
 };
 
 /* Split line into at most max space-separated words (in place). */
@@ -310,6 +313,23 @@ static int x_send(struct modem *m, const char *phone, const char *text,
 	return r;
 }
 
+static int x_read_reports(struct modem *m, enum modem_report_scope scope,
+			  struct modem_report **out, size_t *n, size_t *waiting)
+{
+	struct fault_priv *p = m->priv;
+	int cms = 0, r = check(m, OP_REPORTS, &cms);
+
+	return r ? r : modem_read_reports(p->inner, scope, out, n, waiting);
+}
+
+static int x_delete_report(struct modem *m, const struct modem_report *rep)
+{
+	struct fault_priv *p = m->priv;
+	int cms = 0, r = check(m, OP_REPORTS, &cms);
+
+	return r ? r : modem_delete_report(p->inner, rep);
+}
+
 static int x_status(struct modem *m, struct modem_status *out)
 {
 	struct fault_priv *p = m->priv;
@@ -364,6 +384,8 @@ static const struct modem_ops fault_ops = {
 	.read_pending = x_read_pending,
 	.delete_part = x_delete_part,
 	.send = x_send,
+	.read_reports = x_read_reports,
+	.delete_report = x_delete_report,
 	.status = x_status,
 	.ussd = x_ussd,
 	.poll_events = x_poll_events,

@@ -3,6 +3,7 @@
 # (which run the sanitized gatewayd/gatewayctl against real SQLite files and
 # libgammu's dummy phone in temporary folders). Ends with one summary line.
 # Usage: tests/run.sh BUILD_DIR   (BUILD_DIR = build/test)
+# Environment: TEST_JOBS=N integration tests side by side (default 2).
 set -u
 build=${1:-build/test}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,23 +38,26 @@ for t in "$build"/unit/*/test_*; do
 	fi
 done
 
-for t in tests/integration/test_*.sh tests/integration/test_*.py; do
-	[ -e "$t" ] || continue
-	name=$(basename "$t")
-	case "$t" in *.py) runner=python3 ;; *) runner=bash ;; esac
-	if $runner "$t" >"$log/$name.out" 2>&1; then rc=0; else rc=1; fi
-	n_ok=$(grep -c '^PASS ' "$log/$name.out")
-	n_bad=$(grep -c '^FAIL ' "$log/$name.out")
-	if [ $rc -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+# Integration tests, TEST_JOBS at a time (default 2: most of their time is
+# spent waiting on libgammu's sleeps, timers and child processes, not the
+# CPU). Every test makes its own folders and picks free ports. The longest
+# start first, so that the two lanes end together.
+slow="test_reliability_short.py test_pipeline.py test_modems_at.py test_browser.sh test_web.py"
+{
+	for n in $slow; do
+		[ -e "tests/integration/$n" ] && echo "tests/integration/$n"
+	done
+	for t in tests/integration/test_*.sh tests/integration/test_*.py; do
+		case " $slow " in *" $(basename "$t") "*) continue ;; esac
+		[ -e "$t" ] && echo "$t"
+	done
+} | xargs -P "${TEST_JOBS:-2}" -n 1 sh tests/run_one.sh "$log"
+for res in "$log"/*.res; do
+	[ -e "$res" ] || continue
+	read -r rc n_ok n_bad secs <"$res"
 	passed=$((passed + n_ok))
 	failed=$((failed + n_bad))
-	if [ "$n_bad" -gt 0 ]; then
-		failures="$failures integration/$name"
-		echo "FAIL integration/$name ($n_ok passed, $n_bad failed)"
-		sed 's/^/    /' "$log/$name.out" | tail -60
-	else
-		echo "ok   integration/$name ($n_ok checks)"
-	fi
+	[ "$n_bad" -gt 0 ] && failures="$failures integration/$(basename "$res" .res)"
 done
 
 rm -rf "$log"

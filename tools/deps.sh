@@ -7,14 +7,16 @@
 #   sh tools/deps.sh deb      the packaging tools (make deb, make deb-test)
 # man-db renders the man pages in the tests; procps has /bin/kill, which the
 # systemd unit's ExecReload uses; libcurl is gatewayctl's downloader (sync);
-# openssl makes the throw-away certificate of the hub test.
+# openssl makes the throw-away certificate of the hub test; kannel's
+# bearerbox and smsbox run in the Kannel transport's tests
+# (tests/integration/test_kannel_e2e.py).
 set -u
 purpose=${1:-build}
 case "$purpose" in
 build)
 	PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
 libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev \
-sqlite3 python3 gammu man-db procps openssl"
+sqlite3 python3 gammu man-db procps openssl kannel"
 	MODULES="gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd libcurl cmocka"
 	COMMANDS="" ;;
 bench)
@@ -61,3 +63,16 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq || true
 $SUDO apt-get install -y -qq $missing >/dev/null || {
 	echo "apt-get install failed for:$missing" >&2; exit 1; }
+case " $missing " in
+*" kannel "*)
+	# The package starts a system bearerbox (/etc/kannel/kannel.conf, ports
+	# 13000...) where the init system allows it. The tests start their own
+	# boxes on free ports and need none: one we just installed is stopped
+	# and disabled (an existing installation is never touched).
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now kannel >/dev/null 2>&1 || true
+	elif [ -x /etc/init.d/kannel ]; then
+		$SUDO /etc/init.d/kannel stop >/dev/null 2>&1 || true
+		$SUDO update-rc.d kannel disable >/dev/null 2>&1 || true
+	fi ;;
+esac

@@ -233,6 +233,66 @@ out:
 	return r;
 }
 
+/* Delivery over the period, of the messages sent with a report asked for:
+ * shares by the network's last word, the median time from handing a
+ * message over to its delivery, and what a crash left in doubt. */
+static int stats_delivery(struct db *db, time_t since)
+{
+	sqlite3_stmt *st;
+	long long asked, delivered, failed, pending;
+	int r;
+
+	if ((r = period_row(db, "SELECT count(*), coalesce(sum(dlr = 'delivered'), 0),"
+			       " coalesce(sum(dlr = 'failed'), 0), coalesce(sum(dlr = 'buffered'), 0)"
+			       " FROM outbox WHERE status = 'sent' AND sent_at >= ? AND dlr <> ''",
+			       since, &st)) < 0)
+		goto out;
+	asked = sqlite3_column_int64(st, 0);
+	delivered = sqlite3_column_int64(st, 1);
+	failed = sqlite3_column_int64(st, 2);
+	pending = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	printf("\nDelivery (messages sent with a delivery report asked for: %lld)\n", asked);
+	if (asked > 0) {
+		printf("  %-28s %8lld  %5.1f %%\n", "delivered", delivered, 100.0 * (double)delivered /
+		       (double)asked);
+		printf("  %-28s %8lld  %5.1f %%\n", "failed", failed, 100.0 * (double)failed /
+		       (double)asked);
+		printf("  %-28s %8lld  %5.1f %%\n", "still pending", pending, 100.0 * (double)pending /
+		       (double)asked);
+		printf("  %-28s %8lld  %5.1f %%\n", "no report", asked - delivered - failed - pending,
+		       100.0 * (double)(asked - delivered - failed - pending) / (double)asked);
+	}
+	/* the middle one of the delivered, by time from sent to delivered
+	 * (NULL when nothing was) */
+	if ((r = period_row(db, "SELECT (SELECT max(0, dlr_at - sent_at) AS d FROM outbox"
+			       " WHERE status = 'sent' AND dlr = 'delivered' AND sent_at >= ?1"
+			       " ORDER BY d LIMIT 1 OFFSET (SELECT count(*) FROM outbox"
+			       "  WHERE status = 'sent' AND dlr = 'delivered' AND sent_at >= ?1) / 2)",
+			       since, &st)) < 0)
+		goto out;
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		printf("  %-28s %8s\n", "median time to delivery", "-");
+	else
+		printf("  %-28s %8lld  s\n", "median time to delivery",
+		       (long long)sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	if ((r = period_row(db, "SELECT coalesce(sum(resends), 0),"
+			       " (SELECT count(*) FROM outbox WHERE status = 'sent_unknown' AND kind = 'broadcast'"
+			       "   AND created_at >= ?1),"
+			       " (SELECT count(*) FROM delivery_reports WHERE outbox_id IS NULL"
+			       "   AND received_at >= ?1)"
+			       " FROM outbox WHERE created_at >= ?1", since, &st)) < 0)
+		goto out;
+	printf("  %-28s %8lld\n", "sent again (in doubt)", (long long)sqlite3_column_int64(st, 0));
+	printf("  %-28s %8lld\n", "broadcasts left in doubt", (long long)sqlite3_column_int64(st, 1));
+	printf("  %-28s %8lld\n", "reports matching no message", (long long)sqlite3_column_int64(st, 2));
+	sqlite3_reset(st);
+	r = 0;
+out:
+	return r;
+}
+
 int ctl_cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	time_t since = time(NULL) - 7 * 86400;
@@ -248,7 +308,7 @@ int ctl_cmd_stats(struct ctl *c, int argc, char **argv)
 	ctl_office_time(c, (int64_t)since, when, sizeof(when));
 	printf("Since %s%s\n\n", when, c->utc ? "" : " (office time)");
 	if ((r = stats_traffic(db, since)) < 0 || (r = stats_content(db, since)) < 0 ||
-	    (r = stats_modem(c, db, since)) < 0) {
+	    (r = stats_modem(c, db, since)) < 0 || (r = stats_delivery(db, since)) < 0) {
 		fprintf(stderr, "gatewayctl: stats failed: %s\n", gw_strerror(r));
 		goto out;
 	}

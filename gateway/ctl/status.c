@@ -19,6 +19,41 @@ static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
 	printf("%-16s %lld s ago\n", label, (long long)(now - sqlite3_column_int64(st, col)));
 }
 
+/* What the network said of the last day's messages (gateway/daemon/settle.h):
+ * delivery reports, and the messages a crash left in doubt. */
+static int print_delivery(struct ctl *c, struct db *db, time_t now)
+{
+	sqlite3_stmt *st;
+	int asked = 0, r;
+
+	if ((r = db_row(db, "SELECT (SELECT count(*) FROM outbox WHERE sent_at > ?1 AND dlr = 'delivered'),"
+			    " (SELECT count(*) FROM outbox WHERE sent_at > ?1 AND dlr = 'failed'),"
+			    " (SELECT count(*) FROM outbox WHERE sent_at > ?1 AND dlr = 'buffered'),"
+			    " (SELECT count(*) FROM outbox WHERE sent_at > ?1 AND dlr = 'submitted'),"
+			    " (SELECT count(*) FROM outbox WHERE status = 'sent_unknown'"
+			    "   AND unknown_at IS NOT NULL),"
+			    " (SELECT coalesce(sum(resends), 0) FROM outbox WHERE created_at > ?1),"
+			    " (SELECT count(*) FROM delivery_reports WHERE received_at > ?1"
+			    "   AND outbox_id IS NULL)",
+			DB_ARGS(DB_INT(now - 86400)), &st)) < 0)
+		goto out;
+	for (int i = 0; i < c->cfg.nmodems; i++)
+		asked += c->cfg.modems[i].delivery_reports != 0;
+	printf("\nDelivery reports (%s)  last day\n",
+	       asked == c->cfg.nmodems ? "asked for" : asked ? "asked for by some modems"
+								: "not asked for");
+	printf("%-16s %9s %10d\n", "delivered", "", sqlite3_column_int(st, 0));
+	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 1));
+	printf("%-16s %9s %10d\n", "pending", "", sqlite3_column_int(st, 2));
+	printf("%-16s %9s %10d\n", "no report yet", "", sqlite3_column_int(st, 3));
+	printf("%-16s %9s %10d\n", "sent again", "", sqlite3_column_int(st, 5));
+	printf("%-16s %9s %10d\n", "unmatched", "", sqlite3_column_int(st, 6));
+	printf("%-16s %9s %10d\n", "in doubt (now)", "", sqlite3_column_int(st, 4));
+	sqlite3_reset(st);
+out:
+	return r;
+}
+
 /* Why routing passes this modem over, or "in routing". */
 static void print_routing(sqlite3_stmt *st, time_t now)
 {
@@ -175,7 +210,7 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	printf("%-16s %9d %10d\n", "sent", sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
 	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 4));
 	sqlite3_reset(st);
-	if (print_content(c, db, now) < 0)
+	if ((r = print_delivery(c, db, now)) < 0 || print_content(c, db, now) < 0)
 		goto out;
 	rc = 0;
 out:

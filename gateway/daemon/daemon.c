@@ -206,8 +206,13 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 		free(fresh);
 		return;
 	}
-	if (strcmp(fresh->database.path, d->cfg->database.path) != 0)
-		log_warn("reload: database.path changes only on restart");
+	if (strcmp(fresh->database.path, d->cfg->database.path) != 0 ||
+	    strcmp(fresh->transport, d->cfg->transport) != 0 ||
+	    memcmp(&fresh->kannel, &d->cfg->kannel, sizeof(fresh->kannel)) != 0)
+		log_warn("reload: database.path, transport and the kannel group change only on"
+			 " restart");
+	memcpy(fresh->transport, d->cfg->transport, sizeof(fresh->transport));
+	fresh->kannel = d->cfg->kannel;
 	if (!same_modems(fresh, d->cfg)) {
 		log_warn("reload: modems are added, removed or renamed only on restart");
 		memcpy(fresh->modems, d->cfg->modems, sizeof(fresh->modems));
@@ -294,8 +299,11 @@ static int run_once(struct daemon *d)
 
 		busy = 0;
 		for (int i = 0; i < nopen; i++) {
+			int resent = 0;
+
 			worker_read(&w[i], time(NULL), &seen);
-			busy |= seen > 0;
+			worker_settle(&w[i], 0, time(NULL), &resent);
+			busy |= seen > 0 || resent > 0;
 		}
 		inbound_pass(d, &any);
 		busy |= any;

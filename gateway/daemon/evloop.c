@@ -107,8 +107,14 @@ int evloop_add_timer(struct evloop *loop, const char *name, int64_t delay_ms, ev
 
 void evloop_wake_timer(struct evloop *loop, int id)
 {
-	if (id >= 0 && id < loop->ntimers && loop->timers[id].active)
-		loop->timers[id].due_ms = evloop_now_ms();
+	int64_t now = evloop_now_ms();
+
+	/* Never later than it was: a timer already due stays due in this
+	 * pass, instead of being pushed past its start by every wake (a
+	 * timer woken by each send would never run while the outbox drains). */
+	if (id >= 0 && id < loop->ntimers && loop->timers[id].active &&
+	    loop->timers[id].due_ms > now)
+		loop->timers[id].due_ms = now;
 }
 
 int evloop_add_fd(struct evloop *loop, int fd, evloop_fd_fn fn, void *arg)

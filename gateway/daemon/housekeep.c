@@ -17,8 +17,11 @@ int housekeep_purge(struct db *db, const struct gw_settings *cfg, time_t now,
 			DB_ARGS(DB_INT(cutoff)))) < 0)
 		goto out;
 	c.texts_purged = db_changes(db);
+	/* kept for the statistics of the same period, then let go */
 	if ((r = db_run(db, "UPDATE inbox_parts SET text = '' WHERE stored_at < ? AND text <> ''"
 			    " AND inbox_id IS NOT NULL", DB_ARGS(DB_INT(cutoff)))) < 0 ||
+	    (r = db_run(db, "DELETE FROM delivery_reports WHERE received_at < ?",
+			DB_ARGS(DB_INT(cutoff)))) < 0 ||
 	    (r = db_run(db, "DELETE FROM sessions WHERE expires_at < ?", DB_ARGS(DB_INT(now)))) < 0)
 		goto out;
 	c.sessions_expired = db_changes(db);

@@ -119,22 +119,57 @@ static int handle_row(struct db *db, const struct gw_settings *cfg, const struct
 	return r;
 }
 
-/* The handler failed: record it, apologise once, never retry in a loop. */
+/* The handler failed (its work undone): record it, apologise once, never
+ * retry in a loop. In the batch's transaction. */
 static int fail_row(struct db *db, const struct inbox_row *row, int err, time_t now)
 {
 	int r;
 
 	log_error("inbound %lld from %s: handling failed: %s", (long long)row->id,
 		  log_phone(row->sender), gw_strerror(err));
-	if ((r = db_begin(db)) < 0)
-		return r;
 	if ((r = mark(db, row->id, "failed", "", "", gw_strerror(err), now)) < 0 ||
 	    (!modem_number_is_service(row->sender) &&
-	     (r = queue_one(db, row->sender, apology_vi, "reply", row->id, now)) < 0)) {
-		db_rollback(db);
+	     (r = queue_one(db, row->sender, apology_vi, "reply", row->id, now)) < 0))
 		return r;
+	return 0;
+}
+
+/* Handle rows[0..n) in one transaction: each message and its answer are
+ * one unit (a savepoint), kept or undone on its own, and the batch is
+ * committed once. A crash before the commit leaves every row 'new', to be
+ * handled again from the start: nothing answered twice. One commit for
+ * 64 messages instead of 64 is most of what the database cost. */
+static int handle_batch(struct db *db, const struct gw_settings *cfg, const struct inbox_row *rows,
+			int n, time_t now, int *done)
+{
+	int r, handled = 0;
+
+	if ((r = db_begin(db)) < 0)
+		return r;
+	for (int i = 0; i < n; i++) {
+		int hr;
+
+		if ((r = db_unit_begin(db)) < 0)
+			goto fail;
+		hr = handle_row(db, cfg, &rows[i], now);
+		crashpoint("inbound-handled"); /* reply queued, not yet committed */
+		if (hr == 0 && (hr = db_unit_keep(db)) == 0) {
+			handled++;
+			continue;
+		}
+		db_unit_undo(db);
+		if ((r = fail_row(db, &rows[i], hr, now)) < 0)
+			goto fail;
+		handled++;
 	}
-	return db_commit(db);
+	if ((r = db_commit(db)) < 0)
+		goto fail;
+	crashpoint("inbound-committed");
+	*done = handled;
+	return 0;
+fail:
+	db_rollback(db);
+	return r;
 }
 
 int inbound_process(struct db *db, const struct gw_settings *cfg, time_t now, int max,
@@ -168,26 +203,8 @@ int inbound_process(struct db *db, const struct gw_settings *cfg, time_t now, in
 		}
 		n++;
 	}
-	for (int i = 0; i < n && r >= 0; i++) {
-		int hr;
-
-		if ((r = db_begin(db)) < 0)
-			break;
-		hr = handle_row(db, cfg, &rows[i], now);
-		crashpoint("inbound-handled"); /* reply queued, not yet committed */
-		if (hr == 0 && (hr = db_commit(db)) == 0) {
-			crashpoint("inbound-committed");
-			done++;
-			continue;
-		}
-		db_rollback(db);
-		if (hr == GW_ERR_BUSY) { /* someone else holds the lock: try later */
-			r = hr;
-			break;
-		}
-		r = fail_row(db, &rows[i], hr, now);
-		done++;
-	}
+	if (r >= 0 && n > 0)
+		r = handle_batch(db, cfg, rows, n, now, &done);
 	for (int i = 0; i < n; i++)
 		free(rows[i].text);
 	if (r < 0)

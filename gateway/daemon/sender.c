@@ -12,6 +12,7 @@
 #include "common/gw_err.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "gateway/daemon/settle.h"
 #include "handlers/features/broadcast.h"
 #include "gateway/daemon/route.h"
 #include "handlers/handler.h"
@@ -28,15 +29,25 @@ int sender_recover(struct db *db, const char *modem, int *recovered)
 {
 	int r;
 
-	if ((r = db_run(db, "UPDATE outbox SET status = 'sent_unknown', error ="
+	/* A delivery report that came while the row was 'sending' (Kannel's
+	 * come within milliseconds) already proves it went out. */
+	if ((r = db_run(db, "UPDATE outbox SET status = 'sent', sent_at = coalesce(sent_at, dlr_at)"
+			    " WHERE status = 'sending' AND dlr <> '' AND (?1 IS NULL OR modem = ?1)",
+			DB_ARGS(DB_TEXT(modem)))) < 0)
+		return r;
+	if (db_changes(db))
+		log_notice("outbox: %d message(s) were being sent when the daemon stopped; their"
+			   " delivery reports say they went out", db_changes(db));
+	if ((r = db_run(db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?2, error ="
 			    " 'interrupted while sending: may or may not have gone out'"
 			    " WHERE status = 'sending' AND (?1 IS NULL OR modem = ?1)",
-			DB_ARGS(DB_TEXT(modem)))) < 0)
+			DB_ARGS(DB_TEXT(modem), DB_INT(time(NULL))))) < 0)
 		return r;
 	*recovered = db_changes(db);
 	if (*recovered)
 		log_warn("outbox: %d message(s) were being sent%s%s when %s stopped; marked"
-			 " sent_unknown (not resent)", *recovered, modem ? " by modem " : "",
+			 " sent_unknown until a delivery report or sms.unknown_resend_after settles"
+			 " them (gateway/daemon/settle.h)", *recovered, modem ? " by modem " : "",
 			 modem ? modem : "", modem ? "its worker" : "the daemon");
 	return 0;
 }
@@ -243,7 +254,11 @@ static int claim(struct link *l, struct sender_row *row, time_t now)
 	int r;
 
 	if ((r = db_row(l->db, "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
-			       " modem = ?, claimed_at = ?, text_hash = ?"
+			       " modem = ?, claimed_at = ?, text_hash = ?,"
+			       /* fixed before the first part goes, so every copy of a
+				* long message, resent after a crash too, shares it */
+			       " concat_ref = CASE WHEN concat_ref = 0 THEN id % 255 + 1"
+			       " ELSE concat_ref END"
 			       " WHERE id = ? AND status = 'queued'"
 			       " RETURNING attempts, parts_done, concat_ref",
 			DB_ARGS(DB_TEXT(l->ms->name), DB_INT(now), DB_INT(row->hash),
@@ -351,7 +366,8 @@ out:
  * got through; the modem's result. */
 static int send_row(struct link *l, const struct sender_row *row, struct modem_sent *ms)
 {
-	struct modem_send_req req = { .id = row->id, .from = row->from };
+	struct modem_send_req req = { .id = row->id, .report = l->ms->delivery_reports,
+				      .from = row->from };
 	int r;
 
 	memset(ms, 0, sizeof(*ms));
@@ -405,7 +421,15 @@ static int record_outcome(struct link *l, const struct sender_row *row, int sr,
 	else
 		snprintf(error, sizeof(error), "%s", gw_strerror(sr));
 	link_note_error(l, "send", sr);
-	if (sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT || sr == GW_ERR_SECURITY) {
+	if ((sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT) && ms->doubt &&
+	    ms->parts + 1 >= ms->total && mset->delivery_reports) {
+		/* the last part may have gone: its report will tell (settle.h) */
+		log_warn("outbox %lld: modem %s took the last part for %s but never confirmed it"
+			 " (%s): in doubt until a delivery report or sms.unknown_resend_after",
+			 (long long)row->id, mset->name, log_phone(row->phone), error);
+		r = db_run(l->db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?, error = ?"
+				  " WHERE id = ?", DB_ARGS(DB_INT(now), DB_TEXT(error), DB_INT(row->id)));
+	} else if (sr == GW_ERR_MODEM_GONE || sr == GW_ERR_TIMEOUT || sr == GW_ERR_SECURITY) {
 		/* not this message's fault: it waits for a modem (this one, or its
 		 * SIM's PIN, see link_result; or another), attempt not counted */
 		log_notice("outbox %lld: modem %s unavailable (%s); will resend when a modem is"
@@ -440,7 +464,9 @@ static int record(struct link *l, const struct sender_row *row, int sr,
 	if ((r = db_begin(l->db)) < 0)
 		return r;
 	if ((ms->total <= 0 ||
-	     (r = record_progress(l->db, l->ms->name, row->id, &row->from, ms, now)) >= 0) &&
+	     ((r = record_progress(l->db, l->ms->name, row->id, &row->from, ms, now)) >= 0 &&
+	      (r = settle_record_parts(l->db, l->ms->name, row->id, &row->from, ms,
+				       l->ms->delivery_reports, now)) >= 0)) &&
 	    (r = record_outcome(l, row, sr, ms, now)) >= 0)
 		r = db_commit(l->db);
 	if (r < 0)

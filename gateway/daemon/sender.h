@@ -12,8 +12,12 @@
  *
  * Each attempt is recorded before the modem is touched: a crash mid-send
  * leaves the row 'sending', which sender_recover() turns into
- * 'sent_unknown' (at start-up, or when that modem's worker died), logged,
- * and never resent blindly. Temporary failures retry with exponential
+ * 'sent_unknown' (at start-up, or when that modem's worker died), logged;
+ * gateway/daemon/settle.h settles it (a delivery report, else sent again
+ * unless a broadcast). With reports on, a last part the modem took but
+ * never confirmed is in doubt too. A long message's concatenation
+ * reference is fixed when the row is claimed, so every copy of it goes
+ * under one reference. Temporary failures retry with exponential
  * backoff up to the modem's send_attempts; permanent ones fail at once
  * with the error kept. A refusal that means the SIM is barred (+CMS 8, 10,
  * 21, 50, 193: modem_cms_sim_barred) holds the modem out of routing for its
@@ -42,8 +46,9 @@
 
 #include "gateway/daemon/link.h"
 
-/* Rows left 'sending' by a crash become 'sent_unknown': those of modem
- * (a worker that died), or of every modem when modem is NULL (start-up). */
+/* Rows left 'sending' by a crash become 'sent_unknown' ('sent' when a
+ * delivery report for them came in meanwhile): those of modem (a worker
+ * that died), or of every modem when modem is NULL (start-up). */
 int sender_recover(struct db *db, const char *modem, int *recovered);
 
 /* Send the best due message this modem may send. *sent = 1 when a row was

@@ -16,14 +16,20 @@
 #include "gateway/daemon/ingest.h"
 #include "gateway/daemon/sender.h"
 #include "gateway/daemon/ussd_requests.h"
+#include "gateway/kannel/kannel_doubt.h"
+#include "gateway/kannel/kannel_http.h"
+#include "gateway/kannel/kannel_send.h"
 #include "handlers/handler.h"
 
-static int make_modem(const struct gw_modem_settings *ms, struct modem **out)
+static int make_modem(const struct gw_settings *cfg, const struct gw_modem_settings *ms,
+		      struct modem **out)
 {
 	struct modem_config mc;
 	struct modem *m = NULL, *wrapped = NULL;
 	int r;
 
+	if (settings_kannel(cfg)) /* Kannel's sendsms in the modem's place */
+		return kannel_send_create(out, cfg);
 	memset(&mc, 0, sizeof(mc));
 	mc.model = ms->model;
 	mc.connection = ms->connection;
@@ -56,7 +62,9 @@ int worker_open(struct worker *w, const struct gw_settings *cfg,
 	w->db = db;
 	w->parent_fd = -1;
 	readpace_init(&w->pace);
-	if ((r = make_modem(ms, &w->modem)) < 0) {
+	settle_init(&w->settle, ms->name);
+	w->settle_timer = -1;
+	if ((r = make_modem(cfg, ms, &w->modem)) < 0) {
 		log_error("modem %s: cannot set it up: %s", ms->name, gw_strerror(r));
 		return r;
 	}
@@ -99,6 +107,8 @@ static void handle_events(struct worker *w, time_t now)
 
 		if (ev[i].kind == MODEM_EVENT_SMS)
 			readpace_indicated(&w->pace);
+		if (ev[i].kind == MODEM_EVENT_REPORT && w->loop)
+			evloop_wake_timer(w->loop, w->settle_timer);
 		if (ev[i].kind != MODEM_EVENT_CALL)
 			continue;
 		log_info("modem %s: incoming call from %s", w->ms->name, log_phone(ev[i].number));
@@ -143,10 +153,25 @@ int worker_send_one(struct worker *w, time_t now, int *sent)
 	return r;
 }
 
+int worker_settle(struct worker *w, int busy, time_t now, int *resent)
+{
+	int r;
+
+	*resent = 0;
+	if (!w->link.connected || !link_ready(&w->link, evloop_now_ms()))
+		return 0;
+	if ((r = settle_run(&w->settle, &w->link, busy, w->cfg->sms.unknown_resend_after_s, now,
+			    resent)) < 0)
+		log_warn("modem %s: delivery reports: %s", w->ms->name, gw_strerror(r));
+	return r;
+}
+
 /* ---- the worker process ---- */
 
 struct wproc {
 	struct worker w;
+	struct kannel_http *kannel; /* with transport = "kannel": smsbox calls it */
+	time_t started;
 	struct gw_settings cfg;
 	const char *config_path;
 	struct evloop *loop;
@@ -219,6 +244,18 @@ static int64_t send_timer(struct evloop *loop, void *arg)
 	return due * 1000 < w->ms->poll_interval_ms ? due * 1000 : w->ms->poll_interval_ms;
 }
 
+/* Every second, and at once on a report indication (worker.h). */
+static int64_t settle_timer(struct evloop *loop, void *arg)
+{
+	struct wproc *p = arg;
+	int resent = 0;
+
+	worker_settle(&p->w, p->w.pace.outbox_busy, time(NULL), &resent);
+	if (resent)
+		evloop_wake_timer(loop, p->send_timer);
+	return 1000;
+}
+
 static int64_t status_timer(struct evloop *loop, void *arg)
 {
 	struct wproc *p = arg;
@@ -245,6 +282,27 @@ static int64_t alive_timer(struct evloop *loop, void *arg)
 
 	link_alive(&p->w.link, time(NULL));
 	return (int64_t)p->w.ms->stall_after_s * 1000 / 3;
+}
+
+/* Kannel: answers left in doubt by a crash, sent again once the delivery
+ * reports of later ones show theirs never came (kannel_doubt.h). */
+static int64_t doubt_timer(struct evloop *loop, void *arg)
+{
+	struct wproc *p = arg;
+	int resent = 0;
+
+	if (kannel_doubt_resend(p->w.db, &p->cfg, p->started, time(NULL), &resent) == 0 && resent)
+		evloop_wake_timer(loop, p->send_timer);
+	return 1000;
+}
+
+/* On Kannel's endpoint thread: a message was stored; the main process
+ * answers it (send() on the socket is safe from any thread). */
+static void on_mo(void *arg)
+{
+	struct wproc *p = arg;
+
+	tell_parent(&p->w, WORKER_SAYS_INBOUND);
 }
 
 /* The main process: new replies to send, or it has gone away. */
@@ -315,6 +373,7 @@ static void on_reload(struct evloop *loop, int signo, void *arg)
 	free(fresh);
 	p->w.ms = settings_modem(&p->cfg, old->name);
 	p->w.link.ms = p->w.ms;
+	p->w.settle.modem = p->w.ms->name;
 	apply_logging(p);
 	if (link_register(&p->w.link) < 0)
 		log_warn("modem %s: reload: limits not recorded", p->w.ms->name);
@@ -327,6 +386,7 @@ static int add_timers(struct wproc *p)
 
 	if ((r = p->modem_timer = evloop_add_timer(p->loop, "modem", 0, modem_timer, p)) < 0 ||
 	    (r = p->send_timer = evloop_add_timer(p->loop, "send", 0, send_timer, p)) < 0 ||
+	    (r = p->w.settle_timer = evloop_add_timer(p->loop, "settle", 1000, settle_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "status", 0, status_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "ussd", 1000, ussd_timer, p)) < 0 ||
 	    (r = evloop_add_timer(p->loop, "alive", 1000, alive_timer, p)) < 0 ||
@@ -334,6 +394,9 @@ static int add_timers(struct wproc *p)
 	    (r = evloop_on_signal(p->loop, SIGTERM, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGINT, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGHUP, on_reload, p)) < 0)
+		return r;
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	    (r = evloop_add_timer(p->loop, "doubt", 1000, doubt_timer, p)) < 0)
 		return r;
 	return 0;
 }
@@ -376,11 +439,22 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 		goto out;
 	opened = 1;
 	p->w.parent_fd = parent_fd;
-	if ((r = evloop_create(&p->loop)) < 0 || (r = add_timers(p)) < 0)
+	p->started = time(NULL);
+	if ((r = evloop_create(&p->loop)) < 0)
+		goto out;
+	p->w.loop = p->loop;
+	if ((r = add_timers(p)) < 0)
+		goto out;
+	/* Kannel: messages come only through this endpoint; without it the
+	 * worker stops, and is started again after the backoff. */
+	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	    (r = kannel_http_start(&p->kannel, &p->cfg, on_mo, p)) < 0)
 		goto out;
 	log_info("modem %s: worker running (%s)", ms->name, ms->device);
 	r = evloop_run(p->loop);
 out:
+	if (p)
+		kannel_http_stop(p->kannel); /* first: its thread tells the parent */
 	if (opened)
 		worker_close(&p->w);
 	if (p)

@@ -10,8 +10,9 @@
  *
  * The worker's loop is today's per-modem loop: connect with backoff (link),
  * read at readpace's pace (ingest: commit before delete), missed calls, send
- * one message at a time from the shared outbox (sender, route), status,
- * USSD and the balance check. It tells the main process through parent_fd
+ * one message at a time from the shared outbox (sender, route), delivery
+ * reports and its own messages in doubt (settle), status, USSD and the
+ * balance check. It tells the main process through parent_fd
  * ('i') when new messages were stored, and hears from it ('w') when new
  * replies were queued. `gatewayd --once` uses the same steps on every
  * modem in turn, in one process.
@@ -25,6 +26,7 @@
 #include "config/settings.h"
 #include "gateway/daemon/link.h"
 #include "gateway/daemon/readpace.h"
+#include "gateway/daemon/settle.h"
 
 /* What the worker and the main process tell each other, one byte each. */
 #define WORKER_SAYS_INBOUND 'i' /* worker -> main: new messages stored */
@@ -37,7 +39,10 @@ struct worker {
 	struct modem *modem;
 	struct link link;
 	struct readpace pace;
+	struct settle settle;               /* delivery reports, messages in doubt */
 	int parent_fd;                      /* the main process; -1 in --once */
+	struct evloop *loop;                /* NULL in --once */
+	int settle_timer;                   /* woken by a report indication */
 };
 
 /* Set up modem ms (libgammu, and the fault decorator when ms->fault_file
@@ -52,6 +57,11 @@ int worker_read(struct worker *w, time_t now, int *seen);
 
 /* Send one message this modem should send (gateway/daemon/sender.h). */
 int worker_send_one(struct worker *w, time_t now, int *sent);
+
+/* Delivery reports read and matched, this modem's rows in doubt settled
+ * (gateway/daemon/settle.h); busy: the outbox is draining. *resent: rows
+ * queued again. */
+int worker_settle(struct worker *w, int busy, time_t now, int *resent);
 
 /* gatewayd --worker NAME: run modem NAME of config_path until SIGTERM or
  * until the main process is gone (parent_fd closes). Exit status. */

@@ -87,16 +87,50 @@ static const char css[] =
 	".login{max-width:24rem;margin:2rem auto}\n"
 	"meter{width:100%}\n"
 	"@media (max-width:30rem){body{font-size:15px}main{padding:.5rem}th,td{padding:.35rem .4rem}"
-	".who .acct{display:none}}\n";
+	".who .acct{display:none}}\n"
+	/* a phone: every table row a card, each value under its heading
+	 * (data-h, from the server or app.js); the preview of what is being
+	 * edited stays in view at the bottom of the screen */
+	"@media (max-width:40rem){.tbl{overflow:visible;background:none;border:0}"
+	".tbl table,.tbl tbody,.tbl tr,.tbl td{display:block;width:100%}"
+	".tbl thead{position:absolute;left:-9999px}"
+	".tbl tr{background:var(--card);border:1px solid var(--line);border-radius:6px;margin:0 0 .6rem;"
+	"padding:.3rem .6rem}"
+	".tbl td{border:0;padding:.2rem 0;overflow-wrap:anywhere}"
+	".tbl td[data-h]::before{content:attr(data-h);display:block;font-size:.75rem;color:var(--muted)}"
+	".editor .side{position:sticky;bottom:0;max-height:45vh;overflow:auto;z-index:2;"
+	"box-shadow:0 -2px 8px rgba(0,0,0,.18)}"
+	"form.commune{margin-top:.3rem}}\n"
+	".when{white-space:nowrap}\n"
+	"tr.waits td:first-child{border-left:3px solid var(--err)}\n"
+	".count.over{color:var(--err)}\n"
+	".waiting b{font-size:1.3rem}\n";
 
 /* Plain script, no library. The console works without it: the preview
- * button posts the form, destructive buttons just post. */
+ * button posts the form, destructive buttons just post, "bỏ dấu" posts
+ * and comes back with the text unaccented by the server. */
 static const char js[] =
 	"'use strict';\n"
 	"document.addEventListener('DOMContentLoaded', function () {\n"
 	"  document.querySelectorAll('[data-confirm]').forEach(function (el) {\n"
 	"    el.addEventListener('click', function (ev) {\n"
 	"      if (!window.confirm(el.getAttribute('data-confirm'))) ev.preventDefault();\n"
+	"    });\n"
+	"  });\n"
+	"  document.addEventListener('click', function (ev) {\n"
+	"    var b = ev.target.closest ? ev.target.closest('[data-fold]') : null;\n"
+	"    var ta = b && document.getElementById(b.getAttribute('data-for'));\n"
+	"    if (!ta) return;\n"
+	"    ev.preventDefault(); ta.value = b.getAttribute('data-fold');\n"
+	"    ta.dispatchEvent(new Event('input', {bubbles: true})); ta.focus();\n"
+	"  });\n"
+	"  document.querySelectorAll('.tbl table').forEach(function (t) {\n"
+	"    var hs = [].map.call(t.querySelectorAll('thead th'), function (h) {\n"
+	"      return h.textContent.trim(); });\n"
+	"    t.querySelectorAll('tbody tr').forEach(function (tr) {\n"
+	"      [].forEach.call(tr.children, function (td, i) {\n"
+	"        if (hs[i] && !td.hasAttribute('data-h')) td.setAttribute('data-h', hs[i]);\n"
+	"      });\n"
 	"    });\n"
 	"  });\n"
 	"  var form = document.querySelector('form[data-preview]');\n"

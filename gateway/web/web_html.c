@@ -112,22 +112,28 @@ static const struct {
 int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, const char *nav)
 {
 	struct buf *b = &rs->body;
-	struct buf back;
+	struct buf back, refresh;
 	int r;
 
 	buf_init(&back, WEB_URL_MAX * 3);
+	buf_init(&refresh, 80);
+	/* a progress page reloads itself: no script needed (the CSP allows
+	 * no inline script anyway) */
+	if (rs->refresh > 0 &&
+	    (r = buf_addf(&refresh, "<meta http-equiv=\"refresh\" content=\"%d\">", rs->refresh)) < 0)
+		goto out;
 	/* the language switch comes back to this page (GET only: a form's
 	 * answer page has nothing to come back to) */
 	if ((r = web_url_enc(&back, rq->post ? "/" : rq->path)) < 0)
 		goto out;
 	if ((r = web_h(b, "<!DOCTYPE html>\n<html lang=\"%.*s\"><head><meta charset=\"utf-8\">"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">%.*s"
 		       "<title>%s · %s</title>"
 		       "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 		       "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">"
 		       "<script src=\"/static/app.js\" defer></script></head><body>\n"
 		       "<header class=\"top\"><a class=\"brand\" href=\"/\">%s</a>",
-		       WEB_RAW, rq->en ? "en" : "vi", title, web_t(rq, "Cổng SMS", "SMS gateway"),
+		       WEB_RAW, rq->en ? "en" : "vi", WEB_RAW, refresh.data, title, web_t(rq, "Cổng SMS", "SMS gateway"),
 		       web_t(rq, "Cổng SMS", "SMS gateway"))) < 0)
 		goto out;
 	if (rq->logged_in) {
@@ -159,6 +165,7 @@ int web_page_begin(struct web_req *rq, struct web_resp *rs, const char *title, c
 	if (r == 0)
 		r = web_flash(rq, b);
 out:
+	buf_release(&refresh);
 	buf_release(&back);
 	return r;
 }
@@ -225,6 +232,8 @@ static const struct {
 	{ "optedout", "Đã ngừng gửi tin quảng bá cho số này.", "Broadcasts to this number are stopped." },
 	{ "unsubscribed", "Đã xóa đăng ký.", "Subscription removed." },
 	{ "calendar", "Đã lưu lịch làm việc.", "Office calendar saved." },
+	{ "placed", "Đã đặt xã cho hộ này.", "The household's commune is set." },
+	{ "attended", "Đã đánh dấu: không cần trả lời thêm.", "Marked as needing no further answer." },
 };
 
 int web_flash(const struct web_req *rq, struct buf *b)
@@ -239,26 +248,13 @@ int web_flash(const struct web_req *rq, struct buf *b)
 	return 0;
 }
 
-void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz)
+int web_list_end(const struct web_req *rq, struct buf *b, int r, int n, const char *close)
 {
-	time_t local = (time_t)(t + (int64_t)rq->cfg->office.utc_offset_min * 60);
-	struct tm tm;
-
-	if (t <= 0) {
-		gw_strlcpy(out, "-", outsz);
-		return;
-	}
-	gmtime_r(&local, &tm);
-	strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
-}
-
-void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz)
-{
-	time_t local = (time_t)(t + (int64_t)rq->cfg->office.utc_offset_min * 60);
-	struct tm tm;
-
-	gmtime_r(&local, &tm);
-	strftime(out, outsz, "%Y-%m-%d", &tm);
+	if (r < 0)
+		return r;
+	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
+		return r;
+	return buf_adds(b, close);
 }
 
 int web_table_begin(const struct web_req *rq, struct buf *b, const char *id, ...)
@@ -281,50 +277,4 @@ int web_option(struct buf *b, const char *value, const char *label, const char *
 {
 	return web_h(b, "<option value=\"%s\"%.*s>%s</option>", value,
 		     WEB_RAW, current && strcmp(current, value) == 0 ? " selected" : "", label);
-}
-
-static const struct {
-	const char *intent, *vi, *en;
-} intents[] = {
-	{ "policy", "Hỏi chính sách", "Program question" },
-	{ "eligibility", "Tự kiểm tra", "Self-check" },
-	{ "job_list", "Tìm việc", "Job search" },
-	{ "job_apply", "Ứng tuyển", "Job application" },
-	{ "job_subscribe", "Đăng ký tin việc", "Job alerts" },
-	{ "appointment", "Lịch hẹn", "Appointment" },
-	{ "menu", "Menu", "Menu" },
-	{ "help", "Trợ giúp", "Help" },
-	{ "stop", "Ngừng nhận tin", "Stop" },
-	{ "start", "Nhận tin lại", "Start" },
-	{ "preference", "Cài đặt", "Preference" },
-	{ "unknown", "Không hiểu", "Not understood" },
-	{ "officer_job_post", "Cán bộ đăng việc", "Officer: job post" },
-	{ "officer_job_close", "Cán bộ đóng việc", "Officer: job close" },
-	{ "officer_broadcast", "Cán bộ gửi thông báo", "Officer: broadcast" },
-	{ "officer_confirm", "Cán bộ xác nhận hẹn", "Officer: confirm" },
-	{ "officer_move", "Cán bộ dời hẹn", "Officer: move" },
-	{ "", "(chưa xử lý)", "(not handled)" },
-};
-
-const char *web_intent_label(const struct web_req *rq, const char *intent)
-{
-	for (size_t i = 0; i < sizeof(intents) / sizeof(intents[0]); i++)
-		if (strcmp(intent ? intent : "", intents[i].intent) == 0)
-			return web_t(rq, intents[i].vi, intents[i].en);
-	return intent;
-}
-
-const char *web_referral_label(const struct web_req *rq, const char *s)
-{
-	if (strcmp(s, "new") == 0)
-		return web_t(rq, "mới", "new");
-	if (strcmp(s, "contacted") == 0)
-		return web_t(rq, "đã liên hệ", "contacted");
-	if (strcmp(s, "hired") == 0)
-		return web_t(rq, "đã nhận việc", "hired");
-	if (strcmp(s, "rejected") == 0)
-		return web_t(rq, "không đạt", "rejected");
-	if (strcmp(s, "withdrawn") == 0)
-		return web_t(rq, "rút lui", "withdrawn");
-	return s;
 }

@@ -69,17 +69,10 @@ int web_notice(struct buf *b, const char *kind, const char *text);
 /* The message named by ?ok=KEY after a redirect (Post/Redirect/Get). */
 int web_flash(const struct web_req *rq, struct buf *b);
 
-/* Office-time "YYYY-MM-DD HH:MM" of a UTC time (out: 20 bytes); "-" for 0. */
-void web_fmt_time(const struct web_req *rq, int64_t t, char *out, size_t outsz);
-/* Office-time "YYYY-MM-DD" of t (out: 11 bytes). */
-void web_fmt_day(const struct web_req *rq, int64_t t, char *out, size_t outsz);
-
-/* A reader's name for an intent ("policy" -> "Hỏi chính sách"); the
- * intent itself when it has none. */
-const char *web_intent_label(const struct web_req *rq, const char *intent);
-
-/* A referral's status as people read it ("contacted" -> "đã liên hệ"). */
-const char *web_referral_label(const struct web_req *rq, const char *status);
+/* The end of a list built in a loop that left r (negative: an error,
+ * returned as it is) and n items: "Không có." when there were none, then
+ * close ("</ul></section>"). */
+int web_list_end(const struct web_req *rq, struct buf *b, int r, int n, const char *close);
 
 /* A list table's opening: <div class="tbl"><table id="id"> and a header
  * row of one <th> per (vi, en) pair of the NULL-terminated list ("", "":

@@ -71,6 +71,7 @@ struct web_resp {
 	int ncookies;
 	int retry_after;               /* seconds, 429 */
 	int cacheable;                 /* static assets: may be cached */
+	int refresh;                   /* seconds: the page reloads itself (set before web_page_begin) */
 };
 
 typedef int (*web_page_fn)(struct web_req *rq, struct web_resp *rs);

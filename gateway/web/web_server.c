@@ -224,6 +224,8 @@ static int load_session(struct web_server *w, struct MHD_Connection *c, struct w
 	r = web_session_lookup(w->db, tok, rq->now, &officer, rq->csrf);
 	if (r == 0)
 		r = scope_account_load(w->db, officer, &rq->acct);
+	if (r == 0)
+		r = scope_account_box(&rq->acct, rq->cfg->office.communes);
 	if (r == GW_ERR_NOTFOUND) {
 		rq->csrf[0] = '\0';
 		return 0;

@@ -1,5 +1,7 @@
 #include "gateway/web/web_svg.h"
 
+#include <stdio.h>
+
 #include "common/gw_err.h"
 #include "gateway/web/web_html.h"
 #include "handlers/features/calendar.h"
@@ -73,10 +75,11 @@ int web_svg_chart(const struct web_chart *c, const char *label, struct buf *out)
 	}
 	for (int d = 0; d < days; d++) {
 		int x = LEFT + d * slot + (slot - bar) / 2, base = TOP + plot_h, yr, mo, dd;
-		char day[CALENDAR_DAY_LEN];
+		char day[16];
 
-		calendar_day_str(c->first_day + d, day);
 		calendar_date(c->first_day + d, &yr, &mo, &dd);
+		/* the console's one date format (web_words.h) */
+		snprintf(day, sizeof(day), "%02d/%02d/%04d", dd, mo, yr);
 		for (int s = 0; s < c->nseries; s++) {
 			int n = c->counts[s][d], h = (int)((long)n * plot_h / top);
 

@@ -1,5 +1,6 @@
 #include "handlers/core/reply.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +32,20 @@ static const struct {
 	{ "\xc2\xa0", " " },       /* no-break space */
 };
 
+/* Counts reply_parts is sure of, far from the encoder's limits (50 parts,
+ * 5000 septets): what a job list or a notice measures line by line. */
+#define REPLY_SURE_PARTS_MAX 10
+
 int reply_measure(const char *text, int *parts, int *ucs2)
 {
+	int n = 0;
+
+	if (textfold_utf8_valid(text, strlen(text)) && reply_parts(text, &n) == 0 &&
+	    n <= REPLY_SURE_PARTS_MAX) {
+		*parts = n;
+		*ucs2 = !modem_text_is_gsm7(text);
+		return 0;
+	}
 	return modem_text_parts(text, parts, ucs2);
 }
 
@@ -47,6 +60,13 @@ int reply_unaccent(const char *text, struct buf *out)
 	for (size_t i = 0; i < stripped.len && r == 0;) {
 		size_t k, taken = 0;
 
+		if (!((unsigned char)stripped.data[i] & 0x80)) { /* every mapped one starts >= 0x80 */
+			while (i + taken < stripped.len && !((unsigned char)stripped.data[i + taken] & 0x80))
+				taken++;
+			r = buf_add(out, stripped.data + i, taken);
+			i += taken;
+			continue;
+		}
 		for (k = 0; k < sizeof(plain_map) / sizeof(plain_map[0]); k++) {
 			size_t n = strlen(plain_map[k].utf8);
 
@@ -67,11 +87,21 @@ out:
 	return r;
 }
 
+/* What reply_parts counts, for body[0..i) as rendered (a section mark is
+ * a space): characters, UTF-16 units, septets by reply_parts' rule, and
+ * characters GSM-7 lacks. */
+struct tally {
+	uint32_t chars, units, septets, non_gsm;
+};
+
 struct pager {
 	const char *body;
 	size_t n;
 	const struct reply_opts *o;
-	struct buf cand; /* scratch: the text being measured */
+	struct buf cand;    /* scratch: the text being measured */
+	struct tally *at;   /* at[i]: the counts of body[0..i); NULL: measure each candidate */
+	char suffix[REPLY_SUFFIX_MAX]; /* the suffix whose counts are in suffix_t */
+	struct tally suffix_t;
 };
 
 static int is_gap(char c)
@@ -84,8 +114,14 @@ static int render(const struct pager *pg, size_t from, size_t to, struct buf *ou
 {
 	int r = 0;
 
-	for (size_t i = from; i < to && r == 0; i++)
-		r = buf_addch(out, pg->body[i] == REPLY_SECTION ? ' ' : pg->body[i]);
+	while (from < to && r == 0) {
+		const char *mark = memchr(pg->body + from, REPLY_SECTION, to - from);
+		size_t run = mark ? (size_t)(mark - pg->body) - from : to - from;
+
+		if ((r = buf_add(out, pg->body + from, run)) == 0 && mark)
+			r = buf_addch(out, ' ');
+		from += run + (mark != NULL);
+	}
 	if (r == 0)
 		buf_rtrim(out);
 	return r;
@@ -95,6 +131,37 @@ static int render(const struct pager *pg, size_t from, size_t to, struct buf *ou
 static int parts_for(size_t n, size_t single, size_t multi)
 {
 	return n <= single ? 1 : (int)((n + multi - 1) / multi);
+}
+
+/* Septets of one GSM-7 character starting at p: 2 for the extension table's. */
+static size_t septets_of(const unsigned char *p)
+{
+	return (*p && strchr("^{}\\[~]|", *p)) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2
+													: 1;
+}
+
+/* Parts of GSM-7 text over 160 septets as libgammu splits it: as many
+ * characters as fit in 153 septets a part, an escape pair never split
+ * (checked against GSM_EncodeMultiPartSMS on 30,000 texts dense with
+ * extension characters). */
+static int gsm7_split(const char *text)
+{
+	size_t used = 0;
+	int parts = 1;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		size_t cost;
+
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		cost = septets_of(p);
+		if (used + cost > 153) {
+			parts++;
+			used = 0;
+		}
+		used += cost;
+	}
+	return parts;
 }
 
 /* Plain ASCII, the common case, in one pass: 1 septet, 2 for the
@@ -133,7 +200,7 @@ void reply_size_of(const char *text, struct reply_size *out)
 			continue;
 		out->chars++;
 		out->units += *p >= 0xF0 ? 2 : 1;
-		out->septets += strchr("^{}\\[~]|", *p) || (p[0] == 0xE2 && p[1] == 0x82 && p[2] == 0xAC) ? 2 : 1;
+		out->septets += septets_of(p);
 	}
 	out->gsm7 = modem_text_is_gsm7(text);
 	out->valid = out->gsm7 || textfold_utf8_valid(text, strlen(text));
@@ -177,7 +244,8 @@ int reply_size_fits(const struct reply_size *s, int max_parts)
 	return hi <= max_parts ? 1 : lo > max_parts ? 0 : -1;
 }
 
-/* Only when the size leaves two answers is the encoder asked. */
+/* Only UCS-2 text whose size leaves two answers (a surrogate pair at a
+ * part boundary) goes to the encoder. */
 int reply_parts(const char *text, int *parts)
 {
 	struct reply_size s;
@@ -185,7 +253,10 @@ int reply_parts(const char *text, int *parts)
 
 	reply_size_of(text, &s);
 	parts_range(&s, &lo, &hi);
-	n = lo == hi && (s.gsm7 || s.units == s.chars) ? lo : 0;
+	if (lo == hi && (s.gsm7 || s.units == s.chars))
+		n = lo;
+	else if (s.gsm7) /* an escape pair at a part boundary: walk it */
+		n = gsm7_split(text);
 	if (!n && (r = modem_text_parts(text, &n, &ucs2)) < 0)
 		goto out;
 	*parts = n;
@@ -193,11 +264,110 @@ out:
 	return r;
 }
 
+/* The counts of one character c[0..len). */
+static void count_char(const char *c, size_t len, struct tally *t)
+{
+	const unsigned char *p = (const unsigned char *)c;
+	char one[8] = { 0 };
+
+	t->chars++;
+	if (len == 1) {
+		t->units++;
+		t->septets += *p && strchr("^{}\\[~]|", *p) ? 2 : 1;
+		/* printable ASCII but the backtick, line breaks and the form feed
+		 * are GSM-7 (the encoder's table); other control characters not */
+		t->non_gsm += !((*p >= 0x20 && *p < 0x7F && *p != '`') || *p == '\n' || *p == '\r' ||
+				*p == '\f');
+		return;
+	}
+	memcpy(one, c, len < sizeof(one) - 1 ? len : sizeof(one) - 1);
+	t->units += *p >= 0xF0 ? 2 : 1;
+	t->septets += septets_of((const unsigned char *)one);
+	t->non_gsm += !modem_text_is_gsm7(one);
+}
+
+static size_t char_len(const char *s, size_t left)
+{
+	size_t n = 1;
+
+	while (n < left && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n++;
+	return n;
+}
+
+/* at[] for the pager's body: once per page count, so that measuring a
+ * candidate page is a subtraction instead of rendering it and scanning it
+ * (the binary search of a long answer measured dozens of them). Left
+ * NULL for a body that is not valid UTF-8: then every candidate is
+ * measured as before. */
+static void pager_count(struct pager *pg)
+{
+	struct tally t = { 0, 0, 0, 0 };
+
+	if (!textfold_utf8_valid(pg->body, pg->n) || !(pg->at = malloc((pg->n + 1) * sizeof(*pg->at))))
+		return;
+	for (size_t i = 0; i < pg->n;) {
+		size_t len = char_len(pg->body + i, pg->n - i);
+
+		for (size_t k = 0; k < len; k++)
+			pg->at[i + k] = t;
+		count_char(pg->body[i] == REPLY_SECTION ? " " : pg->body + i, len, &t);
+		i += len;
+	}
+	pg->at[pg->n] = t;
+}
+
+/* The counts of the candidate body[from..to) + suffix as rendered; 0, or
+ * -1 when they cannot be had this way. */
+static int candidate_counts(struct pager *pg, size_t from, size_t to, const char *suffix,
+			    struct tally *out)
+{
+	const unsigned char *p;
+
+	if (!pg->at)
+		return -1;
+	if (strcmp(pg->suffix, suffix) != 0) {
+		if (gw_strlcpy(pg->suffix, suffix, sizeof(pg->suffix)) < 0)
+			return -1;
+		memset(&pg->suffix_t, 0, sizeof(pg->suffix_t));
+		for (size_t i = 0, n = strlen(suffix); i < n;) {
+			size_t len = char_len(suffix + i, n - i);
+
+			count_char(suffix + i, len, &pg->suffix_t);
+			i += len;
+		}
+	}
+	/* render() trims the end: spaces, section marks, tabs, line breaks */
+	while (to > from && (p = (const unsigned char *)pg->body + to - 1) &&
+	       (*p == ' ' || *p == REPLY_SECTION || *p == '\t' || *p == '\n' || *p == '\r'))
+		to--;
+	out->chars = pg->at[to].chars - pg->at[from].chars + pg->suffix_t.chars;
+	out->units = pg->at[to].units - pg->at[from].units + pg->suffix_t.units;
+	out->septets = pg->at[to].septets - pg->at[from].septets + pg->suffix_t.septets;
+	out->non_gsm = pg->at[to].non_gsm - pg->at[from].non_gsm + pg->suffix_t.non_gsm;
+	return 0;
+}
+
+/* reply_parts' count from the counts alone; 0 when it would ask the encoder. */
+static int parts_of(const struct tally *t)
+{
+	int lo, hi;
+
+	if (t->non_gsm)
+		return t->units == t->chars ? parts_for(t->units, 70, 67) : 0;
+	lo = parts_for(t->septets, 160, 153);
+	hi = t->septets <= 160 ? 1 : parts_for(t->septets + (size_t)lo - 1, 160, 153);
+	return lo == hi ? lo : 0;
+}
+
 /* 1 when body[from..to) + suffix fits the budget, 0 when not, < 0 on error. */
 static int fits(struct pager *pg, size_t from, size_t to, const char *suffix)
 {
+	struct tally t;
 	int parts = 0, r;
 
+	if (candidate_counts(pg, from, to, suffix, &t) == 0 && (parts = parts_of(&t)) > 0)
+		return parts <= pg->o->max_parts;
 	buf_reset(&pg->cand);
 	if ((r = render(pg, from, to, &pg->cand)) < 0 || (r = buf_adds(&pg->cand, suffix)) < 0)
 		return r == GW_ERR_TOOBIG ? 0 : r;
@@ -338,12 +508,13 @@ out:
 static int paginate(const char *body, const struct reply_opts *o, int max_pages, reply_page_fn fn,
 		    void *cls, int *pages)
 {
-	struct pager pg = { body, strlen(body), o, { 0 } };
+	struct pager pg = { body, strlen(body), o, { 0 }, NULL, "", { 0, 0, 0, 0 } };
 	struct buf text;
 	size_t from = 0;
 	int count = 0, r = 0;
 
 	buf_init(&pg.cand, REPLY_BODY_MAX);
+	pager_count(&pg);
 	buf_init(&text, REPLY_BODY_MAX);
 	while (from < pg.n) {
 		char suffix[REPLY_SUFFIX_MAX];
@@ -373,6 +544,7 @@ static int paginate(const char *body, const struct reply_opts *o, int max_pages,
 	*pages = count;
 out:
 	buf_release(&pg.cand);
+	free(pg.at);
 	buf_release(&text);
 	return r;
 }
@@ -380,7 +552,7 @@ out:
 /* *whole = 1 when body, sections rendered, fits the budget in one page. */
 static int fits_whole(const char *body, const struct reply_opts *o, int *whole)
 {
-	struct pager pg = { body, strlen(body), o, { 0 } };
+	struct pager pg = { body, strlen(body), o, { 0 }, NULL, "", { 0, 0, 0, 0 } };
 	int r = 0;
 
 	*whole = 0;

@@ -401,15 +401,33 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 	p.measured = r == 0;
 	p.per_min = per_s * 60.0;
 	if (p.queued) {
-		/* broadcasts go in id order: everything queued up to our last row */
-		if ((r = db_row(db, "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')"
-				    " AND priority = ?1 AND id <= (SELECT max(id) FROM outbox"
-				    "  WHERE broadcast_id = ?2)",
-				DB_ARGS(DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(id)), &st)) < 0)
+		struct broadcast_load load;
+
+		/* broadcasts go in id order: everything queued up to our last
+		 * row; ours wait for tomorrow when their household is at the
+		 * cap today or the sender has already moved them there */
+		if ((r = db_row(db, "SELECT (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')"
+				    "  AND priority = ?1 AND id <= (SELECT max(id) FROM outbox"
+				    "  WHERE broadcast_id = ?2)),"
+				    " (SELECT count(*) FROM outbox o WHERE o.broadcast_id = ?2"
+				    "  AND o.status = 'queued' AND (o.next_attempt_at >= ?3 + 86400"
+				    "  OR (?4 > 0 AND (SELECT count(*) FROM outbox x WHERE x.phone = o.phone"
+				    "   AND x.kind = 'broadcast' AND x.status IN ('sent', 'sending')"
+				    "   AND x.sent_at >= ?3) >= ?4)))",
+				DB_ARGS(DB_INT(HANDLER_PRIO_BROADCAST), DB_INT(id),
+					DB_INT(broadcast_day_start(cfg, now)), DB_INT(cfg->broadcast.daily_cap)),
+				&st)) < 0)
 			return r;
 		ahead = sqlite3_column_int64(st, 0);
+		p.deferred = sqlite3_column_int(st, 1);
 		sqlite3_reset(st);
-		if ((r = limited_eta(db, cfg, &p, ahead, per_s, now)) < 0)
+		memset(&load, 0, sizeof(load));
+		load.messages = p.queued;
+		load.ahead = ahead > p.queued ? (int)(ahead - p.queued) : 0;
+		load.deferred = p.deferred < p.queued ? p.deferred : p.queued;
+		load.per_min = p.per_min;
+		if ((r = broadcast_eta(cfg, now, &load, &p.est)) < 0 ||
+		    (r = limited_eta(db, cfg, &p, ahead, per_s, now)) < 0)
 			return r;
 		if ((r = db_row(db, "SELECT min(next_attempt_at) FROM outbox WHERE broadcast_id = ?"
 				    " AND status = 'queued'", DB_ARGS(DB_INT(id)), &st)) < 0)
@@ -419,6 +437,12 @@ int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id,
 		sqlite3_reset(st);
 		if (p.next_at > p.eta)
 			p.eta = p.next_at;
+		/* the operators' limits on the SIMs (limited_eta) and the pace,
+		 * the night and the household cap (broadcast_eta) each hold it
+		 * back: it finishes when the later of them lets it */
+		if (p.est.finish > p.eta)
+			p.eta = p.est.finish;
+		p.est.sim_limited |= p.limit_bound;
 	}
 	*out = p;
 	return 0;

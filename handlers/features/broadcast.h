@@ -42,6 +42,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "config/settings.h"
+#include "handlers/features/broadcast_eta.h"
 
 /* Used for the ETA until the modem's send rate has been measured: about
  * 3 s a message on a USB stick. */
@@ -94,6 +95,8 @@ struct broadcast_progress {
 	int sent;
 	int failed;       /* failed, sent_unknown */
 	int cancelled;    /* opted out or offer closed meanwhile */
+	int deferred;     /* waiting for tomorrow: their household had today's
+			   * broadcast.daily_cap already */
 	double per_min;   /* send rate used for the ETA */
 	int measured;     /* per_min measured from the last hour's sends */
 	time_t eta;       /* when the last one should go; 0 when done */
@@ -103,9 +106,14 @@ struct broadcast_progress {
 	int needs_link;   /* more left than the SIMs may send in a day */
 	int limit_bound;  /* the limits, not the modems' speed, set the ETA */
 	time_t next_at;   /* all left wait (limits, daily cap, night) until then; 0 */
+	struct broadcast_eta est; /* pace, night, household cap (broadcast_eta.h);
+				   * sim_limited also when limit_bound */
 };
 
-/* Progress of broadcast id at now. */
+/* Progress of broadcast id at now. eta is the later of broadcast_eta()
+ * (what is queued ahead, the pace, the quiet hours, the household cap)
+ * and the SIMs' same-text limits (issue 18's per-modem limits), and of
+ * when what is left waits until (next_at). */
 int broadcast_progress(struct db *db, const struct gw_settings *cfg, int64_t id, time_t now,
 		       struct broadcast_progress *out);
 

@@ -8,6 +8,7 @@
 #include "common/audit.h"
 #include "common/gw_err.h"
 #include "handlers/features/jobs_board.h"
+#include "common/store.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/vi/textfold.h"

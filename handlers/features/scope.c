@@ -60,7 +60,7 @@ int scope_register(struct db *db)
 
 void scope_bind(sqlite3_stmt *st, const struct scope_account *a)
 {
-	sqlite3_bind_int(st, 1, a->admin);
+	sqlite3_bind_int(st, 1, (a->admin ? 1 : 0) | (a->all_households ? 2 : 0));
 	sqlite3_bind_int64(st, 2, a->id);
 	db_bind_text(st, 3, a->commune_key);
 }
@@ -92,6 +92,90 @@ int scope_account_of(const struct officer *o, struct scope_account *out)
 		return r;
 	*out = a;
 	return 0;
+}
+
+/* "|key|key|" of the box's communes (nothing for none). */
+static int box_keys(const char *box_communes, struct buf *out)
+{
+	return jobs_filter_places(NULL, NULL, box_communes, NULL, out);
+}
+
+int scope_account_box(struct scope_account *a, const char *box_communes)
+{
+	struct buf keys, mine;
+	int r;
+
+	buf_init(&keys, SCOPE_TEXT_MAX);
+	buf_init(&mine, sizeof(a->commune_key) + 2);
+	if ((r = box_keys(box_communes ? box_communes : "", &keys)) < 0 ||
+	    (r = buf_addf(&mine, "|%s|", a->commune_key)) < 0)
+		goto out;
+	/* one commune: "|key|" with no second bar inside */
+	if (!a->admin && keys.len > 2 && !strchr(keys.data + 1, '|')[1] &&
+	    (!*a->commune_key || strcmp(keys.data, mine.data) == 0))
+		a->all_households = 1;
+out:
+	buf_release(&keys);
+	buf_release(&mine);
+	return r;
+}
+
+/* 1 when key is one of the box's communes, or (when the box names none)
+ * the commune of a registered officer. */
+static int known_commune(struct db *db, const char *key, const char *box_communes, int *ok)
+{
+	struct buf keys, want;
+	sqlite3_stmt *st;
+	int r;
+
+	*ok = 0;
+	buf_init(&keys, SCOPE_TEXT_MAX);
+	buf_init(&want, SCOPE_TEXT_MAX);
+	if ((r = box_keys(box_communes ? box_communes : "", &keys)) < 0 ||
+	    (r = buf_addf(&want, "|%s|", key)) < 0)
+		goto out;
+	if (keys.len > 1) {
+		*ok = strstr(keys.data, want.data) != NULL;
+		goto out;
+	}
+	if ((r = db_row(db, "SELECT count(*) FROM officers WHERE gw_place_key(commune) = ?",
+			DB_ARGS(DB_TEXT(key)), &st)) < 0)
+		goto out;
+	*ok = sqlite3_column_int(st, 0) > 0;
+	sqlite3_reset(st);
+out:
+	buf_release(&keys);
+	buf_release(&want);
+	return r;
+}
+
+int scope_may_set_commune(struct db *db, const struct scope_account *a, const char *current,
+			  const char *to, const char *box_communes)
+{
+	struct buf key, cur;
+	int ok = 0, r;
+
+	buf_init(&key, SCOPE_TEXT_MAX);
+	buf_init(&cur, SCOPE_TEXT_MAX);
+	if ((r = jobs_filter_place_key(to ? to : "", &key)) < 0 ||
+	    (r = jobs_filter_place_key(current ? current : "", &cur)) < 0)
+		goto out;
+	r = 0;
+	if (a->admin) /* clearing it too */
+		goto out;
+	r = GW_ERR_INVAL;
+	if (!key.len)
+		goto out;
+	/* an officer only hands a household nobody has placed yet */
+	r = GW_ERR_AUTH;
+	if (cur.len)
+		goto out;
+	if ((r = known_commune(db, key.data, box_communes, &ok)) == 0)
+		r = ok ? 0 : GW_ERR_AUTH;
+out:
+	buf_release(&key);
+	buf_release(&cur);
+	return r;
 }
 
 int scope_account_load(struct db *db, int64_t officer_id, struct scope_account *out)

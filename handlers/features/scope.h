@@ -13,13 +13,20 @@
  *                 never hands it to another commune's officer
  *                 (scope_may_reassign)
  *   households    whose contact is in the commune, or who applied to one
- *                 of its jobs, or hold one of its appointments; inbox
- *                 messages, replies and subscriptions follow the phone
+ *                 of its jobs, or hold one of its appointments; and, for
+ *                 every officer, those whose commune is not known yet
+ *                 (no contact commune: a household never says it unless
+ *                 asked), listed apart as "chưa rõ xã" until someone
+ *                 assigns it (scope_may_set_commune); on a box that
+ *                 serves one commune (office.communes), its officers see
+ *                 every household. Inbox messages, replies and
+ *                 subscriptions follow the phone
  *   broadcasts    of the commune's jobs, or sent by them; what an officer
  *                 broadcasts reaches only the commune's households
  *                 (scope_audience) and names no other area (scope_area)
  * An officer without a commune acts on nothing but the appointments
- * assigned to them. gatewayctl is run by an administrator on the box
+ * assigned to them (and sees the households whose commune is not known).
+ * gatewayctl is run by an administrator on the box
  * itself: it is administrator scope (it checks only that a job handed to
  * an officer lies in that officer's commune). The USSD callback has no
  * officer commands of its own; whatever a USSD screen runs goes through
@@ -27,8 +34,9 @@
  *
  * Lists filter in SQL with the fragments below and single objects are
  * checked with the same text. A statement using a fragment binds the
- * account first with scope_bind(): ?1 admin, ?2 the officer's id, ?3 the
- * commune key; its own parameters start at ?4. The fragments call two SQL
+ * account first with scope_bind(): ?1 what the account sees everywhere
+ * (bit 1 an administrator: everything; bit 2 every household), ?2 the
+ * officer's id, ?3 the commune key; its own parameters start at ?4. The fragments call two SQL
  * functions, gw_place_key(text) and gw_job_places(province, district,
  * commune, zone), which scope_register() adds to a connection: every
  * program registers them on every connection it opens (the daemon, the
@@ -60,27 +68,32 @@ struct scope_account {
 	int admin;
 	char commune[128];
 	char commune_key[128]; /* place key of commune, "" = none */
+	int all_households;    /* an officer of a one-commune box (scope_account_box) */
 };
 
 #define SCOPE_JOB(j)                                                          \
-	"(?1 OR (?3 <> '' AND instr(gw_job_places(" j ".province, " j ".district, " \
+	"((?1 & 1) OR (?3 <> '' AND instr(gw_job_places(" j ".province, " j ".district, " \
 	j ".commune, " j ".industrial_zone), '|' || ?3 || '|') > 0))"
 
 #define SCOPE_APPT(a)                                                                       \
-	"(?1 OR " a ".officer_id = ?2 OR (?3 <> '' AND (EXISTS (SELECT 1 FROM officers so"    \
+	"((?1 & 1) OR " a ".officer_id = ?2 OR (?3 <> '' AND (EXISTS (SELECT 1 FROM officers so"    \
 	" WHERE so.id = " a ".officer_id AND gw_place_key(so.commune) = ?3) OR EXISTS (SELECT" \
 	" 1 FROM contacts sc WHERE sc.phone = " a ".phone AND gw_place_key(sc.commune) = ?3))))"
 
+/* A household whose commune is not known yet: no contact names one. */
+#define SCOPE_UNKNOWN(p) \
+	"(" p " NOT IN (SELECT phone FROM contacts WHERE trim(commune) <> ''))"
+
 /* The subqueries do not depend on the row: SQLite runs each once per
- * statement, so a long inbox is filtered with three lookups a row. */
+ * statement, so a long inbox is filtered with four lookups a row. */
 #define SCOPE_PHONE(p)                                                                      \
-	"(?1 OR " p " IN (SELECT phone FROM contacts WHERE ?3 <> '' AND"                        \
+	"((?1 & 3) OR " SCOPE_UNKNOWN(p) " OR " p " IN (SELECT phone FROM contacts WHERE ?3 <> '' AND" \
 	" gw_place_key(commune) = ?3) OR " p " IN (SELECT r.phone FROM referrals r JOIN jobs j" \
 	" ON j.id = r.job_id WHERE " SCOPE_JOB("j") ") OR " p " IN (SELECT a.phone FROM"       \
 	" appointments a WHERE " SCOPE_APPT("a") "))"
 
 #define SCOPE_BROADCAST(b)                                                                  \
-	"(?1 OR " b ".created_by = (SELECT phone FROM officers WHERE id = ?2) OR " b ".job_id" \
+	"((?1 & 1) OR " b ".created_by = (SELECT phone FROM officers WHERE id = ?2) OR " b ".job_id" \
 	" IN (SELECT j.id FROM jobs j WHERE " SCOPE_JOB("j") "))"
 
 /* The households of the commune whose key is the SQL expression key (a
@@ -103,6 +116,21 @@ int scope_account_load(struct db *db, int64_t officer_id, struct scope_account *
 
 /* The account of an officer already read (officers.h). */
 int scope_account_of(const struct officer *o, struct scope_account *out);
+
+/* What the box serves (office.communes, raw text "Tân Lập, Thiện Kế"):
+ * on a box that serves exactly one commune, an officer of it (or one
+ * without a commune) sees every household. Nothing changes otherwise. */
+int scope_account_box(struct scope_account *a, const char *box_communes);
+
+/* May the account set the commune of a household whose contact says
+ * `current` (raw, "" = not known) to `to` (raw)? An administrator may
+ * set any; an officer only assigns a household whose commune is not
+ * known yet, to one of the box's communes (box_communes as above; when
+ * the box names none, any commune an officer of the box has).
+ * 0, or GW_ERR_AUTH; GW_ERR_INVAL for an officer's empty `to` (an
+ * administrator may clear a commune). */
+int scope_may_set_commune(struct db *db, const struct scope_account *a, const char *current,
+			  const char *to, const char *box_communes);
 
 /* 0 when the account may see and act on the object, GW_ERR_AUTH when it
  * exists but belongs to another commune, GW_ERR_NOTFOUND when there is

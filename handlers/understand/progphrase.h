@@ -19,16 +19,19 @@
  *     or more, which bm25 does not weigh.
  *
  * So a phrase shared by a thousand programmes is looked at once. The copy
- * is rebuilt when it may be stale: another connection committed (PRAGMA
- * data_version moved: `gatewayctl import` or `keyword`), or this
- * connection changed programmes, keywords or cues (TEMP triggers). A
- * rolled-back transaction takes the TEMP tables with it; they are simply
- * made again.
+ * is rebuilt when programmes, keywords or cues were written since, by any
+ * connection (store_content_version() moved: `gatewayctl import` or
+ * `keyword`, an officer's SMS); not when another thread merely stored a
+ * message (PRAGMA data_version, the test this used, moved with every
+ * message the Kannel or USSD thread committed, and the copy was rebuilt
+ * for nearly every answer). A rolled-back transaction takes the TEMP
+ * tables with it; they are simply made again.
  */
 #ifndef GW_PROGPHRASE_H
 #define GW_PROGPHRASE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "common/db.h"
@@ -61,9 +64,40 @@ int progphrase_find(const struct progphrase_words *q, const struct progphrase_wo
  * a phrase's first word its last one can be. */
 int progphrase_cache_ready(struct db *db, int *span) GW_WARN_UNUSED;
 
-/* The keys a phrase in q can have, as a JSON array for json_each(): every
- * word, and every word with each one up to span words after it, and
+/* The same, and *build: a number that names this build of the TEMP tables
+ * (a rolled-back build and its successor differ). */
+int progphrase_cache_build(struct db *db, int *span, int64_t *build) GW_WARN_UNUSED;
+
+/* temp.progsearch_phrase by key in memory (a db_memo per build); *span as
+ * above. */
+struct progphrase_index;
+int progphrase_index(struct db *db, const struct progphrase_index **out,
+		     int *span) GW_WARN_UNUSED;
+
+/* Who owns a phrase (temp.progsearch_owner): kind 0 a keyword, 1 a
+ * programme code, 2 a cue of scope "<scope>:CODE" with its weight. */
+struct progphrase_owner {
+	const char *scope, *code;
+	int64_t pid;
+	int kind;
+	double weight;
+};
+
+/* The owners of phrase phrase_id, *n of them, in the table's key order
+ * (scope, programme, kind, weight); the index's. */
+const struct progphrase_owner *progphrase_owners(const struct progphrase_index *ix,
+						 int64_t phrase_id, size_t *n);
+
+/* The phrases whose key q holds, in id order, each once: *out malloc'd
+ * (free()), its phrase texts the index's. The keys a phrase in q can have:
+ * every word, every word with each one up to span words after it, and
  * "@always" (the cue every question holds). */
-int progphrase_keys(const struct progphrase_words *q, int span, struct buf *out) GW_WARN_UNUSED;
+struct progphrase_ref {
+	int64_t id;          /* temp.progsearch_phrase.id */
+	const char *phrase;
+};
+int progphrase_lookup(const struct progphrase_index *ix, const struct progphrase_words *q,
+		      int span, struct progphrase_ref **out, size_t *n) GW_WARN_UNUSED;
+
 
 #endif

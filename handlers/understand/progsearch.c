@@ -98,21 +98,16 @@ static double code_weight(const struct search *s, const char *code)
 }
 
 /* Value every distinct phrase whose key the question holds: s->h. */
-static int match_phrases(struct search *s, struct db *db, int span)
+static int match_phrases(struct search *s, const struct progphrase_index *ix, int span)
 {
-	struct buf keys;
-	sqlite3_stmt *st;
+	struct progphrase_ref *refs = NULL;
+	size_t n = 0;
 	int r;
 
-	buf_init(&keys, PS_JSON_MAX);
-	if ((r = progphrase_keys(&s->q, span, &keys)) < 0)
+	if ((r = progphrase_lookup(ix, &s->q, span, &refs, &n)) < 0)
 		goto out;
-	if ((r = db_rows(db, "SELECT id, phrase FROM temp.progsearch_phrase"
-			     " WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id",
-			 DB_ARGS(DB_TEXT(keys.data)), &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *text = db_col_text(st, 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *text = refs[i].phrase;
 		struct progphrase_words ph;
 		struct hit h;
 		double len;
@@ -122,7 +117,7 @@ static int match_phrases(struct search *s, struct db *db, int span)
 		progphrase_split(text, &ph);
 		if (!h.always && !progphrase_find(&s->q, &ph, h.pos, &h.gaps))
 			continue;
-		h.id = sqlite3_column_int64(st, 0);
+		h.id = refs[i].id;
 		h.nw = h.always ? 0 : ph.count;
 		/* the more words inside a loose match, the less it says */
 		len = (h.gaps ? PROGSEARCH_GAPPED - 0.1 * (h.gaps - 1) : 1.0) *
@@ -137,7 +132,6 @@ static int match_phrases(struct search *s, struct db *db, int span)
 			struct hit *grown = realloc(s->h, (size_t)cap * sizeof(*grown));
 
 			if (!grown) {
-				sqlite3_reset(st);
 				r = GW_ERR_NOMEM;
 				goto out;
 			}
@@ -147,15 +141,8 @@ static int match_phrases(struct search *s, struct db *db, int span)
 		s->h[s->nh++] = h;
 	}
 out:
-	buf_release(&keys);
-	return r < 0 ? r : 0;
-}
-
-static int hit_cmp(const void *key, const void *elem)
-{
-	int64_t id = *(const int64_t *)key, other = ((const struct hit *)elem)->id;
-
-	return id < other ? -1 : id > other;
+	free(refs);
+	return r;
 }
 
 /* Sum the programme's best value at each question word into p. */
@@ -168,52 +155,78 @@ static void prog_close(struct search *s, struct prog *p, size_t lo, size_t hi)
 	p->score = p->covered + p->always;
 }
 
-/* Every programme owning a matched phrase for this scope, its rows one
- * after another (ORDER BY pid): kind 0 a keyword, 1 a code, 2 a
- * programme cue. */
-static int score_owners(struct search *s, struct db *db, const char *scope)
+/* One owner row of a matched phrase, for the scoring pass. */
+struct owned {
+	const struct progphrase_owner *o;
+	const struct hit *h;
+	size_t seq; /* the order the rows were gathered in */
+};
+
+/* By programme, and in the gathered order within one (as the query this
+ * replaced read them: phrases in id order, each's owners in key order). */
+static int owned_cmp(const void *a, const void *b)
 {
-	struct buf ids;
-	sqlite3_stmt *st;
+	const struct owned *x = a, *y = b;
+
+	if (x->o->pid != y->o->pid)
+		return x->o->pid < y->o->pid ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Every programme owning a matched phrase for this scope, its rows one
+ * after another (by pid): kind 0 a keyword, 1 a code, 2 a programme cue. */
+static int score_owners(struct search *s, const struct progphrase_index *ix, const char *scope)
+{
+	struct owned *rows = NULL;
+	size_t n = 0, cap = 0;
 	struct prog *p = NULL;
 	size_t lo = PS_MAX_WORDS, hi = 0;
 	int r = 0;
 
-	buf_init(&ids, PS_JSON_MAX);
-	if (!s->nh)
-		goto out;
-	for (int i = 0; i < s->nh && r == 0; i++)
-		r = buf_addf(&ids, "%c%lld", i ? ',' : '[', (long long)s->h[i].id);
-	if (r < 0 || (r = buf_addch(&ids, ']')) < 0)
-		goto out;
-	if ((r = db_rows(db, "SELECT code, phrase_id, weight, kind, pid FROM temp.progsearch_owner"
-			     " WHERE phrase_id IN (SELECT value FROM json_each(?1))"
-			     " AND scope IN ('program', ?2) ORDER BY pid",
-			 DB_ARGS(DB_TEXT(ids.data), DB_TEXT(scope ? scope : "program")), &st)) < 0)
-		goto out;
-	while ((r = db_step(st)) == DB_ROW) {
-		const char *code = db_col_text(st, 0);
-		int64_t id = sqlite3_column_int64(st, 1);
-		double w = sqlite3_column_double(st, 2), value;
-		int kind = sqlite3_column_int(st, 3);
-		const struct hit *h = bsearch(&id, s->h, (size_t)s->nh, sizeof(*s->h), hit_cmp);
+	if (!scope)
+		scope = "program";
+	for (int i = 0; i < s->nh; i++) {
+		size_t k, no = 0;
+		const struct progphrase_owner *o = progphrase_owners(ix, s->h[i].id, &no);
 
-		if (!h)
-			continue;
-		if (!p || p->id != sqlite3_column_int64(st, 4)) {
+		for (k = 0; k < no; k++) {
+			if (strcmp(o[k].scope, "program") && strcmp(o[k].scope, scope))
+				continue;
+			if (n == cap) {
+				struct owned *grown = realloc(rows, (cap ? 2 * cap : 64) * sizeof(*rows));
+
+				if (!grown) {
+					r = GW_ERR_NOMEM;
+					goto out;
+				}
+				rows = grown;
+				cap = cap ? 2 * cap : 64;
+			}
+			rows[n] = (struct owned){ &o[k], &s->h[i], n };
+			n++;
+		}
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), owned_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct progphrase_owner *o = rows[i].o;
+		const struct hit *h = rows[i].h;
+		double value;
+
+		if (!p || p->id != o->pid) {
 			if (p)
 				prog_close(s, p, lo, hi);
 			lo = PS_MAX_WORDS;
 			hi = 0;
-			if (!(p = prog_add(s, code, sqlite3_column_int64(st, 4))))
+			if (!(p = prog_add(s, o->code, o->pid)))
 				continue; /* no memory, or a code too long to be one */
 		}
 		if (h->always) {
-			if (kind == 2)
-				p->always += w;
+			if (o->kind == 2)
+				p->always += o->weight;
 			continue;
 		}
-		value = kind == 1 ? h->v_code : w * h->v_kw;
+		value = o->kind == 1 ? h->v_code : o->weight * h->v_kw;
 		for (size_t k = 0; k < h->nw; k++) {
 			size_t at = h->pos[k];
 			double v = value * s->focus[at];
@@ -229,17 +242,18 @@ static int score_owners(struct search *s, struct db *db, const char *scope)
 	if (p)
 		prog_close(s, p, lo, hi);
 out:
-	buf_release(&ids);
-	return r < 0 ? r : 0;
+	free(rows);
+	return r;
 }
 
 static int score_phrases(struct search *s, struct db *db, const char *scope)
 {
+	const struct progphrase_index *ix = NULL;
 	int span = PROGSEARCH_GAP_MAX, r;
 
-	if ((r = progphrase_cache_ready(db, &span)) < 0 || (r = match_phrases(s, db, span)) < 0)
+	if ((r = progphrase_index(db, &ix, &span)) < 0 || (r = match_phrases(s, ix, span)) < 0)
 		return r;
-	return score_owners(s, db, scope);
+	return score_owners(s, ix, scope);
 }
 
 static int is_stopword(const char *w, size_t n)

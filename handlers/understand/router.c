@@ -1,9 +1,11 @@
 #include "handlers/understand/router.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
+#include "common/store.h"
 #include "handlers/understand/intent.h"
 #include "handlers/understand/progsearch.h"
 #include "handlers/vi/datetime_vi.h"
@@ -187,39 +189,111 @@ static int typo_words_ok(const char *typed, size_t n)
 	return 0;
 }
 
-static int match_fuzzy(struct db *db, const char *norm, struct route *rt)
-{
-	struct route found;
-	sqlite3_stmt *st;
-	int r, hits = 0;
+/* The aliases a typo may stand for, with their commands, read once per
+ * content version (db_memo) instead of for every message. */
+struct fuzzy_alias {
+	struct route cmd; /* command, intent, officer_only */
+	char alias[ROUTER_WORD_MAX * ROUTER_MAX_ALIAS_WORDS];
+	size_t len;
+	int words;
+};
 
-	memset(&found, 0, sizeof(found));
+struct fuzzy_list {
+	struct fuzzy_alias *a;
+	size_t n;
+};
+
+static const char fuzzy_memo = 0; /* its address is the memo's key */
+
+static void fuzzy_release(void *p)
+{
+	struct fuzzy_list *l = p;
+
+	if (l)
+		free(l->a);
+	free(l);
+}
+
+static int fuzzy_read(struct db *db, void *value)
+{
+	struct fuzzy_list *l = value;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int r;
+
 	if ((r = db_prepare(db, "SELECT c.name, c.intent, c.officer_only, a.alias FROM command_aliases a"
 				" JOIN commands c ON c.name = a.command"
 				" WHERE c.officer_only = 0 AND c.intent <> 'stop' AND length(a.alias) >= 3",
 			    &st)) < 0)
-		goto out;
+		return r;
 	while ((r = db_step(st)) == DB_ROW) {
-		const char *alias = db_col_text(st, 3);
-		int words = 1;
-		size_t an = strlen(alias), end;
+		struct fuzzy_alias *f;
 
-		for (size_t i = 0; i < an; i++)
-			words += alias[i] == ' ';
-		if (!(end = after_words(norm, words)) || !typo_of(norm, end, alias, an) ||
+		if (l->n == cap) {
+			cap = cap ? 2 * cap : 128;
+			if (!(f = realloc(l->a, cap * sizeof(*f)))) {
+				r = GW_ERR_NOMEM;
+				break;
+			}
+			l->a = f;
+		}
+		f = &l->a[l->n];
+		memset(f, 0, sizeof(*f));
+		if (gw_strlcpy(f->alias, db_col_text(st, 3), sizeof(f->alias)) < 0)
+			continue; /* longer than any typed prefix we compare */
+		take_command(st, &f->cmd);
+		f->len = strlen(f->alias);
+		f->words = 1;
+		for (size_t i = 0; i < f->len; i++)
+			f->words += f->alias[i] == ' ';
+		l->n++;
+	}
+	if (r == DB_ROW)
+		sqlite3_reset(st);
+	return r < 0 ? r : 0;
+}
+
+static int fuzzy_aliases(struct db *db, const struct fuzzy_list **out)
+{
+	const void *l = NULL;
+	int64_t version = 0;
+	int r;
+
+	if ((r = store_content_version(db, &version)) < 0 ||
+	    (r = db_memo_get(db, &fuzzy_memo, version, sizeof(struct fuzzy_list), fuzzy_read,
+			     fuzzy_release, &l)) < 0)
+		return r;
+	*out = l;
+	return 0;
+}
+
+static int match_fuzzy(struct db *db, const char *norm, struct route *rt)
+{
+	const struct fuzzy_list *l = NULL;
+	struct route found;
+	int r, hits = 0;
+
+	memset(&found, 0, sizeof(found));
+	if ((r = fuzzy_aliases(db, &l)) < 0)
+		goto out;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct fuzzy_alias *f = &l->a[i];
+		size_t end;
+
+		if (!(end = after_words(norm, f->words)) || !typo_of(norm, end, f->alias, f->len) ||
 		    !typo_words_ok(norm, end))
 			continue;
-		if (hits && strcmp(found.command, db_col_text(st, 0)) != 0) {
+		if (hits && strcmp(found.command, f->cmd.command) != 0) {
 			hits = 2; /* two commands one typo away: do not guess */
 			continue;
 		}
 		if (!hits) {
-			take_command(st, &found);
+			found = f->cmd;
 			found.args_off = skip_spaces(norm, end);
 			hits = 1;
 		}
 	}
-	if (r < 0 || (r = hits == 1) == 0)
+	if ((r = hits == 1) == 0)
 		goto out;
 	found.how = ROUTER_FUZZY;
 	*rt = found;

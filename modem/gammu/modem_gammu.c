@@ -229,7 +229,8 @@ static void ring_push(struct gammu_priv *p, const struct modem_event *ev)
 		if (ev->kind == MODEM_EVENT_CALL && q->kind == MODEM_EVENT_CALL &&
 		    strcmp(q->number, ev->number) == 0)
 			return;
-		if (ev->kind == MODEM_EVENT_SMS && q->kind == MODEM_EVENT_SMS)
+		if ((ev->kind == MODEM_EVENT_SMS || ev->kind == MODEM_EVENT_REPORT) &&
+		    q->kind == ev->kind)
 			return;
 	}
 	if (p->ring_len == GAMMU_RING) {
@@ -247,6 +248,7 @@ static void cb_send_status(GSM_StateMachine *sm, int status, int mr, void *user)
 	(void)sm;
 	p->send_done = 1;
 	p->send_status = status;
+	p->send_mr = mr; /* -1 when the +CMGS line did not parse */
 	log_debug("modem: send status %d (reference %d)", status, mr);
 }
 
@@ -284,16 +286,16 @@ static void cb_call(GSM_StateMachine *sm, GSM_Call *call, void *user)
 	ring_push(p, &ev);
 }
 
-/* +CMTI (AT+CNMI=2,1: stored, then indicated), seen whenever libgammu
- * reads the port: while sending, or in g_poll_events. */
+/* +CMTI (AT+CNMI=2,1: stored, then indicated), and delivery reports
+ * (+CDSI: stored, +CDS: the report itself), seen whenever libgammu reads
+ * the port: while sending, or in g_poll_events. */
 static void cb_sms(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *user)
 {
 	struct modem_event ev;
 
 	(void)sm;
-	(void)sms;
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = MODEM_EVENT_SMS;
+	ev.kind = modem_gammu_report_incoming(user, sms) ? MODEM_EVENT_REPORT : MODEM_EVENT_SMS;
 	ring_push(user, &ev);
 }
 
@@ -423,6 +425,10 @@ static int g_open_once(struct gammu_priv *p)
 		goto out;
 	learn_folders(p);
 	p->smsc_state = 0; /* the SIM may have changed while we were away */
+	/* reports that came while nobody listened wait in the report memory;
+	 * indications from the last connection point at slots read since */
+	p->sweep_due = !p->is_dummy;
+	p->nstored = 0;
 	log_info("modem: connected (%s, %s)", p->model[0] ? p->model : "auto", p->connection);
 out:
 	if (r < 0 && p->sm)
@@ -646,6 +652,20 @@ static int d_delete_part(struct modem *m, const struct modem_part *mp)
 	return modem_gammu_deadline_end(priv_of(m), modem_gammu_delete_part(m, mp));
 }
 
+static int d_read_reports(struct modem *m, enum modem_report_scope scope,
+			  struct modem_report **out, size_t *n, size_t *waiting)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m),
+					modem_gammu_read_reports(m, scope, out, n, waiting));
+}
+
+static int d_delete_report(struct modem *m, const struct modem_report *rep)
+{
+	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
+	return modem_gammu_deadline_end(priv_of(m), modem_gammu_delete_report(m, rep));
+}
+
 static int d_status(struct modem *m, struct modem_status *out)
 {
 	modem_gammu_deadline_start(priv_of(m), GAMMU_DEADLINE_MS);
@@ -671,6 +691,8 @@ static const struct modem_ops gammu_ops = {
 	.read_pending = d_read_pending,
 	.delete_part = d_delete_part,
 	.send = modem_gammu_send,
+	.read_reports = d_read_reports,
+	.delete_report = d_delete_report,
 	.status = d_status,
 	.ussd = d_ussd,
 	.poll_events = g_poll_events,

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <gammu.h>
 
@@ -18,6 +19,7 @@
 
 #define GAMMU_RING 16            /* queued calls/USSD answers between polls */
 #define GAMMU_PENDING_DEL 32     /* multi-part locations awaiting deletion */
+#define GAMMU_REPORTS 64         /* delivery reports held between read_reports calls */
 #define POLL_SLEEP_MS 10
 /* Longest one libgammu call may block (see modem_gammu_deadline_start). */
 #define GAMMU_DEADLINE_MS 60000
@@ -42,7 +44,7 @@ struct gammu_priv {
 	int smsc_state;          /* 0 not asked yet, 1 cached, -1 phone has none */
 	unsigned char smsc[(GSM_MAX_NUMBER_LENGTH + 1) * 2];
 	unsigned next_ref;
-	int send_done, send_status;
+	int send_done, send_status, send_mr;
 	int ussd_waiting, ussd_done;
 	GSM_USSDStatus ussd_status;
 	struct buf ussd_text;
@@ -52,6 +54,14 @@ struct gammu_priv {
 	unsigned char inbox[GSM_MAX_SMS_FOLDERS + 1];
 	struct pending_del pend[GAMMU_PENDING_DEL];
 	int aborted;             /* a deadline abandoned a call: rebuild sm before use */
+	/* Delivery reports (modem_gammu_dlr.c): decoded ones waiting for
+	 * read_reports, stored ones the modem indicated (+CDSI) not read
+	 * yet, and whether the report memory is to be swept (after connect). */
+	struct modem_report reports[GAMMU_REPORTS];
+	size_t nreports;
+	struct { GSM_MemoryType memory; int location; } stored[GAMMU_REPORTS];
+	size_t nstored;
+	int sweep_due;
 	char *cfg_device, *cfg_connection; /* own copies, to rebuild sm */
 };
 
@@ -80,10 +90,24 @@ int64_t modem_gammu_now_ms(void);
 /* UCS-2 field -> UTF-8 into a fixed array; 1 if it had to be cut. */
 int modem_gammu_ucs2_field(char *dst, size_t dstsz, const unsigned char *src, size_t units);
 
+/* An SMS time stamp as UTC seconds (0 when absent or impossible). */
+time_t modem_gammu_time(const GSM_DateTime *dt);
+
 /* The SMS ops (modem_gammu_sms.c). */
 int modem_gammu_read_pending(struct modem *m, struct modem_part **parts, size_t *n);
 int modem_gammu_delete_part(struct modem *m, const struct modem_part *mp);
 int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 		     const struct modem_send_req *req, struct modem_sent *out);
+
+/* Delivery reports (modem_gammu_dlr.c). From the IncomingSMS callback:
+ * 1 when sms is a status report (held, or its storage noted for
+ * read_reports), 0 when it is something else. */
+int modem_gammu_report_incoming(struct gammu_priv *p, const GSM_SMSMessage *sms);
+/* A status report met while reading stored messages (modems without a
+ * report memory keep them with the inbox): held with its handle. */
+void modem_gammu_report_found(struct gammu_priv *p, const GSM_SMSMessage *sms, const char *handle);
+int modem_gammu_read_reports(struct modem *m, enum modem_report_scope scope,
+			     struct modem_report **out, size_t *n, size_t *waiting);
+int modem_gammu_delete_report(struct modem *m, const struct modem_report *r);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/crashpoint.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "modem/gammu/modem_text.h"
@@ -60,7 +61,7 @@ static void part_concat(const GSM_SMSMessage *s, struct modem_part *mp)
 	}
 }
 
-static time_t part_time(const GSM_DateTime *dt)
+time_t modem_gammu_time(const GSM_DateTime *dt)
 {
 	struct tm tm;
 	time_t t;
@@ -113,12 +114,12 @@ static void decode_part(const GSM_SMSMessage *s, int which, int total, struct mo
 	memset(mp, 0, sizeof(*mp));
 	set_handle(mp, s->Folder, s->Location, (int)s->Memory, which, total);
 	part_concat(s, mp);
-	mp->sent_at = part_time(&s->DateTime);
+	mp->sent_at = modem_gammu_time(&s->DateTime);
 	if (modem_gammu_ucs2_field(mp->sender, sizeof(mp->sender), s->Number, GSM_MAX_NUMBER_LENGTH))
 		mp->malformed = 1; /* a cut-off sender cannot be answered */
 	mp->sender_alnum = has_letter(mp->sender);
-	if (mp->sender[0] == '\0' || s->PDU == SMS_Status_Report)
-		mp->malformed = 1; /* nobody to answer, or not a text at all */
+	if (mp->sender[0] == '\0')
+		mp->malformed = 1; /* nobody to answer */
 	if (s->Coding != SMS_Coding_Default_No_Compression &&
 	    s->Coding != SMS_Coding_Unicode_No_Compression) {
 		/* 8-bit/binary (or compressed): keep the bytes, in hex, for the record. */
@@ -212,6 +213,16 @@ int modem_gammu_read_pending(struct modem *m, struct modem_part **parts, size_t 
 		for (i = 0; i < sms->Number && i < GSM_MAX_MULTI_SMS; i++) {
 			if (!sms->SMS[i].InboxFolder)
 				continue;
+			if (sms->SMS[i].PDU == SMS_Status_Report) {
+				/* kept with the inbox by a modem without a report
+				 * memory: a delivery report, not a text */
+				struct modem_part where;
+
+				set_handle(&where, sms->SMS[i].Folder, sms->SMS[i].Location,
+					   (int)sms->SMS[i].Memory, i, sms->Number);
+				modem_gammu_report_found(p, &sms->SMS[i], where.handle);
+				continue;
+			}
 			if ((r = parts_push(&v, &nv, &cap, &slot)) < 0)
 				goto out;
 			decode_part(&sms->SMS[i], i, sms->Number, slot);
@@ -388,7 +399,8 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 	struct gammu_priv *p = m->priv;
 	GSM_MultiSMSMessage *sms = NULL;
 	unsigned char number[(GSM_MAX_NUMBER_LENGTH + 1) * 2];
-	int r, i, ucs2 = 0, first = 0, done = 0, status = 0, encoded = 0;
+	int r, i, ucs2 = 0, first = 0, done = 0, status = 0, encoded = 0, doubt = 0;
+	int mr[MODEM_PARTS_MAX];
 	unsigned ref = 0;
 	GSM_Error e;
 
@@ -402,6 +414,8 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 		goto out;
 	if ((r = modem_text_encode(text, sms, &ucs2)) < 0)
 		goto out;
+	for (i = 0; i < MODEM_PARTS_MAX; i++)
+		mr[i] = -1;
 	if (from && from->ref >= 1 && from->ref <= 255 && sms->Number > 1) {
 		/* Same text, same split: go on with the parts not yet accepted,
 		 * under the same reference (even from part 1: a part in doubt
@@ -421,7 +435,8 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 
 		memcpy(s->Number, number, sizeof(number));
 		fill_smsc(p, s);
-		s->PDU = SMS_Submit;
+		/* SMS_Status_Report is libgammu's way to set TP-SRR on a SUBMIT */
+		s->PDU = req->report ? SMS_Status_Report : SMS_Submit;
 		if (s->UDH.Type != UDH_NoUDH) {
 			/* libgammu derives the reference from the clock: two messages
 			 * in one second to one phone would share it. */
@@ -439,11 +454,13 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 	for (i = first; i < sms->Number; i++) {
 		p->send_done = 0;
 		p->send_status = 0;
+		p->send_mr = -1;
 		modem_gammu_deadline_start(p, GAMMU_DEADLINE_MS);
 		e = GSM_SendSMS(p->sm, &sms->SMS[i]);
 		r = modem_gammu_err(e, "send");
-		if (r == 0)
-			r = wait_send(p);
+		/* handed over: from here on the part may have gone out */
+		if (r == 0 && (r = wait_send(p)) < 0)
+			doubt = 1;
 		if ((r = modem_gammu_deadline_end(p, r)) < 0)
 			goto out;
 		if (p->send_status != 0) {
@@ -453,7 +470,11 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 				 sms->Number, log_phone(phone), status);
 			goto out;
 		}
+		if (i < MODEM_PARTS_MAX && p->send_mr >= 0 && p->send_mr <= 255)
+			mr[i] = p->send_mr;
 		done++;
+		if (i + 1 < sms->Number)
+			crashpoint("send-part"); /* a part accepted, the next not sent */
 		if (p->send_delay_ms > 0)
 			modem_gammu_sleep_ms(p->send_delay_ms);
 	}
@@ -466,6 +487,8 @@ out:
 		out->ref = (int)ref;
 		out->ucs2 = ucs2;
 		out->network_error = status;
+		memcpy(out->mr, mr, sizeof(out->mr));
+		out->doubt = doubt;
 	}
 	free(sms);
 	return r;

@@ -39,8 +39,19 @@ def main():
         check("the browser's confirmation is stored", len(appt) == 1, appt)
         check("and the household's SMS is queued in the outbox",
               appt and gw.q1("SELECT count(*) FROM outbox WHERE phone = ? AND kind = 'notify'", (appt[0][1],)) >= 1)
+        # issue 22: the Tân Lập officer's console, both languages, 1280 and 360 px
+        tl_local, _, _, _, _, tl_pw = webseed.OFFICER_TL
+        sick = gw.q1("SELECT id FROM inbox WHERE sender = ?", (webseed.UNKNOWN[1],))
+        env2 = dict(env, WEB_PHONE=tl_local, WEB_PASSWORD=tl_pw, WEB_UNKNOWN=webseed.UNKNOWN[0].lstrip("+"),
+                    WEB_SICK_MSG=str(sick), WEB_UT6_MSG=str(days["ut6"]))
+        p = subprocess.run(["node", os.path.join(HERE, "officer.mjs")], env=env2, capture_output=True,
+                           text=True, timeout=600)
+        sys.stdout.write(p.stdout)
+        check("officer scenario ran to the end", p.returncode == 0, p.stderr[-3000:])
         check("screenshots saved", all(os.path.getsize(os.path.join(shots, f)) > 10000
-                                       for f in ("dashboard.png", "program-editor.png")))
+                                       for f in ("dashboard.png", "program-editor.png", "officer-dashboard.png",
+                                                 "officer-dashboard-360.png", "inbox-360.png", "reply-360.png",
+                                                 "broadcast-360.png")))
         gw.stop()
     finally:
         gw.close()

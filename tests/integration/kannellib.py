@@ -497,6 +497,10 @@ def unplus(s):
     return urllib.parse.unquote_to_bytes(s.replace("+", " "))
 
 
+# What bearerbox 1.4.5's fake SMSC writes as an MT line's type.
+MT_TYPES = ("text", "data", "ucs-2", "udh")
+
+
 def parse_mt_line(line):
     """One MT line from bearerbox -> dict(sender, receiver, type, udh, data,
     coding, concat, line). coding: 0 text, 1 data, 2 ucs-2, None when a UDH
@@ -606,7 +610,14 @@ class FakeSMSC:
                 m = parse_mt_line(raw.decode("utf-8", "surrogateescape"))
                 m["t"] = time.monotonic()
                 with self.lock:
-                    self.mt.append(m)
+                    last = self.mt[-1] if self.mt else None
+                    if m.get("type") not in MT_TYPES and last and last.get("type") == "text":
+                        # bearerbox writes a `text` MT raw: a newline in the
+                        # message starts a line that is the rest of it
+                        last["data"] += b"\n" + raw
+                        last["line"] += "\n" + raw.decode("utf-8", "surrogateescape")
+                    else:
+                        self.mt.append(m)
                     self.lock.notify_all()
         with self.lock:
             self.closed = True
@@ -712,6 +723,7 @@ class RecordingApp:
 
     def __init__(self, respond=None, port=0):
         self.requests = []
+        self.conns = set()  # open (kept-alive) client connections
         self.cond = threading.Condition()
         self.respond = respond or (lambda req: (200, "ok"))
         app = self
@@ -721,6 +733,16 @@ class RecordingApp:
 
             def log_message(self, *a):
                 pass
+
+            def setup(self):
+                super().setup()
+                with app.cond:
+                    app.conns.add(self.connection)
+
+            def finish(self):
+                with app.cond:
+                    app.conns.discard(self.connection)
+                super().finish()
 
             def _any(self):
                 n = int(self.headers.get("Content-Length") or 0)
@@ -773,8 +795,17 @@ class RecordingApp:
                 self.cond.wait(left)
 
     def close(self):
+        """Stop listening and cut the kept-alive connections too, as a
+        process that dies would."""
         self.server.shutdown()
         self.server.server_close()
+        with self.cond:
+            conns = list(self.conns)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def text_of(args):

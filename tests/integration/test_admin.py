@@ -10,6 +10,7 @@ a mix); sd_notify readiness, status and watchdog; masked numbers in logs;
 import csv
 import io
 import json
+import re
 import os
 import re
 import shutil
@@ -229,8 +230,11 @@ def content_checks():
                   " VALUES (?, 'thu nhap 1 trieu', ?, ?, 'handled', 'policy', 'BHYT')",
                   ("+8490100000%d" % i, now - i * 50 * 86400, now - i * 50 * 86400))
         c.execute("INSERT INTO outbox (phone, text, kind, priority, status, parts, created_at,"
-                  " sent_at) VALUES (?, 'x', 'reply', 1, 'sent', 2, ?, ?)",
-                  ("+8490100000%d" % i, now - 60, now - 60))
+                  " sent_at, dlr, dlr_at, resends) VALUES (?, 'x', 'reply', 1, 'sent', 2, ?, ?,"
+                  " ?, ?, ?)",
+                  ("+8490100000%d" % i, now - 60, now - 60,
+                   ("delivered", "delivered", "delivered", "failed", "submitted", "buffered")[i],
+                   now - 60 + (10, 40, 20, 5, 0, 1)[i], 1 if i == 4 else 0))
     # a skipped (malformed) and a failed message, and a programme reached
     # through the eligibility answer: the counts must add up and say so
     c.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, error)"
@@ -247,6 +251,11 @@ def content_checks():
     check("stats: traffic, intents, top programs, send rate",
           p.returncode == 0 and "messages received" in p.stdout and "BHYT" in p.stdout and
           "parts/hour" in p.stdout and "policy" in p.stdout, p.stdout + p.stderr)
+    check("stats: delivered and failed shares, median time to delivery, resends",
+          re.search(r"delivered +3 +50\.0 %", p.stdout) and
+          re.search(r"failed +1 +16\.7 %", p.stdout) and
+          re.search(r"median time to delivery +20 +s", p.stdout) and
+          re.search(r"sent again \(in doubt\) +1", p.stdout), p.stdout)
     got = dict(re.findall(r"^\s+(messages received|handled|skipped \(never answered\)|failed"
                           r"|not handled yet)\s+(\d+)", p.stdout, re.M))
     check("stats: received = handled + skipped + failed + not handled yet, said so",
@@ -259,6 +268,11 @@ def content_checks():
     check("stats: the busiest hour written as an hour of office time",
           re.search(r"busiest hour\s+12\s+parts, \d{4}-\d\d-\d\d \d\d:00 to \d\d:00$",
                     p.stdout, re.M) is not None, p.stdout)
+    p = ctl(conf, "status")
+    check("status: the last day's delivery reports",
+          p.returncode == 0 and re.search(r"delivered +3\n", p.stdout) and
+          re.search(r"no report yet +1\n", p.stdout) and
+          re.search(r"sent again +1\n", p.stdout), p.stdout)
     p = ctl(conf, "--utc", "stats", "--since", "30d")
     check("gatewayctl --utc shows UTC, said so",
           re.search(r"^Since \d{4}-\d\d-\d\d \d\d:\d\d UTC$", p.stdout, re.M) is not None and
@@ -383,17 +397,28 @@ def notify_checks():
     s.bind(sock_path)
     s.settimeout(0.2)
     msgs = []
+    reading = [True]
 
-    def collect(until, secs=10.0):
-        end = time.monotonic() + secs
-        while time.monotonic() < end:
+    # Read the socket all the time, as systemd does: a notify socket nobody
+    # reads fills up, and sd_notify() then blocks the daemon's loop.
+    def drain():
+        while reading[0]:
             try:
                 msgs.append(s.recv(4096).decode())
             except socket.timeout:
                 pass
+            except OSError:
+                return
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+
+    def collect(until, secs=10.0):
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
             if until():
                 return True
-        return False
+            time.sleep(0.05)
+        return until()
 
     logpath = os.path.join(WORK, "n", "gatewayd.log")
     log = open(logpath, "w")
@@ -429,6 +454,8 @@ def notify_checks():
             d.kill()
             d.wait()
         log.close()
+        reading[0] = False
+        reader.join()
         s.close()
 
 

@@ -2,6 +2,7 @@
 lost, nothing answered twice (issue: the daemon pipeline)."""
 import datetime
 import os
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -229,14 +230,20 @@ CRASHPOINTS = ["ingest-stored", "ingest-deleted", "inbound-handled", "inbound-co
                "send-marked", "send-returned"]
 
 
+def crash_and_run(g, phone, point, label):
+    """A question answered by a run killed at point, then a run to the end;
+    that run's process."""
+    g.inject(phone, "CS BHYT")
+    p = g.once(GW_CRASHPOINT=point)
+    check("%s at %s: killed there" % (label, point), p.returncode == -9, p.returncode)
+    return g.once()
+
+
 def test_crash_at_every_step():
     for point in CRASHPOINTS:
         g = Gateway()
         try:
-            g.inject("+84908000001", "CS BHYT")
-            p = g.once(GW_CRASHPOINT=point)
-            check("crash at %s: killed there" % point, p.returncode == -9, p.returncode)
-            p = g.once()
+            p = crash_and_run(g, "+84908000001", point, "crash")
             inbox = g.q1("SELECT count(*) FROM inbox WHERE sender = '+84908000001'")
             sent = len(g.sent_to("+84908000001"))
             unknown = g.q1("SELECT count(*) FROM outbox WHERE status = 'sent_unknown'")
@@ -258,6 +265,73 @@ def test_crash_at_every_step():
             g.close()
 
 
+def parts_sent(g):
+    """Every part captured, in send order (tools/read_sent.py joins them)."""
+    import read_sent
+    recs = []
+    for name in os.listdir(g.capture):
+        if name.endswith(".smsbackup") and not name.startswith("."):
+            recs.append(read_sent.parse_file(os.path.join(g.capture, name)))
+    return sorted(recs, key=lambda r: r["sent_at_ns"])
+
+
+def test_crash_then_settled():
+    """No delivery reports on the dummy phone: with sms.unknown_resend_after
+    = 0 an answer left in doubt by a crash is sent again at the next run
+    (a duplicate when it had gone out), a broadcast is not."""
+    for point, at_phone in (("send-marked", 1), ("send-returned", 2)):
+        g = Gateway('sms = { unknown_resend_after = 0; };')
+        try:
+            p = crash_and_run(g, "+84908000002", point, "in doubt")
+            rows = g.q("SELECT status, resends, unknown_at FROM outbox WHERE phone = '+84908000002'")
+            check("in doubt at %s: no report, so the answer went again (resends = 1)" % point,
+                  rows == [("sent", 1, None)], rows)
+            check("in doubt at %s: %d cop%s at the phone" % (point, at_phone,
+                                                             "y" if at_phone == 1 else "ies"),
+                  len(g.sent_to("+84908000002")) == at_phone, g.sent())
+            check("in doubt at %s: the resend is logged" % point,
+                  "sending it again" in p.stderr, p.stderr[-1500:])
+            g.once()
+            check("in doubt at %s: sent again once, not twice" % point,
+                  len(g.sent_to("+84908000002")) == at_phone)
+        finally:
+            g.close()
+    # a long answer cut by the crash goes again under its reference: the
+    # handset joins the part it has twice with the rest into one message
+    g = Gateway('sms = { unknown_resend_after = 0; };')
+    try:
+        g.inject("+84908000004", "CS BHYT")
+        p = g.once(GW_CRASHPOINT="send-part")
+        check("in doubt between parts: killed there", p.returncode == -9, p.returncode)
+        first = parts_sent(g)
+        g.once()
+        parts = parts_sent(g)
+        check("in doubt between parts: one part went before the crash",
+              [x["seq"] for x in first] == [1], first)
+        check("in doubt between parts: sent again from part 1 under the same reference",
+              len({x["ref"] for x in parts}) == 1 and parts[0]["ref"] != 0 and
+              sorted(x["seq"] for x in parts) == [1, 1, 2, 3], parts)
+    finally:
+        g.close()
+    g = Gateway('sms = { unknown_resend_after = 0; };\n'
+                'broadcast = { quiet_start = "00:00"; quiet_end = "00:00"; };')
+    try:
+        with sqlite3.connect(g.db_path) as c:
+            c.execute("INSERT INTO outbox (phone, text, kind, priority, created_at,"
+                      " next_attempt_at) VALUES ('+84908000003', 'Viec moi: may mac, Tan Lap',"
+                      " 'broadcast', 50, 1, 0)")
+        p = g.once(GW_CRASHPOINT="send-marked")
+        check("broadcast in doubt: killed at send-marked", p.returncode == -9, p.returncode)
+        p = g.once()
+        rows = g.q("SELECT status, resends, unknown_at FROM outbox")
+        check("broadcast in doubt: never sent again (at most once)",
+              rows == [("sent_unknown", 0, None)] and not g.sent(), (rows, g.sent()))
+        check("broadcast in doubt: the decision is logged", "at most once" in p.stderr,
+              p.stderr[-1500:])
+    finally:
+        g.close()
+
+
 if __name__ == "__main__":
     test_basic_and_multipart()
     test_interleaved_same_ref()
@@ -268,4 +342,5 @@ if __name__ == "__main__":
     test_modem_gone_and_back()
     test_timeouts_and_cms_errors()
     test_crash_at_every_step()
+    test_crash_then_settled()
     finish()

@@ -202,8 +202,8 @@ def run(gw, days):
     fields["summary_vi"] = "Hộ nghèo được cấp thẻ BHYT miễn phí. Thử sửa từ web."
     s, _, pv, _, _ = admin.post("/preview/program", fields)
     check("preview: accented and unaccented, parts and encoding",
-          s == 200 and 'id="preview-accented"' in pv and 'id="preview-plain"' in pv and "UCS-2" in pv and
-          "GSM-7" in pv and "Thử sửa từ web" in pv and "Thu sua tu web" in pv, pv[:1500])
+          s == 200 and 'id="preview-accented"' in pv and 'id="preview-plain"' in pv and "· có dấu ·" in pv and
+          "· không dấu ·" in pv and "UCS-2" not in pv and "Thử sửa từ web" in pv and "Thu sua tu web" in pv, pv[:1500])
     fields["action"] = "save"
     s, h, _, _, _ = admin.post("/programs/BHYT", fields)
     check("program saved (303)", s == 303 and "ok=saved" in h.get("location", ""), (s, h))
@@ -323,6 +323,24 @@ def run(gw, days):
           new_job[0][2] == q(gw, "SELECT id FROM officers WHERE phone = ?", (tk_phone,))[0][0], (s, new_job))
     s, _, html, _, _ = tk.post("/jobs/new", {"title": "", "deadline": "not a date"})
     check("a job without a title refused (400)", s == 400, s)
+    # input as people type it (issue 22)
+    s, h, _, _, _ = tk.post("/jobs/new", {"title": "Phụ kho", "commune": "Thiện Kế", "wage_min": "5.000.000",
+                                          "wage_max": "7tr", "deadline": "31/12/2030"})
+    row = q(gw, "SELECT wage_min, wage_max, deadline FROM jobs WHERE title = 'Phụ kho'")
+    check("the job form takes '5.000.000', '7tr' and '31/12/2030'", s == 303 and row and
+          tuple(row[0]) == (5000000, 7000000, "2030-12-31"), (s, row))
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "wage_min": "thỏa thuận",
+                                             "deadline": "31/12/2030"})
+    check("a wage that is not a number refused in plain words, as typed", s == 400 and
+          "Lương phải là số, ví dụ 5.000.000" in html and 'value="thỏa thuận"' in html
+          and "must be" not in html and "wage_min" not in html.split("</h1>")[1].replace('name="wage_min"', "")
+          .replace('id="j-wage_min"', "").replace('for="j-wage_min"', ""), html[-3000:])
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "wage_min": "8tr",
+                                             "wage_max": "6tr"})
+    check("a wage range with the lowest above the highest refused", s == 400 and "Lương cao nhất phải" in html
+          and q(gw, "SELECT count(*) FROM jobs WHERE title = 'Bảo vệ'")[0][0] == 0, s)
+    s, _, html, _, _ = tk.post("/jobs/new", {"title": "Bảo vệ", "commune": "Thiện Kế", "deadline": "31/02/2031"})
+    check("an impossible deadline refused in plain words", s == 400 and "Hạn nộp phải là một ngày" in html, s)
     ref = q(gw, "SELECT id FROM referrals WHERE job_id = 1 ORDER BY id LIMIT 1")[0][0]
     s, _, _, _, _ = tk.post("/referrals/%d" % ref, {"status": "contacted"})
     check("referral status changed", s == 303 and q(gw, "SELECT status FROM referrals WHERE id = ?", (ref,))[0][0]
@@ -333,14 +351,34 @@ def run(gw, days):
     m = re.search(r'id="bc-recipients">(\d+)<', html)
     expected = q(gw, "SELECT count(*) FROM subscriptions s JOIN contacts c ON c.phone = s.phone"
                      " WHERE c.opted_out = 0 AND s.area = 'thien ke'")[0][0]
-    check("broadcast preview: recipients, quiet hours, cap, finish", s == 200 and m and int(m.group(1)) == expected
-          and "yên tĩnh" in html and "Dự kiến xong" in html, (m and m.group(1), expected))
+    parts = re.search(r'id="bc-parts">(\d+)<', html)
+    cost = re.search(r'id="bc-cost">([\d.]+) đồng<', html)
+    check("broadcast preview: recipients, SMS, cost in đồng, start and finish", s == 200 and m and
+          int(m.group(1)) == expected and parts and cost and
+          int(cost.group(1).replace(".", "")) == int(parts.group(1)) * 300 and 'id="bc-finish"' in html
+          and "Không gửi ban đêm" in html and 'id="bc-send"' in html, (m and m.group(1), expected, html[-2500:]))
     check("preview queued nothing", q(gw, "SELECT count(*) FROM broadcasts")[0][0] == 0)
     s, h, _, _, _ = tk.post("/jobs/1/broadcast", {"area": "", "type": ""})
     check("broadcast queued in the outbox", s == 303 and q(gw, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'")
           [0][0] == expected, s)
+    s, _, html, _, _ = tk.get("/jobs/1/broadcast")
+    check("no 'Gửi' when nobody is left to send to", s == 200 and 'id="bc-recipients">0<' in html and
+          'id="bc-send"' not in html and 'id="bc-nobody"' in html, html[-1500:])
+    # the progress page follows a broadcast that is still going out by itself
+    gwtest.wait_for(lambda: q(gw, "SELECT count(*) FROM outbox WHERE status = 'sending'")[0][0] == 0, 20)
+    db = sqlite3.connect(gw.db_path, timeout=10)
+    db.execute("UPDATE outbox SET next_attempt_at = ?, status = 'queued' WHERE kind = 'broadcast'",
+               (int(time.time()) + 3 * 86400,))
+    db.commit()
     s, _, html, _, _ = tk.get("/broadcasts")
-    check("broadcast progress shown", s == 200 and "<meter" in html and "xep %d" % expected in html, html[-1500:])
+    check("broadcast progress in plain words, refreshing itself while it goes", s == 200 and "<meter" in html
+          and "trên %d người" % expected in html and "còn %d" % expected in html and "xong khoảng" in html
+          and 'http-equiv="refresh"' in html and "xep " not in html, html[-1500:])
+    db.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE kind = 'broadcast'", (int(time.time()),))
+    db.commit()
+    db.close()
+    s, _, html, _, _ = tk.get("/broadcasts")
+    check("... and stops refreshing when it is done", "đã xong" in html and 'http-equiv="refresh"' not in html)
     s, _, _, _, _ = tk.post("/jobs/%d/close" % new_job[0][0], {})
     check("officer closes their offer", s == 303 and q(gw, "SELECT status FROM jobs WHERE id = ?",
                                                        (new_job[0][0],))[0][0] == "closed")
@@ -355,6 +393,17 @@ def run(gw, days):
                              " 'Chao ban, mai 8h mang CCCD den UBND xa.'", (msg[0],))[0][0] == 1, s)
     s, _, _, _, _ = tk.post("/inbox/%d" % msg[0], {"text": "x" * 2000})
     check("an answer over the SMS budget refused (400)", s == 400, s)
+    c = sqlite3.connect(gw.db_path)
+    with c:  # as if the network reported it delivered
+        c.execute("UPDATE outbox SET status = 'sent', sent_at = strftime('%s', 'now'),"
+                  " dlr = 'delivered', dlr_at = strftime('%s', 'now') WHERE inbox_id = ?", (msg[0],))
+    c.close()
+    s, _, html, _, _ = tk.get("/inbox/%d" % msg[0])
+    check("the message page shows the answer's delivery report",
+          s == 200 and "đã đến máy" in html, html[-1500:])
+    s, _, html, _, _ = req("GET", "/inbox", cookies=dict(tk.cookies(), gw_lang="en"))
+    check("the inbox shows which answers were delivered", s == 200 and
+          '<span class="tag dlr">delivered</span>' in html, html[-1500:])
     hh = webseed.HOUSEHOLDS[0][0]
     s, _, _, _, _ = tk.post("/contacts/" + hh.lstrip("+"), {"action": "optout"})
     check("opt-out recorded for a household that asked", s == 303 and
@@ -364,6 +413,8 @@ def run(gw, days):
     s, _, _, _, _ = admin.post("/contacts/" + hh.lstrip("+"), {"action": "optin"})
     check("an opt-out can never be overridden, not even by an admin (403)", s == 403 and
           q(gw, "SELECT opted_out FROM contacts WHERE phone = ?", (hh,))[0][0] == 1, s)
+
+    officer_console(gw, days, tk)
 
     # --- requests too big or malformed
     s, _, _, _, _ = req("POST", "/login", raw_body="a=" + "x" * (300 * 1024),
@@ -424,6 +475,72 @@ def run(gw, days):
           and q(gw, "SELECT count(*) FROM audit WHERE action = 'web_login_limited'")[0][0] >= 1)
     other = Session(tk_local, tk_pw)
     check("another number from the same address still logs in", other.status == 303)
+
+
+def officer_console(gw, days, tk):
+    """Issue 22: what a commune officer sees and does."""
+    tl_local, tl_phone, _, _, _, tl_pw = webseed.OFFICER_TL
+    tl = Session(tl_local, tl_pw)
+    check("Tân Lập's officer logs in", tl.status == 303, tl.status)
+    unknown, sick = webseed.UNKNOWN
+    for who, sess in (("Tân Lập", tl), ("Thiện Kế", tk)):
+        s, _, html, _, _ = sess.get("/inbox")
+        check("%s's officer sees the households whose commune is not known" % who,
+              s == 200 and unknown.lstrip("+") in html and "chưa rõ xã" in html, html[-2000:])
+    s, _, html, _, _ = tl.get("/inbox?q=tan+lap")
+    check("searching 'tan lap' finds what was written 'Tan Lap'", "thon 3 Tan Lap" in html)
+    s, _, html, _, _ = tl.get("/")
+    wait = dict(re.findall(r'<b id="(w-[a-z]+)">(\d+)</b>', html))
+    check("dashboard says what waits for her", s == 200 and html.index('id="waiting"') < html.index('id="modem"')
+          and int(wait.get("w-unknown", 0)) == 2 and int(wait.get("w-messages", 0)) >= 1
+          and int(wait.get("w-appts", 0)) >= 1, wait)
+    check("the sick child waits for an officer, named as health",
+          "Có thể cấp cứu" in html and "ốm nặng" in html, html[-3000:])
+    s, _, html, _, _ = tl.get("/inbox?wait=1")
+    check("inbox filter: messages waiting for an officer", "ốm nặng" in html and "UT 6" not in html)
+    # the UT 6 row shows the household's answer; the officer's alert apart
+    s, _, html, _, _ = tl.get("/inbox?q=UT+6")
+    row = [r for r in html.split("<tr") if 'href="/inbox/%d"' % days["ut6"] in r]
+    check("the UT row shows what the household got", row and "Da ghi nhan ung tuyen" in row[0]
+          and "Hay goi lai ho" not in row[0], row[:1])
+    s, _, html, _, _ = tl.get("/inbox/%d" % days["ut6"])
+    check("the message page lists the officer alert apart, named",
+          'id="alerts"' in html and html.index("Hay goi lai ho") > html.index('id="alerts"')
+          and html.index("Da ghi nhan") < html.index('id="alerts"') and "Lê Văn Cường" in html)
+    check("plain statuses on the message page", "đã gửi" in html and ">sent<" not in html
+          and "handled" not in html and "gsm7" not in html, html[-2000:])
+    # place a household: one click, audited; then the other commune's officer no longer sees it
+    s, _, html, _, _ = tl.get("/inbox?unknown=1")
+    check("the commune its message names is suggested",
+          re.search(r'<option value="Tân Lập" selected>', html) is not None, html[-3000:])
+    s, _, _, _, _ = tk.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Đồng Văn",
+                                                                 "back": "inbox"})
+    check("an officer may not place a household in a commune the box does not serve (403)", s == 403, s)
+    s, h, _, _, _ = tl.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Tân Lập",
+                                                                 "back": "inbox"})
+    check("an officer places a household in one click", s == 303 and "ok=placed" in h.get("location", "") and
+          q(gw, "SELECT commune FROM contacts WHERE phone = ?", (unknown,))[0][0] == "Tân Lập", (s, h))
+    check("placing audited", q(gw, "SELECT count(*) FROM audit WHERE action = 'contact commune' AND target = ?",
+                               (unknown,))[0][0] == 1)
+    s, _, _, _, _ = tk.post("/contacts/" + unknown.lstrip("+"), {"action": "commune", "commune": "Thiện Kế"})
+    check("a placed household is no longer every officer's", s == 404, s)
+    # the reply box: live count from the server, "bỏ dấu" one click away
+    text = "Chào chị, chị mang sổ hộ khẩu và giấy khám bệnh lên UBND xã sáng thứ Hai để làm hồ sơ nhé."
+    s, _, html, _, _ = tl.post("/preview/answer", {"text": text})
+    plain = re.search(r'data-fold="([^"]*)"', html)
+    check("reply count: characters, SMS, encoding, cost", s == 200 and "<b>%d</b> ký tự" % len(text) in html
+          and "<b>2</b> SMS" in html and "có dấu" in html and "600 đồng" in html, html)
+    check("'bỏ dấu' offers the unaccented text in 1 SMS", plain and plain.group(1).startswith("Chao chi, chi mang")
+          and "thành 1 SMS" in html, html)
+    sick_id = q(gw, "SELECT id FROM inbox WHERE sender = ?", (sick,))[0][0]
+    s, _, html, _, _ = tl.post("/inbox/%d" % sick_id, {"text": text, "action": "fold"})
+    check("'bỏ dấu' without script: the page comes back unaccented", s == 200 and "Chao chi, chi mang" in html
+          and "<b>1</b> SMS" in html)
+    s, _, _, _, _ = tl.post("/inbox/%d" % sick_id, {"action": "attended"})
+    check("'needs no further answer' takes it off the waiting list", s == 303 and
+          q(gw, "SELECT attended_by IS NOT NULL FROM inbox WHERE id = ?", (sick_id,))[0][0] == 1)
+    s, _, html, _, _ = tl.get("/inbox?wait=1")
+    check("... and it is gone from there", "ốm nặng" not in html)
 
 
 def _unescape(s):

@@ -17,6 +17,11 @@ ACCOUNTS = (ADMIN, OFFICER_TK, OFFICER_TL)
 # households: (phone, commune)
 HOUSEHOLDS = [("+8490%07d" % (1000 + i), "Thiện Kế" if i % 2 == 0 else "Tân Lập") for i in range(24)]
 
+# households whose commune is not known yet: one names it in passing, one
+# writes about a sick child (answered with the self-check)
+UNKNOWN = ("+84901002001", "+84901002002")
+SICK_TEXT = "Con tôi bị ốm nặng nằm viện, nhà nghèo có được hỗ trợ gì không"
+
 INTENTS = [("policy", 40), ("job_list", 14), ("job_apply", 6), ("appointment", 8),
            ("eligibility", 7), ("help", 6), ("unknown", 5), ("stop", 1)]
 PROGRAMS = ["BHYT", "VAY-NGHEO", "HO-NGHEO", "HOC-NGHE", "NHA-O", "TIEN-DIEN", "VAY-XKLD"]
@@ -96,6 +101,32 @@ def seed(gw, now=None, seed_value=11):
             cur.execute("INSERT INTO outbox (phone, text, kind, priority, status, inbox_id, parts,"
                         " encoding, created_at, sent_at) VALUES (?, ?, 'reply', 10, 'sent', ?, 1,"
                         " 'gsm7', ?, ?)", (phone, "Tra loi: " + text, cur.lastrowid, at + 2, at + 5))
+    # households whose commune is not known yet (issue 22)
+    for phone in UNKNOWN:
+        cur.execute("INSERT OR IGNORE INTO contacts (phone, commune, created_at, last_seen) VALUES (?, '', ?, ?)",
+                    (phone, now - 86400, now - 3600))
+    for phone, text, intent, answer in (
+            (UNKNOWN[0], "o thon 3 Tan Lap, cho hoi vay von ho ngheo", "policy", "Vay von ho ngheo: ..."),
+            (UNKNOWN[1], SICK_TEXT, "eligibility", "Tu kiem tra ho ngheo: thu nhap moi nguoi...")):
+        at = now - 2 * 3600
+        cur.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, intent, ref_code, handled_at)"
+                    " VALUES (?, ?, ?, ?, 'handled', ?, '', ?)", (phone, text, at, at, intent, at + 2))
+        cur.execute("INSERT INTO outbox (phone, text, kind, priority, status, inbox_id, parts, encoding,"
+                    " created_at, sent_at) VALUES (?, ?, 'reply', 10, 'sent', ?, 1, 'gsm7', ?, ?)",
+                    (phone, answer, cur.lastrowid, at + 2, at + 5))
+    # UT 6 from a Tan Lap household: the officer's alert is queued before
+    # the household's answer
+    at = now - 3 * 3600
+    cur.execute("INSERT INTO inbox (sender, text, sent_at, stored_at, status, intent, ref_code, handled_at)"
+                " VALUES (?, 'UT 6', ?, ?, 'handled', 'job_apply', 'JOB-VP-006', ?)",
+                (HOUSEHOLDS[1][0], at, at, at + 2))
+    ut = cur.lastrowid
+    cur.execute("INSERT INTO outbox (phone, text, kind, priority, status, inbox_id, parts, encoding, created_at,"
+                " sent_at) VALUES (?, 'UT moi: 0901001001 xin viec so 6. Hay goi lai ho.', 'notify', 10, 'sent',"
+                " ?, 1, 'gsm7', ?, ?)", (OFFICER_TL[1], ut, at + 2, at + 4))
+    cur.execute("INSERT INTO outbox (phone, text, kind, priority, status, inbox_id, parts, encoding, created_at,"
+                " sent_at) VALUES (?, 'Da ghi nhan ung tuyen viec so 6. Can bo se goi lai.', 'reply', 10, 'sent',"
+                " ?, 1, 'gsm7', ?, ?)", (HOUSEHOLDS[1][0], ut, at + 2, at + 5))
     # who applied: job 1 is Thien Ke's, job 6 Tan Lap's
     for i, (phone, commune) in enumerate(HOUSEHOLDS[:8]):
         job = 1 if commune == "Thiện Kế" else 6
@@ -122,4 +153,4 @@ def seed(gw, now=None, seed_value=11):
     cur.execute("UPDATE modem_status SET balance = '45.200 d', balance_checked_at = ? WHERE id = 1", (now,))
     db.commit()
     db.close()
-    return {"day1": d1, "day2": d2}
+    return {"day1": d1, "day2": d2, "ut6": ut}

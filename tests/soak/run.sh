@@ -1,19 +1,19 @@
 #!/bin/sh
 # The long reliability campaigns (`make soak`; docs/RELIABILITY.md): the
 # crash and fault campaigns on the simulated AT modem side by side (they
-# mostly wait in libgammu's sleeps), then the crash campaign over two
-# modems, flood, USSD load, authentication and the web console's abuse
-# campaign. Each campaign's full output goes to LOG_DIR/<name>.log; this
-# prints its FIGURE/FAIL lines and one summary line, and exits non-zero
-# when a campaign failed.
+# mostly wait in libgammu's sleeps), then the crash campaign on the dummy
+# phone (no delivery reports) and over two modems, flood, USSD load,
+# authentication and the web console's abuse campaign. Each campaign's
+# full output goes to LOG_DIR/<name>.log; this prints its FIGURE/FAIL
+# lines and one summary line, and exits non-zero when a campaign failed.
 #
 # Usage: tests/soak/run.sh BUILD_DIR      (BUILD_DIR = build/test, for the
 #        send-capture shim and the sanitized binaries)
 # Environment: SOAK_BUILD=opt|san (default opt: bin/gatewayd),
-#   SOAK_ONLY="crash fault crash2 flood ussd auth web" (a subset),
-#   SOAK_LOGS=dir, SOAK_SEED=N (default: the time), CRASH_ARGS/FAULT_ARGS/
-#   CRASH2_ARGS/FLOOD_ARGS/USSD_ARGS/AUTH_ARGS/WEB_ARGS (extra arguments
-#   for one campaign).
+#   SOAK_ONLY="crash fault crash-dummy crash2 flood ussd auth web" (a
+#   subset), SOAK_LOGS=dir, SOAK_SEED=N (default: the time), CRASH_ARGS/
+#   FAULT_ARGS/DUMMY_ARGS/CRASH2_ARGS/FLOOD_ARGS/USSD_ARGS/AUTH_ARGS/
+#   WEB_ARGS (extra arguments for one campaign).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -21,7 +21,7 @@ export GW_BUILD="$top/${1:-build/test}"
 build=${SOAK_BUILD:-opt}
 logs=${SOAK_LOGS:-$top/build/soak-logs}
 seed=${SOAK_SEED:-$(date +%s)}
-only=${SOAK_ONLY:-crash fault crash2 flood ussd auth web}
+only=${SOAK_ONLY:-crash fault crash-dummy crash2 flood ussd auth web}
 mkdir -p "$logs"
 export LC_ALL=C.UTF-8
 
@@ -62,6 +62,8 @@ if wanted fault; then
 fi
 for p in $pids; do wait "$p"; done
 # shellcheck disable=SC2086
+wanted crash-dummy && run crash-dummy crash_campaign.py --phone dummy --messages 1000 \
+	--senders 200 --kills 100 --inject-interval 0.2 --seed "$seed" ${DUMMY_ARGS:-}
 wanted crash2 && run crash2 crash_campaign.py --modems 2 --messages 500 --senders 100 --kills 25 \
 	--seed "$seed" ${CRASH2_ARGS:-}
 # shellcheck disable=SC2086
@@ -74,7 +76,7 @@ wanted auth && run auth auth_campaign.py ${AUTH_ARGS:-}
 wanted web && run web web_campaign.py ${WEB_ARGS:-}
 
 failed=""
-for n in crash fault crash2 flood ussd auth web; do
+for n in crash fault crash-dummy crash2 flood ussd auth web; do
 	report "$n"
 	if [ -f "$logs/$n.rc" ] && [ "$(cat "$logs/$n.rc")" != 0 ]; then failed="$failed $n"; fi
 done

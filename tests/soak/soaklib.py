@@ -29,8 +29,11 @@ PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.execu
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 sys.path.insert(0, os.path.join(TOP, "tests", "modemsim"))
+sys.path.insert(0, os.path.join(TOP, "tools"))
 sys.dont_write_bytecode = True
+import inject_sms  # noqa: E402  (the dummy phone's inbox)
 import modemsim  # noqa: E402  (merge_records)
+import read_sent  # noqa: E402  (what the dummy phone sent)
 
 failures = 0
 figures = []
@@ -208,6 +211,21 @@ class ModemSim:
     def merged(self):
         return modemsim.merge_records(self.sent())
 
+    def inject(self, sender, text):
+        """A new inbound message; False when the SIM is full (try later)."""
+        return self.ctl("inject", sender, text).startswith("ok")
+
+    def stored(self):
+        """Messages in the SIM, or None when the simulator does not answer."""
+        try:
+            return self.status()["stored"]
+        except (OSError, ValueError):
+            return None
+
+    def phase(self):
+        """What the daemon was doing, from the modem's last command."""
+        return kill_phase(self.last_command_before(self.at_log_size()))
+
     def at_log_size(self):
         try:
             return os.path.getsize(self.at_log)
@@ -240,6 +258,45 @@ class ModemSim:
         self.out.close()
 
 
+class DummyPhone:
+    """libgammu's dummy phone: a folder of smsbackup files written by
+    tools/inject_sms.py, and what the daemon sends recorded by the
+    send-capture shim (tests/capture/sendcapture.c, from the sanitizer
+    tree $GW_BUILD, preloaded into either build). It has no status reports
+    and no AT log, so a kill's phase is not known."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "phone")
+        self.capture = os.path.join(workdir, "sent")
+        os.makedirs(os.path.join(self.dir, "sms", "1"))
+        os.makedirs(self.capture)
+        self.injector = inject_sms.Injector(self.dir)
+        self.shim = os.path.join(os.environ.get("GW_BUILD", os.path.join(TOP, "build", "test")),
+                                 "lib", "sendcapture.so")
+        if not os.path.exists(self.shim):
+            raise RuntimeError("%s missing: run make test-bins" % self.shim)
+
+    def inject(self, sender, text):
+        self.injector.inject(sender, text)
+        return True
+
+    def stored(self):
+        return len([n for n in os.listdir(os.path.join(self.dir, "sms", "1")) if n.isdigit()])
+
+    def phase(self):
+        return "unknown"
+
+    def merged(self):
+        """Messages as a handset joins them (tools/read_sent.py)."""
+        return read_sent.read_dir(self.capture)
+
+    def env(self):
+        return {"LD_PRELOAD": self.shim, "GW_CAPTURE_DIR": self.capture}
+
+    def stop(self):
+        pass
+
+
 def kill_phase(cmd):
     """What the daemon was doing, judged from the modem's last command."""
     c = cmd.split(" ", 1)[1] if " " in cmd else cmd
@@ -263,9 +320,11 @@ class Gateway:
                       "retry_base": 2, "status_interval": 30}
 
     def __init__(self, workdir, gatewayd, gatewayctl, device, extra_conf="", modem=None,
-                 content=True, name="gw", sms="rate_limit_per_hour = 100000;", modems=None):
-        """device and modem: the one modem; or modems: [(name, device, {key: value})]
-        for several (device is then ignored)."""
+                 content=True, name="gw", sms="rate_limit_per_hour = 100000;", dummy=None,
+                 modems=None):
+        """device and modem: the one modem (dummy: a DummyPhone instead of the
+        AT modem at device); or modems: [(name, device, {key: value})] for
+        several AT modems (device is then ignored)."""
         self.dir = workdir
         self.gatewayd = gatewayd
         self.gatewayctl = gatewayctl
@@ -274,18 +333,23 @@ class Gateway:
         self.log_path = os.path.join(workdir, name + ".log")
         self.proc = None
         self.starts = 0
+        self.dummy = dummy
 
-        def group(dev, keys):
+        def group(dev, keys, phone=None):
             m = dict(self.MODEM_DEFAULTS)
             m.update(keys or {})
-            items = "".join(" %s = %s;" % (k, '"%s"' % v if isinstance(v, str) else v)
+            items = "".join(" %s = %s;" % (k, '"%s"' % v if isinstance(v, str) else
+                                           ("true" if v else "false") if isinstance(v, bool)
+                                           else v)
                             for k, v in sorted(m.items()))
-            return '{ model = "at"; connection = "at"; device = "%s";%s }' % (dev, items)
+            kind = ('model = "dummy"; connection = "none"; device = "%s";' % phone.dir if phone
+                    else 'model = "at"; connection = "at"; device = "%s";' % dev)
+            return '{ %s%s }' % (kind, items)
         if modems:
             modem_conf = "modems = (\n%s\n);" % ",\n".join(
                 "  " + group(dev, dict(keys or {}, name=n)) for n, dev, keys in modems)
         else:
-            modem_conf = "modem = %s;" % group(device, modem)
+            modem_conf = "modem = %s;" % group(device, modem, dummy)
         with open(self.conf, "w") as f:
             f.write('%s\ndatabase = { path = "%s"; };\nlog = { level = "info"; };\n'
                     'sms = { %s };\n%s\n' % (modem_conf, self.db_path, sms, extra_conf))
@@ -300,6 +364,13 @@ class Gateway:
         e["LC_ALL"] = "C"
         return e
 
+    def daemon_env(self):
+        e = self.env()
+        if self.dummy:
+            e.update(self.dummy.env())
+            e["ASAN_OPTIONS"] += ":verify_asan_link_order=0"  # the shim comes first
+        return e
+
     def ctl(self, *args, check_rc=True):
         p = subprocess.run([self.gatewayctl, "-c", self.conf] + list(args), capture_output=True,
                            text=True, timeout=120, env=self.env())
@@ -312,7 +383,7 @@ class Gateway:
         log.write("----- start %d %s\n" % (self.starts, " ".join(
             "%s=%s" % kv for kv in sorted(extra_env.items()))))
         log.flush()
-        env = self.env()
+        env = self.daemon_env()
         env.update(extra_env)
         self.proc = subprocess.Popen([self.gatewayd, "-f", "-c", self.conf], stdout=log,
                                      stderr=subprocess.STDOUT, env=env)
@@ -420,6 +491,31 @@ def run_campaign(name, g, body, work, keep, t0):
     rc = finish(name)
     cleanup(work, keep)
     return rc
+
+
+def run_on_simulator(name, prefix, body, keep, **gateway_kwargs):
+    """A short test on the AT modem simulator: a work folder, the sanitized
+    binaries, a simulator and a gatewayd configured for it (not started);
+    body(sim, g) runs the checks; then no sanitizer report and a clean
+    SIGTERM are checked, and everything is stopped and removed (kept when
+    asked or when a check failed). Returns the exit status."""
+    wd = make_workdir(prefix)
+    sim = g = None
+    try:
+        gatewayd, gatewayctl = private_bins("san", os.path.join(wd, "bin"))
+        sim = ModemSim(wd)
+        g = Gateway(wd, gatewayd, gatewayctl, sim.link, **gateway_kwargs)
+        body(sim, g)
+        check("no sanitizer report", not g.sanitizer_reports(), g.sanitizer_reports()[:3])
+        rc = g.stop()
+        check("SIGTERM: clean exit", rc == 0, rc)
+    finally:
+        if g and g.alive():
+            g.stop()
+        if sim:
+            sim.stop()
+        cleanup(wd, keep)
+    return finish(name)
 
 
 def rng(seed):

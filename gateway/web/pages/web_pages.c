@@ -15,6 +15,7 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/programs/*/history", WEB_USER, web_page_program_history },
 	{ "POST", "/programs/*/revert", WEB_ADMIN, web_page_program_revert },
 	{ "POST", "/preview/program", WEB_USER, web_page_program_preview },
+	{ "POST", "/preview/answer", WEB_USER, web_page_answer_preview },
 	{ "GET", "/jobs", WEB_USER, web_page_jobs },
 	{ "GET", "/jobs/*", WEB_USER, web_page_job },
 	{ "POST", "/jobs/*", WEB_USER, web_page_job_save },

@@ -56,6 +56,9 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs);
 int web_page_program(struct web_req *rq, struct web_resp *rs);
 int web_page_program_new(struct web_req *rq, struct web_resp *rs);
 int web_page_program_save(struct web_req *rq, struct web_resp *rs);
+/* A program field's name as the editor labels it ("summary_vi" ->
+ * "Tóm tắt (tiếng Việt)"). */
+const char *web_program_field_label(const struct web_req *rq, const char *name);
 int web_page_program_preview(struct web_req *rq, struct web_resp *rs);
 
 /* web_pages_history.c */
@@ -86,10 +89,21 @@ int web_page_calendar_save(struct web_req *rq, struct web_resp *rs);
 int web_page_inbox(struct web_req *rq, struct web_resp *rs);
 int web_page_inbox_message(struct web_req *rq, struct web_resp *rs);
 int web_page_inbox_answer(struct web_req *rq, struct web_resp *rs);
+/* POST /preview/answer: the reply box's live count (characters, SMS,
+ * encoding, cost) and its "bỏ dấu" button, as web_answer_count. */
+int web_page_answer_preview(struct web_req *rq, struct web_resp *rs);
+/* The count of an answer being typed, measured as the sender will send
+ * it (reply_measure), with the unaccented text one click away. */
+int web_answer_count(struct web_req *rq, const char *text, struct buf *b);
 
 /* web_pages_contacts.c */
 int web_page_contacts(struct web_req *rq, struct web_resp *rs);
 int web_page_contact(struct web_req *rq, struct web_resp *rs);
 int web_page_contact_save(struct web_req *rq, struct web_resp *rs);
+/* The form that sets a household's commune (raw `current`, "" = not
+ * known), the commune its messages name chosen: nothing when the account
+ * may not place it (scope_may_set_commune). back "inbox": return there. */
+int web_contact_commune_form(struct web_req *rq, struct buf *b, const char *phone, const char *current,
+			     const char *back);
 
 #endif

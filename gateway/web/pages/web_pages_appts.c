@@ -16,6 +16,7 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/features/appointments.h"
 #include "handlers/features/appointments_text.h"
 #include "handlers/features/calendar.h"
@@ -234,12 +235,21 @@ static int load_view(struct web_req *rq, int64_t dayno, struct day_view *v)
 /* Which day: the date field, the strip of days around it, the day's hours. */
 static int day_header(struct web_req *rq, struct buf *b, const struct day_view *v)
 {
+	char title[WEB_TIME_LEN];
 	struct buf periods;
-	int r;
+	int r = 0;
 
 	buf_init(&periods, 256);
-	if ((r = calendar_format_periods(v->cd.periods, v->cd.nperiods, &periods)) < 0)
+	for (size_t i = 0; i < v->cd.nperiods && r == 0; i++) {
+		char a[WEB_TIME_LEN], z[WEB_TIME_LEN];
+
+		web_fmt_minute(rq, v->cd.periods[i].opens, a, sizeof(a));
+		web_fmt_minute(rq, v->cd.periods[i].closes, z, sizeof(z));
+		r = buf_addf(&periods, "%s%s–%s", i ? ", " : "", a, z);
+	}
+	if (r < 0)
 		goto out;
+	web_fmt_dayno(rq, v->dayno, title, sizeof(title));
 	if ((r = web_h(b, "<form method=\"get\" action=\"/appointments\" class=\"row\"><input type=\"date\""
 			  " name=\"day\" value=\"%s\" aria-label=\"%s\"><button type=\"submit\" class=\"second\">%s</button>"
 			  "<a class=\"btn second\" href=\"/calendar\">%s</a></form>",
@@ -247,8 +257,8 @@ static int day_header(struct web_req *rq, struct buf *b, const struct day_view *
 		       web_t(rq, "Giờ làm việc, ngày nghỉ", "Office hours and holidays"))) < 0 ||
 	    (r = day_strip(rq, b, v->dayno)) < 0)
 		goto out;
-	r = web_h(b, "<h2 id=\"day-title\">%.*s %s</h2><p class=\"muted\">%s %s · %d %s · %d %s%.*s%s</p>",
-		  WEB_RAW, calendar_weekday_short(v->cd.weekday, rq->en), v->day,
+	r = web_h(b, "<h2 id=\"day-title\">%s</h2><p class=\"muted\">%s %s · %d %s · %d %s%.*s%s</p>",
+		  title,
 		  calendar_is_open(&v->cd) ? web_t(rq, "Mở cửa", "Open") : web_t(rq, "Đóng cửa", "Closed"),
 		  periods.data, v->cs.slot_minutes, web_t(rq, "phút một lượt", "minutes a slot"),
 		  v->cs.capacity, web_t(rq, "hộ một lượt", "households a slot"),
@@ -261,14 +271,14 @@ out:
 /* The day's slots with their live appointments; *shown: how many. */
 static int slots_table(struct web_req *rq, struct buf *b, const struct day_view *v, size_t *shown)
 {
-	char hhmm[CALENDAR_HHMM_LEN];
+	char hhmm[WEB_TIME_LEN];
 	int r;
 
 	if ((r = web_table_begin(rq, b, "slots", "Giờ", "Time", "Đã đặt", "Booked", "Lịch hẹn",
 				 "Appointments", NULL)) < 0)
 		return r;
 	for (size_t i = 0; i < v->nslots; i++) {
-		calendar_hhmm(v->starts[i], hhmm);
+		web_fmt_minute(rq, v->starts[i], hhmm, sizeof(hhmm));
 		if ((r = web_h(b, "<tr><th>%s</th><td>%d/%d</td><td><ul class=\"plain\">", hhmm,
 			       v->fill[i], v->cs.capacity)) < 0)
 			return r;

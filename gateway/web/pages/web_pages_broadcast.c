@@ -1,5 +1,8 @@
 /* Broadcasting an offer to its subscribers, and the progress of every
- * broadcast.
+ * broadcast: who gets it, how many SMS, what it costs (sms.part_price)
+ * and when it will have gone (broadcast_eta.h), in plain words; no "Gửi"
+ * when nobody would get it; the list reloads itself (a meta refresh,
+ * no script) while a broadcast is still going out.
  *
  * The preview is the real queueing (broadcast_queue_job, handlers/
  * broadcast.h) run inside a transaction that is rolled back: the number of
@@ -17,6 +20,7 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/core/reply.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/features/jobs.h"
@@ -24,6 +28,7 @@
 
 #define AREA_MAX 64
 #define LIST_LIMIT 50
+#define REFRESH_SECONDS 15
 
 struct dry_run {
 	int recipients;
@@ -83,18 +88,84 @@ static int job_of_path(struct web_req *rq, struct web_resp *rs, struct job *j, i
 	return jobs_get(rq->db, id, j);
 }
 
+/* Who gets it, what it costs, when it will have gone, in plain words. */
+static int preview_figures(struct web_req *rq, struct buf *b, const struct dry_run *d, int parts)
+{
+	const struct broadcast_eta *e = &d->p.est;
+	char start[WEB_TIME_LEN], finish[WEB_TIME_LEN], qs[WEB_TIME_LEN], qe[WEB_TIME_LEN];
+	long long total = (long long)d->recipients * parts;
+	struct buf cost, rate;
+	int r;
+
+	buf_init(&cost, 64);
+	buf_init(&rate, 32);
+	web_fmt_soon(rq, e->start, start, sizeof(start));
+	/* the finish with every limit, the SIMs' own too (broadcast_progress) */
+	web_fmt_soon(rq, d->p.eta, finish, sizeof(finish));
+	web_fmt_hhmm(rq, rq->cfg->broadcast.quiet_start, qs, sizeof(qs));
+	web_fmt_hhmm(rq, rq->cfg->broadcast.quiet_end, qe, sizeof(qe));
+	if ((r = web_fmt_amount(rq, total * rq->cfg->sms.part_price, &cost)) < 0 ||
+	    (r = buf_addf(&rate, d->p.per_min < 10 ? "%.1f" : "%.0f", d->p.per_min)) < 0)
+		goto out;
+	if ((r = web_h(b, "<section class=\"card\" id=\"bc-preview\"><h2>%s</h2><ul class=\"plain\">"
+			  "<li>%s: <b id=\"bc-recipients\">%d</b> %s</li>"
+			  "<li>%s: <b id=\"bc-parts\">%lld</b> SMS (%d SMS × %d %s)</li>"
+			  "<li>%s: <b id=\"bc-cost\">%s %s</b> <span class=\"muted\">(%d %s %s)</span></li>",
+		       web_t(rq, "Nếu gửi bây giờ", "If sent now"), web_t(rq, "Người nhận", "Recipients"),
+		       d->recipients, web_t(rq, "hộ (đã đăng ký, chưa ngừng nhận, chưa nhận tin này)",
+					    "households (subscribed, not opted out, not sent this offer before)"),
+		       web_t(rq, "Tổng số tin", "SMS in all"), total, parts, d->recipients,
+		       web_t(rq, "người", "people"), web_t(rq, "Chi phí", "Cost"), cost.data,
+		       web_t(rq, "đồng", "dong"), rq->cfg->sms.part_price, web_t(rq, "đồng", "dong"),
+		       web_t(rq, "một SMS", "an SMS"))) < 0)
+		goto out;
+	if (d->recipients &&
+	    (r = web_h(b, "<li>%s <b id=\"bc-start\">%s</b>, %s <b id=\"bc-finish\">%s</b>"
+			  " <span class=\"muted\">(%s %s %s)</span></li>",
+		       web_t(rq, "Bắt đầu gửi", "Sending starts"), start,
+		       web_t(rq, "gửi xong khoảng", "done about"), finish,
+		       web_t(rq, "khoảng", "about"), rate.data,
+		       d->p.measured ? web_t(rq, "tin một phút", "a minute")
+				     : web_t(rq, "tin một phút, ước tính", "a minute, estimated"))) < 0)
+		goto out;
+	if (d->recipients && (r = web_h(b, "<li class=\"muted\">%s %s–%s%.*s</li>",
+					web_t(rq, "Không gửi ban đêm, từ", "Nothing goes at night, from"), qs, qe,
+					WEB_RAW, e->quiet ? web_t(rq, ": việc gửi phải chờ qua giờ này.",
+								  ": sending waits through them.")
+							  : ".")) < 0)
+		goto out;
+	if (d->recipients && d->capped > 0 &&
+	    (r = web_h(b, "<li>%d %s %d %s %d %s</li>", d->capped,
+		       web_t(rq, "người đã nhận đủ", "people already had"), rq->cfg->broadcast.daily_cap,
+		       web_t(rq, "tin quảng bá hôm nay nên sẽ nhận vào ngày mai; còn", "broadcasts today and get theirs tomorrow;"),
+		       d->recipients - d->capped, web_t(rq, "người nhận trong hôm nay.", "get it today."))) < 0)
+		goto out;
+	if (d->recipients && d->p.needs_link &&
+	    (r = web_h(b, "<li class=\"notice warn\">%s</li>",
+		       web_t(rq, "Quá số tin giống nhau các SIM được gửi trong một ngày: sẽ gửi trong nhiều ngày.",
+			     "More than the SIMs may send of one text in a day: it takes several days."))) < 0)
+		goto out;
+	if (d->recipients && e->sim_limited &&
+	    (r = web_h(b, "<li>%s</li>", web_t(rq, "Nhà mạng giới hạn số tin giống nhau mỗi SIM gửi, nên gửi chậm hơn.",
+					       "The operator limits identical messages a SIM sends, so it goes slower."))) < 0)
+		goto out;
+	r = buf_adds(b, "</ul>");
+out:
+	buf_release(&cost);
+	buf_release(&rate);
+	return r;
+}
+
 int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 {
 	const char *area = web_form_str(&rq->query, "area"), *type = web_form_str(&rq->query, "type");
-	struct buf *b = &rs->body, text, title, rate;
-	char eta[24], from[24];
+	struct buf *b = &rs->body, text, title;
 	struct dry_run d;
 	struct job j;
 	int done = 0, parts = 0, ucs2 = 0, r;
 
 	buf_init(&text, 4096);
 	buf_init(&title, 512);
-	buf_init(&rate, 32);
 	if ((r = job_of_path(rq, rs, &j, &done)) < 0 || done)
 		goto out;
 	if (strlen(area) > AREA_MAX || strlen(type) > AREA_MAX) {
@@ -113,7 +184,7 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 			  "<button type=\"submit\" class=\"second\">%s</button></form>",
 		       (long long)j.id, web_t(rq, "Về tin việc", "Back to the offer"),
 		       web_t(rq, "Tin nhắn người đăng ký nhận", "The message subscribers get"),
-		       text.data, parts, WEB_RAW, ucs2 ? "UCS-2" : "GSM-7", (long long)j.id,
+		       text.data, parts, WEB_RAW, web_encoding_label(rq, ucs2), (long long)j.id,
 		       web_t(rq, "Chỉ nơi", "Only area"), area,
 		       web_t(rq, "trống = nơi của tin", "empty = the offer's places"),
 		       web_t(rq, "Chỉ loại việc", "Only type"), type,
@@ -133,53 +204,31 @@ int web_page_broadcast_preview(struct web_req *rq, struct web_resp *rs)
 	}
 	if (r < 0)
 		goto out;
-	web_fmt_time(rq, d.p.eta, eta, sizeof(eta));
-	web_fmt_time(rq, broadcast_allowed_from(rq->cfg, rq->now), from, sizeof(from));
-	if ((r = web_h(b, "<section class=\"card\" id=\"bc-preview\"><h2>%s</h2><ul class=\"plain\">"
-			  "<li>%s: <b id=\"bc-recipients\">%d</b></li>",
-		       web_t(rq, "Nếu gửi bây giờ", "If sent now"),
-		       web_t(rq, "Người nhận (đã đăng ký, chưa ngừng nhận, chưa nhận tin này)",
-			     "Recipients (subscribed, not opted out, not sent this offer before)"),
-		       d.recipients)) < 0)
+	if ((r = preview_figures(rq, b, &d, parts)) < 0)
 		goto out;
-	if (broadcast_quiet(rq->cfg, rq->now))
-		r = web_h(b, "<li>%s %s–%s: %s <b>%s</b></li>",
-			  web_t(rq, "Đang trong giờ yên tĩnh", "Quiet hours now"),
-			  rq->cfg->broadcast.quiet_start, rq->cfg->broadcast.quiet_end,
-			  web_t(rq, "bắt đầu gửi lúc", "sending starts at"), from);
-	else
-		r = web_h(b, "<li>%s %s–%s</li>",
-			  web_t(rq, "Không gửi trong giờ yên tĩnh", "Nothing is sent in quiet hours"),
-			  rq->cfg->broadcast.quiet_start, rq->cfg->broadcast.quiet_end);
-	if (r < 0)
+	if (!d.recipients) {
+		/* nothing to send: no button to send it */
+		r = web_h(b, "<p class=\"notice warn\" id=\"bc-nobody\">%s</p></section>",
+			  web_t(rq, "Không có ai để gửi: chưa ai đăng ký nhận loại tin này ở nơi này, hoặc họ đã nhận"
+				    " tin này rồi. Hãy thử nơi khác hoặc bỏ trống loại việc.",
+				    "Nobody to send to: nobody subscribed to this here, or they all had it already."
+				    " Try another area, or leave the type empty."));
+		if (r < 0)
+			goto out;
+	} else if ((r = web_h(b, "<form method=\"post\" action=\"/jobs/%lld/broadcast\">",
+			      (long long)j.id)) < 0 ||
+		   (r = web_csrf_field(rq, b)) < 0 ||
+		   (r = web_h(b, "<input type=\"hidden\" name=\"area\" value=\"%s\"><input type=\"hidden\""
+				 " name=\"type\" value=\"%s\"><button type=\"submit\" id=\"bc-send\" data-confirm=\"%s\">"
+				 "%s</button></form></section>",
+			      area, type, web_t(rq, "Gửi cho tất cả người nhận?", "Send to every recipient?"),
+			      web_t(rq, "Gửi", "Send"))) < 0) {
 		goto out;
-	if (rq->cfg->broadcast.daily_cap > 0 &&
-	    (r = web_h(b, "<li>%s %d %s: <b>%d</b> %s</li>", web_t(rq, "Mỗi số nhận tối đa", "At most"),
-		       rq->cfg->broadcast.daily_cap,
-		       web_t(rq, "tin quảng bá một ngày; đã đủ hôm nay", "broadcast messages a number a day; at the cap today"),
-		       d.capped, web_t(rq, "(gửi vào ngày mai)", "(theirs go tomorrow)"))) < 0)
-		goto out;
-	if ((r = buf_addf(&rate, "%.1f", d.p.per_min)) < 0 ||
-	    (r = web_h(b, "<li>%s: <b>%s</b> (%s %s%.*s)</li></ul>",
-		       web_t(rq, "Dự kiến xong", "Estimated finish"), d.recipients ? eta : "-",
-		       rate.data, web_t(rq, "tin/phút", "messages/min"),
-		       WEB_RAW, d.p.measured ? "" : web_t(rq, ", ước tính", ", estimated"))) < 0)
-		goto out;
-	if ((r = web_h(b, "<form method=\"post\" action=\"/jobs/%lld/broadcast\">",
-		       (long long)j.id)) < 0 ||
-	    (r = web_csrf_field(rq, b)) < 0 ||
-	    (r = web_h(b, "<input type=\"hidden\" name=\"area\" value=\"%s\"><input type=\"hidden\" name=\"type\""
-			  " value=\"%s\"><button type=\"submit\" id=\"bc-send\"%.*s data-confirm=\"%s\">%s</button></form>"
-			  "</section>",
-		       area, type, WEB_RAW, d.recipients ? "" : " disabled",
-		       web_t(rq, "Gửi cho tất cả người nhận?", "Send to every recipient?"),
-		       web_t(rq, "Gửi", "Send"))) < 0)
-		goto out;
+	}
 	r = web_page_end(rq, rs);
 out:
 	buf_release(&text);
 	buf_release(&title);
-	buf_release(&rate);
 	return r;
 }
 
@@ -229,17 +278,48 @@ out:
 	return r;
 }
 
+/* Progress in plain words: "Đã gửi 15 trên 34 người · còn 19 · xong
+ * khoảng hôm nay 10h15". */
+static int progress_words(struct web_req *rq, const struct broadcast_progress *p, struct buf *out)
+{
+	char eta[WEB_TIME_LEN];
+	int r;
+
+	if ((r = web_h(out, "%s <b>%d</b> %s %d %s", web_t(rq, "Đã gửi", "Sent"), p->sent,
+		       web_t(rq, "trên", "of"), p->recipients, web_t(rq, "người", "people"))) < 0)
+		return r;
+	if (p->failed && (r = web_h(out, " · <span class=\"tag err\">%d %s</span>", p->failed,
+				    web_t(rq, "gửi lỗi", "failed"))) < 0)
+		return r;
+	if (p->cancelled && (r = web_h(out, " · %d %s", p->cancelled,
+				       web_t(rq, "không gửi nữa (ngừng nhận hoặc tin đã đóng)",
+					     "not sent (opted out, or the offer closed)"))) < 0)
+		return r;
+	if (!p->queued)
+		return web_h(out, " · <span class=\"tag ok\">%s</span>", web_t(rq, "đã xong", "done"));
+	web_fmt_soon(rq, p->eta, eta, sizeof(eta));
+	if ((r = web_h(out, " · %s %d · %s <b>%s</b>", web_t(rq, "còn", "left"), p->queued,
+		       web_t(rq, "xong khoảng", "done about"), eta)) < 0)
+		return r;
+	if (p->deferred &&
+	    (r = web_h(out, " · %d %s", p->deferred, web_t(rq, "người nhận vào ngày mai (đã đủ tin hôm nay)",
+							   "get it tomorrow (had enough today)"))) < 0)
+		return r;
+	return 0;
+}
+
 int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 {
 	struct {
 		int64_t id, job, at;
 		char text[200];
 	} rows[LIST_LIMIT];
+	struct broadcast_progress prog[LIST_LIMIT];
 	struct buf *b = &rs->body, line;
 	sqlite3_stmt *st;
-	char when[24];
+	char when[WEB_TIME_LEN];
 	size_t n = 0;
-	int r;
+	int going = 0, r;
 
 	buf_init(&line, 512);
 	/* rows first: broadcast_progress prepares statements of its own */
@@ -259,24 +339,33 @@ int web_page_broadcasts(struct web_req *rq, struct web_resp *rs)
 	sqlite3_reset(st);
 	if (r < 0)
 		goto out;
+	for (size_t i = 0; i < n && r >= 0; i++)
+		if ((r = broadcast_progress(rq->db, rq->cfg, rows[i].id, rq->now, &prog[i])) == 0 && prog[i].queued)
+			going++;
+	if (r < 0)
+		goto out;
+	/* while something is still going out, the page follows it by itself */
+	rs->refresh = going ? REFRESH_SECONDS : 0;
 	if ((r = web_page_begin(rq, rs, web_t(rq, "Tin quảng bá", "Broadcasts"), "jobs")) < 0 ||
+	    (going && (r = web_h(b, "<p class=\"muted\" id=\"bc-refresh\">%s</p>",
+				 web_t(rq, "Trang tự cập nhật mỗi 15 giây.", "This page updates itself every 15 seconds."))) < 0) ||
 	    (r = web_table_begin(rq, b, "broadcasts", "#", "#", "Khi nào", "When", "Tin", "Message",
 				 "Tiến độ", "Progress", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct broadcast_progress p;
+		const struct broadcast_progress p = prog[i];
 
 		buf_reset(&line);
 		web_fmt_time(rq, rows[i].at, when, sizeof(when));
-		if ((r = broadcast_progress(rq->db, rq->cfg, rows[i].id, rq->now, &p)) < 0 ||
-		    (r = broadcast_progress_text(rq->cfg, &p, rq->en, &line)) < 0)
+		if ((r = progress_words(rq, &p, &line)) < 0)
 			goto out;
 		if ((r = web_h(b, "<tr><td>%lld</td><td>%s</td><td>%s%.*s", (long long)rows[i].id, when,
 			       rows[i].text, WEB_RAW, rows[i].job ? " " : "")) < 0 ||
 		    (rows[i].job && (r = web_h(b, "<a href=\"/jobs/%lld\">%s %lld</a>",
 					       (long long)rows[i].job, web_t(rq, "việc", "job"),
 					       (long long)rows[i].job)) < 0) ||
-		    (r = web_h(b, "</td><td>%s<br><meter min=\"0\" max=\"%d\" value=\"%d\"></meter></td></tr>",
+		    (r = web_h(b, "</td><td class=\"progress\">%.*s<br><meter min=\"0\" max=\"%d\" value=\"%d\"></meter></td></tr>",
+			       WEB_RAW,
 			       line.data, p.recipients > 0 ? p.recipients : 1,
 			       p.sent + p.failed + p.cancelled)) < 0)
 			goto out;

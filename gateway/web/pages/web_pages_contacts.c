@@ -5,8 +5,11 @@
  * console can record one for a household that asked in person or by
  * phone, and remove subscriptions, but it can NEVER undo an opt-out - only
  * the household can, by texting BAT DAU/START. There is no form for it,
- * and a forged request is refused (403) and audited. Administrators can
- * set a contact's commune, which decides which officers see it. */
+ * and a forged request is refused (403) and audited. A contact's commune
+ * decides which officers see it: an administrator sets any; an officer
+ * places a household whose commune is not known yet in one the box
+ * serves, suggested from what it wrote (scope_may_set_commune,
+ * commune_hint.h). */
 #include <string.h>
 
 #include "common/audit.h"
@@ -15,7 +18,9 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/core/contacts.h"
+#include "handlers/features/commune_hint.h"
 #include "handlers/features/referrals.h"
 
 #define LIST_LIMIT 300
@@ -132,19 +137,59 @@ static int subscriptions(struct web_req *rq, struct buf *b, const char *phone, c
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul>");
+	r = web_list_end(rq, b, r, n, "</ul>");
 out:
 	sqlite3_reset(st);
 	return r;
 }
 
+int web_contact_commune_form(struct web_req *rq, struct buf *b, const char *phone, const char *current,
+			     const char *back)
+{
+	struct commune_hint c[COMMUNE_HINT_MAX];
+	size_t n = 0;
+	int hint = -1, r;
+
+	/* an officer places a household nobody has placed; an administrator
+	 * moves any */
+	if (!rq->acct.admin && *current)
+		return 0;
+	if ((r = commune_hint_candidates(rq->db, rq->cfg->office.communes, c, COMMUNE_HINT_MAX, &n)) < 0 ||
+	    (r = commune_hint_phone(rq->db, phone, c, n, &hint)) < 0)
+		return r;
+	if (!n && !rq->acct.admin)
+		return 0;
+	if ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%.*s\" class=\"row commune\">",
+		       WEB_URL, phone + (*phone == '+'))) < 0 ||
+	    (r = web_csrf_field(rq, b)) < 0 ||
+	    (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"commune\">"
+			  "<input type=\"hidden\" name=\"back\" value=\"%s\">", back)) < 0)
+		return r;
+	if (hint >= 0 && (r = web_h(b, "<span class=\"hint-commune\">%s <b>%s</b></span>",
+				    web_t(rq, "Tin nhắn nhắc đến xã", "Its messages name"), c[hint].name)) < 0)
+		return r;
+	if (n) {
+		if ((r = web_h(b, "<select name=\"commune\" aria-label=\"%s\">",
+			       web_t(rq, "Xã của hộ này", "This household's commune"))) < 0)
+			return r;
+		for (size_t i = 0; i < n; i++)
+			if ((r = web_h(b, "<option value=\"%s\"%.*s>%s</option>", c[i].name, WEB_RAW,
+				       (int)i == hint ? " selected" : "", c[i].name)) < 0)
+				return r;
+		r = buf_adds(b, "</select>");
+	} else {
+		r = web_h(b, "<input type=\"text\" name=\"commune\" maxlength=\"%d\" aria-label=\"%s\">",
+			  COMMUNE_MAX, web_t(rq, "Xã của hộ này", "This household's commune"));
+	}
+	if (r < 0)
+		return r;
+	return web_h(b, "<button type=\"submit\" class=\"second\">%s</button></form>",
+		     web_t(rq, "Đặt xã", "Set commune"));
+}
+
 int web_page_contact(struct web_req *rq, struct web_resp *rs)
 {
-	char phone[40], local[32], when[24], seen[24];
+	char phone[40], local[32], when[24], seen[24], current[COMMUNE_MAX + 8] = "";
 	const char *seg;
 	struct buf *b = &rs->body;
 	sqlite3_stmt *st;
@@ -163,12 +208,14 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 	if ((r = db_step(st)) == DB_ROW) {
 		known = 1;
 		opted = sqlite3_column_int(st, 2);
+		gw_strlcpy(current, db_col_text(st, 4), sizeof(current));
 		web_fmt_time(rq, sqlite3_column_int64(st, 3), when, sizeof(when));
 		web_fmt_time(rq, sqlite3_column_int64(st, 6), seen, sizeof(seen));
 		r = web_h(b, "<section class=\"card\" id=\"contact\"><p>%s · %s: %s%.*s · %s: %s · %s: %s</p>",
-			  phone, web_t(rq, "Ngôn ngữ", "Language"), db_col_text(st, 0),
+			  phone, web_t(rq, "Ngôn ngữ", "Language"), web_lang_label(rq, db_col_text(st, 0)),
 			  WEB_RAW, sqlite3_column_int(st, 1) ? web_t(rq, ", không dấu", ", unaccented") : "",
-			  web_t(rq, "Xã", "Commune"), *db_col_text(st, 4) ? db_col_text(st, 4) : "-",
+			  web_t(rq, "Xã", "Commune"),
+			  *db_col_text(st, 4) ? db_col_text(st, 4) : web_t(rq, "chưa rõ", "not known yet"),
 			  web_t(rq, "Lần cuối", "Last seen"), seen);
 		if (r == 0 && opted)
 			r = web_h(b, "<p class=\"notice err\" id=\"opted-out\">%s %s. %s</p>",
@@ -190,15 +237,7 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 			      "Stop broadcasts to this number? Only the household can turn them back on."),
 			web_t(rq, "Ngừng gửi tin quảng bá (người dân yêu cầu)", "Stop broadcasts (household asked)"))) < 0))
 		return r;
-	if (known && rq->acct.admin &&
-	    ((r = web_h(b, "<form method=\"post\" action=\"/contacts/%.*s\" class=\"row\">",
-			WEB_URL, seg)) < 0 ||
-	     (r = web_csrf_field(rq, b)) < 0 ||
-	     (r = web_h(b, "<input type=\"hidden\" name=\"action\" value=\"commune\"><label>%s"
-			   "<input type=\"text\" name=\"commune\" maxlength=\"%d\"></label><button type=\"submit\""
-			   " class=\"second\">%s</button></form>",
-			web_t(rq, "Đặt xã", "Set commune"), COMMUNE_MAX,
-			web_t(rq, "Lưu", "Save"))) < 0))
+	if ((r = web_contact_commune_form(rq, b, phone, known ? current : "", "")) < 0)
 		return r;
 	if ((r = web_h(b, "<p><a href=\"/inbox?q=%.*s\">%s</a></p></section>", WEB_URL, seg,
 		       web_t(rq, "Tin nhắn của số này", "Messages from this number"))) < 0 ||
@@ -207,13 +246,26 @@ int web_page_contact(struct web_req *rq, struct web_resp *rs)
 	return web_page_end(rq, rs);
 }
 
+/* The contact's commune (raw) into out, "" when none or no contact. */
+static int contact_commune(struct db *db, const char *phone, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_row(db, "SELECT commune FROM contacts WHERE phone = ?", DB_ARGS(DB_TEXT(phone)), &st)) < 0)
+		return r == GW_ERR_NOTFOUND ? 0 : r;
+	r = buf_adds(out, db_col_text(st, 0));
+	sqlite3_reset(st);
+	return r;
+}
+
 int web_page_contact_save(struct web_req *rq, struct web_resp *rs)
 {
 	const char *action = web_form_str(&rq->form, "action");
 	char phone[40], actor[64];
 	struct buf where, detail;
 	sqlite3_stmt *st;
-	int done = 0, r;
+	int done = 0, back_inbox = 0, r;
 	long long id = 0;
 
 	buf_init(&where, WEB_URL_MAX);
@@ -238,16 +290,34 @@ int web_page_contact_save(struct web_req *rq, struct web_resp *rs)
 		    (r = audit_write(rq->db, time(NULL), actor, "contact unsubscribe", phone, detail.data)) < 0)
 			goto out;
 		action = "unsubscribed";
-	} else if (strcmp(action, "commune") == 0 && rq->acct.admin &&
+	} else if (strcmp(action, "commune") == 0 &&
 		   strlen(web_form_str(&rq->form, "commune")) <= COMMUNE_MAX) {
-		if ((r = db_prepare(rq->db, "UPDATE contacts SET commune = ? WHERE phone = ?", &st)) < 0)
+		const char *to = web_form_str(&rq->form, "commune");
+		int v;
+
+		if ((r = contact_commune(rq->db, phone, &detail)) < 0)
 			goto out;
-		db_bind_text(st, 1, web_form_str(&rq->form, "commune"));
-		db_bind_text(st, 2, phone);
-		if ((r = db_step(st)) < 0 ||
-		    (r = audit_write(rq->db, time(NULL), actor, "contact commune", phone, web_form_str(&rq->form, "commune"))) < 0)
+		if ((v = scope_may_set_commune(rq->db, &rq->acct, detail.data, to, rq->cfg->office.communes)) != 0) {
+			db_rollback(rq->db);
+			r = web_error(rq, rs, v == GW_ERR_INVAL ? 400 : 403,
+				      v == GW_ERR_INVAL ? "Hãy chọn một xã." : "Chỉ đặt được xã cho hộ chưa rõ xã, và chỉ là xã mà máy này phục vụ.",
+				      v == GW_ERR_INVAL ? "Choose a commune." : "You may only place a household whose commune is not known, in a commune this box serves.");
 			goto out;
-		action = "saved";
+		}
+		if ((r = db_prepare(rq->db, "INSERT INTO contacts (phone, commune, created_at, last_seen)"
+					    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT(phone) DO UPDATE SET commune = ?2",
+				    &st)) < 0)
+			goto out;
+		db_bind_text(st, 1, phone);
+		db_bind_text(st, 2, to);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)rq->now);
+		buf_reset(&detail);
+		if ((r = db_step(st)) < 0 || (r = buf_addf(&detail, "commune: %s", to)) < 0 ||
+		    (r = audit_write(rq->db, time(NULL), actor, "contact commune", phone, detail.data)) < 0)
+			goto out;
+		action = "placed";
+		if (strcmp(web_form_str(&rq->form, "back"), "inbox") == 0)
+			back_inbox = 1;
 	} else {
 		/* "optin" and anything else: an opt-out is never undone here */
 		db_rollback(rq->db);
@@ -258,7 +328,10 @@ int web_page_contact_save(struct web_req *rq, struct web_resp *rs)
 			      "Not allowed. Only the household can undo an opt-out.");
 		goto out;
 	}
-	if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/contacts/%.*s?ok=%.*s",
+	if (back_inbox) {
+		if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/inbox?unknown=1&ok=%.*s", WEB_RAW, action)) < 0)
+			goto out;
+	} else if ((r = db_commit(rq->db)) < 0 || (r = web_h(&where, "/contacts/%.*s?ok=%.*s",
 						      WEB_URL, phone + (phone[0] == '+'),
 						      WEB_RAW, action)) < 0)
 		goto out;

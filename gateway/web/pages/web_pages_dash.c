@@ -1,9 +1,12 @@
-/* The dashboard: is the box working, what is waiting, which content from
- * the hub it answers with, what people ask.
+/* The dashboard: what waits for this officer first (appointment
+ * requests, applicants, messages whose answer was not enough, households
+ * whose commune is not known yet), then today's figures for the
+ * households she sees, what people ask, and last the modem's details and
+ * which content from the hub the box answers with.
  *
- * Modem (web_pages_modems.c) and queue figures and the chart are
- * gateway-wide statistics (no phone numbers); the lists of referrals and
- * appointments are filtered to the account's commune like everywhere else. */
+ * Every count and list is filtered by the account's scope (scope.h); the
+ * modems card (web_pages_modems.c), the queues and the chart are
+ * gateway-wide (no numbers). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,9 @@
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "gateway/web/web_svg.h"
+#include "handlers/features/attention.h"
 #include "handlers/features/calendar.h"
 #include "handlers/features/referrals.h"
 
@@ -50,6 +55,18 @@ static int content_card(struct web_req *rq, struct buf *b)
 	return r < 0 ? r : buf_adds(b, "</ul></section>");
 }
 
+/* The n counts of a one-row statement (then reset). */
+static int counts_of(sqlite3_stmt *st, int64_t *out, int n)
+{
+	int r = db_step(st);
+
+	if (r == DB_ROW)
+		for (int i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return r == DB_ROW ? 0 : r < 0 ? r : GW_ERR_DB;
+}
+
 static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 {
 	int64_t q[6] = { 0 };
@@ -69,26 +86,68 @@ static int queue_card(struct web_req *rq, struct buf *b, time_t day_start)
 				    "   AND created_at >= ?1)", &st)) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)day_start);
-	if ((r = db_step(st)) != DB_ROW)
-		return r < 0 ? r : GW_ERR_DB;
-	for (int i = 0; i < 6; i++)
-		q[i] = sqlite3_column_int64(st, i);
-	sqlite3_reset(st);
+	if ((r = counts_of(st, q, 6)) < 0)
+		return r;
 	return web_h(b, "<section class=\"card\" id=\"queues\"><h2>%s</h2><ul class=\"plain\">"
 			"<li>%s: <b>%lld</b></li><li>%s: <b>%lld</b> <a href=\"/broadcasts\">%s</a></li>"
-			"<li>%s: <b>%lld</b></li></ul></section>"
-			"<section class=\"card\" id=\"today\"><h2>%s</h2>"
-			"<p><span class=\"big\">%lld</span> %s</p><p><span class=\"big\">%lld</span> %s</p>"
-			"<p class=\"muted\">%s: %lld</p></section>",
-		     web_t(rq, "Hàng đợi", "Queues"),
+			"<li>%s: <b>%lld</b></li><li>%s: <b>%lld</b></li><li>%s: <b>%lld</b></li>"
+			"<li>%s: <b>%lld</b></li></ul></section>",
+		     web_t(rq, "Hàng đợi của cả máy", "The whole box's queues"),
 		     web_t(rq, "Trả lời, thông báo chờ gửi", "Replies and notices waiting"),
 		     (long long)q[0], web_t(rq, "Tin quảng bá chờ gửi", "Broadcast messages waiting"),
 		     (long long)q[1], web_t(rq, "tiến độ", "progress"),
 		     web_t(rq, "Tin đến chưa xử lý", "Inbound not handled yet"), (long long)q[2],
-		     web_t(rq, "Hôm nay", "Today"), (long long)q[3],
-		     web_t(rq, "tin đến", "messages in"), (long long)q[4],
-		     web_t(rq, "tin đã gửi", "messages sent"), web_t(rq, "Gửi lỗi", "Failed"),
-		     (long long)q[5]);
+		     web_t(rq, "Tin đến hôm nay", "Messages in today"), (long long)q[3],
+		     web_t(rq, "Tin đã gửi hôm nay", "Messages sent today"), (long long)q[4],
+		     web_t(rq, "Gửi lỗi hôm nay", "Failed today"), (long long)q[5]);
+}
+
+/* What waits for this officer, as counts that link to the lists. */
+static int waiting_card(struct web_req *rq, struct buf *b, const char *today, time_t day_start)
+{
+	int64_t w[7] = { 0 };
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = db_prepare(rq->db, "SELECT"
+				    " (SELECT count(*) FROM appointments a WHERE a.status = 'requested'"
+				    "   AND a.day >= ?4 AND " SCOPE_APPT("a") "),"
+				    " (SELECT count(*) FROM referrals r JOIN jobs j ON j.id = r.job_id"
+				    "   WHERE r.status = 'new' AND " SCOPE_JOB("j") "),"
+				    " (SELECT count(*) FROM inbox i WHERE i.attended_at IS NULL AND i.stored_at >= ?5"
+				    "   AND gw_attention(i.text, i.intent, i.status) > 0 AND " SCOPE_PHONE("i.sender") "),"
+				    " (SELECT count(DISTINCT i.sender) FROM inbox i WHERE " SCOPE_UNKNOWN("i.sender")
+				    "   AND " SCOPE_PHONE("i.sender") "),"
+				    " (SELECT count(*) FROM inbox i WHERE i.stored_at >= ?6 AND " SCOPE_PHONE("i.sender") "),"
+				    " (SELECT count(*) FROM outbox o WHERE o.status = 'sent' AND o.sent_at >= ?6"
+				    "   AND " SCOPE_PHONE("o.phone") "),"
+				    " (SELECT count(*) FROM appointments a WHERE a.day = ?4"
+				    "   AND a.status IN ('requested', 'confirmed') AND " SCOPE_APPT("a") ")", &st)) < 0)
+		return r;
+	scope_bind(st, &rq->acct);
+	db_bind_text(st, 4, today);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)(rq->now - ATTENTION_DAYS * 86400LL));
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)day_start);
+	if ((r = counts_of(st, w, 7)) < 0)
+		return r;
+	return web_h(b, "<section class=\"card waiting\" id=\"waiting\"><h2>%s</h2><ul class=\"plain\">"
+			"<li><a href=\"/appointments\"><b id=\"w-appts\">%lld</b> %s</a></li>"
+			"<li><a href=\"/jobs\"><b id=\"w-referrals\">%lld</b> %s</a></li>"
+			"<li><a href=\"/inbox?wait=1\"><b id=\"w-messages\">%lld</b> %s</a></li>"
+			"<li><a href=\"/inbox?unknown=1\"><b id=\"w-unknown\">%lld</b> %s</a></li></ul></section>"
+			"<section class=\"card\" id=\"today\"><h2>%s</h2>"
+			"<p><span class=\"big\" id=\"t-in\">%lld</span> %s</p>"
+			"<p><span class=\"big\" id=\"t-out\">%lld</span> %s</p>"
+			"<p><span class=\"big\" id=\"t-appts\">%lld</span> %s</p></section>",
+		     web_t(rq, "Việc đang chờ bạn", "Waiting for you"), (long long)w[0],
+		     web_t(rq, "yêu cầu lịch hẹn chờ xác nhận", "appointment requests to confirm"),
+		     (long long)w[1], web_t(rq, "người ứng tuyển mới", "new applicants"), (long long)w[2],
+		     web_t(rq, "tin cần cán bộ trả lời (sức khỏe, câu hỏi chưa được trả lời đúng)",
+			   "messages that need an officer (health, questions not answered well)"),
+		     (long long)w[3], web_t(rq, "hộ chưa rõ xã", "households whose commune is not known"),
+		     web_t(rq, "Hôm nay, các hộ bạn phụ trách", "Today, your households"), (long long)w[4],
+		     web_t(rq, "tin đến", "messages in"), (long long)w[5], web_t(rq, "tin đã gửi", "messages sent"),
+		     (long long)w[6], web_t(rq, "lịch hẹn", "appointments"));
 }
 
 /* Messages a day by intent over the last CHART_DAYS office days: the
@@ -221,38 +280,40 @@ static int open_referrals(struct web_req *rq, struct buf *b)
 			goto out;
 		n++;
 	}
-	if (r < 0)
-		goto out;
-	if (!n && (r = web_h(b, "<li class=\"muted\">%s</li>", web_t(rq, "Không có.", "None."))) < 0)
-		goto out;
-	r = buf_adds(b, "</ul></section>");
+	r = web_list_end(rq, b, r, n, "</ul></section>");
 out:
 	sqlite3_reset(st);
 	return r;
 }
 
-static int todays_appointments(struct web_req *rq, struct buf *b, const char *today)
+/* Appointment requests that wait for confirmation (from today on) and
+ * today's confirmed ones, in the account's scope. */
+static int appointments_card(struct web_req *rq, struct buf *b, const char *today)
 {
 	sqlite3_stmt *st;
-	char local[32];
+	char local[32], day[WEB_TIME_LEN], slot[WEB_TIME_LEN];
 	int r, n = 0;
 
-	if ((r = db_prepare(rq->db, "SELECT a.id, a.slot, a.status, a.phone, a.topic, a.program_code"
-				    " FROM appointments a WHERE a.day = ?4"
-				    " AND a.status IN ('requested', 'confirmed') AND " SCOPE_APPT("a")
-				    " ORDER BY a.slot, a.id", &st)) < 0)
+	if ((r = db_prepare(rq->db, "SELECT a.id, a.slot, a.status, a.phone, a.topic, a.program_code, a.day"
+				    " FROM appointments a WHERE ((a.day >= ?4 AND a.status = 'requested')"
+				    "  OR (a.day = ?4 AND a.status = 'confirmed')) AND " SCOPE_APPT("a")
+				    " ORDER BY a.day, a.slot, a.id LIMIT ?5", &st)) < 0)
 		return r;
 	scope_bind(st, &rq->acct);
 	db_bind_text(st, 4, today);
+	sqlite3_bind_int(st, 5, LIST_MAX);
 	if ((r = web_h(b, "<section class=\"card\" id=\"appointments\"><h2>%s</h2><ul class=\"plain\">",
-		       web_t(rq, "Lịch hẹn hôm nay", "Today's appointments"))) < 0)
+		       web_t(rq, "Lịch hẹn chờ xác nhận và hôm nay", "Appointments to confirm, and today's"))) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		referrals_local_phone(db_col_text(st, 3), local, sizeof(local));
-		if ((r = web_h(b, "<li><b>%s</b> %s <span class=\"tag %.*s\">%s</span> %s %s</li>",
-			       db_col_text(st, 1), local,
+		web_fmt_daystr(rq, db_col_text(st, 6), day, sizeof(day));
+		web_fmt_hhmm(rq, db_col_text(st, 1), slot, sizeof(slot));
+		if ((r = web_h(b, "<li><span class=\"when\">%s %s</span> %s <span class=\"tag %.*s\">%s</span> %s %s</li>",
+			       day, slot, local,
 			       WEB_RAW, strcmp(db_col_text(st, 2), "confirmed") == 0 ? "ok" : "warn",
-			       db_col_text(st, 2), db_col_text(st, 5), db_col_text(st, 4))) < 0)
+			       web_appt_status_label(rq, db_col_text(st, 2)), db_col_text(st, 5),
+			       db_col_text(st, 4))) < 0)
 			goto out;
 		n++;
 	}
@@ -262,6 +323,40 @@ static int todays_appointments(struct web_req *rq, struct buf *b, const char *to
 		goto out;
 	r = web_h(b, "</ul><p><a href=\"/appointments\">%s</a></p></section>",
 		  web_t(rq, "Xem lịch", "Open the calendar"));
+out:
+	sqlite3_reset(st);
+	return r;
+}
+
+/* Messages that wait for an officer, newest first. */
+static int waiting_messages(struct web_req *rq, struct buf *b)
+{
+	sqlite3_stmt *st;
+	char local[32], when[WEB_TIME_LEN];
+	int r, n = 0;
+
+	if ((r = db_prepare(rq->db, "SELECT i.id, i.sender, i.stored_at, i.text, gw_attention(i.text, i.intent, i.status)"
+				    " FROM inbox i WHERE i.attended_at IS NULL AND i.stored_at >= ?4"
+				    " AND gw_attention(i.text, i.intent, i.status) > 0 AND " SCOPE_PHONE("i.sender")
+				    " ORDER BY 5 DESC, i.id DESC LIMIT ?5", &st)) < 0)
+		return r;
+	scope_bind(st, &rq->acct);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(rq->now - ATTENTION_DAYS * 86400LL));
+	sqlite3_bind_int(st, 5, LIST_MAX);
+	if ((r = web_h(b, "<section class=\"card\" id=\"waiting-messages\"><h2>%s</h2><ul class=\"plain\">",
+		       web_t(rq, "Tin cần cán bộ trả lời", "Messages that need an officer"))) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		referrals_local_phone(db_col_text(st, 1), local, sizeof(local));
+		web_fmt_time(rq, sqlite3_column_int64(st, 2), when, sizeof(when));
+		if ((r = web_h(b, "<li><a href=\"/inbox/%lld\">%s</a> <span class=\"tag err\">%s</span>"
+				  " <span class=\"muted when\">%s</span><br>%s</li>",
+			       (long long)sqlite3_column_int64(st, 0), local,
+			       web_attention_label(rq, sqlite3_column_int(st, 4)), when, db_col_text(st, 3))) < 0)
+			goto out;
+		n++;
+	}
+	r = web_list_end(rq, b, r, n, "</ul></section>");
 out:
 	sqlite3_reset(st);
 	return r;
@@ -286,13 +381,15 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 				 (long long)checks, web_t(rq, "chính sách cần kiểm tra lại nội dung",
 					       "programs need their facts checked"))) < 0)
 		return r;
-	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 || (r = web_modems_card(rq, b, day_start)) < 0 ||
-	    (r = queue_card(rq, b, day_start)) < 0 || (r = content_card(rq, b)) < 0 ||
-	    (r = buf_adds(b, "</div>")) < 0 ||
-	    (r = chart_card(rq, b, dayno)) < 0 || (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
+	/* her work first, the box's machinery last */
+	if ((r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
+	    (r = waiting_card(rq, b, today, day_start)) < 0 || (r = appointments_card(rq, b, today)) < 0 ||
+	    (r = waiting_messages(rq, b)) < 0 || (r = open_referrals(rq, b)) < 0 ||
+	    (r = buf_adds(b, "</div>")) < 0 || (r = chart_card(rq, b, dayno)) < 0 ||
+	    (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
 	    (r = top_programs(rq, b, (int64_t)day_start - (CHART_DAYS - 1) * 86400LL)) < 0 ||
-	    (r = open_referrals(rq, b)) < 0 || (r = todays_appointments(rq, b, today)) < 0 ||
-	    (r = buf_adds(b, "</div>")) < 0)
+	    (r = web_modems_card(rq, b, day_start)) < 0 || (r = queue_card(rq, b, day_start)) < 0 ||
+	    (r = content_card(rq, b)) < 0 || (r = buf_adds(b, "</div>")) < 0)
 		return r;
 	return web_page_end(rq, rs);
 }

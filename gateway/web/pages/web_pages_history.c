@@ -14,6 +14,7 @@
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_preview.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 
 #define VERSIONS_MAX 200
 #define FIELD_TEXT_MAX (256 * 1024)
@@ -83,7 +84,7 @@ static int diff_table(struct web_req *rq, struct buf *b, const char *code, int v
 		if (strcmp(ta.data, tb.data) == 0)
 			continue;
 		changed++;
-		if ((r = web_h(b, "<tr><th>%s</th><td>", web_preview_fields[i])) < 0 ||
+		if ((r = web_h(b, "<tr><th>%s</th><td>", web_program_field_label(rq, web_preview_fields[i]))) < 0 ||
 		    (r = web_diff_words(ta.data, tb.data, b)) < 0 || (r = buf_adds(b, "</td></tr>")) < 0)
 			goto out;
 	}
@@ -102,13 +103,14 @@ out:
 int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 {
 	struct version_row *v = calloc(VERSIONS_MAX, sizeof(*v));
-	struct buf *b = &rs->body, title;
+	struct buf *b = &rs->body, title, who;
 	long long va = 0, vb = 0;
 	char code[40], when[24];
 	size_t n = 0;
 	int r = GW_ERR_NOMEM;
 
 	buf_init(&title, 256);
+	buf_init(&who, 256);
 	if (!v)
 		goto out;
 	if (web_path_segment(rq->path, "/programs/", code, sizeof(code), NULL) < 0 ||
@@ -132,16 +134,19 @@ int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 				 "Ai", "Who", "", "", NULL)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
+		buf_reset(&who);
+		if ((r = web_actor_label(rq, v[i].who, &who)) < 0)
+			goto out;
 		web_fmt_time(rq, v[i].when, when, sizeof(when));
 		if ((r = web_h(b, "<tr><td>%d %.*s</td><td>%s</td><td>%s <span class=\"muted\">%s</span></td>"
-				  "<td>%s</td><td>",
+				  "<td><b class=\"who\">%s</b></td><td>",
 			       v[i].version,
 			       WEB_RAW, v[i].current ? web_t(rq, "<span class=\"tag ok\">hiện tại</span>",
 						    "<span class=\"tag ok\">current</span>")
 					    : "",
 			       v[i].title,
 			       v[i].current ? web_t(rq, "lưu", "saved") : web_t(rq, "bị thay", "replaced"),
-			       when, v[i].who)) < 0)
+			       when, who.data)) < 0)
 			goto out;
 		if (i + 1 < n && (r = web_h(b, "<a href=\"/programs/%.*s/history?a=%d&amp;b=%d\">%s</a> ",
 					    WEB_URL, code, v[i + 1].version, v[i].version,
@@ -174,6 +179,7 @@ int web_page_program_history(struct web_req *rq, struct web_resp *rs)
 out:
 	free(v);
 	buf_release(&title);
+	buf_release(&who);
 	return r;
 }
 

@@ -18,7 +18,9 @@
 #include "gateway/content/content_jobs.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
+#include "gateway/web/web_input.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/features/broadcast.h"
 #include "handlers/features/jobs.h"
 #include "handlers/features/referrals.h"
@@ -42,8 +44,8 @@ static const struct jfield {
 	{ "province", 0, "Tỉnh", "Province" },
 	{ "type", 0, "Loại việc (may, cong nhan, bao ve, lai xe, kho, thoi vu, ban thoi gian, xkld)",
 	  "Type (may, cong nhan, bao ve, lai xe, kho, thoi vu, ban thoi gian, xkld)" },
-	{ "wage_min", 0, "Lương thấp nhất (đồng)", "Wage from (VND)" },
-	{ "wage_max", 0, "Lương cao nhất (đồng)", "Wage to (VND)" },
+	{ "wage_min", 0, "Lương thấp nhất (đồng, ví dụ 5.000.000 hoặc 5tr)", "Wage from (dong, e.g. 5,000,000 or 5tr)" },
+	{ "wage_max", 0, "Lương cao nhất (đồng)", "Wage to (dong)" },
 	{ "wage_text", 0, "Lương (chữ)", "Wage (text)" },
 	{ "requirements", 1, "Yêu cầu", "Requirements" },
 	{ "benefits", 1, "Quyền lợi", "Benefits" },
@@ -53,7 +55,7 @@ static const struct jfield {
 	{ "headcount", 0, "Số người cần", "Headcount" },
 	{ "shift", 0, "Ca làm", "Shift" },
 	{ "contact", 0, "Liên hệ", "Contact" },
-	{ "deadline", 0, "Hạn nộp (YYYY-MM-DD)", "Deadline (YYYY-MM-DD)" },
+	{ "deadline", 0, "Hạn nộp (ví dụ 31/12/2026)", "Deadline (e.g. 31/12/2026)" },
 	{ "keywords", 0, "Từ khóa (cách nhau bằng ;)", "Keywords (separated by ;)" },
 };
 
@@ -104,14 +106,17 @@ static int jobs_table(struct web_req *rq, struct buf *b, const char *q, const ch
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		int open = strcmp(db_col_text(st, 5), "open") == 0;
+		char deadline[WEB_TIME_LEN];
+
+		web_fmt_daystr(rq, db_col_text(st, 6), deadline, sizeof(deadline));
 
 		if ((r = web_h(b, "<tr><td>%lld</td><td><a href=\"/jobs/%lld\">%s</a> <span class=\"muted\">%s</span></td>"
-				  "<td>%s%.*s%s</td><td>%s</td><td><span class=\"tag %.*s\">%s</span></td>"
+				  "<td>%s%.*s%s</td><td class=\"when\">%s</td><td><span class=\"tag %.*s\">%s</span></td>"
 				  "<td>%d (%d)</td></tr>",
 			       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 0),
 			       db_col_text(st, 2), db_col_text(st, 1), db_col_text(st, 3),
 			       WEB_RAW, *db_col_text(st, 3) && *db_col_text(st, 4) ? ", " : "", db_col_text(st, 4),
-			       db_col_text(st, 6), WEB_RAW, open ? "ok" : "",
+			       deadline, WEB_RAW, open ? "ok" : "",
 			       open ? web_t(rq, "đang tuyển", "open") : web_t(rq, "đã đóng", "closed"),
 			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 8))) < 0)
 			goto out;
@@ -382,7 +387,7 @@ int web_page_job(struct web_req *rq, struct web_resp *rs)
 
 /* The record of the posted form; keeps what the form does not show
  * (status, sample) from the stored one. */
-static int record_of(struct web_req *rq, const char *code, json_t *stored, json_t **out)
+static int record_of(const struct web_form *form, const char *code, json_t *stored, json_t **out)
 {
 	json_t *rec = json_object();
 	int r = GW_ERR_NOMEM;
@@ -391,7 +396,7 @@ static int record_of(struct web_req *rq, const char *code, json_t *stored, json_
 		goto out;
 	for (size_t i = 0; i < sizeof(jfields) / sizeof(jfields[0]); i++)
 		if ((r = content_io_set_field(CONTENT_JOBS, rec, jfields[i].name,
-					      web_form_str(&rq->form, jfields[i].name))) < 0)
+					      web_form_str(form, jfields[i].name))) < 0)
 			goto out;
 	if (stored) {
 		json_t *v;
@@ -406,6 +411,83 @@ static int record_of(struct web_req *rq, const char *code, json_t *stored, json_
 	r = 0;
 out:
 	json_decref(rec);
+	return r;
+}
+
+/* How each field is typed, and what to say when it cannot be read. */
+enum kind { K_TEXT, K_AMOUNT, K_COUNT, K_DATE };
+
+static const struct {
+	const char *name;
+	enum kind kind;
+	const char *vi, *en;
+} readers[] = {
+	{ "wage_min", K_AMOUNT, "Lương phải là số, ví dụ 5.000.000 hoặc 5tr.",
+	  "The wage must be a number, e.g. 5,000,000 or 5tr." },
+	{ "wage_max", K_AMOUNT, "Lương phải là số, ví dụ 5.000.000 hoặc 5tr.",
+	  "The wage must be a number, e.g. 5,000,000 or 5tr." },
+	{ "age_min", K_COUNT, "Tuổi phải là số, ví dụ 18.", "The age must be a number, e.g. 18." },
+	{ "age_max", K_COUNT, "Tuổi phải là số, ví dụ 45.", "The age must be a number, e.g. 45." },
+	{ "headcount", K_COUNT, "Số người cần phải là số, ví dụ 20.", "The headcount must be a number, e.g. 20." },
+	{ "deadline", K_DATE, "Hạn nộp phải là một ngày từ hôm nay, ví dụ 31/12/2026.",
+	  "The deadline must be a day from today on, e.g. 31/12/2026." },
+	{ "title", K_TEXT, "Hãy ghi tên việc.", "Give the offer a title." },
+};
+
+/* The plain message for a field the validator refused. */
+static const char *field_message(const struct web_req *rq, const char *field)
+{
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		if (strcmp(readers[i].name, field) == 0)
+			return web_t(rq, readers[i].vi, readers[i].en);
+	return NULL;
+}
+
+/* The form with numbers and dates as the import path wants them
+ * (web_input.h); *bad names the first field that cannot be read, or a
+ * range whose lowest is above its highest. */
+static int read_form(struct web_req *rq, struct web_form *out, const char **bad, const char **msg)
+{
+	long long v[4] = { -1, -1, -1, -1 };
+	int r = 0;
+
+	*bad = NULL;
+	for (size_t i = 0; i < sizeof(jfields) / sizeof(jfields[0]) && r == 0; i++) {
+		const char *name = jfields[i].name, *typed = web_form_str(&rq->form, name);
+		char val[32];
+		long long n = 0;
+		int got = GW_ERR_NOTFOUND, k;
+
+		for (k = 0; k < (int)(sizeof(readers) / sizeof(readers[0])); k++)
+			if (strcmp(readers[k].name, name) == 0)
+				break;
+		if (k < (int)(sizeof(readers) / sizeof(readers[0])) && readers[k].kind != K_TEXT) {
+			if (readers[k].kind == K_AMOUNT)
+				got = web_input_amount(typed, &n);
+			else if (readers[k].kind == K_COUNT)
+				got = web_input_count(typed, &n);
+			else
+				got = web_input_date(typed, rq->now, rq->cfg->office.utc_offset_min, val, sizeof(val));
+			if (got == GW_ERR_INVAL && !*bad) {
+				*bad = name;
+				*msg = web_t(rq, readers[k].vi, readers[k].en);
+			}
+			if (got == 0 && readers[k].kind != K_DATE)
+				snprintf(val, sizeof(val), "%lld", n);
+			if (got == 0 && k < 4)
+				v[k] = n;
+		}
+		r = web_form_add(out, name, got == 0 ? val : typed);
+	}
+	if (r == 0 && !*bad && v[0] >= 0 && v[1] >= 0 && v[0] > v[1]) {
+		*bad = "wage_max";
+		*msg = web_t(rq, "Lương cao nhất phải từ lương thấp nhất trở lên.",
+			     "The highest wage must not be below the lowest.");
+	}
+	if (r == 0 && !*bad && v[2] >= 0 && v[3] >= 0 && v[2] > v[3]) {
+		*bad = "age_max";
+		*msg = web_t(rq, "Tuổi đến phải từ tuổi từ trở lên.", "The oldest age must not be below the youngest.");
+	}
 	return r;
 }
 
@@ -431,19 +513,37 @@ static int job_code(struct web_req *rq, int64_t id, char *code, size_t codesz, j
 	return r;
 }
 
-/* The form again with the validator's complaint, its field marked (400). */
-static int refuse_form(struct web_req *rq, struct web_resp *rs, int64_t id, const char *err)
+/* The form again as she typed it, the field marked, the complaint in
+ * plain words (the validator's own text only for a field without one). */
+static int refuse_form(struct web_req *rq, struct web_resp *rs, int64_t id, const char *err,
+		       const char *bad_field)
 {
-	const char *p = strstr(err, "): ");
+	const char *p = strstr(err, "): "), *plain;
 	char field[32] = "";
+	struct buf msg;
 	int r;
 
-	if (p && strcspn(p + 3, ":") < sizeof(field)) {
+	buf_init(&msg, 1024);
+	if (bad_field) {
+		gw_strlcpy(field, bad_field, sizeof(field));
+	} else if (p && strcspn(p + 3, ":") < sizeof(field)) {
 		memcpy(field, p + 3, strcspn(p + 3, ":"));
 		field[strcspn(p + 3, ":")] = '\0';
 	}
-	if ((r = job_page(rq, rs, id, &rq->form, err, field)) == 0)
+	plain = bad_field ? err : field_message(rq, field);
+	if (!plain) {
+		for (size_t i = 0; i < sizeof(jfields) / sizeof(jfields[0]); i++)
+			if (strcmp(jfields[i].name, field) == 0 &&
+			    (r = buf_addf(&msg, rq->en ? "Check the field \"%s\"." : "Ô \"%s\" chưa đúng, hãy sửa lại.",
+					  web_t(rq, jfields[i].vi, jfields[i].en))) < 0)
+				goto out;
+		plain = msg.len ? msg.data : web_t(rq, "Tin chưa lưu được, hãy kiểm tra các ô.",
+						   "The offer was not saved; check the fields.");
+	}
+	if ((r = job_page(rq, rs, id, &rq->form, plain, field)) == 0)
 		rs->status = 400;
+out:
+	buf_release(&msg);
 	return r;
 }
 
@@ -503,10 +603,10 @@ static int commune_in_scope(struct web_req *rq, struct web_resp *rs, int64_t id,
 	buf_init(&err, 512);
 	web_actor(rq, actor, sizeof(actor));
 	if ((r = scope_audit_refusal(rq->db, time(NULL), actor, "job save", code, &rq->acct)) < 0 ||
-	    (r = buf_addf(&err, "form: record 1 (%s): commune: %s %s", code,
-		       web_t(rq, "tin việc của bạn phải ở xã của bạn:", "your offers must be in your commune:"),
-		       *rq->acct.commune ? rq->acct.commune : "-")) < 0 ||
-	    (r = refuse_form(rq, rs, id, err.data)) < 0)
+	    (r = buf_addf(&err, "%s %s.", web_t(rq, "Tin việc của bạn phải ở xã của bạn:",
+						  "Your offers must be in your commune:"),
+			  *rq->acct.commune ? rq->acct.commune : "-")) < 0 ||
+	    (r = refuse_form(rq, rs, id, err.data, "commune")) < 0)
 		goto out;
 	rs->status = 403;
 out:
@@ -520,17 +620,26 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 	struct content_opts o;
 	enum content_outcome oc = CONTENT_UNCHANGED;
 	json_t *rec = NULL, *stored = NULL, *records = json_array();
+	const char *bad = NULL, *why = NULL;
+	struct web_form typed;
 	struct buf where;
 	int64_t id = 0;
 	int done = 0, r;
 
+	web_form_init(&typed);
 	buf_init(&where, WEB_URL_MAX);
 	err[0] = '\0';
 	if ((r = job_in_scope(rq, rs, &id, &done)) < 0 || done)
 		goto out;
+	if ((r = read_form(rq, &typed, &bad, &why)) < 0)
+		goto out;
+	if (bad) {
+		r = refuse_form(rq, rs, id, why, bad);
+		goto out;
+	}
 	r = GW_ERR_NOMEM;
 	if (!records || (r = job_code(rq, id, code, sizeof(code), &stored)) < 0 ||
-	    (r = record_of(rq, code, stored, &rec)) < 0)
+	    (r = record_of(&typed, code, stored, &rec)) < 0)
 		goto out;
 	if (json_array_append(records, rec) < 0) {
 		r = GW_ERR_NOMEM;
@@ -539,7 +648,7 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 	web_actor(rq, actor, sizeof(actor));
 	content_opts_init(&o, actor, "form");
 	if (content_validate(CONTENT_JOBS, records, &o, err, sizeof(err)) < 0) {
-		r = refuse_form(rq, rs, id, err);
+		r = refuse_form(rq, rs, id, err, NULL);
 		goto out;
 	}
 	if ((r = commune_in_scope(rq, rs, id, code, &done)) < 0 || done)
@@ -569,6 +678,7 @@ out:
 	json_decref(rec);
 	json_decref(stored);
 	json_decref(records);
+	web_form_release(&typed);
 	buf_release(&where);
 	return r;
 }

@@ -7,6 +7,7 @@
 #include "common/gw_err.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
+#include "gateway/web/web_words.h"
 
 /* Why routing passes the modem over (gateway/daemon/route.h), or "". */
 static const char *out_of_routing(const struct web_req *rq, sqlite3_stmt *st)
@@ -40,7 +41,7 @@ static int limits_item(struct web_req *rq, struct buf *b, sqlite3_stmt *st)
 static int one_modem(struct web_req *rq, struct buf *b, sqlite3_stmt *st, int64_t sent_today)
 {
 	const char *why = out_of_routing(rq, st);
-	char contact[24], checked[24], errat[24];
+	char contact[WEB_TIME_LEN], checked[WEB_TIME_LEN], errat[WEB_TIME_LEN];
 	int r, nosignal = sqlite3_column_type(st, 1) == SQLITE_NULL;
 
 	web_fmt_time(rq, sqlite3_column_int64(st, 7), contact, sizeof(contact));
@@ -54,7 +55,7 @@ static int one_modem(struct web_req *rq, struct buf *b, sqlite3_stmt *st, int64_
 		  web_t(rq, "Mạng", "Network"), *db_col_text(st, 3) ? db_col_text(st, 3) : "-",
 		  web_t(rq, "Sóng", "Signal"), WEB_RAW, nosignal ? "-" : "",
 		  nosignal ? "" : db_col_text(st, 1), WEB_RAW, nosignal ? "" : "%",
-		  web_t(rq, "SIM", "SIM"), *db_col_text(st, 4) ? db_col_text(st, 4) : "-",
+		  web_t(rq, "SIM", "SIM"), web_sim_label(rq, db_col_text(st, 4)),
 		  web_t(rq, "Tài khoản SIM", "SIM credit"),
 		  *db_col_text(st, 5) ? db_col_text(st, 5) : "-", checked);
 	if (r == 0)
@@ -69,8 +70,9 @@ static int one_modem(struct web_req *rq, struct buf *b, sqlite3_stmt *st, int64_
 			  web_t(rq, "Số phần tin đã gửi", "SMS parts sent"),
 			  (long long)sqlite3_column_int64(st, 10));
 	if (r == 0 && *db_col_text(st, 8))
-		r = web_h(b, "<li>%s: %s <span class=\"muted\">(%s)</span></li>",
-			  web_t(rq, "Lỗi cuối", "Last error"), db_col_text(st, 8), errat);
+		r = web_h(b, "<li>%s <span class=\"muted\">(%s)</span></li>",
+			  web_t(rq, "Modem từng báo lỗi (xem nhật ký)", "The modem reported an error (see the log)"),
+			  errat);
 	return r < 0 ? r : buf_adds(b, "</ul>");
 }
 

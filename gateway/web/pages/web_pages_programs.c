@@ -14,6 +14,7 @@
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_preview.h"
 #include "gateway/web/web_scope.h"
+#include "gateway/web/web_words.h"
 #include "handlers/vi/textfold.h"
 
 #define SEARCH_MAX 200
@@ -50,6 +51,14 @@ static const struct field {
 	{ "caveat", F_TEXT, "Điều cần kiểm tra", "What to check", "", "" },
 };
 
+const char *web_program_field_label(const struct web_req *rq, const char *name)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return web_t(rq, fields[i].vi, fields[i].en);
+	return web_t(rq, "Khác", "Other");
+}
+
 /* The code in /programs/CODE[/...]. */
 static int path_code(const struct web_req *rq, char *code, size_t codesz)
 {
@@ -60,9 +69,10 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 {
 	const char *q = web_form_str(&rq->query, "q");
 	int check = strcmp(web_form_str(&rq->query, "check"), "1") == 0, n = 0, r;
-	struct buf *b = &rs->body, folded, fts;
+	struct buf *b = &rs->body, folded, fts, who;
 	sqlite3_stmt *st = NULL;
 
+	buf_init(&who, 256);
 	buf_init(&folded, SEARCH_MAX * 4);
 	buf_init(&fts, SEARCH_MAX * 4 + 8);
 	if (strlen(q) > SEARCH_MAX)
@@ -110,17 +120,19 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 				 "Asked (30 days)", "Phiên bản", "Version", "Cập nhật", "Updated", NULL)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		char when[24];
+		char when[WEB_TIME_LEN];
 
+		buf_reset(&who);
+		if ((r = web_actor_label(rq, db_col_text(st, 5), &who)) < 0)
+			goto out;
 		web_fmt_time(rq, sqlite3_column_int64(st, 4), when, sizeof(when));
 		if ((r = web_h(b, "<tr><td><a href=\"/programs/%.*s\">%s</a></td><td>%s%.*s</td><td>%d</td>"
-				  "<td>%d</td><td>%s <span class=\"muted\">%s</span></td></tr>",
+				  "<td>%d</td><td><b class=\"who\">%s</b> <span class=\"muted when\">%s</span></td></tr>",
 			       WEB_URL, db_col_text(st, 0), db_col_text(st, 0), db_col_text(st, rq->en ? 2 : 1),
 			       WEB_RAW, sqlite3_column_int(st, 6) ? web_t(rq, " <span class=\"tag warn\">cần kiểm tra</span>",
 								 " <span class=\"tag warn\">needs checking</span>")
 							 : "",
-			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 3), when,
-			       db_col_text(st, 5))) < 0)
+			       sqlite3_column_int(st, 7), sqlite3_column_int(st, 3), who.data, when)) < 0)
 			goto out;
 		n++;
 	}
@@ -133,6 +145,7 @@ int web_page_programs(struct web_req *rq, struct web_resp *rs)
 out:
 	if (st)
 		sqlite3_reset(st);
+	buf_release(&who);
 	buf_release(&folded);
 	buf_release(&fts);
 	return r;
@@ -154,7 +167,7 @@ static int preview_side(struct web_req *rq, struct buf *b, const struct web_prev
 	for (int i = 0; i < s->shown; i++)
 		if ((r = web_h(b, "<div class=\"sms\">%s<span class=\"meta\">%s %d/%d · %.*s · %d SMS · %d %s</span></div>",
 			       s->page[i].text, web_t(rq, "Trang", "Page"), i + 1, s->pages,
-			       WEB_RAW, s->page[i].ucs2 ? "UCS-2" : "GSM-7", s->page[i].parts,
+			       WEB_RAW, s->page[i].ucs2 ? web_t(rq, "có dấu", "accented") : web_t(rq, "không dấu", "unaccented"), s->page[i].parts,
 			       (int)strlen(s->page[i].text), web_t(rq, "byte", "bytes"))) < 0)
 			return r;
 	if (s->pages > s->shown &&

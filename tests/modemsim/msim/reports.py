@@ -134,7 +134,8 @@ class ReportMixin(object):
 
     def dlr_command(self, args):
         """`dlr SUB [ARGS]`; returns the reply line."""
-        if not args or args[0] in ("show", "status"):
+        # bare `dlr status` shows, like `dlr show`; `dlr status ST [N]` plans
+        if not args or args[0] == "show" or args == ["status"]:
             return "ok " + json.dumps(self.dlr_state())
         sub, rest = args[0].lower(), args[1:]
 

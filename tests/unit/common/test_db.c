@@ -1,5 +1,6 @@
 /* Unit tests: common/db's bound-statement helpers (db_run, db_row,
- * db_rows) on a real SQLite file. */
+ * db_rows), its memos, units of work (savepoints) and its wait for a
+ * locked database, on a real SQLite file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +191,87 @@ static void test_rows_loop(void **state)
 	assert_all_released(f->db);
 }
 
+static int released;
+
+static void count_release(void *p)
+{
+	released++;
+	free(p);
+}
+
+/* A memo is found at its version only; another version releases it; the
+ * oldest makes room when DB_MEMO_MAX are kept; db_close releases the rest. */
+static void test_memo(void **state)
+{
+	struct fx *f = *state;
+	static const char keys[DB_MEMO_MAX + 1] = { 0 };
+	int *v;
+
+	released = 0;
+	assert_null(db_memo(f->db, &keys[0], 1));
+	v = malloc(sizeof(*v));
+	*v = 7;
+	db_memo_keep(f->db, &keys[0], 1, v, count_release);
+	assert_ptr_equal(db_memo(f->db, &keys[0], 1), v);
+	assert_null(db_memo(f->db, &keys[0], 2)); /* content moved on */
+	assert_int_equal(released, 1);
+	assert_null(db_memo(f->db, &keys[0], 1));
+	for (int i = 0; i <= DB_MEMO_MAX; i++)
+		db_memo_keep(f->db, &keys[i], 5, malloc(4), count_release);
+	assert_int_equal(released, 2);           /* keys[0], the oldest, made room */
+	assert_null(db_memo(f->db, &keys[0], 5));
+	assert_non_null(db_memo(f->db, &keys[DB_MEMO_MAX], 5));
+	db_memo_keep(f->db, &keys[1], 5, malloc(4), count_release); /* replaces */
+	assert_int_equal(released, 3);
+	db_close(f->db);
+	f->db = NULL;
+	assert_int_equal(released, 3 + DB_MEMO_MAX);
+	assert_int_equal(db_open(&f->db, f->dbpath, 1000), 0);
+}
+
+/* Another connection holds the write lock: BEGIN waits the busy timeout
+ * (1 s here) and gives up with GW_ERR_BUSY; once the lock is released it
+ * is taken. */
+static void test_busy_wait(void **state)
+{
+	struct fx *f = *state;
+	struct db *other = NULL;
+
+	assert_int_equal(db_open(&other, f->dbpath, 0), 0);
+	assert_int_equal(db_begin(other), 0);
+	assert_int_equal(db_begin(f->db), GW_ERR_BUSY);
+	db_rollback(other);
+	assert_int_equal(db_begin(f->db), 0);
+	db_rollback(f->db);
+	db_close(other);
+}
+
+/* Units of work in one transaction: an undone unit takes back its own
+ * rows only, kept units before and after it are committed together. */
+static void test_units(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = 0;
+
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('a')", NULL), 0);
+	assert_int_equal(db_unit_keep(f->db), 0);
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('b')", NULL), 0);
+	assert_int_equal(db_run(f->db, "UPDATE t SET n = 1 WHERE name = 'a'", NULL), 0);
+	db_unit_undo(f->db);
+	assert_true(db_in_tx(f->db)); /* the batch goes on */
+	assert_int_equal(db_unit_begin(f->db), 0);
+	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES ('c')", NULL), 0);
+	assert_int_equal(db_unit_keep(f->db), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(db_query_int64(f->db, "SELECT group_concat(name || coalesce(n, ''), ',')"
+					      " = 'a,c' FROM (SELECT * FROM t ORDER BY name)", &n), 0);
+	assert_int_equal(n, 1);
+	assert_all_released(f->db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +280,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_count_must_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_errors_and_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

@@ -184,10 +184,14 @@ static void test_shipped_configs(void **state)
 	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
 	for (const struct setting_def *d = settings_table; d->name; d++) {
-		const char *key = strchr(d->name, '.') + 1;
+		const char *dot = strchr(d->name, '.');
 		char needle[96];
 
-		snprintf(needle, sizeof(needle), "  %s = ", key);
+		/* a group's keys are indented, a top-level one starts its line */
+		if (dot)
+			snprintf(needle, sizeof(needle), "  %s = ", dot + 1);
+		else
+			snprintf(needle, sizeof(needle), "\n%s = ", d->name);
 		if (!strstr(text, needle))
 			fail_msg("config/gateway.conf.example does not document %s", d->name);
 	}

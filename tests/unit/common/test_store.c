@@ -133,8 +133,12 @@ static void test_newer_schema_refused(void **state)
 /* A database of schema version 1 (as released) opens, gains every later
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
  * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
- * job board's columns, 8: the hub's) and keeps its queued messages,
- * officers and its modem's record. Later migrations undo their part below. */
+ * modem's reports and messages in doubt, 8: messages an officer saw to, 9:
+ * Kannel's message ids on the inbox, 10: the content version, 11: the job
+ * board's columns, 12: the hub's) and keeps its queued messages, officers
+ * and its modem's record; a message left in doubt before version 7 stays
+ * as it was (unknown_at NULL: never resent by the upgrade). Later
+ * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
 	struct fx *f = *state;
@@ -143,6 +147,17 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	/* 10: the content version and its triggers */
+	for (const char *t = "pkcmaj"; *t; t++)
+		for (const char *o = "iud"; *o; o++) {
+			char sql[64];
+
+			snprintf(sql, sizeof(sql), "DROP TRIGGER content_%c_%c", *t, *o);
+			assert_int_equal(db_exec(f->db, sql), 0);
+		}
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at,"
+					" status) VALUES ('+84900000008', 'có thể đã gửi', 'reply', 10, 1,"
+					" 'sent_unknown')"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
 	assert_int_equal(db_exec(f->db, "DROP TABLE sync_state; ALTER TABLE jobs DROP COLUMN hub;"), 0);
@@ -152,7 +167,17 @@ static void test_migrate_from_version_1(void **state)
 					"ALTER TABLE jobs DROP COLUMN types; ALTER TABLE jobs DROP COLUMN sex;"
 					"ALTER TABLE jobs DROP COLUMN label; ALTER TABLE jobs DROP COLUMN label_size;"
 					"ALTER TABLE jobs DROP COLUMN derived;"), 0);
-	assert_int_equal(db_exec(f->db, "DROP INDEX outbox_modem_day; DROP INDEX outbox_modem_text;"
+	assert_int_equal(db_exec(f->db, "DROP TABLE content_version;"
+					"DROP INDEX inbox_external;"
+					"ALTER TABLE inbox DROP COLUMN external_id;"
+					"ALTER TABLE inbox DROP COLUMN attended_at;"
+					"ALTER TABLE inbox DROP COLUMN attended_by;"
+					"DROP TABLE delivery_reports;"
+					"DROP TABLE outbox_parts;"
+					"DROP INDEX outbox_unknown;"
+					"ALTER TABLE outbox DROP COLUMN resends;"
+					"ALTER TABLE outbox DROP COLUMN unknown_at;"
+					"DROP INDEX outbox_modem_day; DROP INDEX outbox_modem_text;"
 					"ALTER TABLE outbox DROP COLUMN modem;"
 					"ALTER TABLE outbox DROP COLUMN claimed_at;"
 					"ALTER TABLE outbox DROP COLUMN text_hash;"
@@ -187,6 +212,12 @@ static void test_migrate_from_version_1(void **state)
 					" AND parts_done = 0 AND concat_ref = 0 AND dlr = ''"
 					" AND dlr_at IS NULL AND modem = '' AND claimed_at IS NULL", &v), 0);
 	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox WHERE status = 'sent_unknown'"
+					" AND unknown_at IS NULL AND resends = 0", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM outbox_parts", &v), 0);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM delivery_reports", &v), 0);
+	assert_int_equal(v, 0);
 	/* an officer from before the 6-digit rule: PIN length unknown */
 	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM officers WHERE pin_locks = 0"
 					" AND pin_short IS NULL", &v), 0);
@@ -197,6 +228,35 @@ static void test_migrate_from_version_1(void **state)
 	assert_int_equal(db_query_int64(again, "SELECT sent_parts FROM modem_status"
 					" WHERE name = 'modem' AND id = 1 AND network = 'Viettel'", &v), 0);
 	assert_int_equal(v, 77);
+	assert_int_equal(db_query_int64(again, "SELECT count(*) FROM inbox WHERE attended_at IS NOT NULL",
+					&v), 0);
+	assert_int_equal(v, 0);
+	/* version 9: one row per external id, any number without one */
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'a', 1, 1, 'k1'), ('+849', 'b', 1, 1, NULL),"
+					" ('+849', 'c', 1, 1, NULL)"), 0);
+	assert_int_equal(db_exec(again, "INSERT INTO inbox (sender, text, sent_at, stored_at,"
+					" external_id) VALUES ('+849', 'd', 1, 1, 'k1')"), GW_ERR_EXISTS);
+	/* version 10: writing the content moves its version, a message does not */
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_exec(again, "INSERT INTO jobs (code, title, created_at, updated_at)"
+					" VALUES ('J-1', 't', 1, 1); UPDATE jobs SET title = 'u';"
+					" DELETE FROM jobs; INSERT INTO inbox (sender, text, sent_at,"
+					" stored_at) VALUES ('+849', 'e', 1, 1)"), 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 3);
+	/* version 11: an offer worked out by the handlers is not new content */
+	assert_int_equal(db_exec(again, "INSERT INTO jobs (code, title, created_at, updated_at)"
+					" VALUES ('J-2', 't', 1, 1); UPDATE jobs SET derived = 1, types = 3,"
+					" label = 'x'"), 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 4);
+	assert_int_equal(db_exec(again, "UPDATE jobs SET title = 'u'"), 0);
+	assert_int_equal(db_query_int64(again, "SELECT derived FROM jobs", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 5);
 	db_close(again);
 }
 

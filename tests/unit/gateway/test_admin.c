@@ -369,10 +369,21 @@ static void test_privacy_purge(void **state)
 		sqlite3_bind_int(st, 2, i);
 		assert_int_equal(db_step(st), DB_DONE);
 	}
+	/* delivery reports older than the retention go with the texts */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db_run(f->db[0], "INSERT INTO delivery_reports (phone, mr, status, state,"
+					" received_at, fingerprint) VALUES ('+84901234567', ?, 0, 'delivered',"
+					" ?, ?)", DB_ARGS(DB_INT(i), DB_INT(now - (i ? 181 : 179) * 86400),
+							  DB_INT(i))), 0);
 	assert_int_equal(housekeep_purge_pending(f->db[0], 180, now, &pending), 0);
 	assert_int_equal(pending, 3);
 	assert_int_equal(housekeep_purge(f->db[0], &cfg, now, &c), 0);
 	assert_int_equal(c.texts_purged, 3);
+	assert_int_equal(db_query_int64(f->db[0], "SELECT count(*) FROM delivery_reports WHERE mr = 0",
+					&v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_query_int64(f->db[0], "SELECT count(*) FROM delivery_reports", &v), 0);
+	assert_int_equal(v, 1);
 	assert_int_equal(db_query_int64(f->db[0], "SELECT count(*) FROM inbox WHERE text = ''", &v), 0);
 	assert_int_equal(v, 3);
 	assert_int_equal(db_query_int64(f->db[0], "SELECT count(*) FROM inbox_parts WHERE text = ''",

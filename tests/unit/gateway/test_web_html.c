@@ -1,7 +1,8 @@
 /* Unit tests: the web console's text handling - HTML escaping and the
  * escaping printf, URL encoding, urlencoded form parsing (and what it
- * refuses), local-path checks, path segments, the word diff and the SVG
- * chart. No database. */
+ * refuses), local-path checks, path segments, the word diff, the SVG
+ * chart, dates and plain words (web_words), typed numbers and dates
+ * (web_input). No database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +16,10 @@
 #include "common/gw_err.h"
 #include "gateway/web/web_diff.h"
 #include "gateway/web/web_html.h"
+#include "gateway/web/web_input.h"
 #include "gateway/web/web_request.h"
 #include "gateway/web/web_svg.h"
+#include "gateway/web/web_words.h"
 
 static void test_escape(void **state)
 {
@@ -76,6 +79,97 @@ static void test_table_begin(void **state)
 	assert_int_equal(web_table_begin(&rq, &b, "t", "Việc", "Offer", NULL), 0);
 	assert_non_null(strstr(b.data, "<th>Offer</th></tr>"));
 	buf_release(&b);
+}
+
+/* One date format on every page, joined by no-break spaces; amounts and
+ * stored values in plain words, an unknown value never shown as itself. */
+#define NB "\xc2\xa0" /* no-break space */
+
+static void test_words(void **state)
+{
+	struct gw_settings cfg;
+	struct web_req rq;
+	char out[WEB_TIME_LEN];
+	struct buf b;
+
+	settings_defaults(&cfg);
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = &cfg;
+	/* 2026-12-16 03:11 UTC = Wednesday 10:11 in Hanoi */
+	web_fmt_time(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "T4" NB "16/12/2026" NB "10h11");
+	web_fmt_day(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "T4" NB "16/12/2026");
+	web_fmt_time(&rq, 0, out, sizeof(out));
+	assert_string_equal(out, "-");
+	web_fmt_daystr(&rq, "2026-12-31", out, sizeof(out));
+	assert_string_equal(out, "T5" NB "31/12/2026");
+	web_fmt_hhmm(&rq, "07:30", out, sizeof(out));
+	assert_string_equal(out, "7h30");
+	rq.now = 1797390660 - 3600; /* the same morning */
+	web_fmt_soon(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "hôm nay" NB "10h11");
+	web_fmt_soon(&rq, 1797390660 + 86400, out, sizeof(out));
+	assert_string_equal(out, "ngày mai" NB "10h11");
+	web_fmt_soon(&rq, 1797390660 + 2 * 86400, out, sizeof(out));
+	assert_string_equal(out, "T6" NB "18/12/2026" NB "10h11");
+	buf_init(&b, 256);
+	assert_int_equal(web_fmt_amount(&rq, 5000000, &b), 0);
+	assert_string_equal(b.data, "5.000.000");
+	buf_reset(&b);
+	assert_int_equal(web_fmt_periods(&rq, "07:30-11:30,13:30-17:00", &b), 0);
+	assert_string_equal(b.data, "7h30–11h30, 13h30–17h00");
+	assert_string_equal(web_outbox_status_label(&rq, "sent"), "đã gửi");
+	assert_string_equal(web_inbox_status_label(&rq, "handled"), "đã trả lời tự động");
+	assert_string_equal(web_intent_label(&rq, "job_apply"), "Ứng tuyển");
+	assert_string_equal(web_outbox_status_label(&rq, "some_new_state"), "khác");
+	assert_string_equal(web_sim_label(&rq, "ready"), "sẵn sàng");
+	rq.en = 1;
+	web_fmt_time(&rq, 1797390660, out, sizeof(out));
+	assert_string_equal(out, "Wed" NB "16/12/2026" NB "10:11");
+	buf_reset(&b);
+	assert_int_equal(web_fmt_amount(&rq, -1234, &b), 0);
+	assert_string_equal(b.data, "-1,234");
+	assert_string_equal(web_outbox_status_label(&rq, "sent"), "sent");
+	buf_release(&b);
+}
+
+/* Numbers and dates as people type them (web_input.h). */
+static void test_input(void **state)
+{
+	time_t now = 1796601600; /* Mon 2026-12-07 07:00 office time */
+	long long v = -1;
+	char d[16];
+
+	assert_int_equal(web_input_amount("5.000.000", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("5tr", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("5 triệu", &v), 0);
+	assert_int_equal(v, 5000000);
+	assert_int_equal(web_input_amount("4tr5", &v), 0);
+	assert_int_equal(v, 4500000);
+	assert_int_equal(web_input_amount("7000000", &v), 0);
+	assert_int_equal(v, 7000000);
+	assert_int_equal(web_input_amount("năm triệu hay sáu triệu", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("abc", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("5.00.000", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_amount("  ", &v), GW_ERR_NOTFOUND);
+	assert_int_equal(web_input_count("1.200", &v), 0);
+	assert_int_equal(v, 1200);
+	assert_int_equal(web_input_count("18 tuổi", &v), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("31/12/2026", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("31/12", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("15/1", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2027-01-15"); /* the next 15 January */
+	assert_int_equal(web_input_date("2026-12-31", now, 420, d, sizeof(d)), 0);
+	assert_string_equal(d, "2026-12-31");
+	assert_int_equal(web_input_date("31/02/2027", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("2026-02-30", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("cuoi nam", now, 420, d, sizeof(d)), GW_ERR_INVAL);
+	assert_int_equal(web_input_date("", now, 420, d, sizeof(d)), GW_ERR_NOTFOUND);
 }
 
 static void test_form(void **state)
@@ -255,7 +349,8 @@ int main(void)
 		cmocka_unit_test(test_escape), cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_form), cmocka_unit_test(test_table_begin),   cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_diff),   cmocka_unit_test(test_diff_long),
-		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_svg), cmocka_unit_test(test_words),
+		cmocka_unit_test(test_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,6 +185,63 @@ static void test_quiet_hours(void **state)
 	assert_false(broadcast_quiet(&cfg, office(2027, 1, 15, 12, 0))); /* none */
 }
 
+/* broadcast_eta: the pace, the quiet hours, the household cap and a SIM's
+ * limits each move the finish. */
+static void test_eta(void **state)
+{
+	struct gw_settings cfg;
+	struct broadcast_load l;
+	struct broadcast_eta e;
+	struct broadcast_sim sim;
+
+	(void)state;
+	settings_defaults(&cfg); /* quiet 21:00-07:00 */
+	memset(&l, 0, sizeof(l));
+	l.messages = 120;
+	l.per_min = 20;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), 0);
+	assert_int_equal(e.finish, office(2027, 1, 15, 10, 6));
+	assert_int_equal(e.days, 1);
+	assert_false(e.quiet);
+	/* from 20:55: 100 tonight, 20 from 07:00 */
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 20, 55), &l, &e), 0);
+	assert_int_equal(e.finish, office(2027, 1, 16, 7, 1));
+	assert_true(e.quiet);
+	assert_int_equal(e.days, 2);
+	/* two recipients had today's broadcast: theirs go tomorrow at 07:00 */
+	l.messages = 5;
+	l.deferred = 2;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), 0);
+	assert_true(e.capped);
+	assert_int_equal(e.finish, office(2027, 1, 16, 7, 0) + 6);
+	/* a SIM that sends 3 identical messages in 5 minutes: 10 take 15 */
+	memset(&sim, 0, sizeof(sim));
+	sim.same_per_5min = 3;
+	l.messages = 10;
+	l.deferred = 0;
+	l.nsims = 1;
+	l.sims = &sim;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), 0);
+	assert_true(e.sim_limited);
+	assert_int_equal(e.finish, office(2027, 1, 15, 10, 15) + 3);
+	/* ... and 100 a day, 99 already gone: 1 today, 2 tomorrow */
+	memset(&sim, 0, sizeof(sim));
+	sim.per_day = 100;
+	sim.sent_today = 99;
+	l.messages = 3;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), 0);
+	assert_int_equal(e.finish, office(2027, 1, 16, 7, 0) + 6);
+	assert_int_equal(e.days, 2);
+	/* what is ahead counts against the pace */
+	l.nsims = 0;
+	l.ahead = 60;
+	l.messages = 60;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), 0);
+	assert_int_equal(e.finish, office(2027, 1, 15, 10, 6));
+	l.per_min = 0;
+	assert_int_equal(broadcast_eta(&cfg, office(2027, 1, 15, 10, 0), &l, &e), GW_ERR_INVAL);
+}
+
 static void test_who_gets_it(void **state)
 {
 	struct fx *f = *state;
@@ -510,6 +567,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_hours),
+		cmocka_unit_test(test_eta),
 		cmocka_unit_test_setup_teardown(test_who_gets_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_limits, setup, teardown),

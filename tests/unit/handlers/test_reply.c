@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/gw_err.h"
 #include "handlers/core/reply.h"
+#include "modem/modem.h"
 
 static const char accented[] =
 	"Người thuộc hộ nghèo được Nhà nước đóng 100% tiền bảo hiểm y tế. Xã lập danh sách, "
@@ -276,7 +277,8 @@ static void test_sections_start_pages(void **state)
 	buf_release(&out);
 }
 
-/* The shortcut count agrees with the encoder on every kind of text. */
+/* The shortcut counts (reply_parts, reply_measure) agree with the encoder
+ * on every kind of text. */
 static void test_parts_shortcut_is_exact(void **state)
 {
 	static const char *const pieces[] = {
@@ -300,9 +302,30 @@ static void test_parts_shortcut_is_exact(void **state)
 				sizeof(pieces[0]) - (size_t)(4 - kinds)) : (seed >> 20) % 5]), 0);
 		}
 		assert_int_equal(reply_parts(text.data, &fast), 0);
-		assert_int_equal(reply_measure(text.data, &exact, &ucs2), 0);
+		assert_int_equal(modem_text_parts(text.data, &exact, &ucs2), 0);
 		if (fast != exact)
 			fail_msg("reply_parts %d != encoder %d for %zu bytes", fast, exact, text.len);
+		assert_int_equal(reply_measure(text.data, &fast, &kinds), 0);
+		if (fast != exact || kinds != ucs2)
+			fail_msg("reply_measure %d/%d != encoder %d/%d", fast, kinds, exact, ucs2);
+	}
+	/* GSM-7 dense with escape pairs, many parts: where the split rule, not
+	 * the septet count, decides */
+	for (int round = 0; round < 300; round++) {
+		size_t len = 150 + (size_t)(round * 37 % 1800);
+		int fast = 0, exact = 0, ucs2 = 0;
+
+		buf_reset(&text);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			assert_int_equal(buf_adds(&text, pieces[(seed >> 16) % (unsigned)(1 + round % 12) < 3
+								 ? 4 + (seed >> 8) % 9 : (seed >> 20) % 4]), 0);
+		}
+		assert_int_equal(modem_text_parts(text.data, &exact, &ucs2), 0);
+		assert_false(ucs2);
+		assert_int_equal(reply_parts(text.data, &fast), 0);
+		if (fast != exact)
+			fail_msg("reply_parts %d != encoder %d for %zu GSM-7 bytes", fast, exact, text.len);
 	}
 	buf_release(&text);
 }

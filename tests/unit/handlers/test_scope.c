@@ -99,10 +99,11 @@ static void test_verdicts(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET officer_id = (SELECT id FROM officers WHERE phone"
 				 " = '" TK "') WHERE id = 6"), 0);
 	assert_int_equal(scope_job(f->db, &tk, 6), GW_ERR_AUTH);
-	/* households: by the contact's commune, a referral, an appointment */
+	/* households: by the contact's commune, a referral, an appointment
+	 * (households of a commune nobody here serves: Đồng Văn) */
 	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES"
-				 " ('+84900000001', 'Thiện Kế', 0, 0), ('+84900000002', '', 0, 0),"
-				 " ('+84900000003', '', 0, 0);"
+				 " ('+84900000001', 'Thiện Kế', 0, 0), ('+84900000002', 'Đồng Văn', 0, 0),"
+				 " ('+84900000003', 'Đồng Văn', 0, 0);"
 				 "INSERT INTO referrals (job_id, phone, created_at) VALUES (6, '+84900000002', 0);"
 				 "INSERT INTO inbox (sender, text, sent_at, stored_at) VALUES ('+84900000001', 'x', 0, 0),"
 				 " ('+84900000002', 'y', 0, 0);"), 0);
@@ -131,6 +132,50 @@ static void test_verdicts(void **state)
 	tl = account(f, TL);
 	assert_int_equal(scope_job(f->db, &tl, 6), GW_ERR_AUTH);
 	assert_int_equal(scope_appointment(f->db, &tl, appt), 0);
+}
+
+/* Households whose commune is not known yet: every officer sees them (the
+ * "chưa rõ xã" list) and may place them in a commune the box serves; an
+ * officer of a one-commune box sees every household. */
+static void test_unknown_commune(void **state)
+{
+	struct fx *f = *state;
+	struct scope_account admin = account(f, ADMIN), tk = account(f, TK), tl = account(f, TL);
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO contacts (phone, commune, created_at, last_seen) VALUES"
+				 " ('+84900000005', '', 0, 0);"
+				 "INSERT INTO inbox (sender, text, sent_at, stored_at) VALUES"
+				 " ('+84900000005', 'thon 3 Tan Lap', 0, 0), ('+84900000006', 'alo', 0, 0);"), 0);
+	/* no commune on the contact, and no contact at all */
+	assert_int_equal(scope_phone(f->db, &tk, "+84900000005"), 0);
+	assert_int_equal(scope_phone(f->db, &tl, "+84900000005"), 0);
+	assert_int_equal(scope_phone(f->db, &tk, "+84900000006"), 0);
+	assert_int_equal(scope_inbox(f->db, &tl, 1), 0);
+	/* a known commune stays with its officers */
+	assert_int_equal(scope_phone(f->db, &tk, HH_TL), GW_ERR_AUTH);
+	/* placing it: an officer may, once, in a commune the box serves */
+	assert_int_equal(scope_may_set_commune(f->db, &tl, "", "xã Tân Lập", "Tân Lập, Thiện Kế"), 0);
+	assert_int_equal(scope_may_set_commune(f->db, &tl, "", "Thiện Kế", "Tân Lập, Thiện Kế"), 0);
+	assert_int_equal(scope_may_set_commune(f->db, &tl, "", "Đồng Văn", "Tân Lập, Thiện Kế"), GW_ERR_AUTH);
+	assert_int_equal(scope_may_set_commune(f->db, &tl, "Thiện Kế", "Tân Lập", "Tân Lập, Thiện Kế"),
+			 GW_ERR_AUTH);
+	assert_int_equal(scope_may_set_commune(f->db, &tl, "", "", "Tân Lập"), GW_ERR_INVAL);
+	/* a box that names none: the communes of its officers */
+	assert_int_equal(scope_may_set_commune(f->db, &tk, "", "Tân Lập", ""), 0);
+	assert_int_equal(scope_may_set_commune(f->db, &tk, "", "Đồng Văn", ""), GW_ERR_AUTH);
+	assert_int_equal(scope_may_set_commune(f->db, &admin, "Thiện Kế", "", "Tân Lập"), 0);
+	/* one commune on the box: its officer sees every household */
+	assert_int_equal(scope_account_box(&tl, "Thiện Kế, Tân Lập"), 0);
+	assert_false(tl.all_households);
+	assert_int_equal(scope_phone(f->db, &tl, HH_TK), GW_ERR_AUTH);
+	assert_int_equal(scope_account_box(&tl, "xã Tân Lập"), 0);
+	assert_true(tl.all_households);
+	assert_int_equal(scope_phone(f->db, &tl, HH_TK), 0);
+	/* ... but not another commune's jobs */
+	assert_int_equal(scope_job(f->db, &tl, 1), GW_ERR_AUTH);
+	assert_int_equal(scope_account_box(&tk, "Tân Lập"), 0);
+	assert_false(tk.all_households);
+	assert_int_equal(scope_phone(f->db, &tk, HH_TL), GW_ERR_AUTH);
 }
 
 static void test_rules(void **state)
@@ -274,6 +319,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_verdicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_commune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_appointments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sms_jobs, setup, teardown),

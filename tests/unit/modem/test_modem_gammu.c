@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/modem/interpose.h"
 #include "tests/unit/tmpdir.h"
 
 #include <dlfcn.h>
@@ -48,14 +49,6 @@ static SendSMSStatusCallback status_cb;
 static void *status_user;
 static int force_pin, pin_wrong, pin_entries;
 static char pin_seen[16];
-
-static void *real(const char *name)
-{
-	void *f = dlsym(RTLD_NEXT, name);
-
-	assert_non_null(f);
-	return f;
-}
 
 void GSM_SetSendSMSStatusCallback(GSM_StateMachine *s, SendSMSStatusCallback cb, void *user)
 {
@@ -496,7 +489,7 @@ static void reassemble(char *out, size_t outsz, int *ref)
 
 static void check_send(struct fx *f, const char *text, int want_parts, int want_ucs2)
 {
-	struct modem_sent sent = { -1, -1, -1, -1, -1 };
+	struct modem_sent sent = { -1, -1, -1, -1, -1, { 0 }, 0 };
 	static const char phone[] = "+84901234567";
 	char back[2048];
 	int parts = 0, ucs2 = 0, ref, i;

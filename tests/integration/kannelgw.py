@@ -1,0 +1,117 @@
+"""A gatewayd with transport = "kannel" for the integration tests and the
+benchmark: its configuration, start and readiness, and the requests smsbox
+makes to it. stdlib only; gwtest.Gateway underneath (real SQLite, the
+sanitized build of $GW_BUILD unless given another)."""
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kannellib as kl  # noqa: E402
+from gwtest import Gateway, wait_for  # noqa: E402
+
+# The get-url of issue 17 (what kannel.conf.example shows).
+MO_QUERY = kl.MO_QUERY
+
+
+def kannel_conf(port, sendsms_port, password="gw-pw", extra=""):
+    """The transport and kannel groups of a gateway.conf."""
+    return ('transport = "kannel";\n'
+            'kannel = { listen = "127.0.0.1"; port = %d;\n'
+            '  sendsms_url = "http://127.0.0.1:%d/cgi-bin/sendsms";\n'
+            '  username = "gw"; password = "%s"; from = "8100"; timeout = 2; %s };\n'
+            % (port, sendsms_port, password, extra))
+
+
+class KannelGateway(Gateway):
+    """gwtest.Gateway with the Kannel transport on a free port. extra_conf
+    adds further groups; kannel_extra further keys of the kannel group."""
+
+    def __init__(self, sendsms_port, extra_conf="", kannel_extra="", gatewayd=None, **kw):
+        self.kport = kl.free_port()
+        super().__init__(extra_conf=kannel_conf(self.kport, sendsms_port, extra=kannel_extra)
+                         + extra_conf, **kw)
+        self.gatewayd = gatewayd
+
+    def mo_url(self):
+        return "http://127.0.0.1:%d/kannel/mo?%s" % (self.kport, MO_QUERY)
+
+    def start(self, **env):
+        """Ready when the endpoint accepts connections (the link to sendsms
+        may still be coming up)."""
+        import gwtest
+        self.log = open(os.path.join(self.dir, "gatewayd.log"), "a")
+        self.proc = subprocess.Popen([self.gatewayd or gwtest.GATEWAYD, "-f", "-c", self.conf],
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=self.env(**env))
+        ok = wait_for(lambda: self.proc.poll() is not None or kl.port_open(self.kport), 20)
+        if self.proc.poll() is not None or not ok:
+            raise RuntimeError("gatewayd did not come up: %s" % self.daemon_log()[-2000:])
+
+    def kill(self):
+        """SIGKILL: a crash, nothing flushed."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, body text) of one request to the endpoint."""
+        c = http.client.HTTPConnection("127.0.0.1", self.kport, timeout=15)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.read().decode("utf-8", "replace")
+        finally:
+            c.close()
+
+    def mo(self, sender, text, msg_id, charset="UTF-8", coding=0, method="GET", **extra):
+        """One MO as smsbox sends it with the get-url (text: str or bytes)."""
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        q = [("from", sender), ("to", "8100"), ("text", raw), ("id", msg_id), ("smsc", "fake"),
+             ("charset", charset), ("coding", str(coding)), ("time", "2026-12-07 03:31:12")]
+        q += list(extra.items())
+        return self.request(method, "/kannel/mo?" + urllib.parse.urlencode(q))
+
+    def dlr(self, outbox_id, typ, reply="", when="1796614558"):
+        q = urllib.parse.urlencode([("outbox", str(outbox_id)), ("type", str(typ)),
+                                    ("reply", reply), ("time", when)])
+        return self.request("GET", "/kannel/dlr?" + q)
+
+
+def sendsms_stand_in(answer=None, port=0):
+    """A RecordingApp answering as smsbox's sendsms does: 403 to a wrong
+    password, 400 to the probe (empty receiver: credentials fine), else
+    answer(req) or 202 "0: Accepted for delivery"."""
+    def respond(req):
+        if req["args"].get("password") != "gw-pw":
+            return 403, "Authorization failed for sendsms"
+        if not req["args"].get("to"):
+            return 400, "Empty receiver number not allowed, rejected"
+        return answer(req) if answer else (202, "0: Accepted for delivery")
+    return kl.RecordingApp(respond, port=port)
+
+
+def sends(app):
+    """The sendsms requests that carried a message (not the probes)."""
+    return [r for r in app.requests if r["args"].get("to")]
+
+# Intents whose answer is one reply to the sender.
+ONE_REPLY_INTENTS = ("policy", "eligibility", "help", "job_list", "unknown")
+
+
+def questions():
+    """Fixture texts whose answer is one reply to the sender (one line each:
+    the fake SMSC's line protocol cannot carry a newline)."""
+    from gwtest import TOP
+    out = []
+    with open(os.path.join(TOP, "tests", "fixtures", "messages-dev.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            text, intent = line.rstrip("\n").split("\t")[:2]
+            if intent in ONE_REPLY_INTENTS and text.strip() and "\n" not in text:
+                out.append(text)
+    return out
