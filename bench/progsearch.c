@@ -29,6 +29,9 @@
  *     [--keep]  (leave the database in /tmp to look at)
  *     [--each]  (one line a question in the first round: times, programme
  *                found, intent, answer's reference, hash of the replies)
+ *     [--intent PREFIX]  (only the fixture rows labelled with an intent
+ *                starting so: "job" times the job questions, as
+ *                bench/jobs_board.py does with --programs 0 --jobs M)
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -56,6 +59,7 @@
 
 struct row {
 	char *text;
+	char intent[64];
 	char expected[256];
 };
 
@@ -78,6 +82,7 @@ static int load_rows(const char *path, struct row *rows, int max)
 		if (!(t1 = strchr(line, '\t')) || !(t2 = strchr(t1 + 1, '\t')))
 			continue;
 		*t1 = *t2 = '\0';
+		snprintf(rows[n].intent, sizeof(rows[n].intent), "%s", t1 + 1);
 		snprintf(rows[n].expected, sizeof(rows[n].expected), "%s", t2 + 1);
 		if (!(rows[n].text = strdup(line)))
 			break;
@@ -239,6 +244,8 @@ int main(int argc, char **argv)
 	char dir[] = "/tmp/gw-bench-ps-XXXXXX", path[512], err[512];
 	int nprog = 10000, njobs = 0, rounds = 3, nrows, rc = 1, na = 0, ns = 0;
 	int code_rows = 0, code_ok = 0, failed = 0, keep = 0, each = 0;
+	const char *only = "";
+	int had_first = 0;
 	double *answer = NULL, *search = NULL, first = 0, load_s = 0;
 	json_t *base = NULL;
 	struct gw_settings cfg;
@@ -262,11 +269,13 @@ int main(int argc, char **argv)
 			njobs = (int)v;
 		else if (!strcmp(argv[i], "--rounds"))
 			rounds = (int)v;
+		else if (!strcmp(argv[i], "--intent") && i + 1 < argc)
+			only = argv[i + 1];
 	}
 	if (nprog < 0 || njobs < 0 || rounds < 1 ||
 	    (nrows = load_rows("tests/fixtures/messages-dev.tsv", rows, BENCH_ROWS_MAX)) < 1) {
 		fprintf(stderr, "usage (from the top of the tree): %s [--programs N] [--jobs M]"
-			" [--rounds R] [--keep] [--each]\n", argv[0]);
+			" [--rounds R] [--keep] [--each] [--intent PREFIX]\n", argv[0]);
 		return 2;
 	}
 	if (!(answer = calloc((size_t)(nrows * rounds), sizeof(*answer))) ||
@@ -295,6 +304,8 @@ int main(int argc, char **argv)
 			double t;
 			int r, ok;
 
+			if (strncmp(rows[i].intent, only, strlen(only)) != 0)
+				continue;
 			snprintf(phone, sizeof(phone), "+8490%07d", i);
 			msg.phone = phone;
 			msg.text = rows[i].text;
@@ -309,7 +320,8 @@ int main(int argc, char **argv)
 				if (round == 0)
 					printf("answer failed (%s): %s\n", gw_strerror(r), rows[i].text);
 				failed++;
-			} else if (round == 0 && i == 0) {
+			} else if (!had_first) {
+				had_first = 1;
 				first = cpu_ms() - t;
 			} else {
 				answer[na++] = cpu_ms() - t;
@@ -350,7 +362,7 @@ int main(int argc, char **argv)
 		       (long long)np, nprog ? "synthetic, bench/rss_load.py's generator" : "sample",
 		       (long long)nj, njobs ? "synthetic" : "sample", load_s);
 	}
-	printf("questions: %d fixture messages x %d rounds\n", nrows, rounds);
+	printf("questions: %d fixture messages x %d rounds\n", ns / rounds, rounds);
 	printf("first answer CPU ms: %.3f (builds the per-connection caches)\n", first);
 	report("answer", answer, na);
 	report("search", search, ns);

@@ -6,7 +6,8 @@ programs (default 10,000) and BENCH_RSS_JOBS job offers (default 10,000),
 clones of the sample records in data/ with unique codes, titles and one
 extra keyword each - imports them with gatewayctl (timed), then runs the
 optimised gatewayd on the dummy phone answering BENCH_RSS_MESSAGES
-(default 300) two-part UCS-2 questions written before it starts, and
+(default 300) two-part UCS-2 questions and a tenth as many job questions
+(workload.JOB_QUESTIONS: lists, filters, pages) written before it starts, and
 reads its peak resident set size (VmHWM, see benchlib.Child) once every
 question has a reply. The same run on the sample content (30 programs,
 15 jobs) is the baseline.
@@ -78,7 +79,8 @@ def one(label, n_programs, n_jobs, n_msgs, timeout):
         finally:
             c.close()
         res["db_mib"] = round(os.path.getsize(g["db"]) / 1048576, 1)
-        msgs = workload.messages(n_msgs, seed=77)
+        msgs = workload.messages(n_msgs, seed=77) + workload.job_messages(n_msgs // 10)
+        n_msgs = len(msgs)
         written = workload.inject_all(g["phone"], msgs)
         child = benchlib.Child([benchlib.GATEWAYD, "-f", "-c", g["conf"]],
                                benchlib.capture_env(g["capture"]), os.path.join(wd, "daemon.log"))
@@ -116,9 +118,10 @@ def main():
         out.append(r)
         rows.append([label, r.get("programs"), r.get("jobs"), fmt(r.get("db_mib"), "%.1f"),
                      fmt(r.get("import_programs_s"), "%.1f"), fmt(r.get("import_jobs_s"), "%.1f"),
-                     "%d/%d" % (r["replies"], n_m), fmt(r.get("max_rss_kib") and r["max_rss_kib"] / 1024,
+                     "%d/%d" % (r["replies"], r["messages"]), fmt(r.get("max_rss_kib") and r["max_rss_kib"] / 1024,
                                                       "%.1f")])
-    benchlib.print_table("gatewayd peak memory answering %d questions" % n_m,
+    benchlib.print_table("gatewayd peak memory answering %d questions and %d job questions"
+                         % (n_m, n_m // 10),
                          ["content", "programs", "jobs", "db MiB", "import programs s",
                           "import jobs s", "replies", "max RSS MiB"], rows)
     path = benchlib.write_result("rss_load", {"messages": n_m, "runs": out})

@@ -55,6 +55,21 @@ def messages(n, seed=9):
     return out
 
 
+# Job questions (bench/rss_load.py mixes them in): the list, filters, pages
+# and DK VIEC, as households write them.
+JOB_QUESTIONS = ["VIEC", "VIEC may", "tim viec cong nhan o ba thien", "VIEC 3",
+                 "viec lam tai nha cho phu nu", "co viec gan song lo ko", "DK VIEC bao ve",
+                 "em 20 tuoi co viec gi lam dc ko", "VIEC xkld 2", "ung tuyen viec may o tan lap"]
+JOB_SENDER_BASE = 84902000000
+
+
+def job_messages(n):
+    """[(sender, text, ref)]: n job questions, one per sender, refs after
+    messages()'s (so the two lists can be injected together)."""
+    return [("+%d" % (JOB_SENDER_BASE + i), JOB_QUESTIONS[i % len(JOB_QUESTIONS)],
+             ((60000 + i) % 65535) + 1) for i in range(n)]
+
+
 def inject_all(phone_dir, msgs):
     """Write every message into the phone (one file per part, atomically);
     returns {sender: written_ns} (after the message's last part)."""

@@ -1,6 +1,7 @@
 #include "common/db.h"
 
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -259,6 +260,16 @@ int db_exec(struct db *db, const char *sql)
 		return db_rc(db->h, rc) < 0 ? db_rc(db->h, rc) : GW_ERR_DB;
 	}
 	return 0;
+}
+
+int db_set_cache_kib(struct db *db, int kib)
+{
+	char sql[96];
+
+	/* a PRAGMA takes no bound parameters: only the number is formatted */
+	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d; PRAGMA temp.cache_size = -%d",
+		 kib, kib);
+	return db_exec(db, sql);
 }
 
 int db_begin(struct db *db)

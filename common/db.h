@@ -39,6 +39,12 @@ int db_step(sqlite3_stmt *st) GW_WARN_UNUSED;
 /* Run one or more statements without results (schema, pragmas). */
 int db_exec(struct db *db, const char *sql) GW_WARN_UNUSED;
 
+/* The page cache of the connection, and of its temporary tables, in KiB
+ * (SQLite's default is 2000 each): the largest part of the daemon's memory
+ * with a large database, and a small one costs little (the file's pages
+ * stay in the operating system's cache). */
+int db_set_cache_kib(struct db *db, int kib) GW_WARN_UNUSED;
+
 int db_begin(struct db *db) GW_WARN_UNUSED;     /* BEGIN IMMEDIATE: take the write lock now */
 int db_commit(struct db *db) GW_WARN_UNUSED;
 void db_rollback(struct db *db); /* safe when no transaction is open */

@@ -493,6 +493,56 @@ static const char *const migrations[] = {
 	"  BEGIN UPDATE content_version SET n = n + 1; END;"
 	"CREATE TRIGGER content_j_d AFTER DELETE ON jobs"
 	"  BEGIN UPDATE content_version SET n = n + 1; END;",
+	/* 10 -> 11: a province-sized job board (handlers/features/jobs_board.h):
+	 * what an offer's text says (places, types, gender, its list line) is
+	 * worked out once, by the handlers' code when they first see the row
+	 * (derived = 0: every existing offer, and any whose text changes), and
+	 * job questions read it through indexes instead of every offer. */
+	"ALTER TABLE jobs ADD COLUMN types INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN sex TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN label TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN label_size INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE job_places ("
+	"  place TEXT NOT NULL,"
+	"  job_id INTEGER NOT NULL,"
+	"  pos INTEGER NOT NULL,"
+	"  PRIMARY KEY (place, job_id)) WITHOUT ROWID;"
+	"CREATE INDEX job_places_job ON job_places(job_id);"
+	"CREATE INDEX jobs_derived ON jobs(derived);"
+	/* the open offers in list order, with all a question filters on and the
+	 * size of their line: narrow, so a fresh process reads few pages */
+	"CREATE INDEX jobs_board ON jobs(created_at, id, deadline, types, age_min, age_max, sex,"
+	"  label_size, status) WHERE status = 'open';"
+	"CREATE INDEX jobs_code_upper ON jobs(upper(code));"
+	"CREATE INDEX jobs_code_words ON jobs(lower(replace(code, '-', ' ')));"
+	"CREATE TRIGGER jobs_derive_again AFTER UPDATE OF title, province, district, commune,"
+	"  industrial_zone, job_type, folded, requirements, gender, wage_min, wage_max, wage_text"
+	"  ON jobs BEGIN UPDATE jobs SET derived = 0 WHERE id = new.id AND derived <> 0; END;"
+	"CREATE TRIGGER jobs_places_gone AFTER DELETE ON jobs"
+	"  BEGIN DELETE FROM job_places WHERE job_id = old.id; END;"
+	/* working out an offer (derived 0 -> 1, or back to 0 for its text
+	 * changed) is not a change of content: the content version (9 -> 10)
+	 * moves for what an administrator or a hub wrote, not for what the
+	 * handlers derived from it */
+	"DROP TRIGGER content_j_u;"
+	"CREATE TRIGGER content_j_u AFTER UPDATE ON jobs WHEN old.derived IS new.derived"
+	"  BEGIN UPDATE content_version SET n = n + 1; END;",
+	/* 11 -> 12: content from a hub (gateway/hub/hub_bundle.h): which offers
+	 * are the hub's (a pull replaces them; the others are the commune's
+	 * own), the version applied and the last pull, and, on a hub, the last
+	 * version published. */
+	"ALTER TABLE jobs ADD COLUMN hub INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE sync_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  version INTEGER NOT NULL DEFAULT 0,"
+	"  published_at INTEGER, applied_at INTEGER,"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  pulled_at INTEGER,"
+	"  pull_ok INTEGER NOT NULL DEFAULT 0,"
+	"  pull_error TEXT NOT NULL DEFAULT '',"
+	"  published INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO sync_state (id) VALUES (1);",
 };
 
 int store_content_version(struct db *db, int64_t *out)

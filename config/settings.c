@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/gw_err.h"
+#include "common/signing.h"
 
 #define OFF(field) offsetof(struct gw_settings, field)
 #define S(name, field, choices, def, help) \
@@ -69,6 +70,7 @@ const struct setting_def settings_table[] = {
 	S("transport", transport, "modem|kannel", "modem", "how messages come and go: \"modem\" (libgammu, the modem group) or \"kannel\" (bearerbox + smsbox, the kannel group)"),
 	S("database.path", database.path, NULL, "var/gateway.db", "SQLite database file"),
 	I("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600000, "5000", "how long to wait for a locked database"),
+	I("database.cache_kib", database.cache_kib, 16, 1048576, "128", "SQLite page cache per connection, and for its temporary tables (KiB)"),
 	S("log.level", log.level, "error|warning|notice|info|debug", "info", "least important level that is logged"),
 	B("log.syslog", log.syslog, "false", "log to syslog instead of stderr"),
 	B("log.mask_numbers", log.mask_numbers, "false", "mask the middle of phone numbers in logs"),
@@ -104,6 +106,10 @@ const struct setting_def settings_table[] = {
 	I("web.session_minutes", web.session_minutes, 5, 10080, "480", "minutes a login lasts"),
 	S("web.trusted_proxy", web.trusted_proxy, NULL, "", "address of the reverse proxy whose X-Forwarded-For is believed (empty: none)"),
 	I("web.timeout", web.timeout_s, 1, 300, "30", "seconds a request may take, from connecting to the answer"),
+	S("sync.url", sync.url, NULL, "", "the hub's folder of signed content: https://, http:// or file:// (empty: no hub)"),
+	S("sync.pubkey", sync.pubkey, NULL, "", "the hub's public key in base64, as `gatewayctl hub keygen` printed it"),
+	I("sync.interval", sync.interval_s, 1, 604800, "3600", "seconds between the daemon's pulls from the hub"),
+	I("sync.timeout", sync.timeout_s, 10, 86400, "600", "seconds one pull's downloads may take"),
 	S("kannel.listen", kannel.listen, NULL, "127.0.0.1", "address smsbox calls: /kannel/mo and /kannel/dlr"),
 	I("kannel.port", kannel.port, 1, 65535, "8082", "TCP port of that endpoint"),
 	S("kannel.callback_url", kannel.callback_url, NULL, "", "how smsbox reaches the endpoint, for delivery reports (empty: http://listen:port)"),
@@ -548,6 +554,30 @@ static int refuse_includes(FILE *f, const char *path, char *err, size_t errsz)
 	return r;
 }
 
+/* A hub is a URL the downloader takes and a key that is one. */
+static int check_sync(const struct gw_settings *s, const char *path, char *err, size_t errsz)
+{
+	static const char *const schemes[] = { "https://", "http://", "file://", NULL };
+	int known = 0;
+
+	if (!*s->sync.url)
+		return 0;
+	for (const char *const *sc = schemes; *sc; sc++)
+		known |= strncmp(s->sync.url, *sc, strlen(*sc)) == 0;
+	if (!known) {
+		snprintf(err, errsz, "%s: sync.url: '%s' is not an https://, http:// or file:// URL", path,
+			 s->sync.url);
+		return GW_ERR_CONFIG;
+	}
+	if (signing_check_public(s->sync.pubkey) < 0) {
+		snprintf(err, errsz, "%s: sync.pubkey: %s", path, *s->sync.pubkey
+			 ? "not an Ed25519 public key in base64 (gatewayctl hub keygen prints one)"
+			 : "missing: a hub's content is taken only with its public key");
+		return GW_ERR_CONFIG;
+	}
+	return 0;
+}
+
 int settings_load(struct gw_settings *s, const char *path, char *err, size_t errsz)
 {
 	struct gw_settings tmp;
@@ -574,7 +604,8 @@ int settings_load(struct gw_settings *s, const char *path, char *err, size_t err
 		goto out;
 	}
 	if ((r = apply_root(&tmp, config_root_setting(&cfg), path, err, errsz)) < 0 ||
-	    (r = check_together(&tmp, path, err, errsz)) < 0)
+	    (r = check_together(&tmp, path, err, errsz)) < 0 ||
+	    (r = check_sync(&tmp, path, err, errsz)) < 0)
 		goto out;
 	*s = tmp;
 	r = 0;

@@ -60,6 +60,7 @@ struct gw_settings {
 	struct {
 		char path[SETTINGS_STR_MAX];
 		int busy_timeout_ms;
+		int cache_kib;
 	} database;
 	struct {
 		char level[SETTINGS_STR_MAX];
@@ -116,6 +117,12 @@ struct gw_settings {
 		char trusted_proxy[SETTINGS_STR_MAX];
 		int timeout_s;
 	} web;
+	struct {
+		char url[SETTINGS_STR_MAX];    /* the hub's folder; "" = no hub */
+		char pubkey[SETTINGS_STR_MAX]; /* its Ed25519 public key, base64 */
+		int interval_s;
+		int timeout_s;
+	} sync;
 	struct {
 		char listen[SETTINGS_STR_MAX];       /* our /kannel/mo and /kannel/dlr */
 		int port;

@@ -93,3 +93,22 @@ int paths_data_file(const char *name, char *out, size_t outsz)
 		return snprintf(out, outsz, "%s/data/%s", root, name) < (int)outsz ? 0 : GW_ERR_TOOBIG;
 	return snprintf(out, outsz, "%s%s/%s", root_dir, GW_DATADIR, name) < (int)outsz ? 0 : GW_ERR_TOOBIG;
 }
+
+int paths_program(const char *name, char *out, size_t outsz)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	int len;
+
+	if (n <= 0)
+		return GW_ERR_NOTFOUND;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return GW_ERR_NOTFOUND;
+	*slash = '\0';
+	len = snprintf(out, outsz, "%s/%s", exe, name);
+	if (len < 0 || (size_t)len >= outsz)
+		return GW_ERR_TOOBIG;
+	return access(out, X_OK) == 0 ? 0 : GW_ERR_NOTFOUND;
+}

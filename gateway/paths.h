@@ -21,5 +21,9 @@ int paths_under_root(const char *path, char *out, size_t outsz);
 int paths_default_config(char *out, size_t outsz);
 /* A shipped data file (e.g. "lexicon.json"). */
 int paths_data_file(const char *name, char *out, size_t outsz);
+/* The program `name` installed beside the running one (gatewayd runs
+ * gatewayctl from its own folder, wherever both were installed);
+ * GW_ERR_NOTFOUND when it is not there. */
+int paths_program(const char *name, char *out, size_t outsz);
 
 #endif

@@ -6,15 +6,17 @@
 #   sh tools/deps.sh bench    gammu-smsd, the daemon the benchmarks compare against
 #   sh tools/deps.sh deb      the packaging tools (make deb, make deb-test)
 # man-db renders the man pages in the tests; procps has /bin/kill, which the
-# systemd unit's ExecReload uses; kannel's bearerbox and smsbox run in the
-# Kannel transport's tests (tests/integration/test_kannel_e2e.py).
+# systemd unit's ExecReload uses; libcurl is gatewayctl's downloader (sync);
+# openssl makes the throw-away certificate of the hub test; kannel's
+# bearerbox and smsbox run in the Kannel transport's tests
+# (tests/integration/test_kannel_e2e.py).
 set -u
 purpose=${1:-build}
 case "$purpose" in
 build)
 	PKGS="build-essential pkg-config libgammu-dev libsqlite3-dev libconfig-dev libjansson-dev \
 libmicrohttpd-dev libutf8proc-dev libcmocka-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev \
-sqlite3 python3 gammu man-db procps kannel"
+sqlite3 python3 gammu man-db procps openssl kannel"
 	MODULES="gammu sqlite3 libconfig jansson libmicrohttpd libutf8proc libsodium libsystemd libcurl cmocka"
 	COMMANDS="" ;;
 bench)
@@ -41,6 +43,10 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 			echo "missing: $c (install your distribution's $c package)" >&2; exit 1; }
 	done
 	exit 0
+fi
+# libcurl: either development flavour will do (openssl, or gnutls already there)
+if pkg-config --exists libcurl 2>/dev/null; then
+	PKGS=$(echo "$PKGS" | sed 's/ libcurl4-openssl-dev//')
 fi
 missing=""
 for p in $PKGS; do

@@ -14,6 +14,7 @@
 #include "gateway/content/content_programs.h"
 #include "gateway/content/content_rows.h"
 #include "gateway/content/progress.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/vi/textfold.h"
 
 #define CONTENT_TEXT_MAX (64 * 1024)
@@ -66,6 +67,7 @@ void content_report_release(struct content_report *rep)
 	json_decref(rep->added);
 	json_decref(rep->changed);
 	json_decref(rep->removed);
+	json_decref(rep->kept);
 	content_report_init(rep);
 }
 
@@ -368,7 +370,7 @@ static int sync_absent(struct db *db, enum content_kind kind, json_t *records,
 	json_array_foreach(records, i, rec)
 		json_object_set_new(in, content_rows_str(rec, codekey, ""), json_true());
 	r = kind == CONTENT_PROGRAMS ? content_programs_codes(db, &codes)
-				     : content_jobs_open_codes(db, &codes);
+				     : content_jobs_open_codes(db, o->hub, &codes);
 	if (r < 0)
 		goto out;
 	json_array_foreach(codes, i, c) {
@@ -393,15 +395,15 @@ out:
 	return r;
 }
 
-/* "added: A, B; changed: C; removed: D", cut short with "..." */
+/* "added: A, B; changed: C; removed: D; kept: E", cut short with "..." */
 static void audit_detail(struct buf *b, const struct content_report *rep)
 {
-	static const char *const names[] = { "added", "changed", "removed" };
-	json_t *lists[] = { rep->added, rep->changed, rep->removed };
+	static const char *const names[] = { "added", "changed", "removed", "kept" };
+	json_t *lists[] = { rep->added, rep->changed, rep->removed, rep->kept };
 	json_t *v;
 	size_t i;
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		if (!json_array_size(lists[k]))
 			continue;
 		if (buf_addf(b, "%s%s %zu:", b->len ? "; " : "", names[k], json_array_size(lists[k])) < 0)
@@ -419,9 +421,10 @@ full:
 		buf_truncate(b, 0);
 }
 
-int content_apply(struct db *db, enum content_kind kind, json_t *records,
-		  const struct content_opts *o, struct content_report *rep_out, char *err,
-		  size_t errsz)
+/* Write validated records, in the caller's transaction. */
+static int apply_records(struct db *db, enum content_kind kind, json_t *records,
+			 const struct content_opts *o, struct content_report *rep_out, char *err,
+			 size_t errsz)
 {
 	const char *codekey = kind == CONTENT_PROGRAMS ? "code" : "id";
 	struct content_report rep;
@@ -434,18 +437,12 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 
 	content_report_init(&rep);
 	buf_init(&detail, CONTENT_AUDIT_MAX);
-	if ((r = content_validate(kind, records, o, err, errsz)) < 0)
-		goto out;
 	rep.added = json_array();
 	rep.changed = json_array();
 	rep.removed = json_array();
-	if (!rep.added || !rep.changed || !rep.removed) {
+	rep.kept = json_array();
+	if (!rep.added || !rep.changed || !rep.removed || !rep.kept) {
 		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	if ((r = db_begin(db)) < 0) {
-		snprintf(err, errsz, "%s: database is busy or unwritable",
-			 o->source ? o->source : "input");
 		goto out;
 	}
 	json_array_foreach(records, i, rec) {
@@ -454,7 +451,7 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 
 		r = kind == CONTENT_PROGRAMS
 			? content_programs_save(db, rec, o->actor, now, o->expect_version, &oc)
-			: content_jobs_save(db, rec, now, &oc);
+			: content_jobs_save(db, rec, now, o->hub, &oc);
 		if (r < 0) {
 			content_record_err(err, errsz, o, i, code, codekey, save_problem(r));
 			goto out;
@@ -465,6 +462,9 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 		} else if (oc == CONTENT_CHANGED) {
 			rep.n.changed++;
 			json_array_append_new(rep.changed, json_string(code));
+		} else if (oc == CONTENT_KEPT) {
+			rep.n.kept++;
+			json_array_append_new(rep.kept, json_string(code));
 		} else {
 			rep.n.unchanged++;
 		}
@@ -473,6 +473,12 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 	}
 	if (o->sync && (r = sync_absent(db, kind, records, o, now, &rep)) < 0) {
 		snprintf(err, errsz, "%s: removing absent codes failed: %s",
+			 o->source ? o->source : "input", gw_strerror(r));
+		goto out;
+	}
+	/* the job board's derived columns, in the same transaction */
+	if (kind == CONTENT_JOBS && (r = jobs_board_refresh(db, NULL)) < 0) {
+		snprintf(err, errsz, "%s: deriving the offers' places and types failed: %s",
 			 o->source ? o->source : "input", gw_strerror(r));
 		goto out;
 	}
@@ -492,23 +498,54 @@ int content_apply(struct db *db, enum content_kind kind, json_t *records,
 	if ((r = audit_write(db, time(NULL), o->actor, action,
 			       o->target ? o->target : o->source ? o->source : "", detail.data)) < 0)
 		goto out;
-	if (o->dry_run) {
-		db_rollback(db);
-	} else if ((r = db_commit(db)) < 0) {
-		snprintf(err, errsz, "%s: commit failed", o->source ? o->source : "input");
-		goto out;
-	}
 	if (rep_out) {
 		*rep_out = rep;
 		content_report_init(&rep);
 	}
 	r = 0;
 out:
-	if (r < 0)
-		db_rollback(db);
 	content_report_release(&rep);
 	buf_release(&detail);
 	return r;
+}
+
+int content_apply_tx(struct db *db, enum content_kind kind, json_t *records,
+		     const struct content_opts *o, struct content_report *rep, char *err,
+		     size_t errsz)
+{
+	int r = content_validate(kind, records, o, err, errsz);
+
+	return r < 0 ? r : apply_records(db, kind, records, o, rep, err, errsz);
+}
+
+int content_apply(struct db *db, enum content_kind kind, json_t *records,
+		  const struct content_opts *o, struct content_report *rep, char *err,
+		  size_t errsz)
+{
+	int r;
+
+	/* refused before the write lock is taken */
+	if ((r = content_validate(kind, records, o, err, errsz)) < 0)
+		return r;
+	if ((r = db_begin(db)) < 0) {
+		snprintf(err, errsz, "%s: database is busy or unwritable",
+			 o->source ? o->source : "input");
+		return r;
+	}
+	if ((r = apply_records(db, kind, records, o, rep, err, errsz)) < 0) {
+		db_rollback(db);
+		return r;
+	}
+	if (o->dry_run) {
+		db_rollback(db);
+	} else if ((r = db_commit(db)) < 0) {
+		snprintf(err, errsz, "%s: commit failed", o->source ? o->source : "input");
+		db_rollback(db);
+		if (rep)
+			content_report_release(rep);
+		return r;
+	}
+	return 0;
 }
 
 int content_export(struct db *db, enum content_kind kind, json_t **records)

@@ -32,18 +32,19 @@ struct progress;
 enum content_kind { CONTENT_PROGRAMS, CONTENT_JOBS };
 
 /* What happened to one record. */
-enum content_outcome { CONTENT_UNCHANGED, CONTENT_ADDED, CONTENT_CHANGED };
+enum content_outcome { CONTENT_UNCHANGED, CONTENT_ADDED, CONTENT_CHANGED, CONTENT_KEPT };
 
 struct content_counts {
 	int added;
 	int changed;
 	int unchanged;
 	int removed; /* programs removed / jobs closed by a sync */
+	int kept;    /* a hub's jobs with the code of one of our own offers: left alone */
 };
 
 struct content_report {
 	struct content_counts n;
-	json_t *added, *changed, *removed; /* arrays of codes, owned */
+	json_t *added, *changed, *removed, *kept; /* arrays of codes, owned */
 };
 
 struct content_opts {
@@ -57,6 +58,9 @@ struct content_opts {
 	const char *target;     /* audit target; default source */
 	int dry_run;
 	int sync;
+	int hub;                /* records from a hub (gatewayctl sync): jobs are marked as the
+	                           hub's, our own offers keep their codes (CONTENT_KEPT), and
+	                           sync closes only the hub's absent jobs */
 	int expect_version;     /* single-record saves: 0 any, -1 must be new, N must be at N */
 	struct progress *progress; /* optional, for long imports */
 };
@@ -78,6 +82,13 @@ int content_validate(enum content_kind kind, json_t *records, const struct conte
 int content_apply(struct db *db, enum content_kind kind, json_t *records,
 		  const struct content_opts *opts, struct content_report *rep, char *err,
 		  size_t errsz);
+
+/* The same inside the caller's transaction (several kinds in one, as a
+ * hub's bundle is applied): the caller commits or rolls back; dry_run is
+ * not looked at. */
+int content_apply_tx(struct db *db, enum content_kind kind, json_t *records,
+		     const struct content_opts *opts, struct content_report *rep, char *err,
+		     size_t errsz);
 
 /* Every record of kind as stored, in the import shape, oldest first. */
 int content_export(struct db *db, enum content_kind kind, json_t **records);

@@ -44,20 +44,21 @@ static const struct content_col job_cols[] = {
 	" job_type, wage_min, wage_max, wage_text, requirements, benefits, age_min, age_max," \
 	" gender, headcount, shift, contact, deadline, keywords, sample, status FROM jobs"
 
-/* job_cols as ?1..?24, then folded ?25 and the time ?26. */
+/* job_cols as ?1..?24, then folded ?25, the time ?26 and the hub's mark
+ * ?27 (a local write leaves a stored offer's mark as it is). */
 #define JOB_UPSERT \
 	"INSERT INTO jobs (code, title, title_en, employer, industrial_zone, province, district," \
 	" commune, job_type, wage_min, wage_max, wage_text, requirements, benefits, age_min," \
 	" age_max, gender, headcount, shift, contact, deadline, keywords, sample, status, folded," \
-	" created_at, updated_at)" \
+	" created_at, updated_at, hub)" \
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18," \
-	"  ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)" \
+	"  ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26, ?27)" \
 	" ON CONFLICT (code) DO UPDATE SET title = ?2, title_en = ?3, employer = ?4," \
 	"  industrial_zone = ?5, province = ?6, district = ?7, commune = ?8, job_type = ?9," \
 	"  wage_min = ?10, wage_max = ?11, wage_text = ?12, requirements = ?13, benefits = ?14," \
 	"  age_min = ?15, age_max = ?16, gender = ?17, headcount = ?18, shift = ?19," \
 	"  contact = ?20, deadline = ?21, keywords = ?22, sample = ?23, status = ?24," \
-	"  folded = ?25, updated_at = ?26"
+	"  folded = ?25, updated_at = ?26, hub = max(hub, ?27)"
 
 /* Parse "Nam/nữ 18–35 tuổi" style requirements into an age range. */
 static void job_age_range(const char *req, int *lo, int *hi)
@@ -144,10 +145,10 @@ out:
 }
 
 /* Write canonical record c, with its folded search text. */
-static int write_row(struct db *db, json_t *c, int64_t now)
+static int write_row(struct db *db, json_t *c, int64_t now, int hub)
 {
 	json_t *loc = json_object_get(c, "location");
-	struct db_arg args[JOB_NCOLS + 3];
+	struct db_arg args[JOB_NCOLS + 4];
 	struct buf kw, folded;
 	int r;
 
@@ -162,7 +163,8 @@ static int write_row(struct db *db, json_t *c, int64_t now)
 		goto out;
 	args[JOB_NCOLS] = DB_TEXT(folded.data);
 	args[JOB_NCOLS + 1] = DB_INT(now);
-	args[JOB_NCOLS + 2] = DB_END;
+	args[JOB_NCOLS + 2] = DB_INT(hub != 0);
+	args[JOB_NCOLS + 3] = DB_END;
 	r = db_run(db, JOB_UPSERT, args);
 out:
 	buf_release(&kw);
@@ -170,11 +172,34 @@ out:
 	return r;
 }
 
-int content_jobs_save(struct db *db, json_t *rec, int64_t now, enum content_outcome *outcome)
+/* 1 when code is one of this box's own offers (not the hub's). */
+static int local_offer(struct db *db, const char *code, int *local)
 {
-	json_t *old = NULL, *c = NULL;
+	sqlite3_stmt *st;
 	int r;
 
+	if ((r = db_row(db, "SELECT hub FROM jobs WHERE code = ?", DB_ARGS(DB_TEXT(code)), &st)) == 0) {
+		*local = sqlite3_column_int(st, 0) == 0;
+		sqlite3_reset(st);
+	} else if (r == GW_ERR_NOTFOUND) {
+		*local = 0;
+		r = 0;
+	}
+	return r;
+}
+
+int content_jobs_save(struct db *db, json_t *rec, int64_t now, int hub, enum content_outcome *outcome)
+{
+	json_t *old = NULL, *c = NULL;
+	int local = 0, r;
+
+	if (hub && (r = local_offer(db, content_rows_str(rec, "id", ""), &local)) < 0)
+		goto out;
+	if (local) {
+		*outcome = CONTENT_KEPT;
+		r = 0;
+		goto out;
+	}
 	r = content_jobs_get(db, content_rows_str(rec, "id", ""), &old);
 	if (r < 0 && r != GW_ERR_NOTFOUND)
 		goto out;
@@ -187,7 +212,7 @@ int content_jobs_save(struct db *db, json_t *rec, int64_t now, enum content_outc
 		r = 0;
 		goto out;
 	}
-	if ((r = write_row(db, c, now)) < 0)
+	if ((r = write_row(db, c, now, hub)) < 0)
 		goto out;
 	*outcome = old ? CONTENT_CHANGED : CONTENT_ADDED;
 out:
@@ -209,9 +234,11 @@ out:
 	return r;
 }
 
-int content_jobs_open_codes(struct db *db, json_t **codes)
+int content_jobs_open_codes(struct db *db, int hub_only, json_t **codes)
 {
-	return content_rows_collect(db, "SELECT code FROM jobs WHERE status = 'open' ORDER BY id",
+	return content_rows_collect(db, hub_only ? "SELECT code FROM jobs WHERE status = 'open' AND hub = 1"
+						   " ORDER BY id"
+						 : "SELECT code FROM jobs WHERE status = 'open' ORDER BY id",
 				    content_rows_text, codes);
 }
 

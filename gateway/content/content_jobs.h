@@ -21,14 +21,18 @@
 /* The stored job (canonical form); GW_ERR_NOTFOUND. */
 int content_jobs_get(struct db *db, const char *code, json_t **rec);
 
-/* Insert or update one validated record. */
-int content_jobs_save(struct db *db, json_t *rec, int64_t now, enum content_outcome *outcome);
+/* Insert or update one validated record. hub: the record comes from a
+ * hub (content_opts.hub): it is marked as the hub's, and when its code is
+ * one of this box's own offers nothing is written (CONTENT_KEPT). A local
+ * write leaves a stored offer's mark as it was. */
+int content_jobs_save(struct db *db, json_t *rec, int64_t now, int hub,
+		      enum content_outcome *outcome);
 
 /* Close an open job (a sync without it); *closed = 1 when it was open. */
 int content_jobs_close(struct db *db, const char *code, int64_t now, int *closed);
 
-/* Codes of the open jobs, oldest first. */
-int content_jobs_open_codes(struct db *db, json_t **codes);
+/* Codes of the open jobs (hub_only: the hub's), oldest first. */
+int content_jobs_open_codes(struct db *db, int hub_only, json_t **codes);
 
 /* Every stored job, canonical, oldest first. */
 int content_jobs_export(struct db *db, json_t **records);

@@ -116,6 +116,10 @@ int ctl_open_db(const struct ctl *c, struct db **out)
 {
 	int r = handler_store_open(out, c->cfg.database.path, c->cfg.database.busy_timeout_ms);
 
+	if (r == 0 && (r = db_set_cache_kib(*out, c->cfg.database.cache_kib)) < 0) {
+		db_close(*out);
+		*out = NULL;
+	}
 	if (r < 0)
 		fprintf(stderr, "gatewayctl: cannot open database %s: %s\n", c->cfg.database.path,
 			gw_strerror(r));

@@ -3,7 +3,8 @@
  * Like git's builtin/, one file per subcommand family, named after it:
  * appt.c, calendar.c, init.c, keyword.c, import.c, export.c, program.c,
  * job.c, officer.c (with officer passwd), broadcast.c, referrals.c,
- * simulate.c, status.c, ussd.c, audit.c, backup.c, stats.c, purge.c.
+ * simulate.c, status.c, ussd.c, audit.c, backup.c, stats.c, purge.c,
+ * hub.c, sync.c.
  * gatewayctl.c holds main and the table of commands; ctl.c the helpers
  * below.
  *
@@ -52,6 +53,8 @@ int ctl_cmd_audit(struct ctl *c, int argc, char **argv);     /* audit.c */
 int ctl_cmd_backup(struct ctl *c, int argc, char **argv);    /* backup.c */
 int ctl_cmd_stats(struct ctl *c, int argc, char **argv);     /* stats.c */
 int ctl_cmd_purge(struct ctl *c, int argc, char **argv);     /* purge.c */
+int ctl_cmd_hub(struct ctl *c, int argc, char **argv);       /* hub.c */
+int ctl_cmd_sync(struct ctl *c, int argc, char **argv);      /* sync.c */
 
 /* ---- options: a table instead of a getopt loop in every command ---- */
 

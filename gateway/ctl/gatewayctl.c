@@ -38,6 +38,8 @@ static const struct subcommand subcommands[] = {
 	{ "purge", ctl_cmd_purge, "purge [--days N]          blank inbound texts older than privacy.retain_days" },
 	{ "appt", ctl_cmd_appt, "appt list|confirm|decline|move|cancel  appointments (appt --help)" },
 	{ "calendar", ctl_cmd_calendar, "calendar show|hours|holiday|closed|special|set  office hours, days, slots" },
+	{ "hub", ctl_cmd_hub, "hub keygen KEYFILE | hub publish DIR --key KEYFILE  content for the communes' boxes" },
+	{ "sync", ctl_cmd_sync, "sync [--url URL]          pull the hub's signed content now (sync.url)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -10,6 +10,7 @@
 #include "gateway/operators.h"
 #include "gateway/paths.h"
 #include "handlers/dialog/dialog_data.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/understand/lexicon.h"
 
 /* The prefixes from file, or from the shipped data when none are loaded. */
@@ -74,6 +75,9 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 		}
 	}
 	if (load_operators(db, operators) != 0)
+		goto out;
+	/* a database migrated to the job board derives its offers now */
+	if (db_begin(db) < 0 || ctl_commit(db, jobs_board_refresh(db, NULL), "init: job board") < 0)
 		goto out;
 	printf("database %s ready (schema version %d)\n", c->cfg.database.path,
 	       store_schema_version());

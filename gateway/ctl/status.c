@@ -1,12 +1,13 @@
 /* gatewayctl status: each modem as the daemon last saw it (connected,
  * signal, operator, SIM, balance, whether routing uses it, its operators
- * and limits, sent today), the queues and the recent traffic, from the
- * database (no need for a running daemon). */
+ * and limits, sent today), the queues, the recent traffic and the hub's
+ * content, from the database (no need for a running daemon). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "gateway/ctl/ctl.h"
+#include "gateway/hub/hub_state.h"
 #include "handlers/features/broadcast.h"
 
 static void print_time(const char *label, sqlite3_stmt *st, int col, time_t now)
@@ -130,6 +131,40 @@ static int print_modem(struct db *db, const struct gw_modem_settings *ms, time_t
 	return 1;
 }
 
+static void print_when(const char *label, int64_t t, time_t now)
+{
+	if (t)
+		printf("%-16s %lld s ago\n", label, (long long)(now - t));
+	else
+		printf("%-16s never\n", label);
+}
+
+/* The hub's content here: version, when, the last pull. */
+static int print_content(const struct ctl *c, struct db *db, time_t now)
+{
+	struct hub_state s;
+	char when[32];
+	int r;
+
+	if ((r = hub_state_get(db, &s)) < 0)
+		return r;
+	printf("\nContent (%s)\n", *c->cfg.sync.url ? c->cfg.sync.url : "no hub: sync.url is empty");
+	if (s.version) {
+		ctl_office_time(c, s.published_at, when, sizeof(when));
+		printf("%-16s %lld (published %s)\n", "version", (long long)s.version,
+		       s.published_at ? when : "-");
+		print_when("applied", s.applied_at, now);
+	} else {
+		printf("%-16s %s\n", "version", "none from a hub");
+	}
+	print_when("last pull", s.pulled_at, now);
+	if (s.pulled_at)
+		printf("%-16s %s%s\n", "result", s.pull_ok ? "ok" : "failed: ", s.pull_ok ? "" : s.pull_error);
+	if (s.published)
+		printf("%-16s %lld\n", "published here", (long long)s.published);
+	return 0;
+}
+
 int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 {
 	struct db *db = NULL;
@@ -175,7 +210,7 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	printf("%-16s %9d %10d\n", "sent", sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
 	printf("%-16s %9s %10d\n", "failed", "", sqlite3_column_int(st, 4));
 	sqlite3_reset(st);
-	if ((r = print_delivery(c, db, now)) < 0)
+	if ((r = print_delivery(c, db, now)) < 0 || print_content(c, db, now) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "gateway/daemon/evloop.h"
 #include "gateway/daemon/housekeep.h"
+#include "gateway/daemon/hubpull.h"
 #include "gateway/daemon/inbound.h"
 #include "gateway/daemon/ingest.h"
 #include "gateway/daemon/link.h"
@@ -23,6 +24,7 @@
 #include "gateway/ussd/ussd_http.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_server.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/handler.h"
 
 #define DAEMON_ONCE_MAX_ROUNDS 10000
@@ -40,6 +42,7 @@ struct daemon {
 	struct web_server *web;  /* the web console's own thread, or NULL */
 	struct notify notify;
 	int told_connected;      /* modems connected last shown in STATUS=, -1: none */
+	struct hubpull pull;     /* the hub's content, pulled by a gatewayctl child */
 };
 
 /* The main process looks for new messages as often as the most eager
@@ -98,6 +101,7 @@ static void on_child(struct evloop *loop, int signo, void *arg)
 {
 	struct daemon *d = arg;
 
+	hubpull_reap(&d->pull); /* before the workers' reaping takes any child */
 	supervise_reap(&d->sup);
 	evloop_wake_timer(loop, d->supervise_timer);
 }
@@ -140,6 +144,13 @@ static int64_t reminder_timer(struct evloop *loop, void *arg)
 	    queued)
 		supervise_wake(&d->sup);
 	return 60 * 1000;
+}
+
+static int64_t sync_timer(struct evloop *loop, void *arg)
+{
+	struct daemon *d = arg;
+
+	return hubpull_step(&d->pull, d->cfg, evloop_now_ms());
 }
 
 /* Runs on the loop: a ping proves the loop turns, not just that we exist. */
@@ -251,6 +262,25 @@ static void check_operators(struct daemon *d)
 	free(t);
 }
 
+/* Offers whose derived columns are not current (a database just migrated,
+ * rows written by hand) are worked out now rather than by the first job
+ * question. */
+static int refresh_board(struct db *db)
+{
+	int n = 0, r;
+
+	if ((r = db_begin(db)) < 0)
+		return r;
+	if ((r = jobs_board_refresh(db, &n)) < 0 || (r = db_commit(db)) < 0) {
+		db_rollback(db);
+		log_error("job board: cannot derive the offers' places and types: %s", gw_strerror(r));
+		return r;
+	}
+	if (n)
+		log_info("job board: %d offer(s) derived", n);
+	return 0;
+}
+
 /* --once: every modem in turn in this process, everything pending, then
  * exit. The workers' steps, without their processes. */
 static int run_once(struct daemon *d)
@@ -334,7 +364,8 @@ static int add_timers(struct daemon *d)
 						      d)) < 0 ||
 	    (r = evloop_add_timer(d->loop, "status", 0, status_timer, d)) < 0 ||
 	    (r = evloop_add_timer(d->loop, "housekeep", 1000, housekeep_timer, d)) < 0 ||
-	    (r = evloop_add_timer(d->loop, "reminders", 1000, reminder_timer, d)) < 0)
+	    (r = evloop_add_timer(d->loop, "reminders", 1000, reminder_timer, d)) < 0 ||
+	    (r = evloop_add_timer(d->loop, "sync", 0, sync_timer, d)) < 0)
 		return r;
 	if (notify_watchdog_interval_ms(&d->notify) > 0 &&
 	    (r = evloop_add_timer(d->loop, "watchdog", 0, watchdog_timer, d)) < 0)
@@ -351,16 +382,18 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	d.opts = opts;
 	d.cfg = cfg;
 	d.told_connected = -1;
+	hubpull_init(&d.pull, opts->config_path);
 	notify_init(&d.notify);
 	apply_logging(cfg, opts);
 	if ((r = evloop_create(&d.loop)) < 0 || (!opts->once && (r = add_signals(&d)) < 0))
 		goto out;
-	if ((r = handler_store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0) {
+	if ((r = handler_store_open(&d.db, cfg->database.path, cfg->database.busy_timeout_ms)) < 0 ||
+	    (r = db_set_cache_kib(d.db, cfg->database.cache_kib)) < 0) {
 		log_error("cannot open database %s: %s", cfg->database.path, gw_strerror(r));
 		goto out;
 	}
 	if ((r = sender_recover(d.db, NULL, &recovered)) < 0 ||
-	    (r = link_register_all(d.db, cfg)) < 0)
+	    (r = link_register_all(d.db, cfg)) < 0 || (r = refresh_board(d.db)) < 0)
 		goto out;
 	check_operators(&d);
 	if (opts->once) {
@@ -385,9 +418,11 @@ int daemon_run(const struct daemon_opts *opts, struct gw_settings *cfg)
 	notify_ready(&d.notify, "started; connecting to the modems");
 	r = evloop_run(d.loop);
 	log_notice("gatewayd stopping its modem workers");
+	hubpull_stop(&d.pull);
 	supervise_stop(&d.sup);
 	log_notice("gatewayd stopped");
 out:
+	hubpull_stop(&d.pull);
 	ussd_http_stop(d.ussd); /* first: its thread holds its own database connection */
 	web_server_stop(d.web);  /* likewise */
 	evloop_destroy(d.loop);

@@ -7,6 +7,8 @@
  *   status     systemd's STATUS= line: how many modems are connected
  *   housekeep  multipart timeouts, privacy purge
  *   reminders  day-before appointment reminders
+ *   sync       every sync.interval: the hub's content, by a gatewayctl child
+ *              (hubpull.h)
  *   watchdog   sd_notify WATCHDOG=1 when systemd asks for it
  * Each modem is served by a worker process (worker.h) with its own timers:
  * read, send, status, USSD and balance, alive. The USSD callback and the

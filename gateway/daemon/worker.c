@@ -429,7 +429,8 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 		r = GW_ERR_CONFIG;
 		goto out;
 	}
-	if ((r = handler_store_open(&db, p->cfg.database.path, p->cfg.database.busy_timeout_ms)) < 0) {
+	if ((r = handler_store_open(&db, p->cfg.database.path, p->cfg.database.busy_timeout_ms)) < 0 ||
+	    (r = db_set_cache_kib(db, p->cfg.database.cache_kib)) < 0) {
 		log_error("cannot open database %s: %s", p->cfg.database.path, gw_strerror(r));
 		goto out;
 	}

@@ -233,6 +233,7 @@ int ussd_http_start(struct ussd_http **out, const struct gw_settings *cfg)
 	if (busy > cfg->ussd.timeout_s * 1000)
 		busy = cfg->ussd.timeout_s * 1000;
 	if ((r = handler_store_open(&u->db, cfg->database.path, busy)) < 0 ||
+	    (r = db_set_cache_kib(u->db, cfg->database.cache_kib)) < 0 ||
 	    (r = http_listen_start(u->http, on_request, u)) < 0)
 		goto out;
 	log_notice("ussd: callback on http://%s:%d%s%s%s", cfg->ussd.listen, cfg->ussd.port,

@@ -432,6 +432,7 @@ int web_server_start(struct web_server **out, const struct gw_settings *cfg,
 	busy = cfg->database.busy_timeout_ms < WEB_DB_WAIT_MS ? cfg->database.busy_timeout_ms
 							       : WEB_DB_WAIT_MS;
 	if ((r = handler_store_open(&w->db, cfg->database.path, busy)) < 0 ||
+	    (r = db_set_cache_kib(w->db, cfg->database.cache_kib)) < 0 ||
 	    (r = store_open(&w->scratch, ":memory:", busy)) < 0 ||
 	    (r = web_auth_create(&w->auth, PWHASH_INTERACTIVE)) < 0 ||
 	    (r = http_listen_start(w->http, on_request, w)) < 0)

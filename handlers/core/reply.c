@@ -164,33 +164,99 @@ static int gsm7_split(const char *text)
 	return parts;
 }
 
-/* The encoder (modem_text_parts) is exact but costly: libgammu builds the
- * whole multipart message, and asks the time zone, for every count, and a
- * page is found by trying many lengths. The counts are certain without
- * it: UCS-2 text of BMP characters takes 70 units in one part, else 67 a
- * part; GSM-7 text takes 160 septets in one part, else 153 a part with at
- * most one septet lost at each part boundary (an escape pair is never
- * split: gsm7_split walks it when that matters). Only UCS-2 text beyond
- * the BMP (a surrogate pair may not be split) goes to the encoder. */
-int reply_parts(const char *text, int *parts)
+/* Plain ASCII, the common case, in one pass: 1 septet, 2 for the
+ * escaped ones, 0 for what GSM-7 lacks (modem_text_is_gsm7's table). */
+static int ascii_septets(unsigned char c)
 {
-	size_t chars = 0, units = 0, septets = 0;
-	int r = 0, lo, hi, ucs2 = 0, n = 0;
+	switch (c) {
+	case '\n': case '\r':
+		return 1;
+	case '\f': case '^': case '{': case '}': case '\\': case '[': case '~': case ']': case '|':
+		return 2;
+	}
+	return c >= 0x20 && c < 0x7F && c != '`';
+}
 
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+void reply_size_of(const char *text, struct reply_size *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	memset(out, 0, sizeof(*out));
+	out->gsm7 = out->valid = 1;
+	for (; *p && *p < 0x80; p++) {
+		int k = ascii_septets(*p);
+
+		out->chars++;
+		out->units++;
+		/* counted as reply_parts always has: '\f' is never sent */
+		out->septets += k == 2 && *p != '\f' ? 2 : 1;
+		out->gsm7 = out->gsm7 && k > 0;
+	}
+	if (!*p)
+		return;
+	memset(out, 0, sizeof(*out));
+	for (p = (const unsigned char *)text; *p; p++) {
 		if ((*p & 0xC0) == 0x80)
 			continue;
-		chars++;
-		units += *p >= 0xF0 ? 2 : 1;
-		septets += septets_of(p);
+		out->chars++;
+		out->units += *p >= 0xF0 ? 2 : 1;
+		out->septets += septets_of(p);
 	}
-	if (!modem_text_is_gsm7(text)) {
-		n = units == chars ? parts_for(units, 70, 67) : 0;
-	} else {
-		lo = parts_for(septets, 160, 153);
-		hi = septets <= 160 ? 1 : parts_for(septets + (size_t)lo - 1, 160, 153);
-		n = lo == hi ? lo : gsm7_split(text);
-	}
+	out->gsm7 = modem_text_is_gsm7(text);
+	out->valid = out->gsm7 || textfold_utf8_valid(text, strlen(text));
+}
+
+void reply_size_add(struct reply_size *sum, const struct reply_size *more)
+{
+	sum->chars += more->chars;
+	sum->units += more->units;
+	sum->septets += more->septets;
+	sum->gsm7 = sum->gsm7 && more->gsm7;
+	sum->valid = sum->valid && more->valid;
+}
+
+/* The fewest and the most parts a text of this size can take. The encoder
+ * (modem_text_parts) is exact but costly: libgammu builds the whole
+ * multipart message, and asks the time zone, for every count, and a page
+ * is found by trying many lengths. Most counts are certain without it:
+ * UCS-2 text of BMP characters takes 70 units in one part, else 67 a part;
+ * GSM-7 text takes 160 septets in one part, else 153 a part, with at most
+ * one septet lost at each part boundary when it has escaped characters (an
+ * escape pair is never split), and UCS-2 with surrogate pairs likewise
+ * loses at most one unit there. */
+static void parts_range(const struct reply_size *s, int *lo, int *hi)
+{
+	size_t n = s->gsm7 ? s->septets : s->units, single = s->gsm7 ? 160 : 70, multi = s->gsm7 ? 153 : 67;
+
+	*lo = parts_for(n, single, multi);
+	/* without escapes (GSM-7) or surrogate pairs (UCS-2) nothing is lost */
+	*hi = n <= single || (s->gsm7 ? s->septets == s->chars : s->units == s->chars)
+		      ? *lo : parts_for(n + (size_t)*lo - 1, single, multi);
+}
+
+int reply_size_fits(const struct reply_size *s, int max_parts)
+{
+	int lo, hi;
+
+	if (!s->valid || (s->gsm7 ? s->septets : s->units) > REPLY_SIZE_CERTAIN_MAX)
+		return -1;
+	parts_range(s, &lo, &hi);
+	return hi <= max_parts ? 1 : lo > max_parts ? 0 : -1;
+}
+
+/* Only UCS-2 text whose size leaves two answers (a surrogate pair at a
+ * part boundary) goes to the encoder. */
+int reply_parts(const char *text, int *parts)
+{
+	struct reply_size s;
+	int r = 0, lo, hi, ucs2 = 0, n = 0;
+
+	reply_size_of(text, &s);
+	parts_range(&s, &lo, &hi);
+	if (lo == hi && (s.gsm7 || s.units == s.chars))
+		n = lo;
+	else if (s.gsm7) /* an escape pair at a part boundary: walk it */
+		n = gsm7_split(text);
 	if (!n && (r = modem_text_parts(text, &n, &ucs2)) < 0)
 		goto out;
 	*parts = n;

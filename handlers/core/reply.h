@@ -65,4 +65,29 @@ int reply_parts(const char *text, int *parts);
 /* Parts and encoding of text exactly as it would be sent. */
 int reply_measure(const char *text, int *parts, int *ucs2);
 
+/* The size of a text in the units the budget counts, so that lines can be
+ * added up (reply_size_add) and their sum asked whether it fits
+ * (reply_size_fits) without encoding every candidate text. */
+struct reply_size {
+	size_t chars;   /* characters */
+	size_t units;   /* UTF-16 units (UCS-2) */
+	size_t septets; /* GSM-7 septets, escapes counted twice (meaningful when gsm7) */
+	int gsm7;       /* every character is in the GSM-7 alphabet */
+	int valid;      /* valid UTF-8 */
+};
+
+/* Sizes this large are left to the encoder (it refuses past 5000 septets). */
+#define REPLY_SIZE_CERTAIN_MAX 4000
+
+void reply_size_of(const char *text, struct reply_size *out);
+
+/* sum += more: the size of the two texts joined. */
+void reply_size_add(struct reply_size *sum, const struct reply_size *more);
+
+/* 1 when a text of size s takes at most max_parts parts, 0 when it takes
+ * more, -1 when the size alone cannot tell (near a part boundary, invalid
+ * UTF-8, very long): then measure the text itself (reply_measure). Never
+ * disagrees with reply_measure when it answers. */
+int reply_size_fits(const struct reply_size *s, int max_parts);
+
 #endif

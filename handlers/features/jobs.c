@@ -7,6 +7,7 @@
 
 #include "common/audit.h"
 #include "common/gw_err.h"
+#include "handlers/features/jobs_board.h"
 #include "common/store.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
@@ -242,6 +243,27 @@ static char gender_word(const char *g)
 	return 0;
 }
 
+/* The offer's folded text and its type words, folded: what its types and
+ * words are read from. */
+static int fold_of(const char *folded, const char *job_type, struct buf *out)
+{
+	int r;
+
+	if ((r = buf_adds(out, folded)) < 0 || (r = buf_addch(out, ' ')) < 0)
+		return r;
+	return textfold_ascii(out, job_type, strlen(job_type));
+}
+
+/* struct job's words from fold_of()'s text: cut to size, and "qc, kiem
+ * tra" as words, not punctuation. */
+static void words_of(const char *fold, char *out, size_t outsz)
+{
+	copy_cut(out, outsz, fold);
+	for (char *w = out; *w; w++)
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
+			*w = ' ';
+}
+
 static int read_job(sqlite3_stmt *st, struct job *out)
 {
 	struct job *j = calloc(1, sizeof(*j));
@@ -259,14 +281,10 @@ static int read_job(sqlite3_stmt *st, struct job *out)
 				    db_col_text(st, 6), &b)) < 0)
 		goto out;
 	copy_cut(j->places, sizeof(j->places), b.data);
-	if ((r = buf_adds(&fold, db_col_text(st, 17))) < 0 || (r = buf_addch(&fold, ' ')) < 0 ||
-	    (r = textfold_ascii(&fold, db_col_text(st, 7), strlen(db_col_text(st, 7)))) < 0)
+	if ((r = fold_of(db_col_text(st, 17), db_col_text(st, 7), &fold)) < 0)
 		goto out;
 	j->types = jobs_filter_types_of(fold.data);
-	copy_cut(j->words, sizeof(j->words), fold.data);
-	for (char *w = j->words; *w; w++) /* "qc, kiem tra": words, not punctuation */
-		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
-			*w = ' ';
+	words_of(fold.data, j->words, sizeof(j->words));
 	j->age_min = sqlite3_column_int(st, 12);
 	j->age_max = sqlite3_column_int(st, 13);
 	j->gender = gender_word(db_col_text(st, 14));
@@ -311,6 +329,39 @@ int jobs_get(struct db *db, int64_t id, struct job *out)
 		return r;
 	r = read_job(st, out);
 	sqlite3_reset(st);
+	return r;
+}
+
+int jobs_words_scan(struct db *db, const char *needles, jobs_words_fn fn, void *arg)
+{
+	char words[sizeof(((struct job *)0)->words)];
+	sqlite3_stmt *st;
+	struct buf fold;
+	int r;
+
+	buf_init(&fold, JOBS_TEXT_MAX);
+	if ((r = db_prepare(db, "SELECT id, folded, job_type FROM jobs WHERE status = 'open'", &st)) < 0)
+		goto out;
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *folded = db_col_text(st, 1), *type = db_col_text(st, 2);
+		int near = *type != '\0'; /* folded below: checked whole */
+
+		for (const char *n = needles; *n && !near; n += strlen(n) + 1)
+			near = strstr(folded, n) != NULL;
+		if (!near)
+			continue;
+		buf_reset(&fold);
+		if ((r = fold_of(folded, type, &fold)) < 0)
+			break;
+		words_of(fold.data, words, sizeof(words));
+		if ((r = fn(sqlite3_column_int64(st, 0), words, arg)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r == DB_DONE || r > 0)
+		r = 0;
+out:
+	buf_release(&fold);
 	return r;
 }
 
@@ -534,6 +585,24 @@ static void split_place(const char *place, char parts[3][JOBS_FIELD_MAX])
 	}
 }
 
+int jobs_free_code(struct db *db, const char *prefix, int64_t *next, struct buf *code)
+{
+	sqlite3_stmt *st;
+	int taken = 1, r = 0;
+
+	while (r == 0 && taken) {
+		buf_reset(code);
+		if ((r = buf_addf(code, "JOB-%s-%03lld", prefix, (long long)*next)) < 0 ||
+		    (r = db_row(db, "SELECT count(*) FROM jobs WHERE upper(code) = upper(?)",
+				DB_ARGS(DB_TEXT(code->data)), &st)) < 0)
+			break;
+		taken = sqlite3_column_int(st, 0) > 0;
+		sqlite3_reset(st);
+		*next += taken;
+	}
+	return r;
+}
+
 int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time_t now,
 		int64_t *id)
 {
@@ -562,8 +631,7 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 		r = buf_adds(&code, n->code);
 	}
 	else
-		r = buf_addf(&code, "JOB-%s-%03lld", n->code_prefix ? n->code_prefix : "SMS",
-			     (long long)next);
+		r = jobs_free_code(db, n->code_prefix ? n->code_prefix : "SMS", &next, &code);
 	if (r < 0)
 		goto out;
 	if (n->wage && jobs_parse_wage(n->wage, &lo, &hi) < 0)
@@ -620,133 +688,39 @@ out:
 	return r;
 }
 
-/* Every open offer, parsed (places, types, labels), newest first: read
- * once per content version (db_memo) instead of for every job question. */
-struct open_jobs {
-	struct job *v;
-	size_t n;
-};
-
-static const char open_jobs_memo = 0; /* its address is the memo's key */
-
-static void open_jobs_release(void *p)
+int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
 {
-	struct open_jobs *o = p;
-
-	if (o)
-		free(o->v);
-	free(o);
-}
-
-static int open_jobs_read(struct db *db, void *value)
-{
-	struct open_jobs *o = value;
-	struct job *grown;
-	size_t cap = 0;
+	struct job *v = NULL, *grown;
+	size_t len = 0, cap = 0;
 	sqlite3_stmt *st;
 	int r;
 
 	if ((r = db_rows(db, "SELECT " JOB_COLS " FROM jobs WHERE status = 'open'"
-			     " ORDER BY created_at DESC, id DESC", NULL, &st)) < 0)
-		return r;
+			     " AND (deadline IS NULL OR deadline = '' OR deadline >= ?)"
+			     " ORDER BY created_at DESC, id DESC", DB_ARGS(DB_TEXT(today)), &st)) < 0)
+		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (o->n == cap) {
-			if (!(grown = realloc(o->v, (cap ? 2 * cap : 16) * sizeof(*o->v)))) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 16;
+			if (!(grown = realloc(v, cap * sizeof(*v)))) {
 				r = GW_ERR_NOMEM;
 				break;
 			}
-			o->v = grown;
-			cap = cap ? 2 * cap : 16;
+			v = grown;
 		}
-		if ((r = read_job(st, &o->v[o->n])) < 0)
+		if ((r = read_job(st, &v[len])) < 0)
 			break;
-		o->n++;
+		len++;
 	}
 	if (r == DB_ROW || r < 0) {
 		sqlite3_reset(st);
-		return r < 0 ? r : GW_ERR_DB;
-	}
-	return 0;
-}
-
-/* All open offers of the current content, read when needed. */
-static int open_jobs(struct db *db, const struct open_jobs **out)
-{
-	const void *o = NULL;
-	int64_t version = 0;
-	int r;
-
-	if ((r = store_content_version(db, &version)) < 0 ||
-	    (r = db_memo_get(db, &open_jobs_memo, version, sizeof(struct open_jobs),
-			     open_jobs_read, open_jobs_release, &o)) < 0)
-		return r;
-	*out = o;
-	return 0;
-}
-
-int jobs_current(struct db *db, const char *today, struct job **out, size_t *n)
-{
-	const struct open_jobs *all = NULL;
-	struct job *v = NULL;
-	size_t len = 0;
-	int r;
-
-	if ((r = open_jobs(db, &all)) < 0)
-		goto out;
-	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
-		r = GW_ERR_NOMEM;
+		r = r < 0 ? r : GW_ERR_DB;
 		goto out;
 	}
-	for (size_t i = 0; i < all->n; i++)
-		if (!*all->v[i].deadline || strcmp(all->v[i].deadline, today) >= 0)
-			v[len++] = all->v[i];
 	*out = v;
 	*n = len;
 	v = NULL;
-out:
-	free(v);
-	return r;
-}
-
-static int by_id(const void *a, const void *b)
-{
-	int64_t x = (*(const struct job *const *)a)->id, y = (*(const struct job *const *)b)->id;
-
-	return x < y ? -1 : x > y;
-}
-
-/* From the parsed offers (their places as matched, in id order: the order
- * of the table), not from the table again for every job question. */
-int jobs_known_places(struct db *db, struct buf *out)
-{
-	const struct open_jobs *all = NULL;
-	const struct job **v = NULL;
-	int r;
-
-	if ((r = open_jobs(db, &all)) < 0 || (r = buf_addch(out, '|')) < 0)
-		goto out;
-	if (!(v = malloc((all->n ? all->n : 1) * sizeof(*v)))) {
-		r = GW_ERR_NOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < all->n; i++)
-		v[i] = &all->v[i];
-	qsort(v, all->n, sizeof(*v), by_id);
-	for (size_t i = 0; i < all->n && r == 0; i++) {
-		for (const char *p = v[i]->places + (*v[i]->places == '|'); *p && r == 0;) {
-			size_t n = strcspn(p, "|");
-			struct buf needle;
-
-			if (p[n] != '|') /* cut off in the offer's own list: not a place */
-				break;
-			buf_init(&needle, JOBS_TEXT_MAX);
-			if ((r = buf_addch(&needle, '|')) == 0 && (r = buf_add(&needle, p, n + 1)) == 0 &&
-			    !strstr(out->data, needle.data))
-				r = buf_add(out, p, n + 1);
-			buf_release(&needle);
-			p += n + 1;
-		}
-	}
+	r = 0;
 out:
 	free(v);
 	return r;
@@ -770,23 +744,11 @@ int jobs_match(const struct job *j, const struct jobs_filter *f)
 
 int jobs_find_code_in(struct db *db, const char *norm, struct job *out)
 {
-	struct buf sq;
-	sqlite3_stmt *st;
 	int64_t id = 0;
 	int r;
 
-	buf_init(&sq, JOBS_TEXT_MAX);
-	if ((r = jobs_filter_squash(norm, &sq)) < 0)
-		goto out;
-	if ((r = db_row(db, "SELECT id FROM jobs WHERE instr(?, ' ' || lower(replace(code, '-', ' '))"
-			    " || ' ') > 0 ORDER BY length(code) DESC LIMIT 1", DB_ARGS(DB_TEXT(sq.data)),
-			&st)) < 0)
-		goto out;
-	id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	r = jobs_get(db, id, out);
-out:
-	buf_release(&sq);
+	if ((r = jobs_board_code_in(db, norm, &id)) == 0)
+		r = jobs_get(db, id, out);
 	return r;
 }
 

@@ -43,6 +43,17 @@ struct job {
 /* An offer by id. GW_ERR_NOTFOUND when there is none. */
 int jobs_get(struct db *db, int64_t id, struct job *out);
 
+/* Called with an offer's number and words; 0 to go on, 1 to stop, < 0 an
+ * error. */
+typedef int (*jobs_words_fn)(int64_t id, const char *words, void *arg);
+
+/* fn for every open offer whose words (struct job's words, as jobs_get()
+ * gives them) may hold one of needles as a whole word: a superset, read
+ * in one pass over the offers (no order promised), so that only those are
+ * folded. needles: words of [a-z0-9], each ended by '\0', the list by an
+ * empty one. 0, or fn's or the database's error. */
+int jobs_words_scan(struct db *db, const char *needles, jobs_words_fn fn, void *arg) GW_WARN_UNUSED;
+
 /* An offer by number ("6") or code ("JOB-VP-006", any case). */
 int jobs_find(struct db *db, const char *ref, struct job *out);
 
@@ -84,6 +95,11 @@ struct jobs_new {
 	int64_t officer_id;      /* 0 = none */
 };
 
+/* Into code (reset first): "JOB-<prefix>-<n>" for the first n from *next
+ * on that no offer has, *next set to it. A hub's offers carry codes of
+ * the hub's own numbering (its JOB-SMS-016 is not offer 16 here). */
+int jobs_free_code(struct db *db, const char *prefix, int64_t *next, struct buf *code) GW_WARN_UNUSED;
+
 /* Add an offer; *id gets its number. Audited as actor. */
 int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time_t now,
 		int64_t *id);
@@ -94,7 +110,8 @@ int jobs_create(struct db *db, const struct jobs_new *n, const char *actor, time
 int jobs_close(struct db *db, int64_t id, const char *actor, time_t now, int *cancelled);
 
 /* Every current offer (open, deadline not before today), newest first:
- * a malloc'd array the caller frees. */
+ * a malloc'd array the caller frees. Lists read jobs_board_each()
+ * instead, which gives the same offers through indexes. */
 int jobs_current(struct db *db, const char *today, struct job **out, size_t *n);
 
 /* 1 when j fits f: area among its places, all of f's types, age within
@@ -112,8 +129,5 @@ int jobs_find_in(struct db *db, const char *norm, struct job *out) GW_WARN_UNUSE
 
 /* 1 when text starts with a digit: a job named by number. */
 int jobs_ref_is_number(const char *norm);
-
-/* "|key|...|": every place of the open offers (for reading questions). */
-int jobs_known_places(struct db *db, struct buf *out);
 
 #endif

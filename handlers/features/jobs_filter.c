@@ -505,6 +505,37 @@ static void find_country(struct toks *t, struct jobs_filter *f)
 		}
 }
 
+int jobs_filter_phrases(const char *norm, struct buf *json)
+{
+	struct toks *t = malloc(sizeof(*t));
+	int r = GW_ERR_NOMEM, first = 1;
+
+	if (!t)
+		goto out;
+	tokenize(norm, t);
+	r = buf_addch(json, '[');
+	for (int i = 0; i < t->n && r == 0; i++) {
+		size_t len = 0;
+
+		for (int j = i; j < t->n && r == 0; j++) {
+			len += (j > i) + strlen(t->w[j]);
+			if (len >= JOBS_AREA_MAX) /* find_area skips such keys */
+				break;
+			r = buf_adds(json, first ? "\"" : ",\"");
+			for (int k = i; k <= j && r == 0; k++)
+				r = buf_addf(json, "%s%s", k > i ? " " : "", t->w[k]);
+			if (r == 0)
+				r = buf_addch(json, '"');
+			first = 0;
+		}
+	}
+	if (r == 0)
+		r = buf_addch(json, ']');
+out:
+	free(t);
+	return r;
+}
+
 /* "o hai phong": unknown place named after a marker word. */
 static int area_after_marker(struct toks *t, struct jobs_filter *f)
 {

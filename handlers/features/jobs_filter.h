@@ -5,7 +5,7 @@
  * All input is folded text (lower-case ASCII, see normalize.h/textfold.h)
  * unless a function says otherwise.
  *
- * Types are derived, never stored per job id: an offer is of type "may"
+ * Types are derived from the text: an offer is of type "may"
  * when its title, keywords or place read like sewing ("cong nhan may",
  * "may gia cong", a bare "may" that is not "xe may" or "nha may"), and so
  * on for each type below. The same cue table reads a household's question,
@@ -15,6 +15,9 @@
  * Huong Canh" -> "huong canh", "TP Vinh Yen (so tuyen)" -> "vinh yen"). An
  * offer's places are kept as "|tan lap|song lo|phu tho|" for exact
  * matching in C and in SQL (instr).
+ *
+ * Both are stored per offer when it is written (jobs_board.h): raise
+ * JOBS_BOARD_DERIVED there when these rules change.
  */
 #ifndef GW_JOBS_FILTER_H
 #define GW_JOBS_FILTER_H
@@ -79,6 +82,12 @@ char jobs_filter_gender_of(const char *requirements);
  * types, age ("25 tuoi", "25t", "nu 30"), gender, and a trailing page
  * number. known_places is "|key|key|" (may be NULL). */
 int jobs_filter_parse(const char *norm, const char *known_places, struct jobs_filter *out);
+
+/* Every run of consecutive words of a folded question, as
+ * jobs_filter_parse reads its words, shorter than JOBS_AREA_MAX: the
+ * phrases a known place could be, as a JSON array of strings (words are
+ * [a-z0-9] only), for looking them up instead of passing every place. */
+int jobs_filter_phrases(const char *norm, struct buf *json);
 
 /* Words of folded text as " w1 w2 ... " (only [a-z0-9] runs kept), so a
  * phrase is found with strstr(" phrase "). */

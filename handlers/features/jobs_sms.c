@@ -7,6 +7,7 @@
 #include "common/gw_err.h"
 #include "handlers/core/reply.h"
 #include "handlers/features/jobs.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/features/jobs_filter.h"
 #include "handlers/features/officers.h"
 #include "handlers/features/referrals.h"
@@ -81,84 +82,177 @@ static int home_places(struct db *db, const char *phone, struct buf *out)
 	return r < 0 ? r : 0;
 }
 
-static int near_home(const struct job *j, const char *home)
+/* The list laid out in pages as it streams past (jobs_board_each): whole
+ * lines within sms.max_parts, a "more" line on every page but the last,
+ * the first line of a page taken even when it alone is too long. Page
+ * `want` (the last page when past the end) is kept. Thousands of lines may
+ * pass: their sizes are added up, and a page's text is put together (from
+ * the offers' stored labels) only near a part boundary and for the page
+ * kept. A line is held back until the next arrives, to know whether
+ * another follows. */
+struct layout {
+	const struct handler_req *rq;
+	const char *header, *more;
+	int want, max;
+	int page, open;           /* the page being filled */
+	size_t n;                 /* lines laid out */
+	struct jobs_ids ids;      /* this page's offers */
+	struct reply_size cur_size, foot_size, nl_size;
+	struct jobs_board_line held;
+	int held_any;
+	int64_t *kept;            /* the page kept, and whether a "more" line ends it */
+	size_t nkept;
+	int kept_page, kept_more;
+};
+
+static void layout_init(struct layout *l, const struct handler_req *rq)
 {
-	char key[JOBS_AREA_MAX + 2];
+	memset(l, 0, sizeof(*l));
+	l->rq = rq;
+	l->max = rq->env->cfg->sms.max_parts;
+	reply_size_of("\n", &l->nl_size);
+}
 
-	for (const char *p = home + 1; *p;) {
-		size_t n = strcspn(p, "|");
+static void layout_release(struct layout *l)
+{
+	jobs_ids_release(&l->ids);
+	free(l->kept);
+}
 
-		if (n && n < JOBS_AREA_MAX) {
-			snprintf(key, sizeof(key), "|%.*s|", (int)n, p);
-			if (strstr(j->places, key))
-				return 1;
-		}
-		p += n;
-		if (*p)
-			p++;
+static int more_line(const struct layout *l, int page, struct buf *out)
+{
+	return buf_addf(out, "\n>%s %s %d", request_english(l->rq) ? "More:" : "Tiep", l->more, page + 1);
+}
+
+/* The text of a page: header (page 1), lines, the "more" line when asked
+ * for; extra (may be NULL) is one more line at the end. codes (may be
+ * NULL) gets the offers' codes. */
+static int page_text(const struct layout *l, int page, const int64_t *ids, size_t n,
+		     const char *extra, int more, struct buf *out, json_t *codes)
+{
+	struct buf code;
+	int r = 0;
+
+	buf_init(&code, JOBS_SMS_FIELD_MAX);
+	if (page == 1)
+		r = buf_adds(out, l->header);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		buf_reset(&code);
+		if ((!out->len || (r = buf_addch(out, '\n')) == 0) &&
+		    (r = jobs_board_line_text(l->rq->env->db, ids[i], out, &code)) == 0 && codes &&
+		    json_array_append_new(codes, json_string(code.data)) < 0)
+			r = GW_ERR_NOMEM;
 	}
+	if (r == 0 && extra && (!out->len || (r = buf_addch(out, '\n')) == 0))
+		r = buf_adds(out, extra);
+	if (r == 0 && more)
+		r = more_line(l, page, out);
+	buf_release(&code);
+	return r;
+}
+
+/* Keep the page just filled when it is the one asked for. */
+static int close_page(struct layout *l, int more_follow)
+{
+	int64_t *copy = NULL;
+
+	l->open = 0;
+	if (l->page != l->want && (more_follow || l->page > l->want))
+		return 0;
+	if (l->ids.n && !(copy = malloc(l->ids.n * sizeof(*copy))))
+		return GW_ERR_NOMEM;
+	if (l->ids.n)
+		memcpy(copy, l->ids.v, l->ids.n * sizeof(*copy));
+	free(l->kept);
+	l->kept = copy;
+	l->nkept = l->ids.n;
+	l->kept_page = l->page;
+	l->kept_more = more_follow;
 	return 0;
 }
 
-/* Page `want` of the list (the last page when past the end), whole lines
- * within sms.max_parts; the offers on it are from..to-1. */
-static int render_page(const struct handler_req *rq, const struct job *const *v, size_t n,
-		       const char *header, const char *more, int want, struct buf *out, int *pages,
-		       size_t *from, size_t *to)
+static int open_page(struct layout *l)
 {
-	struct buf cur, cand, foot;
-	int page = 0, max = rq->env->cfg->sms.max_parts, r = 0;
-	size_t i = 0;
+	struct buf foot;
+	int r;
 
-	buf_init(&cur, JOBS_SMS_TEXT_MAX);
-	buf_init(&cand, JOBS_SMS_TEXT_MAX);
-	buf_init(&foot, 256);
-	while (i < n && r == 0) {
-		size_t first = i;
-
-		page++;
-		buf_reset(&cur);
-		if (page == 1 && (r = buf_adds(&cur, header)) < 0)
-			break;
-		while (i < n) {
-			buf_reset(&cand);
-			buf_reset(&foot);
-			if ((r = buf_add(&cand, cur.data, cur.len)) < 0 ||
-			    (cand.len && (r = buf_addch(&cand, '\n')) < 0) ||
-			    (r = jobs_line(v[i], &cand)) < 0)
-				break;
-			if (i + 1 < n && (r = buf_addf(&foot, "\n>%s %s %d", request_english(rq)
-						       ? "More:" : "Tiep", more, page + 1)) < 0)
-				break;
-			if ((r = buf_add(&cand, foot.data, foot.len)) < 0)
-				break;
-			if (!fits(cand.data, max) && i > first)
-				break;
-			buf_truncate(&cand, cand.len - foot.len);
-			buf_reset(&cur);
-			if ((r = buf_add(&cur, cand.data, cand.len)) < 0)
-				break;
-			i++;
-		}
-		if (r < 0)
-			break;
-		if (page == want || (i >= n && page < want)) {
-			buf_reset(out);
-			if ((r = buf_add(out, cur.data, cur.len)) < 0)
-				break;
-			if (i < n)
-				r = buf_addf(out, "\n>%s %s %d", request_english(rq) ? "More:" : "Tiep", more,
-					     page + 1);
-			*from = first;
-			*to = i;
-		}
+	l->page++;
+	l->open = 1;
+	l->ids.n = 0;
+	buf_init(&foot, 512);
+	if ((r = more_line(l, l->page, &foot)) == 0) {
+		reply_size_of(l->page == 1 ? l->header : "", &l->cur_size);
+		reply_size_of(foot.data, &l->foot_size);
 	}
-	if (r == 0)
-		*pages = page;
-	buf_release(&cur);
-	buf_release(&cand);
 	buf_release(&foot);
 	return r;
+}
+
+/* 1 when this page with one more line of size `size` (and the "more" line
+ * when another follows) fits; the text is measured only when the sizes
+ * cannot tell. */
+static int line_fits(struct layout *l, int64_t id, const struct reply_size *size, int more_follow)
+{
+	struct reply_size total = l->cur_size;
+	struct buf cand, line;
+	int r;
+
+	if (l->page > 1 ? l->ids.n > 0 : 1)
+		reply_size_add(&total, &l->nl_size);
+	reply_size_add(&total, size);
+	if (more_follow)
+		reply_size_add(&total, &l->foot_size);
+	if ((r = reply_size_fits(&total, l->max)) >= 0)
+		return r;
+	buf_init(&cand, JOBS_SMS_TEXT_MAX);
+	buf_init(&line, JOBS_SMS_TEXT_MAX);
+	if ((r = jobs_board_line_text(l->rq->env->db, id, &line, NULL)) == 0 &&
+	    (r = page_text(l, l->page, l->ids.v, l->ids.n, line.data, more_follow, &cand, NULL)) == 0)
+		r = fits(cand.data, l->max);
+	buf_release(&cand);
+	buf_release(&line);
+	return r == GW_ERR_TOOBIG ? 0 : r;
+}
+
+static int lay_line(struct layout *l, const struct jobs_board_line *line, int more_follow)
+{
+	int r;
+
+	if ((!l->open && (r = open_page(l)) < 0) || (r = line_fits(l, line->id, &line->size, more_follow)) < 0)
+		return r;
+	if (!r && l->ids.n > 0 && ((r = close_page(l, 1)) < 0 || (r = open_page(l)) < 0))
+		return r;
+	if ((r = jobs_ids_add(&l->ids, line->id)) < 0)
+		return r;
+	if (l->page > 1 ? l->ids.n > 1 : 1)
+		reply_size_add(&l->cur_size, &l->nl_size);
+	reply_size_add(&l->cur_size, &line->size);
+	l->n++;
+	return 0;
+}
+
+/* jobs_board_fn: lay out the line held back, hold this one. */
+static int layout_take(const struct jobs_board_line *line, void *arg)
+{
+	struct layout *l = arg;
+	int r;
+
+	if (l->held_any && (r = lay_line(l, &l->held, 1)) < 0)
+		return r;
+	l->held = *line;
+	l->held_any = 1;
+	return 0;
+}
+
+/* The last line, and the last page. */
+static int layout_finish(struct layout *l)
+{
+	int r;
+
+	if (l->held_any && (r = lay_line(l, &l->held, 0)) < 0)
+		return r;
+	l->held_any = 0;
+	return l->open ? close_page(l, 0) : 0;
 }
 
 static int reply_none(const struct handler_req *rq, const struct jobs_filter *f,
@@ -193,41 +287,29 @@ out:
 int jobs_sms_list(const struct handler_req *rq, struct handler_result *res)
 {
 	struct jobs_filter f;
-	struct buf known, home, page, more, header, words;
-	struct job *all = NULL;
-	const struct job **shown = NULL;
-	size_t n = 0, k = 0, from = 0, to = 0;
+	struct buf known, home, more, header, words, page;
+	struct layout l;
 	json_t *extra = NULL, *codes = NULL;
 	char today[11];
-	int pages = 0, r;
+	int r;
 
 	buf_init(&known, JOBS_SMS_TEXT_MAX);
 	buf_init(&home, JOBS_SMS_TEXT_MAX);
-	buf_init(&page, JOBS_SMS_TEXT_MAX);
 	buf_init(&more, 512);
 	buf_init(&header, 512);
 	buf_init(&words, 512);
+	buf_init(&page, JOBS_SMS_TEXT_MAX);
+	layout_init(&l, rq);
 	request_set_intent(res, "job_list", NULL);
 	jobs_office_date(rq->env->cfg, rq->msg->at, today);
-	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
+	if ((r = jobs_board_places_in(rq->env->db, rq->args, &known)) < 0 ||
 	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0 ||
-	    (r = home_places(rq->env->db, rq->msg->phone, &home)) < 0 ||
-	    (r = jobs_current(rq->env->db, today, &all, &n)) < 0)
+	    (r = home_places(rq->env->db, rq->msg->phone, &home)) < 0)
 		goto out;
 	r = GW_ERR_NOMEM;
-	if (!(extra = json_object()) || !(codes = json_array()) ||
-	    (n && !(shown = calloc(n, sizeof(*shown)))))
+	if (!(extra = json_object()) || !(codes = json_array()))
 		goto out;
 	json_object_set_new(extra, "filters", filters_json(&f));
-	/* near the household first, newest first within each */
-	for (int near = 1; near >= 0; near--)
-		for (size_t i = 0; i < n; i++)
-			if (jobs_match(&all[i], &f) && near_home(&all[i], home.data) == near)
-				shown[k++] = &all[i];
-	if (!k) {
-		r = reply_none(rq, &f, res);
-		goto out;
-	}
 	if ((r = buf_adds(&more, "VIEC")) < 0 || (r = describe(&f, ", ", &words)) < 0)
 		goto out;
 	if (words.len && ((r = buf_addch(&more, ' ')) < 0 || (r = describe(&f, " ", &more)) < 0))
@@ -237,14 +319,22 @@ int jobs_sms_list(const struct handler_req *rq, struct handler_result *res)
 	else
 		r = buf_addf(&header, "Viec lam%s%s (UT <so> de dang ky):", words.len ? " " : "",
 			     words.data);
-	if (r < 0 || (r = render_page(rq, shown, k, header.data, more.data, f.page, &page, &pages,
-				      &from, &to)) < 0)
+	l.header = header.data;
+	l.more = more.data;
+	l.want = f.page;
+	/* near the household first, newest first within each */
+	if (r < 0 || (r = jobs_board_each(rq->env->db, today, &f, home.data, layout_take, &l)) < 0 ||
+	    (r = layout_finish(&l)) < 0)
 		goto out;
-	for (size_t i = from; i < to; i++)
-		json_array_append_new(codes, json_string(shown[i]->code));
+	if (!l.n) {
+		r = reply_none(rq, &f, res);
+		goto out;
+	}
+	if ((r = page_text(&l, l.kept_page, l.kept, l.nkept, NULL, l.kept_more, &page, codes)) < 0)
+		goto out;
 	json_object_set(extra, "jobs", codes);
-	json_object_set_new(extra, "page", json_integer(f.page < pages ? f.page : pages));
-	json_object_set_new(extra, "pages", json_integer(pages));
+	json_object_set_new(extra, "page", json_integer(f.page < l.page ? f.page : l.page));
+	json_object_set_new(extra, "pages", json_integer(l.page));
 	if ((r = request_reply_paged(rq, res, page.data, NULL, 1)) < 0)
 		goto out;
 out:
@@ -255,14 +345,13 @@ out:
 	}
 	json_decref(extra);
 	json_decref(codes);
-	free(shown);
-	free(all);
+	layout_release(&l);
 	buf_release(&known);
 	buf_release(&home);
-	buf_release(&page);
 	buf_release(&more);
 	buf_release(&header);
 	buf_release(&words);
+	buf_release(&page);
 	return r;
 }
 
@@ -280,7 +369,7 @@ int jobs_sms_subscribe(const struct handler_req *rq, struct handler_result *res)
 	buf_init(&words, 512);
 	buf_init(&body, 1024);
 	request_set_intent(res, "job_subscribe", NULL);
-	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
+	if ((r = jobs_board_places_in(rq->env->db, rq->args, &known)) < 0 ||
 	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
 		goto out;
 	/* one row a type (or one for any type): a broadcast matches a row */

@@ -8,6 +8,7 @@
 #include "handlers/core/handler_result.h"
 #include "handlers/core/reply.h"
 #include "handlers/core/request.h"
+#include "handlers/features/jobs_board.h"
 #include "handlers/vi/numword_vi.h"
 #include "handlers/vi/vitok.h"
 
@@ -284,7 +285,7 @@ static int holds(const char *words, const char *w, size_t n)
 /* How well the text's words name offer j: each content word its title,
  * keywords or type hold counts 1, each such pair of words 2 more ("lai
  * xe nang" names the forklift offer, not the motorbike-parts one). */
-static int words_score(const char *norm, const struct job *j)
+static int words_score(const char *norm, const char *words)
 {
 	char pair[96], one[48];
 	const char *prev = NULL;
@@ -302,10 +303,10 @@ static int words_score(const char *norm, const struct job *j)
 			break;
 		if (n < sizeof(one) && !filler(p, n)) {
 			snprintf(one, sizeof(one), "%.*s", (int)n, p);
-			score += holds(j->words, one, n);
+			score += holds(words, one, n);
 			if (prev && prevn + n + 1 < sizeof(pair)) {
 				snprintf(pair, sizeof(pair), "%.*s %.*s", (int)prevn, prev, (int)n, p);
-				score += 2 * holds(j->words, pair, prevn + n + 1);
+				score += 2 * holds(words, pair, prevn + n + 1);
 			}
 			prev = p;
 			prevn = n;
@@ -317,40 +318,120 @@ static int words_score(const char *norm, const struct job *j)
 	return score;
 }
 
-/* The one offer among v[0..n) (those with pick set) whose words the text
- * names best, by a clear margin; -1 when none or a tie. */
-static int best_by_words(const char *norm, const struct job *v, size_t n, const int *pick)
+static int cmp_id(const void *a, const void *b)
 {
-	int best = -1, top = 0, second = 0;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	for (size_t i = 0; i < n; i++) {
-		int s;
+	return x < y ? -1 : x > y;
+}
 
-		if (pick && !pick[i])
-			continue;
-		s = words_score(norm, &v[i]);
-		if (s > top) {
-			second = top;
-			top = s;
-			best = (int)i;
-		} else if (s > second) {
-			second = s;
-		}
+/* The best offer so far among a set, by its words' score. */
+struct scoring {
+	const char *norm;
+	const int64_t *set; /* sorted */
+	size_t n;
+	int top, second;
+	int64_t best;
+};
+
+static int score_one(int64_t id, const char *words, void *arg)
+{
+	struct scoring *sc = arg;
+	int s;
+
+	if (!bsearch(&id, sc->set, sc->n, sizeof(*sc->set), cmp_id))
+		return 0;
+	s = words_score(sc->norm, words);
+	if (s > sc->top) {
+		sc->second = sc->top;
+		sc->top = s;
+		sc->best = id;
+	} else if (s > sc->second) {
+		sc->second = s;
 	}
-	return top >= 2 && top > second ? best : -1;
+	return 0;
+}
+
+/* The one offer among ids whose words the text names best, by a clear
+ * margin, into *best; 0 when none or a tie. Only offers holding one of
+ * the text's content words can score, so only those are read whole
+ * (jobs_words_scan); which one wins does not depend on the order. */
+static int best_by_words(struct db *db, const char *norm, const struct jobs_ids *ids, int64_t *best)
+{
+	struct scoring sc = { norm, NULL, ids->n, 0, 0, 0 };
+	int64_t *set = NULL;
+	struct buf needles;
+	int r = GW_ERR_NOMEM;
+
+	*best = 0;
+	buf_init(&needles, REFERRALS_TEXT_MAX);
+	if (!ids->n) {
+		r = 0;
+		goto out;
+	}
+	if (!(set = malloc(ids->n * sizeof(*set))))
+		goto out;
+	memcpy(set, ids->v, ids->n * sizeof(*set));
+	qsort(set, ids->n, sizeof(*set), cmp_id);
+	sc.set = set;
+	r = 0;
+	/* the content words words_score() could find: [a-z0-9] only */
+	for (const char *p = norm; *p && r == 0;) {
+		size_t n = 0;
+		int plain = 1;
+
+		while (*p == ' ')
+			p++;
+		for (; p[n] && p[n] != ' '; n++)
+			plain &= (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9');
+		if (n && plain && !filler(p, n) && (r = buf_add(&needles, p, n)) == 0)
+			r = buf_addch(&needles, '\0');
+		p += n;
+	}
+	if (r < 0)
+		goto out;
+	if ((r = buf_addch(&needles, '\0')) < 0 || (r = jobs_words_scan(db, needles.data, score_one, &sc)) < 0)
+		goto out;
+	if (sc.top >= 2 && sc.top > sc.second)
+		*best = sc.best;
+out:
+	free(set);
+	buf_release(&needles);
+	return r;
+}
+
+/* The offers a filter fits, in list order: every number, and the lines
+ * of the first few (choices NULL: numbers only). */
+struct fitting {
+	struct db *db;
+	struct jobs_ids ids;
+	struct buf *choices;
+};
+
+static int take_fitting(const struct jobs_board_line *line, void *arg)
+{
+	struct fitting *fit = arg;
+	int r;
+
+	if ((r = jobs_ids_add(&fit->ids, line->id)) < 0)
+		return r;
+	if (fit->choices && fit->ids.n <= REFERRALS_CHOICES &&
+	    (r = buf_adds(fit->choices, fit->ids.n > 1 ? "; " : "")) == 0)
+		r = jobs_board_line_text(fit->db, line->id, fit->choices, NULL);
+	return r < 0 ? r : 0;
 }
 
 /* Which offer the text means. *choices gets a list when it fits several. */
 static int resolve(const struct handler_req *rq, const char *today, struct job *out,
 		   struct buf *choices, int64_t *missing)
 {
-	struct jobs_filter f;
+	struct jobs_filter f, any;
 	struct buf known;
-	struct job *v = NULL;
-	int *fits = NULL;
-	size_t n = 0, hits = 0;
-	int64_t num;
-	int best, r;
+	struct fitting fit = { rq->env->db, { NULL, 0, 0 }, choices };
+	struct fitting all = { rq->env->db, { NULL, 0, 0 }, NULL };
+	int64_t num, best = 0;
+	size_t hits = 0;
+	int r;
 
 	buf_init(&known, REFERRALS_TEXT_MAX * 4);
 	if ((r = jobs_find_code_in(rq->env->db, rq->args, out)) != GW_ERR_NOTFOUND)
@@ -360,41 +441,36 @@ static int resolve(const struct handler_req *rq, const char *today, struct job *
 			*missing = num;
 		goto out;
 	}
-	if ((r = jobs_known_places(rq->env->db, &known)) < 0 ||
-	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0 ||
-	    (r = jobs_current(rq->env->db, today, &v, &n)) < 0)
+	if ((r = jobs_board_places_in(rq->env->db, rq->args, &known)) < 0 ||
+	    (r = jobs_filter_parse(rq->args, known.data, &f)) < 0)
 		goto out;
-	r = GW_ERR_NOMEM;
-	if (n && !(fits = calloc(n, sizeof(*fits))))
+	if ((f.types || *f.area) && (r = jobs_board_each(rq->env->db, today, &f, NULL, take_fitting,
+							 &fit)) < 0)
 		goto out;
-	r = 0;
-	for (size_t i = 0; i < n && (f.types || *f.area) && r >= 0; i++) {
-		if (!(fits[i] = jobs_match(&v[i], &f)))
-			continue;
-		if (++hits <= REFERRALS_CHOICES && (r = buf_adds(choices, hits > 1 ? "; " : "")) == 0)
-			r = jobs_line(&v[i], choices);
-	}
-	if (r < 0)
-		goto out;
+	hits = fit.ids.n;
 	/* the offer's own words decide among those the filter left (or among
-	 * all when it left none): "lai xe nang" is the forklift, "phu bep"
-	 * the kitchen */
-	best = best_by_words(rq->args, v, n, hits ? fits : NULL);
-	if (best < 0 && hits == 1)
-		for (size_t i = 0; i < n; i++)
-			if (fits[i])
-				best = (int)i;
+	 * all current ones when it left none): "lai xe nang" is the forklift,
+	 * "phu bep" the kitchen */
+	if (!hits) {
+		memset(&any, 0, sizeof(any));
+		any.page = 1;
+		if ((r = jobs_board_each(rq->env->db, today, &any, NULL, take_fitting, &all)) < 0)
+			goto out;
+	}
+	if ((r = best_by_words(rq->env->db, rq->args, hits ? &fit.ids : &all.ids, &best)) < 0)
+		goto out;
+	if (!best && hits == 1)
+		best = fit.ids.v[0];
 	r = GW_ERR_NOTFOUND;
-	if (best >= 0) {
-		*out = v[best];
+	if (best) {
 		buf_reset(choices);
-		r = 0;
+		r = jobs_get(rq->env->db, best, out);
 	} else if (hits > 1) {
 		r = GW_ERR_EXISTS; /* several: the caller asks which */
 	}
 out:
-	free(fits);
-	free(v);
+	jobs_ids_release(&fit.ids);
+	jobs_ids_release(&all.ids);
 	buf_release(&known);
 	return r;
 }

@@ -82,6 +82,7 @@ static const char cache_schema[] =
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_stage (scope TEXT NOT NULL, code TEXT NOT NULL,"
 	" pid INTEGER NOT NULL, phrase TEXT NOT NULL, key TEXT NOT NULL, weight REAL NOT NULL,"
 	" kind INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS temp.progsearch_stage_phrase ON progsearch_stage (phrase);"
 	"CREATE TEMP TABLE IF NOT EXISTS progsearch_phrase (id INTEGER PRIMARY KEY,"
 	" phrase TEXT NOT NULL UNIQUE, key TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS temp.progsearch_phrase_key ON progsearch_phrase (key);"

@@ -27,6 +27,7 @@
 #include "common/log.h"
 #include "common/store.h"
 #include "gateway/content/content.h"
+#include "tests/fuzz/fuzz_db.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,20 +61,12 @@ static int64_t db_fingerprint(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/gw-fuzz-json-XXXXXX", path[512], err[512];
-	const char *src = getenv("GW_SRCDIR") ? getenv("GW_SRCDIR") : ".";
-	struct content_counts c;
+	char dir[64];
 
 	(void)argc;
 	(void)argv;
 	log_setup("fuzz_json", LOG_LVL_ERROR, 0, 0);
-	check(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/gw.db", dir);
-	check(store_open(&fz.db, path, 1000) == 0);
-	snprintf(path, sizeof(path), "%s/data/programs.json", src);
-	check(content_import_programs(fz.db, path, "fuzz", &c, err, sizeof(err)) == 0);
-	snprintf(path, sizeof(path), "%s/data/jobs.json", src);
-	check(content_import_jobs(fz.db, path, "fuzz", &c, err, sizeof(err)) == 0);
+	fz.db = fuzz_db_sample("json", dir, sizeof(dir));
 	snprintf(fz.in_path, sizeof(fz.in_path), "%s/in.json", dir);
 	fz.fingerprint = db_fingerprint();
 	return 0;

@@ -160,6 +160,15 @@ def run(gw, days):
     check("dashboard: modem, queues, chart, top programs, referrals, today",
           all(x in html for x in ('id="modem"', 'id="queues"', "<svg", "<rect", 'id="top-programs"',
                                    'id="referrals"', 'id="appointments"', "45.200 d")), html[:3000])
+    c = sqlite3.connect(gw.db_path, timeout=10)
+    with c:
+        c.execute("UPDATE sync_state SET version = 7, applied_at = 1796000000, pulled_at = 1796003600,"
+                  " pull_ok = 0, pull_error = 'latest: not signed by the hub key' WHERE id = 1")
+    c.close()
+    s, _, html, _, _ = admin.get("/")
+    check("dashboard: the hub's content version and the last pull's failure",
+          'id="content"' in html and re.search(r"Phiên bản: 7\b", html) and
+          "Thất bại</span> latest: not signed by the hub key" in html, html[:3000])
     s, _, html, _, _ = admin.get("/programs?check=1")
     check("needs-checking flag in the program list", "cần kiểm tra" in html)
     s, h, _, sc, _ = req("GET", "/lang?to=en&next=/programs", cookies=admin.cookies())
@@ -357,7 +366,6 @@ def run(gw, days):
           'id="bc-send"' not in html and 'id="bc-nobody"' in html, html[-1500:])
     # the progress page follows a broadcast that is still going out by itself
     gwtest.wait_for(lambda: q(gw, "SELECT count(*) FROM outbox WHERE status = 'sending'")[0][0] == 0, 20)
-    import sqlite3
     db = sqlite3.connect(gw.db_path, timeout=10)
     db.execute("UPDATE outbox SET next_attempt_at = ?, status = 'queued' WHERE kind = 'broadcast'",
                (int(time.time()) + 3 * 86400,))

@@ -1,15 +1,18 @@
 /* The dashboard: what waits for this officer first (appointment
  * requests, applicants, messages whose answer was not enough, households
  * whose commune is not known yet), then today's figures for the
- * households she sees, what people ask, and last the modem's details.
+ * households she sees, what people ask, and last the modem's details and
+ * which content from the hub the box answers with.
  *
  * Every count and list is filtered by the account's scope (scope.h); the
  * modems card (web_pages_modems.c), the queues and the chart are
  * gateway-wide (no numbers). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/gw_err.h"
+#include "gateway/hub/hub_state.h"
 #include "gateway/web/pages/web_pages.h"
 #include "gateway/web/web_html.h"
 #include "gateway/web/web_scope.h"
@@ -22,6 +25,35 @@
 #define CHART_DAYS 30
 #define TOP_PROGRAMS 8
 #define LIST_MAX 10
+
+/* The hub's content here: which version, the last pull (hub_state.h). */
+static int content_card(struct web_req *rq, struct buf *b)
+{
+	char published[24], applied[24], pulled[24], version[24];
+	struct hub_state s;
+	int r;
+
+	if ((r = hub_state_get(rq->db, &s)) < 0)
+		return r;
+	web_fmt_time(rq, s.published_at, published, sizeof(published));
+	web_fmt_time(rq, s.applied_at, applied, sizeof(applied));
+	web_fmt_time(rq, s.pulled_at, pulled, sizeof(pulled));
+	snprintf(version, sizeof(version), "%lld", (long long)s.version);
+	r = web_h(b, "<section class=\"card\" id=\"content\"><h2>%s</h2><ul class=\"plain\">"
+		     "<li>%s: %s</li><li>%s: %s <span class=\"muted\">(%s %s, %s %s)</span></li>"
+		     "<li>%s: %s</li>",
+		  web_t(rq, "Nội dung từ tỉnh", "Content from the hub"),
+		  web_t(rq, "Máy chủ", "Hub"), *rq->cfg->sync.url ? rq->cfg->sync.url
+				: web_t(rq, "không có (sync.url trống)", "none (sync.url is empty)"),
+		  web_t(rq, "Phiên bản", "Version"), s.version ? version : "-",
+		  web_t(rq, "phát hành", "published"), published, web_t(rq, "áp dụng", "applied"), applied,
+		  web_t(rq, "Lần lấy cuối", "Last pull"), pulled);
+	if (r == 0 && s.pulled_at)
+		r = s.pull_ok ? web_h(b, "<li><span class=\"tag ok\">%s</span></li>", web_t(rq, "Thành công", "OK"))
+			      : web_h(b, "<li><span class=\"tag err\">%s</span> %s</li>",
+				      web_t(rq, "Thất bại", "Failed"), s.pull_error);
+	return r < 0 ? r : buf_adds(b, "</ul></section>");
+}
 
 /* The n counts of a one-row statement (then reset). */
 static int counts_of(sqlite3_stmt *st, int64_t *out, int n)
@@ -357,7 +389,7 @@ int web_page_dashboard(struct web_req *rq, struct web_resp *rs)
 	    (r = buf_adds(b, "<div class=\"grid\">")) < 0 ||
 	    (r = top_programs(rq, b, (int64_t)day_start - (CHART_DAYS - 1) * 86400LL)) < 0 ||
 	    (r = web_modems_card(rq, b, day_start)) < 0 || (r = queue_card(rq, b, day_start)) < 0 ||
-	    (r = buf_adds(b, "</div>")) < 0)
+	    (r = content_card(rq, b)) < 0 || (r = buf_adds(b, "</div>")) < 0)
 		return r;
 	return web_page_end(rq, rs);
 }

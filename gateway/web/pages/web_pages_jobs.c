@@ -506,7 +506,7 @@ static int job_code(struct web_req *rq, int64_t id, char *code, size_t codesz, j
 		if ((r = jobs_get(rq->db, id, &j)) == 0 && (r = gw_strlcpy(code, j.code, codesz)) == 0)
 			r = content_jobs_get(rq->db, code, stored);
 	} else if ((r = db_query_int64(rq->db, "SELECT coalesce(max(id), 0) + 1 FROM jobs", &next)) == 0 &&
-		   (r = buf_addf(&gen, "JOB-WEB-%03lld", (long long)next)) == 0) {
+		   (r = jobs_free_code(rq->db, "WEB", &next, &gen)) == 0) {
 		r = gw_strlcpy(code, gen.data, codesz);
 	}
 	buf_release(&gen);
@@ -654,7 +654,7 @@ int web_page_job_save(struct web_req *rq, struct web_resp *rs)
 	if ((r = commune_in_scope(rq, rs, id, code, &done)) < 0 || done)
 		goto out;
 	if ((r = db_begin(rq->db)) < 0 || (!id && (r = code_free(rq, code)) < 0) ||
-	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, &oc)) < 0)
+	    (r = content_jobs_save(rq->db, rec, (int64_t)rq->now, 0, &oc)) < 0)
 		goto out;
 	if (!id) {
 		if ((r = claim_new(rq, code, &id)) < 0)

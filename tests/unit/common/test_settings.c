@@ -140,6 +140,31 @@ static void test_unknown_top_level(void **state)
 }
 
 /* The shipped configs must load, and the example must document every key. */
+/* A hub needs a URL the downloader takes and its public key. */
+static void test_sync_needs_key_and_url(void **state)
+{
+	struct gw_settings s;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load("sync = { url = \"https://hub.example/gw\"; };", &s, err, sizeof(err)),
+			 GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "sync.pubkey: missing"));
+	assert_int_equal(load("sync = { url = \"https://hub.example/gw\"; pubkey = \"AAAA\"; };", &s,
+			      err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "not an Ed25519 public key"));
+	assert_int_equal(load("sync = { url = \"ftp://hub.example/gw\";"
+			      " pubkey = \"vOcYRp/29B3U9de2GmnlROFzadIkCzIL3Y+hHFoRdoI=\"; };", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "sync.url"));
+	assert_int_equal(load("sync = { url = \"file:///media/usb/hub\";"
+			      " pubkey = \"vOcYRp/29B3U9de2GmnlROFzadIkCzIL3Y+hHFoRdoI=\"; interval = 60; };",
+			      &s, err, sizeof(err)), 0);
+	assert_int_equal(s.sync.interval_s, 60);
+	/* no hub: no key needed */
+	assert_int_equal(load("sync = { interval = 60; };", &s, err, sizeof(err)), 0);
+}
+
 static void test_shipped_configs(void **state)
 {
 	struct gw_settings s;
@@ -267,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_range_and_choices),
 		cmocka_unit_test(test_syntax_error_and_missing_file),
 		cmocka_unit_test(test_unknown_top_level),
+		cmocka_unit_test(test_sync_needs_key_and_url),
 		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_modems_list),
 		cmocka_unit_test(test_modems_errors),

@@ -134,10 +134,10 @@ static void test_newer_schema_refused(void **state)
  * migration (2: the resume columns, 3: delivery reports, 4: lunar
  * appointments and offered slots, 5: lock-outs, 6: several modems, 7: the
  * modem's reports and messages in doubt, 8: messages an officer saw to, 9:
- * Kannel's message ids on the inbox, 10: the content version) and keeps
- * its queued messages, officers and its modem's record; a message left in
- * doubt before version 7 stays as it was (unknown_at NULL: never resent by
- * the upgrade). Later
+ * Kannel's message ids on the inbox, 10: the content version, 11: the job
+ * board's columns, 12: the hub's) and keeps its queued messages, officers
+ * and its modem's record; a message left in doubt before version 7 stays
+ * as it was (unknown_at NULL: never resent by the upgrade). Later
  * migrations undo their part below. */
 static void test_migrate_from_version_1(void **state)
 {
@@ -160,6 +160,13 @@ static void test_migrate_from_version_1(void **state)
 					" 'sent_unknown')"), 0);
 	assert_int_equal(db_exec(f->db, "INSERT INTO officers (phone, name, role, pin_hash, created_at)"
 					" VALUES ('+84911000001', 'An', 'officer', 'x', 1)"), 0);
+	assert_int_equal(db_exec(f->db, "DROP TABLE sync_state; ALTER TABLE jobs DROP COLUMN hub;"), 0);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER jobs_derive_again; DROP TRIGGER jobs_places_gone;"
+					"DROP INDEX jobs_board; DROP INDEX jobs_derived; DROP INDEX jobs_code_upper;"
+					"DROP INDEX jobs_code_words; DROP TABLE job_places;"
+					"ALTER TABLE jobs DROP COLUMN types; ALTER TABLE jobs DROP COLUMN sex;"
+					"ALTER TABLE jobs DROP COLUMN label; ALTER TABLE jobs DROP COLUMN label_size;"
+					"ALTER TABLE jobs DROP COLUMN derived;"), 0);
 	assert_int_equal(db_exec(f->db, "DROP TABLE content_version;"
 					"DROP INDEX inbox_external;"
 					"ALTER TABLE inbox DROP COLUMN external_id;"
@@ -239,6 +246,17 @@ static void test_migrate_from_version_1(void **state)
 					" stored_at) VALUES ('+849', 'e', 1, 1)"), 0);
 	assert_int_equal(store_content_version(again, &v), 0);
 	assert_int_equal(v, 3);
+	/* version 11: an offer worked out by the handlers is not new content */
+	assert_int_equal(db_exec(again, "INSERT INTO jobs (code, title, created_at, updated_at)"
+					" VALUES ('J-2', 't', 1, 1); UPDATE jobs SET derived = 1, types = 3,"
+					" label = 'x'"), 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 4);
+	assert_int_equal(db_exec(again, "UPDATE jobs SET title = 'u'"), 0);
+	assert_int_equal(db_query_int64(again, "SELECT derived FROM jobs", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(store_content_version(again, &v), 0);
+	assert_int_equal(v, 5);
 	db_close(again);
 }
 

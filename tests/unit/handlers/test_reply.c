@@ -330,6 +330,72 @@ static void test_parts_shortcut_is_exact(void **state)
 	buf_release(&text);
 }
 
+/* Sizes add up, and whenever the size alone answers "does it fit" the
+ * encoder agrees, on every kind of text and budget. */
+static void test_sizes_add_and_agree(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "b ", "Z", "1", " ", ".", "\n", "^", "{", "[", "|", "~", "\\", "`",
+		"\xe2\x82\xac", /* € */ "\xc3\xa0", /* à (GSM) */ "\xe1\xba\xa1", /* ạ (not GSM) */
+		"\xf0\x9f\x91\x8d", /* 👍 */
+	};
+	struct buf a, b, both;
+	unsigned seed = 777;
+	int answered = 0;
+	(void)state;
+
+	buf_init(&a, 1 << 16);
+	buf_init(&b, 1 << 16);
+	buf_init(&both, 1 << 16);
+	for (int round = 0; round < 600; round++) {
+		struct reply_size sa, sb, sboth;
+		int kinds = 1 + round % 5;
+
+		buf_reset(&a);
+		buf_reset(&b);
+		for (struct buf *t = &a; t; t = t == &a ? &b : NULL) {
+			size_t len = (size_t)(round * 13 % 400) / (t == &a ? 1 : 3);
+
+			for (size_t i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				assert_int_equal(buf_adds(t, pieces[(seed >> 16) % 5 == 0
+					? (seed >> 8) % (sizeof(pieces) / sizeof(pieces[0]) - (size_t)(5 - kinds))
+					: (seed >> 20) % 5]), 0);
+			}
+		}
+		buf_reset(&both);
+		assert_int_equal(buf_add(&both, a.data, a.len), 0);
+		assert_int_equal(buf_add(&both, b.data, b.len), 0);
+		reply_size_of(a.data, &sa);
+		reply_size_of(b.data, &sb);
+		reply_size_of(both.data, &sboth);
+		reply_size_add(&sa, &sb);
+		assert_memory_equal(&sa, &sboth, sizeof(sa));
+		for (int max = 1; max <= 6; max++) {
+			int parts = 0, ucs2 = 0, fits = reply_size_fits(&sboth, max);
+
+			if (fits < 0)
+				continue;
+			answered++;
+			assert_int_equal(reply_measure(both.data, &parts, &ucs2), 0);
+			if (fits != (parts <= max))
+				fail_msg("size says %d for %d parts of at most %d (%zu bytes)", fits, parts, max,
+					 both.len);
+		}
+	}
+	assert_true(answered > 3000); /* it answers almost always */
+	/* invalid UTF-8 is left to the encoder */
+	{
+		struct reply_size s;
+
+		reply_size_of("ab\xc3", &s);
+		assert_int_equal(reply_size_fits(&s, 3), -1);
+	}
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&both);
+}
+
 struct collected {
 	int calls;
 	char pages[64][2048];
@@ -392,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_long_word_cut_at_char),
 		cmocka_unit_test(test_sections_start_pages),
 		cmocka_unit_test(test_parts_shortcut_is_exact),
+		cmocka_unit_test(test_sizes_add_and_agree),
 		cmocka_unit_test(test_pages_in_one_pass),
 	};
 
