@@ -271,13 +271,12 @@ static void count_char(const char *c, size_t len, struct tally *t)
 	char one[8] = { 0 };
 
 	t->chars++;
-	if (len == 1) {
+	if (len == 1) { /* ASCII: counted as reply_size_of counts it */
+		int k = ascii_septets(*p);
+
 		t->units++;
-		t->septets += *p && strchr("^{}\\[~]|", *p) ? 2 : 1;
-		/* printable ASCII but the backtick, line breaks and the form feed
-		 * are GSM-7 (the encoder's table); other control characters not */
-		t->non_gsm += !((*p >= 0x20 && *p < 0x7F && *p != '`') || *p == '\n' || *p == '\r' ||
-				*p == '\f');
+		t->septets += k == 2 && *p != '\f' ? 2 : 1;
+		t->non_gsm += k == 0;
 		return;
 	}
 	memcpy(one, c, len < sizeof(one) - 1 ? len : sizeof(one) - 1);
