@@ -42,24 +42,14 @@ static struct {
 	int64_t fingerprint;
 } fz;
 
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
-
 static int64_t db_fingerprint(void)
 {
-	int64_t v = 0;
-
-	check(db_query_int64(fz.db, "SELECT (SELECT count(*) FROM programs) * 1000003"
-				    " + (SELECT count(*) FROM jobs) * 10007"
-				    " + (SELECT count(*) FROM commands) * 101"
-				    " + (SELECT count(*) FROM audit) + (SELECT version FROM sync_state)"
-				    " + (SELECT count(*) FROM calendar_days) * 7"
-				    " + (SELECT count(*) FROM jobs WHERE status = 'open')",
-			      &v) == 0);
-	return v;
+	return fuzz_db_int(fz.db, "SELECT (SELECT count(*) FROM programs) * 1000003"
+				  " + (SELECT count(*) FROM jobs) * 10007"
+				  " + (SELECT count(*) FROM commands) * 101"
+				  " + (SELECT count(*) FROM audit) + (SELECT version FROM sync_state)"
+				  " + (SELECT count(*) FROM calendar_days) * 7"
+				  " + (SELECT count(*) FROM jobs WHERE status = 'open')");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -70,7 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	log_setup("fuzz_bundle", LOG_LVL_ERROR, 0, 0);
 	fz.db = fuzz_db_sample("bundle", dir, sizeof(dir));
-	check(db_exec(fz.db, "INSERT INTO jobs (code, title, created_at, updated_at)"
+	fuzz_check(db_exec(fz.db, "INSERT INTO jobs (code, title, created_at, updated_at)"
 			     " VALUES ('JOB-CLI-900', 'Phụ hồ', 1, 1)") == 0);
 	fz.fingerprint = db_fingerprint();
 	return 0;
@@ -81,12 +71,12 @@ static void pointer(const char *data, size_t size)
 	int64_t v = 0, signed_v = 0;
 	int plain = hub_pointer_version(data, size, &v);
 
-	check(plain < 0 ? v == 0 : v >= 1);
+	fuzz_check(plain < 0 ? v == 0 : v >= 1);
 	/* a pointer that verifies names what its first line names */
 	if (hub_pointer_read(data, size, FUZZ_PUBKEY, &signed_v) == 0)
-		check(plain == 0 && signed_v == v);
+		fuzz_check(plain == 0 && signed_v == v);
 	else
-		check(signed_v == 0);
+		fuzz_check(signed_v == 0);
 }
 
 static void bundle(const char *data, size_t size)
@@ -98,26 +88,26 @@ static void bundle(const char *data, size_t size)
 	int r;
 
 	if (hub_bundle_parse(data, size, &b, err, sizeof(err)) < 0) {
-		check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
+		fuzz_check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
 		return;
 	}
-	check(b.version >= 1 && json_is_array(b.programs) && json_is_array(b.jobs) &&
+	fuzz_check(b.version >= 1 && json_is_array(b.programs) && json_is_array(b.jobs) &&
 	      json_is_object(b.tables));
-	check(db_begin(fz.db) == 0);
+	fuzz_check(db_begin(fz.db) == 0);
 	err[0] = '\0';
 	r = hub_bundle_apply(fz.db, &b, "sync:fuzz", "fuzz", 1, &rep, &current, err, sizeof(err));
 	if (r < 0) {
-		check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
+		fuzz_check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
 	} else {
 		int64_t mine = 0;
 
-		check((size_t)(rep.programs.added + rep.programs.changed + rep.programs.unchanged) ==
+		fuzz_check((size_t)(rep.programs.added + rep.programs.changed + rep.programs.unchanged) ==
 		      json_array_size(b.programs));
-		check((size_t)(rep.jobs.added + rep.jobs.changed + rep.jobs.unchanged + rep.jobs.kept) ==
+		fuzz_check((size_t)(rep.jobs.added + rep.jobs.changed + rep.jobs.unchanged + rep.jobs.kept) ==
 		      json_array_size(b.jobs));
-		check(db_query_int64(fz.db, "SELECT count(*) FROM jobs WHERE code = 'JOB-CLI-900'"
+		fuzz_check(db_query_int64(fz.db, "SELECT count(*) FROM jobs WHERE code = 'JOB-CLI-900'"
 					    " AND title = 'Phụ hồ' AND hub = 0 AND status = 'open'", &mine) == 0);
-		check(mine == 1);
+		fuzz_check(mine == 1);
 	}
 	db_rollback(fz.db);
 	hub_bundle_release(&b);
@@ -131,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pointer((const char *)data + 1, size - 1);
 	else
 		bundle((const char *)data + 1, size - 1);
-	check(!db_in_tx(fz.db));
-	check(db_fingerprint() == fz.fingerprint);
+	fuzz_check(!db_in_tx(fz.db));
+	fuzz_check(db_fingerprint() == fz.fingerprint);
 	return 0;
 }

@@ -5,12 +5,30 @@
 #ifndef GW_FUZZ_DB_H
 #define GW_FUZZ_DB_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "common/db.h"
 #include "common/store.h"
 #include "gateway/content/content.h"
+
+/* A property a target checks: abort (the fuzzer's finding) when false. */
+static inline void fuzz_check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+/* The one integer sql yields (a fingerprint of the tables a target must
+ * leave as it found them); aborts when it cannot be read. */
+static inline int64_t fuzz_db_int(struct db *db, const char *sql)
+{
+	int64_t v = 0;
+
+	fuzz_check(db_query_int64(db, sql, &v) == 0);
+	return v;
+}
 
 /* dir (dirsz bytes) gets the folder it made, /tmp/gw-fuzz-NAME-XXXXXX. */
 static inline struct db *fuzz_db_sample(const char *name, char *dir, size_t dirsz)

@@ -38,25 +38,15 @@ static struct {
 	int64_t fingerprint;
 } fz;
 
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
-
 /* Rows and total changes of the tables an import writes. */
 static int64_t db_fingerprint(void)
 {
-	int64_t v = 0;
-
-	check(db_query_int64(fz.db, "SELECT (SELECT count(*) FROM programs) * 1000003"
-				    " + (SELECT count(*) FROM jobs) * 10007"
-				    " + (SELECT count(*) FROM program_history) * 101"
-				    " + (SELECT count(*) FROM audit)"
-				    " + (SELECT coalesce(sum(length(title_vi)), 0) FROM programs)"
-				    " + (SELECT count(*) FROM jobs WHERE status = 'open')",
-			      &v) == 0);
-	return v;
+	return fuzz_db_int(fz.db, "SELECT (SELECT count(*) FROM programs) * 1000003"
+				  " + (SELECT count(*) FROM jobs) * 10007"
+				  " + (SELECT count(*) FROM program_history) * 101"
+				  " + (SELECT count(*) FROM audit)"
+				  " + (SELECT coalesce(sum(length(title_vi)), 0) FROM programs)"
+				  " + (SELECT count(*) FROM jobs WHERE status = 'open')");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -95,10 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	r = content_load_json(fz.in_path, kind, &records, err, sizeof(err));
 	if (r < 0) {
-		check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
+		fuzz_check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
 		return 0;
 	}
-	check(json_is_array(records));
+	fuzz_check(json_is_array(records));
 	content_opts_init(&o, "fuzz", "in.json");
 	o.dry_run = 1;
 	o.sync = (data[0] & 2) != 0;
@@ -106,17 +96,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	r = content_apply(fz.db, kind, records, &o, &rep, err, sizeof(err));
 	if (r < 0) {
-		check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
+		fuzz_check(err[0] != '\0' && strnlen(err, sizeof(err)) < sizeof(err));
 	} else {
 		char err2[512];
 
-		check(content_validate(kind, records, &o, err2, sizeof(err2)) == 0);
-		check((size_t)(rep.n.added + rep.n.changed + rep.n.unchanged) ==
+		fuzz_check(content_validate(kind, records, &o, err2, sizeof(err2)) == 0);
+		fuzz_check((size_t)(rep.n.added + rep.n.changed + rep.n.unchanged) ==
 		      json_array_size(records));
-		check(rep.n.removed >= 0 && (o.sync || rep.n.removed == 0));
+		fuzz_check(rep.n.removed >= 0 && (o.sync || rep.n.removed == 0));
 	}
-	check(!db_in_tx(fz.db));
-	check(db_fingerprint() == fz.fingerprint);
+	fuzz_check(!db_in_tx(fz.db));
+	fuzz_check(db_fingerprint() == fz.fingerprint);
 	content_report_release(&rep);
 	json_decref(records);
 	return 0;
