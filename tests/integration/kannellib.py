@@ -10,7 +10,10 @@ What it gives the integration tests and benchmarks:
   sms-service calling get-url or post-url, one sendsms-user).
 - Kannel: starts, stops, kills and restarts bearerbox and smsbox and waits
   for readiness by polling (admin /status.xml, the sendsms port, the box
-  list), never a fixed sleep; sendsms() and status() helpers.
+  list), never a fixed sleep; sendsms() and status() helpers. With
+  supervise=("smsbox",) a box that dies on its own is started again, as
+  systemd's Restart=on-failure does in the README's units; panics() and
+  serviced() read what a dead smsbox held from its log.
 - FakeSMSC: the client side of `smsc = fake`: sends MO lines (text, ucs2,
   8-bit data, udh, concatenated UCS-2) and collects the MT lines bearerbox
   writes back on the same connection, with the UDH parsed.
@@ -229,7 +232,7 @@ class Kannel:
     """bearerbox + smsbox on one KannelConf. Processes log to files in the
     bench folder; console output goes to *.out at panic level only."""
 
-    def __init__(self, conf=None, workdir=None, keep=False, **conf_kw):
+    def __init__(self, conf=None, workdir=None, keep=False, supervise=(), **conf_kw):
         self.bins = require_kannel()
         self.own_dir = workdir is None and conf is None
         self.dir = conf.dir if conf else (workdir or tempfile.mkdtemp(prefix="kannel-it-"))
@@ -238,6 +241,30 @@ class Kannel:
         self.procs = {}
         self.outs = {}
         self.conf.write()
+        # boxes started again when they die on their own (not by stop/kill)
+        self.supervise = set(supervise)
+        self.watched = set()
+        self.restarts = {}
+        self.lock = threading.RLock()
+        self.closing = threading.Event()
+        self.watcher = None
+        if self.supervise:
+            self.watcher = threading.Thread(target=self._watch, daemon=True)
+            self.watcher.start()
+
+    def _watch(self):
+        """Restart a watched box whose process group emptied: Debian's
+        smsbox 1.4.5 panics (conn.c: conn_unregister: Assertion `conn !=
+        NULL') when a request to an application that just died fails."""
+        while not self.closing.wait(0.2):
+            with self.lock:
+                for name in list(self.watched):
+                    if name in self.procs and not self.alive(name):
+                        p = self.procs.pop(name)
+                        p.wait()
+                        self.outs.pop(name).close()
+                        self.restarts[name] = self.restarts.get(name, 0) + 1
+                        self._spawn(name)
 
     # -- processes -------------------------------------------------------
     def _spawn(self, name):
@@ -274,7 +301,10 @@ class Kannel:
         return bool(self.members(name))
 
     def start_bearerbox(self, timeout=15):
-        p = self._spawn("bearerbox")
+        with self.lock:
+            p = self._spawn("bearerbox")
+            if "bearerbox" in self.supervise:
+                self.watched.add("bearerbox")
         ok = wait_until(lambda: p.poll() is not None or self.status() is not None, timeout)
         if p.poll() is not None or not ok:
             raise RuntimeError("bearerbox did not come up: %s" % self.tail("bearerbox"))
@@ -282,7 +312,10 @@ class Kannel:
 
     def start_smsbox(self, timeout=15):
         """Ready when the sendsms port answers and bearerbox lists the box."""
-        p = self._spawn("smsbox")
+        with self.lock:
+            p = self._spawn("smsbox")
+            if "smsbox" in self.supervise:
+                self.watched.add("smsbox")
         ok = wait_until(lambda: p.poll() is not None or
                         (port_open(self.conf.sendsms_port) and self.smsbox_connected()), timeout)
         if p.poll() is not None or not ok:
@@ -317,6 +350,8 @@ class Kannel:
 
     def kill(self, name):
         """SIGKILL: what a crash looks like (nothing flushed, no goodbye)."""
+        with self.lock:
+            self.watched.discard(name)
         if name not in self.procs:
             return None
         self._signal_group(name, signal.SIGKILL)
@@ -347,6 +382,9 @@ class Kannel:
     def close(self):
         """Stop every box (smsboxes first: with bearerbox gone first they
         log reconnect attempts) and remove the folder if we made it."""
+        self.closing.set()
+        if self.watcher:
+            self.watcher.join()
         for name in sorted(self.procs, key=lambda n: n == "bearerbox"):
             self.stop(name)
         if self.own_dir and not self.keep:
@@ -366,6 +404,34 @@ class Kannel:
                 with open(p, errors="replace") as f:
                     text += "".join(f.readlines()[-n:])
         return text
+
+    def panics(self, name="smsbox"):
+        """{pid: first PANIC line} of every instance of the box that panicked."""
+        res = {}
+        p = os.path.join(self.dir, name + ".log")
+        if os.path.exists(p):
+            with open(p, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if "PANIC:" in line:
+                        res.setdefault(log_pid(line), line.strip())
+        return res
+
+    def serviced(self, pids):
+        """[(sender, text)] smsbox's instances pids started to call the
+        application with ("Starting to service <text> from <sender>")."""
+        res = []
+        p = os.path.join(self.dir, "smsbox.log")
+        with open(p, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                i = line.find("Starting to service <")
+                if i < 0 or log_pid(line) not in pids:
+                    continue
+                rest = line[i + len("Starting to service <"):]
+                j = rest.rfind("> from <")
+                k = rest.find(">", j + 8)
+                if j >= 0 and k >= 0:
+                    res.append((rest[j + 8:k], rest[:j]))
+        return res
 
     # -- admin HTTP ------------------------------------------------------
     def admin(self, command, timeout=5, **params):
@@ -449,6 +515,12 @@ class Kannel:
     def sendsms(self, to, text, sender="8100", timeout=10, **params):
         """(HTTP status, body) of one sendsms request."""
         return http_get(self.sendsms_url(to, text, sender, **params), timeout)
+
+
+def log_pid(line):
+    """The process id of a Kannel log line ("DATE TIME [pid] [thread] ...")."""
+    f = line.split(" ", 3)
+    return f[2].strip("[]") if len(f) > 3 else ""
 
 
 def http_get(url, timeout=5):

@@ -15,6 +15,13 @@ gatewayd answers through smsbox's sendsms with delivery reports.
 - a crash between sendsms and recording it (GW_CRASHPOINT=send-returned):
   after the restart the row is sent_unknown until its delivery report
   comes, which settles it as sent; the household has its one answer.
+- smsbox runs supervised, as the README's systemd unit runs it: Debian's
+  smsbox 1.4.5 panics now and then when gatewayd dies with requests in
+  flight (conn.c: conn_unregister: Assertion `conn != NULL'), and the
+  messages it had acknowledged to bearerbox die with it (README: "One limit
+  to know"). Then the run still requires that every message missing from
+  the inbox is one the panicked smsbox had started to call gatewayd with,
+  and that everything stored is answered exactly once.
 SKIP (exit 0) without bearerbox/smsbox. Waits are bounded polls."""
 import os
 import sys
@@ -74,9 +81,30 @@ def setup():
         with open(g.conf, "w") as f:
             f.write(c.replace('level = "info"', 'level = "debug"'))
     k = kl.Kannel(mo_url=g.mo_url(), sendsms_port=sendsms_port, http_request_retry=100,
-                  http_queue_delay=1, user_max_messages=10,
+                  http_queue_delay=1, user_max_messages=10, supervise=("smsbox",),
                   keep=bool(os.environ.get("KANNEL_KEEP")))  # keep its logs
     return g, k
+
+
+def missing(g, plan):
+    """How many messages of each household the inbox lacks (by sender: the
+    fake SMSC's text lines do not keep runs of spaces)."""
+    return Counter(p for p, _ in plan) - Counter(r[0] for r in g.q("SELECT sender FROM inbox"))
+
+
+def lost_to_panic(g, k, plan):
+    """(missing, explained): what the inbox lacks, and whether each of
+    those is a message a panicked smsbox had started to call gatewayd with
+    (counted per household) while bearerbox holds nothing more for it."""
+    miss = missing(g, plan)
+    if not miss:
+        return miss, True
+    dead = k.panics("smsbox")
+    held = Counter(p for p, _ in k.serviced(set(dead))) if dead else Counter()
+    st = k.status()
+    idle = bool(st and st["sms_received_queued"] == 0 and k.smsbox_connected()
+                and all((b["queue"] or "0").strip() == "0" for b in st["boxes"]))
+    return miss, bool(dead) and idle and not (miss - held)
 
 
 def done_when(g, k, fake):
@@ -86,8 +114,10 @@ def done_when(g, k, fake):
     for n in range(PER_HOUSEHOLD):
         for h, phone in enumerate(phones):
             plan.append((phone, texts[(h * PER_HOUSEHOLD + n) % len(texts)]))
-    # one household asks for the long answer (3 parts) in its first message
-    plan[0] = (phones[0], "CS BHYT")
+    # one household asks for the long answer (3 parts) in its last message,
+    # which goes in the last wave: no kill (so no smsbox panic) follows it
+    asker = phones[-1]
+    plan[-1] = (asker, "CS BHYT")
     per_wave = len(plan) // WAVES
     kills = 0
     for w in range(WAVES):
@@ -106,37 +136,50 @@ def done_when(g, k, fake):
             kills += 1
             g.start()
     total = len(plan)
-    stored = wait_for(lambda: g.q1("SELECT count(*) FROM inbox") == total, 120)
-    check("%d messages, %d kills: each stored once (Kannel id unique)" % (total, kills),
-          stored and g.q1("SELECT count(DISTINCT external_id) FROM inbox") == total,
-          g.q("SELECT count(*), count(DISTINCT external_id) FROM inbox"))
+    stored = wait_for(lambda: g.q1("SELECT count(*) FROM inbox") == total
+                      or lost_to_panic(g, k, plan)[1], 120)
+    miss, explained = lost_to_panic(g, k, plan)
+    n = total - sum(miss.values())
+    if miss:
+        print("note: smsbox restarted %d time(s), %d message(s) lost in its panic: %s"
+              % (k.restarts.get("smsbox", 0), total - n, list(k.panics("smsbox").values())[:1]),
+              flush=True)
+    check("%d messages, %d kills: each stored once (Kannel id unique), none lost but in an"
+          " smsbox panic" % (total, kills),
+          stored and explained and g.q1("SELECT count(*) FROM inbox") == n
+          and g.q1("SELECT count(DISTINCT external_id) FROM inbox") == n,
+          (g.q("SELECT count(*), count(DISTINCT external_id) FROM inbox"), list(miss.items())[:5]))
     handled = wait_for(lambda: g.q1("SELECT count(*) FROM inbox WHERE status = 'handled'")
-                       == total, 120)
+                       == n, 120)
     check("every message handled", handled,
           g.q("SELECT status, count(*) FROM inbox GROUP BY status"))
     one_each = g.q("SELECT i.id FROM inbox i WHERE (SELECT count(*) FROM outbox o"
                    " WHERE o.inbox_id = i.id AND o.phone = i.sender) <> 1")
     check("every message has exactly one answer queued", not one_each, one_each[:10])
     settled = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE status = 'sent'")
-                       == total, 120)
+                       == n, 120)
     check("every answer sent (in-doubt ones settled by their reports)", settled,
           g.q("SELECT status, count(*) FROM outbox GROUP BY status"))
     same = wait_for(lambda: received(fake) == sent_rows(g), 60)
     got, want = received(fake), sent_rows(g)
     diff = [(p, got.get(p), want.get(p)) for p in set(got) | set(want) if got.get(p) != want.get(p)]
     check("the fake SMSC got exactly the answers sent: each message answered exactly once",
-          same and sum(sum(c.values()) for c in got.values()) == total, diff[:5])
+          same and sum(sum(c.values()) for c in got.values()) == n, diff[:5])
     long_text = g.q1("SELECT o.text FROM outbox o JOIN inbox i ON o.inbox_id = i.id"
-                     " WHERE i.sender = ? AND i.text = 'CS BHYT'", (phones[0],))
+                     " WHERE i.sender = ? AND i.text = 'CS BHYT'", (asker,))
     parts = [len(m["parts"]) for m in kl.reassemble(fake.wait_mt(0, timeout=0))
-             if m["receiver"] == phones[0] and m["text"] is not None and mt_text(m) == long_text]
-    check("a long answer arrives whole (%s parts, once)" % parts,
-          long_text and len(parts) == 1 and parts[0] >= 2, (long_text, parts))
+             if m["receiver"] == asker and m["text"] is not None and mt_text(m) == long_text]
+    # another of its questions may have the same answer: one arrival each
+    rows = g.q1("SELECT count(*) FROM outbox WHERE phone = ? AND text = ? AND status = 'sent'",
+                (asker, long_text))
+    check("a long answer arrives whole (%s parts, once per answer)" % parts,
+          long_text and rows >= 1 and len(parts) == rows and min(parts) >= 2,
+          (long_text, parts, rows))
     enough = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
-                      >= 0.9 * total, 60)
+                      >= 0.9 * n, 60)
     n_dlr = g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
     check("delivery reports recorded on >= 90 %% of the outbox rows (%d of %d)"
-          % (n_dlr, total), enough, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"))
+          % (n_dlr, n), enough, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"))
     print("note: kills %d, outbox by report: %s" % (
         kills, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr")), flush=True)
 
@@ -187,6 +230,7 @@ def main():
         if gwtest.failures:
             for name in ("bearerbox", "smsbox"):
                 print("--- %s log tail:\n%s" % (name, k.tail(name, 15)))
+                print("--- %s panics: %s" % (name, list(k.panics(name).values())))
             print("--- gatewayd log, what was not routine:\n%s" % "\n".join(
                 l for l in g.daemon_log().splitlines()
                 if "[info]" not in l and "[debug]" not in l)[-6000:])
