@@ -218,8 +218,11 @@ int settle_in_doubt(struct db *db, const char *modem, int after_s, time_t now, i
 	char error[96];
 	sqlite3_stmt *st;
 
+	/* a row taken by a modem no longer configured is every worker's: none
+	 * of its reports can come any more (the first to decide it does) */
 	if ((r = db_rows(db, "SELECT id, kind = 'broadcast' FROM outbox WHERE status = 'sent_unknown'"
-			     " AND unknown_at IS NOT NULL AND unknown_at <= ?1 AND (?3 IS NULL OR modem = ?3)"
+			     " AND unknown_at IS NOT NULL AND unknown_at <= ?1 AND (?3 IS NULL OR modem = ?3"
+			     " OR modem NOT IN (SELECT name FROM modem_status WHERE enabled = 1))"
 			     " ORDER BY id LIMIT ?2",
 			 DB_ARGS(DB_INT(now - after_s), DB_INT(SETTLE_DUE_MAX), DB_TEXT(modem)), &st)) < 0)
 		goto out;
@@ -235,8 +238,11 @@ int settle_in_doubt(struct db *db, const char *modem, int after_s, time_t now, i
 	for (int i = 0; i < n && r == 0; i++) {
 		if (due[i].broadcast) {
 			r = db_run(db, "UPDATE outbox SET unknown_at = NULL, error = 'in doubt: a broadcast"
-				       " goes at most once, not sent again' WHERE id = ?",
+				       " goes at most once, not sent again' WHERE id = ?"
+				       " AND status = 'sent_unknown'",
 				   DB_ARGS(DB_INT(due[i].id)));
+			if (r < 0 || db_changes(db) == 0) /* another worker decided it */
+				continue;
 			log_notice("outbox %lld: broadcast in doubt, no delivery report: not sent again"
 				   " (at most once)", (long long)due[i].id);
 			nkept++;
@@ -246,7 +252,10 @@ int settle_in_doubt(struct db *db, const char *modem, int after_s, time_t now, i
 		 * before the first attempt */
 		r = db_run(db, "UPDATE outbox SET status = 'queued', next_attempt_at = ?, unknown_at = NULL,"
 			       " resends = resends + 1, attempts = max(attempts - 1, 0), error = ?"
-			       " WHERE id = ?", DB_ARGS(DB_INT(now), DB_TEXT(error), DB_INT(due[i].id)));
+			       " WHERE id = ? AND status = 'sent_unknown' AND unknown_at IS NOT NULL",
+			   DB_ARGS(DB_INT(now), DB_TEXT(error), DB_INT(due[i].id)));
+		if (r < 0 || db_changes(db) == 0)
+			continue;
 		log_notice("outbox %lld: in doubt and no delivery report within %d s: sending it again",
 			   (long long)due[i].id, after_s);
 		nresent++;
@@ -266,7 +275,8 @@ static int doubt_due(struct db *db, const char *modem, int after_s, time_t now)
 {
 	sqlite3_stmt *st;
 	int r = db_row(db, "SELECT 1 FROM outbox WHERE status = 'sent_unknown' AND unknown_at IS NOT NULL"
-			   " AND unknown_at <= ? AND modem = ? LIMIT 1",
+			   " AND unknown_at <= ? AND (modem = ?2 OR modem NOT IN"
+			   " (SELECT name FROM modem_status WHERE enabled = 1)) LIMIT 1",
 		       DB_ARGS(DB_INT(now - after_s), DB_TEXT(modem)), &st);
 
 	if (r == 0)

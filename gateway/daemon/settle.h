@@ -23,7 +23,8 @@
  * (chosen before the first attempt), so a handset that already has some
  * parts joins the rest into one message. A broadcast stays in doubt and is
  * never sent again: at most once, a duplicate to hundreds of people being
- * worse than one missed.
+ * worse than one missed. Each worker decides the rows its modem took, and
+ * those of a modem no longer configured (no report of theirs can come).
  *
  * Reading a stored report costs the modem about 1.2 s (libgammu's AT
  * driver), so while the outbox drains they are read in batches

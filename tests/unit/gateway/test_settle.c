@@ -293,6 +293,8 @@ static void test_in_doubt_per_modem(void **state)
 	int64_t other = unknown_row(f->db, "+84902222222", "cua b", "reply", NOW - 301);
 	int resent = -1, kept = -1;
 
+	assert_int_equal(db_run(f->db, "INSERT INTO modem_status (name, enabled) VALUES ('a', 1),"
+				" ('b', 1)", NULL), 0);
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'a' WHERE id = ?",
 				DB_ARGS(DB_INT(mine))), 0);
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'b' WHERE id = ?",
@@ -304,6 +306,36 @@ static void test_in_doubt_per_modem(void **state)
 	assert_int_equal(settle_in_doubt(f->db, "b", 300, NOW, &resent, &kept), 0);
 	assert_int_equal(resent, 1);
 	expect(f->db, other, "queued", NULL);
+}
+
+/* A modem taken out of the configuration leaves its rows in doubt to the
+ * others: no report of theirs can come, and nobody would decide them. */
+static void test_in_doubt_removed_modem(void **state)
+{
+	struct fx *f = *state;
+	int64_t gone = unknown_row(f->db, PHONE, "cua modem cu", "reply", NOW - 301);
+	int64_t bc = unknown_row(f->db, "+84902222222", "thong bao cu", "broadcast", NOW - 301);
+	int64_t other = unknown_row(f->db, "+84903333333", "cua b", "reply", NOW - 301);
+	int resent = -1, kept = -1;
+
+	assert_int_equal(db_run(f->db, "INSERT INTO modem_status (name, enabled) VALUES ('a', 1),"
+				" ('b', 1), ('old', 0)", NULL), 0);
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'old' WHERE id IN (?, ?)",
+				DB_ARGS(DB_INT(gone), DB_INT(bc))), 0);
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = 'b' WHERE id = ?",
+				DB_ARGS(DB_INT(other))), 0);
+	assert_int_equal(settle_in_doubt(f->db, "a", 300, NOW, &resent, &kept), 0);
+	assert_int_equal(resent, 1);
+	assert_int_equal(kept, 1);
+	expect(f->db, gone, "queued", NULL);
+	expect(f->db, bc, "sent_unknown", NULL);  /* decided: at most once */
+	expect(f->db, other, "sent_unknown", NULL); /* b's own, b decides */
+	/* decided once: the next worker finds nothing left of them */
+	assert_int_equal(settle_in_doubt(f->db, "b", 300, NOW, &resent, &kept), 0);
+	assert_int_equal(resent, 1);
+	assert_int_equal(kept, 0);
+	expect(f->db, other, "queued", NULL);
+	assert_int_equal(count(f->db, "SELECT resends FROM outbox WHERE text = 'cua modem cu'"), 1);
 }
 
 /* ---- settle_run on the dummy phone ---- */
@@ -383,6 +415,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipart_in_doubt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_doubt_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_doubt_per_modem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_doubt_removed_modem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_on_dummy, setup, teardown),
 	};
 
