@@ -77,7 +77,7 @@ const struct setting_def settings_table[] = {
 	I("sms.max_parts", sms.max_parts, 1, 10, "3", "most SMS parts in one reply"),
 	S("sms.reply_diacritics", sms.reply_diacritics, "auto|always|never", "auto", "accented replies: auto drops accents when over budget"),
 	I("sms.rate_limit_per_hour", sms.rate_limit_per_hour, 1, 100000, "30", "messages per sender per hour answered before one warning"),
-	I("sms.unknown_resend_after", sms.unknown_resend_after_s, 0, 604800, "300", "seconds a message left in doubt by a crash waits for a delivery report before it is sent again (broadcasts never are)"),
+	I("sms.unknown_resend_after", sms.unknown_resend_after_s, 0, 604800, "300", "seconds a message left in doubt by a crash waits for a delivery report before it is sent again (broadcasts never are; with transport = \"kannel\" kannel.resend_unknown_after decides instead)"),
 	I("sms.part_price", sms.part_price, 0, 100000, "300", "price of one SMS part in dong, for the cost the web console shows"),
 	I("office.utc_offset_min", office.utc_offset_min, -720, 840, "420", "office time zone as minutes east of UTC (Asia/Ho_Chi_Minh: 420)"),
 	S("office.communes", office.communes, NULL, "", "communes this box serves, comma-separated (one: its officers see every household)"),

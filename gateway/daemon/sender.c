@@ -46,8 +46,8 @@ int sender_recover(struct db *db, const char *modem, int *recovered)
 	*recovered = db_changes(db);
 	if (*recovered)
 		log_warn("outbox: %d message(s) were being sent%s%s when %s stopped; marked"
-			 " sent_unknown until a delivery report or sms.unknown_resend_after settles"
-			 " them (gateway/daemon/settle.h)", *recovered, modem ? " by modem " : "",
+			 " sent_unknown until a delivery report settles them or the in-doubt rule"
+			 " sends them again (sms.unknown_resend_after; kannel.resend_unknown_after)", *recovered, modem ? " by modem " : "",
 			 modem ? modem : "", modem ? "its worker" : "the daemon");
 	return 0;
 }

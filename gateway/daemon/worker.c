@@ -158,7 +158,12 @@ int worker_settle(struct worker *w, int busy, time_t now, int *resent)
 	int r;
 
 	*resent = 0;
-	if (!w->link.connected || !link_ready(&w->link, evloop_now_ms()))
+	/* Kannel's reports come by HTTP and its rows in doubt are decided by
+	 * kannel.resend_unknown_after (kannel_doubt.h), which knows a slow
+	 * SMSC from a message that never reached Kannel: a second clock here
+	 * would send again what Kannel still holds. */
+	if (settings_kannel(w->cfg) || !w->link.connected ||
+	    !link_ready(&w->link, evloop_now_ms()))
 		return 0;
 	if ((r = settle_run(&w->settle, &w->link, busy, w->cfg->sms.unknown_resend_after_s, now,
 			    resent)) < 0)

@@ -19,6 +19,7 @@ int kannel_doubt_resend(struct db *db, const struct gw_settings *cfg, time_t sta
 	    !(cfg->kannel.dlr_mask & KANNEL_EVERY_MESSAGE))
 		goto out;
 	if ((r = db_run(db, "UPDATE outbox SET status = 'queued', next_attempt_at = ?1,"
+			    " unknown_at = NULL, resends = resends + 1,"
 			    " error = 'in doubt after a crash and no delivery report: sent again'"
 			    " WHERE status = 'sent_unknown' AND dlr = '' AND kind <> 'broadcast'"
 			    " AND EXISTS (SELECT 1 FROM outbox later WHERE later.status = 'sent'"

@@ -10,6 +10,9 @@
    dlr-url with our outbox id), refusals (400: failed), bearerbox's queue
    full (503) and smsbox unreachable (the message waits, then goes), wrong
    credentials (nothing sent, the link says why).
+3. An answer in doubt after a crash is decided by kannel.resend_unknown_after
+   only: with no report flowing (the SMSC may be down, Kannel holding it)
+   sms.unknown_resend_after's clock does not send it again.
 With Debian's bearerbox and smsbox: test_kannel_e2e.py."""
 import os
 import re
@@ -234,6 +237,37 @@ def senders_checks():
         app.close()
 
 
+def doubt_checks():
+    app = sendsms_stand_in()
+    g = KannelGateway(app.port, extra_conf="sms = { unknown_resend_after = 1; };\n")
+    try:
+        g.start(GW_CRASHPOINT="send-returned")
+        try:
+            g.mo("+84904000001", "HD", "d-1")
+        except OSError:
+            pass  # the crash may beat our 200 (smsbox would ask again)
+        died = wait_for(lambda: g.proc.poll() is not None, 30)
+        g.proc = None
+        g.log.close()
+        g.start()
+        g.mo("+84904000002", "HD", "d-2")
+        later = wait_for(lambda: g.q1("SELECT status FROM outbox WHERE phone = '+84904000002'")
+                         == "sent", 30)
+        # sms.unknown_resend_after (1 s) would have sent it again within
+        # a second or two of the start; Kannel's rule waits for reports
+        again = wait_for(lambda: len([r for r in sends(app)
+                                      if r["args"]["to"] == "+84904000001"]) > 1
+                         or g.q1("SELECT resends FROM outbox WHERE phone = '+84904000001'"), 5)
+        check("crash after sendsms, no reports flowing: the answer stays in doubt, not sent"
+              " again by sms.unknown_resend_after",
+              died and later and not again and
+              g.q1("SELECT status FROM outbox WHERE phone = '+84904000001'") == "sent_unknown",
+              (g.q("SELECT phone, status, resends, error FROM outbox"), len(sends(app))))
+    finally:
+        g.close()
+        app.close()
+
+
 def test_config_refused():
     g = KannelGateway(kl.free_port())
     try:
@@ -256,4 +290,5 @@ if __name__ == "__main__":
     endpoint_checks()
     sendsms_checks()
     senders_checks()
+    doubt_checks()
     finish()

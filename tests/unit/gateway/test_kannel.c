@@ -347,6 +347,9 @@ static void test_doubt_resend(void **state)
 		assert_string_equal(db_col_text(st, 2), "sent_unknown");
 		sqlite3_reset(st);
 	}
+	/* counted as a resend, its wait over */
+	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE resends = 1"
+				      " AND unknown_at IS NULL AND status = 'queued'"), 1);
 	/* a mask without a report for every message, or another transport: never */
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET status = 'sent_unknown' WHERE id = ?",
 				DB_ARGS(DB_INT(reply))), 0);
