@@ -543,6 +543,16 @@ static const char *const migrations[] = {
 	"  pull_error TEXT NOT NULL DEFAULT '',"
 	"  published INTEGER NOT NULL DEFAULT 0);"
 	"INSERT INTO sync_state (id) VALUES (1);",
+	/* 12 -> 13: the shipped lexicon loaded again on every `gatewayctl init`
+	 * (an upgraded box gets new words) without undoing the administrator's
+	 * changes (handlers/understand/lexicon.h): who set each alias, and the
+	 * shipped aliases an administrator removed. Aliases from before are
+	 * taken as shipped: nothing tells them apart. */
+	"ALTER TABLE command_aliases ADD COLUMN origin TEXT NOT NULL DEFAULT 'shipped'"
+	"  CHECK (origin IN ('shipped', 'admin'));"
+	"CREATE TABLE command_aliases_removed ("
+	"  alias TEXT PRIMARY KEY,"
+	"  removed_at INTEGER NOT NULL);",
 };
 
 int store_content_version(struct db *db, int64_t *out)

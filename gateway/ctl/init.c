@@ -1,7 +1,9 @@
 /* gatewayctl init: create or migrate the database, then load the command
- * words (data/lexicon.json), the menus (data/dialogs.json) and the
- * operators' number prefixes (data/operators.json) once; --operators FILE
- * loads the prefixes again from FILE (a new prefix, a corrected one). */
+ * words (data/lexicon.json, every time: an upgrade brings new ones, the
+ * administrator's own changes are kept, handlers/understand/lexicon.h),
+ * the menus (data/dialogs.json) and the operators' number prefixes
+ * (data/operators.json) once; --operators FILE loads the prefixes again
+ * from FILE (a new prefix, a corrected one). */
 #include <limits.h>
 #include <stdio.h>
 
@@ -45,8 +47,8 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 	const char *lexicon = NULL, *operators = NULL;
 	const struct ctl_opt opts[] = { CTL_STRING('l', "lexicon", &lexicon),
 					CTL_STRING('o', "operators", &operators), CTL_END };
+	struct lexicon_counts lc;
 	struct db *db = NULL;
-	int64_t n = 0;
 	int rc = 1;
 
 	if (ctl_options(c, argc, argv, opts) < 0)
@@ -58,13 +60,17 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_open_db(c, &db) < 0)
 		goto out;
-	if (db_query_int64(db, "SELECT count(*) FROM commands", &n) < 0)
-		goto out;
-	/* Never overwrite commands an administrator has edited: load only once. */
-	if (n == 0 && lexicon_import(db, lexicon, err, sizeof(err)) < 0) {
+	if (lexicon_load(db, lexicon, &lc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gatewayctl: %s\n", err);
 		goto out;
 	}
+	printf("lexicon: %lld aliases, %lld cues from %s", (long long)lc.aliases,
+	       (long long)lc.cues, lexicon);
+	if (lc.kept)
+		printf("; %d alias(es) kept as the administrator set them", lc.kept);
+	if (lc.dropped)
+		printf("; %d shipped alias(es) no longer in the file dropped", lc.dropped);
+	printf("\n");
 	/* Menus and the poverty standard (data/dialogs.json), also only once. */
 	if (dialog_data_loaded(db) == 0) {
 		snprintf(err, sizeof(err), "cannot find data/dialogs.json");

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/gw_err.h"
@@ -51,7 +52,11 @@ int lexicon_add_alias(struct db *db, const char *command, const char *alias, con
 		return r;
 	}
 	sqlite3_reset(st);
-	return db_run(db, "INSERT INTO command_aliases (alias, command, lang) VALUES (?, ?, ?)",
+	if ((r = db_run(db, "DELETE FROM command_aliases_removed WHERE alias = ?",
+			DB_ARGS(DB_TEXT(folded)))) < 0)
+		return r;
+	return db_run(db, "INSERT INTO command_aliases (alias, command, lang, origin)"
+			  " VALUES (?, ?, ?, 'admin')",
 		      DB_ARGS(DB_TEXT(folded), DB_TEXT(command), DB_TEXT(lang && *lang ? lang : "vi")));
 }
 
@@ -64,10 +69,58 @@ int lexicon_remove_alias(struct db *db, const char *alias)
 	    (r = db_run(db, "DELETE FROM command_aliases WHERE alias = ?",
 			DB_ARGS(DB_TEXT(folded)))) < 0)
 		return r;
-	return db_changes(db) ? 0 : GW_ERR_NOTFOUND;
+	if (!db_changes(db))
+		return GW_ERR_NOTFOUND;
+	/* remembered, so that loading the shipped lexicon again keeps it out */
+	return db_run(db, "INSERT INTO command_aliases_removed (alias, removed_at) VALUES (?1, ?2)"
+			  " ON CONFLICT (alias) DO UPDATE SET removed_at = ?2",
+		      DB_ARGS(DB_TEXT(folded), DB_INT(time(NULL))));
 }
 
-static int import_command(struct db *db, json_t *c, size_t idx, char *err, size_t errsz)
+/* One alias of the file: the file's word unless the administrator removed
+ * it or gave it to another command (counted in *kept). */
+static int import_alias(struct db *db, const char *command, const char *alias, const char *lang,
+			int *kept, char *err, size_t errsz)
+{
+	char folded[128];
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = lexicon_fold_alias(alias, folded, sizeof(folded))) < 0) {
+		snprintf(err, errsz, "alias '%s' is empty or too long", alias);
+		return GW_ERR_INVAL;
+	}
+	/* the file itself gives each alias to one command */
+	if ((r = db_row(db, "SELECT command FROM temp.lexicon_file WHERE alias = ?",
+			DB_ARGS(DB_TEXT(folded)), &st)) == 0) {
+		int same = strcmp(db_col_text(st, 0), command) == 0;
+
+		snprintf(err, errsz, "alias '%s' already belongs to %s", folded, db_col_text(st, 0));
+		sqlite3_reset(st);
+		return same ? 0 : GW_ERR_EXISTS;
+	}
+	if (r != GW_ERR_NOTFOUND ||
+	    (r = db_run(db, "INSERT INTO temp.lexicon_file (alias, command) VALUES (?, ?)",
+			DB_ARGS(DB_TEXT(folded), DB_TEXT(command)))) < 0)
+		return r;
+	if ((r = db_row(db, "SELECT 1 FROM command_aliases_removed WHERE alias = ?1 UNION ALL"
+			    " SELECT 1 FROM command_aliases WHERE alias = ?1 AND origin = 'admin'"
+			    " AND command <> ?2",
+			DB_ARGS(DB_TEXT(folded), DB_TEXT(command)), &st)) == 0) {
+		sqlite3_reset(st);
+		(*kept)++;
+		return 0;
+	}
+	if (r != GW_ERR_NOTFOUND)
+		return r;
+	return db_run(db, "INSERT INTO command_aliases (alias, command, lang) VALUES (?1, ?2, ?3)"
+			  " ON CONFLICT (alias) DO UPDATE SET command = ?2, lang = ?3"
+			  " WHERE origin = 'shipped'",
+		      DB_ARGS(DB_TEXT(folded), DB_TEXT(command), DB_TEXT(lang && *lang ? lang : "vi")));
+}
+
+static int import_command(struct db *db, json_t *c, size_t idx, int *kept, char *err,
+			  size_t errsz)
 {
 	const char *name = json_string_value(json_object_get(c, "name"));
 	const char *intent = json_string_value(json_object_get(c, "intent"));
@@ -96,8 +149,8 @@ static int import_command(struct db *db, json_t *c, size_t idx, char *err, size_
 				snprintf(err, errsz, "command %s: aliases must be strings", name);
 				return GW_ERR_INVAL;
 			}
-			if ((r = lexicon_add_alias(db, name, json_string_value(a), lang, why,
-						   sizeof(why))) < 0) {
+			if ((r = import_alias(db, name, json_string_value(a), lang, kept, why,
+					      sizeof(why))) < 0) {
 				snprintf(err, errsz, "command %s: %s", name, why);
 				return r;
 			}
@@ -204,7 +257,14 @@ static int import_cues(struct db *db, json_t *groups, char *err, size_t errsz)
 
 int lexicon_import(struct db *db, const char *path, char *err, size_t errsz)
 {
+	return lexicon_load(db, path, NULL, err, errsz);
+}
+
+int lexicon_load(struct db *db, const char *path, struct lexicon_counts *counts, char *err,
+		 size_t errsz)
+{
 	json_t *root = NULL, *cmds, *c, *cues, *min;
+	struct lexicon_counts n = { 0, 0, 0, 0 };
 	json_error_t je;
 	size_t i;
 	int r = GW_ERR_INVAL;
@@ -219,10 +279,21 @@ int lexicon_import(struct db *db, const char *path, char *err, size_t errsz)
 	}
 	if ((r = db_begin(db)) < 0)
 		goto out;
+	/* the file is the whole shipped lexicon: cues are only ever shipped */
+	if ((r = db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lexicon_file ("
+			     "  alias TEXT PRIMARY KEY, command TEXT NOT NULL);"
+			     "DELETE FROM temp.lexicon_file;"
+			     "DELETE FROM intent_cues;")) < 0)
+		goto out;
 	json_array_foreach(cmds, i, c) {
-		if ((r = import_command(db, c, i, err, errsz)) < 0)
+		if ((r = import_command(db, c, i, &n.kept, err, errsz)) < 0)
 			goto out;
 	}
+	/* shipped words the new file no longer has */
+	if ((r = db_run(db, "DELETE FROM command_aliases WHERE origin = 'shipped'"
+			    " AND alias NOT IN (SELECT alias FROM temp.lexicon_file)", NULL)) < 0)
+		goto out;
+	n.dropped = db_changes(db);
 	cues = json_object_get(root, "cues");
 	if (cues && !json_is_array(cues)) {
 		snprintf(err, errsz, "%s: \"cues\" must be a list of groups", path);
@@ -234,7 +305,11 @@ int lexicon_import(struct db *db, const char *path, char *err, size_t errsz)
 	if (json_is_number(min = json_object_get(root, "intent_min")) &&
 	    (r = lexicon_add_cue(db, "unknown", "@min", json_number_value(min), err, errsz)) < 0)
 		goto out;
-	r = db_commit(db);
+	if ((r = db_query_int64(db, "SELECT count(*) FROM command_aliases", &n.aliases)) < 0 ||
+	    (r = db_query_int64(db, "SELECT count(*) FROM intent_cues", &n.cues)) < 0)
+		goto out;
+	if ((r = db_commit(db)) == 0 && counts)
+		*counts = n;
 out:
 	if (r < 0)
 		db_rollback(db);

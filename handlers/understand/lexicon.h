@@ -1,9 +1,17 @@
 /* lexicon.h - commands and their aliases, kept as data in SQLite.
  *
- * Loaded from data/lexicon.json by `gatewayctl init`; extended at run time
- * with `gatewayctl keyword add`. Aliases are stored folded (lower-case
- * ASCII, single spaces). An alias belongs to one command: adding one that
- * another command already owns is refused with GW_ERR_EXISTS.
+ * Loaded from data/lexicon.json by every `gatewayctl init` (a package
+ * upgrade brings new words); changed at run time with `gatewayctl keyword
+ * add|remove`. Aliases are stored folded (lower-case ASCII, single spaces).
+ * An alias belongs to one command: adding one that another command already
+ * owns is refused with GW_ERR_EXISTS.
+ *
+ * Loading the file again keeps what the administrator did: an alias they
+ * added stays (origin 'admin'), even one the file gives another command;
+ * one they removed stays out (command_aliases_removed, until they add it
+ * again). Everything else follows the file: commands and their help are
+ * updated, shipped aliases the file no longer has are dropped, the cues
+ * replaced (they are only ever shipped).
  *
  * The same file carries the intent cues (see below and intent.h).
  */
@@ -11,11 +19,23 @@
 #define GW_LEXICON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "common/db.h"
 
-/* Load the file in one transaction (the caller must not hold one). */
+struct lexicon_counts {
+	int64_t aliases; /* aliases after the load */
+	int64_t cues;    /* cues after the load */
+	int kept;        /* aliases of the file left as the administrator set them */
+	int dropped;     /* shipped aliases the file no longer has */
+};
+
+/* Load the file as above in one transaction (the caller must not hold
+ * one); counts, when not NULL, says what came of it. */
+int lexicon_load(struct db *db, const char *path, struct lexicon_counts *counts, char *err,
+		 size_t errsz);
+/* lexicon_load without the counts. */
 int lexicon_import(struct db *db, const char *path, char *err, size_t errsz);
 
 /* Add alias to command (inside or outside a transaction). err explains a

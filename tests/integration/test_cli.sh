@@ -49,6 +49,10 @@ if [ "$before" = "$after" ]; then pass "broken imports left the database exactly
 check "keyword add" "$GATEWAYCTL" -c "$CONF" keyword add CS 'bao hiem xa hoi'
 check "colliding keyword refused" sh -c "'$GATEWAYCTL' -c '$CONF' keyword add CS huy 2>&1 | grep -q 'belongs to STOP'"
 check "keyword list" sh -c "'$GATEWAYCTL' -c '$CONF' keyword list | grep -q 'bao hiem xa hoi'"
+# init loads the shipped lexicon again (an upgrade's new words) and keeps
+# what the administrator did: their alias, and a shipped one they removed
+check "keyword remove" "$GATEWAYCTL" -c "$CONF" keyword remove 'chinhsach'
+check "init again keeps the administrator's keyword changes" sh -c "'$GATEWAYCTL' -c '$CONF' init | grep -q 'kept as the administrator set them' && '$GATEWAYCTL' -c '$CONF' keyword list | grep -q 'bao hiem xa hoi' && ! '$GATEWAYCTL' -c '$CONF' keyword list | grep -q 'chinhsach'"
 
 json=$("$GATEWAYCTL" -c "$CONF" simulate --json --from 0912345678 'CS BHYT')
 if echo "$json" | python3 -c '

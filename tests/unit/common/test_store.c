@@ -147,6 +147,9 @@ static void test_migrate_from_version_1(void **state)
 
 	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (phone, text, kind, priority, created_at)"
 					" VALUES ('+84900000009', 'chờ gửi', 'reply', 10, 1)"), 0);
+	/* 13: who set an alias, the removed ones */
+	assert_int_equal(db_exec(f->db, "DROP TABLE command_aliases_removed;"
+					"ALTER TABLE command_aliases DROP COLUMN origin;"), 0);
 	/* 10: the content version and its triggers */
 	for (const char *t = "pkcmaj"; *t; t++)
 		for (const char *o = "iud"; *o; o++) {
