@@ -25,6 +25,32 @@ int lexicon_fold_alias(const char *alias, char *out, size_t outsz)
 	return r;
 }
 
+static int fold_checked(const char *alias, char *folded, size_t size, char *err, size_t errsz)
+{
+	if (lexicon_fold_alias(alias, folded, size) < 0) {
+		snprintf(err, errsz, "alias '%s' is empty or too long", alias);
+		return GW_ERR_INVAL;
+	}
+	return 0;
+}
+
+/* Who owns folded by sql (one bound alias, the owner's name first): 0 when
+ * command does, GW_ERR_EXISTS another (err says which), GW_ERR_NOTFOUND
+ * nobody. */
+static int owned(struct db *db, const char *sql, const char *folded, const char *command, char *err,
+		 size_t errsz)
+{
+	sqlite3_stmt *st;
+	int r = db_row(db, sql, DB_ARGS(DB_TEXT(folded)), &st);
+
+	if (r == 0) {
+		r = strcmp(db_col_text(st, 0), command) == 0 ? 0 : GW_ERR_EXISTS;
+		snprintf(err, errsz, "alias '%s' already belongs to %s", folded, db_col_text(st, 0));
+		sqlite3_reset(st);
+	}
+	return r;
+}
+
 int lexicon_add_alias(struct db *db, const char *command, const char *alias, const char *lang,
 		      char *err, size_t errsz)
 {
@@ -32,19 +58,9 @@ int lexicon_add_alias(struct db *db, const char *command, const char *alias, con
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = lexicon_fold_alias(alias, folded, sizeof(folded))) < 0) {
-		snprintf(err, errsz, "alias '%s' is empty or too long", alias);
-		return GW_ERR_INVAL;
-	}
-	if ((r = db_row(db, "SELECT command FROM command_aliases WHERE alias = ?",
-			DB_ARGS(DB_TEXT(folded)), &st)) == 0) {
-		int same = strcmp(db_col_text(st, 0), command) == 0;
-
-		snprintf(err, errsz, "alias '%s' already belongs to %s", folded, db_col_text(st, 0));
-		sqlite3_reset(st);
-		return same ? 0 : GW_ERR_EXISTS;
-	}
-	if (r != GW_ERR_NOTFOUND)
+	if ((r = fold_checked(alias, folded, sizeof(folded), err, errsz)) < 0 ||
+	    (r = owned(db, "SELECT command FROM command_aliases WHERE alias = ?", folded, command,
+		       err, errsz)) != GW_ERR_NOTFOUND)
 		return r;
 	if ((r = db_row(db, "SELECT 1 FROM commands WHERE name = ?", DB_ARGS(DB_TEXT(command)),
 			&st)) < 0) {
@@ -86,20 +102,10 @@ static int import_alias(struct db *db, const char *command, const char *alias, c
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = lexicon_fold_alias(alias, folded, sizeof(folded))) < 0) {
-		snprintf(err, errsz, "alias '%s' is empty or too long", alias);
-		return GW_ERR_INVAL;
-	}
 	/* the file itself gives each alias to one command */
-	if ((r = db_row(db, "SELECT command FROM temp.lexicon_file WHERE alias = ?",
-			DB_ARGS(DB_TEXT(folded)), &st)) == 0) {
-		int same = strcmp(db_col_text(st, 0), command) == 0;
-
-		snprintf(err, errsz, "alias '%s' already belongs to %s", folded, db_col_text(st, 0));
-		sqlite3_reset(st);
-		return same ? 0 : GW_ERR_EXISTS;
-	}
-	if (r != GW_ERR_NOTFOUND ||
+	if ((r = fold_checked(alias, folded, sizeof(folded), err, errsz)) < 0 ||
+	    (r = owned(db, "SELECT command FROM temp.lexicon_file WHERE alias = ?", folded, command,
+		       err, errsz)) != GW_ERR_NOTFOUND ||
 	    (r = db_run(db, "INSERT INTO temp.lexicon_file (alias, command) VALUES (?, ?)",
 			DB_ARGS(DB_TEXT(folded), DB_TEXT(command)))) < 0)
 		return r;
