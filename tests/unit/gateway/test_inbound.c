@@ -43,14 +43,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(db, sql, &n), 0);
-	return n;
-}
-
 static void test_failing_row_keeps_the_others(void **state)
 {
 	struct fx *f = *state;
@@ -67,15 +59,15 @@ static void test_failing_row_keeps_the_others(void **state)
 	assert_int_equal(inbound_process(f->db, &f->cfg, 1000, 10, &handled), 0);
 	assert_int_equal(handled, 3);
 	assert_false(db_in_tx(f->db));
-	assert_int_equal(count(f->db, "SELECT (SELECT group_concat(status, ',') FROM"
+	assert_int_equal(fixture_int(f->db, "SELECT (SELECT group_concat(status, ',') FROM"
 				      " (SELECT status FROM inbox ORDER BY id)) = 'handled,failed,handled'"), 1);
 	/* rows 1 and 3 answered; row 2 has the apology only, its reply
 	 * (queued before the refused mark) taken back with its unit */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE inbox_id IN (1, 3)"), 2);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 2"), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 2"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE inbox_id IN (1, 3)"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 2"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 2"
 				      " AND text LIKE 'Xin loi, tin nhan chua xu ly%'"), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 1"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE inbox_id = 1"
 				      " AND text = (SELECT text FROM outbox WHERE inbox_id = 3)"), 1);
 	/* nothing left to do: no row answered twice */
 	assert_int_equal(inbound_process(f->db, &f->cfg, 1001, 10, &handled), 0);

@@ -244,14 +244,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-	int64_t v = -1;
-
-	assert_int_equal(db_query_int64(db, sql, &v), 0);
-	return v;
-}
-
 static void test_store_mo_once(void **state)
 {
 	struct fx *f = *state;
@@ -266,20 +258,20 @@ static void test_store_mo_once(void **state)
 	assert_int_equal(stored, 1);
 	assert_int_equal(kannel_store_mo(f->db, &m, 5001, &stored), 0);
 	assert_int_equal(stored, 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM inbox WHERE external_id = 'k-1'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE external_id = 'k-1'"
 				      " AND status = 'new' AND sent_at = 5000 AND stored_at = 5000"), 1);
 	/* without an id nothing can tell a repeat: each is stored */
 	m.id[0] = '\0';
 	assert_int_equal(kannel_store_mo(f->db, &m, 5002, &stored), 0);
 	assert_int_equal(kannel_store_mo(f->db, &m, 5003, &stored), 0);
 	assert_int_equal(stored, 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM inbox WHERE external_id IS NULL"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE external_id IS NULL"), 2);
 	/* malformed: recorded as skipped, never answered */
 	gw_strlcpy(m.id, "k-2", sizeof(m.id));
 	m.malformed = 1;
 	m.sent_at = 4000;
 	assert_int_equal(kannel_store_mo(f->db, &m, 5004, &stored), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM inbox WHERE external_id = 'k-2'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE external_id = 'k-2'"
 				      " AND status = 'skipped' AND error = 'malformed message'"
 				      " AND text = '' AND sent_at = 4000 AND handled_at = 5004"), 1);
 	kannel_mo_release(&m);
@@ -305,7 +297,7 @@ static void test_store_dlr(void **state)
 	d.outbox_id = add_outbox(f->db, "+849", "reply", "sent_unknown", 0, "", 0);
 	assert_int_equal(kannel_store_dlr(f->db, &d, 6000, &settled), 0);
 	assert_int_equal(settled, 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE status = 'sent'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE status = 'sent'"
 				      " AND dlr = 'submitted' AND dlr_at = 6000"), 1);
 	d.outbox_id = 99999;
 	assert_int_equal(kannel_store_dlr(f->db, &d, 6000, &settled), GW_ERR_NOTFOUND);
@@ -348,7 +340,7 @@ static void test_doubt_resend(void **state)
 		sqlite3_reset(st);
 	}
 	/* counted as a resend, its wait over */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE resends = 1"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE resends = 1"
 				      " AND unknown_at IS NULL AND status = 'queued'"), 1);
 	/* a mask without a report for every message, or another transport: never */
 	assert_int_equal(db_run(f->db, "UPDATE outbox SET status = 'sent_unknown' WHERE id = ?",

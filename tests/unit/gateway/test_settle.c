@@ -123,14 +123,6 @@ static void expect(struct db *db, int64_t id, const char *status, const char *dl
 		assert_string_equal(got_dlr, dlr);
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-	int64_t v = -1;
-
-	assert_int_equal(db_query_int64(db, sql, &v), 0);
-	return v;
-}
-
 static void match(struct db *db, struct modem_report r, int64_t want_row, int want_settled)
 {
 	int64_t got = -1;
@@ -150,11 +142,11 @@ static void test_delivered_single(void **state)
 	expect(f->db, id, NULL, "submitted"); /* with the centre, report awaited */
 	match(f->db, report(PHONE, 17, 0x00), id, 0);
 	expect(f->db, id, "sent", "delivered");
-	assert_int_equal(count(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NOT NULL"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NOT NULL"
 				      " AND state = 'delivered' AND status = 0"), 1);
 	/* the same report read again (a crash before it was deleted): kept once */
 	match(f->db, report(PHONE, 17, 0x00), 0, 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM delivery_reports"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM delivery_reports"), 1);
 }
 
 static void test_multipart_all_parts(void **state)
@@ -200,7 +192,7 @@ static void test_unknown_reference(void **state)
 	match(f->db, report(PHONE, 99, 0x00), 0, 0);
 	match(f->db, report("+84909999999", 9, 0x00), 0, 0);
 	expect(f->db, id, NULL, "submitted");
-	assert_int_equal(count(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NULL"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM delivery_reports WHERE outbox_id IS NULL"), 2);
 }
 
 static void test_settles_the_one_in_doubt(void **state)
@@ -216,7 +208,7 @@ static void test_settles_the_one_in_doubt(void **state)
 	/* one the crash never let us record: the only message in doubt to PHONE */
 	match(f->db, report(PHONE, 123, 0x00), id, 1);
 	expect(f->db, id, "sent", "delivered");
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox_parts WHERE seq = 0 AND mr = 123"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox_parts WHERE seq = 0 AND mr = 123"), 1);
 }
 
 static void test_two_in_doubt_stay(void **state)
@@ -274,7 +266,7 @@ static void test_in_doubt_resend(void **state)
 	sqlite3_reset(st);
 	/* the broadcast stays in doubt, decided for good */
 	expect(f->db, bc, "sent_unknown", NULL);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"
 				      " AND unknown_at IS NULL AND resends = 0"), 1);
 	/* not yet due, and from before version 7: untouched */
 	expect(f->db, fresh, "sent_unknown", NULL);
@@ -335,7 +327,7 @@ static void test_in_doubt_removed_modem(void **state)
 	assert_int_equal(resent, 1);
 	assert_int_equal(kept, 0);
 	expect(f->db, other, "queued", NULL);
-	assert_int_equal(count(f->db, "SELECT resends FROM outbox WHERE text = 'cua modem cu'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT resends FROM outbox WHERE text = 'cua modem cu'"), 1);
 }
 
 /* ---- settle_run on the dummy phone ---- */

@@ -92,14 +92,6 @@ static void exec(struct fx *f, const char *sql)
 	assert_int_equal(db_exec(f->db, sql), 0);
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -250,10 +242,10 @@ static void test_who_gets_it(void **state)
 
 	/* job 6: sewing in Tan Lap (Song Lo) */
 	assert_int_equal(queue_job(f, 6, now, &id), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND priority = 50"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND priority = 50"
 				  " AND phone IN ('" A "', '" B "')"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE phone = '" D "'"), 0); /* opted out */
-	assert_int_equal(count(f, "SELECT recipients FROM broadcasts WHERE id = 1"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE phone = '" D "'"), 0); /* opted out */
+	assert_int_equal(fixture_int(f->db, "SELECT recipients FROM broadcasts WHERE id = 1"), 2);
 	/* the same offer again: nobody gets it twice */
 	assert_int_equal(queue_job(f, 6, now, &again), 0);
 	/* job 14 (xkld, Vinh Yen): B only; C wants xkld but in Song Lo */
@@ -417,9 +409,9 @@ static void test_sender_quiet_hours(void **state)
 	assert_string_equal(f->fm.phones[0], "+84915000001");
 	assert_int_equal(send_one(f, night), 0); /* broadcasts wait */
 	assert_int_equal(f->fm.sent, 1);
-	assert_int_equal(count(f, "SELECT min(next_attempt_at) FROM outbox WHERE kind = 'broadcast'"
+	assert_int_equal(fixture_int(f->db, "SELECT min(next_attempt_at) FROM outbox WHERE kind = 'broadcast'"
 				  " AND status = 'queued'"), office(2027, 1, 16, 7, 0));
-	assert_int_equal(count(f, "SELECT count(DISTINCT next_attempt_at) FROM outbox"
+	assert_int_equal(fixture_int(f->db, "SELECT count(DISTINCT next_attempt_at) FROM outbox"
 				  " WHERE kind = 'broadcast'"), 1);
 	/* the daemon sleeps until 07:00 instead of polling */
 	assert_int_equal(sender_next_due(f->db, night, &due), 0);
@@ -428,7 +420,7 @@ static void test_sender_quiet_hours(void **state)
 	assert_int_equal(send_one(f, morning), 1);
 	assert_int_equal(send_one(f, morning), 0);
 	assert_int_equal(f->fm.sent, 3);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE status = 'sent'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE status = 'sent'"
 				  " AND kind = 'broadcast'"), 2);
 }
 
@@ -444,7 +436,7 @@ static void test_sender_fake_clock(void **state)
 	setenv("GW_FAKE_NOW", "2027-01-16 07:05", 1);
 	assert_int_equal(send_one(f, day), 1);
 	unsetenv("GW_FAKE_NOW");
-	assert_int_equal(count(f, "SELECT sent_at FROM outbox WHERE status = 'sent'"),
+	assert_int_equal(fixture_int(f->db, "SELECT sent_at FROM outbox WHERE status = 'sent'"),
 			 office(2027, 1, 16, 7, 5));
 }
 
@@ -463,7 +455,7 @@ static void test_sender_cap_and_opt_out(void **state)
 	assert_int_equal(send_one(f, t + 60), 1); /* deferred: "call again" */
 	assert_int_equal(send_one(f, t + 60), 0);
 	assert_int_equal(f->fm.sent, 2);
-	assert_int_equal(count(f, "SELECT next_attempt_at FROM outbox WHERE status = 'queued'"),
+	assert_int_equal(fixture_int(f->db, "SELECT next_attempt_at FROM outbox WHERE status = 'queued'"),
 			 office(2027, 1, 16, 7, 0));
 	/* A opts out after a broadcast was queued for it: cancelled, never sent */
 	f->cfg.broadcast.daily_cap = 3;
@@ -471,9 +463,9 @@ static void test_sender_cap_and_opt_out(void **state)
 	exec(f, "UPDATE contacts SET opted_out = 1 WHERE phone = '" A "'");
 	while (send_one(f, t + 120))
 		;
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE phone = '" A "' AND status = 'cancelled'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE phone = '" A "' AND status = 'cancelled'"
 				  " AND error = 'opted out'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE phone = '" A "' AND status = 'sent'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE phone = '" A "' AND status = 'sent'"), 1);
 }
 
 static void sim(struct fx *f, const char *phone, const char *text, time_t at,
@@ -500,14 +492,14 @@ static void test_tb_command(void **state)
 	assert_string_equal(res.ref, "JOB-VP-006");
 	assert_non_null(strstr(res.out[0].text, "TB so 1: xep 2, da gui 0, loi 0, con 2, xong ~10:00"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 1 AND text LIKE"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE broadcast_id = 1 AND text LIKE"
 				  " 'Viec moi: 6. CN may - Tan Lap - 6-9tr. Han 30/06. Nhan UT 6%'"), 2);
 	sim(f, "+84911000001", "TB 123456 tân lập: Họp dân lúc 8h sáng mai", now, &res);
 	assert_non_null(strstr(res.out[0].text, "TB so 2: xep 2"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE broadcast_id = 2 AND text ="
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE broadcast_id = 2 AND text ="
 				  " 'TB: Hop dan luc 8h sang mai HUY: ngung nhan tin'"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE id = 2 AND area = 'tan lap'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts WHERE id = 2 AND area = 'tan lap'"), 1);
 	/* an officer's notice reaches their commune's households only: B (C
 	 * and E want xkld news too, but live elsewhere) */
 	sim(f, "+84911000001", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
@@ -521,12 +513,12 @@ static void test_tb_command(void **state)
 	sim(f, "+84911000001", longer, now, &res);
 	assert_non_null(strstr(res.out[0].text, "TB qua dai"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'broadcast'"), 3);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts"), 3);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'broadcast'"), 3);
 	sim(f, "+84919999999", "TB 123456 VIEC 6", now, &res); /* not an officer */
 	assert_non_null(strstr(res.out[0].text, "chua dang ky can bo"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 3);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts"), 3);
 }
 
 /* Finding of issue 16: TB by an officer of another commune went to Tan
@@ -548,15 +540,15 @@ static void test_tb_scope(void **state)
 	sim(f, "+84911000002", "TB 123456 Tan Lap: hop dan 8h", now, &res);
 	assert_string_equal(res.out[0].text, "Tu choi: tan lap khong thuoc xa ban (Thien Ke).");
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'scope_refused' AND"
 				  " actor = '+84911000002'"), 2);
 	/* their own notice: nobody of Thien Ke subscribed, so nobody at all */
 	sim(f, "+84911000002", "TB 123456 hop dan 8h", now, &res);
 	assert_non_null(strstr(res.out[0].text, "khong co nguoi dang ky phu hop"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts WHERE area = 'thien ke'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts WHERE area = 'thien ke'"), 1);
 	/* the administrator's notice reaches every subscriber who wants it */
 	sim(f, "+84911000003", "TB 123456 xkld: Hội thảo XKLĐ", now, &res);
 	assert_non_null(strstr(res.out[0].text, "xep 3"));

@@ -95,14 +95,6 @@ static const struct handler_out *out_of_kind(const struct handler_result *res, c
 	return NULL;
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
-}
-
 static void exec(struct fx *f, const char *sql)
 {
 	assert_int_equal(db_exec(f->db, sql), 0);
@@ -331,8 +323,8 @@ static void test_subscribe(void **state)
 	handler_result_release(&res);
 	sim(f, "+84912000004", "dang ky viec", f->now, &res);
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM subscriptions WHERE phone = '+84912000004'"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM subscriptions WHERE area = 'tan lap'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM subscriptions WHERE phone = '+84912000004'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM subscriptions WHERE area = 'tan lap'"
 				  " AND job_type = 'may'"), 1);
 	/* an opted-out household is told how to resume; the opt-out stands */
 	sim(f, "+84912000005", "HUY", f->now, &res);
@@ -340,7 +332,7 @@ static void test_subscribe(void **state)
 	sim(f, "+84912000005", "DK VIEC", f->now, &res);
 	assert_non_null(strstr(reply_of(&res, "+84912000005"), "BAT DAU"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT opted_out FROM contacts WHERE phone = '+84912000005'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT opted_out FROM contacts WHERE phone = '+84912000005'"), 1);
 	/* DK VIEC <n> applies */
 	sim(f, "+84912000004", "DK VIEC 8", f->now, &res);
 	assert_string_equal(res.intent, "job_apply");
@@ -367,14 +359,14 @@ static void test_apply(void **state)
 	assert_string_equal(out_of_kind(&res, "notify")->phone, "+84911000001");
 	assert_non_null(strstr(out_of_kind(&res, "notify")->text, "0912000006"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM referrals WHERE job_id = 6 AND status = 'new'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM referrals WHERE job_id = 6 AND status = 'new'"
 				  " AND officer_notified = 1"), 1);
 
 	sim(f, "+84912000006", "ut 6 nhe", f->now + 60, &res); /* twice: recognised */
 	assert_non_null(strstr(reply_of(&res, "+84912000006"), "da dang ky viec so 6"));
 	assert_int_equal(res.nout, 1);
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM referrals"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM referrals"), 1);
 
 	sim(f, "+84912000006", "UT JOB-VP-007", f->now, &res);
 	assert_string_equal(res.ref, "JOB-VP-007");
@@ -392,7 +384,7 @@ static void test_apply(void **state)
 	sim(f, "+84912000007", "UT 9", f->now, &res);
 	assert_non_null(strstr(reply_of(&res, "+84912000007"), "da dong"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM referrals WHERE job_id = 9"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM referrals WHERE job_id = 9"), 0);
 }
 
 static void test_notify_batching(void **state)
@@ -412,7 +404,7 @@ static void test_notify_batching(void **state)
 		assert_int_equal(res.nout, i == 0 ? 2 : 1);
 		handler_result_release(&res);
 	}
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'notify'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'notify'"), 1);
 	assert_int_equal(db_query_int64(f->db, "SELECT next_attempt_at FROM outbox WHERE kind = 'notify'",
 					&due), 0);
 	assert_int_equal(due, t + gap);
@@ -430,7 +422,7 @@ static void test_notify_batching(void **state)
 	sim(f, "+84913000009", "UT 6", t + gap + 60, &res);
 	assert_int_equal(res.nout, 1);
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'notify' AND status = 'queued'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'notify' AND status = 'queued'"), 1);
 	assert_int_equal(db_query_int64(f->db, "SELECT next_attempt_at FROM outbox WHERE kind = 'notify'"
 					" AND status = 'queued'", &due), 0);
 	assert_int_equal(due, t + 2 * gap);

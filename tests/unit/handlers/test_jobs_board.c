@@ -87,14 +87,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
-}
-
 /* --- the references: what the board replaced -------------------------- */
 
 /* Every place of the open offers, in table order (jobs_known_places). */
@@ -392,40 +384,40 @@ static void test_columns_follow_writes(void **state)
 	struct job j;
 	int n = -1;
 
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE derived <> 0"), 15); /* imported */
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE derived <> 0"), 15); /* imported */
 	assert_int_equal(jobs_board_refresh(f->db, &n), 0);
 	assert_int_equal(n, 240); /* the ones written by hand above */
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE derived <> " DERIVED), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE derived <> " DERIVED), 0);
 	/* a new title: the trigger marks it, the next look works it out */
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET title = 'Bảo vệ kho hàng',"
 					" folded = 'bao ve kho hang' WHERE id = 6"), 0);
-	assert_int_equal(count(f, "SELECT derived FROM jobs WHERE id = 6"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT derived FROM jobs WHERE id = 6"), 0);
 	assert_int_equal(jobs_board_refresh(f->db, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(jobs_get(f->db, 6, &j), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE id = 6 AND label LIKE 'Bao ve kho hang%'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE id = 6 AND label LIKE 'Bao ve kho hang%'"
 				  " AND types = 16 + 4"), 1);
 	/* a status or deadline change is not re-derived: those are read as they are */
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET status = 'closed', deadline = '2027-01-01'"
 					" WHERE id = 7"), 0);
-	assert_int_equal(count(f, "SELECT derived FROM jobs WHERE id = 7"), JOBS_BOARD_DERIVED);
+	assert_int_equal(fixture_int(f->db, "SELECT derived FROM jobs WHERE id = 7"), JOBS_BOARD_DERIVED);
 	/* a place moved: job_places follows */
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET commune = 'Xã Đồng Tâm' WHERE id = 6"), 0);
 	assert_int_equal(jobs_board_refresh(f->db, &n), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM job_places WHERE job_id = 6 AND place = 'dong tam'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM job_places WHERE job_id = 6 AND place = 'dong tam'"),
 			 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM job_places WHERE job_id = 6 AND place = 'tan lap'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM job_places WHERE job_id = 6 AND place = 'tan lap'"),
 			 0);
 	/* a removed offer leaves no places behind */
 	assert_int_equal(db_exec(f->db, "DELETE FROM jobs WHERE id = 15"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM job_places WHERE job_id = 15"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM job_places WHERE job_id = 15"), 0);
 	/* a database migrated to the board (every offer at 0) is worked out whole */
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET derived = 0, label = '', types = 0;"
 					" DELETE FROM job_places"), 0);
 	assert_int_equal(jobs_board_refresh(f->db, &n), 0);
 	assert_int_equal(n, 254);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE label = '' OR derived <> " DERIVED), 0);
-	assert_int_equal(count(f, "SELECT count(DISTINCT job_id) FROM job_places"), 254);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE label = '' OR derived <> " DERIVED), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(DISTINCT job_id) FROM job_places"), 254);
 }
 
 /* --- pages: the layout against measuring every candidate text ----------- */

@@ -67,14 +67,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-	int64_t v = -1;
-
-	assert_int_equal(db_query_int64(db, sql, &v), 0);
-	return v;
-}
-
 static const char *owner(struct db *db, const char *alias, char *out, size_t outsz)
 {
 	sqlite3_stmt *st;
@@ -122,15 +114,15 @@ static void test_reload_keeps_admin_changes(void **state)
 	assert_string_equal(owner(f->db, "cuu voi", o, sizeof(o)), "HELP/admin");
 	assert_int_equal(c.kept, 2);
 	assert_int_equal(c.dropped, 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM commands WHERE name = 'JOBS'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM commands WHERE name = 'JOBS'"), 1);
 	/* cues follow the file */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM intent_cues"), 2);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM intent_cues WHERE cue = 'moi'"), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM intent_cues WHERE cue = 'cu cu'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM intent_cues"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM intent_cues WHERE cue = 'moi'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM intent_cues WHERE cue = 'cu cu'"), 0);
 
 	/* adding a removed word again is the administrator's to do */
 	assert_int_equal(lexicon_add_alias(f->db, "HELP", "huong dan", "vi", err, sizeof(err)), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM command_aliases_removed"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM command_aliases_removed"), 0);
 }
 
 static void test_file_conflicts_refused(void **state)
@@ -145,8 +137,8 @@ static void test_file_conflicts_refused(void **state)
 	assert_int_equal(lexicon_load(f->db, f->v2, NULL, err, sizeof(err)), GW_ERR_EXISTS);
 	assert_non_null(strstr(err, "already belongs to A"));
 	/* nothing of the broken file stayed */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM commands WHERE name IN ('A', 'B')"), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM intent_cues"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM commands WHERE name IN ('A', 'B')"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM intent_cues"), 2);
 }
 
 int main(void)

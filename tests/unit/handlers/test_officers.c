@@ -104,14 +104,6 @@ static const char *reply(const struct handler_result *res)
 	return res->out[res->nout - 1].text;
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	int64_t n = -1;
-
-	assert_int_equal(db_query_int64(f->db, sql, &n), 0);
-	return n;
-}
-
 static void test_hash(void **state)
 {
 	char h1[OFFICERS_HASH_MAX], h2[OFFICERS_HASH_MAX];
@@ -154,8 +146,8 @@ static void test_register(void **state)
 	assert_true(officers_new_pin_valid("123456"));
 	assert_int_equal(officers_set_pin(f->db, OFFICER, "4321", OFFICERS_HASH_MIN, "cli:test", f->now),
 			 GW_ERR_INVAL);
-	assert_int_equal(count(f, "SELECT count(*) FROM officers WHERE pin_hash LIKE '%1234%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_add'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM officers WHERE pin_hash LIKE '%1234%'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_add'"
 				  " AND actor = 'cli:test'"), 2);
 	assert_int_equal(officers_find(f->db, OFFICER, &o), 0);
 	assert_string_equal(o.role, "officer");
@@ -163,7 +155,7 @@ static void test_register(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET officer_id = 1 WHERE id = 6"), 0);
 	assert_int_equal(officers_remove(f->db, OFFICER, "cli:test", f->now), 0);
 	assert_int_equal(officers_find(f->db, OFFICER, &o), GW_ERR_NOTFOUND);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE id = 6 AND officer_id IS NULL"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE id = 6 AND officer_id IS NULL"), 1);
 	assert_int_equal(officers_remove(f->db, OFFICER, "cli:test", f->now), GW_ERR_NOTFOUND);
 }
 
@@ -186,17 +178,17 @@ static void test_check_and_lockout(void **state)
 	assert_int_equal(officers_check(f->db, &f->cfg, OFFICER, "9999", "TB", t, &c), 0);
 	assert_int_equal(c.verdict, OFFICERS_LOCKED);
 	assert_int_equal(c.locked_until, t + f->cfg.officers.lockout_minutes * 60);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_locked'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_locked'"), 1);
 	/* locked: even the right PIN is refused until the time is up */
 	assert_int_equal(officers_check(f->db, &f->cfg, OFFICER, "1234", "TB", t + 60, &c), 0);
 	assert_int_equal(c.verdict, OFFICERS_LOCKED);
 	assert_int_equal(officers_check(f->db, &f->cfg, OFFICER, "1234", "TB",
 					t + f->cfg.officers.lockout_minutes * 60 + 1, &c), 0);
 	assert_int_equal(c.verdict, OFFICERS_OK);
-	assert_int_equal(count(f, "SELECT failed_attempts + locked_until FROM officers WHERE id = 1"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"),
+	assert_int_equal(fixture_int(f->db, "SELECT failed_attempts + locked_until FROM officers WHERE id = 1"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"),
 			 1 + f->cfg.officers.max_pin_failures + 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE detail LIKE '%9999%'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE detail LIKE '%9999%'"
 				  " OR detail LIKE '%1234%'"), 0);
 }
 
@@ -218,10 +210,10 @@ static void test_sms_post_and_close(void **state)
 	assert_string_equal(j.places, "|tan lap|song lo|");
 	assert_int_equal(j.officer_id, 1);
 	/* the PIN is masked in what was stored */
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE '%1234%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox_parts WHERE text LIKE '%1234%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE 'VIECMOI **** C%'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'job_post'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text LIKE '%1234%'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox_parts WHERE text LIKE '%1234%'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text LIKE 'VIECMOI **** C%'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'job_post'"
 				  " AND actor = '" OFFICER "' AND target = 'JOB-SMS-016'"), 1);
 
 	/* SQL and printf metacharacters are only text */
@@ -230,7 +222,7 @@ static void test_sms_post_and_close(void **state)
 	assert_int_equal(jobs_get(f->db, 17, &j), 0);
 	assert_string_equal(j.title, "%s%n%x' OR '1'='1 --");
 	assert_int_equal(strncmp(j.label, "%s%n%x' OR", 10), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs"), 17);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs"), 17);
 
 	sms(f, OFFICER, "VIECMOI 1234 chi co ten", &res);
 	assert_non_null(strstr(reply(&res), "Mau tin: VIECMOI"));
@@ -254,8 +246,8 @@ static void test_sms_post_and_close(void **state)
 	sms(f, ADMIN, "DONG 987654 7", &res);
 	assert_non_null(strstr(reply(&res), "da dong tu truoc"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE status = 'closed'"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'job_close'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE status = 'closed'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'job_close'"), 2);
 }
 
 static void test_sms_refusals(void **state)
@@ -270,14 +262,14 @@ static void test_sms_refusals(void **state)
 	sms(f, OFFICER, "TB 4321 tan lap: hop dan", &res);
 	assert_non_null(strstr(reply(&res), "Sai PIN. Con 4 lan"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"
 				  " AND actor = '" STRANGER "' AND detail LIKE 'VIECMOI%'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"
 				  " AND actor = '" OFFICER "' AND detail LIKE 'TB: wrong PIN%'"), 1);
 	/* nothing was posted or queued; the wrong PIN is masked too */
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs"), 15);
-	assert_int_equal(count(f, "SELECT count(*) FROM broadcasts"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE '%4321%'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs"), 15);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM broadcasts"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text LIKE '%4321%'"), 0);
 	for (int i = 0; i < 4; i++) {
 		sms(f, OFFICER, "DONG 0000 6", &res);
 		handler_result_release(&res);
@@ -285,7 +277,7 @@ static void test_sms_refusals(void **state)
 	sms(f, OFFICER, "DONG 1234 6", &res); /* locked now */
 	assert_non_null(strstr(reply(&res), "tam khoa"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE status = 'closed'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM jobs WHERE status = 'closed'"), 0);
 	/* an unknown number that keeps trying is told it is locked */
 	for (int i = 0; i < f->cfg.officers.max_pin_failures; i++) {
 		sms(f, STRANGER, "TB 1111 x", &res);
@@ -312,20 +304,20 @@ static void test_stray_pin_masked(void **state)
 	handler_result_release(&res);
 	sms(f, STRANGER, "VIECMO 1234 x", &res); /* not an officer: nothing to protect */
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE sender = '" OFFICER "'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE sender = '" OFFICER "'"
 				  " AND text LIKE '%1234%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox_parts WHERE sender = '" OFFICER "'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox_parts WHERE sender = '" OFFICER "'"
 				  " AND text LIKE '%1234%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text = 'VIECMO **** Cong nhan;"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text = 'VIECMO **** Cong nhan;"
 				  " Tan Lap; 5tr'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE '%987654%'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text = 'hoi ve BHYT 2027, nam 5555'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text LIKE '%987654%'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE text = 'hoi ve BHYT 2027, nam 5555'"),
 			 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE sender = '" STRANGER "'"
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM inbox WHERE sender = '" STRANGER "'"
 				  " AND text = 'VIECMO 1234 x'"), 1);
 	/* not an authentication attempt */
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"), 0);
-	assert_int_equal(count(f, "SELECT failed_attempts FROM officers WHERE phone = '" OFFICER "'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'officer_auth_fail'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT failed_attempts FROM officers WHERE phone = '" OFFICER "'"),
 			 0);
 }
 
@@ -368,7 +360,7 @@ static void test_growing_locks_and_alerts(void **state)
 	assert_string_equal(alert->text, "Canh bao: so can bo +84911000001 (Nguyen Van An) bi khoa lenh SMS"
 			    " 30 phut sau 5 lan sai PIN. Mo khoa: gatewayctl officer unlock +84911000001");
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT locked_until FROM officers WHERE phone = '" OFFICER "'"),
+	assert_int_equal(fixture_int(f->db, "SELECT locked_until FROM officers WHERE phone = '" OFFICER "'"),
 			 f->now - 1 + 30 * 60);
 	f->now += 30 * 60;
 	wrong_pins(f, &res);
@@ -378,24 +370,24 @@ static void test_growing_locks_and_alerts(void **state)
 	wrong_pins(f, &res);
 	assert_non_null(strstr(to_admin(&res)->text, "100 phut")); /* the cap */
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT pin_locks FROM officers WHERE phone = '" OFFICER "'"), 3);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'lockout_alert'"), 3);
+	assert_int_equal(fixture_int(f->db, "SELECT pin_locks FROM officers WHERE phone = '" OFFICER "'"), 3);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'lockout_alert'"), 3);
 	/* the right PIN after the lock: everything starts over, and the short
 	 * PIN is now known to be short */
 	f->now += 100 * 60;
 	sms(f, OFFICER, "DONG 1234 6", &res);
 	assert_non_null(strstr(reply(&res), "Da dong viec so 6"));
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT pin_locks + failed_attempts + locked_until FROM officers"
+	assert_int_equal(fixture_int(f->db, "SELECT pin_locks + failed_attempts + locked_until FROM officers"
 				  " WHERE phone = '" OFFICER "'"), 0);
-	assert_int_equal(count(f, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 1);
 	/* at most OFFICERS_ALERTS_PER_HOUR alerts an hour, the rest only audited */
 	handler_result_init(&res);
 	for (int i = 0; i < OFFICERS_ALERTS_PER_HOUR + 2; i++)
 		assert_int_equal(officers_alert_admins(f->db, "x", f->now, &res), 0);
 	assert_int_equal((int)res.nout, OFFICERS_ALERTS_PER_HOUR);
 	handler_result_release(&res);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'lockout_alert_held'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM audit WHERE action = 'lockout_alert_held'"), 2);
 	/* an administrator's unlock lifts the SMS lock and the account's web
 	 * counters, not another account's */
 	wrong_pins(f, &res);
@@ -405,13 +397,13 @@ static void test_growing_locks_and_alerts(void **state)
 				 " ('web:acct:" OFFICER "7', 9e9, 1), ('web:addr:10.0.0.1', 9e9, 1)"), 0);
 	assert_int_equal(officers_unlock(f->db, OFFICER, "cli:test", f->now, &web), 0);
 	assert_int_equal(web, 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM lockouts"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM lockouts"), 2);
 	sms(f, OFFICER, "DONG 1234 7", &res);
 	assert_non_null(strstr(reply(&res), "Da dong viec so 7"));
 	handler_result_release(&res);
 	/* a new PIN of 6 digits replaces the old one */
 	assert_int_equal(officers_set_pin(f->db, OFFICER, "97531864", OFFICERS_HASH_MIN, "cli:test", f->now), 0);
-	assert_int_equal(count(f, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT pin_short FROM officers WHERE phone = '" OFFICER "'"), 0);
 	sms(f, OFFICER, "DONG 1234 1", &res);
 	assert_non_null(strstr(reply(&res), "Sai PIN"));
 	handler_result_release(&res);
