@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/crashpoint.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "common/store.h"
@@ -193,6 +194,7 @@ static void take_mo(struct box_priv *p, const struct kannel_sms *s)
 		ack(p, s, KANNEL_ACK_SUCCESS);
 		goto out;
 	}
+	crashpoint("box-mo-received"); /* neither stored nor acknowledged */
 	if ((r = kannel_store_mo(p->db, &m, time(NULL), &stored)) < 0) {
 		log_warn("kannel box: message %s from %s not stored (%s): bearerbox keeps it",
 			 s->id, log_phone(m.from), gw_strerror(r));
@@ -206,6 +208,7 @@ static void take_mo(struct box_priv *p, const struct kannel_sms *s)
 	else
 		log_info("kannel box: message %s from %s offered again: already stored", m.id,
 			 log_phone(m.from));
+	crashpoint("box-mo-stored"); /* stored, not acknowledged */
 	ack(p, s, KANNEL_ACK_SUCCESS);
 	if (stored && !m.malformed && p->on_mo)
 		p->on_mo(p->arg);

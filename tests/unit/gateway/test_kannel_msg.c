@@ -1,7 +1,7 @@
 /* test_kannel_msg.c - Kannel's box protocol codec (gateway/kannel/
  * kannel_msg.h): the exact octets of what gatewayd sends bearerbox, a
- * round trip of every field of an sms, and refusals of what is cut short,
- * too long or not a UUID. */
+ * round trip of every field of an sms, refusals of what is cut short,
+ * too long or not a UUID, and the UTF-16BE octets of a UCS-2 answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "common/gw_err.h"
+#include "gateway/kannel/kannel_box.h"
 #include "gateway/kannel/kannel_msg.h"
 
 static const char an_id[] = "09b0e70d-4c1a-4f5e-9d3b-2a7c6e8f1b20";
@@ -209,6 +210,26 @@ static void test_uuid(void **state)
 	assert_false(kannel_msg_uuid_ok("09b0e70d-4c1a-4f5e-9d3b-2a7c6e8f1bzz", 36));
 }
 
+/* An answer that needs UCS-2 goes to bearerbox as UTF-16BE octets. */
+static void test_utf16be(void **state)
+{
+	struct buf b;
+
+	buf_init(&b, 64);
+	/* "Đức" and an emoji (a surrogate pair) */
+	assert_int_equal(kannel_box_utf16be(&b, "\xc4\x90\xe1\xbb\xa9" "c \xf0\x9f\x98\x80"), 0);
+	assert_int_equal(b.len, 12);
+	assert_memory_equal(b.data, "\x01\x10\x1e\xe9\x00\x63\x00\x20\xd8\x3d\xde\x00", 12);
+	/* invalid UTF-8 (a lone continuation, an overlong '/', a surrogate)
+	 * leaves the buffer as it was */
+	assert_int_equal(kannel_box_utf16be(&b, "a\x80"), GW_ERR_INVAL);
+	assert_int_equal(kannel_box_utf16be(&b, "\xc0\xaf"), GW_ERR_INVAL);
+	assert_int_equal(kannel_box_utf16be(&b, "\xed\xa0\x80"), GW_ERR_INVAL);
+	assert_int_equal(kannel_box_utf16be(&b, "\xe1\xbb"), GW_ERR_INVAL);
+	assert_int_equal(b.len, 12);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_pack_refusals),
 		cmocka_unit_test(test_uuid),
+		cmocka_unit_test(test_utf16be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
