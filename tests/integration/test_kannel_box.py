@@ -29,56 +29,14 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
-from gwtest import Gateway, check, finish, wait_for  # noqa: E402
-from kannelgw import questions  # noqa: E402
+from gwtest import check, finish, wait_for  # noqa: E402
+from kannelgw import BOX_ROUTE, KannelBoxGateway, questions  # noqa: E402
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
 WAVES = 5
 KILLS = 4
 SENDERS = 2
-
-
-class BoxGateway(Gateway):
-    """A gatewayd with transport = "kannel", link = "box" on bearerbox's
-    smsbox-port."""
-
-    def __init__(self, box_port, extra=""):
-        conf = ('transport = "kannel";\n'
-                'kannel = { link = "box"; bearerbox_port = %d; box_id = "gatewayd";\n'
-                '  from = "8100"; timeout = 5; senders = %d; resend_unknown_after = 20; %s };\n'
-                'sms = { rate_limit_per_hour = 1000; };\n' % (box_port, SENDERS, extra))
-        super().__init__(extra_conf=conf)
-        self.logged = ""
-
-    def connections(self):
-        return self.daemon_log().count("kannel box: connected to bearerbox")
-
-    def daemon_log(self):
-        try:
-            with open(os.path.join(self.dir, "gatewayd.log"), errors="replace") as f:
-                return self.logged + f.read()
-        except OSError:
-            return self.logged
-
-    def start(self, **env):
-        """Ready when every sender is connected to bearerbox again."""
-        before = self.connections()
-        self.logged = self.daemon_log()
-        super().start(**env)
-        ok = wait_for(lambda: self.proc.poll() is not None or
-                      self.connections() >= before + SENDERS, 30)
-        if self.proc.poll() is not None or not ok:
-            raise RuntimeError("gatewayd's box links did not come up: %s"
-                               % self.daemon_log()[-2000:])
-
-    def kill(self):
-        """SIGKILL: a crash, nothing flushed."""
-        import signal
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.proc = None
-        self.log.close()
 
 
 class Fakes:
@@ -277,11 +235,11 @@ def crash_points(g, k, fakes):
 def main():
     kl.require_kannel("test_kannel_box")
     conf = None
-    k = kl.Kannel(keep=bool(os.environ.get("KANNEL_KEEP")),
-                  extra_groups=[("smsbox-route", [("smsbox-id", "gatewayd"),
-                                                  ("smsc-id", "fake")])])
+    k = kl.Kannel(keep=bool(os.environ.get("KANNEL_KEEP")), extra_groups=[BOX_ROUTE])
     conf = k.conf
-    g = BoxGateway(conf.box_port)
+    g = KannelBoxGateway(conf.box_port, senders=SENDERS,
+                         kannel_extra="resend_unknown_after = 20;",
+                         extra_conf="sms = { rate_limit_per_hour = 1000; };\n")
     fakes = None
     try:
         k.start_bearerbox()
