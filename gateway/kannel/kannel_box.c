@@ -495,8 +495,10 @@ static void mt_msg(struct kannel_msg *k, const struct box_priv *p, const char *p
 	s->time = (int32_t)time(NULL);
 	memcpy(s->id, id, sizeof(s->id));
 	s->sms_type = KANNEL_SMS_MT_PUSH;
+	/* as smsbox hands bearerbox a sendsms with charset=UTF-8 (seen with a
+	 * stand-in bearerbox): coding 0 with UTF-8 octets or 2 with UTF-16BE,
+	 * and no charset */
 	s->coding = ucs2 ? 2 : 0;
-	s->charset = kannel_oct_str(ucs2 ? "UTF-16BE" : "UTF-8");
 	if (*dlr_url) {
 		s->dlr_mask = p->cfg.kannel.dlr_mask;
 		s->dlr_url = kannel_oct_str(dlr_url);

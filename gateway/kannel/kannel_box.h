@@ -10,7 +10,8 @@
  *           when bearerbox cannot be reached (the link retries with backoff)
  *   send    one sms frame (sms_type mt_push, a fresh UUID, the text as
  *           UTF-8 with coding 0, or UTF-16BE with coding 2 when GSM-7
- *           cannot carry it; bearerbox splits long texts itself;
+ *           cannot carry it, no charset: what smsbox sends for a sendsms
+ *           with charset=UTF-8; bearerbox splits long texts itself;
  *           kannel.dlr_mask with our outbox id as dlr_url and box_id as
  *           boxc_id, so reports come back to this box), then wait up to
  *           kannel.timeout for bearerbox's ack of that UUID:
