@@ -31,6 +31,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
 from gwtest import check, finish, wait_for  # noqa: E402
 from kannelgw import BOX_ROUTE, KannelBoxGateway, questions  # noqa: E402
+# what the fake SMSC received per household, and what the outbox says was sent
+from test_kannel_e2e import mt_text, received, sent_rows  # noqa: E402
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
@@ -56,36 +58,12 @@ class Fakes:
     def mt(self):
         return self.old + self.fake.wait_mt(0, timeout=0)
 
+    def wait_mt(self, n, timeout=0):
+        """Every MT line so far (as FakeSMSC.wait_mt(0, timeout=0))."""
+        return self.mt()
+
     def close(self):
         self.fake.close()
-
-
-def mt_text(group):
-    """The text of one reassembled MT message: UDH parts do not say their
-    coding, UCS-2 octets of our answers always hold a 0x00."""
-    data = b"".join(p["data"] for p in group["parts"])
-    if group["parts"][0].get("coding") == 2 or (group["parts"][0].get("coding") is None
-                                                and b"\x00" in data):
-        return data.decode("utf-16-be", "replace")
-    return data.decode("utf-8", "replace")
-
-
-def received(fakes):
-    """{household: Counter of answer texts} at the fake SMSC."""
-    per = {}
-    for g in kl.reassemble(fakes.mt()):
-        if g["text"] is None and len(g["parts"]) < g.get("total", 1):
-            per.setdefault(g["receiver"], Counter())["(incomplete)"] += 1
-            continue
-        per.setdefault(g["receiver"], Counter())[mt_text(g)] += 1
-    return per
-
-
-def sent_rows(g):
-    per = {}
-    for phone, text in g.q("SELECT phone, text FROM outbox WHERE status = 'sent'"):
-        per.setdefault(phone, Counter())[text] += 1
-    return per
 
 
 def send(fakes, phone, text):
