@@ -267,7 +267,10 @@ static void take_ack(struct box_priv *p, const struct kannel_msg *m)
 	pthread_mutex_unlock(&p->mu);
 }
 
-static void take(struct box_priv *p, const struct kannel_msg *m)
+/* 1 when the connection must end: bearerbox shuts down or restarts and
+ * waits for its boxes to leave first (it hung 20 s until SIGKILL while
+ * gatewayd stayed); the link reconnects with backoff. */
+static int take(struct box_priv *p, const struct kannel_msg *m)
 {
 	static const char *const cmds[] = { "shutdown", "suspend", "resume", "identify",
 					    "restart" };
@@ -291,10 +294,12 @@ static void take(struct box_priv *p, const struct kannel_msg *m)
 		log_notice("kannel box: bearerbox says %s",
 			   m->u.admin.command >= 0 && m->u.admin.command < 5
 				   ? cmds[m->u.admin.command] : "something unknown");
-		break;
+		return m->u.admin.command == KANNEL_CMD_SHUTDOWN ||
+		       m->u.admin.command == KANNEL_CMD_RESTART;
 	default:
 		break;
 	}
+	return 0;
 }
 
 static int read_all(int fd, unsigned char *data, size_t n)
@@ -373,7 +378,10 @@ static void *reader(void *arg)
 			why = "a message that does not unpack";
 			break;
 		}
-		take(p, &m);
+		if (take(p, &m)) {
+			why = "bearerbox shuts down";
+			break;
+		}
 	}
 	if (why)
 		log_warn("kannel box: connection to bearerbox %s:%d ended: %s",
@@ -416,7 +424,7 @@ static int connect_bearerbox(struct box_priv *p)
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		log_warn("kannel box: cannot connect to bearerbox %s:%d: %s",
+		log_info("kannel box: cannot connect to bearerbox %s:%d: %s",
 			 p->cfg.kannel.bearerbox_host, p->cfg.kannel.bearerbox_port, strerror(errno));
 		return GW_ERR_MODEM_GONE;
 	}

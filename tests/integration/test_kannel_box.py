@@ -20,12 +20,13 @@ answers are acknowledged by bearerbox, reports come back on the box.
   offers it again after the restart; stored and answered once;
 - bearerbox SIGKILLed and restarted mid-run (its spool keeps what it had
   not delivered): the messages sent around it are all stored and answered
-  once, and gatewayd's box links come back by themselves.
+  once, and gatewayd's box links come back by themselves;
+- bearerbox stopped with SIGTERM while gatewayd is connected: gatewayd
+  leaves when bearerbox says shutdown, so bearerbox exits cleanly.
 SKIP (exit 0) without bearerbox. Waits are bounded polls."""
 import os
 import sys
 import time
-from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
@@ -175,6 +176,16 @@ def bearerbox_restart(g, k, fakes, before):
           " reached gatewayd (lines it had not read or stored are lost with it; a real"
           " SMSC resends what was not acknowledged)" % (n0 - before - len(held)), flush=True)
     answered_once(g, fakes, g.q1("SELECT count(*) FROM inbox"), "around bearerbox's restarts")
+    # bearerbox's SIGTERM waits for its boxes to leave: gatewayd must go
+    # when told (else kannellib's stop ends in SIGKILL after 20 s, rc -9)
+    links = g.connections()
+    rc = k.stop("bearerbox")
+    check("bearerbox stops cleanly on SIGTERM with gatewayd connected (rc %s)" % rc, rc == 0,
+          k.tail("bearerbox", 5))
+    k.start_bearerbox()
+    fakes.reconnect()
+    check("... and gatewayd's links come back when it is started again",
+          wait_for(lambda: g.connections() >= links + SENDERS, 60), g.daemon_log()[-1000:])
 
 
 def crash_points(g, k, fakes):
