@@ -121,7 +121,7 @@ const struct setting_def settings_table[] = {
 	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
 	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
 	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
-	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms at once (a worker process each)"),
+	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms (or, with link = \"box\", to bearerbox) at once (a worker process each)"),
 	S("kannel.link", kannel.link, "sendsms|box", "sendsms", "how gatewayd talks to Kannel: \"sendsms\" (smsbox calls /kannel/mo, answers go to its sendsms) or \"box\" (gatewayd is a box of bearerbox itself, no smsbox)"),
 	S("kannel.bearerbox_host", kannel.bearerbox_host, NULL, "127.0.0.1", "with link = \"box\": bearerbox's address"),
 	I("kannel.bearerbox_port", kannel.bearerbox_port, 1, 65535, "13001", "with link = \"box\": bearerbox's smsbox-port"),
