@@ -1,6 +1,7 @@
 #include "gateway/daemon/worker.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,14 @@ static int make_modem(const struct gw_settings *cfg, const struct gw_modem_setti
 	struct modem *m = NULL, *wrapped = NULL;
 	int r;
 
+	/* A Kannel worker runs a second thread with its own SQLite connection
+	 * (the box link's reader, the sendsms link's endpoint). One malloc
+	 * arena: that thread's own arena grew and was trimmed back around
+	 * every commit, unmapping pages in a two-thread process, a TLB
+	 * shootdown on both cores each time (perf: a third of gatewayd's
+	 * time at 150 messages/s; docs/BENCHMARKS.md). */
+	if (settings_kannel(cfg))
+		mallopt(M_ARENA_MAX, 1);
 	if (settings_kannel_box(cfg)) /* a box of bearerbox in the modem's place */
 		return kannel_box_create(out, cfg);
 	if (settings_kannel(cfg)) /* Kannel's sendsms in the modem's place */

@@ -2,7 +2,6 @@
 #include "gateway/kannel/kannel_box.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -699,12 +698,6 @@ int kannel_box_create(struct modem **out, const struct gw_settings *cfg)
 		goto out;
 	p->cfg = *cfg;
 	p->fd = -1;
-	/* One malloc arena for the worker: the reader thread's own arena grew
-	 * and was trimmed back around every commit (SQLite's page cache), and
-	 * each trim unmapped pages in a process of two threads: a TLB
-	 * shootdown on both cores. Measured at 150 messages/s: the workers'
-	 * CPU halved, p95 207 -> 64 ms (docs/BENCHMARKS.md). */
-	mallopt(M_ARENA_MAX, 1);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_mutex_init(&p->wmu, NULL);
 	pthread_condattr_init(&ca);
