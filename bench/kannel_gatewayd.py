@@ -3,6 +3,7 @@
 
     python3 bench/kannel_gatewayd.py            # rates 50..1000/s, 20 s each
     BENCH_KANNEL_RATES=100,300 BENCH_KANNEL_SECONDS=10 python3 bench/kannel_gatewayd.py
+    BENCH_KANNEL_LINK=box python3 bench/kannel_gatewayd.py   # no smsbox
 
 All three processes on this machine: a fake SMSC (Kannel's line protocol,
 tests/integration/kannellib.py) writes questions (the fixture texts whose
@@ -18,6 +19,9 @@ first question)) is within 5 % of R and p95 < 1 s. The run stops at the
 first rate that falls behind; the sustained figure is the highest rate
 that kept up. Kannel: store-type file, log-level 1 (the recommended
 settings of config/kannel.conf.example). CPU per process from /proc.
+With BENCH_KANNEL_LINK=box gatewayd is a box of bearerbox itself
+(kannel.link = "box", an smsbox-route giving it the fake SMSC's messages)
+and no smsbox runs; results then go to kannel_gatewayd_box.json.
 SKIP without bearerbox/smsbox. Results: bench/results/kannel_gatewayd.json.
 """
 import os
@@ -33,7 +37,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 import benchlib  # noqa: E402
 import kannellib as kl  # noqa: E402
 from kannel_hops import CpuMeter, lat_summary  # noqa: E402
-from kannelgw import KannelGateway, questions  # noqa: E402
+from kannelgw import BOX_ROUTE, KannelBoxGateway, KannelGateway, questions  # noqa: E402
 
 
 
@@ -99,24 +103,37 @@ def main():
     seconds = benchlib.env_int("BENCH_KANNEL_SECONDS", 20)
     texts = questions()
     workdir = benchlib.new_workdir("gw-bench-kannel-")
+    box = os.environ.get("BENCH_KANNEL_LINK", "sendsms") == "box"
+    extra = os.environ.get("BENCH_KANNEL_EXTRA", "")
     sendsms_port = kl.free_port()
-    # no rate limit in the way: each question comes from a new number
-    g = KannelGateway(sendsms_port, kannel_extra=os.environ.get("BENCH_KANNEL_EXTRA", ""))
+    if box:
+        conf = kl.KannelConf(workdir, store_type="file", log_level=1, extra_groups=[BOX_ROUTE])
+        # as many box connections as sendsms senders: the default 4
+        g = KannelBoxGateway(conf.box_port, senders=4, kannel_extra=extra)
+    else:
+        # no rate limit in the way: each question comes from a new number
+        g = KannelGateway(sendsms_port, kannel_extra=extra)
     with open(g.conf) as f:  # a log line per message is not what is measured
         text = f.read().replace('level = "info"', 'level = "notice"')
     with open(g.conf, "w") as f:
         f.write(text)
-    conf = kl.KannelConf(workdir, mo_url=g.mo_url(), sendsms_port=sendsms_port,
-                         store_type="file", log_level=1, http_request_retry=100,
-                         http_queue_delay=1, max_pending_requests=512)
+    if not box:
+        conf = kl.KannelConf(workdir, mo_url=g.mo_url(), sendsms_port=sendsms_port,
+                             store_type="file", log_level=1, http_request_retry=100,
+                             http_queue_delay=1, max_pending_requests=512)
     k = kl.Kannel(conf)
-    results = {"command": "python3 bench/kannel_gatewayd.py", "seconds_per_rate": seconds,
+    results = {"command": "%spython3 bench/kannel_gatewayd.py"
+               % ("BENCH_KANNEL_LINK=box " if box else ""), "seconds_per_rate": seconds,
+               "link": "box" if box else "sendsms",
                "gatewayd": os.path.relpath(os.path.join(os.environ["GW_BUILD"], "bin", "gatewayd"),
                                            TOP),
                "steps": [], "machine": benchlib.machine(), "load_before": benchlib.loadavg()}
     fake = None
     try:
-        k.start()
+        if box:
+            k.start_bearerbox()
+        else:
+            k.start()
         fake = kl.FakeSMSC(conf.fake_port)
         kl.wait_until(lambda: k.smsc_online(), 15)
         g.start()
@@ -161,7 +178,7 @@ def main():
     benchlib.log("sustained: %s" % ("%.0f answers/s (rate %d/s), p50 %s ms, p95 %s ms"
                                     % (s["answers_per_s"], s["rate"], s["p50_ms"], s["p95_ms"])
                                     if s else "no rate kept up"))
-    benchlib.write_result("kannel_gatewayd", results)
+    benchlib.write_result("kannel_gatewayd_box" if box else "kannel_gatewayd", results)
     return 0
 
 

@@ -121,7 +121,11 @@ const struct setting_def settings_table[] = {
 	S("kannel.allow", kannel.allow, NULL, "", "comma-separated addresses allowed to call the endpoint (empty: any)"),
 	I("kannel.max_body", kannel.max_body, 256, 1048576, "16384", "largest request body in bytes"),
 	I("kannel.timeout", kannel.timeout_s, 1, 120, "10", "seconds a request may take, smsbox's to us and ours to sendsms"),
-	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms at once (a worker process each)"),
+	I("kannel.senders", kannel.senders, 1, SETTINGS_MODEMS_MAX, "4", "answers handed to sendsms (or, with link = \"box\", to bearerbox) at once (a worker process each)"),
+	S("kannel.link", kannel.link, "sendsms|box", "sendsms", "how gatewayd talks to Kannel: \"sendsms\" (smsbox calls /kannel/mo, answers go to its sendsms) or \"box\" (gatewayd is a box of bearerbox itself, no smsbox)"),
+	S("kannel.bearerbox_host", kannel.bearerbox_host, NULL, "127.0.0.1", "with link = \"box\": bearerbox's address"),
+	I("kannel.bearerbox_port", kannel.bearerbox_port, 1, 65535, "13001", "with link = \"box\": bearerbox's smsbox-port"),
+	S("kannel.box_id", kannel.box_id, NULL, "gatewayd", "with link = \"box\": the smsbox-id gatewayd gives bearerbox (smsbox-route sends messages to it; empty: none, messages no route claims)"),
 	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -334,7 +338,12 @@ int settings_kannel(const struct gw_settings *s)
 
 int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms)
 {
-	return settings_kannel(s) && ms == &s->modems[0];
+	return settings_kannel(s) && !settings_kannel_box(s) && ms == &s->modems[0];
+}
+
+int settings_kannel_box(const struct gw_settings *s)
+{
+	return settings_kannel(s) && strcmp(s->kannel.link, "box") == 0;
 }
 
 /* What a single row of the table cannot say. With transport = "kannel" the
@@ -348,7 +357,11 @@ static int check_together(struct gw_settings *s, const char *path, char *err, si
 
 	if (!settings_kannel(s))
 		return 0;
-	if (!*s->kannel.password) {
+	if (settings_kannel_box(s) && !*s->kannel.from) {
+		snprintf(err, errsz, "%s: kannel.from: must be set when kannel.link = \"box\""
+			 " (bearerbox has no global-sender)", path);
+		r = GW_ERR_CONFIG;
+	} else if (!settings_kannel_box(s) && !*s->kannel.password) {
 		snprintf(err, errsz, "%s: kannel.password: must be set when transport = \"kannel\""
 			 " (the password of smsbox's sendsms-user)", path);
 		r = GW_ERR_CONFIG;
@@ -361,7 +374,11 @@ static int check_together(struct gw_settings *s, const char *path, char *err, si
 		gw_strlcpy(k->model, "kannel", sizeof(k->model));
 		/* shown where a modem's device is (logs, status); never cut: both
 		 * are SETTINGS_STR_MAX */
-		gw_strlcpy(k->device, s->kannel.sendsms_url, sizeof(k->device));
+		if (settings_kannel_box(s))
+			snprintf(k->device, sizeof(k->device), "bearerbox %.200s:%d",
+				 s->kannel.bearerbox_host, s->kannel.bearerbox_port);
+		else
+			gw_strlcpy(k->device, s->kannel.sendsms_url, sizeof(k->device));
 		k->fault_file[0] = '\0';
 		/* a short code's limits are the operator's, applied by Kannel's
 		 * throughput per SMSC; no SIM credit to watch */

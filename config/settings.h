@@ -137,6 +137,10 @@ struct gw_settings {
 		int timeout_s;
 		int resend_unknown_after_s;
 		int senders;                /* workers handing answers to sendsms */
+		char link[SETTINGS_STR_MAX];           /* "sendsms" (smsbox) or "box" */
+		char bearerbox_host[SETTINGS_STR_MAX]; /* link = "box": bearerbox's smsbox-port */
+		int bearerbox_port;
+		char box_id[SETTINGS_STR_MAX];         /* our smsbox-id ("" none) */
 	} kannel;
 };
 
@@ -181,6 +185,10 @@ int settings_operator_listed(const char *list, const char *op);
  * the first also serves smsbox's calls (settings_kannel_endpoint). */
 int settings_kannel(const struct gw_settings *s);
 int settings_kannel_endpoint(const struct gw_settings *s, const struct gw_modem_settings *ms);
+/* 1 with transport = "kannel" and kannel.link = "box": each of those links
+ * is a box connection to bearerbox (gateway/kannel/kannel_box.h), and no
+ * endpoint for smsbox is served. */
+int settings_kannel_box(const struct gw_settings *s);
 
 /* Write every setting as "name = value" to a stream (FILE *). */
 void settings_dump(const struct gw_settings *s, void *stream);

@@ -1,6 +1,7 @@
 #include "gateway/daemon/worker.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "gateway/daemon/ingest.h"
 #include "gateway/daemon/sender.h"
 #include "gateway/daemon/ussd_requests.h"
+#include "gateway/kannel/kannel_box.h"
 #include "gateway/kannel/kannel_doubt.h"
 #include "gateway/kannel/kannel_http.h"
 #include "gateway/kannel/kannel_send.h"
@@ -28,6 +30,16 @@ static int make_modem(const struct gw_settings *cfg, const struct gw_modem_setti
 	struct modem *m = NULL, *wrapped = NULL;
 	int r;
 
+	/* A Kannel worker runs a second thread with its own SQLite connection
+	 * (the box link's reader, the sendsms link's endpoint). One malloc
+	 * arena: that thread's own arena grew and was trimmed back around
+	 * every commit, unmapping pages in a two-thread process, a TLB
+	 * shootdown on both cores each time (perf: a third of gatewayd's
+	 * time at 150 messages/s; docs/BENCHMARKS.md). */
+	if (settings_kannel(cfg))
+		mallopt(M_ARENA_MAX, 1);
+	if (settings_kannel_box(cfg)) /* a box of bearerbox in the modem's place */
+		return kannel_box_create(out, cfg);
 	if (settings_kannel(cfg)) /* Kannel's sendsms in the modem's place */
 		return kannel_send_create(out, cfg);
 	memset(&mc, 0, sizeof(mc));
@@ -175,7 +187,7 @@ int worker_settle(struct worker *w, int busy, time_t now, int *resent)
 
 struct wproc {
 	struct worker w;
-	struct kannel_http *kannel; /* with transport = "kannel": smsbox calls it */
+	struct kannel_http *kannel; /* with kannel.link = "sendsms": smsbox calls it */
 	time_t started;
 	struct gw_settings cfg;
 	const char *config_path;
@@ -301,7 +313,7 @@ static int64_t doubt_timer(struct evloop *loop, void *arg)
 	return 1000;
 }
 
-/* On Kannel's endpoint thread: a message was stored; the main process
+/* On Kannel's endpoint thread (or the box link's reader): a message was stored; the main process
  * answers it (send() on the socket is safe from any thread). */
 static void on_mo(void *arg)
 {
@@ -400,7 +412,7 @@ static int add_timers(struct wproc *p)
 	    (r = evloop_on_signal(p->loop, SIGINT, on_stop, p)) < 0 ||
 	    (r = evloop_on_signal(p->loop, SIGHUP, on_reload, p)) < 0)
 		return r;
-	if (settings_kannel_endpoint(&p->cfg, p->w.ms) &&
+	if (settings_kannel(&p->cfg) && p->w.ms == &p->cfg.modems[0] &&
 	    (r = evloop_add_timer(p->loop, "doubt", 1000, doubt_timer, p)) < 0)
 		return r;
 	return 0;
@@ -444,6 +456,9 @@ int worker_run(const char *config_path, const char *name, int parent_fd, int use
 		goto out;
 	opened = 1;
 	p->w.parent_fd = parent_fd;
+	/* box link: its reader stores messages; the link opens it later */
+	if (settings_kannel_box(&p->cfg))
+		kannel_box_on_mo(p->w.modem, on_mo, p);
 	p->started = time(NULL);
 	if ((r = evloop_create(&p->loop)) < 0)
 		goto out;

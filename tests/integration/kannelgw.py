@@ -82,6 +82,61 @@ class KannelGateway(Gateway):
         return self.request("GET", "/kannel/dlr?" + q)
 
 
+# The smsbox-route that gives the fake SMSC's messages to the box "gatewayd"
+# (KannelConf(extra_groups=[BOX_ROUTE])): bearerbox gives a named box only
+# what a route names it for.
+BOX_ROUTE = ("smsbox-route", [("smsbox-id", "gatewayd"), ("smsc-id", "fake")])
+
+
+class KannelBoxGateway(Gateway):
+    """A gatewayd with transport = "kannel", link = "box" on bearerbox's
+    smsbox-port box_port (no smsbox), senders box connections. Its log
+    is kept across restarts (daemon_log)."""
+
+    def __init__(self, box_port, senders=2, kannel_extra="", extra_conf="", gatewayd=None):
+        self.senders = senders
+        conf = ('transport = "kannel";\n'
+                'kannel = { link = "box"; bearerbox_port = %d; box_id = "gatewayd";\n'
+                '  from = "8100"; timeout = 5; senders = %d; %s };\n'
+                % (box_port, senders, kannel_extra))
+        super().__init__(extra_conf=conf + extra_conf)
+        self.gatewayd = gatewayd
+        self.logged = ""
+
+    def connections(self):
+        """How often a box link came up (log lines, all runs)."""
+        return self.daemon_log().count("kannel box: connected to bearerbox")
+
+    def daemon_log(self):
+        try:
+            with open(os.path.join(self.dir, "gatewayd.log"), errors="replace") as f:
+                return self.logged + f.read()
+        except OSError:
+            return self.logged
+
+    def start(self, **env):
+        """Ready when every sender is connected to bearerbox again."""
+        import gwtest
+        before = self.connections()
+        self.logged = self.daemon_log()
+        self.log = open(os.path.join(self.dir, "gatewayd.log"), "w")
+        self.proc = subprocess.Popen([self.gatewayd or gwtest.GATEWAYD, "-f", "-c", self.conf],
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=self.env(**env))
+        ok = wait_for(lambda: self.proc.poll() is not None or
+                      self.connections() >= before + self.senders, 30)
+        if self.proc.poll() is not None or not ok:
+            raise RuntimeError("gatewayd's box links did not come up: %s"
+                               % self.daemon_log()[-2000:])
+
+    def kill(self):
+        """SIGKILL: a crash, nothing flushed."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+
 def sendsms_stand_in(answer=None, port=0):
     """A RecordingApp answering as smsbox's sendsms does: 403 to a wrong
     password, 400 to the probe (empty receiver: credentials fine), else

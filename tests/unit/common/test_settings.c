@@ -165,6 +165,39 @@ static void test_sync_needs_key_and_url(void **state)
 	assert_int_equal(load("sync = { interval = 60; };", &s, err, sizeof(err)), 0);
 }
 
+/* kannel.link = "box": bearerbox's address instead of smsbox's keys; a
+ * sender is needed (bearerbox has no global-sender), a password is not. */
+static void test_kannel_box_link(void **state)
+{
+	struct gw_settings s;
+	char err[512];
+
+	assert_int_equal(load("transport = \"kannel\"; kannel = { link = \"box\"; };", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "kannel.from: must be set"));
+	assert_int_equal(load("transport = \"kannel\"; kannel = { link = \"smpp\"; from = \"1022\"; };",
+			      &s, err, sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "kannel.link"));
+	assert_int_equal(load("transport = \"kannel\"; kannel = { link = \"box\"; from = \"1022\";"
+			      " bearerbox_host = \"10.0.0.5\"; bearerbox_port = 13011; senders = 2; };",
+			      &s, err, sizeof(err)), 0);
+	assert_true(settings_kannel_box(&s));
+	assert_string_equal(s.kannel.box_id, "gatewayd");
+	assert_int_equal(s.nmodems, 2);
+	assert_string_equal(s.modems[1].name, "kannel-2");
+	assert_string_equal(s.modems[0].device, "bearerbox 10.0.0.5:13011");
+	/* no endpoint for smsbox on this link */
+	assert_false(settings_kannel_endpoint(&s, &s.modems[0]));
+	/* the sendsms link is unchanged: it still needs the password */
+	assert_int_equal(load("transport = \"kannel\"; kannel = { from = \"1022\"; };", &s, err,
+			      sizeof(err)), GW_ERR_CONFIG);
+	assert_non_null(strstr(err, "kannel.password"));
+	assert_int_equal(load("transport = \"kannel\"; kannel = { password = \"x\"; };", &s, err,
+			      sizeof(err)), 0);
+	assert_false(settings_kannel_box(&s));
+	assert_true(settings_kannel_endpoint(&s, &s.modems[0]));
+}
+
 static void test_shipped_configs(void **state)
 {
 	struct gw_settings s;
@@ -293,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_error_and_missing_file),
 		cmocka_unit_test(test_unknown_top_level),
 		cmocka_unit_test(test_sync_needs_key_and_url),
+		cmocka_unit_test(test_kannel_box_link),
 		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_modems_list),
 		cmocka_unit_test(test_modems_errors),
