@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "common/crashpoint.h"
 #include "common/gw_err.h"
@@ -52,45 +53,22 @@ struct box_priv {
 
 int kannel_box_utf16be(struct buf *out, const char *text)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
 	size_t start = out->len;
 	int r = 0;
 
 	while (*p && r == 0) {
-		unsigned long c;
-		int more;
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c); /* rejects surrogates, overlongs */
 
-		if (p[0] < 0x80) {
-			c = p[0];
-			more = 0;
-		} else if ((p[0] & 0xe0) == 0xc0) {
-			c = p[0] & 0x1f;
-			more = 1;
-		} else if ((p[0] & 0xf0) == 0xe0) {
-			c = p[0] & 0x0f;
-			more = 2;
-		} else if ((p[0] & 0xf8) == 0xf0) {
-			c = p[0] & 0x07;
-			more = 3;
-		} else {
+		if (n <= 0 || c < 0) {
 			r = GW_ERR_INVAL;
 			break;
 		}
-		for (int i = 1; i <= more; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				r = GW_ERR_INVAL;
-				break;
-			}
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		if (r < 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
-		    (more == 1 && c < 0x80) || (more == 2 && c < 0x800) || (more == 3 && c < 0x10000)) {
-			r = GW_ERR_INVAL;
-			break;
-		}
-		p += more + 1;
+		p += n;
 		if (c >= 0x10000) {
-			unsigned long v = c - 0x10000, hi = 0xd800 | (v >> 10), lo = 0xdc00 | (v & 0x3ff);
+			unsigned long v = (unsigned long)c - 0x10000, hi = 0xd800 | (v >> 10),
+				      lo = 0xdc00 | (v & 0x3ff);
 			unsigned char u[4] = { (unsigned char)(hi >> 8), (unsigned char)hi,
 					       (unsigned char)(lo >> 8), (unsigned char)lo };
 
