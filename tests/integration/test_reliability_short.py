@@ -39,7 +39,7 @@ STAGES = [
                     "--build", "san"]),
          ("crash-dummy", ["crash_campaign.py", "--phone", "dummy", "--messages", "200",
                           "--senders", "40", "--kills", "20", "--inject-interval", "0.1",
-                          "--build", "san"])],
+                          "--build", "san", "--dup-explained"])],
         [("crash2", ["crash_campaign.py", "--messages", "30", "--senders", "10", "--kills", "5",
                      "--build", "san", "--modems", "2"])],
         [("fault", ["fault_campaign.py", "--short", "--build", "san"])],
