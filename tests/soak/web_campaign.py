@@ -41,9 +41,18 @@ import webseed  # noqa: E402
 PROTECTED = ["jobs", "appointments", "broadcasts", "referrals", "contacts", "officers"]
 
 
+# what the daemon works out of an offer's text by itself, whenever it first
+# sees the row (handlers/features/jobs_board.h): a cache, not an officer's act
+DERIVED = {"jobs": {"types", "sex", "label", "label_size", "derived"}}
+
+
 def snapshot(g):
-    return {t: hashlib.sha256(repr(g.q("SELECT * FROM %s ORDER BY rowid" % t)).encode()).hexdigest()
-            for t in PROTECTED}
+    res = {}
+    for t in PROTECTED:
+        cols = [r[1] for r in g.q("PRAGMA table_info(%s)" % t) if r[1] not in DERIVED.get(t, ())]
+        rows = g.q("SELECT %s FROM %s ORDER BY rowid" % (", ".join(cols), t))
+        res[t] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return res
 
 
 class Tally:
@@ -90,7 +99,9 @@ def scope_attacks(g, web, days, tally):
     bad = [(what, st, want) for what, st, want in attempts if not tally.expect(st, want)]
     check("scope: every cross-commune request refused (%d)" % len(attempts), not bad, bad)
     check("scope: a household out of scope reads exactly like an unknown number", st == 404 and same)
-    check("scope: nothing changed (%s)" % ", ".join(PROTECTED), snapshot(g) == before)
+    after = snapshot(g)
+    check("scope: nothing changed (%s)" % ", ".join(PROTECTED), after == before,
+          [t for t in PROTECTED if after[t] != before[t]])
     check("scope: the refusals are audited", g.q1("SELECT count(*) FROM audit WHERE action = 'scope_refused'"
                                                   " AND actor = ?", ("web:" + tk_phone,)) >= len(attempts) - 1)
 
