@@ -41,9 +41,13 @@ import webseed  # noqa: E402
 PROTECTED = ["jobs", "appointments", "broadcasts", "referrals", "contacts", "officers"]
 
 
-# what the daemon works out of an offer's text by itself, whenever it first
-# sees the row (handlers/features/jobs_board.h): a cache, not an officer's act
-DERIVED = {"jobs": {"types", "sex", "label", "label_size", "derived"}}
+# what the daemon does by itself meanwhile, not at an officer's request:
+# an offer's text worked out when it first sees the row (jobs_board.h),
+# tomorrow's reminders (gateway/daemon/reminders.c), an officer told of a
+# new referral (referrals.c); a timer may do any of them mid-attack
+DERIVED = {"jobs": {"types", "sex", "label", "label_size", "derived"},
+           "appointments": {"reminded"},
+           "referrals": {"officer_notified", "notified_at", "notify_outbox_id"}}
 
 
 def snapshot(g):
