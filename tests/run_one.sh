@@ -19,6 +19,9 @@ echo "$rc $n_ok $n_bad $secs" >"$log/$name.res"
 if [ "$n_bad" -gt 0 ]; then
 	{
 		echo "FAIL integration/$name ($n_ok passed, $n_bad failed, ${secs} s)"
+		# the failed checks first: the tail may be all log dumps
+		grep '^FAIL ' "$log/$name.out" | head -20 | cut -c1-600 | sed 's/^/    /'
+		echo "    ..."
 		sed 's/^/    /' "$log/$name.out" | tail -60
 	} >"$log/$name.summary"
 else
