@@ -185,9 +185,16 @@ def bearerbox_restart(g, k, fakes, before):
     # bearerbox's SIGTERM waits for its boxes to leave: gatewayd must go
     # when told (else kannellib's stop ends in SIGKILL after 20 s, rc -9)
     links = g.connections()
+    panics = len(k.panics("bearerbox"))
     rc = k.stop("bearerbox")
-    check("bearerbox stops cleanly on SIGTERM with gatewayd connected (rc %s)" % rc, rc == 0,
-          k.tail("bearerbox", 5))
+    # what matters is that it left by itself: Kannel 1.4.5's boxes now and
+    # then panic on their way out (a mutex already destroyed), which is
+    # theirs, not a box that stayed; kannellib SIGKILLs after 20 s (rc -9)
+    late = list(k.panics("bearerbox").values())[panics:]
+    if rc != 0:
+        print("note: bearerbox exited with %s on SIGTERM: %s" % (rc, late[:1]), flush=True)
+    check("bearerbox stops on SIGTERM with gatewayd connected, not held until SIGKILL (rc %s)"
+          % rc, rc == 0 or (late and rc != -9), k.tail("bearerbox", 5))
     k.start_bearerbox()
     fakes.reconnect()
     check("... and gatewayd's links come back when it is started again",
