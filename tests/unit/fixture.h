@@ -123,4 +123,36 @@ static inline void fixture_close(struct fixture *fx, struct db *db)
 	assert_int_equal(tmpdir_remove(fx->dir), 0);
 }
 
+/* cmocka's teardown() for a test file whose state is a calloc'ed struct fx
+ * holding `struct fixture fx` and `struct db *db` (and whatever else it
+ * needs): closes both and frees it. */
+#define FIXTURE_TEARDOWN                                   \
+	static int teardown(void **state)                  \
+	{                                                  \
+		struct fx *f = *state;                     \
+                                                           \
+		fixture_close(&f->fx, f->db);              \
+		free(f);                                   \
+		return 0;                                  \
+	}
+
+/* A state of just those two: struct fx, its setup() (fixture_open with
+ * name, busy_ms and load) and FIXTURE_TEARDOWN. */
+#define FIXTURE_DB_STATE(name, busy_ms, load)                          \
+	struct fx {                                                    \
+		struct fixture fx;                                     \
+		struct db *db;                                         \
+	};                                                             \
+	static int setup(void **state)                                 \
+	{                                                              \
+		struct fx *f = calloc(1, sizeof(*f));                  \
+                                                                       \
+		if (!f)                                                \
+			return -1;                                     \
+		f->db = fixture_open(&f->fx, (name), (busy_ms), (load)); \
+		*state = f;                                            \
+		return 0;                                              \
+	}                                                              \
+	FIXTURE_TEARDOWN
+
 #endif

@@ -18,28 +18,7 @@
 #include "gateway/content/content.h"
 #include "handlers/understand/lexicon.h"
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwstore", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwstore", 1000, 0)
 
 static const char *write_file(struct fx *f, const char *name, const char *text)
 {

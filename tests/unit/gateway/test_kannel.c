@@ -221,28 +221,7 @@ static void test_send_answer(void **state)
 	assert_int_equal(kannel_send_answer(302, ""), GW_ERR_MODEM_GONE);
 }
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwkannel", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwkannel", 1000, 0)
 
 static void test_store_mo_once(void **state)
 {

@@ -16,28 +16,7 @@
 #include "gateway/outbox.h"
 #include "handlers/core/handler_result.h"
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwoutbox", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwoutbox", 1000, 0)
 
 /* One reply queued; its row id. */
 static int64_t queue_reply(struct db *db, const char *phone, const char *text)

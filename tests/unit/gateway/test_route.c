@@ -57,14 +57,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 /* n rows of TEXT that modem took at f->now - ago */
 static void claims(struct fx *f, const char *modem, int n, time_t ago)

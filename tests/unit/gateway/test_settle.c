@@ -24,28 +24,7 @@
 #define NOW 1800000000
 #define PHONE "+84901234567"
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwsettle", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwsettle", 1000, 0)
 
 static int64_t queue(struct db *db, const char *phone, const char *text, const char *kind)
 {

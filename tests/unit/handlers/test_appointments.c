@@ -53,14 +53,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 
 static int64_t day(const char *s)

@@ -19,28 +19,7 @@
 #include "common/gw_err.h"
 #include "handlers/features/calendar.h"
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwcal", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwcal", 1000, 0)
 
 static int64_t day(const char *s)
 {

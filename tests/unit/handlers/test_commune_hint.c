@@ -14,28 +14,7 @@
 #include "handlers/features/commune_hint.h"
 #include "handlers/features/officers.h"
 
-struct fx {
-	struct fixture fx;
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->db = fixture_open(&f->fx, "gwhint", 1000, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_DB_STATE("gwhint", 1000, 0)
 
 static int find(const struct commune_hint *c, size_t n, const char *text)
 {

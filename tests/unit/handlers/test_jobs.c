@@ -55,14 +55,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 /* One message through the handler in its own transaction. */
 static void sim(struct fx *f, const char *phone, const char *text, time_t at,

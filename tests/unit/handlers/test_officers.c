@@ -61,14 +61,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 /* The message as the daemon has it: an inbox row, then the handler. */
 static void sms(struct fx *f, const char *phone, const char *text, struct handler_result *res)

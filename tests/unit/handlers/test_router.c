@@ -34,14 +34,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 /* Route raw text (normalised first); returns the route. */
 static struct route route_of(struct fx *f, const char *text, char *norm_out, size_t normsz)

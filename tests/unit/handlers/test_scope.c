@@ -56,14 +56,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fixture_close(&f->fx, f->db);
-	free(f);
-	return 0;
-}
+FIXTURE_TEARDOWN
 
 static struct scope_account account(struct fx *f, const char *phone)
 {
