@@ -5,7 +5,7 @@
 
 int kannel_store_mo(struct db *db, const struct kannel_mo *m, time_t now, int *stored)
 {
-	int r;
+	int r, added;
 
 	if ((r = db_begin(db)) < 0)
 		goto out;
@@ -21,26 +21,30 @@ int kannel_store_mo(struct db *db, const struct kannel_mo *m, time_t now, int *s
 		db_rollback(db);
 		goto out;
 	}
-	*stored = db_changes(db) > 0;
+	added = db_changes(db) > 0;
 	if ((r = db_commit(db)) < 0)
 		db_rollback(db);
+	else
+		*stored = added;
 out:
 	return r;
 }
 
 int kannel_store_dlr(struct db *db, const struct kannel_dlr *d, time_t now, int *settled)
 {
-	int r;
+	int r, done = 0;
 
 	if ((r = db_begin(db)) < 0)
 		goto out;
 	if ((r = outbox_report(db, d->outbox_id, d->state, d->at ? d->at : now, d->reply,
-			       settled)) < 0) {
+			       &done)) < 0) {
 		db_rollback(db);
 		goto out;
 	}
 	if ((r = db_commit(db)) < 0)
 		db_rollback(db);
+	else
+		*settled = done;
 out:
 	return r;
 }
