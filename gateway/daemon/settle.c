@@ -115,7 +115,8 @@ out:
 }
 
 /* The part a report is about: the newest still waiting with its
- * reference and number; else the one row in doubt to that number. */
+ * reference and number; else the one row in doubt to that number
+ * that this modem took. */
 static int find_part(struct db *db, const char *modem, const struct modem_report *rep, time_t now,
 		     int64_t *part_id, int64_t *row_id)
 {
@@ -136,9 +137,13 @@ static int find_part(struct db *db, const char *modem, const struct modem_report
 		sqlite3_reset(st);
 		goto out;
 	}
+	/* only a row this modem took: two modems may each have had an answer
+	 * to one household in flight when the daemon died, and each report
+	 * comes back through the modem that sent its message */
 	if (r != GW_ERR_NOTFOUND ||
 	    (r = db_rows(db, "SELECT id FROM outbox WHERE status = 'sent_unknown' AND phone IN (?, ?)"
-			     " LIMIT 2", DB_ARGS(DB_TEXT(with), DB_TEXT(without)), &st)) < 0)
+			     " AND (?3 = '' OR coalesce(modem, '') IN ('', ?3)) LIMIT 2",
+			 DB_ARGS(DB_TEXT(with), DB_TEXT(without), DB_TEXT(modem)), &st)) < 0)
 		goto out;
 	while ((r = db_step(st)) == DB_ROW) {
 		*row_id = sqlite3_column_int64(st, 0);

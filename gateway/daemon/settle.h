@@ -15,7 +15,8 @@
  * on), is 'sent_unknown' from unknown_at. A report that proves it left
  * settles it as sent: one quoting a reference recorded for it, or - a
  * crash loses the reference - any report for its number when it is the
- * only message in doubt to that number (a multipart message needs as many
+ * only message in doubt to that number that this modem took (another
+ * modem's reports come back through that modem; a multipart message needs as many
  * parts covered as it has). Without one, sms.unknown_resend_after seconds
  * later and after one last look through the modem's report memory, an
  * answer (notice, reminder) is queued again: at least once, counted in

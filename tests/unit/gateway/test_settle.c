@@ -201,6 +201,30 @@ static void test_two_in_doubt_stay(void **state)
 	expect(f->db, b, "sent_unknown", NULL);
 }
 
+/* Two modems each had an answer to one household in flight when the
+ * daemon died: a report read on a modem settles that modem's row. */
+static void test_in_doubt_two_modems(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = unknown_row(f->db, PHONE, "qua a", "reply", NOW - 30);
+	int64_t b = unknown_row(f->db, PHONE, "qua b", "reply", NOW - 30);
+	struct modem_report rep = report(PHONE, 41, 0x00);
+	int64_t got = -1;
+	int settled = -1;
+
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET modem = CASE id WHEN ? THEN 'a' ELSE 'b' END"
+				" WHERE id IN (?1, ?2)", DB_ARGS(DB_INT(a), DB_INT(b))), 0);
+	assert_int_equal(settle_report(f->db, "b", &rep, NOW, &got, &settled), 0);
+	assert_int_equal(got, b);
+	assert_int_equal(settled, 1);
+	expect(f->db, b, "sent", "delivered");
+	expect(f->db, a, "sent_unknown", NULL);
+	rep = report(PHONE, 42, 0x00);
+	assert_int_equal(settle_report(f->db, "a", &rep, NOW, &got, &settled), 0);
+	assert_int_equal(got, a);
+	expect(f->db, a, "sent", "delivered");
+}
+
 static void test_multipart_in_doubt(void **state)
 {
 	struct fx *f = *state;
@@ -383,6 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settles_the_one_in_doubt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_in_doubt_stay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_doubt_two_modems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multipart_in_doubt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_doubt_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_doubt_per_modem, setup, teardown),
