@@ -165,6 +165,11 @@ def done_when(g, k, fake):
     diff = [(p, got.get(p), want.get(p)) for p in set(got) | set(want) if got.get(p) != want.get(p)]
     check("the fake SMSC got exactly the answers sent: each message answered exactly once",
           same and sum(sum(c.values()) for c in got.values()) == n, diff[:5])
+    if diff:
+        print("note: the outbox rows of those households: %s" % g.q(
+            "SELECT id, phone, status, attempts, resends, dlr, error, substr(text, 1, 30)"
+            " FROM outbox WHERE phone IN (%s) ORDER BY phone, id"
+            % ",".join("?" * len(diff[:5])), tuple(p for p, _, _ in diff[:5])), flush=True)
     long_text = g.q1("SELECT o.text FROM outbox o JOIN inbox i ON o.inbox_id = i.id"
                      " WHERE i.sender = ? AND i.text = 'CS BHYT'", (asker,))
     parts = [len(m["parts"]) for m in kl.reassemble(fake.wait_mt(0, timeout=0))
