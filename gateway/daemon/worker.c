@@ -301,7 +301,7 @@ static int64_t alive_timer(struct evloop *loop, void *arg)
 	return (int64_t)p->w.ms->stall_after_s * 1000 / 3;
 }
 
-/* Kannel: answers left in doubt by a crash, sent again once the delivery
+/* Kannel: answers left in doubt (a crash, an answer from Kannel lost), sent again once the delivery
  * reports of later ones show theirs never came (kannel_doubt.h). */
 static int64_t doubt_timer(struct evloop *loop, void *arg)
 {

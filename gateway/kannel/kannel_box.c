@@ -19,6 +19,7 @@
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "common/store.h"
+#include "gateway/kannel/kannel_doubt.h"
 #include "gateway/kannel/kannel_msg.h"
 #include "gateway/kannel/kannel_req.h"
 #include "gateway/kannel/kannel_store.h"
@@ -569,9 +570,11 @@ static int b_send(struct modem *m, const char *phone, const char *text,
 			 log_phone(phone));
 		r = GW_ERR_SEND_TEMP;
 	} else {
-		log_warn("kannel box: no ack for the answer to %s (%s): in doubt", log_phone(phone),
-			 gw_strerror(r));
-		doubt = 1;
+		/* with reports that can settle it (kannel_doubt.h) it waits for
+		 * them; without, it goes again as after a modem timeout */
+		doubt = kannel_doubt_settles(&p->cfg);
+		log_warn("kannel box: no ack for the answer to %s (%s): %s", log_phone(phone),
+			 gw_strerror(r), doubt ? "in doubt" : "sent again");
 	}
 out:
 	/* In doubt the whole message may have gone: bearerbox splits it, so

@@ -8,6 +8,7 @@
 
 #include "common/gw_err.h"
 #include "common/log.h"
+#include "gateway/kannel/kannel_doubt.h"
 
 #define KANNEL_ANSWER_MAX 4096
 #define KANNEL_URL_MAX (16 * 1024)
@@ -18,7 +19,7 @@
 
 struct kannel_priv {
 	struct gw_settings cfg;
-	CURL *curl;            /* one kept-alive connection to smsbox */
+	CURL *curl;            /* the handle (a connection per request) */
 	struct buf answer;     /* body of the last answer */
 	int hold_ms;           /* current hold after 503s, 0 none */
 	int64_t hold_until_ms; /* monotonic */
@@ -142,6 +143,10 @@ static int curl_ready(struct kannel_priv *p)
 	curl_easy_setopt(p->curl, CURLOPT_WRITEDATA, &p->answer);
 	curl_easy_setopt(p->curl, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* a connection per request: when a reused connection dies before the
+	 * answer, libcurl sends the request again on a new one by itself, and
+	 * smsbox may have queued the first (a household would get it twice) */
+	curl_easy_setopt(p->curl, CURLOPT_FORBID_REUSE, 1L);
 	return 0;
 }
 
@@ -157,9 +162,10 @@ static int get(struct kannel_priv *p, const char *url, long *status)
 	buf_reset(&p->answer);
 	curl_easy_setopt(p->curl, CURLOPT_URL, url);
 	cc = curl_easy_perform(p->curl);
+	/* a request cut short while written is one smsbox cannot act on */
 	if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
 	    cc == CURLE_COULDNT_RESOLVE_PROXY || cc == CURLE_URL_MALFORMAT ||
-	    cc == CURLE_UNSUPPORTED_PROTOCOL) {
+	    cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_SEND_ERROR) {
 		log_warn("kannel: cannot reach sendsms: %s", curl_easy_strerror(cc));
 		return GW_ERR_MODEM_GONE;
 	}
@@ -228,7 +234,7 @@ static void k_close(struct modem *m)
 {
 	struct kannel_priv *p = m->priv;
 
-	curl_easy_cleanup(p->curl); /* drops the kept-alive connection */
+	curl_easy_cleanup(p->curl);
 	p->curl = NULL;
 }
 
@@ -246,15 +252,22 @@ static int k_send(struct modem *m, const char *phone, const char *text,
 	struct kannel_priv *p = m->priv;
 	struct buf url;
 	long status = 0;
-	int parts = 0, ucs2 = 0, r;
+	int parts = 0, ucs2 = 0, doubt = 0, r;
 
 	buf_init(&url, KANNEL_URL_MAX);
 	/* The count libgammu's encoder gives is the split Kannel makes: 153
 	 * GSM-7 or 67 UCS-2 characters a part. */
 	if ((r = modem_text_parts(text, &parts, &ucs2)) < 0 ||
-	    (r = kannel_send_url(&url, &p->cfg, phone, text, ucs2, req->id)) < 0 ||
-	    (r = get(p, url.data, &status)) < 0)
+	    (r = kannel_send_url(&url, &p->cfg, phone, text, ucs2, req->id)) < 0)
 		goto out;
+	if ((r = get(p, url.data, &status)) < 0) {
+		/* smsbox may have queued it before its answer was lost: with a
+		 * report for every message, that report (or its absence while
+		 * later ones come, kannel_doubt.h) decides; sent again at once,
+		 * a household would get it twice */
+		doubt = r == GW_ERR_TIMEOUT && kannel_doubt_settles(&p->cfg);
+		goto out;
+	}
 	r = kannel_send_answer(status, p->answer.data);
 	if (r == 0) {
 		p->hold_ms = 0;
@@ -271,8 +284,11 @@ static int k_send(struct modem *m, const char *phone, const char *text,
 		r = GW_ERR_MODEM_GONE; /* not this message's fault: the link waits */
 	}
 out:
-	out->parts = r == 0 ? parts : 0;
+	/* in doubt the whole message may have gone (Kannel splits it): for
+	 * the sender it is one part short of done */
+	out->parts = r == 0 ? parts : doubt && parts > 0 ? parts - 1 : 0;
 	out->total = parts;
+	out->doubt = doubt;
 	out->ref = 0;
 	out->ucs2 = ucs2;
 	out->network_error = r == GW_ERR_SEND_PERM ? (int)status : 0;

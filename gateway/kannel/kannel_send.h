@@ -2,8 +2,9 @@
  *
  * Another struct modem_ops (modem/modem.h), so the daemon's sender,
  * backoff and delivery-report code work unchanged:
- *   send    one GET to kannel.sendsms_url on a kept-alive connection
- *           (libcurl): the text as UTF-8 with charset=UTF-8, coding=2 only
+ *   send    one GET to kannel.sendsms_url on a connection of its own
+ *           (libcurl; a reused one that dies is retried by libcurl itself,
+ *           a second copy of what smsbox may have queued): the text as UTF-8 with charset=UTF-8, coding=2 only
  *           when GSM-7 cannot carry it (coding=2 without a charset would
  *           send the UTF-8 octets as UCS-2; no coding turns Vietnamese
  *           letters into '?'), Kannel splitting long answers itself, and
@@ -18,7 +19,10 @@
  *                                               the link reconnects with backoff
  *                                               and the row waits, uncounted
  *             no answer after the request left (timeout, connection cut)
- *                                               GW_ERR_TIMEOUT: in doubt, as a
+ *                                               GW_ERR_TIMEOUT: in doubt
+ *                                               (out->doubt) when reports can
+ *                                               settle it (kannel_doubt.h),
+ *                                               else sent again as after a
  *                                               modem timeout
  *   open    checks that sendsms answers and takes our credentials, without
  *           sending anything (a request with an empty receiver: 400 means

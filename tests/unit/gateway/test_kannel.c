@@ -333,6 +333,40 @@ static void test_doubt_resend(void **state)
 	assert_int_equal(resent, 0);
 }
 
+/* A sendsms whose answer was lost leaves its row in doubt while the daemon
+ * runs: only reports of rows sent after that say reports flow. */
+static void test_doubt_mid_run(void **state)
+{
+	struct fx *f = *state;
+	struct gw_settings cfg;
+	int64_t lost;
+	int resent = -1;
+
+	kannel_cfg(&cfg);
+	cfg.kannel.resend_unknown_after_s = 60;
+	assert_true(kannel_doubt_settles(&cfg));
+	add_outbox(f->db, "+8491", "reply", "sent", 1010, "delivered", 1011);
+	lost = add_outbox(f->db, "+8492", "reply", "sent_unknown", 0, "", 0);
+	assert_int_equal(db_run(f->db, "UPDATE outbox SET unknown_at = 1500 WHERE id = ?",
+				DB_ARGS(DB_INT(lost))), 0);
+	/* an earlier row's old report proves nothing about this one */
+	assert_int_equal(kannel_doubt_resend(f->db, &cfg, 1000, 1600, &resent), 0);
+	assert_int_equal(resent, 0);
+	add_outbox(f->db, "+8493", "reply", "sent", 1510, "delivered", 1512);
+	assert_int_equal(kannel_doubt_resend(f->db, &cfg, 1000, 1560, &resent), 0);
+	assert_int_equal(resent, 0);
+	assert_int_equal(kannel_doubt_resend(f->db, &cfg, 1000, 1572, &resent), 0);
+	assert_int_equal(resent, 1);
+	assert_int_equal(fixture_int(f->db, "SELECT resends FROM outbox WHERE phone = '+8492'"
+				      " AND status = 'queued'"), 1);
+	/* without a report for every message nothing settles a doubt */
+	cfg.kannel.dlr_mask = 4;
+	assert_false(kannel_doubt_settles(&cfg));
+	cfg.kannel.dlr_mask = 31;
+	cfg.kannel.resend_unknown_after_s = 0;
+	assert_false(kannel_doubt_settles(&cfg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_mo_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_dlr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doubt_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_doubt_mid_run, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("kannel", tests, NULL, NULL);
 }
