@@ -43,6 +43,10 @@ class KannelGateway(Gateway):
         """Ready when the endpoint accepts connections (the link to sendsms
         may still be coming up)."""
         import gwtest
+        # the workers of a daemon that died leave a moment after it: until
+        # then the old endpoint still listens on the port
+        if not wait_for(lambda: not kl.port_open(self.kport), 20):
+            raise RuntimeError("the endpoint's port %d is still taken" % self.kport)
         self.log = open(os.path.join(self.dir, "gatewayd.log"), "a")
         self.proc = subprocess.Popen([self.gatewayd or gwtest.GATEWAYD, "-f", "-c", self.conf],
                                      stdout=self.log, stderr=subprocess.STDOUT,
