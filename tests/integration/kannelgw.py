@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import urllib.parse
+from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
@@ -174,3 +175,35 @@ def questions():
             if intent in ONE_REPLY_INTENTS and text.strip() and "\n" not in text:
                 out.append(text)
     return out
+
+
+# What the fake SMSC received per household, and what the outbox says was
+# sent: the "answered exactly once" checks compare the two.
+
+
+def mt_text(group):
+    """The text of one reassembled MT message: UDH parts do not say their
+    coding, UCS-2 octets of our answers always hold a 0x00."""
+    data = b"".join(p["data"] for p in group["parts"])
+    if group["parts"][0].get("coding") == 2 or (group["parts"][0].get("coding") is None
+                                                and b"\x00" in data):
+        return data.decode("utf-16-be", "replace")
+    return data.decode("utf-8", "replace")
+
+
+def received(fake):
+    """{household: Counter of answer texts} at the fake SMSC."""
+    per = {}
+    for g in kl.reassemble(fake.wait_mt(0, timeout=0)):
+        if g["text"] is None and len(g["parts"]) < g.get("total", 1):
+            per.setdefault(g["receiver"], Counter())["(incomplete)"] += 1
+            continue
+        per.setdefault(g["receiver"], Counter())[mt_text(g)] += 1
+    return per
+
+
+def sent_rows(g):
+    per = {}
+    for phone, text in g.q("SELECT phone, text FROM outbox WHERE status = 'sent'"):
+        per.setdefault(phone, Counter())[text] += 1
+    return per

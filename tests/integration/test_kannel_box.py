@@ -33,9 +33,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
 from gwtest import check, finish, wait_for  # noqa: E402
-from kannelgw import BOX_ROUTE, KannelBoxGateway, questions  # noqa: E402
-# what the fake SMSC received per household, and what the outbox says was sent
-from test_kannel_e2e import mt_text, received, sent_rows  # noqa: E402
+from kannelgw import (BOX_ROUTE, KannelBoxGateway, mt_text, questions, received,  # noqa: E402
+                      sent_rows)
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4

@@ -31,40 +31,12 @@ from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
 from gwtest import check, finish, wait_for  # noqa: E402
-from kannelgw import KannelGateway, questions  # noqa: E402
+from kannelgw import KannelGateway, mt_text, questions, received, sent_rows  # noqa: E402
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
 WAVES = 5
 KILLS = 4
-
-
-def mt_text(group):
-    """The text of one reassembled MT message: UDH parts do not say their
-    coding, UCS-2 octets of our answers always hold a 0x00."""
-    data = b"".join(p["data"] for p in group["parts"])
-    if group["parts"][0].get("coding") == 2 or (group["parts"][0].get("coding") is None
-                                                and b"\x00" in data):
-        return data.decode("utf-16-be", "replace")
-    return data.decode("utf-8", "replace")
-
-
-def received(fake):
-    """{household: Counter of answer texts} at the fake SMSC."""
-    per = {}
-    for g in kl.reassemble(fake.wait_mt(0, timeout=0)):
-        if g["text"] is None and len(g["parts"]) < g.get("total", 1):
-            per.setdefault(g["receiver"], Counter())["(incomplete)"] += 1
-            continue
-        per.setdefault(g["receiver"], Counter())[mt_text(g)] += 1
-    return per
-
-
-def sent_rows(g):
-    per = {}
-    for phone, text in g.q("SELECT phone, text FROM outbox WHERE status = 'sent'"):
-        per.setdefault(phone, Counter())[text] += 1
-    return per
 
 
 def setup():
