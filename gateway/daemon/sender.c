@@ -425,7 +425,8 @@ static int record_outcome(struct link *l, const struct sender_row *row, int sr,
 	    ms->parts + 1 >= ms->total && mset->delivery_reports) {
 		/* the last part may have gone: its report will tell (settle.h) */
 		log_warn("outbox %lld: modem %s took the last part for %s but never confirmed it"
-			 " (%s): in doubt until a delivery report or sms.unknown_resend_after",
+			 " (%s): in doubt until a delivery report or the in-doubt rule"
+			 " (sms.unknown_resend_after; kannel.resend_unknown_after)",
 			 (long long)row->id, mset->name, log_phone(row->phone), error);
 		r = db_run(l->db, "UPDATE outbox SET status = 'sent_unknown', unknown_at = ?, error = ?"
 				  " WHERE id = ?", DB_ARGS(DB_INT(now), DB_TEXT(error), DB_INT(row->id)));
