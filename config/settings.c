@@ -126,7 +126,7 @@ const struct setting_def settings_table[] = {
 	S("kannel.bearerbox_host", kannel.bearerbox_host, NULL, "127.0.0.1", "with link = \"box\": bearerbox's address"),
 	I("kannel.bearerbox_port", kannel.bearerbox_port, 1, 65535, "13001", "with link = \"box\": bearerbox's smsbox-port"),
 	S("kannel.box_id", kannel.box_id, NULL, "gatewayd", "with link = \"box\": the smsbox-id gatewayd gives bearerbox (smsbox-route sends messages to it; empty: none, messages no route claims)"),
-	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt after a crash is sent again when later ones had their delivery reports this many seconds ago and it none (0: never)"),
+	I("kannel.resend_unknown_after", kannel.resend_unknown_after_s, 0, 86400, "120", "an answer in doubt (a crash, or Kannel's reply lost) is sent again when later ones had their delivery reports this many seconds ago and it none (0: never; one whose reply was lost then goes again at once)"),
 	{ NULL, SETTING_STR, 0, 0, NULL, NULL, 0, NULL },
 };
 
