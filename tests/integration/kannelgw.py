@@ -106,7 +106,7 @@ class KannelBoxGateway(Gateway):
                 % (box_port, senders, kannel_extra))
         super().__init__(extra_conf=conf + extra_conf)
         self.gatewayd = gatewayd
-        self.logged = ""
+        self.logged = ""  # the log as it was when the current run started
 
     def connections(self):
         """How often a box link came up (log lines, all runs)."""
@@ -115,16 +115,18 @@ class KannelBoxGateway(Gateway):
     def daemon_log(self):
         try:
             with open(os.path.join(self.dir, "gatewayd.log"), errors="replace") as f:
-                return self.logged + f.read()
+                return f.read()
         except OSError:
-            return self.logged
+            return ""
 
     def start(self, **env):
         """Ready when every sender is connected to bearerbox again."""
         import gwtest
         before = self.connections()
         self.logged = self.daemon_log()
-        self.log = open(os.path.join(self.dir, "gatewayd.log"), "w")
+        # appended to (O_APPEND): the workers of a daemon that died may still
+        # write their last lines, which would overwrite a truncated log's
+        self.log = open(os.path.join(self.dir, "gatewayd.log"), "a")
         self.proc = subprocess.Popen([self.gatewayd or gwtest.GATEWAYD, "-f", "-c", self.conf],
                                      stdout=self.log, stderr=subprocess.STDOUT,
                                      env=self.env(**env))
