@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 
 #define SIGNING_FILE_MAX 4096
 #define SIGNING_HEADER "# gateway hub signing key (Ed25519, libsodium): keep it secret, mode 0600\n"
@@ -27,21 +28,6 @@ static int from_b64(const char *text, unsigned char *out, size_t n)
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return GW_ERR_IO;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int signing_keygen(const char *path, char *pub)
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
@@ -57,8 +43,8 @@ int signing_keygen(const char *path, char *pub)
 	}
 	sodium_bin2base64(b64, sizeof(b64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
 	/* 0600 whatever the umask left */
-	if (fchmod(fd, 0600) != 0 || (r = write_all(fd, SIGNING_HEADER, strlen(SIGNING_HEADER))) < 0 ||
-	    (r = write_all(fd, b64, strlen(b64))) < 0 || (r = write_all(fd, "\n", 1)) < 0 ||
+	if (fchmod(fd, 0600) != 0 || (r = fdio_write_all(fd, SIGNING_HEADER, strlen(SIGNING_HEADER))) < 0 ||
+	    (r = fdio_write_all(fd, b64, strlen(b64))) < 0 || (r = fdio_write_all(fd, "\n", 1)) < 0 ||
 	    fsync(fd) != 0) {
 		r = GW_ERR_IO;
 		goto out;

@@ -8,6 +8,7 @@
 
 #include "common/audit.h"
 #include "common/buf.h"
+#include "common/fdio.h"
 #include "common/gw_err.h"
 #include "gateway/content/content.h"
 #include "gateway/hub/hub_bundle.h"
@@ -31,16 +32,8 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 	r = GW_ERR_IO;
 	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		goto fail;
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		data += n;
-		len -= (size_t)n;
-	}
+	if (fdio_write_all(fd, data, len) < 0)
+		goto fail;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		fd = -1;
 		goto fail;

@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "common/crashpoint.h"
+#include "common/fdio.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "common/store.h"
@@ -87,21 +88,6 @@ int kannel_box_utf16be(struct buf *out, const char *text)
 
 /* ---- writing frames ---- */
 
-static int write_all(int fd, const char *data, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, data, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return GW_ERR_IO;
-		data += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int write_msg(struct box_priv *p, const struct kannel_msg *m)
 {
 	struct buf b;
@@ -111,7 +97,7 @@ static int write_msg(struct box_priv *p, const struct kannel_msg *m)
 	if ((r = kannel_msg_pack(&b, m)) < 0)
 		goto out;
 	pthread_mutex_lock(&p->wmu);
-	r = p->fd >= 0 ? write_all(p->fd, b.data, b.len) : GW_ERR_IO;
+	r = p->fd >= 0 ? fdio_write_all(p->fd, b.data, b.len) : GW_ERR_IO;
 	p->last_write = time(NULL);
 	pthread_mutex_unlock(&p->wmu);
 out:
@@ -280,21 +266,6 @@ static int take(struct box_priv *p, const struct kannel_msg *m)
 	return 0;
 }
 
-static int read_all(int fd, unsigned char *data, size_t n)
-{
-	while (n) {
-		ssize_t got = recv(fd, data, n, 0);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return GW_ERR_IO;
-		data += got;
-		n -= (size_t)got;
-	}
-	return 0;
-}
-
 static int stopping(struct box_priv *p)
 {
 	int s;
@@ -344,8 +315,8 @@ static void *reader(void *arg)
 		heartbeat(p);
 		if (pr <= 0)
 			continue;
-		if (read_all(p->fd, head, 4) < 0 || kannel_msg_frame_len(head, &n) < 0 ||
-		    read_all(p->fd, p->frame, n) < 0) {
+		if (fdio_read_all(p->fd, head, 4) < 0 || kannel_msg_frame_len(head, &n) < 0 ||
+		    fdio_read_all(p->fd, p->frame, n) < 0) {
 			if (stopping(p))
 				why = NULL;
 			break;
