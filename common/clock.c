@@ -1,5 +1,6 @@
 #include "common/clock.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,4 +45,12 @@ time_t gw_now(int utc_offset_min)
 		log_warn("GW_FAKE_NOW='%s' is neither Unix seconds nor 'YYYY-MM-DD HH:MM': ignored", fake);
 out:
 	return now;
+}
+
+void gw_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

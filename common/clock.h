@@ -17,6 +17,10 @@
 
 time_t gw_now(int utc_offset_min);
 
+/* Sleep ms milliseconds, the whole of them across signals (callers bound
+ * their own total wait). */
+void gw_sleep_ms(int ms);
+
 /* "YYYY-MM-DD HH:MM" in office time (UTC + utc_offset_min minutes) as a
  * time_t in *out; GW_ERR_INVAL for anything else. */
 int gw_parse_local(const char *s, int utc_offset_min, time_t *out) GW_WARN_UNUSED;

@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 
@@ -223,14 +224,6 @@ static void reload(struct fault_priv *p)
 	log_notice("modem fault: %d directive(s) active from %s", p->n, p->path);
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* The fault for this op: 0 = none, else the GW_ERR_* to return; *cms gets
  * the code for a cms directive. */
 static int check(struct modem *m, unsigned op, int *cms)
@@ -241,7 +234,7 @@ static int check(struct modem *m, unsigned op, int *cms)
 	reload(p);
 	for (i = 0; i < p->n; i++)
 		if (p->f[i].kind == F_SLOW && p->f[i].value > 0)
-			sleep_ms(p->f[i].value);
+			gw_sleep_ms(p->f[i].value);
 	for (i = 0; i < p->n && r == 0; i++) {
 		struct fault *f = &p->f[i];
 

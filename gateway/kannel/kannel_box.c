@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "common/clock.h"
 #include "common/crashpoint.h"
 #include "common/fdio.h"
 #include "common/gw_err.h"
@@ -124,13 +125,6 @@ static struct kannel_field fld(struct kannel_oct o)
 	return (struct kannel_field){ o.p, o.n };
 }
 
-static void pause_ms(int ms)
-{
-	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
 static void take_mo(struct box_priv *p, const struct kannel_sms *s)
 {
 	char coding[16] = "", when[24] = "";
@@ -163,7 +157,7 @@ static void take_mo(struct box_priv *p, const struct kannel_sms *s)
 	if ((r = kannel_store_mo(p->db, &m, time(NULL), &stored)) < 0) {
 		log_warn("kannel box: message %s from %s not stored (%s): bearerbox keeps it",
 			 s->id, log_phone(m.from), gw_strerror(r));
-		pause_ms(BOX_RETRY_PAUSE_MS);
+		gw_sleep_ms(BOX_RETRY_PAUSE_MS);
 		ack(p, s, KANNEL_ACK_FAILED_TMP);
 		goto out;
 	}
@@ -208,7 +202,7 @@ static void take_report(struct box_priv *p, const struct kannel_sms *s)
 	} else if (r < 0) {
 		log_warn("kannel box: delivery report for outbox %lld not recorded (%s): bearerbox"
 			 " keeps it", (long long)d.outbox_id, gw_strerror(r));
-		pause_ms(BOX_RETRY_PAUSE_MS);
+		gw_sleep_ms(BOX_RETRY_PAUSE_MS);
 		ack(p, s, KANNEL_ACK_FAILED_TMP);
 		return;
 	} else {

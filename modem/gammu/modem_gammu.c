@@ -31,6 +31,7 @@
 #include <gammu.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/gw_err.h"
 #include "common/log.h"
 #include "modem/gammu/modem_text.h"
@@ -96,15 +97,6 @@ int modem_gammu_err(GSM_Error e, const char *what)
 int modem_gammu_fatal(int r)
 {
 	return r == GW_ERR_MODEM_GONE || r == GW_ERR_TIMEOUT || r == GW_ERR_NOMEM;
-}
-
-void modem_gammu_sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	/* Finish the sleep across signals: callers bound their total wait. */
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 int64_t modem_gammu_now_ms(void)
@@ -556,7 +548,7 @@ static int g_ussd(struct modem *m, const char *code, int timeout_ms, char *answe
 			goto out;
 		}
 		if (!p->ussd_done)
-			modem_gammu_sleep_ms(POLL_SLEEP_MS);
+			gw_sleep_ms(POLL_SLEEP_MS);
 	}
 	r = GW_ERR_TIMEOUT;
 	if (!p->ussd_done)

@@ -85,7 +85,6 @@ void modem_gammu_deadline_start(struct gammu_priv *p, int ms);
 int modem_gammu_deadline_end(struct gammu_priv *p, int r);
 /* 1 once the current deadline has passed (for our own wait loops). */
 int modem_gammu_deadline_hit(void);
-void modem_gammu_sleep_ms(int ms);
 int64_t modem_gammu_now_ms(void);
 /* UCS-2 field -> UTF-8 into a fixed array; 1 if it had to be cut. */
 int modem_gammu_ucs2_field(char *dst, size_t dstsz, const unsigned char *src, size_t units);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/crashpoint.h"
 #include "common/gw_err.h"
 #include "common/log.h"
@@ -387,7 +388,7 @@ static int wait_send(struct gammu_priv *p)
 			break;
 		}
 		if (!p->send_done)
-			modem_gammu_sleep_ms(POLL_SLEEP_MS);
+			gw_sleep_ms(POLL_SLEEP_MS);
 	}
 	return r;
 }
@@ -476,7 +477,7 @@ int modem_gammu_send(struct modem *m, const char *phone, const char *text,
 		if (i + 1 < sms->Number)
 			crashpoint("send-part"); /* a part accepted, the next not sent */
 		if (p->send_delay_ms > 0)
-			modem_gammu_sleep_ms(p->send_delay_ms);
+			gw_sleep_ms(p->send_delay_ms);
 	}
 	r = 0;
 out:
