@@ -230,8 +230,12 @@ static void take_ack(struct box_priv *p, const struct kannel_msg *m)
  * gatewayd stayed); the link reconnects with backoff. */
 static int take(struct box_priv *p, const struct kannel_msg *m)
 {
-	static const char *const cmds[] = { "shutdown", "suspend", "resume", "identify",
-					    "restart" };
+	static const char *const cmds[] = {
+		[KANNEL_CMD_SHUTDOWN] = "shutdown", [KANNEL_CMD_SUSPEND] = "suspend",
+		[KANNEL_CMD_RESUME] = "resume", [KANNEL_CMD_IDENTIFY] = "identify",
+		[KANNEL_CMD_RESTART] = "restart",
+	};
+	const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 
 	switch (m->type) {
 	case KANNEL_MSG_SMS:
@@ -250,7 +254,7 @@ static int take(struct box_priv *p, const struct kannel_msg *m)
 		break;
 	case KANNEL_MSG_ADMIN:
 		log_notice("kannel box: bearerbox says %s",
-			   m->u.admin.command >= 0 && m->u.admin.command < 5
+			   m->u.admin.command >= 0 && (size_t)m->u.admin.command < ncmds
 				   ? cmds[m->u.admin.command] : "something unknown");
 		return m->u.admin.command == KANNEL_CMD_SHUTDOWN ||
 		       m->u.admin.command == KANNEL_CMD_RESTART;
