@@ -12,7 +12,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
-from gwtest import Gateway, wait_for  # noqa: E402
+from gwtest import Gateway, check, wait_for  # noqa: E402
 
 # The get-url of issue 17 (what kannel.conf.example shows).
 MO_QUERY = kl.MO_QUERY
@@ -209,3 +209,13 @@ def sent_rows(g):
     for phone, text in g.q("SELECT phone, text FROM outbox WHERE status = 'sent'"):
         per.setdefault(phone, Counter())[text] += 1
     return per
+
+
+def reports_recorded(g, total):
+    """Check that delivery reports are recorded on >= 90 % of the outbox
+    rows (total of them), waiting up to 60 s for the last ones."""
+    enough = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
+                      >= 0.9 * total, 60)
+    n_dlr = g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
+    check("delivery reports recorded on >= 90 %% of the outbox rows (%d of %d)"
+          % (n_dlr, total), enough, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"))

@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
 from gwtest import check, finish, wait_for  # noqa: E402
 from kannelgw import (BOX_ROUTE, KannelBoxGateway, mt_text, questions, received,  # noqa: E402
-                      sent_rows)
+                      reports_recorded, sent_rows)
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
@@ -153,11 +153,7 @@ def done_when(g, k, fakes):
              if m["receiver"] == phones[0] and m["text"] is not None and mt_text(m) == long_text]
     check("a long answer arrives whole (%s parts, once)" % parts,
           long_text and len(parts) == 1 and parts[0] >= 2, (long_text, parts))
-    enough = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
-                      >= 0.9 * total, 60)
-    n_dlr = g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
-    check("delivery reports recorded on >= 90 %% of the outbox rows (%d of %d)"
-          % (n_dlr, total), enough, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"))
+    reports_recorded(g, total)
     print("note: outbox by report: %s; rows not settled on the first attempt: %s" % (
         g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"),
         g.q("SELECT id, status, attempts, error, dlr FROM outbox"

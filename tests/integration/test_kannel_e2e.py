@@ -31,7 +31,8 @@ from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kannellib as kl  # noqa: E402
 from gwtest import check, finish, wait_for  # noqa: E402
-from kannelgw import KannelGateway, mt_text, questions, received, sent_rows  # noqa: E402
+from kannelgw import (KannelGateway, mt_text, questions, received,  # noqa: E402
+                      reports_recorded, sent_rows)
 
 HOUSEHOLDS = 50
 PER_HOUSEHOLD = 4
@@ -152,11 +153,7 @@ def done_when(g, k, fake):
     check("a long answer arrives whole (%s parts, once per answer)" % parts,
           long_text and rows >= 1 and len(parts) == rows and min(parts) >= 2,
           (long_text, parts, rows))
-    enough = wait_for(lambda: g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
-                      >= 0.9 * n, 60)
-    n_dlr = g.q1("SELECT count(*) FROM outbox WHERE dlr <> ''")
-    check("delivery reports recorded on >= 90 %% of the outbox rows (%d of %d)"
-          % (n_dlr, n), enough, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr"))
+    reports_recorded(g, n)
     print("note: kills %d, outbox by report: %s" % (
         kills, g.q("SELECT dlr, count(*) FROM outbox GROUP BY dlr")), flush=True)
 
